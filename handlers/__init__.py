@@ -1,0 +1,4 @@
+"""Liuhen's rules as code: the record catalogue, the gate, diagram properties, conditions, clock.
+
+Nothing here imports Flask or the database, so every rule is testable on its own.
+"""

@@ -1,0 +1,68 @@
+"""One injectable clock.
+
+Deadlines, record timestamps and BPMN timers all ask this clock for "now", so tests move time
+forward instead of sleeping.  SpiffWorkflow's timer module imports ``datetime`` directly and has
+no clock hook, so :func:`install` replaces that module's ``datetime`` with a shim bound to the
+clock in force.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> _dt.datetime: ...
+
+
+class SystemClock:
+    """Wall-clock time, always timezone-aware UTC."""
+
+    def now(self) -> _dt.datetime:
+        return _dt.datetime.now(_dt.timezone.utc)
+
+
+class FixedClock:
+    """A clock that only moves when told to; for tests and benchmarks."""
+
+    def __init__(self, start: _dt.datetime | None = None) -> None:
+        self._now = start or _dt.datetime(2026, 3, 2, 9, 0, tzinfo=_dt.timezone.utc)
+
+    def now(self) -> _dt.datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> _dt.datetime:
+        self._now += _dt.timedelta(**delta)
+        return self._now
+
+    def set(self, moment: _dt.datetime) -> None:
+        self._now = moment
+
+
+_current: Clock = SystemClock()
+
+
+def current() -> Clock:
+    return _current
+
+
+def now() -> _dt.datetime:
+    return _current.now()
+
+
+class _SpiffDatetime(_dt.datetime):
+    """``datetime`` as seen by SpiffWorkflow's timers: ``now()`` reads the installed clock."""
+
+    @classmethod
+    def now(cls, tz: _dt.tzinfo | None = None) -> _dt.datetime:  # type: ignore[override]
+        moment = _current.now()
+        return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
+
+
+def install(clock: Clock) -> None:
+    """Make ``clock`` the process clock, for our code and for SpiffWorkflow timers alike."""
+    global _current
+    _current = clock
+    from SpiffWorkflow.bpmn.specs.event_definitions import timer
+
+    timer.datetime = _SpiffDatetime

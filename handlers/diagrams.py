@@ -1,0 +1,110 @@
+"""Parsing and checking diagrams before anything runs them.
+
+A diagram is untrusted input from a designer (DESIGN.md, "Security boundary").  Parsing uses
+SpiffWorkflow's XSD validator; the checks then refuse what the engine would accept but this system
+must not: scripts, unknown record kinds, user tasks without an A/V rule or a legal basis, lanes
+that map to no role, and gateway branches without a safe condition or a default.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from .catalogue import CATALOGUE
+from .conditions import UnsafeExpression, check
+from .roles import role_of_lane
+from .task_rules import AV_RULES, rules_of
+
+_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    element: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.element}: {self.message}"
+
+
+class DiagramError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("流程图不合格：\n" + "\n".join(f"- {p}" for p in problems))
+        self.problems = problems
+
+
+def parse(files: dict[str, bytes], process_id: str) -> tuple[Any, dict[str, Any]]:
+    """Parse BPMN files (name → bytes) and return the checked spec and its called subprocess specs."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        for name, content in files.items():
+            parser.add_bpmn_str(content, name)
+        spec = parser.get_spec(process_id)
+        subprocesses = parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        where = exc.id or (f"{exc.file_name} 第{exc.line_number}行" if exc.line_number else exc.file_name)
+        raise DiagramError([Problem(where or "BPMN", f"无法解析：{exc}")]) from exc
+    except Exception as exc:  # lxml and the parser raise several types for malformed XML
+        raise DiagramError([Problem("BPMN", f"无法解析：{exc}")]) from exc
+    problems = [p for s in (spec, *subprocesses.values()) for p in check_spec(s)]
+    if problems:
+        raise DiagramError(problems)
+    return spec, subprocesses
+
+
+def check_spec(spec: Any) -> list[Problem]:
+    out: list[Problem] = []
+    for ts in spec.task_specs.values():
+        out.extend(_check_task(ts))
+    return out
+
+
+def _check_task(ts: Any) -> Iterable[Problem]:
+    name = f"{ts.bpmn_name or ts.name}（{ts.name}）"
+    if isinstance(ts, ScriptTask) or getattr(ts, "prescript", None) or getattr(ts, "postscript", None):
+        yield Problem(name, "不允许脚本：请改用服务任务调用已登记的处理程序")
+    if isinstance(ts, UserTask):
+        yield from _check_user_task(ts, name)
+    if isinstance(ts, (ExclusiveGateway, InclusiveGateway)):
+        yield from _check_gateway(ts, name)
+
+
+def _check_user_task(ts: Any, name: str) -> Iterable[Problem]:
+    rules = rules_of(ts)
+    if not rules.records:
+        yield Problem(name, "未声明所需记录（属性 records）")
+    for code in rules.records:
+        if code not in CATALOGUE:
+            yield Problem(name, f"未知的记录类型 {code!r}（须为记录目录中的类型）")
+    if rules.av not in AV_RULES:
+        yield Problem(name, f"音像记录规则（属性 av）须为 {'、'.join(AV_RULES)} 之一，现为 {rules.av!r}")
+    if not rules.basis:
+        yield Problem(name, "未写明法律依据（属性 basis）")
+    if rules.deadline and not _DURATION.match(rules.deadline):
+        yield Problem(name, f"期限（属性 deadline）须为 ISO 8601 时长，如 PT24H、P60D，现为 {rules.deadline!r}")
+    if role_of_lane(ts.lane) is None:
+        yield Problem(name, f"所在泳道 {ts.lane!r} 不对应任何角色（承办人、审核人、法制审核、负责人）")
+
+
+def _check_gateway(ts: Any, name: str) -> Iterable[Problem]:
+    default = getattr(ts, "default_task_spec", None)
+    conditional = {target for _, target in ts.cond_task_specs}
+    for cond, target in ts.cond_task_specs:
+        expression = cond.args[0] if getattr(cond, "args", None) else None
+        if expression is None:
+            continue
+        try:
+            check(expression)
+        except UnsafeExpression as exc:
+            yield Problem(name, str(exc))
+    for out in ts.outputs:
+        if out.name not in conditional and out.name != default and len(ts.outputs) > 1:
+            yield Problem(name, f"通往 {out.bpmn_name or out.name} 的分支既无条件也非默认分支")

@@ -1,0 +1,90 @@
+"""审查决定 and after: legal review, collective discussion, approval, the decision, performance, closing."""
+from __future__ import annotations
+
+from .fields import Party, Signed, Strict, amount, choice, flag, many, moment, one, text, Witnessed
+
+
+class LegalReview(Signed):
+    """法制审核意见 (行政处罚法 第五十八条, fushun-culture 第十六条): reviewers, opinion, suggestions."""
+
+    signers_needed = {"reviewer": 1}
+    reviewers = many(text("法制审核人员"), "法制审核人员")
+    opinion = text("审核意见")
+    suggestions = text("建议", required=False)
+    passed = flag("审核通过", "未通过的，退回承办人补充调查或修改（行政处罚法 第五十八条：未经法制审核或者审核未通过的，不得作出决定）")
+
+
+class CollectiveDiscussion(Strict):
+    """集体讨论记录 (行政处罚法 第五十七条第二款, fushun-culture 第十八条)."""
+
+    held_at = moment("讨论时间")
+    chair = text("主持人")
+    participants = many(text("参加人员"), "参加人员", min_len=3)
+    opinions = text("讨论意见")
+    conclusion = text("讨论结论")
+
+
+class DecisionApproval(Signed):
+    """负责人审批 of the proposed decision (fushun-culture 第十九条、第三十六条)."""
+
+    signers_needed = {"approver": 1}
+    opinion = text("负责人意见")
+    decision = choice("审批结论", {"approve": "同意作出处罚决定", "send_back": "退回补充调查",
+                                  "no_penalty": "不予行政处罚"})
+
+
+class PenaltyDecision(Strict):
+    """行政处罚决定书 contents (行政处罚法 第五十九条, fushun-culture 第二十条)."""
+
+    party = one(Party, "当事人")
+    facts_and_evidence = text("违法事实和证据")
+    reasons = text("决定理由", "充分说明执法处理决定的理由（fushun-culture 第二十条）")
+    penalty = text("行政处罚的种类")
+    fine = amount("罚款金额（元）", required=False)
+    legal_basis = text("处罚依据")
+    performance = text("履行方式和期限")
+    remedies = text("申请行政复议、提起行政诉讼的途径和期限")
+    decided_at = moment("作出决定的日期")
+
+
+class PerformanceRecord(Strict):
+    """履行情况记录 (fushun-culture 第二十七条, lishui-city 第十九条)."""
+
+    status = choice("履行情况", {"full": "已全部履行", "partial": "部分履行", "none": "未履行"})
+    details = text("履行情况说明")
+    correction_ordered = flag("依法责令改正", "需要按期复查改正情况的，选“是”")
+    correction_due = moment("改正期限", required=False)
+
+
+class CorrectionReview(Witnessed):
+    """责令改正复查记录 (fushun-culture 第二十七条): checked on time, in writing."""
+
+    signers_needed = {"officer": 2}
+    reviewed_at = moment("复查时间")
+    corrected = flag("已改正")
+    findings = text("复查情况")
+
+
+class ClosingReport(Strict):
+    """结案报告: how the case ended, for 结案审批."""
+
+    summary = text("案件办理情况")
+    result = choice("处理结果", {"penalised": "已作出处罚并执行完毕", "no_penalty": "不予处罚",
+                                "not_filed": "不予立案", "enforced": "经强制执行完毕", "other": "其他"})
+    ended_at = moment("执法行为终结日期", "归档期限自此日起算（fushun-culture 第三十一条）")
+
+
+class ClosingApproval(Signed):
+    signers_needed = {"approver": 1}
+    opinion = text("负责人结案意见")
+
+
+class ArchiveRecord(Strict):
+    """归档: text and A/V records bound into a file (fushun-culture 第三十一条, 档案法)."""
+
+    archive_no = text("案卷号")
+    volumes = text("卷数和页数")
+    contents = text("卷内文字和音像材料目录")
+    retention = choice("保管期限", {"permanent": "永久", "30y": "30年", "10y": "10年"})
+    archived_at = moment("归档日期")
+    archivist = text("归档人")

@@ -1,0 +1,142 @@
+"""Field builders with Chinese titles, help text and error messages.
+
+Every field carries ``metadata`` (title, help) so forms and API schemas can be generated from
+the record catalogue rather than written twice.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+REQUIRED = {"required": "必填项", "null": "不能为空", "invalid": "格式不正确"}
+
+
+def _meta(title: str, help: str | None) -> dict[str, Any]:
+    return {"title": title, **({"help": help} if help else {})}
+
+
+def text(title: str, help: str | None = None, required: bool = True, min_len: int = 1) -> fields.String:
+    return fields.String(
+        required=required, metadata=_meta(title, help), error_messages=REQUIRED,
+        validate=validate.Length(min=min_len, error=f"{title}至少 {min_len} 个字") if required else None,
+    )
+
+
+def choice(title: str, options: dict[str, str], help: str | None = None, required: bool = True) -> fields.String:
+    return fields.String(
+        required=required, error_messages=REQUIRED,
+        metadata={**_meta(title, help), "choices": options},
+        validate=validate.OneOf(list(options), error=f"{title}只能是：" + "、".join(options.values())),
+    )
+
+
+def flag(title: str, help: str | None = None, required: bool = True) -> fields.Boolean:
+    return fields.Boolean(required=required, metadata=_meta(title, help), error_messages=REQUIRED)
+
+
+def moment(title: str, help: str | None = None, required: bool = True) -> fields.AwareDateTime:
+    return fields.AwareDateTime(
+        required=required, metadata=_meta(title, help), default_timezone=None,
+        error_messages={**REQUIRED, "invalid": "时间格式应为 ISO 8601，并带时区，如 2026-03-02T09:00:00+08:00",
+                        "invalid_awareness": "时间须带时区"},
+    )
+
+
+def amount(title: str, help: str | None = None, required: bool = True) -> fields.Decimal:
+    return fields.Decimal(
+        required=required, as_string=True, places=2, metadata=_meta(title, help), error_messages=REQUIRED,
+        validate=validate.Range(min=0, error=f"{title}不能为负数"),
+    )
+
+
+def many(nested: type[Schema] | fields.Field, title: str, min_len: int = 1, help: str | None = None,
+         required: bool = True) -> fields.List:
+    inner = fields.Nested(nested) if isinstance(nested, type) else nested
+    return fields.List(
+        inner, required=required, metadata=_meta(title, help), error_messages=REQUIRED,
+        validate=validate.Length(min=min_len, error=f"{title}至少 {min_len} 项"),
+    )
+
+
+def one(nested: type[Schema], title: str, help: str | None = None, required: bool = True) -> fields.Nested:
+    return fields.Nested(nested, required=required, metadata=_meta(title, help), error_messages=REQUIRED)
+
+
+class Strict(Schema):
+    """Unknown fields are an error, not silently dropped: nothing typed is lost without a word."""
+
+    class Meta:
+        unknown = "raise"
+
+
+class Party(Strict):
+    name = text("当事人名称或姓名")
+    kind = choice("当事人类型", {"citizen": "公民", "organisation": "法人或其他组织"})
+    id_number = text("身份证件号码或统一社会信用代码")
+    address = text("住所或地址")
+    phone = text("联系电话", required=False)
+
+
+class Officer(Strict):
+    name = text("执法人员姓名")
+    certificate_no = text("执法证件编号")
+
+
+class Signature(Strict):
+    """A signature, or a refusal to sign with the officer's note of it (lishui-city 第十三条)."""
+
+    signer = text("签名人")
+    capacity = choice("签名身份", {
+        "officer": "执法人员", "party": "当事人", "witness": "见证人", "present": "在场人员",
+        "recipient": "受送达人", "signee": "代收人", "server": "送达人", "approver": "负责人",
+        "reviewer": "审核人", "recorder": "记录人", "chair": "主持人",
+    })
+    signed = flag("已签名或盖章")
+    signed_at = moment("签名时间", required=False)
+    refusal_note = text("拒绝签名情况记录", "当事人或有关人员拒绝签名的，执法人员现场记录具体情况", required=False)
+
+    @validates_schema
+    def _signed_or_refused(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("signed"):
+            return
+        if data.get("capacity") in {"officer", "server", "approver", "reviewer", "recorder", "chair"}:
+            raise ValidationError("执法人员和审批人员必须签名", "signed")
+        if not data.get("refusal_note"):
+            raise ValidationError("未签名的，须记录拒绝签名的具体情况（lishui-city 第十三条）", "refusal_note")
+
+
+def require_signers(data: dict[str, Any], needs: dict[str, int]) -> None:
+    """Raise unless ``data['signatures']`` has at least ``needs[capacity]`` entries per capacity group.
+
+    A key may name alternatives with ``|`` (``party|present``: the party or a person present).
+    """
+    found = [s.get("capacity") for s in data.get("signatures", [])]
+    for group, count in needs.items():
+        options = group.split("|")
+        if sum(1 for c in found if c in options) < count:
+            names = "或".join(Signature._declared_fields["capacity"].metadata["choices"][o] for o in options)
+            raise ValidationError(f"须有{names}签名（或拒签记录）至少 {count} 人", "signatures")
+
+
+class Signed(Strict):
+    """A record that the people concerned sign (fushun-culture 第十一条: 上述文书均应由…签字或盖章)."""
+
+    signers_needed: dict[str, int] = {}
+    signatures = many(Signature, "签名", help="执法人员、当事人及有关人员的签名或拒签记录")
+
+    @validates_schema
+    def _signers(self, data: dict[str, Any], **_: Any) -> None:
+        require_signers(data, self.signers_needed)
+
+
+class Witnessed(Signed):
+    """A record made by at least two officers who showed their certificates (行政处罚法 第四十二条、第五十五条, fushun-culture 第九条)."""
+
+    officers = many(Officer, "执法人员", min_len=2, help="至少两名持证执法人员（行政处罚法 第四十二条）")
+    certificates_shown = flag("已出示执法证件", "记录执法证件出示情况（fushun-culture 第九条）")
+
+    @validates_schema
+    def _shown(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("certificates_shown") is False:
+            raise ValidationError("执法人员须向当事人出示执法证件（fushun-culture 第九条）", "certificates_shown")

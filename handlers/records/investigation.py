@@ -1,0 +1,144 @@
+"""调查取证: fushun-culture 第九至十三条, lishui-city 第十至十四条, 行政处罚法 第五十五、五十六条."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, validates_schema
+
+from .fields import Signed, Strict, Witnessed, choice, flag, many, moment, one, text, Party
+
+MEASURES = {"inquiry": "询问", "inspection": "现场检查（勘验）", "sampling": "抽样取证",
+            "collection": "调取证据", "preservation": "证据先行登记保存"}
+
+
+class InvestigationPlan(Strict):
+    measures = many(choice("调查措施", MEASURES), "拟采取的调查措施")
+
+
+class Item(Strict):
+    name = text("物品名称")
+    specification = text("规格", required=False)
+    quantity = text("数量")
+
+
+class InquiryRecord(Witnessed):
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    interviewee = one(Party, "被询问人")
+    interviewee_role = choice("被询问人身份", {"party": "当事人", "witness": "证人"})
+    place = text("询问地点")
+    started_at = moment("询问开始时间")
+    ended_at = moment("询问结束时间")
+    rights_notified = text("权利告知情况", "告知陈述、申辩、申请回避等权利的方式（fushun-culture 第十条）")
+    content = text("询问内容（问答）")
+
+
+class InspectionRecord(Witnessed):
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    place = text("检查（勘验）地点")
+    started_at = moment("开始时间")
+    ended_at = moment("结束时间")
+    party_present = flag("当事人在场")
+    findings = text("检查（勘验）情况")
+
+
+class SamplingRecord(Witnessed):
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    place = text("抽样地点")
+    sampled_at = moment("抽样时间")
+    items = many(Item, "抽样物品清单")
+    notice_given = flag("已送达抽样取证通知书")
+
+
+class EvidenceCollection(Witnessed):
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    holder = text("被调取单位或个人")
+    items = many(Item, "调取的书证、物证清单")
+    notice_given = flag("已送达调取证据通知书")
+
+
+class EvidencePreservation(Witnessed):
+    """证据先行登记保存: reason, subject and form (fushun-culture 第十三条); head's approval (行政处罚法 第五十六条)."""
+
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    reason = text("启动证据保全的理由")
+    items = many(Item, "证据保全的具体标的")
+    form = choice("证据保全形式", {"registration": "先行登记保存", "copy": "复制", "av": "音像",
+                                  "appraisal": "鉴定", "survey": "勘验", "inquiry": "询问笔录"})
+    approved_by = text("批准的机关负责人", "先行登记保存须经行政机关负责人批准（行政处罚法 第五十六条）")
+    approved_at = moment("批准时间")
+
+
+class InvestigationReport(Strict):
+    """调查终结报告: drafter, basis, evidence and factors considered (fushun-culture 第十五条)."""
+
+    drafter = text("制作人")
+    facts = text("违法事实")
+    evidence = text("证据材料")
+    legal_basis = text("法律依据")
+    factors = text("应考虑的有关因素（裁量情节）")
+    proposed_penalty = text("拟处理意见")
+
+
+class CaseReview(Signed):
+    """承办机构审核; the reviewer decides whether the case is major (行政处罚法 第五十七条第二款、第五十八条)."""
+
+    signers_needed = {"reviewer": 1}
+    opinion = text("审核意见")
+    major_case = flag("重大、复杂案件", "需法制审核和集体讨论的，选“是”")
+
+
+class PriorNotice(Strict):
+    """事先告知: facts, reasons, basis and rights (行政处罚法 第四十四条, lishui-city 第十二条)."""
+
+    facts = text("拟作出处罚的事实")
+    reasons = text("理由")
+    legal_basis = text("依据")
+    proposed_penalty = text("拟作出的行政处罚")
+    rights = many(choice("告知的权利", {"statement": "陈述", "defence": "申辩", "hearing": "要求听证",
+                                      "recusal": "申请回避"}), "告知的权利", min_len=2)
+    manner = choice("告知方式", {"document": "告知书", "onsite": "现场笔录"})
+    notified_at = moment("告知时间")
+
+    @validates_schema
+    def _statement_and_defence(self, data: dict[str, Any], **_: Any) -> None:
+        if not {"statement", "defence"} <= set(data.get("rights", [])):
+            raise ValidationError("须告知陈述、申辩权利（行政处罚法 第四十四条）", "rights")
+
+
+class StatementRecord(Signed):
+    """陈述申辩笔录, or the record of its waiver (lishui-city 第十二条); hearing requested or not."""
+
+    signers_needed = {"officer": 1, "party": 1}
+    waived = flag("当事人放弃陈述、申辩")
+    waiver_details = text("放弃陈述、申辩的具体情况", required=False)
+    statement = text("陈述、申辩内容", required=False)
+    review = text("复核意见", "对当事人提出的事实、理由和证据的复核", required=False)
+    adopted = choice("是否采纳", {"yes": "采纳", "partly": "部分采纳", "no": "不采纳"}, required=False)
+    adoption_reason = text("采纳或不采纳的理由", required=False)
+    hearing_requested = flag("当事人要求听证")
+
+    @validates_schema
+    def _statement_or_waiver(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("waived"):
+            if not data.get("waiver_details"):
+                raise ValidationError("放弃陈述、申辩的，须记录具体情况（lishui-city 第十二条）", "waiver_details")
+            return
+        for key in ("statement", "review", "adopted", "adoption_reason"):
+            if not data.get(key):
+                raise ValidationError("已陈述、申辩的，须记录内容、复核意见及是否采纳的理由（行政处罚法 第四十五条）", key)
+
+
+class HearingRecord(Signed):
+    """听证笔录 (行政处罚法 第六十四条); the chair is not an investigator of the case."""
+
+    signers_needed = {"chair": 1, "party": 1, "recorder": 1}
+    notice_served_at = moment("听证通知送达时间")
+    held_at = moment("听证举行时间")
+    chair = text("听证主持人")
+    investigators = many(text("调查人员"), "本案调查人员")
+    content = text("听证经过与各方意见")
+
+    @validates_schema
+    def _chair_not_investigator(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("chair") in data.get("investigators", []):
+            raise ValidationError("听证主持人不得为本案调查人员（行政处罚法 第六十四条）", "chair")

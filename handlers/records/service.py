@@ -1,0 +1,16 @@
+"""送达: the 送达回证 of direct service (fushun-culture 第二十二条, 民事诉讼法 第八十七、八十八条)."""
+from __future__ import annotations
+
+from .fields import Signed, choice, moment, text
+
+
+class ServiceReceipt(Signed):
+    """送达回证: the server and the recipient (or a lawful signee) sign; the recipient dates it."""
+
+    signers_needed = {"server": 1, "recipient|signee": 1}
+    document = text("送达文书名称")
+    document_no = text("文号")
+    recipient = text("受送达人")
+    method = choice("送达方式", {"direct": "直接送达"})
+    place = text("送达地点")
+    served_at = moment("送达时间", "以受送达人在送达回证上注明的签收日期为准（民事诉讼法 第八十七条）")

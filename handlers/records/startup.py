@@ -1,0 +1,61 @@
+"""程序启动: the filing approval form, its opinions, and the emergency start (fushun-culture 第七条, lishui-city 第八条)."""
+from __future__ import annotations
+
+from .fields import Party, Strict, choice, one, text, moment, many, Signed
+
+SOURCES = {"inspection": "检查发现", "complaint": "投诉举报", "assigned": "上级交办",
+           "transferred": "有关部门移送", "other": "其他"}
+
+
+class CaseFiling(Strict):
+    """立案（程序启动）审批表, the handler's part: fushun-culture 第七条 lists what it must state."""
+
+    cause = text("启动原因")
+    source = choice("案件来源", SOURCES)
+    facts = text("基本案情")
+    party = one(Party, "当事人基本情况")
+    legal_basis = text("法律依据")
+    handler_opinion = text("承办人意见")
+
+
+class EmergencyStart(Strict):
+    """Emergency start before approval; 补报 within 24 h (fushun-culture 第七条, 行政强制法 第十九条)."""
+
+    emergency = text("紧急情况说明", min_len=4)
+    started_at = moment("先行启动时间")
+    measures = text("已采取的措施")
+
+
+class UnitOpinion(Signed):
+    """承办机构意见 on a filing (fushun-culture 第七条, 第三十六条 审核人审核)."""
+
+    signers_needed = {"reviewer": 1}
+    opinion = text("承办机构意见")
+    decision = choice("审核结论", {"agree": "同意立案", "disagree": "不同意立案"})
+
+
+class FilingApproval(Signed):
+    """行政机关负责人意见 on a filing; the gateway after it reads ``decision``."""
+
+    signers_needed = {"approver": 1}
+    opinion = text("负责人意见")
+    decision = choice("审批结论", {"approve": "批准立案", "reject": "不予立案"})
+
+
+class AvRecording(Strict):
+    """音像记录: files already in the record store, with when, where and by what device."""
+
+    files = many(text("文件 SHA-256", min_len=64), "音像文件", help="先上传文件，再填写其 SHA-256")
+    device_id = text("记录设备编号")
+    recorded_by = text("记录人")
+    started_at = moment("开始时间")
+    ended_at = moment("结束时间")
+    place = text("地点")
+
+
+class AvNotSuitable(Strict):
+    """The written reason why A/V recording was not suitable (fushun-culture 第十二条)."""
+
+    reason = text("不适宜音像记录的原因", min_len=6)
+    recorded_by = text("说明人")
+    recorded_at = moment("说明时间")

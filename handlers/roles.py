@@ -1,0 +1,25 @@
+"""Roles, and the lane names by which diagrams assign tasks to them.
+
+fushun-culture 第三十六条 and lishui-city 第二十四条 name 承办人、审核人、批准人; 法制审核 is the
+legal-review role of 行政处罚法 第五十八条.  A lane's name is what a designer types, so each role
+accepts its Chinese name and its code.
+"""
+from __future__ import annotations
+
+ROLES: dict[str, str] = {
+    "officer": "承办人",
+    "reviewer": "审核人",
+    "legal": "法制审核",
+    "approver": "负责人",
+    "designer": "流程设计",
+    "admin": "机构管理员",
+}
+
+LANE_ROLES: dict[str, str] = {**{title: code for code, title in ROLES.items()}, **{c: c for c in ROLES}}
+TASK_ROLES = ("officer", "reviewer", "legal", "approver")
+
+
+def role_of_lane(lane: str | None) -> str | None:
+    """The role code a lane name stands for, or ``None`` if the name maps to no task role."""
+    role = LANE_ROLES.get((lane or "").strip())
+    return role if role in TASK_ROLES else None

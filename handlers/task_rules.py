@@ -1,0 +1,52 @@
+"""What a diagram's user task requires, read from its SpiffWorkflow extension properties.
+
+``<spiffworkflow:properties>`` on a user task (DESIGN.md, "The diagram is the contract"):
+``records`` (comma-separated kinds), ``av`` (required | optional | none), ``basis`` (articles,
+separated by ``；`` or ``;``), optional ``av_basis`` and ``deadline`` (ISO-8601 duration).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+AV_RULES = ("required", "optional", "none")
+_SPLIT_LIST = re.compile(r"[,，\s]+")
+_SPLIT_BASIS = re.compile(r"[;；]\s*")
+
+
+@dataclass(frozen=True)
+class TaskRules:
+    records: tuple[str, ...]
+    av: str
+    basis: tuple[str, ...]
+    av_basis: tuple[str, ...]
+    deadline: str | None
+
+    @property
+    def av_required(self) -> bool:
+        return self.av == "required"
+
+
+def split_list(value: str | None) -> tuple[str, ...]:
+    return tuple(p for p in _SPLIT_LIST.split(value or "") if p)
+
+
+def split_basis(value: str | None) -> tuple[str, ...]:
+    return tuple(p.strip() for p in _SPLIT_BASIS.split(value or "") if p.strip())
+
+
+def rules_from_properties(props: Mapping[str, Any]) -> TaskRules:
+    basis = split_basis(props.get("basis"))
+    return TaskRules(
+        records=split_list(props.get("records")),
+        av=(props.get("av") or "none").strip(),
+        basis=basis,
+        av_basis=split_basis(props.get("av_basis")) or basis,
+        deadline=(props.get("deadline") or "").strip() or None,
+    )
+
+
+def rules_of(task_spec: Any) -> TaskRules:
+    """Rules of a SpiffWorkflow task spec (``extensions['properties']`` is a dict of strings)."""
+    return rules_from_properties(getattr(task_spec, "extensions", {}).get("properties", {}))

@@ -1,0 +1,56 @@
+"""Liuhen web application: ``create_app`` wires configuration, database, file store, clock and blueprints."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from handlers import clock as clock_module
+
+from .db import db, migrate
+from .filestore import FileStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("LIUHEN_INSTANCE", str(ROOT / "instance")))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SECRET_KEY=os.environ.get("LIUHEN_SECRET_KEY") or _instance_secret(app.instance_path),
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'liuhen.sqlite'}",
+        LIUHEN_FILE_STORE=os.environ.get("LIUHEN_FILE_STORE") or str(Path(app.instance_path) / "files"),
+        LIUHEN_WORKFLOWS_DIR=str(ROOT / "workflows"),
+        MAX_CONTENT_LENGTH=int(os.environ.get("LIUHEN_MAX_UPLOAD", 2 * 1024**3)),
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    app.extensions["liuhen.files"] = FileStore(app.config["LIUHEN_FILE_STORE"])
+    if "LIUHEN_CLOCK" in app.config:
+        clock_module.install(app.config["LIUHEN_CLOCK"])
+
+    from .api import bp as api_bp
+    from .auth import login_manager
+    from .cli import cli
+
+    login_manager.init_app(app)
+    app.register_blueprint(api_bp)
+    app.cli.add_command(cli)
+    return app
+
+
+def _instance_secret(instance: str) -> str:
+    """A per-installation secret key, made once and kept in the instance folder."""
+    path = Path(instance) / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,52 @@
+"""Who is calling: API tokens (``Authorization: Bearer …``) through Flask-Login's request loader.
+
+A token is 32 random bytes shown once at login; only its SHA-256 is stored, so a leaked database
+does not leak sessions.  Passwords are hashed with Werkzeug (scrypt).
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from flask import Request
+from flask_login import LoginManager
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from .db import db
+from .errors import Unauthorized
+from .models import User
+
+login_manager = LoginManager()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+@login_manager.request_loader
+def _from_token(request: Request) -> User | None:
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    user = db.session.scalar(select(User).where(User.api_token_hash == token_hash(header[7:].strip())))
+    return user if user is not None and user.active else None
+
+
+def authenticate(username: str, password: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        raise Unauthorized("用户名或密码错误")
+    return user
+
+
+def issue_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    user.api_token_hash = token_hash(token)
+    db.session.commit()
+    return token

@@ -1,0 +1,54 @@
+"""The demo agency and its users, one per role, so a fresh install can be tried at once."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from . import audit
+from .db import db
+from .diagram_store import deploy_base
+from .models import Agency, User
+
+DEMO_PASSWORD = "liuhen-demo"
+DEMO_AGENCY = ("fushun-culture", "抚顺县文化市场综合行政执法队")
+DEMO_USERS = [
+    ("officer1", "张明（承办人）", ["officer"]),
+    ("officer2", "李强（承办人）", ["officer"]),
+    ("reviewer1", "王芳（审核人）", ["reviewer"]),
+    ("legal1", "赵静（法制审核）", ["legal"]),
+    ("approver1", "刘伟（负责人）", ["approver"]),
+    ("designer1", "陈晨（流程设计）", ["designer"]),
+    ("admin1", "孙丽（机构管理员）", ["admin"]),
+]
+PROCEDURES = ("general_procedure",)
+
+
+def create_agency(code: str, name: str) -> Agency:
+    agency = Agency(code=code, name=name, profile={"procedures": list(PROCEDURES)})
+    db.session.add(agency)
+    db.session.flush()
+    audit.start_chain(agency.id)
+    db.session.flush()
+    audit.append(agency.id, "agency.created", detail={"code": code, "name": name})
+    return agency
+
+
+def create_user(agency: Agency, username: str, display_name: str, roles: list[str], password: str) -> User:
+    user = User(agency_id=agency.id, username=username, display_name=display_name, roles=roles,
+                password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.append(agency.id, "user.created", detail={"user_id": user.id, "username": username, "roles": roles})
+    return user
+
+
+def seed_demo() -> Agency:
+    """Create the demo agency and users if absent, and deploy the shipped diagrams (idempotent)."""
+    agency = db.session.scalar(select(Agency).where(Agency.code == DEMO_AGENCY[0]))
+    if agency is None:
+        agency = create_agency(*DEMO_AGENCY)
+        for username, name, roles in DEMO_USERS:
+            create_user(agency, username, name, roles, DEMO_PASSWORD)
+    deploy_base(agency, tuple(agency.profile.get("procedures", PROCEDURES)))
+    db.session.commit()
+    return agency

@@ -1,0 +1,51 @@
+"""Errors a service call can end in, each with its HTTP status; the API and the CLI print the same text."""
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.extra}
+
+
+class NotFound(ServiceError):
+    status, code = 404, "not_found"
+
+
+class Forbidden(ServiceError):
+    status, code = 403, "forbidden"
+
+
+class Conflict(ServiceError):
+    status, code = 409, "conflict"
+
+
+class Invalid(ServiceError):
+    """Input that fails validation; nothing was stored."""
+
+    status, code = 422, "invalid"
+
+
+class GateRefused(ServiceError):
+    """The task lacks records its diagram requires (the gate)."""
+
+    status, code = 422, "records_missing"
+
+
+class Unauthorized(ServiceError):
+    status, code = 401, "unauthorized"
+
+
+class DiagramFault(ServiceError):
+    """The diagram could not be run (e.g. a condition reads data no task recorded)."""
+
+    status, code = 500, "diagram_fault"

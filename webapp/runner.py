@@ -1,0 +1,111 @@
+"""SpiffWorkflow ↔ database: diagram versions, instance state, and the index of user tasks.
+
+A diagram version's parsed spec is stored once (DiagramVersion.spec) and kept in memory per
+process; a case stores only its instance state, so a serialized case is small and loading it does
+not re-parse the diagram (shared/notes/spiffworkflow-3.2.md, "Serialization").
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from functools import lru_cache
+from typing import Any, Iterable
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from handlers import clock
+from handlers.conditions import ConditionEngine
+from handlers.roles import role_of_lane
+from handlers.task_rules import rules_of
+
+from .models import Case, CaseTask, DiagramVersion
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+ENGINE = ConditionEngine()
+_lock = threading.Lock()
+
+
+def dump_spec(spec: Any, subprocess_specs: dict[str, Any]) -> str:
+    return json.dumps({"spec": SERIALIZER.to_dict(spec),
+                       "subprocess_specs": {k: SERIALIZER.to_dict(v) for k, v in subprocess_specs.items()}})
+
+
+@lru_cache(maxsize=64)
+def _restored_spec(version_id: int, spec_json: str) -> tuple[Any, dict[str, Any]]:
+    dct = json.loads(spec_json)
+    return (SERIALIZER.from_dict(dct["spec"]),
+            {k: SERIALIZER.from_dict(v) for k, v in dct["subprocess_specs"].items()})
+
+
+def spec_of(version: DiagramVersion) -> tuple[Any, dict[str, Any]]:
+    with _lock:
+        return _restored_spec(version.id, version.spec)
+
+
+def start(version: DiagramVersion, data: dict[str, Any]) -> BpmnWorkflow:
+    spec, subprocess_specs = spec_of(version)
+    wf = BpmnWorkflow(spec, subprocess_specs, script_engine=ENGINE)
+    for task in wf.get_tasks(state=TaskState.READY):
+        task.data.update(data)
+    wf.do_engine_steps()
+    return wf
+
+
+def dump(wf: BpmnWorkflow) -> str:
+    dct = SERIALIZER.to_dict(wf)
+    dct.pop("spec")
+    dct.pop("subprocess_specs")
+    dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
+    return json.dumps(dct, separators=(",", ":"))
+
+
+def load(case: Case) -> BpmnWorkflow:
+    dct = json.loads(case.state)
+    SERIALIZER.migrate(dct)
+    dct["spec"], dct["subprocess_specs"] = spec_of(case.diagram)
+    wf = SERIALIZER.from_dict(dct)
+    wf.script_engine = ENGINE
+    return wf
+
+
+def ready_user_tasks(wf: BpmnWorkflow) -> list[Any]:
+    return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def find_task(wf: BpmnWorkflow, task_id: str) -> Any | None:
+    try:
+        return wf.get_task_from_id(UUID(task_id))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def due_at(task: Any, ready_at: dt.datetime) -> dt.datetime | None:
+    deadline = rules_of(task.task_spec).deadline
+    if not deadline:
+        return None
+    return TimerEventDefinition.get_timedelta_from_start(
+        TimerEventDefinition.parse_iso_duration(deadline), ready_at) + ready_at
+
+
+def sync_index(case: Case, wf: BpmnWorkflow, existing: Iterable[CaseTask]) -> list[CaseTask]:
+    """Add index rows for newly ready tasks and close rows of tasks no longer ready.
+
+    Returns the new rows (the caller adds them to the session).
+    """
+    now = clock.now()
+    ready = {str(t.id): t for t in ready_user_tasks(wf)}
+    for row in existing:
+        if row.state == "ready" and row.id not in ready:
+            row.state = "cancelled"
+            row.completed_at = now
+    known = {row.id for row in existing}
+    return [CaseTask(id=tid, case_id=case.id, agency_id=case.agency_id, spec_name=t.task_spec.name,
+                     title=t.task_spec.bpmn_name or t.task_spec.name, role=role_of_lane(t.task_spec.lane) or "",
+                     state="ready", ready_at=now, due_at=due_at(t, now))
+            for tid, t in ready.items() if tid not in known]
