@@ -8,7 +8,8 @@ row lock; the loser gets :class:`Conflict` and nothing of its attempt is kept.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -34,14 +35,17 @@ def store() -> FileStore:
     return current_app.extensions["liuhen.files"]
 
 
-def _commit(conflict_message: str) -> None:
+@contextmanager
+def conflict_guard(message: str) -> Iterator[None]:
+    """Turn a lost race (stale revision, or SQLite's lock) into :class:`Conflict`, keeping nothing of it."""
     try:
+        yield
         db.session.commit()
     except (StaleDataError, OperationalError) as exc:
         db.session.rollback()
-        if isinstance(exc, OperationalError) and "locked" not in str(exc).lower() and "deadlock" not in str(exc).lower():
+        if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
             raise
-        raise Conflict(conflict_message) from exc
+        raise Conflict(message) from exc
 
 
 def get_case(case_id: int, user: User, *, lock: bool = False) -> Case:
@@ -146,11 +150,11 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
     except SpiffWorkflowException as exc:
         db.session.rollback()
         raise DiagramFault(f"流程图无法继续执行：{exc}", task=task.task_spec.name) from exc
-    _persist(case, wf, user, task_id)
-    audit.append(case.agency_id, "task.completed", actor_id=user.id, case_id=case.id,
-                 detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
-                         "records": sorted([r.id, r.content_hash] for r in latest.values())})
-    _commit(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看")
+    with conflict_guard(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看"):
+        _persist(case, wf, user, task_id)
+        audit.append(case.agency_id, "task.completed", actor_id=user.id, case_id=case.id,
+                     detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
+                             "records": sorted([r.id, r.content_hash] for r in latest.values())})
     return case
 
 

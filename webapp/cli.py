@@ -5,6 +5,7 @@ import json
 import sys
 
 import click
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from . import audit, cases, timeline
@@ -14,9 +15,7 @@ from .errors import ServiceError
 from .models import StoredFile, User
 
 
-@click.group("liuhen")
-def cli() -> None:
-    """留痕 行政执法全过程记录系统 管理命令"""
+cli = AppGroup("liuhen", help="留痕 行政执法全过程记录系统 管理命令")
 
 
 @cli.command("seed-demo")

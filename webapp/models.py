@@ -117,7 +117,8 @@ class CaseTask(db.Model):
     """Index of the case's user tasks (ready and done) for inboxes; derived from the workflow state."""
 
     __tablename__ = "case_tasks"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    pk: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     spec_name: Mapped[str] = mapped_column(String(100))

@@ -12,7 +12,7 @@ from .models import AuditEntry, CaseTask, Record, User
 
 def case_json(user: User, case_id: int) -> dict[str, Any]:
     case = get_case(case_id, user)
-    tasks = db.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id).order_by(CaseTask.ready_at, CaseTask.id))
+    tasks = db.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id).order_by(CaseTask.pk))
     records = db.session.scalars(select(Record).where(Record.case_id == case.id).order_by(Record.id))
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.seq))
     return {

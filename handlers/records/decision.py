@@ -1,6 +1,8 @@
 """审查决定 and after: legal review, collective discussion, approval, the decision, performance, closing."""
 from __future__ import annotations
 
+from ..record_kind import RecordKind
+
 from .fields import Party, Signed, Strict, amount, choice, flag, many, moment, one, text, Witnessed
 
 
@@ -88,3 +90,25 @@ class ArchiveRecord(Strict):
     retention = choice("保管期限", {"permanent": "永久", "30y": "30年", "10y": "10年"})
     archived_at = moment("归档日期")
     archivist = text("归档人")
+
+
+KINDS = [
+    RecordKind("legal_review", "法制审核意见书", LegalReview,
+               ("行政处罚法 第五十八条", "fushun-culture 第十六条", "lishui-city 第十五条"), exports=("passed",)),
+    RecordKind("collective_discussion", "集体讨论记录", CollectiveDiscussion,
+               ("行政处罚法 第五十七条", "fushun-culture 第十八条")),
+    RecordKind("decision_approval", "负责人审批意见", DecisionApproval,
+               ("fushun-culture 第十九条", "fushun-culture 第三十六条", "lishui-city 第十五条"),
+               exports=("decision",)),
+    RecordKind("penalty_decision", "行政处罚决定书", PenaltyDecision,
+               ("行政处罚法 第五十九条", "fushun-culture 第二十条")),
+    RecordKind("performance_record", "履行情况记录", PerformanceRecord,
+               ("fushun-culture 第二十七条", "lishui-city 第十九条"), exports=("status", "correction_ordered")),
+    RecordKind("correction_review", "责令改正复查记录", CorrectionReview,
+               ("fushun-culture 第二十七条", "lishui-city 第十九条")),
+    RecordKind("closing_report", "结案报告", ClosingReport, ("fushun-culture 第三十一条",)),
+    RecordKind("closing_approval", "结案审批意见", ClosingApproval,
+               ("fushun-culture 第十九条", "fushun-culture 第三十六条")),
+    RecordKind("archive_record", "归档记录", ArchiveRecord,
+               ("fushun-culture 第三十一条", "档案法 第三十七条")),
+]

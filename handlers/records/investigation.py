@@ -1,6 +1,8 @@
 """调查取证: fushun-culture 第九至十三条, lishui-city 第十至十四条, 行政处罚法 第五十五、五十六条."""
 from __future__ import annotations
 
+from ..record_kind import RecordKind
+
 from typing import Any
 
 from marshmallow import ValidationError, validates_schema
@@ -142,3 +144,30 @@ class HearingRecord(Signed):
     def _chair_not_investigator(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("chair") in data.get("investigators", []):
             raise ValidationError("听证主持人不得为本案调查人员（行政处罚法 第六十四条）", "chair")
+
+
+KINDS = [
+    RecordKind("investigation_plan", "调查措施", InvestigationPlan,
+               ("fushun-culture 第十一条",), exports=("measures",)),
+    RecordKind("inquiry_record", "询问笔录", InquiryRecord,
+               ("fushun-culture 第九条", "fushun-culture 第十一条", "行政处罚法 第五十五条")),
+    RecordKind("inspection_record", "现场检查（勘验）笔录", InspectionRecord,
+               ("fushun-culture 第十一条", "fushun-culture 第十二条", "lishui-city 第十一条")),
+    RecordKind("sampling_record", "抽样取证通知书及物品清单", SamplingRecord,
+               ("fushun-culture 第十一条", "fushun-culture 第十二条")),
+    RecordKind("evidence_collection", "调取证据通知书及证据清单", EvidenceCollection,
+               ("fushun-culture 第十一条",)),
+    RecordKind("evidence_preservation", "证据先行登记保存通知书及清单", EvidencePreservation,
+               ("fushun-culture 第十三条", "lishui-city 第十四条", "行政处罚法 第五十六条")),
+    RecordKind("investigation_report", "调查终结报告", InvestigationReport,
+               ("fushun-culture 第十五条", "行政处罚法 第五十七条")),
+    RecordKind("case_review", "承办机构审核意见", CaseReview,
+               ("fushun-culture 第十五条", "fushun-culture 第三十六条"), exports=("major_case",)),
+    RecordKind("prior_notice", "行政处罚事先告知书", PriorNotice,
+               ("行政处罚法 第四十四条", "fushun-culture 第十条", "lishui-city 第十二条")),
+    RecordKind("statement_record", "陈述申辩笔录", StatementRecord,
+               ("行政处罚法 第四十五条", "fushun-culture 第十一条", "lishui-city 第十二条"),
+               exports=("hearing_requested", "waived")),
+    RecordKind("hearing_record", "听证笔录", HearingRecord,
+               ("行政处罚法 第六十四条", "fushun-culture 第十一条")),
+]

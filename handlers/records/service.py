@@ -1,6 +1,8 @@
 """送达: the 送达回证 of direct service (fushun-culture 第二十二条, 民事诉讼法 第八十七、八十八条)."""
 from __future__ import annotations
 
+from ..record_kind import RecordKind
+
 from .fields import Signed, choice, moment, text
 
 
@@ -14,3 +16,9 @@ class ServiceReceipt(Signed):
     method = choice("送达方式", {"direct": "直接送达"})
     place = text("送达地点")
     served_at = moment("送达时间", "以受送达人在送达回证上注明的签收日期为准（民事诉讼法 第八十七条）")
+
+
+KINDS = [
+    RecordKind("service_receipt", "送达回证", ServiceReceipt,
+               ("fushun-culture 第二十二条", "民事诉讼法 第八十七条")),
+]

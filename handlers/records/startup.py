@@ -1,6 +1,8 @@
 """程序启动: the filing approval form, its opinions, and the emergency start (fushun-culture 第七条, lishui-city 第八条)."""
 from __future__ import annotations
 
+from ..record_kind import RecordKind
+
 from .fields import Party, Strict, choice, one, text, moment, many, Signed
 
 SOURCES = {"inspection": "检查发现", "complaint": "投诉举报", "assigned": "上级交办",
@@ -59,3 +61,19 @@ class AvNotSuitable(Strict):
     reason = text("不适宜音像记录的原因", min_len=6)
     recorded_by = text("说明人")
     recorded_at = moment("说明时间")
+
+
+KINDS = [
+    RecordKind("case_filing", "立案（程序启动）审批表", CaseFiling,
+               ("fushun-culture 第七条", "lishui-city 第八条")),
+    RecordKind("emergency_start", "紧急先行启动记录", EmergencyStart,
+               ("fushun-culture 第七条", "lishui-city 第八条", "行政强制法 第十九条")),
+    RecordKind("unit_opinion", "承办机构意见", UnitOpinion,
+               ("fushun-culture 第七条", "fushun-culture 第三十六条"), exports=("decision",)),
+    RecordKind("filing_approval", "负责人立案审批意见", FilingApproval,
+               ("fushun-culture 第七条", "fushun-culture 第十九条"), exports=("decision",)),
+    RecordKind("av_recording", "音像记录", AvRecording,
+               ("fushun-culture 第十二条", "行政处罚法 第四十七条"), file_fields=("files",)),
+    RecordKind("av_not_suitable", "不适宜音像记录的书面说明", AvNotSuitable,
+               ("fushun-culture 第十二条",)),
+]

@@ -1,0 +1,37 @@
+# 留痕 Liuhen — the two commands: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app webapp:create_app
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# CJK font and HarfBuzz subsetting for WeasyPrint; poppler-utils and Chromium for the tests.
+DEB_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install system-deps bench
+
+system-deps:
+	@missing="$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: system-deps $(VENV)/.installed
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) liuhen seed-demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/general_procedure.py

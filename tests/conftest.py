@@ -1,0 +1,106 @@
+"""Fixtures: one real database per test session (SQLite file, or PostgreSQL when
+LIUHEN_TEST_DATABASE_URL is set), migrated with Alembic; one fresh agency per test."""
+from __future__ import annotations
+
+import itertools
+import os
+import uuid
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from handlers.clock import FixedClock
+from webapp import create_app
+from webapp.auth import issue_token
+from webapp.db import db
+from webapp.demo import DEMO_USERS, create_agency, create_user
+from webapp.diagram_store import deploy_base
+
+from .walker import Walker
+
+_agency_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory):
+    """SQLite in a temporary file, or a private schema of LIUHEN_TEST_DATABASE_URL, dropped afterwards.
+
+    A schema per test run lets several runs share one PostgreSQL database without meeting.
+    """
+    url = os.environ.get("LIUHEN_TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    schema = f"liuhen_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory, clock: FixedClock):
+    app = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+        "LIUHEN_FILE_STORE": str(tmp_path_factory.mktemp("files")), "LIUHEN_CLOCK": clock,
+        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    })
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def ctx(app):
+    """An app context for tests that read or write the database directly.
+
+    API calls must not run inside it: Flask-Login keeps the caller in ``g``, which lives as long as
+    the app context, so use ``app.app_context()`` blocks in tests that do both.
+    """
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+def make_agency(app) -> SimpleNamespace:
+    """A fresh agency with one user per role and the base diagrams deployed."""
+    n = next(_agency_numbers)
+    with app.app_context():
+        agency = create_agency(f"test-{os.getpid()}-{n}", f"测试执法队{n}")
+        users = {username: create_user(agency, f"{username}-{os.getpid()}-{n}", name, roles, "pw")
+                 for username, name, roles in DEMO_USERS}
+        deploy_base(agency, ("general_procedure",))
+        db.session.commit()
+        tokens = {k: issue_token(u) for k, u in users.items()}
+        out = SimpleNamespace(id=agency.id, code=agency.code, user_ids={k: u.id for k, u in users.items()},
+                              usernames={k: u.username for k, u in users.items()}, tokens=tokens)
+        db.session.remove()
+    return out
+
+
+@pytest.fixture()
+def agency(app) -> SimpleNamespace:
+    return make_agency(app)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def walker(client, agency) -> Walker:
+    return Walker(client, agency.tokens)
