@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml
 install: system-deps $(VENV)/.installed
 
 run: install
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 	$(FLASK) liuhen seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

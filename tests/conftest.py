@@ -15,7 +15,7 @@ from handlers.clock import FixedClock
 from webapp import create_app
 from webapp.auth import issue_token
 from webapp.db import db
-from webapp.demo import DEMO_USERS, create_agency, create_user
+from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user
 from webapp.diagram_store import deploy_base
 
 from .walker import Walker
@@ -57,7 +57,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory, clock: Fixe
         "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     })
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -82,7 +82,7 @@ def make_agency(app) -> SimpleNamespace:
         agency = create_agency(f"test-{os.getpid()}-{n}", f"测试执法队{n}")
         users = {username: create_user(agency, f"{username}-{os.getpid()}-{n}", name, roles, "pw")
                  for username, name, roles in DEMO_USERS}
-        deploy_base(agency, ("general_procedure",))
+        deploy_base(agency, PROCEDURES)
         db.session.commit()
         tokens = {k: issue_token(u) for k, u in users.items()}
         out = SimpleNamespace(id=agency.id, code=agency.code, user_ids={k: u.id for k, u in users.items()},

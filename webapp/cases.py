@@ -22,7 +22,7 @@ from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, role_of_lane
 from handlers.task_rules import rules_of
 
-from . import audit, runner
+from . import audit, runner, signals
 from .db import db
 from .diagram_store import require_deployed
 from .errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
@@ -70,6 +70,7 @@ def create_case(user: User, title: str, party_name: str, process_id: str = "gene
     db.session.add(case)
     db.session.flush()
     db.session.add_all(runner.sync_index(case, wf, []))
+    signals.case_created.send(case, workflow=wf, user=user)
     audit.append(case.agency_id, "case.created", actor_id=user.id, case_id=case.id,
                  detail={"process_id": process_id, "diagram_version": version.version, "title": title,
                          "party_name": party_name, "emergency": bool(emergency)})
@@ -152,6 +153,7 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
         raise DiagramFault(f"流程图无法继续执行：{exc}", task=task.task_spec.name) from exc
     with conflict_guard(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看"):
         _persist(case, wf, user, task_id)
+        signals.task_completed.send(case, workflow=wf, task=task, user=user, records=latest)
         audit.append(case.agency_id, "task.completed", actor_id=user.id, case_id=case.id,
                      detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
                              "records": sorted([r.id, r.content_hash] for r in latest.values())})
