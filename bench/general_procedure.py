@@ -1,0 +1,147 @@
+"""Benchmark: complete general-procedure cases through the service layer, beside the bare engine step.
+
+Prints, per database: median and p95 ms per task completion (gate + engine step + persist + audit),
+cases per second, the median bare SpiffWorkflow step for the same tasks (run, do_engine_steps,
+serialize_json, deserialize_json), and the ratio.  Targets (issue 2): median < 15 ms on SQLite,
+< 20 ms on PostgreSQL, ratio ≤ 5.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+
+from handlers.catalogue import CATALOGUE  # noqa: E402
+from handlers.clock import FixedClock  # noqa: E402
+from tests import flows  # noqa: E402
+from tests.service_walker import ServiceWalker  # noqa: E402
+from webapp import create_app, runner  # noqa: E402
+from webapp.db import db  # noqa: E402
+from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user  # noqa: E402
+from webapp.diagram_store import deploy_base  # noqa: E402
+from webapp.models import DiagramVersion  # noqa: E402
+
+
+def walk(w: Any) -> None:
+    cid = flows.file_case(w)
+    flows.investigate(w, cid)
+    flows.report_to_statement(w, cid)
+    flows.decide_and_close(w, cid)
+
+
+def service_run(url: str, n: int, files: str) -> tuple[list[float], float, list[tuple[str, dict]]]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "LIUHEN_FILE_STORE": files, "SECRET_KEY": "bench",
+                      "LIUHEN_CLOCK": FixedClock()})
+    timings: list[float] = []
+    steps: list[tuple[str, dict]] = []
+    with app.app_context():
+        upgrade(revision="heads")
+        agency = create_agency(f"bench-{uuid.uuid4().hex[:6]}", "基准测试执法队")
+        users = {u: create_user(agency, f"{u}-{agency.id}-{uuid.uuid4().hex[:4]}", name, roles, "pw")
+                 for u, name, roles in DEMO_USERS}
+        deploy_base(agency, PROCEDURES)
+        db.session.commit()
+        first = []
+        w = ServiceWalker(users, lambda name, s, rec: (timings.append(s), first.append((name, rec))))
+        walk(w)  # warm-up: caches, first queries
+        steps = list(first)
+        timings.clear()
+        started = time.perf_counter()
+        for _ in range(n):
+            walk(w)
+        elapsed = time.perf_counter() - started
+        version = db.session.scalar(sa.select(DiagramVersion).where(DiagramVersion.process_id == "general_procedure")
+                                    .order_by(DiagramVersion.id.desc()))
+        spec_len = len(version.spec)
+        db.engine.dispose()
+    print(f"  stored spec per diagram version: {spec_len / 1024:.1f} KB (once, not per case)")
+    return timings, n / elapsed, steps
+
+
+def bare_steps(steps: list[tuple[str, dict]], n: int) -> list[float]:
+    """The same task sequence on a bare BpmnWorkflow with a full JSON round-trip after each step."""
+    from handlers.diagrams import parse
+    from webapp.diagram_store import _sha  # noqa: F401 - imported for parity of parsing inputs
+
+    root = Path(__file__).resolve().parent.parent / "workflows" / "base"
+    spec, subs = parse({p.name: p.read_bytes() for p in root.glob("*.bpmn")}, "general_procedure")
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+    out: list[float] = []
+    for _ in range(n):
+        wf = BpmnWorkflow(spec, subs, script_engine=runner.ENGINE)
+        for t in wf.get_tasks(state=TaskState.READY):
+            t.data.update({"emergency": False})
+        wf.do_engine_steps()
+        for name, records in steps:
+            started = time.perf_counter()
+            task = next(t for t in wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.name == name)
+            task.set_data(**{k: CATALOGUE[k].exported(v) for k, v in records.items() if CATALOGUE[k].exports})
+            task.run()
+            wf.do_engine_steps()
+            wf = runner.SERIALIZER.deserialize_json(runner.SERIALIZER.serialize_json(wf))
+            wf.script_engine = runner.ENGINE
+            out.append(time.perf_counter() - started)
+    return out
+
+
+def pg_schema_url(url: str) -> tuple[str, Any]:
+    schema = f"liuhen_bench_{os.getpid()}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", drop
+
+
+def report(label: str, timings: list[float], cps: float, bare: list[float], target: float) -> None:
+    med = statistics.median(timings) * 1000
+    p95 = statistics.quantiles(timings, n=20)[-1] * 1000
+    bare_med = statistics.median(bare) * 1000
+    print(f"{label}: {len(timings)} task completions")
+    print(f"  task completion (gate + engine + persist + audit): median {med:.2f} ms, p95 {p95:.2f} ms "
+          f"(target median < {target:.0f} ms)")
+    print(f"  cases per second: {cps:.2f}")
+    print(f"  bare SpiffWorkflow step (run + do_engine_steps + serialize_json + deserialize_json): median {bare_med:.2f} ms")
+    print(f"  ratio service / bare: {med / bare_med:.2f}x (target ≤ 5x)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=20)
+    parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/test",
+                        help="PostgreSQL URL ('' to skip)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        timings, cps, steps = service_run(f"sqlite:///{tmp}/bench.sqlite", args.cases, f"{tmp}/files")
+        bare = bare_steps(steps, args.cases)
+        report("SQLite", timings, cps, bare, 15)
+        if args.pg:
+            url, drop = pg_schema_url(args.pg)
+            try:
+                timings, cps, _ = service_run(url, args.cases, f"{tmp}/files-pg")
+            finally:
+                drop()
+            report("PostgreSQL", timings, cps, bare, 20)
+
+
+if __name__ == "__main__":
+    main()
