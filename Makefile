@@ -35,3 +35,4 @@ test: install
 
 bench: install
 	$(PY) bench/general_procedure.py
+	$(PY) bench/documents.py

@@ -18,10 +18,12 @@ from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from documents.kinds import BY_CODE as DOCUMENT_KINDS
+
 from .catalogue import CATALOGUE
 from .conditions import UnsafeExpression, check
 from .roles import role_of_lane
-from .task_rules import AV_RULES, rules_of
+from .task_rules import AV_RULES, rules_of, split_list
 
 _DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 
@@ -90,6 +92,13 @@ def _check_user_task(ts: Any, name: str) -> Iterable[Problem]:
         yield Problem(name, "未写明法律依据（属性 basis）")
     if rules.deadline and not _DURATION.match(rules.deadline):
         yield Problem(name, f"期限（属性 deadline）须为 ISO 8601 时长，如 PT24H、P60D，现为 {rules.deadline!r}")
+    if rules.av_on_refusal not in ("required", "none"):
+        yield Problem(name, f"拒签音像规则（属性 av_on_refusal）须为 required 或 none，现为 {rules.av_on_refusal!r}")
+    if ((ts.extensions.get("properties") or {}).get("deadline_count") or "working") not in ("working", "calendar"):
+        yield Problem(name, "期限计算方式（属性 deadline_count）须为 working（工作日）或 calendar（自然日）")
+    for code in split_list((ts.extensions.get("properties") or {}).get("documents")):
+        if code not in DOCUMENT_KINDS:
+            yield Problem(name, f"未知的文书种类 {code!r}（属性 documents，须为 documents/kinds.py 中的种类）")
     if role_of_lane(ts.lane) is None:
         yield Problem(name, f"所在泳道 {ts.lane!r} 不对应任何角色（承办人、审核人、法制审核、负责人）")
 

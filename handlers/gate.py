@@ -12,6 +12,8 @@ from .catalogue import AV_NOT_SUITABLE, AV_RECORDING, kind
 from .task_rules import TaskRules
 
 AV_TITLE = "音像记录（或不适宜音像记录的书面理由）"
+REFUSAL_AV_TITLE = "音像记录（当事人或有关人员拒绝签名，须以视频、音频记录）"
+REFUSAL_AV_BASIS = ("lishui-city 第十三条",)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,15 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
         latest = next((c for c in (AV_RECORDING, AV_NOT_SUITABLE) if records.get(c)), None)
         errors = kind(latest).validate(records[latest][-1], file_exists) if latest else {}
         out.append(Missing(AV_RECORDING, AV_TITLE, rules.av_basis, "invalid" if latest else "missing", errors))
+    if rules.av_on_refusal == "required" and _refused(records, rules.records) and not (
+            records.get(AV_RECORDING) and not kind(AV_RECORDING).validate(records[AV_RECORDING][-1], file_exists)):
+        out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, REFUSAL_AV_BASIS, "missing"))
     return out
+
+
+def _refused(records: Mapping[str, Sequence[Mapping[str, Any]]], kinds: Sequence[str]) -> bool:
+    """Whether anyone refused to sign the newest version of one of the task's records."""
+    return any(s.get("signed") is False for code in kinds for s in (records.get(code) or [{}])[-1].get("signatures", []))
 
 
 def _check(code: str, payloads: Sequence[Mapping[str, Any]], basis: tuple[str, ...],

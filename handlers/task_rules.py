@@ -2,7 +2,9 @@
 
 ``<spiffworkflow:properties>`` on a user task (DESIGN.md, "The diagram is the contract"):
 ``records`` (comma-separated kinds), ``av`` (required | optional | none), ``basis`` (articles,
-separated by ``；`` or ``;``), optional ``av_basis`` and ``deadline`` (ISO-8601 duration).
+separated by ``；`` or ``;``), optional ``av_basis`` and ``deadline`` (ISO-8601 duration), and
+``av_on_refusal`` (required | none): when someone refuses to sign the task's records, an actual A/V
+recording is required, a written reason does not suffice (lishui-city 第十三条).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ class TaskRules:
     basis: tuple[str, ...]
     av_basis: tuple[str, ...]
     deadline: str | None
+    av_on_refusal: str = "none"
 
     @property
     def av_required(self) -> bool:
@@ -44,6 +47,7 @@ def rules_from_properties(props: Mapping[str, Any]) -> TaskRules:
         basis=basis,
         av_basis=split_basis(props.get("av_basis")) or basis,
         deadline=(props.get("deadline") or "").strip() or None,
+        av_on_refusal=(props.get("av_on_refusal") or "none").strip(),
     )
 
 

@@ -41,6 +41,20 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     login_manager.init_app(app)
     app.register_blueprint(api_bp)
+    from .views import register as register_web
+
+    register_web(app)
+    from .media_api import register as register_media
+
+    register_media(app)
+    from . import deadlines, models_oversight  # noqa: F401 - deadlines and compliance exception tables
+    from .oversight_views import bp as oversight_bp
+
+    deadlines.connect()
+    app.register_blueprint(oversight_bp)
+    from .documents_api import register as register_documents
+
+    register_documents(app)  # 文书: rendered when tasks complete, downloadable from the API
     app.cli.add_command(cli)
     return app
 

@@ -205,3 +205,19 @@ def record_json(r: Record) -> dict[str, Any]:
             "task_id": r.task_id, "task": r.task_name, "version": r.version, "supersedes_id": r.supersedes_id,
             "payload": r.payload, "author_id": r.author_id, "created_at": r.created_at.isoformat(),
             "content_hash": r.content_hash}
+
+
+def store_upload(user: User, stream: Any, filename: str, content_type: str | None) -> tuple[str, int]:
+    """Store an uploaded file by its SHA-256 (the same bytes once), register it and seal the upload in the audit chain."""
+    from .models import StoredFile
+
+    try:
+        sha, size = store().put(stream, current_app.config["MAX_CONTENT_LENGTH"])
+    except ValueError as exc:
+        raise Invalid(str(exc)) from exc
+    if db.session.get(StoredFile, sha) is None:
+        db.session.add(StoredFile(sha256=sha, size=size, content_type=content_type or "application/octet-stream",
+                                  original_name=filename, agency_id=user.agency_id, uploaded_by=user.id))
+    audit.append(user.agency_id, "file.uploaded", actor_id=user.id, detail={"sha256": sha, "size": size, "name": filename})
+    db.session.commit()
+    return sha, size

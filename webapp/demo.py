@@ -6,7 +6,6 @@ from werkzeug.security import generate_password_hash
 
 from . import audit
 from .db import db
-from .diagram_store import deploy_base
 from .models import Agency, User
 
 DEMO_PASSWORD = "liuhen-demo"
@@ -20,7 +19,7 @@ DEMO_USERS = [
     ("designer1", "陈晨（流程设计）", ["designer"]),
     ("admin1", "孙丽（机构管理员）", ["admin"]),
 ]
-PROCEDURES = ("general_procedure",)
+PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake")
 
 
 def create_agency(code: str, name: str) -> Agency:
@@ -49,6 +48,8 @@ def seed_demo() -> Agency:
         agency = create_agency(*DEMO_AGENCY)
         for username, name, roles in DEMO_USERS:
             create_user(agency, username, name, roles, DEMO_PASSWORD)
-    deploy_base(agency, tuple(agency.profile.get("procedures", PROCEDURES)))
+    from .profile_service import apply_profile, load_profile
+
+    apply_profile(agency, load_profile(DEMO_AGENCY[0]))  # workflows/profiles/fushun-culture/profile.toml
     db.session.commit()
     return agency

@@ -58,6 +58,9 @@ def deploy(agency: Agency, version: DiagramVersion, user_id: int | None = None) 
         return db.session.scalar(select(Deployment).where(
             Deployment.agency_id == agency.id, Deployment.process_id == version.process_id)
             .order_by(Deployment.id.desc()).limit(1))
+    from .profile_service import guard_deploy
+
+    guard_deploy(agency, version)  # refuses a version that leaves a rule of the agency's profile unenforced
     row = Deployment(agency_id=agency.id, process_id=version.process_id, diagram_version_id=version.id,
                      deployed_by=user_id)
     db.session.add(row)

@@ -6,13 +6,17 @@ never opened for writing again.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 CHUNK = 1 << 20
+PARTIAL = ".partial"
 
 
 class FileStore:
@@ -65,3 +69,157 @@ class FileStore:
     def all_hashes(self) -> Iterator[str]:
         for path in self.root.glob("??/??/*"):
             yield path.name
+
+    def remove(self, sha256: str) -> bool:
+        """Delete a stored file's bytes (approved disposal only); ``True`` if there were any."""
+        path = self.path(sha256)
+        if not path.is_file():
+            return False
+        path.unlink()
+        return True
+
+    def partial(self, upload_id: str) -> "Partial":
+        return Partial(self.root / PARTIAL / upload_id)
+
+    def adopt(self, partial: "Partial", sha256: str) -> bool:
+        """Move a finished upload into the store under its hash; ``False`` if those bytes were already there."""
+        target = self.path(sha256)
+        if target.exists():
+            partial.discard()
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with partial.path.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(partial.path, 0o444)
+        os.replace(partial.path, target)
+        return True
+
+
+_hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="liuhen-hash")
+PIECE = 4 << 20
+
+
+def _fill(stream: BinaryIO, buf: bytearray) -> int:
+    """Read into ``buf`` until it is full or the stream ends; reuse the buffer, allocate nothing."""
+    view, n = memoryview(buf), 0
+    readinto = getattr(stream, "readinto", None)
+    while n < len(buf):
+        if readinto is not None:
+            got = readinto(view[n:])
+        else:
+            data = stream.read(len(buf) - n)
+            got = len(data)
+            view[n:n + got] = data
+        if not got:
+            break
+        n += got
+    return n
+
+
+class Partial:
+    """An upload in progress: bytes appended at known offsets, hashed while written.
+
+    The hash state lives in memory between chunks (see :class:`HashCache`); a process that lacks it
+    (a restart, another web worker) rebuilds it by reading the partial file once.  Memory stays at a
+    few pieces of :data:`CHUNK` whatever the file's size.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path.exists() else 0
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Serialise writers of one upload across threads and processes on this host."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_suffix(".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def rehash(self, upto: int) -> "hashlib._Hash":
+        digest = hashlib.sha256()
+        if upto == 0:
+            return digest
+        with self.path.open("rb") as fh:
+            left = upto
+            while left > 0 and (piece := fh.read(min(CHUNK, left))):
+                digest.update(piece)
+                left -= len(piece)
+        return digest
+
+    def head(self, n: int) -> bytes:
+        if not self.path.exists():
+            return b""
+        with self.path.open("rb") as fh:
+            return fh.read(n)
+
+    def same_bytes(self, offset: int, stream: BinaryIO) -> bool:
+        """Whether ``stream`` equals what is already stored at ``offset`` (a retried chunk)."""
+        with self.path.open("rb") as fh:
+            fh.seek(offset)
+            while piece := stream.read(CHUNK):
+                if fh.read(len(piece)) != piece:
+                    return False
+        return True
+
+    def append(self, offset: int, stream: BinaryIO, digest: "hashlib._Hash", limit: int) -> int:
+        """Write ``stream`` at ``offset`` (anything after it is cut first) and feed ``digest``.
+
+        Hashing runs on a worker thread while the next piece is read and this one written (hashlib
+        releases the GIL), so ingest runs at about the speed of hashing alone.  Raises ValueError,
+        leaving the file at ``offset``, if the bytes would pass ``limit``.  Returns bytes written.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        written, pending, buffers = 0, None, (bytearray(PIECE), bytearray(PIECE))
+        with open(self.path, "r+b" if self.path.exists() else "w+b") as out:
+            out.truncate(offset)
+            out.seek(offset)
+            try:
+                while n := _fill(stream, buffers[0]):
+                    if offset + written + n > limit:
+                        raise ValueError(f"超出声明的文件大小 {limit} 字节")
+                    piece = memoryview(buffers[0])[:n]
+                    if pending is not None:
+                        pending.result()
+                    pending = _hash_pool.submit(digest.update, piece)
+                    out.write(piece)
+                    written += n
+                    buffers = buffers[::-1]  # fill the other buffer while this one is hashed
+            except BaseException:
+                if pending is not None:
+                    pending.result()
+                out.truncate(offset)
+                raise
+            if pending is not None:
+                pending.result()
+        return written
+
+    def discard(self) -> None:
+        for path in (self.path, self.path.with_suffix(".lock")):
+            if path.exists():
+                path.unlink()
+
+
+class HashCache:
+    """Per-process hash states of uploads in progress, keyed by upload id and valid at one offset."""
+
+    def __init__(self) -> None:
+        self._states: dict[str, tuple[int, "hashlib._Hash"]] = {}
+
+    def take(self, upload_id: str, offset: int, partial: Partial) -> "hashlib._Hash":
+        """The hash of the first ``offset`` bytes: the cached state if it is at that offset, else recomputed."""
+        state = self._states.pop(upload_id, None)
+        if state is not None and state[0] == offset:
+            return state[1]
+        return partial.rehash(offset)
+
+    def keep(self, upload_id: str, offset: int, digest: "hashlib._Hash") -> None:
+        self._states[upload_id] = (offset, digest)
+
+    def drop(self, upload_id: str) -> None:
+        self._states.pop(upload_id, None)

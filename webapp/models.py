@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -156,7 +156,7 @@ class StoredFile(db.Model):
 
     __tablename__ = "stored_files"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))  # recordings pass 2 GiB
     content_type: Mapped[str] = mapped_column(String(100))
     original_name: Mapped[str] = mapped_column(String(300))
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))

@@ -1,9 +1,14 @@
 """程序启动: the filing approval form, its opinions, and the emergency start (fushun-culture 第七条, lishui-city 第八条)."""
 from __future__ import annotations
 
+from typing import Any
+
+from marshmallow import ValidationError, validates_schema
+
+from ..av_metadata import Interruption
 from ..record_kind import RecordKind
 
-from .fields import Party, Strict, choice, one, text, moment, many, Signed
+from .fields import Party, Strict, choice, flag, one, text, moment, many, Signed
 
 SOURCES = {"inspection": "检查发现", "complaint": "投诉举报", "assigned": "上级交办",
            "transferred": "有关部门移送", "other": "其他"}
@@ -45,7 +50,11 @@ class FilingApproval(Signed):
 
 
 class AvRecording(Strict):
-    """音像记录: files already in the record store, with when, where and by what device."""
+    """音像记录: files already in the record store, with when, where and by what device.
+
+    A recording that was interrupted or is incomplete carries its explanation (工作情况说明, or a
+    voice note stored as a file): naiman-culture 第十条, pishan-culture 第十九条（2）.
+    """
 
     files = many(text("文件 SHA-256", min_len=64), "音像文件", help="先上传文件，再填写其 SHA-256")
     device_id = text("记录设备编号")
@@ -53,6 +62,17 @@ class AvRecording(Strict):
     started_at = moment("开始时间")
     ended_at = moment("结束时间")
     place = text("地点")
+    interruptions = many(Interruption, "记录中断情况", min_len=0, required=False)
+    incomplete = flag("记录不完整", required=False)
+    explanation = text("工作情况说明", required=False, help="注明中断或未能完整记录的原因和依据")
+    explanation_files = many(text("语音说明文件 SHA-256", min_len=64), "语音说明", min_len=0, required=False)
+
+    @validates_schema
+    def _gap_explained(self, data: dict[str, Any], **_: Any) -> None:
+        if (data.get("interruptions") or data.get("incomplete")) and not (
+                (data.get("explanation") or "").strip() or data.get("explanation_files")):
+            raise ValidationError("记录中断或不完整的，须附工作情况说明或语音说明"
+                                  "（naiman-culture 第十条、pishan-culture 第十九条）", "explanation")
 
 
 class AvNotSuitable(Strict):
@@ -73,7 +93,7 @@ KINDS = [
     RecordKind("filing_approval", "负责人立案审批意见", FilingApproval,
                ("fushun-culture 第七条", "fushun-culture 第十九条"), exports=("decision",)),
     RecordKind("av_recording", "音像记录", AvRecording,
-               ("fushun-culture 第十二条", "行政处罚法 第四十七条"), file_fields=("files",)),
+               ("fushun-culture 第十二条", "行政处罚法 第四十七条"), file_fields=("files", "explanation_files")),
     RecordKind("av_not_suitable", "不适宜音像记录的书面说明", AvNotSuitable,
                ("fushun-culture 第十二条",)),
 ]

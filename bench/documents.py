@@ -1,0 +1,74 @@
+"""Render times and sizes of the 文书: a one-page 行政处罚决定书 and a three-page 询问笔录.
+
+Targets (issue 4): a one-page document under 200 ms median on a 2-core machine and under 150 KB.
+Prints median and p95 wall-clock milliseconds per document (and the CPU-time median, which other
+load on a shared machine does not inflate), the PDF sizes and page counts, and which font
+subsetter WeasyPrint uses (``harfbuzz``; ``fonttools`` would take seconds per document).
+
+    .venv/bin/python bench/documents.py [--runs 30]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import documents  # noqa: E402
+from tests.test_documents_render import context_for  # noqa: E402
+
+
+def three_page_inquiry() -> dict:
+    kind = documents.kind("inquiry_record")
+    ctx = context_for(kind)
+    qa = "\n".join(f"问：第{i}个问题，请说明当晚核验上网人员身份证件的经过？\n答：当晚身份核验设备故障，未能逐一核验，已登记在册。"
+                   for i in range(1, 29))
+    ctx["doc"] = {**ctx["doc"], "content": qa}
+    return ctx
+
+
+def pages(pdf: bytes) -> int:
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def measure(name: str, template: str, ctx: dict, runs: int) -> None:
+    documents.render(template, ctx)  # warm: fonts and stylesheet loaded once per process
+    times, cpu, pdf = [], [], b""
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        pdf = documents.render(template, ctx)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    print(f"{name:<22} pages {pages(pdf)}  median {statistics.median(times):6.1f} ms  p95 {p95(times):6.1f} ms  "
+          f"(CPU median {statistics.median(cpu):6.1f} ms)  size {len(pdf) / 1024:6.1f} KB")
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    print(f"font subsetter: {documents.subsetter()}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    started = time.perf_counter()
+    documents.render("penalty_decision.html", context_for(documents.kind("penalty_decision")))
+    print(f"first render (loads fonts): {(time.perf_counter() - started) * 1000:.0f} ms")
+    measure("行政处罚决定书 (1 page)", "penalty_decision.html", context_for(documents.kind("penalty_decision")), args.runs)
+    measure("询问笔录 (3 pages)", "inquiry_record.html", three_page_inquiry(), args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""The 文书: one HTML template per kind sharing one stylesheet, rendered to PDF by WeasyPrint, and 文号 formatting.
+
+Nothing here knows about Flask or the database (DESIGN.md): ``webapp.sealing`` numbers, stores and
+audits what :func:`render` makes.
+"""
+from __future__ import annotations
+
+from .kinds import BY_CODE, DOCUMENT_KINDS, DocumentKind, kind, made_on
+from .numbering import format_number, prefix_of, series_of
+from .render import SlowFontSubsetting, render, subsetter
+
+__all__ = ["BY_CODE", "DOCUMENT_KINDS", "DocumentKind", "SlowFontSubsetting", "format_number", "kind", "made_on",
+           "prefix_of", "render", "series_of", "subsetter"]

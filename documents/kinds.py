@@ -1,0 +1,96 @@
+"""The 文书 kinds: what each is called, its template, its 文号 series, and the record it is made from.
+
+A kind is made when a task completes with a record of kind ``made_on`` (and, if ``when`` names an
+exported flag, only when that flag is true); a user task may instead list its documents in the
+diagram property ``documents``.  ``source`` is the record whose payload the template reads as
+``doc``; the rest of the case's records are available as ``records``.  Record kinds are named by
+their code in ``handlers.catalogue`` (this package imports nothing from handlers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    title: str
+    series: str
+    source: str
+    basis: tuple[str, ...]
+    made_on: str = ""
+    when: str | None = None
+    uses: tuple[str, ...] = ()  # other record kinds the template quotes (linked as sources when present)
+    record_style: bool = False  # 笔录: 第x页 共y页 and a signature line on every page
+
+    @property
+    def template(self) -> str:
+        return f"{self.code}.html"
+
+    @property
+    def trigger(self) -> str:
+        return self.made_on or self.source
+
+
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
+    DocumentKind("case_filing", "立案（程序启动）审批表", "立", "case_filing",
+                 ("fushun-culture 第七条", "lishui-city 第八条"), made_on="filing_approval",
+                 uses=("unit_opinion", "emergency_start")),
+    DocumentKind("inquiry_record", "询问笔录", "询", "inquiry_record",
+                 ("行政处罚法 第五十五条", "fushun-culture 第九条", "fushun-culture 第十一条"), record_style=True),
+    DocumentKind("inspection_record", "现场检查（勘验）笔录", "检", "inspection_record",
+                 ("fushun-culture 第十一条", "lishui-city 第十一条"), record_style=True),
+    DocumentKind("sampling_record", "抽样取证通知书及物品清单", "抽", "sampling_record", ("fushun-culture 第十一条",)),
+    DocumentKind("evidence_collection", "调取证据通知书及证据清单", "调", "evidence_collection", ("fushun-culture 第十一条",)),
+    DocumentKind("evidence_preservation", "证据先行登记保存通知书及清单", "保", "evidence_preservation",
+                 ("行政处罚法 第五十六条", "fushun-culture 第十三条", "lishui-city 第十四条")),
+    DocumentKind("prior_notice", "行政处罚事先告知书", "告", "prior_notice",
+                 ("行政处罚法 第四十四条", "fushun-culture 第十条", "lishui-city 第十二条")),
+    DocumentKind("statement_record", "陈述申辩笔录", "陈", "statement_record",
+                 ("行政处罚法 第四十五条", "lishui-city 第十二条"), record_style=True),
+    DocumentKind("hearing_notice", "听证通知书", "听通", "hearing_record", ("行政处罚法 第六十四条",)),
+    DocumentKind("hearing_record", "听证笔录", "听", "hearing_record",
+                 ("行政处罚法 第六十四条", "fushun-culture 第十一条"), record_style=True),
+    DocumentKind("legal_review", "法制审核意见书", "法审", "legal_review",
+                 ("行政处罚法 第五十八条", "fushun-culture 第十六条")),
+    DocumentKind("collective_discussion", "集体讨论记录", "讨", "collective_discussion",
+                 ("行政处罚法 第五十七条", "fushun-culture 第十八条")),
+    DocumentKind("penalty_decision", "行政处罚决定书", "罚", "penalty_decision",
+                 ("行政处罚法 第五十九条", "fushun-culture 第二十条")),
+    DocumentKind("onspot_decision", "当场行政处罚决定书", "简罚", "onspot_decision",
+                 ("行政处罚法 第五十二条", "fushun-culture 第二十一条")),
+    DocumentKind("correction_notice", "责令改正通知书", "改", "performance_record",
+                 ("fushun-culture 第二十七条", "lishui-city 第十九条"), when="correction_ordered"),
+    DocumentKind("service_receipt", "送达回证", "送", "service_receipt",
+                 ("fushun-culture 第二十二条", "民事诉讼法 第八十七条")),
+    DocumentKind("enforcement_reminder", "催告书", "催", "enforcement_reminder",
+                 ("行政强制法 第三十五条", "fushun-culture 第二十八条")),
+    DocumentKind("enforcement_decision", "行政强制执行决定书", "强执", "enforcement_decision",
+                 ("行政强制法 第三十七条", "fushun-culture 第二十九条")),
+    DocumentKind("closing_approval", "结案审批表", "结", "closing_approval",
+                 ("fushun-culture 第三十一条", "fushun-culture 第三十六条"), uses=("closing_report", "penalty_decision")),
+    DocumentKind("complaint_notice", "不予立案告知书", "不立", "complaint_notice",
+                 ("fushun-culture 第八条", "lishui-city 第九条")),
+    DocumentKind("intake_decision", "受理（不予受理）通知书", "受", "intake_decision",
+                 ("行政许可法 第三十二条", "changli-market 第六条", "lishui-city 第七条"),
+                 uses=("license_application", "license_referral")),
+    DocumentKind("supplement_notice", "补正告知书", "补", "supplement_notice",
+                 ("行政许可法 第三十二条", "changli-market 第六条")),
+    DocumentKind("av_explanation", "工作情况说明", "说", "av_not_suitable",
+                 ("fushun-culture 第十二条", "pishan-culture 第十九条", "naiman-culture 第十条")),
+)
+
+BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}
+
+
+def made_on(record_kinds: set[str], flags: dict[str, dict[str, object]]) -> list[DocumentKind]:
+    """The kinds a task with records of ``record_kinds`` makes; ``flags`` = exported fields per record kind."""
+    return [k for k in DOCUMENT_KINDS
+            if k.trigger in record_kinds and (k.when is None or flags.get(k.trigger, {}).get(k.when))]
+
+
+def kind(code: str) -> DocumentKind:
+    try:
+        return BY_CODE[code]
+    except KeyError:
+        raise KeyError(f"未知的文书种类：{code}") from None

@@ -1,0 +1,124 @@
+"""The WeasyPrint renderer: one Jinja environment, one stylesheet and one font configuration for every 文书.
+
+Fonts are found through fontconfig by the exact family names the stylesheet uses ("Noto Serif CJK
+SC", "Noto Sans CJK SC", Debian ``fonts-noto-cjk``), so a missing font is a set-up error, not tofu.
+WeasyPrint subsets embedded fonts with HarfBuzz when ``libharfbuzz-subset0`` is present and falls
+back to fontTools otherwise, which takes seconds per CJK document; :func:`subsetter` says which one
+this process will use, and :func:`render` refuses the slow path unless told otherwise.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any, Mapping
+
+from .compact_cff import compact_font
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+STYLESHEET = HERE / "static" / "document.css"
+FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+HARFBUZZ_SUBSET_MIN = (4, 1, 0)  # WeasyPrint needs hb_set_add_sorted_array (weasyprint/pdf/fonts.py)
+
+
+class SlowFontSubsetting(RuntimeError):
+    """HarfBuzz's subsetter is missing: WeasyPrint would spend seconds per document in fontTools."""
+
+
+def subsetter() -> str:
+    """``"harfbuzz"`` when WeasyPrint will subset fonts with libharfbuzz-subset, else ``"fonttools"``."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    return "harfbuzz" if harfbuzz_subset and harfbuzz.hb_version_atleast(*HARFBUZZ_SUBSET_MIN) else "fonttools"
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def cndate(value: Any) -> str:
+    """``2026年3月2日`` in the time zone the moment was recorded in (payloads carry +08:00)."""
+    d = _moment(value)
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def cndatetime(value: Any) -> str:
+    d = _moment(value)
+    return f"{d.year}年{d.month}月{d.day}日{d.hour}时{d.minute:02d}分" if d else ""
+
+
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(yesno=lambda value: "是" if value else "否", cndate=cndate, cndatetime=cndatetime)
+    return env
+
+
+def _install_font_compaction() -> None:
+    """Compact each embedded CFF font after WeasyPrint subsets it (see :mod:`documents.compact_cff`).
+
+    WeasyPrint has no hook for this, so ``Font.clean`` (weasyprint/pdf/fonts.py, pinned range in
+    pyproject.toml) is wrapped once; if that method is ever gone, fonts are embedded as they were.
+    """
+    from weasyprint.pdf import fonts
+
+    clean = getattr(fonts.Font, "clean", None)
+    if clean is None or getattr(clean, "liuhen_compacts", False):
+        return
+
+    def clean_and_compact(self: Any, *args: Any, **kwargs: Any) -> None:
+        clean(self, *args, **kwargs)
+        self.file_content = compact_font(self.file_content)
+
+    clean_and_compact.liuhen_compacts = True  # type: ignore[attr-defined]
+    fonts.Font.clean = clean_and_compact
+
+
+class Renderer:
+    """Holds what every render shares; renders one at a time because WeasyPrint's font map is not thread-safe."""
+
+    def __init__(self) -> None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        _install_font_compaction()
+        self.env = _environment()
+        self.fonts = FontConfiguration()
+        self.css = CSS(filename=str(STYLESHEET), font_config=self.fonts)
+        self._lock = threading.Lock()
+
+    def html(self, template: str, context: Mapping[str, Any]) -> str:
+        return self.env.get_template(template).render(**context)
+
+    def pdf(self, template: str, context: Mapping[str, Any], *, allow_slow: bool = False) -> bytes:
+        from weasyprint import HTML
+
+        if not allow_slow and subsetter() != "harfbuzz":
+            raise SlowFontSubsetting("未找到 HarfBuzz 字体子集库（Debian 包 libharfbuzz-subset0），"
+                                     "生成中文文书每份需数秒；请运行 make system-deps 安装")
+        source = self.html(template, context)
+        with self._lock:
+            return HTML(string=source, base_url=str(TEMPLATES)).write_pdf(
+                stylesheets=[self.css], font_config=self.fonts, uncompressed_pdf=False)
+
+
+_renderer: Renderer | None = None
+_renderer_lock = threading.Lock()
+
+
+def renderer() -> Renderer:
+    """The process-wide renderer, made on first use (loading the stylesheet and fonts costs ~100 ms)."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is None:
+            _renderer = Renderer()
+        return _renderer
+
+
+def render(template: str, context: Mapping[str, Any], *, allow_slow: bool = False) -> bytes:
+    return renderer().pdf(template, context, allow_slow=allow_slow)

@@ -1,0 +1,265 @@
+"""Rules for audio/video evidence, as pure functions: content types, handover deadlines, retention,
+confidentiality and the masking of protected persons in exports.
+
+Nothing here knows about Flask or the database; the web app passes the agency profile (a dict) and
+the facts, and gets back dates, verdicts and masked copies.  Profile keys read here (with defaults):
+
+- ``av_handover_hours`` (24): hours after the recording ends (fushun-culture 第三十一条, changli-market 第十九条);
+- ``av_handover_working_days`` (unset): when set, the deadline is the end of that many working days after
+  the day the recording ends instead (pishan-culture 第十九条 “执法活动结束后一个工作日内”);
+- ``av_remote_handover_hours`` (24): for continuous, out-of-town or remote field work, hours after the
+  officer's return (fushun-culture 第三十一条);
+- ``holidays`` / ``makeup_workdays`` (lists of ISO dates): added to the national working-day calendar
+  (:mod:`handlers.workcalendar`);
+- ``av_retention_months`` (36): retention period of recordings (pishan-culture 第二十条 ≥ 3 years;
+  naiman-culture 第十一条 ≥ 6 months);
+- ``av_max_bytes`` (unset): a per-agency size limit for one recording, below the installation's.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from . import workcalendar
+
+HANDOVER_BASIS_HOURS = ("fushun-culture 第三十一条", "changli-market 第十九条")
+HANDOVER_BASIS_DAYS = ("pishan-culture 第十九条",)
+REMOTE_BASIS = ("fushun-culture 第三十一条",)
+RETENTION_BASIS = ("pishan-culture 第二十条", "naiman-culture 第十一条")
+GAP_BASIS = ("naiman-culture 第十条", "pishan-culture 第十九条")
+ACCESS_BASIS = ("pishan-culture 第十九条", "pishan-culture 第二十条")
+MASK_BASIS = "naiman-culture 第十二条"
+
+DEFAULT_HANDOVER_HOURS = 24
+DEFAULT_REMOTE_HOURS = 24
+DEFAULT_RETENTION_MONTHS = 36
+
+# --------------------------------------------------------------------------- content types
+
+MEDIA_KINDS = {"video": "视频", "audio": "音频", "photo": "照片"}
+
+
+def _ftyp(head: bytes) -> bool:
+    return head[4:8] == b"ftyp"
+
+
+def _riff(form: bytes):  # noqa: ANN202 - small factory
+    return lambda head: head[:4] == b"RIFF" and head[8:12] == form
+
+
+def _mpeg_audio(head: bytes) -> bool:
+    return head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+
+
+# Declared content type → (media kind, test of the first bytes, how the file must begin).
+CONTENT_TYPES: dict[str, tuple[str, Any, str]] = {
+    "video/mp4": ("video", _ftyp, "MP4（ftyp）"),
+    "video/quicktime": ("video", _ftyp, "MOV（ftyp）"),
+    "video/3gpp": ("video", _ftyp, "3GP（ftyp）"),
+    "video/x-msvideo": ("video", _riff(b"AVI "), "AVI（RIFF…AVI）"),
+    "video/x-matroska": ("video", lambda h: h[:4] == b"\x1aE\xdf\xa3", "MKV（EBML）"),
+    "video/webm": ("video", lambda h: h[:4] == b"\x1aE\xdf\xa3", "WebM（EBML）"),
+    "video/mp2t": ("video", lambda h: h[:1] == b"G", "MPEG-TS（0x47）"),
+    "video/x-flv": ("video", lambda h: h[:3] == b"FLV", "FLV"),
+    "audio/mpeg": ("audio", _mpeg_audio, "MP3（ID3 或帧同步）"),
+    "audio/wav": ("audio", _riff(b"WAVE"), "WAV（RIFF…WAVE）"),
+    "audio/x-wav": ("audio", _riff(b"WAVE"), "WAV（RIFF…WAVE）"),
+    "audio/mp4": ("audio", _ftyp, "M4A（ftyp）"),
+    "audio/x-m4a": ("audio", _ftyp, "M4A（ftyp）"),
+    "audio/aac": ("audio", lambda h: len(h) > 1 and h[0] == 0xFF and h[1] & 0xF6 == 0xF0, "AAC（ADTS）"),
+    "audio/amr": ("audio", lambda h: h[:5] == b"#!AMR", "AMR（#!AMR）"),
+    "audio/ogg": ("audio", lambda h: h[:4] == b"OggS", "Ogg（OggS）"),
+    "image/jpeg": ("photo", lambda h: h[:3] == b"\xff\xd8\xff", "JPEG（FF D8 FF）"),
+    "image/png": ("photo", lambda h: h[:8] == b"\x89PNG\r\n\x1a\n", "PNG"),
+    "image/heic": ("photo", _ftyp, "HEIC（ftyp）"),
+}
+MAGIC_BYTES_NEEDED = 12
+
+
+def media_kind(content_type: str) -> str | None:
+    entry = CONTENT_TYPES.get(content_type.lower())
+    return entry[0] if entry else None
+
+
+def type_mismatch(content_type: str, head: bytes) -> str | None:
+    """Why ``head`` (the file's first bytes) cannot be ``content_type``; ``None`` when it fits.
+
+    The declared type is what the metadata and the export will say; a file that is not what it
+    claims would mislead a court, so it is refused rather than relabelled.
+    """
+    entry = CONTENT_TYPES.get(content_type.lower())
+    if entry is None:
+        return f"不支持的文件类型 {content_type}；可上传：{'、'.join(sorted(CONTENT_TYPES))}"
+    _, test, expected = entry
+    if not test(head):
+        return f"文件内容与声明的类型 {content_type} 不符：文件开头应为 {expected}，实际为 {head[:12].hex(' ')}"
+    return None
+
+
+def file_name(officer: str, cause: str, content_type: str) -> str:
+    """The stored name: the officer's name and the 案由 (pishan-culture 第十九条（四）), with an extension."""
+    ext = {"video": ".mp4", "audio": ".mp3", "photo": ".jpg"}.get(media_kind(content_type) or "", "")
+    special = {"video/quicktime": ".mov", "video/x-msvideo": ".avi", "video/x-matroska": ".mkv",
+               "video/webm": ".webm", "video/mp2t": ".ts", "video/x-flv": ".flv", "video/3gpp": ".3gp",
+               "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/mp4": ".m4a", "audio/x-m4a": ".m4a",
+               "audio/aac": ".aac", "audio/amr": ".amr", "audio/ogg": ".ogg", "image/png": ".png",
+               "image/heic": ".heic"}
+    ext = special.get(content_type.lower(), ext)
+    safe = "".join(ch for ch in f"{officer.strip()}{cause.strip()}" if ch not in '/\\:*?"<>|\0\n\r\t')
+    return f"{safe}{ext}"
+
+
+# --------------------------------------------------------------------------- handover
+
+
+@dataclass(frozen=True)
+class Handover:
+    due_at: dt.datetime
+    rule: str
+    basis: tuple[str, ...]
+
+    def late(self, received_at: dt.datetime) -> bool:
+        return received_at > self.due_at
+
+
+def calendar_of(profile: Mapping[str, Any]) -> workcalendar.Calendar:
+    """The national working-day calendar plus the profile's ``holidays`` and ``makeup_workdays``."""
+    return workcalendar.national().with_local({"holidays": profile.get("holidays", ()),
+                                               "workdays": profile.get("makeup_workdays", ())})
+
+
+def end_of_working_days(moment: dt.datetime, days: int, profile: Mapping[str, Any]) -> dt.datetime:
+    """The end (24:00 China time) of the ``days``-th working day after the day of ``moment``."""
+    day = calendar_of(profile).add_working_days(workcalendar.local_date(moment), days)
+    return workcalendar.end_of_day(day)
+
+
+def handover_deadline(ended_at: dt.datetime, profile: Mapping[str, Any], *,
+                      returned_at: dt.datetime | None = None, remote_reason: str | None = None) -> Handover:
+    """When a recording must be in the system.
+
+    24 h after it ends (fushun-culture 第三十一条, changli-market 第十九条), or one working day
+    (pishan-culture 第十九条) when the profile says so; for remote or continuous field work with a
+    reason recorded, 24 h after the officer's return if that is later (fushun-culture 第三十一条).
+    """
+    days = profile.get("av_handover_working_days")
+    if days:
+        normal = Handover(end_of_working_days(ended_at, int(days), profile), f"{int(days)}个工作日",
+                          HANDOVER_BASIS_DAYS)
+    else:
+        hours = float(profile.get("av_handover_hours", DEFAULT_HANDOVER_HOURS))
+        normal = Handover(ended_at + dt.timedelta(hours=hours), f"{hours:g}小时", HANDOVER_BASIS_HOURS)
+    if returned_at is None or not (remote_reason or "").strip():
+        return normal
+    remote_hours = float(profile.get("av_remote_handover_hours", DEFAULT_REMOTE_HOURS))
+    remote = returned_at + dt.timedelta(hours=remote_hours)
+    if remote <= normal.due_at:
+        return normal
+    return Handover(remote, f"返回单位后{remote_hours:g}小时", REMOTE_BASIS)
+
+
+# --------------------------------------------------------------------------- retention
+
+HOLD_TRIGGERS = {
+    "evidence": "作为行政、刑事案件证据使用",
+    "obstruction": "当事人或者现场其他人员有阻碍执法、妨害公务行为",
+    "major_incident": "处置重大突发事件、群体性事件",
+    "complaint": "当事人提出信访、申诉、复议、诉讼、复核、国家赔偿",
+    "other": "其他重大、疑难、复杂情况或本单位认为应当长期保存",
+}
+
+
+def add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    """Calendar months later, the day clamped to the month's end (31 Aug + 6 months = 28/29 Feb)."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+def retention_months(profile: Mapping[str, Any]) -> int:
+    return int(profile.get("av_retention_months", DEFAULT_RETENTION_MONTHS))
+
+
+def retention_until(stored_at: dt.datetime, months: int) -> dt.datetime:
+    return add_months(stored_at, months)
+
+
+def disposal_refusal(now: dt.datetime, until: dt.datetime, holds: list[str]) -> str | None:
+    """Why a recording may not be disposed of yet; ``None`` when it may (pishan-culture 第二十条)."""
+    if holds:
+        names = "、".join(HOLD_TRIGGERS.get(h, h) for h in sorted(set(holds)))
+        return f"该音像记录须长期保存（{names}；依据 pishan-culture 第二十条），不能销毁"
+    if now < until:
+        return (f"保存期限未满：须保存至 {until.astimezone(workcalendar.CHINA):%Y-%m-%d %H:%M}"
+                f"（依据 {'、'.join(RETENTION_BASIS)}），期满前不能销毁")
+    return None
+
+
+# --------------------------------------------------------------------------- confidentiality and access
+
+
+@dataclass(frozen=True)
+class Level:
+    title: str
+    view_roles: tuple[str, ...] | None  # None: anyone with the case's permission
+    view_needs_approval: bool
+    party_export: bool
+    basis: tuple[str, ...]
+
+
+CONFIDENTIALITY: dict[str, Level] = {
+    "none": Level("一般", None, False, True, ACCESS_BASIS),
+    "privacy": Level("个人隐私", ("officer", "reviewer", "legal", "approver"), False, False,
+                     ("naiman-culture 第十二条", "pishan-culture 第十七条")),
+    "commercial_secret": Level("商业秘密", ("officer", "legal", "approver"), False, False,
+                               ("naiman-culture 第十二条", "pishan-culture 第十七条")),
+    "state_secret": Level("国家秘密", ("approver",), True, False,
+                          ("naiman-culture 第十二条", "pishan-culture 第十七条", "保守国家秘密法")),
+}
+
+EXPORT_PURPOSES = {
+    "file": "附卷归档",
+    "evidence": "作为证据使用（刻制光盘）",
+    "department": "相关部门使用",
+    "party": "当事人申请查阅、复制",
+}
+
+# --------------------------------------------------------------------------- masking
+
+MASK = "＊＊＊"
+PROTECTED_KEYS = frozenset({"complainant", "complainants", "informant", "informants", "reporter", "reporters",
+                            "third_party", "third_parties", "witness", "witnesses"})
+PROTECTED_CAPACITIES = frozenset({"witness", "present", "signee"})
+PERSON_FIELDS = ("name", "signer", "id_number", "address", "phone", "refusal_note")
+
+
+def _mask_person(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (MASK if k in PERSON_FIELDS else _mask_value(v)) for k, v in value.items()}
+    return MASK
+
+
+def _mask_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_mask_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("capacity") in PROTECTED_CAPACITIES:
+        return _mask_person(value)
+    out: dict[str, Any] = {}
+    for key, inner in value.items():
+        if key in PROTECTED_KEYS:
+            out[key] = [_mask_person(v) for v in inner] if isinstance(inner, list) else _mask_person(inner)
+        elif key == "interviewee" and value.get("interviewee_role") not in (None, "party"):
+            out[key] = _mask_person(inner)
+        else:
+            out[key] = _mask_value(inner)
+    return out
+
+
+def mask_for_party(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A record as a party may see it: complainants', informants' and third parties' identities
+    replaced by ＊＊＊ (naiman-culture 第十二条); the party's own data and the officers stay."""
+    return _mask_value(dict(payload))

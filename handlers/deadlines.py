@@ -1,0 +1,165 @@
+"""Deadline arithmetic: a period (ISO-8601 duration), how the law says to count it, and when it ends.
+
+A task's ``deadline`` property is the period; whether its days are working days is not written in
+the diagram but follows from the law the task cites, because each law states its own counting
+rule: 行政处罚法 第八十五条 (二日、三日、五日、七日 are working days), 行政强制法 第六十九条 (ten days
+or less are working days), 行政许可法 第八十二条 (all licensing periods are working days).  Other day
+periods are calendar days; the first day is not counted and a period ending on a day off ends on
+the next working day (民事诉讼法 第八十五条).  A designer may force the mode with the optional
+property ``deadline_count`` (working | calendar) and name the law with ``deadline_basis``;
+``deadline_from`` names the task whose completion starts the period (``case`` = the case's start),
+e.g. 行政处罚法 第六十条 counts 90 days from 立案, not from when the decision task opens.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from .task_rules import split_basis
+from .workcalendar import Calendar, end_of_day, local_date
+
+_ISO = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
+COUNT_MODES = ("working", "calendar")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Period:
+    text: str
+    years: int = 0
+    months: int = 0
+    days: int = 0
+    seconds: int = 0
+
+    @property
+    def is_time_only(self) -> bool:
+        return not (self.years or self.months or self.days)
+
+    def nominal_days(self) -> float:
+        """Rough length for comparing two periods (a month as 30 days, a year as 365)."""
+        return self.years * 365 + self.months * 30 + self.days + self.seconds / 86400
+
+    def describe(self) -> str:
+        parts = [f"{self.years}年" if self.years else "", f"{self.months}个月" if self.months else "",
+                 f"{self.days}日" if self.days else ""]
+        hours, rest = divmod(self.seconds, 3600)
+        parts += [f"{hours}小时" if hours else "", f"{rest // 60}分钟" if rest // 60 else ""]
+        return "".join(parts) or "0"
+
+
+def parse_period(text: str) -> Period:
+    m = _ISO.match((text or "").strip())
+    if not m:
+        raise PeriodError(f"期限须为 ISO 8601 时长（如 PT24H、P5D、P60D），现为 {text!r}")
+    y, mo, w, d, h, mi, s = (int(g or 0) for g in m.groups())
+    return Period(text.strip(), y, mo, w * 7 + d, h * 3600 + mi * 60 + s)
+
+
+@dataclass(frozen=True)
+class CountingRule:
+    """One law's rule for which of its day periods are working days."""
+
+    law: str
+    basis: str
+    days: tuple[int, ...] | None = None  # exactly these periods are working days
+    max_days: int | None = None  # periods up to this many days are working days
+
+    def applies(self, days: int) -> bool:
+        if self.days is not None:
+            return days in self.days
+        return self.max_days is None or days <= self.max_days
+
+
+COUNTING_RULES: tuple[CountingRule, ...] = (
+    CountingRule("行政许可法", "行政许可法 第八十二条"),
+    CountingRule("行政处罚法", "行政处罚法 第八十五条", days=(2, 3, 5, 7)),
+    CountingRule("行政强制法", "行政强制法 第六十九条", max_days=10),
+)
+CALENDAR_DAYS_BASIS = "民事诉讼法 第八十五条"
+
+
+@dataclass(frozen=True)
+class Counting:
+    mode: str  # "exact" | "working" | "calendar"
+    basis: str
+
+    def describe(self) -> str:
+        return {"exact": "按小时连续计算", "working": "按工作日计算", "calendar": "按自然日计算，届满日为休息日的顺延"}[
+            self.mode] + (f"（{self.basis}）" if self.basis else "")
+
+
+def counting_for(period: Period, cited: Sequence[str], explicit: str | None = None) -> Counting:
+    """How to count ``period`` for a task citing ``cited`` articles (see module docstring)."""
+    if period.is_time_only:
+        return Counting("exact", CALENDAR_DAYS_BASIS)
+    if explicit:
+        if explicit not in COUNT_MODES:
+            raise PeriodError(f"deadline_count 须为 {'、'.join(COUNT_MODES)} 之一，现为 {explicit!r}")
+        return Counting(explicit, "")
+    if not (period.years or period.months):
+        for rule in COUNTING_RULES:
+            if any(c.startswith(rule.law) for c in cited) and rule.applies(period.days):
+                return Counting("working", rule.basis)
+    return Counting("calendar", CALENDAR_DAYS_BASIS)
+
+
+def due_at(start: dt.datetime, period: Period, counting: Counting, calendar: Calendar) -> dt.datetime:
+    """When a period that began at ``start`` ends (an aware UTC datetime)."""
+    if counting.mode == "exact":
+        return start + dt.timedelta(days=period.days, seconds=period.seconds)
+    day = local_date(start)
+    if counting.mode == "working":
+        if period.years or period.months:
+            raise PeriodError("按工作日计算的期限须以日为单位")
+        return end_of_day(calendar.add_working_days(day, period.days))
+    last = _add_months(day, period.years * 12 + period.months) + dt.timedelta(days=period.days)
+    return end_of_day(calendar.next_working_day(last))
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    if not months:
+        return day
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class TaskDeadline:
+    """A user task's deadline as its diagram declares it."""
+
+    period: Period
+    counting: Counting
+    basis: tuple[str, ...]
+    starts: str | None  # None = when the task becomes ready; "case" = case start; else a task's spec name
+
+    def due(self, start: dt.datetime, calendar: Calendar) -> dt.datetime:
+        return due_at(start, self.period, self.counting, calendar)
+
+    def describe(self) -> str:
+        return f"{self.period.describe()}，{self.counting.describe()}"
+
+
+def task_deadline(props: Mapping[str, Any]) -> TaskDeadline | None:
+    """The deadline declared by a user task's properties, or ``None``; raises :class:`PeriodError` if malformed."""
+    text = (props.get("deadline") or "").strip()
+    if not text:
+        return None
+    period = parse_period(text)
+    basis = split_basis(props.get("deadline_basis")) or split_basis(props.get("basis"))
+    counting = counting_for(period, basis, (props.get("deadline_count") or "").strip() or None)
+    return TaskDeadline(period, counting, basis, (props.get("deadline_from") or "").strip() or None)
+
+
+def deadline_of(task_spec: Any) -> TaskDeadline | None:
+    return task_deadline(getattr(task_spec, "extensions", {}).get("properties", {}))

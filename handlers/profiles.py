@@ -1,0 +1,337 @@
+"""Agency profiles: each local regulation as data (``workflows/profiles/<code>/profile.toml``).
+
+A profile says which procedures the agency runs, its deadlines (archiving, A/V handover), A/V
+retention and long-term triggers, device and confidentiality rules, document-number prefix, the
+rules its diagrams must enforce (each with its article), and how its diagrams differ from base:
+whole override diagrams (``*.bpmn`` in the profile folder replace the base file of the same name)
+and property patches (``[[patches]]``: stricter A/V or deadlines on named tasks of a base
+diagram, so a fix to base reaches every agency).  Loading validates everything and names the
+file and field at fault.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from lxml import etree
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .catalogue import CATALOGUE
+from .deadlines import PeriodError, parse_period
+from .workcalendar import Calendar
+
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "workflows" / "profiles"
+PROFILE_CODES = ("fushun-culture", "pishan-culture", "changli-market", "naiman-culture", "lishui-city")
+
+#: No national law fixes these; where a regulation is silent the agency keeps the base diagram's
+#: 60-day archiving deadline and a 24-hour A/V handover, and keeps A/V at least as long as
+#: the strictest shipped regulation (pishan-culture 第二十条, three years).
+DEFAULT_ARCHIVE_DAYS = 60
+DEFAULT_AV_HANDOVER_HOURS = 24
+DEFAULT_AV_RETENTION_MONTHS = 36
+
+RULE_KINDS = {
+    "av": "须音像记录（av=required）",
+    "av_on_refusal": "当事人拒绝签名时须音像记录（av_on_refusal=required）",
+    "deadline": "须设办理期限（deadline 不长于规定）",
+    "records": "须同时制作规定的记录（records）",
+}
+LONG_TERM_TRIGGERS = {
+    "evidence": "作为行政、刑事案件证据使用的",
+    "obstruction": "当事人或者现场其他人员有阻碍执法、妨害公务行为的",
+    "major_incident": "处置重大突发事件、群体性事件的",
+    "complaint": "当事人提出信访、申诉、复议、诉讼、复核、国家赔偿的",
+    "other": "其他重大、疑难、复杂的情况或执法部门认为应当长期保存的",
+}
+CONFIDENTIALITY = {"internal": "内部资料，不向社会公开", "restricted": "按保密规定和权限管理"}
+_NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; the message names the file and every field at fault."""
+
+
+def _basis(required: bool = True) -> fields.String:
+    return fields.String(required=required, validate=validate.Regexp(
+        r"^.*第.+条", error="依据须写明条款，如“fushun-culture 第三十一条”"))
+
+
+def _period(value: str) -> None:
+    try:
+        parse_period(value)
+    except PeriodError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class _Strict(Schema):
+    class Meta:
+        unknown = "raise"
+
+
+class ArchiveSchema(_Strict):
+    days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
+    basis = _basis(required=False)
+
+
+class AvSchema(_Strict):
+    handover_hours = fields.Integer(validate=validate.Range(min=1, max=720))
+    handover_working_days = fields.Integer(validate=validate.Range(min=1, max=30))
+    handover_basis = _basis(required=False)
+    retention_months = fields.Integer(validate=validate.Range(min=1, max=1200))
+    retention_basis = _basis(required=False)
+    long_term_triggers = fields.List(fields.String(validate=validate.OneOf(list(LONG_TERM_TRIGGERS))))
+    long_term_basis = _basis(required=False)
+
+    @validates_schema
+    def _one_handover(self, data: dict[str, Any], **_: Any) -> None:
+        if "handover_hours" in data and "handover_working_days" in data:
+            raise ValidationError("移交期限只能写 handover_hours 或 handover_working_days 之一", "handover_hours")
+
+
+class DevicesSchema(_Strict):
+    officers_per_recorder = fields.Integer(validate=validate.Range(min=1, max=10))
+    officers_per_recorder_basis = _basis(required=False)
+    check_before_use = fields.Boolean()
+    check_before_use_basis = _basis(required=False)
+
+
+class CalendarSchema(_Strict):
+    holidays = fields.List(fields.Date())
+    workdays = fields.List(fields.Date())
+    basis = fields.String()
+
+
+class RuleSchema(_Strict):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$", error="规则编号只能用小写字母、数字、-、_"))
+    title = fields.String(required=True, validate=validate.Length(min=2))
+    kind = fields.String(required=True, validate=validate.OneOf(list(RULE_KINDS)))
+    basis = _basis()
+    records = fields.List(fields.String(), load_default=list)
+    tasks = fields.List(fields.String(), load_default=list)
+    media = fields.String(validate=validate.OneOf(["video", "audio"]), load_default="video")
+    within = fields.String(validate=_period)
+    requires = fields.List(fields.String(), load_default=list)
+    required = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("records") and not data.get("tasks"):
+            raise ValidationError("规则须以 records（记录类型）或 tasks（任务编号）指明所管的执法环节", "records")
+        unknown = [k for k in (*data.get("records", []), *data.get("requires", [])) if k not in CATALOGUE]
+        if unknown:
+            raise ValidationError(f"记录目录中没有这些记录类型：{'、'.join(unknown)}", "records")
+        if data["kind"] == "deadline" and not data.get("within"):
+            raise ValidationError("期限规则须写 within（如 P30D）", "within")
+        if data["kind"] == "records" and not data.get("requires"):
+            raise ValidationError("记录规则须写 requires", "requires")
+
+
+class PatchSchema(_Strict):
+    process = fields.String(required=True)
+    task = fields.String(required=True)
+    properties = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    basis = _basis()
+
+
+class ProfileSchema(_Strict):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]+$"))
+    name = fields.String(required=True, validate=validate.Length(min=2))
+    regulation = fields.String(required=True)
+    seed = fields.String(required=True)
+    region = fields.String(required=True)
+    scope = fields.List(fields.String(), required=True)
+    procedures = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
+    doc_prefix = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    confidentiality = fields.String(required=True, validate=validate.OneOf(list(CONFIDENTIALITY)))
+    confidentiality_basis = _basis()
+    archive = fields.Nested(ArchiveSchema, load_default=dict)
+    av = fields.Nested(AvSchema, load_default=dict)
+    devices = fields.Nested(DevicesSchema, load_default=dict)
+    calendar = fields.Nested(CalendarSchema, load_default=dict)
+    rules = fields.List(fields.Nested(RuleSchema), load_default=list)
+    patches = fields.List(fields.Nested(PatchSchema), load_default=list)
+
+    @validates_schema
+    def _unique_rules(self, data: dict[str, Any], **_: Any) -> None:
+        ids = [r["id"] for r in data.get("rules", [])]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValidationError(f"规则编号重复：{'、'.join(dupes)}", "rules")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a regulation that diagrams must enforce, with its article."""
+
+    id: str
+    title: str
+    kind: str
+    basis: str
+    records: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    media: str = "video"
+    within: str | None = None
+    requires: tuple[str, ...] = ()
+    required: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "kind": self.kind, "basis": self.basis,
+                "records": list(self.records), "tasks": list(self.tasks), "media": self.media,
+                "within": self.within, "requires": list(self.requires), "required": self.required}
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    data: Mapping[str, Any]
+    rules: tuple[Rule, ...]
+    folder: Path | None = None
+    override_files: Mapping[str, bytes] = field(default_factory=dict)
+
+    @property
+    def procedures(self) -> tuple[str, ...]:
+        return tuple(self.data["procedures"])
+
+    @property
+    def archive_days(self) -> int:
+        return int(self.data.get("archive", {}).get("days", DEFAULT_ARCHIVE_DAYS))
+
+    @property
+    def patches(self) -> list[dict[str, Any]]:
+        return list(self.data.get("patches", []))
+
+    def calendar(self, national: Calendar) -> Calendar:
+        return national.with_local(self.data.get("calendar"))
+
+    def agency_profile(self, national: Calendar) -> dict[str, Any]:
+        """The JSON kept in ``Agency.profile``: flat keys other modules read (A/V handover and retention,
+        archiving, the working-day calendar with this agency's regional days), and the rules."""
+        av = self.data.get("av", {})
+        devices = self.data.get("devices", {})
+        calendar = self.calendar(national)
+        months = int(av.get("retention_months", DEFAULT_AV_RETENTION_MONTHS))
+        out: dict[str, Any] = {
+            "code": self.code, "name": self.name, "regulation": self.data["regulation"],
+            "procedures": list(self.procedures),
+            "archive_days": self.archive_days,
+            "archive_basis": self.data.get("archive", {}).get("basis"),
+            "av_retention_months": months,
+            "av_retention_days": round(months * 365 / 12),
+            "av_retention_basis": av.get("retention_basis"),
+            "av_handover_basis": av.get("handover_basis"),
+            "long_term_triggers": list(av.get("long_term_triggers", [])),
+            "long_term_basis": av.get("long_term_basis"),
+            "av_required_records": sorted({k for r in self.rules if r.kind == "av" for k in r.records}),
+            "officers_per_recorder": devices.get("officers_per_recorder"),
+            "device_check_before_use": bool(devices.get("check_before_use", False)),
+            "confidentiality": self.data["confidentiality"],
+            "confidentiality_basis": self.data["confidentiality_basis"],
+            "doc_prefix": self.data["doc_prefix"],
+            "calendar": {k: [d.isoformat() for d in self.data.get("calendar", {}).get(k, [])]
+                         for k in ("holidays", "workdays")},
+            "holidays": sorted(d.isoformat() for d in calendar.holidays),
+            "makeup_workdays": sorted(d.isoformat() for d in calendar.workdays),
+            "timezone_hours": 8,
+            "rules": [r.to_json() for r in self.rules],
+        }
+        if "handover_working_days" in av:
+            out["av_handover_working_days"] = int(av["handover_working_days"])
+        else:
+            out["av_handover_hours"] = int(av.get("handover_hours", DEFAULT_AV_HANDOVER_HOURS))
+        return out
+
+
+def _format_errors(messages: Any, prefix: str = "") -> list[str]:
+    if isinstance(messages, dict):
+        return [line for k, v in messages.items()
+                for line in _format_errors(v, prefix if k == "_schema" else f"{prefix}{k}.")]
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix.rstrip('.') or '（整体）'}：{'；'.join(messages)}"]
+    return [f"{prefix.rstrip('.')}：{messages}"]
+
+
+def parse(text: str, where: str = "profile.toml", folder: Path | None = None) -> Profile:
+    """Validate a profile's TOML text; :class:`ProfileError` lists every problem with its field."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{where} 不是合法的 TOML：{exc}") from exc
+    try:
+        data = ProfileSchema().load(raw)
+    except ValidationError as exc:
+        raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in _format_errors(exc.messages))) from exc
+    rules = tuple(Rule(id=r["id"], title=r["title"], kind=r["kind"], basis=r["basis"], records=tuple(r["records"]),
+                       tasks=tuple(r["tasks"]), media=r["media"], within=r.get("within"),
+                       requires=tuple(r["requires"]), required=r["required"]) for r in data["rules"])
+    overrides = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))} if folder else {}
+    return Profile(data["code"], data["name"], data, rules, folder, overrides)
+
+
+def load(code: str, root: Path = PROFILES_DIR) -> Profile:
+    """Load and validate ``<root>/<code>/profile.toml`` and its override diagrams."""
+    folder = root / code
+    path = folder / "profile.toml"
+    if not path.is_file():
+        known = sorted(p.name for p in root.iterdir() if (p / "profile.toml").is_file()) if root.is_dir() else []
+        raise ProfileError(f"没有机构配置 {code!r}（可用：{'、'.join(known) or '无'}）")
+    profile = parse(path.read_text(encoding="utf-8"), str(path), folder)
+    if profile.code != code:
+        raise ProfileError(f"{path}：code = {profile.code!r} 与目录名 {code!r} 不一致")
+    return profile
+
+
+def compose_sources(profile: Profile, base: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The agency's diagram files: base, with the profile's override files and property patches applied."""
+    sources = {**base, **profile.override_files}
+    for patch in profile.patches:
+        name = next((n for n, xml in sources.items() if _has_process(xml, patch["process"])), None)
+        if name is None:
+            raise ProfileError(f"{profile.code}：补丁指向的流程 {patch['process']!r} 不存在")
+        sources[name] = _apply_patch(sources[name], patch, profile.code)
+    return sources
+
+
+def _has_process(xml: bytes, process_id: str) -> bool:
+    return f'id="{process_id}"'.encode() in xml and etree.fromstring(xml).find(
+        f"bpmn:process[@id='{process_id}']", _NS) is not None
+
+
+def _apply_patch(xml: bytes, patch: Mapping[str, Any], code: str) -> bytes:
+    root = etree.fromstring(xml)
+    task = root.find(f"bpmn:process[@id='{patch['process']}']//bpmn:userTask[@id='{patch['task']}']", _NS)
+    if task is None:
+        raise ProfileError(f"{code}：补丁指向的任务 {patch['process']}/{patch['task']} 不存在")
+    props = task.find("bpmn:extensionElements/spiffworkflow:properties", _NS)
+    if props is None:
+        raise ProfileError(f"{code}：任务 {patch['task']} 没有 spiffworkflow:properties，无法打补丁")
+    for name, value in patch["properties"].items():
+        prop = props.find(f"spiffworkflow:property[@name='{name}']", _NS)
+        if prop is None:
+            prop = etree.SubElement(props, f"{{{_NS['spiffworkflow']}}}property", name=name)
+        prop.set("value", value)
+    basis = props.find("spiffworkflow:property[@name='basis']", _NS)
+    if basis is not None and patch["basis"] not in basis.get("value", ""):
+        basis.set("value", f"{basis.get('value')}；{patch['basis']}")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def load_all(root: Path = PROFILES_DIR) -> dict[str, Profile]:
+    return {code: load(code, root) for code in PROFILE_CODES}
+
+
+def rules_from_json(items: list[Mapping[str, Any]]) -> tuple[Rule, ...]:
+    """Rules as stored in ``Agency.profile['rules']`` (the snapshot taken when the profile was applied)."""
+    return tuple(Rule(id=r["id"], title=r["title"], kind=r["kind"], basis=r["basis"],
+                      records=tuple(r.get("records", ())), tasks=tuple(r.get("tasks", ())),
+                      media=r.get("media", "video"), within=r.get("within"),
+                      requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)))
+                 for r in items)
+
+
+def from_agency(snapshot: Mapping[str, Any]) -> Profile:
+    """A profile rebuilt from an agency's stored snapshot, enough for the compliance check."""
+    return Profile(str(snapshot.get("code", "")), str(snapshot.get("name", "")), dict(snapshot),
+                   rules_from_json(snapshot.get("rules", [])))

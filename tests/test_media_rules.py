@@ -1,0 +1,73 @@
+"""The pure A/V rules: handover deadlines, retention dates, types by magic bytes, masking for a party."""
+from __future__ import annotations
+
+import datetime as dt
+
+from handlers import av_rules
+
+CN = dt.timezone(dt.timedelta(hours=8))
+
+
+def test_24_hour_handover_by_default():
+    end = dt.datetime(2026, 3, 6, 17, 0, tzinfo=CN)  # a Friday
+    h = av_rules.handover_deadline(end, {})
+    assert h.due_at == end + dt.timedelta(hours=24) and "fushun-culture 第三十一条" in h.basis
+    assert not h.late(end + dt.timedelta(hours=23)) and h.late(end + dt.timedelta(hours=24, seconds=1))
+
+
+def test_one_working_day_skips_the_weekend_and_holidays():
+    pishan = {"av_handover_working_days": 1}
+    friday = dt.datetime(2026, 3, 6, 17, 0, tzinfo=CN)
+    h = av_rules.handover_deadline(friday, pishan)
+    assert h.due_at == dt.datetime(2026, 3, 10, 0, 0, tzinfo=CN)  # end of Monday
+    assert h.basis == ("pishan-culture 第十九条",)
+    local = {**pishan, "holidays": ["2026-03-09"]}
+    assert av_rules.handover_deadline(friday, local).due_at == dt.datetime(2026, 3, 11, tzinfo=CN)
+    makeup = {**pishan, "makeup_workdays": ["2026-03-07"]}
+    assert av_rules.handover_deadline(friday, makeup).due_at == dt.datetime(2026, 3, 8, tzinfo=CN)
+
+
+def test_remote_field_work_counts_from_the_return_with_a_reason():
+    end = dt.datetime(2026, 3, 2, 10, 0, tzinfo=CN)
+    back = dt.datetime(2026, 3, 5, 18, 0, tzinfo=CN)
+    h = av_rules.handover_deadline(end, {}, returned_at=back, remote_reason="在边远牧区连续执法，无网络")
+    assert h.due_at == back + dt.timedelta(hours=24) and "返回单位" in h.rule
+    assert av_rules.handover_deadline(end, {}, returned_at=back).due_at == end + dt.timedelta(hours=24)
+
+
+def test_retention_in_calendar_months():
+    start = dt.datetime(2026, 8, 31, 12, tzinfo=dt.timezone.utc)
+    assert av_rules.retention_until(start, 6) == dt.datetime(2027, 2, 28, 12, tzinfo=dt.timezone.utc)
+    assert av_rules.retention_until(start, 36) == dt.datetime(2029, 8, 31, 12, tzinfo=dt.timezone.utc)
+    assert av_rules.retention_months({}) == 36 and av_rules.retention_months({"av_retention_months": 6}) == 6
+    now = dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
+    assert "保存期限未满" in av_rules.disposal_refusal(now, av_rules.retention_until(start, 6), [])
+    assert av_rules.disposal_refusal(now, start, []) is None
+    assert "长期保存" in av_rules.disposal_refusal(now, start, ["complaint"])
+
+
+def test_type_is_checked_against_the_first_bytes():
+    assert av_rules.type_mismatch("video/mp4", b"\x00\x00\x00\x18ftypmp42") is None
+    assert av_rules.type_mismatch("image/jpeg", b"\xff\xd8\xff\xe0") is None
+    assert "不符" in av_rules.type_mismatch("image/jpeg", b"\x89PNG\r\n\x1a\n0000")
+    assert "不支持" in av_rules.type_mismatch("text/plain", b"hello")
+    assert av_rules.file_name("张明", "星光网吧案", "video/quicktime") == "张明星光网吧案.mov"
+
+
+def test_masking_hides_protected_persons_but_not_the_party():
+    record = {
+        "interviewee": {"name": "赵六", "id_number": "210421199001011234", "phone": "13800000000", "kind": "citizen"},
+        "interviewee_role": "witness",
+        "complainant": {"name": "钱七", "phone": "13900000000"},
+        "signatures": [{"signer": "张明", "capacity": "officer", "signed": True},
+                       {"signer": "孙八", "capacity": "witness", "signed": True},
+                       {"signer": "王五", "capacity": "party", "signed": True}],
+        "content": "问：……",
+    }
+    masked = av_rules.mask_for_party(record)
+    text = str(masked)
+    for secret in ("赵六", "210421199001011234", "13800000000", "钱七", "13900000000", "孙八"):
+        assert secret not in text
+    assert "张明" in text and "王五" in text and masked["content"] == "问：……"
+    own = av_rules.mask_for_party({"interviewee": {"name": "王五"}, "interviewee_role": "party"})
+    assert own["interviewee"]["name"] == "王五"

@@ -1,0 +1,139 @@
+"""The deadline service: one table of running periods over all cases, kept in step with the workflow.
+
+Whenever a case starts or a task completes (``webapp.signals``, inside the same transaction), every
+newly ready task whose diagram declares a ``deadline`` gets a row here, its due moment counted on
+the agency's working-day calendar (``handlers.deadlines``), and the task index's ``due_at`` set to
+the same moment so inboxes sort and flag it; a completed task closes its row as met or late.
+Because the rows are in the database and "overdue" is a query against the clock, nothing is lost
+when the server restarts.  This covers 24 h 补报 after an emergency start, 一次性告知, 催告 periods,
+decision and service periods and archiving after the case ends — whatever the procedures carry.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from handlers import clock
+from handlers.deadlines import TaskDeadline, deadline_of
+from handlers.task_rules import rules_of
+from handlers.workcalendar import Calendar, national
+
+from . import runner
+from .db import db
+from .models import Agency, Case, CaseTask, User
+from .models_oversight import Deadline
+
+MANAGER_ROLES = ("reviewer", "legal", "approver", "admin", "supervisor")
+
+
+def calendar_of(agency: Agency | None) -> Calendar:
+    """The national calendar plus the agency's regional holidays and make-up days."""
+    return national().with_local((agency.profile or {}).get("calendar") if agency else None)
+
+
+def _start(td: TaskDeadline, case: Case, row: CaseTask, rows: list[CaseTask]) -> dt.datetime:
+    if td.starts == "case":
+        return case.created_at
+    if td.starts:
+        done = [r.completed_at for r in rows if r.spec_name == td.starts and r.completed_at]
+        if done:
+            return max(done)
+    return row.ready_at
+
+
+def sync(case: Case, wf: Any) -> None:
+    """Open a deadline for each newly ready task that has one; close those of tasks no longer ready."""
+    rows = list(db.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id)))
+    existing = {d.task_id: d for d in db.session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
+    calendar = None
+    for row in rows:
+        found = existing.get(row.id)
+        if found is not None:
+            _close(found, row)
+            continue
+        if row.state != "ready":
+            continue
+        task = runner.find_task(wf, row.id)
+        td = deadline_of(task.task_spec) if task is not None else None
+        if td is None:
+            continue
+        calendar = calendar or calendar_of(db.session.get(Agency, case.agency_id))
+        start = _start(td, case, row, rows)
+        row.due_at = td.due(start, calendar)
+        records = rules_of(task.task_spec).records
+        db.session.add(Deadline(
+            agency_id=case.agency_id, case_id=case.id, task_id=row.id, spec_name=row.spec_name,
+            kind=records[0] if records else "task", title=row.title, role=row.role, period=td.period.text,
+            counting=td.describe(), basis="；".join(td.basis), starts_at=start, due_at=row.due_at,
+            status="open", created_at=clock.now()))
+
+
+def _close(deadline: Deadline, row: CaseTask) -> None:
+    if deadline.status != "open" or row.state == "ready":
+        return
+    deadline.closed_at = row.completed_at or clock.now()
+    deadline.closed_by = row.completed_by
+    if row.state == "completed":
+        deadline.status = "late" if deadline.closed_at > deadline.due_at else "met"
+    else:
+        deadline.status = "cancelled"
+
+
+def _on_case_created(case: Case, workflow: Any, **_: Any) -> None:
+    sync(case, workflow)
+
+
+def _on_task_completed(case: Case, workflow: Any, **_: Any) -> None:
+    sync(case, workflow)
+
+
+def connect() -> None:
+    """Subscribe to the case service's signals (idempotent: blinker keeps one connection per receiver)."""
+    from .signals import case_created, task_completed
+
+    case_created.connect(_on_case_created)
+    task_completed.connect(_on_task_completed)
+
+
+def deadline_json(d: Deadline, case_title: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or clock.now()
+    overdue = d.status == "open" and d.due_at < now
+    return {"id": d.id, "case_id": d.case_id, "case_title": case_title, "task_id": d.task_id, "task": d.spec_name,
+            "title": d.title, "kind": d.kind, "role": d.role, "period": d.period, "counting": d.counting,
+            "basis": d.basis, "starts_at": d.starts_at.isoformat(), "due_at": d.due_at.isoformat(),
+            "status": d.status, "overdue": overdue,
+            "overdue_hours": round((now - d.due_at).total_seconds() / 3600, 1) if overdue else 0,
+            "closed_at": d.closed_at.isoformat() if d.closed_at else None}
+
+
+def overdue(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 500) -> list[tuple[Deadline, str]]:
+    """Open deadlines already past due, oldest first; ``roles`` narrows to the roles that must act."""
+    query = (select(Deadline, Case.title).join(Case, Case.id == Deadline.case_id)
+             .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < clock.now())
+             .order_by(Deadline.due_at).limit(limit))
+    if roles is not None:
+        query = query.where(Deadline.role.in_(roles))
+    return [(d, title) for d, title in db.session.execute(query)]
+
+
+def inbox_overdue(user: User) -> list[tuple[Deadline, str]]:
+    """The officer's overdue items: steps of their roles past due (the officer's inbox)."""
+    return overdue(user.agency_id, tuple(user.roles or ()))
+
+
+def manager_queue(user: User) -> list[tuple[Deadline, str]]:
+    """Every overdue item of the agency, for reviewers, legal reviewers, approvers and administrators."""
+    return overdue(user.agency_id)
+
+
+def counts(agency_id: int) -> dict[str, int]:
+    """Open, overdue, met and late deadlines of an agency."""
+    now = clock.now()
+    rows = db.session.execute(
+        select(Deadline.status, func.count()).where(Deadline.agency_id == agency_id).group_by(Deadline.status)).all()
+    out = {"open": 0, "met": 0, "late": 0, "cancelled": 0, **{s: n for s, n in rows}}
+    out["overdue"] = db.session.scalar(select(func.count()).select_from(Deadline).where(and_(
+        Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < now))) or 0
+    return out

@@ -1,0 +1,49 @@
+"""The hand-written forms of the web pages (sign-in, new case, users, profile).  Record forms are
+generated from the catalogue instead (:mod:`webapp.record_forms`).  Every form carries Flask-WTF's
+CSRF token; :class:`CsrfOnly` is the token alone, for buttons such as 部署 and 退出.
+"""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from handlers.roles import ROLES
+
+REQUIRED = "必填项"
+
+
+class CsrfOnly(FlaskForm):
+    pass
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired(REQUIRED), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED)])
+
+
+class NewCaseForm(FlaskForm):
+    title = StringField("案由", validators=[DataRequired(REQUIRED), Length(max=300)])
+    party_name = StringField("当事人", validators=[DataRequired(REQUIRED), Length(max=200)])
+    process_id = SelectField("执法程序", validators=[DataRequired(REQUIRED)])
+    emergency = BooleanField("情况紧急，先行启动（fushun-culture 第七条：紧急情况下可先行启动，24 小时内补报）")
+
+
+class MultiCheckbox(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    username = StringField("用户名", validators=[
+        DataRequired(REQUIRED), Length(max=64),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能由字母、数字、点、下划线和连字符组成")])
+    display_name = StringField("姓名", validators=[DataRequired(REQUIRED), Length(max=100)])
+    password = PasswordField("密码", validators=[Optional(), Length(min=8, message="密码至少 8 位")])
+    roles = MultiCheckbox("角色", choices=list(ROLES.items()))
+    active = BooleanField("启用", default=True)
+
+
+class ProfileForm(FlaskForm):
+    profile = TextAreaField("机构配置（JSON）", validators=[DataRequired(REQUIRED)])

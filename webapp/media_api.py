@@ -1,0 +1,141 @@
+"""JSON API for audio/video evidence (README “音像记录”).  Thin: parse, call the service, shape JSON."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, request, send_file
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from . import media, media_access, models_media  # noqa: F401 - the tables must be known to create_app
+from .errors import Forbidden, Invalid, ServiceError, Unauthorized
+
+bp = Blueprint("media_api", __name__, url_prefix="/api/media")
+_RANGE = re.compile(r"bytes (\d+)-\d+/(\d+|\*)")
+
+
+def register(app: Flask) -> None:
+    """Register the blueprint; like the JSON API it takes bearer tokens only, so CSRF does not apply."""
+    app.register_blueprint(bp)
+    csrf = app.extensions.get("csrf")
+    if csrf is not None:
+        csrf.exempt(bp)
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError) -> Any:
+    return jsonify(exc.to_json()), exc.status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_: Exception) -> Any:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    return jsonify({"error": "too_large", "message": f"单个分段超过上限 {limit} 字节，请用更小的分段上传"}), 413
+
+
+@bp.before_request
+def _require_login() -> None:
+    if not request.headers.get("Authorization", "").startswith("Bearer ") or not current_user.is_authenticated:
+        raise Unauthorized("请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）")
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("请求体须为 JSON 对象")
+    return data
+
+
+@bp.post("/uploads")
+def start_upload() -> Any:
+    session = media.start_upload(current_user, _body())
+    return jsonify(media.upload_json(session)), 201
+
+
+@bp.get("/uploads/<upload_id>")
+def upload_status(upload_id: str) -> Any:
+    return jsonify(media.upload_status(current_user, upload_id))
+
+
+@bp.put("/uploads/<upload_id>")
+def put_chunk(upload_id: str) -> Any:
+    offset = request.args.get("offset")
+    if offset is None and (m := _RANGE.fullmatch(request.headers.get("Content-Range", ""))):
+        offset = m.group(1)
+    if offset is None or not str(offset).isdigit():
+        raise Invalid("请用 ?offset=起始字节 或 Content-Range: bytes 起-止/总 指明分段位置")
+    return jsonify(media.put_chunk(current_user, upload_id, int(offset), request.stream))
+
+
+@bp.post("/uploads/<upload_id>/finish")
+def finish(upload_id: str) -> Any:
+    item, repeated = media.finish_upload(current_user, upload_id)
+    return jsonify({**media.item_json(item), "repeated": repeated}), 200 if repeated else 201
+
+
+@bp.get("/<int:media_id>")
+def get_item(media_id: int) -> Any:
+    item = media.media_item(current_user, media_id)
+    media_access.check_view(current_user, item)
+    return jsonify(media.item_json(item))
+
+
+@bp.get("/<int:media_id>/content")
+def content(media_id: int) -> Any:
+    download = request.args.get("download") in ("1", "true")
+    path, item = media_access.open_content(current_user, media_id, download)
+    return send_file(path, mimetype=item.content_type, as_attachment=download, download_name=item.file_name,
+                     conditional=True, etag=item.sha256)
+
+
+@bp.post("/<int:media_id>/explanations")
+def explain(media_id: int) -> Any:
+    row = media.add_explanation(current_user, media_id, _body())
+    return jsonify({"id": row.id, "media_id": row.media_id, "form": row.form}), 201
+
+
+@bp.get("/cases/<int:case_id>")
+def case_media(case_id: int) -> Any:
+    return jsonify(media.case_media(current_user, case_id))
+
+
+@bp.post("/cases/<int:case_id>/holds")
+def hold(case_id: int) -> Any:
+    data = _body()
+    media_id = data.pop("media_id", None)
+    row = media.add_hold(current_user, case_id, int(media_id) if media_id is not None else None, data)
+    return jsonify({"id": row.id, "case_id": row.case_id, "media_id": row.media_id, "trigger": row.trigger}), 201
+
+
+@bp.post("/requests")
+def new_request() -> Any:
+    return jsonify(media_access.request_json(media_access.request(current_user, _body()))), 201
+
+
+@bp.post("/requests/<int:request_id>/decision")
+def decide(request_id: int) -> Any:
+    data = _body()
+    if not isinstance(data.get("approve"), bool):
+        raise Invalid("请用 approve: true/false 表明是否批准", fields={"approve": ["必填项"]})
+    row = media_access.decide(current_user, request_id, data["approve"], str(data.get("note") or ""))
+    return jsonify(media_access.request_json(row))
+
+
+@bp.post("/exports")
+def export() -> Any:
+    return jsonify(media_access.export_json(media_access.export(current_user, _body()))), 201
+
+
+@bp.get("/exports/<int:export_id>/package")
+def export_package(export_id: int) -> Any:
+    path, row = media_access.export_package(current_user, export_id)
+    return send_file(path, mimetype="application/zip", as_attachment=True,
+                     download_name=f"case{row.case_id}-export{row.id}.zip", etag=row.package_sha256)
+
+
+@bp.get("/figures")
+def figures() -> Any:
+    if not any(current_user.has_role(r) for r in ("approver", "legal", "reviewer", "admin")):
+        raise Forbidden("只有审核、法制审核、负责人或管理员可以查看监督数据")
+    return jsonify(media.figures(current_user.agency_id))

@@ -1,0 +1,49 @@
+"""Tables of the 文书: the 文号 counters and the sealed documents.
+
+A document row is append-only (re-rendering adds a version that supersedes the last); its PDF is a
+stored file named by its SHA-256.  A counter row holds the last 文号 issued per agency, series and
+year; it is the only row here that is ever updated, always by ``last = last + 1`` in the
+transaction that stores the document, so a rolled-back render gives its number back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import db
+from .models import UTCDateTime, _now, _refuse
+
+
+class DocumentCounter(db.Model):
+    __tablename__ = "document_counters"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    series: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Document(db.Model):
+    """One rendered version of a 文书, linked to the task and records it was made from."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("agency_id", "number", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(100))
+    number: Mapped[str] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_files.sha256"))
+    size: Mapped[int] = mapped_column(Integer)
+    sources: Mapped[list] = mapped_column(JSON)
+    made_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+
+
+event.listen(Document, "before_update", _refuse)
+event.listen(Document, "before_delete", _refuse)

@@ -1,0 +1,214 @@
+"""Sealing the 文书: number, render, store and audit a document in the transaction that calls for it.
+
+When a task completes (``signals.task_completed``), the documents it makes are rendered: those its
+diagram lists in the user-task property ``documents``, or else those :mod:`documents.kinds` makes
+on the kinds of record the task holds.  Each gets a 文号 from the agency's counter for its series
+and year (UPDATE … SET last = last + 1 RETURNING, under the row lock, so concurrent requests never
+share or skip a number and a rolled-back render gives its number back), its PDF goes to the
+content-addressed file store, and a ``document.rendered`` audit entry seals its SHA-256 with the ids
+and hashes of the records it was made from.  Rendering the same document again (same case, kind
+and source task) keeps the 文号 and adds a version that supersedes the previous one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, fields
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+import documents
+from documents import DocumentKind
+from documents.render import cndate
+from handlers import clock
+from handlers.catalogue import CATALOGUE
+from handlers.task_rules import split_list
+
+from . import audit
+from .db import db
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .models import Agency, Case, CaseTask, Record, StoredFile, User
+from .models_documents import Document, DocumentCounter
+
+DEFAULT_TZ = "Asia/Shanghai"
+MAKERS = ("officer", "reviewer", "legal", "approver")
+
+
+def issue_number(agency_id: int, series: str, year: int) -> int:
+    """The next number of a series: one atomic upsert-and-increment, held until the transaction ends."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(DocumentCounter).values(agency_id=agency_id, series=series, year=year, last=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["agency_id", "series", "year"],
+                                      set_={"last": DocumentCounter.last + 1}).returning(DocumentCounter.last)
+    return db.session.execute(stmt, execution_options={"synchronize_session": False}).scalar_one()
+
+
+def local_now(agency: Agency) -> dt.datetime:
+    return clock.now().astimezone(ZoneInfo((agency.profile or {}).get("timezone") or DEFAULT_TZ))
+
+
+# --------------------------------------------------------------------------- context
+
+
+def display(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload as a document shows it: choice codes become their Chinese labels (the code kept as ``<field>_code``)."""
+    rk = CATALOGUE.get(kind)
+    return _display(rk.schema(), payload) if rk else dict(payload)
+
+
+def _display(schema: Schema, payload: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in payload.items():
+        field = schema.fields.get(name)
+        out[name] = _value(field, value) if field is not None else value
+        if field is not None and field.metadata.get("choices") and isinstance(value, str):
+            out[f"{name}_code"] = value
+    return out
+
+
+def _value(field: fields.Field, value: Any) -> Any:
+    if value is None:
+        return None
+    choices = field.metadata.get("choices")
+    if choices and isinstance(value, str):
+        return choices.get(value, value)
+    if isinstance(field, fields.Nested) and isinstance(value, Mapping):
+        return _display(field.schema, value)
+    if isinstance(field, fields.List) and isinstance(value, list):
+        return [_value(field.inner, v) for v in value]
+    return value
+
+
+def latest_records(case_id: int) -> dict[str, Record]:
+    """The newest version of each kind of record in the case."""
+    rows = db.session.scalars(select(Record).where(Record.case_id == case_id).order_by(Record.id))
+    return {r.kind: r for r in rows}
+
+
+def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, Record], number: str,
+            now: dt.datetime, task_title: str = "") -> dict[str, Any]:
+    return {"agency": {"name": agency.name}, "title": dk.title, "number": number,
+            "date": cndate(now), "task_title": task_title,
+            "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
+            "doc": display(dk.source, records[dk.source].payload),
+            "records": {k: display(k, r.payload) for k, r in records.items()}}
+
+
+# --------------------------------------------------------------------------- sealing
+
+
+def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Document:
+    """Render ``dk`` from the case's records and store it as a new document version (caller commits)."""
+    records = latest_records(case.id)
+    source = records.get(dk.source)
+    if source is None:
+        title = CATALOGUE[dk.source].title if dk.source in CATALOGUE else dk.source
+        raise Invalid(f"案件中尚无“{title}”记录，无法制作{dk.title}", kind=dk.code)
+    agency = db.session.get(Agency, case.agency_id)
+    now = local_now(agency)
+    previous = db.session.scalar(
+        select(Document).where(Document.case_id == case.id, Document.kind == dk.code,
+                               Document.task_id == source.task_id).order_by(Document.version.desc()).limit(1))
+    if previous is not None:
+        number, version = previous.number, previous.version + 1
+    else:
+        profile = agency.profile or {}
+        series = documents.series_of(dk, profile)
+        n = issue_number(agency.id, series, now.year)
+        number, version = documents.format_number(documents.prefix_of(profile, agency.name), series, now.year, n), 1
+    task_title = task_title or db.session.scalar(select(CaseTask.title).where(CaseTask.id == source.task_id)) or ""
+    pdf = documents.render(dk.template, context(dk, agency, case, records, number, now, task_title))
+    sha, size = _store(pdf, f"{number}{dk.title}.pdf", agency.id, user.id)
+    used = [records[k] for k in dict.fromkeys((dk.source, dk.trigger, *dk.uses)) if k in records]
+    doc = Document(agency_id=agency.id, case_id=case.id, task_id=source.task_id, kind=dk.code, title=dk.title,
+                   number=number, version=version, supersedes_id=previous.id if previous else None, sha256=sha,
+                   size=size, sources=[[r.id, r.kind, r.content_hash] for r in used], made_by=user.id,
+                   made_at=clock.now())
+    db.session.add(doc)
+    db.session.flush()
+    audit.append(agency.id, "document.rendered", actor_id=user.id, case_id=case.id,
+                 detail={"document_id": doc.id, "kind": dk.code, "number": number, "version": version,
+                         "sha256": sha, "size": size, "sources": doc.sources})
+    return doc
+
+
+def _store(pdf: bytes, name: str, agency_id: int, user_id: int) -> tuple[str, int]:
+    from .cases import store
+
+    sha, size = store().put(io.BytesIO(pdf))
+    if db.session.get(StoredFile, sha) is None:
+        db.session.add(StoredFile(sha256=sha, size=size, content_type="application/pdf", original_name=name,
+                                  agency_id=agency_id, uploaded_by=user_id))
+    return sha, size
+
+
+def kinds_for_task(task_spec: Any, records: Mapping[str, Record]) -> list[DocumentKind]:
+    """The diagram's ``documents`` property if the task has one, else what the task's records make."""
+    declared = getattr(task_spec, "extensions", {}).get("properties", {}).get("documents")
+    if declared is not None:
+        return [documents.kind(code) for code in split_list(declared)]
+    flags = {k: dict(r.payload) for k, r in records.items()}
+    return documents.made_on(set(records), flags)
+
+
+def on_task_completed(case: Case, *, task: Any, user: User, records: Mapping[str, Record], **_: Any) -> None:
+    """Receiver of ``signals.task_completed``: runs inside the completion's transaction, so a failed render
+    leaves the task open and no number is used up."""
+    for dk in kinds_for_task(task.task_spec, records):
+        seal(case, dk, user, task_title=task.task_spec.bpmn_name or "")
+
+
+# --------------------------------------------------------------------------- API services
+
+
+def case_documents(user: User, case_id: int) -> list[Document]:
+    from .cases import get_case
+
+    get_case(case_id, user)
+    return list(db.session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)))
+
+
+def rerender(user: User, case_id: int, kind_code: str) -> Document:
+    """Render a document again from the case's current records: a new version, same 文号."""
+    from .cases import get_case
+
+    case = get_case(case_id, user, lock=True)
+    if not any(user.has_role(r) for r in MAKERS):
+        raise Forbidden("只有办案人员（承办人、审核人、法制审核、负责人）可以制作文书")
+    if kind_code not in documents.BY_CODE:
+        raise Invalid(f"未知的文书种类：{kind_code!r}", fields={"kind": ["未知的文书种类"]})
+    try:
+        doc = seal(case, documents.BY_CODE[kind_code], user)
+        db.session.commit()
+    except IntegrityError as exc:  # another request stored the same version first
+        db.session.rollback()
+        raise Conflict("该文书正由他人同时制作，请刷新后查看") from exc
+    return doc
+
+
+def open_document(user: User, document_id: int) -> tuple[str, Document]:
+    """The stored PDF of a document the user's agency holds; the download is an audit entry."""
+    from .cases import get_case, store
+
+    doc = db.session.get(Document, document_id)
+    if doc is None:
+        raise NotFound(f"文书 {document_id} 不存在")
+    get_case(doc.case_id, user)
+    if store().hash_of(doc.sha256) != doc.sha256:
+        raise NotFound(f"文书 {doc.number} 的文件缺失或已被改动（SHA-256 不符）")
+    audit.append(doc.agency_id, "document.downloaded", actor_id=user.id, case_id=doc.case_id,
+                 detail={"document_id": doc.id, "number": doc.number, "version": doc.version, "sha256": doc.sha256})
+    db.session.commit()
+    return str(store().path(doc.sha256)), doc
+
+
+def document_json(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "case_id": doc.case_id, "task_id": doc.task_id, "kind": doc.kind, "title": doc.title,
+            "number": doc.number, "version": doc.version, "supersedes_id": doc.supersedes_id, "sha256": doc.sha256,
+            "size": doc.size, "sources": doc.sources, "made_by": doc.made_by, "made_at": doc.made_at.isoformat(),
+            "url": f"/api/documents/{doc.id}/pdf"}

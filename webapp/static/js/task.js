@@ -1,0 +1,93 @@
+// Task page: repeatable rows (signatures, items…), the A/V alternative, uploads with progress.
+(function () {
+  'use strict';
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+  document.querySelectorAll('fieldset.rows').forEach(function (set) {
+    const list = set.querySelector('.row-list');
+    const tpl = set.querySelector('template');
+    const add = set.querySelector('.add-row');
+    if (!tpl || !add) return;
+    add.addEventListener('click', function () {
+      let next = 0;
+      list.querySelectorAll('[name]').forEach(function (el) {
+        const m = el.name.slice(set.dataset.rows.length + 1).match(/^(\d+)\./);
+        if (m) next = Math.max(next, Number(m[1]) + 1);
+      });
+      const html = tpl.innerHTML.split('__i__').join(String(next));
+      list.insertAdjacentHTML('beforeend', html);
+    });
+    set.addEventListener('click', function (e) {
+      if (e.target.classList.contains('remove-row')) e.target.closest('.row-item').remove();
+    });
+  });
+
+  // 签名: a refusal note is asked for only when the person did not sign.
+  function syncSignature(select) {
+    const row = select.closest('.row-item');
+    if (!row) return;
+    const note = row.querySelector('[name$=".refusal_note"]');
+    if (note) note.closest('.field').classList.toggle('dimmed', select.value !== 'false');
+  }
+  document.addEventListener('change', function (e) {
+    if (e.target.matches('select[name$=".signed"]')) syncSignature(e.target);
+  });
+  document.querySelectorAll('select[name$=".signed"]').forEach(syncSignature);
+
+  function syncAv() {
+    const chosen = document.querySelector('input[name="av_choice"]:checked');
+    const value = chosen ? chosen.value : 'none';
+    const rec = document.getElementById('sec-av_recording');
+    const ns = document.getElementById('sec-av_not_suitable');
+    if (rec) rec.hidden = value !== 'recording';
+    if (ns) ns.hidden = value !== 'not_suitable';
+  }
+  document.querySelectorAll('input[name="av_choice"]').forEach(function (r) { r.addEventListener('change', syncAv); });
+
+  document.querySelectorAll('.upload').forEach(function (box) {
+    const input = box.querySelector('.upload-input');
+    const bar = box.querySelector('progress');
+    const status = box.querySelector('.upload-status');
+    const target = document.getElementById(box.dataset.target);
+    input.addEventListener('change', function () {
+      Array.from(input.files).reduce(function (p, file) {
+        return p.then(function () { return send(file); });
+      }, Promise.resolve()).finally(function () { input.value = ''; });
+    });
+    function send(file) {
+      return new Promise(function (resolve) {
+        const xhr = new XMLHttpRequest();
+        const data = new FormData();
+        data.append('file', file);
+        xhr.open('POST', '/files');
+        xhr.setRequestHeader('X-CSRFToken', csrf);
+        xhr.setRequestHeader('Accept', 'application/json');
+        bar.hidden = false; bar.value = 0;
+        status.textContent = '正在上传 ' + file.name + ' …';
+        xhr.upload.onprogress = function (e) {
+          if (e.lengthComputable) {
+            bar.value = Math.round(e.loaded * 100 / e.total);
+            status.textContent = '正在上传 ' + file.name + '：' + bar.value + '%';
+          }
+        };
+        xhr.onload = function () {
+          let body = {};
+          try { body = JSON.parse(xhr.responseText); } catch (err) { body = {message: xhr.statusText}; }
+          if (xhr.status === 201) {
+            bar.value = 100;
+            status.textContent = '已上传 ' + file.name + '（SHA-256 ' + body.sha256.slice(0, 12) + '…）';
+            const lines = target.value.split('\n').filter(function (l) { return l.trim(); });
+            if (lines.indexOf(body.sha256) < 0) lines.push(body.sha256);
+            target.value = lines.join('\n');
+          } else {
+            status.textContent = '上传失败：' + (body.message || xhr.status);
+            status.classList.add('error');
+          }
+          resolve();
+        };
+        xhr.onerror = function () { status.textContent = '上传失败：网络错误'; status.classList.add('error'); resolve(); };
+        xhr.send(data);
+      });
+    }
+  });
+})();

@@ -1,0 +1,155 @@
+"""Cases: the filterable, paginated list; starting a case; one case's diagram and timeline."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import exists, select
+
+from handlers import clock
+from handlers.catalogue import CATALOGUE
+
+from .. import cases
+from ..db import db
+from ..demo import PROCEDURES
+from ..diagram_store import deployed
+from ..errors import ServiceError
+from ..forms import NewCaseForm
+from ..models import AuditEntry, Case, CaseTask, Record, StoredFile, User
+from .common import PER_PAGE, Page, page_number, role_required
+from .diagram_files import process_file
+
+bp = Blueprint("web_cases", __name__)
+
+STATUSES = {"open": "办理中", "closed": "已结案"}
+ACTIONS = {"case.created": "启动案件", "record.added": "添加记录", "task.completed": "办结任务",
+           "file.uploaded": "上传文件", "file.accessed": "查阅文件", "diagram.deployed": "部署流程图",
+           "document.rendered": "生成文书", "export.made": "导出"}
+
+
+def _agency_users() -> dict[int, User]:
+    return {u.id: u for u in db.session.scalars(select(User).where(User.agency_id == current_user.agency_id))}
+
+
+@bp.get("/cases")
+@login_required
+def index() -> Any:
+    """All cases of my agency, filtered by status, current stage, officer and overdue."""
+    args = request.args
+    q = select(Case).where(Case.agency_id == current_user.agency_id)
+    if args.get("status") in STATUSES:
+        q = q.where(Case.status == args["status"])
+    if args.get("officer", "").isdigit():
+        q = q.where(Case.created_by == int(args["officer"]))
+    ready = select(CaseTask.pk).where(CaseTask.case_id == Case.id, CaseTask.state == "ready")
+    if args.get("stage"):
+        q = q.where(exists(ready.where(CaseTask.title == args["stage"])))
+    if args.get("overdue") == "1":
+        q = q.where(exists(ready.where(CaseTask.due_at < clock.now())))
+    result = db.paginate(q.order_by(Case.id.desc()), page=page_number(), per_page=PER_PAGE, error_out=False)
+    ids = [c.id for c in result.items]
+    open_rows = db.session.scalars(select(CaseTask).where(CaseTask.case_id.in_(ids), CaseTask.state == "ready")) \
+        if ids else []
+    current: dict[int, list[CaseTask]] = {}
+    for t in open_rows:
+        current.setdefault(t.case_id, []).append(t)
+    users = _agency_users()
+    stages = sorted(set(db.session.scalars(select(CaseTask.title).where(
+        CaseTask.agency_id == current_user.agency_id, CaseTask.state == "ready"))))
+    return render_template(
+        "cases.html", page=Page(result.items, result.page, max(result.pages, 1), result.total or 0),
+        current=current, users=users, statuses=STATUSES, stages=stages,
+        officers=[u for u in users.values() if u.has_role("officer")],
+        form=_new_case_form() if current_user.has_role("officer") else None)
+
+
+def _new_case_form() -> NewCaseForm:
+    form = NewCaseForm(process_id="general_procedure")
+    form.process_id.choices = [(p, p) for p in _processes()]
+    return form
+
+
+def _processes() -> list[str]:
+    procedures = (current_user.agency.profile or {}).get("procedures") or list(PROCEDURES)
+    return [p for p in procedures if deployed(current_user.agency_id, p) is not None]
+
+
+@bp.post("/cases")
+@role_required("officer")
+def create() -> Any:
+    form = _new_case_form()
+    if not form.validate_on_submit():
+        for name, msgs in form.errors.items():
+            flash(f"{getattr(form, name).label.text}：{'；'.join(msgs)}", "error")
+        return redirect(url_for("web_cases.index"))
+    try:
+        case = cases.create_case(current_user, form.title.data, form.party_name.data, form.process_id.data,
+                                 bool(form.emergency.data))
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("web_cases.index"))
+    flash(f"案件 {case.id} 已启动")
+    first = db.session.scalar(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.state == "ready"))
+    if first is not None and current_user.has_role(first.role):
+        return redirect(url_for("web_tasks.task", case_id=case.id, task_id=first.id))
+    return redirect(url_for("web_cases.view", case_id=case.id))
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def view(case_id: int) -> Any:
+    """The case's diagram (done / current / pending) and its whole timeline (全过程可回溯)."""
+    case = cases.get_case(case_id, current_user)
+    tasks = list(db.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id).order_by(CaseTask.pk)))
+    records = list(db.session.scalars(select(Record).where(Record.case_id == case.id).order_by(Record.id)))
+    entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == case.id)
+                                      .order_by(AuditEntry.seq)))
+    users = _agency_users()
+    files = _files(records)
+    diagram = {"xml": process_file(case.diagram.sources, case.process_id)[1],
+               "completed": sorted({t.spec_name for t in tasks if t.state == "completed"}),
+               "current": sorted({t.spec_name for t in tasks if t.state == "ready"})}
+    return render_template("case.html", case=case, tasks=tasks, diagram=diagram, files=files,
+                           timeline=_timeline(records, entries, files, users), users=users, statuses=STATUSES)
+
+
+def _files(records: list[Record]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for r in records:
+        rk = CATALOGUE.get(r.kind)
+        for field in (rk.file_fields if rk else ()):
+            for sha in r.payload.get(field, []):
+                out.append({"sha256": sha, "record": r})
+    stored = {f.sha256: f for f in db.session.scalars(
+        select(StoredFile).where(StoredFile.sha256.in_([o["sha256"] for o in out])))} if out else {}
+    return [{**o, "file": stored.get(o["sha256"])} for o in out]
+
+
+def _timeline(records: list[Record], entries: list[AuditEntry], files: list[dict[str, Any]],
+              users: dict[int, User]) -> list[dict[str, Any]]:
+    def who(uid: int | None) -> str:
+        return users[uid].display_name if uid in users else ("系统" if uid is None else f"用户{uid}")
+
+    sealed = {e.detail.get("record_id"): e for e in entries if e.action == "record.added"}
+    items = [{"at": r.created_at, "type": "记录", "css": "record", "seq": sealed[r.id].seq if r.id in sealed else 0,
+              "title": f"添加记录：{CATALOGUE[r.kind].title if r.kind in CATALOGUE else r.kind}（第 {r.version} 版）",
+              "who": who(r.author_id), "record": r,
+              "detail": f"任务：{r.task_name}；记录哈希 {r.content_hash[:12]}…"
+                        + (f"（审计链第 {sealed[r.id].seq} 条）" if r.id in sealed else "")}
+             for r in records]
+    items += [{"at": f["record"].created_at, "type": "音像", "css": "av", "seq": sealed[f["record"].id].seq + 0.5
+               if f["record"].id in sealed else 0.5,
+               "title": f["file"].original_name if f["file"] else f["sha256"][:12],
+               "who": who(f["record"].author_id), "detail": f"SHA-256 {f['sha256']}", "sha256": f["sha256"]}
+              for f in files]
+    items += [{"at": e.at, "type": "文书" if e.action.startswith("document.") else "审计", "css": "audit",
+               "title": ACTIONS.get(e.action, e.action), "who": who(e.actor_id),
+               "detail": _audit_detail(e), "seq": e.seq} for e in entries if e.action != "record.added"]
+    return sorted(items, key=lambda i: (i["at"], i.get("seq", 0)))
+
+
+def _audit_detail(e: AuditEntry) -> str:
+    d = e.detail or {}
+    keys = ("title", "task", "kind", "version", "name", "process_id", "diagram_version")
+    return "；".join(f"{k}={d[k]}" for k in keys if k in d) + f"（第 {e.seq} 条，哈希 {e.hash[:12]}…）"
