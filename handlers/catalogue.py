@@ -9,11 +9,13 @@ from __future__ import annotations
 from .record_kind import RecordKind
 from .records import decision, investigation, service, startup
 from .records import approval, enforcement, intake, service_methods, simple
+from .records import measures
 
 AV_RECORDING = "av_recording"
 AV_NOT_SUITABLE = "av_not_suitable"
 
-STAGES = (startup, investigation, decision, service, service_methods, approval, simple, enforcement, intake)
+STAGES = (startup, investigation, decision, service, service_methods, approval, simple, enforcement, intake,
+          measures)
 
 CATALOGUE: dict[str, RecordKind] = {}
 for _stage in STAGES:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
@@ -23,7 +25,7 @@ from documents.kinds import BY_CODE as DOCUMENT_KINDS
 from .catalogue import CATALOGUE
 from .conditions import UnsafeExpression, check
 from .roles import role_of_lane
-from .task_rules import AV_RULES, rules_of, split_list
+from .task_rules import AV_RULES, rules_of, split_basis, split_list
 
 _DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 
@@ -77,6 +79,8 @@ def _check_task(ts: Any) -> Iterable[Problem]:
         yield from _check_user_task(ts, name)
     if isinstance(ts, (ExclusiveGateway, InclusiveGateway)):
         yield from _check_gateway(ts, name)
+    if isinstance(getattr(ts, "event_definition", None), TimerEventDefinition):
+        yield from _check_timer(ts, name)
 
 
 def _check_user_task(ts: Any, name: str) -> Iterable[Problem]:
@@ -101,6 +105,23 @@ def _check_user_task(ts: Any, name: str) -> Iterable[Problem]:
             yield Problem(name, f"未知的文书种类 {code!r}（属性 documents，须为 documents/kinds.py 中的种类）")
     if role_of_lane(ts.lane) is None:
         yield Problem(name, f"所在泳道 {ts.lane!r} 不对应任何角色（承办人、审核人、法制审核、负责人）")
+
+
+def _check_timer(ts: Any, name: str) -> Iterable[Problem]:
+    """Timer expressions are evaluated like conditions; a boundary timer records an overdue event and
+    must not cancel its task, which would skip the task's gate."""
+    try:
+        check(ts.event_definition.expression or "")
+    except UnsafeExpression as exc:
+        yield Problem(name, f"定时器表达式不安全：{exc}")
+    if isinstance(ts, BoundaryEvent):
+        props = ts.extensions.get("properties") or {}
+        if ts.cancel_activity:
+            yield Problem(name, "期限定时器须为非中断边界事件（cancelActivity=false），否则会取消任务、绕过记录要求")
+        if not (props.get("overdue") or "").strip():
+            yield Problem(name, "期限定时器须写明逾期事项（属性 overdue）")
+        if not split_basis(props.get("basis")):
+            yield Problem(name, "期限定时器须写明法律依据（属性 basis）")
 
 
 def _check_gateway(ts: Any, name: str) -> Iterable[Problem]:

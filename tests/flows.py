@@ -54,6 +54,7 @@ def decide_and_close(w: Walker, cid: int, correction: bool = False) -> dict[str,
 
 def close(w: Walker, cid: int) -> dict[str, Any]:
     w.do(cid, "t_closing_report", {"closing_report": None})
+    w.do(cid, "t_closing_review", {"approval_review": None})
     w.do(cid, "t_closing_approval", {"closing_approval": None})
     return w.do(cid, "t_archive", {"archive_record": None})
 
@@ -114,6 +115,29 @@ def approve(w: Walker, cid: int, decision: str = "approve") -> dict[str, Any]:
     w.do(cid, "t_approval_request", {"approval_request": None})
     w.do(cid, "t_approval_review", {"approval_review": None})
     return w.do(cid, "t_approval_decision", {"approval_decision": payload("approval_decision", decision=decision)})
+
+
+Steps = list[tuple[str, dict[str, Any]]]
+
+
+def approval_steps(decision: str = "approve") -> Steps:
+    """The ``internal_approval`` subprocess as step-table rows."""
+    return [("t_approval_request", {"approval_request": None}), ("t_approval_review", {"approval_review": None}),
+            ("t_approval_decision", {"approval_decision": payload("approval_decision", decision=decision)})]
+
+
+def hearing_steps(method: str = "direct", sha: str | None = None) -> Steps:
+    """The ``hearing`` subprocess: notice (chair, time, place), its service, the hearing with its A/V rule."""
+    av = {"av_recording": _av(sha)} if sha else {"av_not_suitable": None}
+    return [("t_hearing_notice", {"hearing_arrangement": None}), *service_steps(method, sha=sha),
+            ("t_hearing", {"hearing_record": None, **av})]
+
+
+def hold_hearing(w: Walker, cid: int, method: str = "direct", sha: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, records in hearing_steps(method, sha):
+        out = w.do(cid, name, records)
+    return out
 
 
 SHA = "<SHA>"  # in step tables: replaced by the SHA-256 of a file uploaded for the walk

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .flows import close, decide_and_close, file_case, investigate, report_to_statement
+from .flows import close, decide_and_close, file_case, hold_hearing, investigate, report_to_statement
 from .payloads import payload
 
 
@@ -19,7 +19,7 @@ def test_walk_without_hearing_or_legal_review(walker):
     assert case["status"] == "closed"
     done = _done(case)
     assert "t_hearing" not in done and "t_legal" not in done and "t_collective" not in done
-    assert done[-4:] == ["t_performance", "t_closing_report", "t_closing_approval", "t_archive"]
+    assert done[-5:] == ["t_performance", "t_closing_report", "t_closing_review", "t_closing_approval", "t_archive"]
     assert [a["action"] for a in case["audit"]].count("task.completed") == len(done)
 
 
@@ -28,8 +28,8 @@ def test_walk_with_hearing_legal_review_and_collective_discussion(walker):
     sha = walker.upload(b"fake-but-real-bytes of a body camera clip")
     investigate(walker, cid, sha)
     report_to_statement(walker, cid, major=True, hearing=True)
-    assert [t["name"] for t in walker.ready(cid)] == ["t_hearing"]
-    walker.do(cid, "t_hearing", {"hearing_record": None, "av_not_suitable": None})
+    assert [t["name"] for t in walker.ready(cid)] == ["t_hearing_notice"]
+    hold_hearing(walker, cid)
     walker.do(cid, "t_legal", {"legal_review": None})
     walker.do(cid, "t_collective", {"collective_discussion": None})
     case = decide_and_close(walker, cid, correction=True)
@@ -93,4 +93,4 @@ def test_decision_fields_do_not_leak_between_passes(walker):
     report_to_statement(walker, cid, hearing=False)
     walker.do(cid, "t_approval", {"decision_approval": payload("decision_approval", decision="send_back")})
     report_to_statement(walker, cid, hearing=True)
-    assert [t["name"] for t in walker.ready(cid)] == ["t_hearing"]
+    assert [t["name"] for t in walker.ready(cid)] == ["t_hearing_notice"]

@@ -124,6 +124,7 @@ def general_not_performed() -> Steps:
                    *service_steps("direct"),
                    ("t_performance", {"performance_record": _p("performance_record", status="none")})]
     return head + enforce("surcharge") + [("t_closing_report", {"closing_report": _p("closing_report", result="enforced")}),
+                                          ("t_closing_review", {"approval_review": None}),
                                           ("t_closing_approval", {"closing_approval": None}),
                                           ("t_archive", {"archive_record": None})]
 

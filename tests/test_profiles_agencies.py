@@ -66,6 +66,7 @@ def to_archive(w: Walker) -> int:
     w.do(cid, "t_statement", {"statement_record": None})
     w.do(cid, "t_approval", {"decision_approval": payload("decision_approval", decision="no_penalty")})
     w.do(cid, "t_closing_report", {"closing_report": None})
+    w.do(cid, "t_closing_review", {"approval_review": None})
     w.do(cid, "t_closing_approval", {"closing_approval": None})
     return cid
 
@@ -104,6 +105,9 @@ def test_handover_limit_and_retention_differ_by_profile(app):
 def _preservation_ready(w: Walker) -> tuple[int, dict]:
     cid = filed(w)
     w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["preservation"])})
+    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
+                       ("t_approval_decision", "approval_decision")):  # the head's approval comes first (第五十六条)
+        w.do(cid, name, {kind: None})
     return cid, w.task(cid, "t_preservation")
 
 

@@ -137,7 +137,7 @@ def test_unknown_record_kinds_and_bad_toml_are_refused(tmp_path):
 def test_patches_change_only_the_named_task_and_cite_their_article():
     naiman = profiles.load("naiman-culture")
     sources = profiles.compose_sources(naiman, base_sources())
-    xml = sources["general_procedure.bpmn"].decode()
+    xml = sources["evidence_preservation.bpmn"].decode()
     chunk = xml[xml.index('id="t_preservation"'):][:1200]
     assert 'name="av" value="required"' in chunk and "naiman-culture 第八条" in chunk
     assert sources["service_direct.bpmn"] == base_sources()["service_direct.bpmn"]
@@ -201,7 +201,8 @@ def test_removing_one_gate_fails_naming_the_article(code):
     task, prop, value, article = GATES_REMOVED[code]
     profile = profiles.load(code)
     sources = profiles.compose_sources(profile, base_sources())
-    sources["general_procedure.bpmn"] = _set_property(sources["general_procedure.bpmn"], task, prop, value)
+    name = "evidence_preservation.bpmn" if task == "t_preservation" else "general_procedure.bpmn"
+    sources[name] = _set_property(sources[name], task, prop, value)
     report = compliance.check_files(profile, sources)
     assert not report.ok
     assert [f.rule.basis for f in report.problems] == [article]

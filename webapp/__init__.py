@@ -51,6 +51,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .oversight_views import bp as oversight_bp
 
     deadlines.connect()
+    from . import timers  # BPMN timers: overdue events, the case_timers table, `flask liuhen tick`
+
+    timers.connect()
     app.register_blueprint(oversight_bp)
     from .documents_api import register as register_documents
 

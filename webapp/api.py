@@ -3,43 +3,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from handlers.catalogue import CATALOGUE
 
-from . import audit, cases, timeline
+from . import cases, json_api, timeline
 from .auth import authenticate, issue_token
-from .db import db
-from .errors import Invalid, ServiceError, Unauthorized
-from .models import StoredFile
+from .errors import Invalid
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-@bp.errorhandler(ServiceError)
-def _service_error(exc: ServiceError) -> Any:
-    return jsonify(exc.to_json()), exc.status
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_: Exception) -> Any:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    return jsonify({"error": "too_large", "message": f"上传内容超过上限 {limit} 字节"}), 413
-
-
-@bp.before_request
-def _require_login() -> None:
-    if request.endpoint != "api.login" and not current_user.is_authenticated:
-        raise Unauthorized("请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）")
-
-
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("请求体须为 JSON 对象")
-    return data
+json_api.install(bp, public=("api.login",))
+_body = json_api.body
 
 
 @bp.post("/login")
@@ -105,15 +82,5 @@ def upload() -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise Invalid("请选择要上传的文件（表单字段 file）")
-    try:
-        sha, size = cases.store().put(upload.stream, current_app.config["MAX_CONTENT_LENGTH"])
-    except ValueError as exc:
-        raise Invalid(str(exc)) from exc
-    if db.session.get(StoredFile, sha) is None:
-        db.session.add(StoredFile(sha256=sha, size=size, content_type=upload.mimetype or "application/octet-stream",
-                                  original_name=upload.filename, agency_id=current_user.agency_id,
-                                  uploaded_by=current_user.id))
-    audit.append(current_user.agency_id, "file.uploaded", actor_id=current_user.id,
-                 detail={"sha256": sha, "size": size, "name": upload.filename})
-    db.session.commit()
+    sha, size = cases.store_upload(current_user, upload.stream, upload.filename, upload.mimetype)
     return jsonify({"sha256": sha, "size": size}), 201

@@ -27,7 +27,7 @@ from .db import db
 from .diagram_store import require_deployed
 from .errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
 from .filestore import FileStore
-from .models import Case, CaseTask, Record, User
+from .models import Case, CaseTask, Record, StoredFile, User
 from flask import current_app
 
 
@@ -157,6 +157,7 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
         audit.append(case.agency_id, "task.completed", actor_id=user.id, case_id=case.id,
                      detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
                              "records": sorted([r.id, r.content_hash] for r in latest.values())})
+    signals.task_committed.send(case, task_id=task_id, user=user)
     return case
 
 
@@ -209,8 +210,6 @@ def record_json(r: Record) -> dict[str, Any]:
 
 def store_upload(user: User, stream: Any, filename: str, content_type: str | None) -> tuple[str, int]:
     """Store an uploaded file by its SHA-256 (the same bytes once), register it and seal the upload in the audit chain."""
-    from .models import StoredFile
-
     try:
         sha, size = store().put(stream, current_app.config["MAX_CONTENT_LENGTH"])
     except ValueError as exc:

@@ -141,3 +141,14 @@ def overdue_cmd(code: str) -> None:
     agency = profile_service.agency_by_code(code)
     for d, title in deadlines.overdue(agency.id):
         click.echo(json.dumps(deadlines.deadline_json(d, title), ensure_ascii=False))
+
+
+@cli.command("render-pending")
+def render_pending_cmd() -> None:
+    """制作所有待制作的文书（任务办结后排队、因故未制作的）；有失败时以非零状态退出。"""
+    from .sealing import render_pending
+
+    done, failed = render_pending()
+    click.echo(f"已制作文书 {done} 份，失败 {failed} 份")
+    if failed:
+        sys.exit(1)

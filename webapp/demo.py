@@ -19,7 +19,8 @@ DEMO_USERS = [
     ("designer1", "陈晨（流程设计）", ["designer"]),
     ("admin1", "孙丽（机构管理员）", ["admin"]),
 ]
-PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake")
+PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake",
+              "inspection")
 
 
 def create_agency(code: str, name: str) -> Agency:

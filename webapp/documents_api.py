@@ -6,8 +6,8 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify, request, send_file
 from flask_login import current_user
 
-from . import models_documents, sealing, signals  # noqa: F401 - the tables must be known to create_app
-from .errors import Invalid, ServiceError, Unauthorized
+from . import json_api, models_documents, sealing, signals  # noqa: F401 - the tables must be known to create_app
+from .errors import Invalid
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api")
 
@@ -15,21 +15,11 @@ bp = Blueprint("documents_api", __name__, url_prefix="/api")
 def register(app: Flask) -> None:
     """Register the blueprint and render documents when tasks complete; bearer tokens only, so no CSRF."""
     app.register_blueprint(bp)
-    csrf = app.extensions.get("csrf")
-    if csrf is not None:
-        csrf.exempt(bp)
-    signals.task_completed.connect(sealing.on_task_completed)
+    signals.task_completed.connect(sealing.queue_for_task)
+    signals.task_committed.connect(sealing.render_after_commit)
 
 
-@bp.errorhandler(ServiceError)
-def _service_error(exc: ServiceError) -> Any:
-    return jsonify(exc.to_json()), exc.status
-
-
-@bp.before_request
-def _require_login() -> None:
-    if not current_user.is_authenticated:
-        raise Unauthorized("请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）")
+json_api.install(bp)
 
 
 @bp.get("/cases/<int:case_id>/documents")

@@ -4,47 +4,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request, send_file
+from flask import Blueprint, Flask, jsonify, request, send_file
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import media, media_access, models_media  # noqa: F401 - the tables must be known to create_app
-from .errors import Forbidden, Invalid, ServiceError, Unauthorized
+from . import json_api, media, media_access, models_media  # noqa: F401 - the tables must be known to create_app
+from .errors import Forbidden, Invalid
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/media")
 _RANGE = re.compile(r"bytes (\d+)-\d+/(\d+|\*)")
 
 
 def register(app: Flask) -> None:
-    """Register the blueprint; like the JSON API it takes bearer tokens only, so CSRF does not apply."""
+    """Register the blueprint; under /api it takes bearer tokens only, so CSRF does not apply."""
     app.register_blueprint(bp)
-    csrf = app.extensions.get("csrf")
-    if csrf is not None:
-        csrf.exempt(bp)
 
 
-@bp.errorhandler(ServiceError)
-def _service_error(exc: ServiceError) -> Any:
-    return jsonify(exc.to_json()), exc.status
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_: Exception) -> Any:
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    return jsonify({"error": "too_large", "message": f"单个分段超过上限 {limit} 字节，请用更小的分段上传"}), 413
-
-
-@bp.before_request
-def _require_login() -> None:
-    if not request.headers.get("Authorization", "").startswith("Bearer ") or not current_user.is_authenticated:
-        raise Unauthorized("请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）")
-
-
-def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("请求体须为 JSON 对象")
-    return data
+json_api.install(bp)
+_body = json_api.body
 
 
 @bp.post("/uploads")

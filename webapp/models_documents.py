@@ -45,5 +45,27 @@ class Document(db.Model):
     made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
 
 
+class RenderJob(db.Model):
+    """A document a completed task calls for, queued in the completion's transaction and rendered after it.
+
+    Rendering takes a tenth of a second or more; doing it after commit keeps the completion short and the
+    SQLite write lock free.  A job left pending (crash, render error) is retried by ``flask liuhen
+    render-pending``; nothing is lost because the job row commits with the task.
+    """
+
+    __tablename__ = "render_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(50))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+
+
 event.listen(Document, "before_update", _refuse)
 event.listen(Document, "before_delete", _refuse)

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -26,7 +27,22 @@ from handlers.task_rules import rules_of
 
 from .models import Case, CaseTask, DiagramVersion
 
-SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+class InstanceStateConverter(BpmnWorkflowConverter):
+    """Converts a workflow without its spec: the spec of each diagram version is stored once.
+
+    The stock converter converts the whole spec on every save only for us to drop it again, which
+    was most of the cost of saving a case.
+    """
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
+SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure({**SPIFF_CONFIG,
+                                                                      BpmnWorkflow: InstanceStateConverter}))
 ENGINE = ConditionEngine()
 _lock = threading.Lock()
 
@@ -59,8 +75,6 @@ def start(version: DiagramVersion, data: dict[str, Any]) -> BpmnWorkflow:
 
 def dump(wf: BpmnWorkflow) -> str:
     dct = SERIALIZER.to_dict(wf)
-    dct.pop("spec")
-    dct.pop("subprocess_specs")
     dct[SERIALIZER.VERSION_KEY] = SERIALIZER.VERSION
     return json.dumps(dct, separators=(",", ":"))
 

@@ -1,8 +1,9 @@
-"""Sealing the 文书: number, render, store and audit a document in the transaction that calls for it.
+"""Sealing the 文书: number, render, store and audit the documents a completed task calls for.
 
-When a task completes (``signals.task_completed``), the documents it makes are rendered: those its
-diagram lists in the user-task property ``documents``, or else those :mod:`documents.kinds` makes
-on the kinds of record the task holds.  Each gets a 文号 from the agency's counter for its series
+When a task completes (``signals.task_completed``), the documents it makes are queued in the same
+transaction — those its diagram lists in the user-task property ``documents``, or else those
+:mod:`documents.kinds` makes on the kinds of record the task holds — and rendered right after the
+commit (``signals.task_committed``), or later by ``flask liuhen render-pending``.  Each gets a 文号 from the agency's counter for its series
 and year (UPDATE … SET last = last + 1 RETURNING, under the row lock, so concurrent requests never
 share or skip a number and a rolled-back render gives its number back), its PDF goes to the
 content-addressed file store, and a ``document.rendered`` audit entry seals its SHA-256 with the ids
@@ -17,7 +18,8 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
 from marshmallow import Schema, fields
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,7 +35,7 @@ from . import audit
 from .db import db
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .models import Agency, Case, CaseTask, Record, StoredFile, User
-from .models_documents import Document, DocumentCounter
+from .models_documents import Document, DocumentCounter, RenderJob
 
 DEFAULT_TZ = "Asia/Shanghai"
 MAKERS = ("officer", "reviewer", "legal", "approver")
@@ -156,13 +158,6 @@ def kinds_for_task(task_spec: Any, records: Mapping[str, Record]) -> list[Docume
     return documents.made_on(set(records), flags)
 
 
-def on_task_completed(case: Case, *, task: Any, user: User, records: Mapping[str, Record], **_: Any) -> None:
-    """Receiver of ``signals.task_completed``: runs inside the completion's transaction, so a failed render
-    leaves the task open and no number is used up."""
-    for dk in kinds_for_task(task.task_spec, records):
-        seal(case, dk, user, task_title=task.task_spec.bpmn_name or "")
-
-
 # --------------------------------------------------------------------------- API services
 
 
@@ -212,3 +207,61 @@ def document_json(doc: Document) -> dict[str, Any]:
             "number": doc.number, "version": doc.version, "supersedes_id": doc.supersedes_id, "sha256": doc.sha256,
             "size": doc.size, "sources": doc.sources, "made_by": doc.made_by, "made_at": doc.made_at.isoformat(),
             "url": f"/api/documents/{doc.id}/pdf"}
+
+
+# --------------------------------------------------------------------------- the render queue
+
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+
+
+def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, Record], **_: Any) -> None:
+    """Receiver of ``signals.task_completed``: queue the task's documents in the completion's transaction."""
+    for dk in kinds_for_task(task.task_spec, records):
+        db.session.add(RenderJob(agency_id=case.agency_id, case_id=case.id, kind=dk.code,
+                                 task_title=task.task_spec.bpmn_name or "", requested_by=user.id))
+
+
+def render_after_commit(case: Case, **_: Any) -> None:
+    """Receiver of ``signals.task_committed``: render the case's queued documents now, unless deferred by config."""
+    if current_app.config.get("LIUHEN_RENDER_INLINE", True):
+        render_pending(case.id)
+
+
+def render_pending(case_id: int | None = None) -> tuple[int, int]:
+    """Render queued documents, each in its own transaction; return (rendered, failed).
+
+    A job is claimed with a conditional UPDATE, so two workers never render the same job; a failure is
+    recorded on the job and left for the next run.
+    """
+    query = select(RenderJob.id).where(RenderJob.document_id.is_(None)).order_by(RenderJob.id)
+    if case_id is not None:
+        query = query.where(RenderJob.case_id == case_id)
+    done = failed = 0
+    for job_id in db.session.scalars(query).all():
+        if not _claim(job_id):
+            continue
+        job = db.session.get(RenderJob, job_id)
+        try:
+            doc = seal(db.session.get(Case, job.case_id), documents.kind(job.kind),
+                       db.session.get(User, job.requested_by), task_title=job.task_title)
+            job.document_id = doc.id
+            db.session.commit()
+            done += 1
+        except Exception as exc:  # noqa: BLE001 - any render failure leaves the job queued with its reason
+            db.session.rollback()
+            db.session.execute(update(RenderJob).where(RenderJob.id == job_id)
+                               .values(last_error=f"{type(exc).__name__}: {exc}"[:1000], claimed_at=None))
+            db.session.commit()
+            current_app.logger.exception("文书 %s 制作失败（任务 %s），已留待重试", job.kind, job_id)
+            failed += 1
+    return done, failed
+
+
+def _claim(job_id: int) -> bool:
+    now = clock.now()
+    claimed = db.session.execute(
+        update(RenderJob).where(RenderJob.id == job_id, RenderJob.document_id.is_(None),
+                                or_(RenderJob.claimed_at.is_(None), RenderJob.claimed_at < now - CLAIM_TIMEOUT))
+        .values(claimed_at=now, attempts=RenderJob.attempts + 1).execution_options(synchronize_session=False))
+    db.session.commit()
+    return claimed.rowcount == 1

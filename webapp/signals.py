@@ -13,3 +13,6 @@ _signals = Namespace()
 task_completed = _signals.signal("task-completed")
 #: sender = the Case; kwargs: workflow, user
 case_created = _signals.signal("case-created")
+#: sender = the Case; kwargs: task_id, user.  Sent after the completion committed: work that must not hold
+#: the transaction (rendering PDFs) runs here, from a queue the transaction filled.
+task_committed = _signals.signal("task-committed")

@@ -232,7 +232,8 @@ class CourtResult(Strict):
 BASIS = ("fushun-culture 第二十九条", "changli-market 第十七条", "lishui-city 第二十一条")
 KINDS = [
     RecordKind("enforcement_reminder", "催告书", EnforcementReminder,
-               ("行政强制法 第三十五条", "fushun-culture 第二十八条", "changli-market 第十五条", "lishui-city 第二十条")),
+               ("行政强制法 第三十五条", "fushun-culture 第二十八条", "changli-market 第十五条", "lishui-city 第二十条"),
+               exports=("period_ends_at",)),  # the 催告 timer of compulsory_enforcement waits for it
     RecordKind("reminder_response", "催告后陈述申辩及履行情况记录", ReminderResponse,
                ("行政强制法 第三十六条", "fushun-culture 第二十八条", "changli-market 第十六条", "lishui-city 第二十条"),
                exports=("performed", "justified")),

@@ -10,7 +10,8 @@ from marshmallow import ValidationError, validates_schema
 from .fields import Signed, Strict, Witnessed, choice, flag, many, moment, one, text, Party
 
 MEASURES = {"inquiry": "询问", "inspection": "现场检查（勘验）", "sampling": "抽样取证",
-            "collection": "调取证据", "preservation": "证据先行登记保存"}
+            "collection": "调取证据", "preservation": "证据先行登记保存",
+            "coercive": "查封、扣押等行政强制措施"}
 
 
 class InvestigationPlan(Strict):

@@ -23,14 +23,12 @@ csrf = CSRFProtect()
 
 
 def register(app: Flask) -> None:
-    from ..api import bp as api_bp
     from ..auth import login_manager
 
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
-    csrf.exempt(api_bp)
     app.before_request(_csrf_unless_token)
     login_manager.login_view = "web_auth.login"
     login_manager.login_message = "请先登录"
@@ -45,13 +43,18 @@ def register(app: Flask) -> None:
     app.register_error_handler(RequestEntityTooLarge, _too_large)
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
 def _csrf_unless_token() -> None:
-    if not request.headers.get("Authorization"):
+    if not request.headers.get("Authorization") and not _is_api():
         csrf.protect(apply_exemptions=True)
 
 
 def _api_by_token_only() -> None:
-    if request.blueprint == "api" and request.endpoint != "api.login" \
+    """Every /api/ endpoint but login takes a bearer token; a session cookie alone never acts there."""
+    if _is_api() and request.endpoint != "api.login" \
             and not request.headers.get("Authorization", "").startswith("Bearer "):
         raise Unauthorized("接口须以令牌调用（Authorization: Bearer 令牌）")
 

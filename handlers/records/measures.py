@@ -1,0 +1,246 @@
+"""行政检查, 行政强制措施 (查封、扣押 …), 证据先行登记保存 and 听证: the records of their subprocesses.
+
+- 行政检查: officers and certificates, the inspected party, the site, the results, signatures
+  (changli-market 第十八条, naiman-culture 第三条).
+- 行政强制措施: a legal document for every measure, and for 查封、扣押 the decision and the 清单
+  delivered on the spot (fushun-culture 第十四条, 行政强制法 第十八、十九、二十四、二十五条).
+- 证据先行登记保存: reason, object and form (fushun-culture 第十三条, lishui-city 第十四条); a decision
+  within seven working days (行政处罚法 第五十六条, 第八十五条).
+- 听证: notice at least seven working days before; the chair is no investigator (行政处罚法 第六十四条).
+
+Periods the law counts in working days are checked on the national calendar here (a record
+does not know its agency); the deadline service counts them again on the agency's calendar.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from ..record_kind import RecordKind
+from ..workcalendar import local_date, national
+from .fields import Party, Signed, Strict, Witnessed, choice, flag, many, moment, one, require_signers, text
+from .investigation import InspectionRecord, Item
+
+# ------------------------------------------------------------------ 行政检查
+
+
+class InspectionCheck(InspectionRecord):
+    """行政检查记录 (changli-market 第十八条): who inspected whom, what the site was like and what was found."""
+
+    inspected = one(Party, "被检查对象")
+    basic_situation = text("被检查对象基本情况")
+    site_conditions = text("现场具体情况")
+    results = text("检查结果")
+    outcome = choice("处理", {"no_issue": "未发现违法行为", "correction": "责令改正", "case": "涉嫌违法，立案查处"})
+
+
+class CorrectionOrder(Signed):
+    """责令改正通知书 (行政处罚法 第二十八条; naiman-culture 第三条: 责令改正 and 复查 are part of 行政检查)."""
+
+    signers_needed = {"officer": 1}
+    document_no = text("文号")
+    problems = text("存在的问题")
+    legal_basis = text("依据")
+    requirements = text("改正要求")
+    correct_by = moment("改正期限")
+    issued_at = moment("制作日期")
+
+    @validates_schema
+    def _after_issue(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("correct_by") and data.get("issued_at") and data["correct_by"] <= data["issued_at"]:
+            raise ValidationError("改正期限须晚于制作日期", "correct_by")
+
+
+# ------------------------------------------------------------------ 行政强制措施
+
+MEASURES = {"seal": "查封场所、设施或财物", "seize": "扣押财物", "restrict": "限制公民人身自由",
+            "freeze": "冻结存款、汇款", "other": "其他行政强制措施"}
+ON_SITE = ("seal", "seize", "restrict")  # fushun-culture 第十四条: these also need A/V
+WITH_LIST = ("seal", "seize")  # 行政强制法 第二十四条: decision and 清单
+MAX_PERIOD = dt.timedelta(days=30)  # 行政强制法 第二十五条
+
+
+class CoerciveRequest(Strict):
+    """呈请实施行政强制措施 (行政强制法 第十八条(一)): the measure, its basis and reasons; emergencies are marked."""
+
+    measure = choice("行政强制措施", MEASURES)
+    legal_basis = text("法律、法规依据", "行政强制措施由法律、法规规定的行政机关实施（行政强制法 第十七条）")
+    reasons = text("理由")
+    target = text("对象（场所、设施、财物或人员）")
+    emergency = flag("情况紧急，需要当场实施", "当场实施的，须在二十四小时内向负责人报告并补办批准手续（行政强制法 第十九条）")
+
+
+class CoerciveRecord(Witnessed):
+    """实施行政强制措施现场笔录 (行政强制法 第十八条)."""
+
+    signers_needed = {"officer": 2, "party|witness": 1}
+    measure = choice("行政强制措施", MEASURES)
+    place = text("实施地点")
+    started_at = moment("实施时间")
+    party_present = flag("当事人到场")
+    witness = text("见证人", "当事人不到场的，邀请见证人到场（行政强制法 第十八条(六)）", required=False)
+    notified = text("告知情况", "当场告知当事人采取行政强制措施的理由、依据以及当事人依法享有的权利、救济途径")
+    statement = text("当事人的陈述和申辩", required=False)
+    family_notified = text("通知家属情况", "限制人身自由的，当场告知或者实施后立即通知当事人家属（行政强制法 第二十条）",
+                           required=False)
+
+    @validates_schema
+    def _lawful_on_site(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("party_present") is False and not data.get("witness"):
+            raise ValidationError("当事人不到场的，须邀请见证人到场并记录（行政强制法 第十八条）", "witness")
+        if data.get("measure") == "restrict" and not data.get("family_notified"):
+            raise ValidationError("限制公民人身自由的，须记录通知当事人家属的情况（行政强制法 第二十条）", "family_notified")
+
+
+class CoerciveDecision(Signed):
+    """行政强制措施决定书 (and for 查封、扣押 the 清单, 行政强制法 第二十四条): delivered on the spot, the 清单 signed."""
+
+    signers_needed = {"officer": 1}
+    document_no = text("决定书文号")
+    measure = choice("行政强制措施", MEASURES)
+    party = one(Party, "当事人")
+    reasons = text("理由和依据")
+    items = many(Item, "场所、设施或者财物的名称、数量等（清单）", min_len=0, required=False)
+    period_days = fields.Integer(required=False, allow_none=True, metadata={
+        "title": "期限（日）", "help": "查封、扣押的期限，不得超过三十日（行政强制法 第二十五条）"})
+    remedies = text("申请行政复议或者提起行政诉讼的途径和期限")
+    decided_at = moment("决定日期")
+    delivered_on_spot = flag("决定书和清单已当场交付当事人")
+
+    @validates_schema
+    def _contents(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("measure") in WITH_LIST:
+            if not data.get("items"):
+                raise ValidationError("查封、扣押的，须附清单，列明场所、设施或者财物的名称、数量等（行政强制法 第二十四条）", "items")
+            if not data.get("delivered_on_spot"):
+                raise ValidationError("查封、扣押决定书和清单须当场交付当事人（行政强制法 第二十四条）", "delivered_on_spot")
+            require_signers(data, {"party|witness": 1})  # 清单由当事人和行政机关分别签字或者盖章
+        days = data.get("period_days")
+        if days is not None and not 1 <= days <= MAX_PERIOD.days:
+            raise ValidationError("查封、扣押的期限不得超过三十日（行政强制法 第二十五条）", "period_days")
+
+
+class CoerciveReport(Strict):
+    """当场实施后的报告 (行政强制法 第十九条): to the head within 24 hours, approval to be obtained after the fact."""
+
+    reported_to = text("报告的行政机关负责人")
+    reported_at = moment("报告时间")
+    started_at = moment("行政强制措施实施时间")
+    content = text("报告内容")
+
+    @validates_schema
+    def _within_24_hours(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("reported_at") and data.get("started_at") and \
+                data["reported_at"] - data["started_at"] > dt.timedelta(hours=24):
+            raise ValidationError("情况紧急当场实施行政强制措施的，须在二十四小时内向行政机关负责人报告（行政强制法 第十九条）",
+                                  "reported_at")
+
+
+class CoerciveExtension(Strict):
+    """延长查封、扣押期限 (行政强制法 第二十五条): approved, at most 30 more days, the party told in writing with reasons."""
+
+    started_at = moment("查封、扣押开始日期")
+    original_ends_at = moment("原期限届满日")
+    extended_ends_at = moment("延长后的期限届满日")
+    reasons = text("延长理由", "情况复杂的，经行政机关负责人批准，可以延长")
+    notified_in_writing = flag("已书面告知当事人并说明理由")
+
+    @validates_schema
+    def _at_most_once_thirty(self, data: dict[str, Any], **_: Any) -> None:
+        start, end, ext = data.get("started_at"), data.get("original_ends_at"), data.get("extended_ends_at")
+        if start and end and end - start > MAX_PERIOD:
+            raise ValidationError("查封、扣押的期限不得超过三十日，延长只能一次（行政强制法 第二十五条）", "original_ends_at")
+        if end and ext and not dt.timedelta(0) < ext - end <= MAX_PERIOD:
+            raise ValidationError("延长期限不得超过三十日（行政强制法 第二十五条）", "extended_ends_at")
+        if data.get("notified_in_writing") is False:
+            raise ValidationError("延长查封、扣押的决定应当及时书面告知当事人，并说明理由（行政强制法 第二十五条）",
+                                  "notified_in_writing")
+
+
+class CoerciveOutcome(Strict):
+    """期限内的处理 (行政强制法 第二十五、二十七、二十八条): release, dispose of, or ask to extend."""
+
+    outcome = choice("处理", {"release": "解除行政强制措施", "dispose": "依法作出处理决定（没收、销毁等）",
+                             "extend": "情况复杂，呈请延长期限"})
+    details = text("处理情况")
+    document_no = text("解除决定书或处理决定书文号", required=False)
+    items_returned = flag("财物已退还", required=False)
+    decided_at = moment("日期")
+
+    @validates_schema
+    def _documented(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("outcome") in ("release", "dispose") and not data.get("document_no"):
+            raise ValidationError("解除或处理须制作法定文书并记录文号（fushun-culture 第十四条）", "document_no")
+
+
+# ------------------------------------------------------------------ 证据先行登记保存
+
+
+class PreservationDecision(Signed):
+    """先行登记保存的处理决定: within seven working days (行政处罚法 第五十六条, 第八十五条)."""
+
+    signers_needed = {"officer": 1}
+    preserved_at = moment("先行登记保存日期")
+    decided_at = moment("作出处理决定日期")
+    measure = choice("处理决定", {"release": "解除先行登记保存", "inspect": "送检测、检验、鉴定",
+                                  "seize": "依法查封、扣押", "confiscate": "依法予以没收", "transfer": "移送有关机关"})
+    details = text("处理情况")
+    document_no = text("处理决定书文号")
+
+    @validates_schema
+    def _seven_working_days(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = data.get("preserved_at"), data.get("decided_at")
+        if start and end:
+            last = national().add_working_days(local_date(start), 7)
+            if local_date(end) > last:
+                raise ValidationError(f"先行登记保存的，须在七个工作日内（至 {last.isoformat()}）作出处理决定"
+                                      "（行政处罚法 第五十六条、第八十五条）", "decided_at")
+
+
+# ------------------------------------------------------------------ 听证
+
+
+class HearingArrangement(Strict):
+    """听证通知 (行政处罚法 第六十四条): time and place told at least seven working days before; chair and recorder named."""
+
+    party = one(Party, "当事人")
+    held_at = moment("听证举行时间")
+    place = text("听证地点")
+    public = flag("公开举行", "除涉及国家秘密、商业秘密或者个人隐私依法予以保密外，听证公开举行")
+    chair = text("听证主持人", "由行政机关指定的非本案调查人员担任")
+    recorder = text("记录人")
+    investigators = many(text("调查人员"), "本案调查人员")
+    notice_served_at = moment("听证通知送达时间")
+
+    @validates_schema
+    def _lawful(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("chair") in data.get("investigators", []):
+            raise ValidationError("听证主持人不得为本案调查人员（行政处罚法 第六十四条）", "chair")
+        served, held = data.get("notice_served_at"), data.get("held_at")
+        if served and held:
+            earliest = national().add_working_days(local_date(served), 7)
+            if local_date(held) < earliest:
+                raise ValidationError(f"须在举行听证的七日前通知当事人（七个工作日，最早 {earliest.isoformat()} 举行）"
+                                      "（行政处罚法 第六十四条、第八十五条）", "held_at")
+
+
+F14 = ("fushun-culture 第十四条",)
+KINDS = [
+    RecordKind("inspection_check", "行政检查记录", InspectionCheck,
+               ("changli-market 第十八条", "naiman-culture 第三条", "行政处罚法 第五十五条"), exports=("outcome",)),
+    RecordKind("correction_order", "责令改正通知书", CorrectionOrder, ("行政处罚法 第二十八条", "naiman-culture 第三条")),
+    RecordKind("coercive_request", "行政强制措施呈请", CoerciveRequest, F14 + ("行政强制法 第十八条",),
+               exports=("measure", "emergency")),
+    RecordKind("coercive_record", "实施行政强制措施现场笔录", CoerciveRecord, F14 + ("行政强制法 第十八条", "行政强制法 第二十条")),
+    RecordKind("coercive_decision", "行政强制措施决定书（查封、扣押附清单）", CoerciveDecision, F14 + ("行政强制法 第二十四条", "行政强制法 第二十五条")),
+    RecordKind("coercive_report", "当场实施行政强制措施报告", CoerciveReport, ("行政强制法 第十九条",)),
+    RecordKind("coercive_extension", "延长查封、扣押期限告知", CoerciveExtension, ("行政强制法 第二十五条",)),
+    RecordKind("coercive_outcome", "行政强制措施处理或解除记录", CoerciveOutcome,
+               F14 + ("行政强制法 第二十七条", "行政强制法 第二十八条"), exports=("outcome",)),
+    RecordKind("preservation_decision", "先行登记保存处理决定", PreservationDecision,
+               ("行政处罚法 第五十六条", "fushun-culture 第十三条", "lishui-city 第十四条")),
+    RecordKind("hearing_arrangement", "听证通知（时间、地点、主持人）", HearingArrangement,
+               ("行政处罚法 第六十四条", "fushun-culture 第十一条")),
+]

@@ -1,0 +1,46 @@
+"""What every JSON blueprint under ``/api`` shares: errors as JSON, and a signed-in caller.
+
+Token-only access and the CSRF exemption for ``/api/`` paths are app-wide (``webapp.views``);
+this module keeps each JSON blueprint from writing its own copy of the rest.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .errors import Invalid, ServiceError, Unauthorized
+
+LOGIN_HINT = "请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）"
+
+
+def install(bp: Blueprint, *, public: tuple[str, ...] = ()) -> Blueprint:
+    """Give ``bp`` JSON error responses and require a caller on every endpoint not in ``public``."""
+    bp.register_error_handler(ServiceError, _service_error)
+    bp.register_error_handler(RequestEntityTooLarge, _too_large)
+
+    @bp.before_request
+    def _require_login() -> None:
+        if request.endpoint not in public and not current_user.is_authenticated:
+            raise Unauthorized(LOGIN_HINT)
+
+    return bp
+
+
+def body() -> dict[str, Any]:
+    """The request's JSON object, or a clear 422."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid("请求体须为 JSON 对象")
+    return data
+
+
+def _service_error(exc: ServiceError) -> Any:
+    return jsonify(exc.to_json()), exc.status
+
+
+def _too_large(_: Exception) -> Any:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    return jsonify({"error": "too_large", "message": f"上传内容超过上限 {limit} 字节（分段上传请用更小的分段）"}), 413

@@ -1,0 +1,202 @@
+"""BPMN timers on cases: armed on the agency's calendar, fired when due, each expiry sealed as an overdue event.
+
+A diagram carries a deadline the law sets as a non-interrupting boundary timer on the task that must
+be done in time (24 h 补报 after an emergency start, fushun-culture 第七条; the one-time notice to
+supplement licensing materials, 行政许可法 第三十二条; the 催告 period, 行政强制法 第三十五、三十七条;
+…).  The timer never cancels its task (that would skip the gate, handlers.diagrams refuses it); its
+expiry only appends a ``deadline.overdue`` entry to the agency's audit chain, on the case, which the
+case JSON lists with the other entries.
+
+SpiffWorkflow counts a timer's duration in calendar time.  Where the task also declares a
+``deadline``, the deadline service (webapp.deadlines) has already counted it on the agency's
+working-day calendar, so the timer is re-armed to exactly that moment: a timer and the inbox's
+overdue flag never disagree.  A timer with no such deadline (the 催告 period, whose end the 催告书
+itself states) keeps the moment SpiffWorkflow computed.
+
+Every case with a pending timer has one ``case_timers`` row holding its earliest due moment, so
+:func:`fire_due_timers` (``flask liuhen tick``, run from cron or a worker) reads an index instead of
+loading every case; it fires one case per transaction, under the case's row lock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from handlers import clock
+from handlers.task_rules import split_basis
+
+from . import audit, deadlines, runner
+from .cli import cli
+from .db import db
+from .models import Case, CaseTask
+from .models_oversight import Deadline
+from .models_timers import CaseTimer
+
+OVERDUE = "deadline.overdue"
+
+
+def _timers(wf: Any, state: TaskState) -> list[Any]:
+    return [t for t in wf.get_tasks(state=state)
+            if isinstance(t.task_spec, BoundaryEvent)
+            and isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
+
+
+def _attached(timer: Any) -> Any | None:
+    """The activity a boundary timer is attached to: its sibling under the BoundaryEventSplit."""
+    name = timer.parent.task_spec.name.rsplit(".", 1)[0]
+    return next((c for c in timer.parent.children if c.task_spec.name == name), None)
+
+
+def _deadline_due(case: Case, wf: Any, task: Any) -> dt.datetime | None:
+    """The due moment the deadline service counted for ``task`` (working days, agency calendar), if any."""
+    if task is None:
+        return None
+    query = select(Deadline.due_at).where(Deadline.task_id == str(task.id))
+    due = db.session.scalar(query)
+    if due is None:
+        deadlines.sync(case, wf)  # idempotent; the order in which signal receivers run is not guaranteed
+        due = db.session.scalar(query)
+    return due
+
+
+def _arm(case: Case, wf: Any) -> bool:
+    changed = False
+    for timer in _timers(wf, TaskState.WAITING):
+        if timer.internal_data.get("liuhen_armed"):
+            continue
+        due = _deadline_due(case, wf, _attached(timer))
+        if due is not None:
+            timer._set_internal_data(event_value=due.isoformat())
+        timer._set_internal_data(liuhen_armed=True)
+        changed = True
+    return changed
+
+
+def _expired(timer: Any) -> bool:
+    """Fired, or cancelled by a task done after the timer was due but before any tick fired it."""
+    if timer.state == TaskState.COMPLETED:
+        return True
+    due = _due(timer)
+    timer._set_internal_data(liuhen_reported=True)  # a cancelled timer is settled once, at its cancellation
+    return due is not None and due < clock.now()
+
+
+def _report(case: Case, wf: Any) -> tuple[list[dict[str, Any]], bool]:
+    """Seal each timer that expired and was not reported yet as a ``deadline.overdue`` audit entry.
+
+    Returns the events and whether any timer's internal data changed (the state must then be saved)."""
+    out, touched = [], False
+    for timer in _timers(wf, TaskState.COMPLETED) + _timers(wf, TaskState.CANCELLED):
+        if timer.internal_data.get("liuhen_reported"):
+            continue
+        touched = True
+        if not _expired(timer):
+            continue
+        props = timer.task_spec.extensions.get("properties") or {}
+        task = _attached(timer)
+        detail = {"timer": timer.task_spec.name, "process": timer.workflow.spec.name,
+                  "title": props.get("overdue") or timer.task_spec.bpmn_name,
+                  "basis": list(split_basis(props.get("basis"))),
+                  "due_at": timer.internal_data.get("event_value"),
+                  "task": task.task_spec.name if task else None,
+                  "task_title": task.task_spec.bpmn_name if task else None,
+                  "task_id": str(task.id) if task else None,
+                  "task_state": TaskState.get_name(task.state) if task else None}
+        audit.append(case.agency_id, OVERDUE, case_id=case.id, detail=detail)
+        timer._set_internal_data(liuhen_reported=True)
+        out.append({"case_id": case.id, **detail})
+    return out, touched
+
+
+def _due(timer: Any) -> dt.datetime | None:
+    value = timer.internal_data.get("event_value")
+    return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+
+
+def _schedule(case: Case, wf: Any) -> None:
+    dues = [d for d in (_due(t) for t in _timers(wf, TaskState.WAITING)) if d is not None]
+    row = db.session.get(CaseTimer, case.id)
+    if not dues:
+        if row is not None:
+            db.session.delete(row)
+        return
+    if row is None:
+        db.session.add(CaseTimer(case_id=case.id, agency_id=case.agency_id, due_at=min(dues)))
+    else:
+        row.due_at = min(dues)
+
+
+def settle(case: Case, wf: Any) -> list[dict[str, Any]]:
+    """Arm new timers, report fired ones and keep the schedule row; re-save the state if it changed."""
+    armed = _arm(case, wf)
+    fired, touched = _report(case, wf)
+    if armed or touched:
+        case.state = runner.dump(wf)
+    _schedule(case, wf)
+    return fired
+
+
+def _on_case(case: Case, workflow: Any, **_: Any) -> None:
+    settle(case, workflow)  # do_engine_steps also fires due timers, so completing a task can report one
+
+
+def connect() -> None:
+    """Subscribe to the case service's signals (inside its transaction)."""
+    from .signals import case_created, task_completed
+
+    case_created.connect(_on_case)
+    task_completed.connect(_on_case)
+
+
+def fire_case(case_id: int) -> list[dict[str, Any]]:
+    """Fire the due timers of one case in one transaction, under its row lock."""
+    case = db.session.get(Case, case_id, with_for_update=True, populate_existing=True)
+    if case is None or case.status != "open":
+        row = db.session.get(CaseTimer, case_id)
+        if row is not None:
+            db.session.delete(row)
+        db.session.commit()
+        return []
+    wf = runner.load(case)
+    wf.refresh_timers()
+    wf.do_engine_steps()
+    fired = settle(case, wf)
+    case.state = runner.dump(wf)
+    if wf.is_completed():
+        case.status = "closed"
+    rows = list(db.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.state == "ready")))
+    db.session.add_all(runner.sync_index(case, wf, rows))
+    deadlines.sync(case, wf)
+    db.session.commit()
+    return fired
+
+
+def fire_due_timers(limit: int = 1000) -> list[dict[str, Any]]:
+    """Fire every timer due by the process clock; a case being worked on right now is retried next tick."""
+    now = clock.now()
+    ids = list(db.session.scalars(select(CaseTimer.case_id).where(CaseTimer.due_at < now)
+                                  .order_by(CaseTimer.due_at).limit(limit)))
+    fired: list[dict[str, Any]] = []
+    for case_id in ids:
+        try:
+            fired += fire_case(case_id)
+        except (StaleDataError, OperationalError):
+            db.session.rollback()
+    return fired
+
+
+@cli.command("tick")
+def tick_cmd() -> None:
+    """触发已到期的流程定时器（补报、一次性告知补正、催告期限等），逾期事项记入审计链。"""
+    fired = fire_due_timers()
+    for f in fired:
+        click.echo(f"案件 {f['case_id']}：{f['title']}（{'；'.join(f['basis'])}），期限 {f['due_at']}")
+    click.echo(f"共触发 {len(fired)} 个到期定时器")
