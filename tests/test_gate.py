@@ -9,7 +9,7 @@ from handlers.diagrams import parse
 from handlers.task_rules import rules_of
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from .flows import decide_and_close, file_case, investigate, report_to_statement
+from .flows import approval_steps, decide_and_close, file_case, hold_hearing, investigate, report_to_statement
 from .payloads import payload
 from .walker import Walker
 
@@ -18,9 +18,11 @@ BASE = Path(__file__).resolve().parent.parent / "workflows" / "base"
 
 def user_tasks() -> dict[str, object]:
     spec, subs = parse({p.name: p.read_bytes() for p in BASE.glob("*.bpmn")}, "general_procedure")
-    # 送达 by direct service is walked here; every task of the other called procedures (other 送达
-    # methods, 强制执行, 内部审批) is refused once in tests/test_procedures_paths.py.
-    walked = (spec, subs["service"], subs["service_direct"])
+    # 送达 by direct service, 内部审批, 先行登记保存 and 听证 are walked here; every task of the other called
+    # procedures (other 送达 methods, 强制执行, 行政强制措施) is refused once in tests/test_procedures_paths.py
+    # and tests/test_procedures_measures.py.
+    walked = (spec, subs["service"], subs["service_direct"], subs["internal_approval"], subs["evidence_preservation"],
+              subs["hearing"])
     return {name: ts for s in walked for name, ts in s.task_specs.items() if isinstance(ts, UserTask)}
 
 
@@ -60,9 +62,12 @@ def test_every_user_task_refuses_without_its_records(client, app):
     w.do(cid, "t_inspection", {"inspection_record": None, "av_not_suitable": None})
     w.do(cid, "t_sampling", {"sampling_record": None, "av_not_suitable": None})
     w.do(cid, "t_collection", {"evidence_collection": None})
+    for name, records in approval_steps():
+        w.do(cid, name, records)
     w.do(cid, "t_preservation", {"evidence_preservation": None})
+    w.do(cid, "t_preservation_decision", {"preservation_decision": None})
     report_to_statement(w, cid, major=True, hearing=True)
-    w.do(cid, "t_hearing", {"hearing_record": None, "av_not_suitable": None})
+    hold_hearing(w, cid)
     w.do(cid, "t_legal", {"legal_review": None})
     w.do(cid, "t_collective", {"collective_discussion": None})
     decide_and_close(w, cid, correction=True)

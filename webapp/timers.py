@@ -23,7 +23,9 @@ import datetime as dt
 from typing import Any
 
 import click
+from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -180,7 +182,7 @@ def fire_case(case_id: int) -> list[dict[str, Any]]:
 
 
 def fire_due_timers(limit: int = 1000) -> list[dict[str, Any]]:
-    """Fire every timer due by the process clock; a case being worked on right now is retried next tick."""
+    """Fire every timer due by the process clock; a case that cannot be fired now is retried next tick."""
     now = clock.now()
     ids = list(db.session.scalars(select(CaseTimer.case_id).where(CaseTimer.due_at < now)
                                   .order_by(CaseTimer.due_at).limit(limit)))
@@ -188,8 +190,9 @@ def fire_due_timers(limit: int = 1000) -> list[dict[str, Any]]:
     for case_id in ids:
         try:
             fired += fire_case(case_id)
-        except (StaleDataError, OperationalError):
-            db.session.rollback()
+        except (StaleDataError, OperationalError, SpiffWorkflowException) as exc:
+            db.session.rollback()  # a case being worked on right now, or one the engine cannot step: the others go on
+            current_app.logger.warning("定时器未能触发（案件 %s）：%s", case_id, exc)
     return fired
 
 
