@@ -4,9 +4,15 @@ from __future__ import annotations
 import json
 import re
 
+from pathlib import Path
+
+from webapp.db import db
+from webapp.models import Agency
 from webapp.views.diagram_files import process_file
 
 from .web_client import web
+
+PROFILES = Path(__file__).resolve().parent.parent / "workflows" / "profiles"
 
 FILING_RECORDS = '<spiffworkflow:property name="records" value="case_filing" />'
 
@@ -128,24 +134,25 @@ def test_admin_adds_and_edits_users_with_validation(app, agency):
 
 
 def test_admin_edits_the_agency_profile_with_validation(app, agency):
+    """The profile is TOML as in workflows/profiles/; saving validates, checks compliance and deploys."""
     admin = web(app, agency, "admin1")
     page = admin.text("/admin/profile")
     assert "使用的执法程序" in page and "general_procedure" in page
-    bad = {"procedures": ["general_procedure", "no_such_process"], "deadlines": {"archive": "60 days"},
-           "colour": "red"}
-    res = admin.post("/admin/profile", {"profile": json.dumps(bad)}, csrf_from="/admin/profile")
+    shipped = (PROFILES / "changli-market" / "profile.toml").read_text(encoding="utf-8")
+    bad = shipped.replace("days = 30", 'days = "thirty"', 1)
+    res = admin.post("/admin/profile", {"profile": bad}, csrf_from="/admin/profile")
     body = res.get_data(as_text=True)
-    assert res.status_code == 422
-    assert "no_such_process" in body and "ISO 8601" in body and "colour" in body
-    assert "60 days" in body  # the typed text stays in the editor
-    res = admin.post("/admin/profile", {"profile": "{not json"}, csrf_from="/admin/profile")
-    assert res.status_code == 422 and "第 1 行" in res.get_data(as_text=True)
-    good = {"procedures": ["general_procedure"], "deadlines": {"archive": "P60D", "av_handover": "PT24H"},
-            "document_prefixes": {"penalty_decision": "抚文执罚"}}
-    res = admin.post("/admin/profile", {"profile": json.dumps(good, ensure_ascii=False)}, csrf_from="/admin/profile")
-    assert res.status_code == 302
+    assert res.status_code == 422 and "archive.days" in body
+    assert "thirty" in body  # the typed text stays in the editor
+    res = admin.post("/admin/profile", {"profile": "code = [not toml"}, csrf_from="/admin/profile")
+    assert res.status_code == 422 and "TOML" in res.get_data(as_text=True)
+    res = admin.post("/admin/profile", {"profile": shipped}, csrf_from="/admin/profile")
+    assert res.status_code == 302, res.get_data(as_text=True)
     page = admin.text("/admin/profile")
-    assert "抚文执罚" in page and "P60D" in page
+    assert "昌黎县" in page and "30" in page
+    with app.app_context():
+        stored = db.session.get(Agency, agency.id).profile
+    assert stored["archive_days"] == 30 and stored["source_toml"] == shipped
 
 
 def test_case_list_filters_and_paginates(app, agency, walker):

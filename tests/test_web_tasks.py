@@ -238,3 +238,18 @@ def test_inbox_marks_overdue_tasks(app, agency, walker, clock):
     assert "已逾期" in row[:1500] and 'class="overdue"' in page
     assert "补报立案审批表" in officer.text("/inbox?overdue=1")
     assert f">{cid}<" in officer.text("/cases?overdue=1")
+
+
+def test_case_page_lists_sealed_documents_for_download(app, agency, walker):
+    from .conftest import make_agency
+
+    cid = file_case(walker)
+    officer = web(app, agency, "officer1")
+    page = officer.text(f"/cases/{cid}")
+    match = re.search(r'href="/documents/(\d+)\.pdf">立案（程序启动）审批表</a>', page)
+    assert match, page[page.find("<h2>文书</h2>"):][:600]
+    res = officer.get(f"/documents/{match.group(1)}.pdf")
+    assert res.status_code == 200 and res.data.startswith(b"%PDF")
+    assert web(app, make_agency(app), "officer1").get(f"/documents/{match.group(1)}.pdf").status_code == 403
+    audit = walker.case(cid)["audit"]
+    assert audit[-1]["action"] == "document.downloaded"

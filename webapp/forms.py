@@ -46,4 +46,4 @@ class UserForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    profile = TextAreaField("机构配置（JSON）", validators=[DataRequired(REQUIRED)])
+    profile = TextAreaField("机构配置（TOML，格式同 workflows/profiles/<代码>/profile.toml）", validators=[DataRequired(REQUIRED)])

@@ -1,61 +1,30 @@
 """The agency administrator: users and their roles, and the agency's profile (validated before it is kept).
 
-The profile is ``Agency.profile`` (JSON) for now; :class:`ProfileSchema` is the one place that says
-what it may hold, so a file-based profile schema (workflows/profiles/, issue 7) can replace it here.
+The profile is edited as the TOML text the shipped profiles use and goes through the same schema,
+compliance check and deployment as ``flask liuhen create-agency`` (webapp/profile_service.py).
 """
 from __future__ import annotations
 
-import json
+import hashlib
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
-from sqlalchemy import or_, select
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from handlers import profiles
 from handlers.roles import ROLES
 
-from .. import audit
+from .. import audit, profile_service
 from ..db import db
 from ..demo import create_user
 from ..forms import ProfileForm, UserForm
-from ..models import DiagramVersion, User
+from ..errors import ServiceError
+from ..models import User
 from .common import paginate_list, role_required
 
 bp = Blueprint("web_admin", __name__, url_prefix="/admin")
-
-
-def _duration(value: str) -> None:
-    try:
-        TimerEventDefinition.parse_iso_duration(value)
-    except Exception as exc:  # the parser raises several types for malformed text
-        raise ValidationError(f"须为 ISO 8601 时长，如 P60D、PT24H，现为 {value!r}") from exc
-
-
-class ProfileSchema(Schema):
-    """What an agency profile holds (DESIGN.md, "Per-agency profiles"); unknown keys are refused, not dropped."""
-
-    class Meta:
-        unknown = RAISE
-
-    procedures = fields.List(fields.String(), required=True, validate=validate.Length(min=1, error="至少一个执法程序"),
-                             metadata={"title": "使用的执法程序"})
-    deadlines = fields.Dict(keys=fields.String(), values=fields.String(validate=_duration),
-                            metadata={"title": "期限", "help": "如 archive: P60D（fushun-culture 第三十一条）"})
-    retention = fields.Dict(keys=fields.String(), values=fields.String(validate=_duration),
-                            metadata={"title": "保存期限", "help": "如 av: P3Y（pishan-culture）"})
-    document_prefixes = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(min=1, max=30)),
-                                    metadata={"title": "文书编号前缀", "help": "如 penalty_decision: 抚文执罚"})
-
-    @validates("procedures")
-    def _known(self, value: list[str], **_: Any) -> None:
-        known = set(db.session.scalars(select(DiagramVersion.process_id).where(or_(
-            DiagramVersion.agency_id.is_(None), DiagramVersion.agency_id == current_user.agency_id))))
-        unknown = [p for p in value if p not in known]
-        if unknown:
-            raise ValidationError(f"没有这些程序的流程图：{'、'.join(unknown)}")
 
 
 @bp.get("/users")
@@ -113,27 +82,51 @@ def edit_user(user_id: int) -> Any:
 @bp.route("/profile", methods=["GET", "POST"])
 @role_required("admin")
 def profile() -> Any:
-    """The agency profile: shown as a table, edited as JSON, validated by :class:`ProfileSchema`."""
+    """The agency profile, edited in the same TOML form as ``workflows/profiles/<code>/profile.toml``.
+
+    Saving validates it with the profile schema (handlers/profiles.py), checks the agency's diagrams
+    against its rules and deploys them (profile_service.apply_profile); any failure keeps the text typed.
+    """
     agency = current_user.agency
     form = ProfileForm()
-    errors: Any = None
+    errors: list[str] = []
     if form.validate_on_submit():
+        text = form.profile.data
+        folder = profile_service.profiles_dir() / agency.code
         try:
-            data = json.loads(form.profile.data)
-            if not isinstance(data, dict):
-                raise ValidationError("机构配置须为 JSON 对象")
-            data = ProfileSchema().load(data)
-        except json.JSONDecodeError as exc:
-            errors = {"JSON": [f"第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}"]}
-        except ValidationError as exc:
-            errors = exc.normalized_messages()
+            parsed = profiles.parse(text, "机构配置", folder if folder.is_dir() else None)
+            profile_service.apply_profile(agency, parsed, current_user.id)
+        except profiles.ProfileError as exc:
+            errors = str(exc).splitlines()
+        except ServiceError as exc:
+            errors = exc.message.splitlines()
+        if errors:
+            db.session.rollback()
         else:
-            agency.profile = data
-            audit.append(agency.id, "agency.profile_changed", actor_id=current_user.id, detail={"profile": data})
+            agency.profile = {**agency.profile, SOURCE_KEY: text}
+            audit.append(agency.id, "agency.profile_changed", actor_id=current_user.id,
+                         detail={"code": parsed.code, "source_sha256": hashlib.sha256(text.encode()).hexdigest()})
             db.session.commit()
-            flash("机构配置已保存")
+            flash("机构配置已校验、保存并部署")
             return redirect(url_for("web_admin.profile"))
     elif not form.is_submitted():
-        form.profile.data = json.dumps(agency.profile or {}, ensure_ascii=False, indent=2)
-    return render_template("admin_profile.html", form=form, agency=agency, errors=errors, fields=ProfileSchema().fields,
+        form.profile.data = _profile_source(agency)
+    shown = [(label, (agency.profile or {}).get(key)) for key, label in SHOWN]
+    return render_template("admin_profile.html", form=form, agency=agency, errors=errors, shown=shown,
                            ROLES=ROLES), 422 if (errors or form.errors) else 200
+
+
+SOURCE_KEY = "source_toml"
+SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限（日）"),
+         ("av_handover_hours", "音像记录移交时限（小时）"), ("av_handover_working_days", "音像记录移交时限（工作日）"),
+         ("av_retention_months", "音像记录保存期限（月）"), ("long_term_triggers", "长期保存情形"),
+         ("doc_prefix", "文书编号前缀"), ("confidentiality", "保密要求"))
+
+
+def _profile_source(agency: Any) -> str:
+    """The agency's profile text: as last saved here, else its shipped profile file, else empty."""
+    saved = (agency.profile or {}).get(SOURCE_KEY)
+    if saved:
+        return saved
+    shipped = profile_service.profiles_dir() / agency.code / "profile.toml"
+    return shipped.read_text(encoding="utf-8") if shipped.is_file() else ""

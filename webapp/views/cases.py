@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import exists, select
 
 from handlers import clock
 from handlers.catalogue import CATALOGUE
 
-from .. import cases
+from .. import cases, sealing
 from ..db import db
 from ..demo import PROCEDURES
 from ..diagram_store import deployed
@@ -111,7 +111,18 @@ def view(case_id: int) -> Any:
                "completed": sorted({t.spec_name for t in tasks if t.state == "completed"}),
                "current": sorted({t.spec_name for t in tasks if t.state == "ready"})}
     return render_template("case.html", case=case, tasks=tasks, diagram=diagram, files=files,
+                           documents=sealing.case_documents(current_user, case.id),
                            timeline=_timeline(records, entries, files, users), users=users, statuses=STATUSES)
+
+
+@bp.get("/documents/<int:document_id>.pdf")
+@login_required
+def document_pdf(document_id: int) -> Any:
+    """A sealed 文书 for anyone of the case's agency; the hash is checked and the download audited."""
+    path, doc = sealing.open_document(current_user, document_id)
+    name = f"{doc.number}{doc.title}" + (f"（第{doc.version}版）" if doc.version > 1 else "") + ".pdf"
+    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name,
+                     conditional=True, etag=doc.sha256)
 
 
 def _files(records: list[Record]) -> list[dict[str, Any]]:
