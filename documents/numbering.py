@@ -12,7 +12,7 @@ from .kinds import DocumentKind
 
 
 def prefix_of(profile: Mapping[str, Any], agency_name: str) -> str:
-    configured = (profile.get("documents") or {}).get("prefix")
+    configured = profile.get("doc_prefix")  # the profile file's doc_prefix (workflows/profiles/<code>/profile.toml)
     return str(configured) if configured else f"{agency_name[:1]}执"
 
 

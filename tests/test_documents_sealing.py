@@ -101,7 +101,7 @@ def test_numbers_follow_on_per_series_and_come_from_the_profile(app, walker, age
     first = file_case(walker)
     with app.app_context():
         a = db.session.get(Agency, agency.id)
-        a.profile = {**a.profile, "documents": {"prefix": "抚文执", "series": {"case_filing": "立审"}}}
+        a.profile = {**a.profile, "doc_prefix": "抚文执", "documents": {"series": {"case_filing": "立审"}}}
         db.session.commit()
     second = file_case(walker)
     third = file_case(walker)
