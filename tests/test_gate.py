@@ -9,7 +9,7 @@ from handlers.diagrams import parse
 from handlers.task_rules import rules_of
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from .flows import approval_steps, decide_and_close, file_case, hold_hearing, investigate, report_to_statement
+from .flows import approval_steps, decide_and_close, file_case, hold_hearing, report_to_statement
 from .payloads import payload
 from .walker import Walker
 

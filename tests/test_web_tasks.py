@@ -6,7 +6,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from .flows import file_case, investigate
+from .flows import file_case
 from .payloads import T
 from .web_client import web
 
@@ -45,7 +45,7 @@ def test_officer_starts_a_case_and_sees_the_generated_form_with_its_basis(app, a
     for title in ("启动原因", "案件来源", "当事人基本情况", "身份证件号码或统一社会信用代码", "承办人意见"):
         assert title in page
     assert '<option value="complaint"' in page and "投诉举报" in page
-    assert f'name="f.case_filing.party.name"' in page
+    assert 'name="f.case_filing.party.name"' in page
     inbox = officer.text("/inbox")
     assert f"/cases/{cid}/tasks/{tid}" in inbox and "立案" in inbox
 

@@ -5,6 +5,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from handlers import clock
+
 from .cases import get_case, record_json
 from .db import db
 from .models import AuditEntry, CaseTask, Record, User
@@ -28,8 +30,6 @@ def case_json(user: User, case_id: int) -> dict[str, Any]:
 
 
 def task_json(t: CaseTask, case_title: str | None = None) -> dict[str, Any]:
-    from handlers import clock
-
     overdue = t.state == "ready" and t.due_at is not None and t.due_at < clock.now()
     out = {"id": t.id, "case_id": t.case_id, "name": t.spec_name, "title": t.title, "role": t.role,
            "state": t.state, "ready_at": t.ready_at.isoformat(),

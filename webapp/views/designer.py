@@ -16,7 +16,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from handlers.catalogue import CATALOGUE, STAGES
+from handlers.catalogue import STAGES
 from handlers.diagrams import DiagramError
 from handlers.roles import LANE_ROLES, ROLES, TASK_ROLES
 from handlers.task_rules import AV_RULES
