@@ -8,7 +8,9 @@ periods are calendar days; the first day is not counted and a period ending on a
 the next working day (民事诉讼法 第八十五条).  A designer may force the mode with the optional
 property ``deadline_count`` (working | calendar) and name the law with ``deadline_basis``;
 ``deadline_from`` names the task whose completion starts the period (``case`` = the case's start),
-e.g. 行政处罚法 第六十条 counts 90 days from 立案, not from when the decision task opens.
+e.g. 行政处罚法 第六十条 counts 90 days from 立案, not from when the decision task opens; or a record
+field ``kind.field`` holding the moment, e.g. ``emergency_start.started_at`` (补报 counts from when the
+emergency measure began, fushun-culture 第七条, not from when the officer typed the record).
 """
 from __future__ import annotations
 
@@ -141,7 +143,7 @@ class TaskDeadline:
     period: Period
     counting: Counting
     basis: tuple[str, ...]
-    starts: str | None  # None = when the task becomes ready; "case" = case start; else a task's spec name
+    starts: str | None  # None = task ready; "case" = case start; "kind.field" = a record's moment; else a task
 
     def due(self, start: dt.datetime, calendar: Calendar) -> dt.datetime:
         return due_at(start, self.period, self.counting, calendar)

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from marshmallow import fields
 
 from documents.kinds import BY_CODE as DOCUMENT_KINDS
 
@@ -68,7 +69,24 @@ def check_spec(spec: Any) -> list[Problem]:
     out: list[Problem] = []
     for ts in spec.task_specs.values():
         out.extend(_check_task(ts))
+        if isinstance(ts, UserTask):
+            out.extend(_check_deadline_from(ts, spec))
     return out
+
+
+def _check_deadline_from(ts: Any, spec: Any) -> Iterable[Problem]:
+    """``deadline_from`` must name something that exists, or the period would silently start when the task opens."""
+    ref = ((ts.extensions.get("properties") or {}).get("deadline_from") or "").strip()
+    name = f"{ts.bpmn_name or ts.name}（{ts.name}）"
+    if not ref or ref == "case":
+        return
+    kind, _, field = ref.partition(".")
+    if field:
+        schema_field = CATALOGUE[kind].schema().fields.get(field) if kind in CATALOGUE else None
+        if not isinstance(schema_field, fields.DateTime):
+            yield Problem(name, f"期限起算（属性 deadline_from）{ref!r} 须为“记录类型.时间字段”，如 emergency_start.started_at")
+    elif ref not in spec.task_specs:
+        yield Problem(name, f"期限起算（属性 deadline_from）{ref!r} 不是本流程中的任务，也不是 case 或“记录类型.时间字段”")
 
 
 def _check_task(ts: Any) -> Iterable[Problem]:

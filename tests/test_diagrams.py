@@ -43,6 +43,12 @@ def test_missing_basis_and_bad_av_rule():
     assert "t_plan" in out and "basis" in out and "sometimes" in out
 
 
+@pytest.mark.parametrize("ref", ["t_filing_aproval", "emergency_start.measures", "no_such_kind.started_at"])
+def test_deadline_start_must_name_a_task_or_a_recorded_moment(ref):
+    out = problems(sources(a=('name="deadline_from" value="t_filing_approval"', f'name="deadline_from" value="{ref}"')))
+    assert "t_decision" in out and ref in out and "deadline_from" in out
+
+
 def test_lane_without_a_role():
     out = problems(sources(a=('name="法制审核"', 'name="外聘专家"')))
     assert "外聘专家" in out and "t_legal" in out

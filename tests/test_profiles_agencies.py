@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers import av_rules
-from handlers.workcalendar import local_date, national
+from handlers.workcalendar import end_of_day, local_date, national
 from webapp import create_app
 from webapp.auth import issue_token
 from webapp.cli import cli
@@ -22,6 +22,7 @@ from webapp.models import Agency, AuditEntry, User
 from webapp.models_oversight import Deadline
 from webapp.profile_service import ComplianceRefused, apply_profile, load_profile, record_exception
 
+from .flows import investigate, report_to_statement
 from .payloads import av_recording, payload
 from .walker import Walker
 
@@ -232,9 +233,11 @@ def test_overdue_items_reach_inbox_queue_and_survive_a_restart(app, client, cloc
     agency = profiled(app, "fushun-culture")
     w = Walker(client, agency.tokens)
     cid = w.create_case(emergency=True)["id"]
-    w.do(cid, "t_emergency", {"emergency_start": None})
+    began = clock.now() - dt.timedelta(hours=2)  # 补报 counts from when the measure began, not from typing it in
+    w.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=began.isoformat())})
+    clock.advance(hours=21, minutes=59)
     assert w.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"] == []
-    clock.advance(hours=25)
+    clock.advance(hours=1, minutes=1)
     mine = w.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"]
     assert [(d["case_id"], d["task"], d["period"]) for d in mine] == [(cid, "t_filing_late", "PT24H")]
     assert mine[0]["overdue_hours"] == 1.0 and "fushun-culture 第七条" in mine[0]["basis"]
@@ -268,6 +271,26 @@ def test_archive_deadline_expires_when_the_clock_moves(app, client, clock):
     assert w.task(cid, "t_archive")["overdue"] is True
     mine = w.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"]
     assert [d["task"] for d in mine if d["case_id"] == cid] == ["t_archive"]
+
+
+def test_decision_is_due_ninety_days_after_filing_not_after_the_task_opens(app, client, clock):
+    agency = profiled(app, "fushun-culture")
+    w = Walker(client, agency.tokens)
+    cid = filed(w)
+    filed_at = clock.now()
+    clock.advance(days=40)
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    due = dt.datetime.fromisoformat(w.task(cid, "t_decision")["due_at"])
+    last_day = local_date(filed_at) + dt.timedelta(days=90)  # 行政处罚法 第六十条: 90 days from 立案, first day not counted
+    while not national().is_working_day(last_day):
+        last_day += dt.timedelta(days=1)
+    assert due == end_of_day(last_day)
+    with app.app_context():
+        row = db.session.scalar(select(Deadline).where(Deadline.case_id == cid, Deadline.spec_name == "t_decision"))
+        assert row.period == "P90D" and "行政处罚法 第六十条" in row.basis and row.starts_at == filed_at
+        db.session.remove()
 
 
 # ------------------------------------------------------------------ supervision

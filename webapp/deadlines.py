@@ -22,7 +22,7 @@ from handlers.workcalendar import Calendar, national
 
 from . import runner
 from .db import db
-from .models import Agency, Case, CaseTask, User
+from .models import Agency, Case, CaseTask, Record, User
 from .models_oversight import Deadline
 
 MANAGER_ROLES = ("reviewer", "legal", "approver", "admin", "supervisor")
@@ -33,9 +33,20 @@ def calendar_of(agency: Agency | None) -> Calendar:
     return national().with_local((agency.profile or {}).get("calendar") if agency else None)
 
 
+def _recorded_moment(case: Case, ref: str) -> dt.datetime | None:
+    """``kind.field`` of the case's latest record of that kind, e.g. when an emergency measure really began."""
+    kind, _, field = ref.partition(".")
+    payload = db.session.scalar(select(Record.payload).where(Record.case_id == case.id, Record.kind == kind)
+                                .order_by(Record.id.desc()).limit(1))
+    value = (payload or {}).get(field)
+    return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc) if isinstance(value, str) else None
+
+
 def _start(td: TaskDeadline, case: Case, row: CaseTask, rows: list[CaseTask]) -> dt.datetime:
     if td.starts == "case":
         return case.created_at
+    if td.starts and "." in td.starts:
+        return _recorded_moment(case, td.starts) or row.ready_at
     if td.starts:
         done = [r.completed_at for r in rows if r.spec_name == td.starts and r.completed_at]
         if done:
