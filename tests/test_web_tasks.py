@@ -7,7 +7,7 @@ import re
 from werkzeug.datastructures import MultiDict
 
 from .flows import file_case
-from .payloads import T
+from .payloads import T, payload
 from .web_client import web
 
 LOCAL_T = "2026-03-02T10:00"
@@ -210,8 +210,6 @@ def test_av_upload_and_the_not_suitable_alternative(app, agency, walker):
 def walker_flat(walker, kind):
     from webapp.record_forms import form_values
 
-    from .payloads import payload
-
     prefix = f"f.{kind}."
     return {k[len(prefix):]: v for k, v in form_values(kind, payload(kind)).items()}
 
@@ -227,7 +225,7 @@ def test_another_agency_cannot_download_a_file(app, agency, walker):
 
 def test_inbox_marks_overdue_tasks(app, agency, walker, clock):
     cid = walker.create_case(emergency=True)["id"]
-    walker.do(cid, "t_emergency", {"emergency_start": None})
+    walker.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=clock.now().isoformat())})
     officer = web(app, agency, "officer1")
     assert "补报立案审批表" in officer.text("/inbox")
     assert "补报立案审批表" not in officer.text("/inbox?overdue=1")
