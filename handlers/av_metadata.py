@@ -30,6 +30,8 @@ class UploadMeta(Strict):
     recorded_by = text("记录人（执法人员姓名）", help="用于按“执法人员姓名+案由”命名文件（pishan-culture 第十九条）")
     officers = many(text("执法人员姓名"), "在场执法人员")
     device_id = text("记录设备编号")
+    device_checked = flag("使用前已检查设备性能、电量、存储空间并校准系统时间", required=False,
+                          help="机构配置要求使用前检查设备的，未确认即拒收（naiman-culture 第十条）")
     started_at = moment("开始记录时间")
     ended_at = moment("结束记录时间")
     place = text("记录地点")

@@ -263,3 +263,42 @@ def mask_for_party(payload: Mapping[str, Any]) -> dict[str, Any]:
     """A record as a party may see it: complainants', informants' and third parties' identities
     replaced by ＊＊＊ (naiman-culture 第十二条); the party's own data and the officers stay."""
     return _mask_value(dict(payload))
+
+
+# --------------------------------------------------------------------------- devices and the agency's confidentiality
+
+STATE_ORGANS = {"supervision": "监察机关", "judicial": "司法机关（法院、检察院、公安机关）", "audit": "审计机关",
+                "state_organ": "其他国家机关"}
+
+
+def device_check_refusal(profile: Mapping[str, Any], meta: Mapping[str, Any]) -> str | None:
+    """Why a recording is refused at ingest for want of a device check; ``None`` when it may be stored.
+
+    Profile ``device_check_before_use`` (naiman-culture 第十条: before use, officers check the device's
+    performance, battery and storage and set its clock): the metadata must say it was done.
+    """
+    if not profile.get("device_check_before_use") or meta.get("device_checked"):
+        return None
+    return ("使用前须检查音像记录设备的性能、电量和存储空间，并校准系统时间；请确认已检查"
+            f"（依据 {profile.get('device_check_basis') or '本机构配置 devices.check_before_use'}）")
+
+
+def external_copy_refusal(profile: Mapping[str, Any], recipient_kind: str | None,
+                          case_reference: str | None) -> str | None:
+    """Why records may not be copied for another body; ``None`` when they may (after the head's approval).
+
+    Profile ``confidentiality = "internal"`` (naiman-culture 第十二条): the records are the agency's
+    internal material, not disclosed to the public; 监察、司法、审计等国家机关 that call them up for a case
+    they handle are assisted.  So another body must be such an organ and state the case it handles.
+    (The same article lets a party see and copy the records about them, without state secrets or the
+    identities of informants, complainants and third parties: that is the ``party`` export.)
+    """
+    if profile.get("confidentiality") != "internal":
+        return None
+    basis = profile.get("confidentiality_basis") or "本机构配置 confidentiality"
+    if recipient_kind not in STATE_ORGANS:
+        return (f"执法全过程记录为内部资料，不向社会公开（依据 {basis}）：只能向依法办案调阅、复制的"
+                f"{'、'.join(STATE_ORGANS.values())}提供；请以 recipient_kind 注明调阅机关类别")
+    if not (case_reference or "").strip():
+        return f"国家机关调阅、复制执法全过程记录须基于办案需要，请以 case_reference 写明其案号或办案事由（依据 {basis}）"
+    return None

@@ -38,6 +38,20 @@ def test_viewing_and_downloading_need_the_case_and_are_audited(walker, app, clie
     assert "media.uploaded" in actions
 
 
+def test_a_player_fetches_a_range_of_a_recording(walker):
+    cid = walker.create_case()["id"]
+    item = upload(walker, cid, size=3 * MiB, seed=60)
+    whole = b"".join(recording(3 * MiB, seed=60))
+    url, auth = f"/api/media/{item['id']}/content", {"Authorization": f"Bearer {walker.tokens['officer1']}"}
+    res = walker.client.get(url, headers={**auth, "Range": f"bytes={2 * MiB}-{2 * MiB + 99}"})
+    assert res.status_code == 206 and res.data == whole[2 * MiB:2 * MiB + 100]
+    assert res.headers["Content-Range"] == f"bytes {2 * MiB}-{2 * MiB + 99}/{3 * MiB}"
+    res = walker.client.get(url, headers={**auth, "If-None-Match": f'"{item["sha256"]}"'})
+    assert res.status_code == 304
+    res = walker.client.get(url, headers={**auth, "Range": f"bytes={4 * MiB}-"})
+    assert res.status_code == 416
+
+
 def test_confidential_recordings_follow_stricter_rules(walker, app):
     cid = walker.create_case()["id"]
     private = upload(walker, cid, seed=62, confidentiality="privacy")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from webapp.models import Agency, AuditEntry, StoredFile
 from webapp import media_access
 
 from .media_util import MiB, upload
+from .storage import raw_delete, raw_write, stored_bytes
 from .tamper import tamper
 
 
@@ -79,18 +79,21 @@ def test_tampering_with_a_file_or_a_row_is_caught(walker, app):
     item = upload(walker, cid, size=2 * MiB, seed=47)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["liuhen", "verify"]).exit_code == 0
-    path = app.extensions["liuhen.files"].path(item["sha256"])
-    original = path.read_bytes()
-    os.chmod(path, 0o644)
-    with open(path, "r+b") as fh:
-        fh.seek(MiB)
-        fh.write(b"edited")
+    store, sha = app.extensions["liuhen.files"], item["sha256"]
+    original = stored_bytes(store, sha)
+    raw_write(store, sha, original[:MiB] + b"edited" + original[MiB + 6:])
     try:
         result = runner.invoke(args=["liuhen", "verify"])
-        assert result.exit_code == 1 and f"文件 {item['sha256']}: 文件内容被改动" in result.output
+        assert result.exit_code == 1 and f"文件 {sha}: 文件内容被改动" in result.output
+        # handing over the same recording again must not overwrite the stored object: names are written once
+        again = upload(walker, cid, size=2 * MiB, seed=47)
+        assert again["repeated"] is True and stored_bytes(store, sha) != original
+        raw_delete(store, sha)
+        result = runner.invoke(args=["liuhen", "verify"])
+        assert result.exit_code == 1 and f"文件 {sha}: 文件缺失" in result.output
+        assert walker.call("get", f"/api/media/{item['id']}/content", "officer1").status_code == 404
     finally:
-        path.write_bytes(original)
-        os.chmod(path, 0o444)
+        raw_write(store, sha, original)
     with app.app_context():
         tamper("UPDATE media_items SET place = '别处' WHERE id = :id", id=item["id"])
         try:
@@ -98,14 +101,13 @@ def test_tampering_with_a_file_or_a_row_is_caught(walker, app):
         finally:
             tamper("UPDATE media_items SET place = :p WHERE id = :id", id=item["id"], p=item["place"])
         assert media_access.verify_rows() == []
-    stray = app.extensions["liuhen.files"].root / "ab" / "cd" / ("abcd" + "0" * 60)
-    stray.parent.mkdir(parents=True, exist_ok=True)
-    stray.write_bytes(b"planted")
+    stray = "abcd" + "0" * 60
+    raw_write(store, stray, b"planted")
     try:
         result = runner.invoke(args=["liuhen", "verify"])
-        assert result.exit_code == 1 and "文件库中有未登记的文件" in result.output
+        assert result.exit_code == 1 and f"文件 {stray}: 文件库中有未登记的文件" in result.output
     finally:
-        stray.unlink()
+        raw_delete(store, stray)
     assert runner.invoke(args=["liuhen", "verify"]).exit_code == 0
 
 
@@ -144,7 +146,7 @@ def test_disposal_is_refused_before_the_period_and_allowed_after_with_approval(w
         res = walker.call("post", f"/api/media/requests/{rid}/decision", "approver1",
                           json={"approve": True, "note": "同意销毁"})
         assert res.status_code == 200 and res.get_json()["status"] == "approved"
-        assert not app.extensions["liuhen.files"].path(item["sha256"]).exists()
+        assert not app.extensions["liuhen.files"].exists(item["sha256"])
         after = walker.call("get", f"/api/media/{item['id']}", "officer1").get_json()
         assert after["sha256"] == item["sha256"] and after["disposed_at"] and after["row_hash"] == item["row_hash"]
         assert walker.call("get", f"/api/media/{item['id']}/content", "officer1").status_code == 409

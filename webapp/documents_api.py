@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request, send_file
+from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
 from . import json_api, models_documents, sealing, signals  # noqa: F401 - the tables must be known to create_app
+from .downloads import send_stored
 from .errors import Invalid
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api")
@@ -37,7 +38,6 @@ def render_again(case_id: int) -> Any:
 
 @bp.get("/documents/<int:document_id>/pdf")
 def download(document_id: int) -> Any:
-    path, doc = sealing.open_document(current_user, document_id)
+    doc = sealing.open_document(current_user, document_id)
     name = f"{doc.number}{doc.title}" + (f"（第{doc.version}版）" if doc.version > 1 else "") + ".pdf"
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name,
-                     conditional=True, etag=doc.sha256)
+    return send_stored(doc.sha256, mimetype="application/pdf", download_name=name)

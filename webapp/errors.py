@@ -49,3 +49,9 @@ class DiagramFault(ServiceError):
     """The diagram could not be run (e.g. a condition reads data no task recorded)."""
 
     status, code = 500, "diagram_fault"
+
+
+class StorageUnavailable(ServiceError):
+    """The file store (an S3 bucket) could not be reached or refused the call; nothing was changed."""
+
+    status, code = 503, "storage_unavailable"

@@ -1,39 +1,65 @@
-"""The content-addressed, write-once local file store.
+"""The content-addressed, write-once file store, with two backends behind one interface.
 
 A file's name is its SHA-256, computed while it is written, so the same bytes are stored once and
-any change to a stored file is detectable by recomputing the name.  Files are made read-only and
-never opened for writing again.
+any change to a stored file is detectable by recomputing the name.  A stored name is never written
+again.  :class:`LocalStore` keeps files in a local directory (the default); :class:`~webapp.filestore_s3.S3Store`
+keeps them in an S3-compatible bucket.  Both spool incoming bytes and resumable uploads in a local
+directory first: the name is known only once the last byte has been hashed.
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import os
+import re
 import tempfile
+from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, Mapping
 
 CHUNK = 1 << 20
 PARTIAL = ".partial"
+_SHA = re.compile(r"[0-9a-f]{64}")
 
 
-class FileStore:
-    def __init__(self, root: str | os.PathLike[str]) -> None:
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+def is_sha256(value: str) -> bool:
+    return bool(_SHA.fullmatch(value or ""))
 
-    def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256[2:4] / sha256
 
-    def exists(self, sha256: str) -> bool:
-        return len(sha256) == 64 and self.path(sha256).is_file()
+class FileStore(ABC):
+    """What every backend offers; callers never touch paths or keys of stored files.
+
+    ``spool`` is a local directory for bytes not yet named: temporary files and partial uploads.
+    """
+
+    spool: Path
+
+    @abstractmethod
+    def exists(self, sha256: str) -> bool: ...
+
+    @abstractmethod
+    def open(self, sha256: str) -> BinaryIO:
+        """A seekable binary stream of a stored file; ``FileNotFoundError`` if it is not there."""
+
+    @abstractmethod
+    def remove(self, sha256: str) -> bool:
+        """Delete a stored file's bytes (approved disposal only); ``True`` if there were any."""
+
+    @abstractmethod
+    def all_hashes(self) -> Iterator[str]:
+        """The names of everything stored, including anything that is not a SHA-256 and should not be there."""
+
+    @abstractmethod
+    def _commit(self, source: Path, sha256: str) -> bool:
+        """Store the finished local file ``source`` as ``sha256`` unless that name exists; ``True`` if added."""
 
     def put(self, stream: BinaryIO, max_bytes: int | None = None) -> tuple[str, int]:
         """Store ``stream``; return its SHA-256 and size.  Raises ValueError if empty or past ``max_bytes``."""
         digest, size = hashlib.sha256(), 0
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        self.spool.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.spool, prefix=".upload-")
         try:
             with os.fdopen(fd, "wb") as out:
                 while chunk := stream.read(CHUNK):
@@ -45,11 +71,7 @@ class FileStore:
             if size == 0:
                 raise ValueError("文件为空，未保存")
             sha = digest.hexdigest()
-            target = self.path(sha)
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.chmod(tmp, 0o444)
-                os.replace(tmp, target)
+            self._commit(Path(tmp), sha)
             return sha, size
         finally:
             if os.path.exists(tmp):
@@ -57,42 +79,80 @@ class FileStore:
 
     def hash_of(self, sha256: str) -> str | None:
         """Recompute the stored file's hash (``None`` if the file is missing)."""
-        path = self.path(sha256)
-        if not path.is_file():
-            return None
         digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(CHUNK), b""):
-                digest.update(chunk)
+        try:
+            with self.open(sha256) as fh:
+                while chunk := fh.read(CHUNK):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return None
         return digest.hexdigest()
+
+    def partial(self, upload_id: str) -> "Partial":
+        return Partial(self.spool / PARTIAL / upload_id)
+
+    def adopt(self, partial: "Partial", sha256: str) -> bool:
+        """Store a finished upload under its hash; ``False`` if those bytes were already there."""
+        added = self._commit(partial.path, sha256)
+        partial.discard()
+        return added
+
+
+class LocalStore(FileStore):
+    """Files under ``root/ab/cd/<sha256>``, read-only once written; the spool is ``root`` itself,
+    so a finished file is renamed into place atomically on the same file system."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.spool = self.root
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return is_sha256(sha256) and self.path(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        if not is_sha256(sha256):
+            raise FileNotFoundError(sha256)
+        return self.path(sha256).open("rb")
 
     def all_hashes(self) -> Iterator[str]:
         for path in self.root.glob("??/??/*"):
             yield path.name
 
     def remove(self, sha256: str) -> bool:
-        """Delete a stored file's bytes (approved disposal only); ``True`` if there were any."""
-        path = self.path(sha256)
-        if not path.is_file():
+        if not self.exists(sha256):
             return False
-        path.unlink()
+        self.path(sha256).unlink()
         return True
 
-    def partial(self, upload_id: str) -> "Partial":
-        return Partial(self.root / PARTIAL / upload_id)
-
-    def adopt(self, partial: "Partial", sha256: str) -> bool:
-        """Move a finished upload into the store under its hash; ``False`` if those bytes were already there."""
+    def _commit(self, source: Path, sha256: str) -> bool:
         target = self.path(sha256)
         if target.exists():
-            partial.discard()
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
-        with partial.path.open("rb") as fh:
+        with source.open("rb") as fh:
             os.fsync(fh.fileno())
-        os.chmod(partial.path, 0o444)
-        os.replace(partial.path, target)
+        os.chmod(source, 0o444)
+        os.replace(source, target)
         return True
+
+
+def open_store(config: Mapping[str, Any]) -> FileStore:
+    """The backend named by ``LIUHEN_STORAGE``: ``local`` (default) or ``s3://bucket/prefix``.
+
+    ``LIUHEN_FILE_STORE`` is the local directory: the store itself, or the S3 backend's spool.
+    """
+    spec = str(config.get("LIUHEN_STORAGE") or "local")
+    if spec == "local":
+        return LocalStore(config["LIUHEN_FILE_STORE"])
+    if spec.startswith("s3://"):
+        from .filestore_s3 import S3Store
+
+        return S3Store.from_config(spec, config)
+    raise ValueError(f"LIUHEN_STORAGE 只能是 local 或 s3://存储桶/前缀，收到 {spec!r}")
 
 
 _hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="liuhen-hash")

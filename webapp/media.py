@@ -25,6 +25,7 @@ from .errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from .filestore import HashCache
 from .models import Agency, CaseTask, StoredFile, User
 from .models_media import MediaExplanation, MediaItem, RetentionHold, UploadSession, seal
+from .upload_expiry import expired_message
 
 DEFAULT_MAX_MEDIA = 64 * 1024**3
 _hashes = HashCache()
@@ -66,6 +67,8 @@ def start_upload(user: User, data: Any) -> UploadSession:
     except ValidationError as exc:
         raise Invalid("音像记录信息填写有误，未开始上传", fields=exc.normalized_messages()) from exc
     case = get_case(meta["case_id"], user)
+    if problem := av_rules.device_check_refusal(profile(case.agency_id), meta):
+        raise Invalid(f"{problem}，未开始上传", fields={"device_checked": [problem]})
     limit = max_bytes(case.agency_id)
     if meta["size"] > limit:
         raise TooLarge(f"文件大小 {meta['size']} 字节超过上限 {limit} 字节，未开始上传", limit=limit)
@@ -107,11 +110,9 @@ def put_chunk(user: User, upload_id: str, offset: int, stream: BinaryIO) -> dict
     """Append one chunk at ``offset``.  A retried chunk with the same bytes is accepted once; a gap or
     a different chunk at a received offset is a conflict that tells the client where to resume."""
     partial = store().partial(upload_id)
-    _session(user, upload_id)
+    _open(_session(user, upload_id), "不能再追加")  # before the lock too: a closed upload leaves no lock file
     with partial.locked():
-        s = _session(user, upload_id, lock=True)
-        if s.state != "open":
-            raise Conflict(f"上传已{ '完成' if s.state == 'done' else '终止'}，不能再追加", state=s.state)
+        s = _open(_session(user, upload_id, lock=True), "不能再追加")
         received = min(s.received, partial.size())
         if offset < received:
             if partial.same_bytes(offset, stream):
@@ -136,6 +137,17 @@ def put_chunk(user: User, upload_id: str, offset: int, stream: BinaryIO) -> dict
         return upload_json(s)
 
 
+def _open(s: UploadSession, what: str) -> UploadSession:
+    """The upload if it still takes bytes; else a conflict saying why not and what the officer should do."""
+    if s.state == "open":
+        return s
+    if s.state == "expired":
+        raise Conflict(expired_message(s), state=s.state)
+    if s.state == "refused":
+        raise Conflict(f"上传 {s.id} 已因文件内容与声明的类型不符被拒收，{what}；请重新发起上传", state=s.state)
+    raise Conflict(f"上传 {s.id} 已完成，{what}", state=s.state)
+
+
 def _type_problem(s: UploadSession, partial: Any, received: int) -> str | None:
     if received < min(av_rules.MAGIC_BYTES_NEEDED, s.size):
         return None
@@ -148,14 +160,12 @@ def finish_upload(user: User, upload_id: str) -> tuple[MediaItem, bool]:
     Returns the recording and whether it was already there (the same bytes handed over again for the case).
     """
     partial = store().partial(upload_id)
-    _session(user, upload_id)
+    if (item := _finished(_session(user, upload_id))) is not None:  # before the lock: leave no lock file
+        return item, True
     with partial.locked():
         s = _session(user, upload_id, lock=True)
-        if s.state == "done":
-            db.session.rollback()
-            return db.session.get(MediaItem, s.media_id), True
-        if s.state != "open":
-            raise Conflict("上传已终止", state=s.state)
+        if (item := _finished(s)) is not None:
+            return item, True
         if s.received != s.size or partial.size() < s.size:
             raise Conflict(f"尚未传完：已收到 {min(s.received, partial.size())} / {s.size} 字节，请续传",
                            received=min(s.received, partial.size()))
@@ -170,6 +180,15 @@ def finish_upload(user: User, upload_id: str) -> tuple[MediaItem, bool]:
         _hashes.drop(s.id)
         partial.discard()
         return item, repeated
+
+
+def _finished(s: UploadSession) -> MediaItem | None:
+    """The recording of an upload already finished (a retried finish); a conflict if the upload is closed."""
+    if s.state == "done":
+        db.session.rollback()
+        return db.session.get(MediaItem, s.media_id)
+    _open(s, "不能完成")
+    return None
 
 
 def _register(user: User, s: UploadSession, sha: str) -> tuple[MediaItem, bool]:
@@ -188,7 +207,7 @@ def _register(user: User, s: UploadSession, sha: str) -> tuple[MediaItem, bool]:
     audit.append(s.agency_id, "media.uploaded", actor_id=user.id, case_id=s.case_id,
                  detail={"media_id": item.id, "sha256": sha, "size": s.size, "file_name": item.file_name,
                          "late": item.late, "handover_due_at": item.handover_due_at.isoformat(),
-                         **sealed("media_items", item)})
+                         "device_checked": bool(meta.get("device_checked")), **sealed("media_items", item)})
     return item, False
 
 

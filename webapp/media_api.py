@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request, send_file
+from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
 from . import json_api, media, media_access, models_media  # noqa: F401 - the tables must be known to create_app
+from .downloads import send_stored
 from .errors import Forbidden, Invalid
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/media")
@@ -60,9 +61,8 @@ def get_item(media_id: int) -> Any:
 @bp.get("/<int:media_id>/content")
 def content(media_id: int) -> Any:
     download = request.args.get("download") in ("1", "true")
-    path, item = media_access.open_content(current_user, media_id, download)
-    return send_file(path, mimetype=item.content_type, as_attachment=download, download_name=item.file_name,
-                     conditional=True, etag=item.sha256)
+    item = media_access.open_content(current_user, media_id, download)
+    return send_stored(item.sha256, mimetype=item.content_type, as_attachment=download, download_name=item.file_name)
 
 
 @bp.post("/<int:media_id>/explanations")
@@ -105,9 +105,9 @@ def export() -> Any:
 
 @bp.get("/exports/<int:export_id>/package")
 def export_package(export_id: int) -> Any:
-    path, row = media_access.export_package(current_user, export_id)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=f"case{row.case_id}-export{row.id}.zip", etag=row.package_sha256)
+    row = media_access.export_package(current_user, export_id)
+    return send_stored(row.package_sha256, mimetype="application/zip",
+                       download_name=f"case{row.case_id}-export{row.id}.zip")
 
 
 @bp.get("/figures")

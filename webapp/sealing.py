@@ -186,7 +186,7 @@ def rerender(user: User, case_id: int, kind_code: str) -> Document:
     return doc
 
 
-def open_document(user: User, document_id: int) -> tuple[str, Document]:
+def open_document(user: User, document_id: int) -> Document:
     """The stored PDF of a document the user's agency holds; the download is an audit entry."""
     from .cases import get_case, store
 
@@ -199,7 +199,7 @@ def open_document(user: User, document_id: int) -> tuple[str, Document]:
     audit.append(doc.agency_id, "document.downloaded", actor_id=user.id, case_id=doc.case_id,
                  detail={"document_id": doc.id, "number": doc.number, "version": doc.version, "sha256": doc.sha256})
     db.session.commit()
-    return str(store().path(doc.sha256)), doc
+    return doc
 
 
 def document_json(doc: Document) -> dict[str, Any]:

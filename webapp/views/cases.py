@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import exists, select
 
@@ -14,6 +14,7 @@ from .. import cases, sealing
 from ..db import db
 from ..demo import PROCEDURES
 from ..diagram_store import deployed
+from ..downloads import send_stored
 from ..errors import ServiceError
 from ..forms import NewCaseForm
 from ..models import AuditEntry, Case, CaseTask, Record, StoredFile, User
@@ -119,10 +120,9 @@ def view(case_id: int) -> Any:
 @login_required
 def document_pdf(document_id: int) -> Any:
     """A sealed 文书 for anyone of the case's agency; the hash is checked and the download audited."""
-    path, doc = sealing.open_document(current_user, document_id)
+    doc = sealing.open_document(current_user, document_id)
     name = f"{doc.number}{doc.title}" + (f"（第{doc.version}版）" if doc.version > 1 else "") + ".pdf"
-    return send_file(path, mimetype="application/pdf", as_attachment=True, download_name=name,
-                     conditional=True, etag=doc.sha256)
+    return send_stored(doc.sha256, mimetype="application/pdf", download_name=name)
 
 
 def _files(records: list[Record]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,6 +18,7 @@ from handlers.roles import ROLES
 
 from .. import audit, cases, record_forms
 from ..db import db
+from ..downloads import send_stored
 from ..errors import GateRefused, Invalid, ServiceError
 from ..models import Record, StoredFile
 from .common import TASK_ROLES, role_required
@@ -169,14 +170,12 @@ def download(sha256: str) -> Any:
     stored = db.session.get(StoredFile, sha256)
     if stored is None or stored.agency_id != current_user.agency_id:
         abort(404)
-    path = cases.store().path(sha256)
-    if not path.is_file():
+    if not cases.store().exists(sha256):
         abort(404)
     case_id = request.args.get("case", type=int)
     case = cases.get_case(case_id, current_user) if case_id else None
     audit.append(current_user.agency_id, "file.accessed", actor_id=current_user.id,
                  case_id=case.id if case else None, detail={"sha256": sha256, "name": stored.original_name})
     db.session.commit()
-    return send_file(path, mimetype=stored.content_type, download_name=stored.original_name,
-                     as_attachment=request.args.get("inline") != "1", conditional=True,
-                     max_age=0 if current_app.debug else 3600)
+    return send_stored(sha256, mimetype=stored.content_type, download_name=stored.original_name,
+                       as_attachment=request.args.get("inline") != "1", max_age=0 if current_app.debug else 3600)

@@ -1,0 +1,35 @@
+"""What the gate needs to know of a task's recordings, read from the A/V tables.
+
+A recording belongs to a task when it was handed over naming the task, or when the task's newest
+音像记录 names its hash.  The gate (:mod:`handlers.gate`) stays pure: it gets these facts and the
+agency's device rule, and refuses for unexplained gaps and too few devices with their articles.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlalchemy import or_, select
+
+from handlers import gate
+from handlers.catalogue import AV_RECORDING
+
+from .db import db
+from .models import Agency, Case, Record
+from .models_media import MediaExplanation, MediaItem
+
+
+def av_facts(case: Case, task_id: str, records: Sequence[Record]) -> gate.AvFacts:
+    named = [r for r in records if r.kind == AV_RECORDING]
+    files = list(named[-1].payload.get("files") or []) if named else []
+    items = list(db.session.scalars(select(MediaItem).where(
+        MediaItem.case_id == case.id, or_(MediaItem.task_id == task_id, MediaItem.sha256.in_(files)))
+        .order_by(MediaItem.id)))
+    explained = set(db.session.scalars(select(MediaExplanation.media_id).where(
+        MediaExplanation.media_id.in_([i.id for i in items])))) if items else set()
+    profile = (db.session.get(Agency, case.agency_id).profile or {})
+    return gate.AvFacts(
+        recordings=tuple(gate.Recording(sha256=i.sha256, name=i.file_name, device_id=i.device_id,
+                                        officers=tuple(i.officers or ()), gap=bool(i.interruptions) or i.incomplete,
+                                        explained=i.id in explained) for i in items),
+        officers_per_recorder=profile.get("officers_per_recorder"),
+        officers_per_recorder_basis=profile.get("officers_per_recorder_basis"))
