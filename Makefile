@@ -36,3 +36,4 @@ test: install
 bench: install
 	$(PY) bench/general_procedure.py
 	$(PY) bench/documents.py
+	$(PY) bench/supervision_pages.py --reuse   # builds 100,000 cases per database the first time (~25 min each)

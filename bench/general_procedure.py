@@ -28,8 +28,8 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from handlers.catalogue import CATALOGUE  # noqa: E402
 from handlers.clock import FixedClock  # noqa: E402
-from tests import flows  # noqa: E402
-from tests.service_walker import ServiceWalker  # noqa: E402
+from webapp.samples import flows  # noqa: E402
+from webapp.samples.walker import ServiceWalker  # noqa: E402
 from webapp import create_app, runner  # noqa: E402
 from webapp.db import db  # noqa: E402
 from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user  # noqa: E402

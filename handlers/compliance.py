@@ -102,8 +102,7 @@ def user_tasks(specs: Iterable[Any]) -> list[tuple[TaskRef, Mapping[str, str]]]:
 
 
 def _performs(rule: Rule, ref: TaskRef, props: Mapping[str, str]) -> bool:
-    records = rules_from_properties(props).records
-    return ref.task in rule.tasks or any(k in records for k in rule.records)
+    return rule.governs(ref.task, rules_from_properties(props).records)
 
 
 def _gap(rule: Rule, props: Mapping[str, str]) -> str | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from lxml import etree
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -96,6 +96,12 @@ class DevicesSchema(_Strict):
     check_before_use = fields.Boolean()
     check_before_use_basis = _basis(required=False)
 
+    @validates_schema
+    def _rules_cite(self, data: dict[str, Any], **_: Any) -> None:
+        for key in ("officers_per_recorder", "check_before_use"):
+            if data.get(key) and not data.get(f"{key}_basis"):
+                raise ValidationError(f"设备规则须写明依据条款（{key}_basis）", f"{key}_basis")
+
 
 class CalendarSchema(_Strict):
     holidays = fields.List(fields.Date())
@@ -176,6 +182,10 @@ class Rule:
     requires: tuple[str, ...] = ()
     required: bool = False
 
+    def governs(self, task: str, records: Sequence[str]) -> bool:
+        """Whether the rule applies to a step: it names the task, or a record kind the step makes."""
+        return task in self.tasks or any(k in records for k in self.records)
+
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "kind": self.kind, "basis": self.basis,
                 "records": list(self.records), "tasks": list(self.tasks), "media": self.media,
@@ -226,7 +236,9 @@ class Profile:
             "long_term_basis": av.get("long_term_basis"),
             "av_required_records": sorted({k for r in self.rules if r.kind == "av" for k in r.records}),
             "officers_per_recorder": devices.get("officers_per_recorder"),
+            "officers_per_recorder_basis": devices.get("officers_per_recorder_basis"),
             "device_check_before_use": bool(devices.get("check_before_use", False)),
+            "device_check_basis": devices.get("check_before_use_basis"),
             "confidentiality": self.data["confidentiality"],
             "confidentiality_basis": self.data["confidentiality_basis"],
             "doc_prefix": self.data["doc_prefix"],

@@ -1,8 +1,8 @@
 """Roles, and the lane names by which diagrams assign tasks to them.
 
 fushun-culture 第三十六条 and lishui-city 第二十四条 name 承办人、审核人、批准人; 法制审核 is the
-legal-review role of 行政处罚法 第五十八条.  A lane's name is what a designer types, so each role
-accepts its Chinese name and its code.
+legal-review role of 行政处罚法 第五十八条; 司法局执法监督 is the 司法局's supervisor (lishui-city
+第五条).  A lane's name is what a designer types, so each role accepts its Chinese name and its code.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ ROLES: dict[str, str] = {
     "approver": "负责人",
     "designer": "流程设计",
     "admin": "机构管理员",
+    "judicial": "司法局执法监督",  # lishui-city 第五条: sees the figures of the agencies assigned to him, nothing more
 }
 
 LANE_ROLES: dict[str, str] = {**{title: code for code, title in ROLES.items()}, **{c: c for c in ROLES}}

@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
+from contextlib import contextmanager
 from types import SimpleNamespace
+from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask_migrate import upgrade
 
 from handlers.clock import FixedClock
@@ -25,6 +28,12 @@ _agency_numbers = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory):
+    with private_database(tmp_path_factory) as url:
+        yield url
+
+
+@contextmanager
+def private_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """SQLite in a temporary file, or a private schema of LIUHEN_TEST_DATABASE_URL, dropped afterwards.
 
     A schema per test run lets several runs share one PostgreSQL database without meeting.
@@ -51,10 +60,18 @@ def clock() -> FixedClock:
 
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory, clock: FixedClock):
+    with migrated_app(database_url, tmp_path_factory, clock) as app:
+        yield app
+
+
+@contextmanager
+def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, clock: FixedClock,
+                 **config: object) -> Iterator[Flask]:
+    """The test app on a migrated database, files in the local store unless ``config`` says otherwise."""
     app = create_app({
-        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "LIUHEN_STORAGE": "local",
         "LIUHEN_FILE_STORE": str(tmp_path_factory.mktemp("files")), "LIUHEN_CLOCK": clock,
-        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, **config,
     })
     with app.app_context():
         upgrade(revision="heads")

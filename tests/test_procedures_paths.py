@@ -18,7 +18,7 @@ from webapp import runner
 from webapp.db import db
 from webapp.models import Case
 
-from .flows import ARTICLE, SERVICE_METHODS, SHA, GateCheckingWalker, _av, service_steps, start
+from .flows import ARTICLE, AV, SERVICE_METHODS, SHA, GateCheckingWalker, reminder, service_steps, simple, start
 from .payloads import payload
 
 BASE = Path(__file__).resolve().parent.parent / "workflows" / "base"
@@ -29,42 +29,12 @@ def _p(kind: str, **changes: Any) -> dict[str, Any]:
     return payload(kind, **changes)
 
 
-AV = {"av_recording": _av(SHA)}
 NO_AV = {"av_not_suitable": None}
 
 
 def approval(decision: str = "approve") -> Steps:
     return [("t_approval_request", {"approval_request": None}), ("t_approval_review", {"approval_review": None}),
             ("t_approval_decision", {"approval_decision": _p("approval_decision", decision=decision)})]
-
-
-def simple(disputed: bool = False, on_spot: bool = False, warning: bool = False, performed: str = "full") -> Steps:
-    conditions = _p("simple_conditions", likely_disputed=disputed)
-    decision = _p("onspot_decision")
-    if warning:
-        conditions.update(penalty="warning")
-        decision.update(penalty="warning", payment="none")
-        del conditions["fine"], decision["fine"]
-    if on_spot:
-        decision.update(payment="on_spot", on_spot_ground="small")
-    steps: Steps = [("t_simple_conditions", {"simple_conditions": conditions}),
-                    ("t_simple_statement", {"simple_statement": None}),
-                    ("t_onspot_decision", {"onspot_decision": decision})]
-    if disputed:
-        steps.append(("t_simple_av", dict(AV)))
-    if on_spot:
-        steps.append(("t_fine_collection", {"fine_collection": None}))
-    steps += [("t_simple_filing", {"simple_filing": None}),
-              ("t_simple_performance", {"performance_record": _p("performance_record", status=performed)})]
-    if performed != "full":
-        steps += reminder(performed="full")
-    return steps + [("t_simple_archive", {"archive_record": None})]
-
-
-def reminder(performed: str = "none", justified: bool = False, method: str = "direct") -> Steps:
-    return [("t_reminder", {"enforcement_reminder": None}), *service_steps(method, sha=SHA),
-            ("t_reminder_response", {"reminder_response": _p("reminder_response", performed=performed,
-                                                              justified=justified)})]
 
 
 METHOD_TASKS = {"surcharge": ("t_surcharge", {"surcharge_record": None}),

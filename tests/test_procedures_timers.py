@@ -45,7 +45,7 @@ def _overdue(w: Walker, case_id: int) -> list[dict[str, Any]]:
 
 def test_late_filing_after_an_emergency_start_becomes_an_overdue_event(app, walker, agency, clock):
     cid = walker.create_case(emergency=True)["id"]
-    walker.do(cid, "t_emergency", {"emergency_start": None})
+    walker.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=clock.now().isoformat())})
     late = walker.task(cid, "t_filing_late")
     assert _timer_due(app, cid) == dt.datetime.fromisoformat(late["due_at"])  # the deadline service's moment
     clock.advance(hours=23)
@@ -134,8 +134,9 @@ def test_timers_follow_the_system_clock_too(app, walker, clock):
     clock_module.install(clock_module.SystemClock())
     try:
         cid = walker.create_case(emergency=True)["id"]
-        walker.do(cid, "t_emergency", {"emergency_start": None})
-        expected = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=24)
+        began = dt.datetime.now(dt.timezone.utc)
+        walker.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=began.isoformat())})
+        expected = began + dt.timedelta(hours=24)
         assert abs(_timer_due(app, cid) - expected) < dt.timedelta(minutes=1)
         assert _fire(app, cid) == []
     finally:

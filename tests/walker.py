@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .payloads import payload
+from webapp.samples.walker import ROLE_USER
 
-ROLE_USER = {"officer": "officer1", "reviewer": "reviewer1", "legal": "legal1", "approver": "approver1"}
+from .payloads import payload
 
 
 class Walker:

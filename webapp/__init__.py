@@ -10,7 +10,7 @@ from flask import Flask
 from handlers import clock as clock_module
 
 from .db import db, migrate
-from .filestore import FileStore
+from .filestore import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +23,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'liuhen.sqlite'}",
         LIUHEN_FILE_STORE=os.environ.get("LIUHEN_FILE_STORE") or str(Path(app.instance_path) / "files"),
+        LIUHEN_STORAGE=os.environ.get("LIUHEN_STORAGE") or "local",
+        LIUHEN_S3_ENDPOINT_URL=os.environ.get("LIUHEN_S3_ENDPOINT_URL"),
+        LIUHEN_S3_REGION=os.environ.get("LIUHEN_S3_REGION"),
         LIUHEN_WORKFLOWS_DIR=str(ROOT / "workflows"),
         MAX_CONTENT_LENGTH=int(os.environ.get("LIUHEN_MAX_UPLOAD", 2 * 1024**3)),
         JSON_AS_ASCII=False,
@@ -31,7 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
-    app.extensions["liuhen.files"] = FileStore(app.config["LIUHEN_FILE_STORE"])
+    app.extensions["liuhen.files"] = open_store(app.config)
     if "LIUHEN_CLOCK" in app.config:
         clock_module.install(app.config["LIUHEN_CLOCK"])
 
@@ -51,10 +54,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .oversight_views import bp as oversight_bp
 
     deadlines.connect()
+    from . import case_review, models_review  # noqa: F401 - 案卷评查 rows written as tasks complete
+
+    case_review.connect()
     from . import timers  # BPMN timers: overdue events, the case_timers table, `flask liuhen tick`
 
     timers.connect()
     app.register_blueprint(oversight_bp)
+    from .supervision_views import bp as supervision_bp
+
+    app.register_blueprint(supervision_bp)  # 检查台账, supervision CSV/PDF exports, 司法局 overview
+    from .review_views import bp as review_bp
+
+    app.register_blueprint(review_bp)  # 案卷评查 of one case under /oversight/
     from .documents_api import register as register_documents
 
     register_documents(app)  # 文书: rendered when tasks complete, downloadable from the API

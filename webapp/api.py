@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
 from handlers.catalogue import CATALOGUE
 
-from . import cases, json_api, timeline
+from . import cases, json_api, task_queue, timeline
 from .auth import authenticate, issue_token
 from .errors import Invalid
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+TASKS_PER_PAGE = 100
 
 
 json_api.install(bp, public=("api.login",))
@@ -43,7 +44,15 @@ def catalogue() -> Any:
 
 @bp.get("/tasks")
 def my_tasks() -> Any:
-    return jsonify([timeline.task_json(t, c.title) for t, c in cases.open_tasks(current_user)])
+    """My open tasks, soonest due first, a page at a time (``?page=``, ``?per_page=`` up to 500, default 100);
+    the total is in the ``X-Total-Count`` header and the next page in ``Link``."""
+    per_page = min(max(request.args.get("per_page", TASKS_PER_PAGE, type=int) or TASKS_PER_PAGE, 1), 500)
+    tp = task_queue.page_of(current_user, None, request.args.get("page", 1, type=int) or 1, per_page)
+    res = jsonify([timeline.task_json(t, c.title) for t, c in tp.items])
+    res.headers["X-Total-Count"] = str(tp.total)
+    if tp.page < tp.pages:
+        res.headers["Link"] = f'<{url_for("api.my_tasks", page=tp.page + 1, per_page=per_page)}>; rel="next"'
+    return res
 
 
 @bp.post("/cases")

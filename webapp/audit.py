@@ -48,6 +48,8 @@ def append(agency_id: int, action: str, *, actor_id: int | None = None, case_id:
 class Break:
     where: str
     problem: str
+    agency_id: int | None = None  # whose data it is, so each agency's supervisor sees its own findings
+    case_id: int | None = None
 
     def __str__(self) -> str:
         return f"{self.where}: {self.problem}"
@@ -70,14 +72,15 @@ def _chain_breaks(head: AuditHead) -> Iterator[Break]:
     for e in rows:
         where = f"机构 {e.agency_id} 审计链第 {e.seq} 条（id={e.id}）"
         if e.seq != expected:
-            yield Break(where, f"序号不连续，应为 {expected}")
+            yield Break(where, f"序号不连续，应为 {expected}", e.agency_id, e.case_id)
         if e.prev_hash != prev:
-            yield Break(where, "前一条哈希不符：链被改动或有条目被删除")
+            yield Break(where, "前一条哈希不符：链被改动或有条目被删除", e.agency_id, e.case_id)
         if entry_hash(e) != e.hash:
-            yield Break(where, "内容与哈希不符：该条目被改动")
+            yield Break(where, "内容与哈希不符：该条目被改动", e.agency_id, e.case_id)
         prev, expected = e.hash, e.seq + 1
     if head.seq != expected - 1 or head.hash != prev:
-        yield Break(f"机构 {head.agency_id} 审计链末端", "链尾与记录的链头不符：末尾条目被删除或链头被改动")
+        yield Break(f"机构 {head.agency_id} 审计链末端", "链尾与记录的链头不符：末尾条目被删除或链头被改动",
+                    head.agency_id)
 
 
 def verify_records() -> list[Break]:
@@ -89,9 +92,9 @@ def verify_records() -> list[Break]:
     for r in db.session.scalars(select(Record).order_by(Record.id)).yield_per(1000):
         where = f"记录 id={r.id}（{r.kind}）"
         if record_hash(r) != r.content_hash:
-            out.append(Break(where, "内容与哈希不符：记录被改动"))
+            out.append(Break(where, "内容与哈希不符：记录被改动", r.agency_id, r.case_id))
         elif sealed.get(r.id) != r.content_hash:
-            out.append(Break(where, "审计链中无此记录或哈希不符"))
+            out.append(Break(where, "审计链中无此记录或哈希不符", r.agency_id, r.case_id))
     return out
 
 

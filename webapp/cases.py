@@ -27,6 +27,7 @@ from .db import db
 from .diagram_store import require_deployed
 from .errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
 from .filestore import FileStore
+from .media_gate import av_facts
 from .models import Case, CaseTask, Record, StoredFile, User
 from flask import current_app
 
@@ -131,15 +132,18 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     return record
 
 
-def missing_for(case: Case, task: Any) -> list[gate.Missing]:
-    return gate.missing(rules_of(task.task_spec), _by_kind(task_records(case.id, str(task.id))), store().exists)
+def missing_for(case: Case, task: Any, records: list[Record] | None = None) -> list[gate.Missing]:
+    """The gate's verdict on a task: its records, and the recordings handed over for it (:mod:`.media_gate`)."""
+    records = task_records(case.id, str(task.id)) if records is None else records
+    return gate.missing(rules_of(task.task_spec), _by_kind(records), store().exists,
+                        av_facts(case, str(task.id), records))
 
 
 def complete_task(user: User, case_id: int, task_id: str) -> Case:
     case = get_case(case_id, user, lock=True)
     wf, task = _ready_task(case, task_id, user)
     records = task_records(case.id, task_id)
-    missing = gate.missing(rules_of(task.task_spec), _by_kind(records), store().exists)
+    missing = missing_for(case, task, records)
     if missing:
         db.session.rollback()
         raise GateRefused(gate.refusal_text(missing), missing=[m.to_json() for m in missing])
@@ -172,14 +176,6 @@ def _persist(case: Case, wf: Any, user: User, task_id: str) -> None:
         if row.id == task_id:
             row.state, row.completed_at, row.completed_by = "completed", now, user.id
     db.session.add_all(runner.sync_index(case, wf, rows))
-
-
-def open_tasks(user: User) -> list[tuple[CaseTask, Case]]:
-    rows = db.session.execute(
-        select(CaseTask, Case).join(Case, Case.id == CaseTask.case_id)
-        .where(CaseTask.agency_id == user.agency_id, CaseTask.state == "ready", CaseTask.role.in_(user.roles or []))
-        .order_by(CaseTask.due_at.is_(None), CaseTask.due_at, CaseTask.ready_at))
-    return [(t, c) for t, c in rows]
 
 
 def task_view(user: User, case_id: int, task_id: str) -> dict[str, Any]:

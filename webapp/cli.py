@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import audit, cases, timeline
+from . import cases, timeline
 from .db import db
 from .demo import seed_demo
 from .errors import ServiceError
@@ -27,16 +27,32 @@ def seed_demo_cmd() -> None:
 
 @cli.command("verify")
 def verify_cmd() -> None:
-    """校验审计链、记录哈希和文件库；发现问题时以非零状态退出。"""
-    from . import media_access
+    """校验审计链、记录哈希和文件库，检查导出与查阅记录有无泄露迹象；结果记入执法监督页面；发现问题时以非零状态退出。"""
+    from .accountability import verify_and_record
+    from .filestore_s3 import STORAGE_ERRORS, unavailable_message
 
-    problems = [*audit.verify_chains(), *audit.verify_records(), *media_access.verify_rows(),
-                *media_access.verify_files()]
-    for p in problems:
-        click.echo(f"[不一致] {p}")
+    try:
+        problems = verify_and_record()  # also stored per agency for the supervision page's accountability list
+    except STORAGE_ERRORS as exc:
+        db.session.rollback()
+        click.echo(unavailable_message(exc), err=True)
+        sys.exit(2)
+    db.session.commit()
+    for line in dict.fromkeys(f"[{'泄露' if p.category == '泄露' else '不一致'}] {p.what}" for p in problems):
+        click.echo(line)  # a file shared by several agencies' recordings is one line
     if problems:
         sys.exit(1)
-    click.echo("校验通过：审计链、记录、音像记录元数据与文件均未被改动（已批准销毁的文件除外）")
+    click.echo("校验通过：审计链、记录、音像记录元数据与文件均未被改动（已批准销毁的文件除外），未见泄露迹象")
+
+
+@cli.command("review-backfill")
+def review_backfill_cmd() -> None:
+    """为尚无案卷评查记录的已办结任务补做评查（本功能安装前办结的任务）。"""
+    from .case_review import backfill
+
+    done = backfill()
+    db.session.commit()
+    click.echo(f"已补做案卷评查 {done} 个已办结任务")
 
 
 def _user(username: str) -> User:
@@ -50,7 +66,9 @@ def _user(username: str) -> User:
 @click.option("--user", "username", required=True, help="用户名")
 def tasks_cmd(username: str) -> None:
     """列出用户的待办任务。"""
-    for t, c in cases.open_tasks(_user(username)):
+    from .task_queue import open_tasks
+
+    for t, c in open_tasks(_user(username)):
         click.echo(json.dumps(timeline.task_json(t, c.title), ensure_ascii=False))
 
 
@@ -132,6 +150,25 @@ def compliance_exception_cmd(rule_id: str, username: str, reason: str, revoke: b
     click.echo(f"已{'撤销' if revoke else '登记'}规则 {rule_id} 的合规例外")
 
 
+@cli.command("supervise")
+@click.argument("username")
+@click.argument("agency_code")
+@click.option("--reason", required=True, help="指派或撤销的理由（记入被监督机关的审计链）")
+@click.option("--revoke", is_flag=True, help="撤销此前的指派")
+def supervise_cmd(username: str, agency_code: str, reason: str, revoke: bool) -> None:
+    """指派（或撤销）司法局执法监督人员所监督的机关（lishui-city 第五条）：只开放该机关的监督统计与导出。"""
+    from .profile_service import agency_by_code
+    from .supervision_scope import assign
+
+    try:
+        assign(_user(username), agency_by_code(agency_code), reason, revoke=revoke)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已{'撤销' if revoke else '指派'} {username} 对 {agency_code} 的执法监督")
+
+
 @cli.command("overdue")
 @click.argument("code")
 def overdue_cmd(code: str) -> None:
@@ -152,3 +189,37 @@ def render_pending_cmd() -> None:
     click.echo(f"已制作文书 {done} 份，失败 {failed} 份")
     if failed:
         sys.exit(1)
+
+
+@cli.command("purge-uploads")
+@click.option("--days", type=float, default=None,
+              help="闲置超过多少天的未完成上传视为放弃（缺省取 LIUHEN_UPLOAD_EXPIRY_DAYS，再缺省 7 天）")
+def purge_uploads_cmd(days: float | None) -> None:
+    """清除长期未续传的未完成上传的已接收部分，并标记为已过期（逐一记入审计链）；已完成的音像记录不受影响。"""
+    from .upload_expiry import purge
+
+    try:
+        expired = purge(days)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    for upload_id, removed in expired:
+        click.echo(f"已过期：上传 {upload_id}，清除 {removed} 字节")
+    click.echo(f"共清除 {len(expired)} 个放弃的上传，{sum(r for _, r in expired)} 字节")
+
+
+@cli.command("generate-cases")
+@click.option("--agency", "code", required=True, help="机构代码（机构须已有承办人、审核人、法制审核、负责人账号）")
+@click.option("--cases", "count", type=click.IntRange(min=1), default=100_000, show_default=True, help="生成的案件总数（含样板案件）")
+@click.option("--seed", type=int, default=1, show_default=True, help="随机种子（案由、当事人、日期、承办人）")
+@click.option("--batch", type=click.IntRange(min=1), default=250, show_default=True, help="每个事务写入的案件数")
+@click.option("--officers", type=click.IntRange(min=1), default=20, show_default=True, help="承办人至少几名（不足时生成）")
+def generate_cases_cmd(code: str, count: int, seed: int, batch: int, officers: int) -> None:
+    """压力测试用：按真实流程办理各阶段样板案件，再批量复制到指定总数（日期分布在近两年内，审计链保持完整）。"""
+    from .generator import generate
+
+    try:
+        summary = generate(code, count, seed=seed, batch=batch, officers=officers, echo=click.echo)
+    except ServiceError as exc:
+        raise click.ClickException(exc.message) from exc
+    rows = "，".join(f"{name} {n}" for name, n in sorted(summary.rows.items()) if n)
+    click.echo(f"完成：{summary.cases} 件案件，用时 {summary.seconds:.1f} 秒；复制的行：{rows}")

@@ -19,6 +19,9 @@ DEMO_USERS = [
     ("designer1", "陈晨（流程设计）", ["designer"]),
     ("admin1", "孙丽（机构管理员）", ["admin"]),
 ]
+#: the 司法局 and its supervisor, assigned the demo agency's figures (lishui-city 第五条)
+DEMO_JUSTICE = ("fushun-justice", "抚顺县司法局")
+DEMO_JUDICIAL = ("judicial1", "周正（司法局执法监督）", ["judicial"])
 PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake",
               "inspection")
 
@@ -52,5 +55,18 @@ def seed_demo() -> Agency:
     from .profile_service import apply_profile, load_profile
 
     apply_profile(agency, load_profile(DEMO_AGENCY[0]))  # workflows/profiles/fushun-culture/profile.toml
+    _seed_justice(agency)
     db.session.commit()
     return agency
+
+
+def _seed_justice(supervised: Agency) -> None:
+    """The 司法局 (no procedures of its own) and its supervisor, who sees the demo agency's figures only."""
+    from .supervision_scope import assign
+
+    if db.session.scalar(select(Agency).where(Agency.code == DEMO_JUSTICE[0])) is not None:
+        return
+    justice = create_agency(*DEMO_JUSTICE)
+    justice.profile = {"procedures": []}
+    user = create_user(justice, *DEMO_JUDICIAL, DEMO_PASSWORD)
+    assign(user, supervised, "演示：司法局对本县行政执法机关全过程记录工作的监督（lishui-city 第五条）")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -60,19 +59,18 @@ def _approved(user: User, kind: str, media_id: int, department: str | None = Non
                  (department is None or r.department == department)), None)
 
 
-def open_content(user: User, media_id: int, download: bool) -> tuple[Path, MediaItem]:
-    """The file to stream, after the access check; the view or download is audited before any byte is sent."""
+def open_content(user: User, media_id: int, download: bool) -> MediaItem:
+    """The recording to stream, after the access check; the view or download is audited before any byte is sent."""
     item = media_item(user, media_id)
     check_view(user, item)
     if disposal_of(item.sha256) is not None:
         raise Conflict("该音像记录已按批准销毁，仅保留元数据和哈希值")
-    path = store().path(item.sha256)
-    if not path.is_file():
+    if not store().exists(item.sha256):
         raise NotFound("文件库中缺少该音像记录的文件，请运行 flask liuhen verify 核查")
     audit.append(item.agency_id, "media.downloaded" if download else "media.viewed", actor_id=user.id,
                  case_id=item.case_id, detail={"media_id": item.id, "sha256": item.sha256})
     db.session.commit()
-    return path, item
+    return item
 
 
 # --------------------------------------------------------------------------- requests and the head's decision
@@ -97,6 +95,7 @@ def request(user: User, data: Any) -> MediaRequest:
         department = str(data.get("department") or "").strip() or None
         if kind == "copy_external" and not department:
             raise Invalid("请写明调取部门", fields={"department": ["必填项"]})
+    recipient = _recipient(user, data) if kind == "copy_external" else {}
     row = MediaRequest(agency_id=user.agency_id, kind=kind, case_id=case_id, sha256=sha, media_ids=media_ids,
                        department=department, reason=reason, requested_by=user.id, requested_at=clock.now(),
                        status="pending")
@@ -104,7 +103,7 @@ def request(user: User, data: Any) -> MediaRequest:
     db.session.flush()
     audit.append(user.agency_id, "media.requested", actor_id=user.id, case_id=case_id,
                  detail={"request_id": row.id, "kind": kind, "media_ids": media_ids, "sha256": sha,
-                         "department": department, "reason": reason})
+                         "department": department, "reason": reason, **recipient})
     db.session.commit()
     return row
 
@@ -210,6 +209,7 @@ def export(user: User, data: Any) -> MediaExport:
         raise Invalid("请选择要导出的音像记录", fields={"media_ids": ["至少一项"]})
     if any(i.case_id != case.id for i in items):
         raise Invalid("只能导出本案件的音像记录", fields={"media_ids": ["含其他案件的记录"]})
+    recipient = _recipient(user, data) if purpose == "department" else {}
     req = _export_allowed(user, purpose, items, department)
     included, withheld = _party_filter(items) if purpose == "party" else (items, [])
     for item in included:
@@ -217,7 +217,7 @@ def export(user: User, data: Any) -> MediaExport:
         if disposal_of(item.sha256) is not None:
             raise Conflict(f"音像记录“{item.file_name}”已销毁，不能导出")
     now = clock.now()
-    manifest = _manifest(user, case, purpose, department, extractor, included, withheld, now)
+    manifest = _manifest(user, case, purpose, department, extractor, included, withheld, now) | recipient
     sha, size = _package(manifest, included, case if purpose == "party" else None)
     if db.session.get(StoredFile, sha) is None:
         db.session.add(StoredFile(sha256=sha, size=size, content_type="application/zip",
@@ -254,6 +254,18 @@ def _export_allowed(user: User, purpose: str, items: list[MediaItem], department
     if not user.has_role("officer") and not user.has_role("approver"):
         raise Forbidden("只有执法人员或负责人可以导出音像记录")
     return None
+
+
+def _recipient(user: User, data: dict[str, Any]) -> dict[str, str]:
+    """Who receives a copy for another body, checked against the agency's confidentiality (profile)."""
+    kind = str(data.get("recipient_kind") or "") or None
+    reference = str(data.get("case_reference") or "").strip() or None
+    if kind is not None and kind not in av_rules.STATE_ORGANS:
+        options = "、".join(f"{k}（{v}）" for k, v in av_rules.STATE_ORGANS.items())
+        raise Invalid(f"调阅机关类别只能是：{options}", fields={"recipient_kind": ["未知的机关类别"]})
+    if problem := av_rules.external_copy_refusal(profile(user.agency_id), kind, reference):
+        raise Forbidden(problem, fields={"case_reference" if kind else "recipient_kind": [problem]})
+    return {k: v for k, v in (("recipient_kind", kind), ("case_reference", reference)) if v}
 
 
 def _party_filter(items: list[MediaItem]) -> tuple[list[MediaItem], list[dict[str, Any]]]:
@@ -308,11 +320,11 @@ def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case 
     """Write the zip (stored, not compressed: recordings do not shrink) and put it in the file store."""
     sums: list[str] = []
     stamp = tuple(int(x) for x in manifest["extracted_at"][:19].replace("T", "-").replace(":", "-").split("-"))
-    with tempfile.TemporaryFile(dir=store().root) as tmp:
+    with tempfile.TemporaryFile(dir=store().spool) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
             for entry, item in zip(manifest["files"], items):
                 info = zipfile.ZipInfo(entry["path"], date_time=stamp)
-                with store().path(item.sha256).open("rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+                with store().open(item.sha256) as src, zf.open(info, "w", force_zip64=True) as dst:
                     while piece := src.read(1 << 20):
                         dst.write(piece)
                 sums.append(f"{item.sha256}  {entry['path']}")
@@ -341,7 +353,7 @@ def _party_records(case: Case) -> list[dict[str, Any]]:
     return [{**record_json(r), "payload": av_rules.mask_for_party(r.payload), "content_hash": None} for r in rows]
 
 
-def export_package(user: User, export_id: int) -> tuple[Path, MediaExport]:
+def export_package(user: User, export_id: int) -> MediaExport:
     row = db.session.get(MediaExport, export_id)
     if row is None or row.agency_id != user.agency_id:
         raise NotFound(f"导出包 {export_id} 不存在")
@@ -349,7 +361,7 @@ def export_package(user: User, export_id: int) -> tuple[Path, MediaExport]:
     audit.append(row.agency_id, "media.export_downloaded", actor_id=user.id, case_id=row.case_id,
                  detail={"export_id": row.id, "package_sha256": row.package_sha256})
     db.session.commit()
-    return store().path(row.package_sha256), row
+    return row
 
 
 def export_json(row: MediaExport) -> dict[str, Any]:
@@ -388,9 +400,9 @@ def verify_rows() -> list[audit.Break]:
         for row in db.session.scalars(select(model).order_by(model.id)).yield_per(1000):
             where = f"{table} id={row.id}"
             if row_hash(row) != row.row_hash:
-                out.append(Break(where, "内容与哈希不符：该行被改动"))
+                out.append(Break(where, "内容与哈希不符：该行被改动", row.agency_id, getattr(row, "case_id", None)))
             elif sealed_rows.get((table, row.id)) != row.row_hash:
-                out.append(Break(where, "审计链中无此行或哈希不符"))
+                out.append(Break(where, "审计链中无此行或哈希不符", row.agency_id, getattr(row, "case_id", None)))
     return out
 
 
@@ -406,10 +418,10 @@ def verify_files() -> list[audit.Break]:
         actual = store().hash_of(f.sha256)
         if f.sha256 in disposed:
             if actual is not None:
-                out.append(Break(f"文件 {f.sha256}", "已批准销毁的文件仍在文件库中"))
+                out.append(Break(f"文件 {f.sha256}", "已批准销毁的文件仍在文件库中", f.agency_id))
         elif actual is None:
-            out.append(Break(f"文件 {f.sha256}", "文件缺失"))
+            out.append(Break(f"文件 {f.sha256}", "文件缺失", f.agency_id))
         elif actual != f.sha256:
-            out.append(Break(f"文件 {f.sha256}", "文件内容被改动"))
+            out.append(Break(f"文件 {f.sha256}", "文件内容被改动", f.agency_id))
     out.extend(Break(f"文件 {h}", "文件库中有未登记的文件") for h in store().all_hashes() if h not in known)
     return out

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -111,6 +111,11 @@ class Case(db.Model):
     diagram: Mapped[DiagramVersion] = relationship()
 
     __mapper_args__ = {"version_id_col": revision}
+    # covers the counts by status and procedure, and the open cases' versions and ids (supervision figures)
+    __table_args__ = (Index("ix_cases_agency_status", "agency_id", "status", "process_id", "diagram_version_id", "id"),)
+
+
+_READY = text("state = 'ready'")
 
 
 class CaseTask(db.Model):
@@ -130,7 +135,12 @@ class CaseTask(db.Model):
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    __table_args__ = (Index("ix_case_tasks_inbox", "agency_id", "role", "state"),)
+    __table_args__ = (Index("ix_case_tasks_inbox", "agency_id", "role", "state"),
+                      # open tasks only (a few per open case, whatever the history): inboxes and stage counts
+                      Index("ix_case_tasks_ready_role", "agency_id", "role", "due_at", postgresql_where=_READY,
+                            sqlite_where=_READY),
+                      Index("ix_case_tasks_ready_case", "agency_id", "case_id", "spec_name", postgresql_where=_READY,
+                            sqlite_where=_READY))
 
 
 class Record(db.Model):

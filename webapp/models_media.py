@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, event
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db
@@ -69,6 +69,8 @@ class MediaItem(db.Model):
     uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     row_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_media_items_agency_late", "agency_id", "late", "uploaded_at"),)
 
 
 class MediaExplanation(db.Model):

@@ -13,14 +13,15 @@ from flask_login import current_user, login_required
 
 from handlers.compliance import STATUS_TITLES
 
-from . import deadlines, profile_service, supervision
+from . import deadlines, profile_service, supervision, supervision_views
 from .db import db
 from .errors import ServiceError
 from .models import Agency
+from .supervision_scope import agency_for
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 COMPLIANCE_ROLES = ("admin", "designer", "approver", "legal")
-SUPERVISION_ROLES = ("admin", "approver", "legal", "reviewer")
+OVERDUE_SHOWN = 50  # the most overdue on the supervision page; the deadlines page and the JSON list more
 
 
 def _require(*roles: str) -> None:
@@ -70,10 +71,12 @@ def deadlines_page() -> Any:
 @bp.get("/supervision")
 @login_required
 def supervision_page() -> Any:
-    _require(*SUPERVISION_ROLES)
-    return render_template("oversight/supervision.html", agency=_agency(),
-                           figures=supervision.figures(current_user.agency_id),
-                           overdue_rows=deadlines.overdue(current_user.agency_id, limit=200))
+    """One agency's figures (``?agency=``): the user's own, or one assigned to a 司法局 supervisor."""
+    agency = agency_for(current_user, request.args.get("agency"))
+    figures = supervision.figures(agency.id)
+    return render_template("oversight/supervision.html", agency=agency, figures=figures,
+                           overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN),
+                           **supervision_views.page_extras(figures))
 
 
 @bp.get("/api/compliance")
@@ -96,5 +99,8 @@ def deadlines_json() -> Any:
 @bp.get("/api/supervision")
 @login_required
 def supervision_json() -> Any:
-    _require(*SUPERVISION_ROLES)
-    return jsonify(supervision.figures(current_user.agency_id))
+    try:
+        agency = agency_for(current_user, request.args.get("agency"))
+    except ServiceError as exc:
+        return jsonify(exc.to_json()), exc.status
+    return jsonify(supervision.figures(agency.id))

@@ -64,6 +64,12 @@ def spec_of(version: DiagramVersion) -> tuple[Any, dict[str, Any]]:
         return _restored_spec(version.id, version.spec)
 
 
+def task_spec(version: DiagramVersion, spec_name: str) -> Any | None:
+    """The task spec ``spec_name`` of a version's process or of one of its called subprocesses."""
+    spec, subs = spec_of(version)
+    return next((s.task_specs[spec_name] for s in (spec, *subs.values()) if spec_name in s.task_specs), None)
+
+
 def start(version: DiagramVersion, data: dict[str, Any]) -> BpmnWorkflow:
     spec, subprocess_specs = spec_of(version)
     wf = BpmnWorkflow(spec, subprocess_specs, script_engine=ENGINE)

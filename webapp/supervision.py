@@ -8,10 +8,9 @@ not of cases.
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, literal, select
 
 from handlers import catalogue, clock
 from handlers.task_rules import rules_of
@@ -19,6 +18,7 @@ from handlers.task_rules import rules_of
 from . import deadlines, runner
 from .db import db
 from .models import Case, CaseTask, DiagramVersion
+from .models_counts import StatusCount
 
 STAGES = ("程序启动", "调查取证", "审查决定", "送达执行", "归档管理")
 CLOSED = "已办结"
@@ -42,49 +42,68 @@ def stage_of_kind(code: str) -> str:
 
 
 def _task_stage(version: DiagramVersion, spec_name: str) -> str:
-    spec, subs = runner.spec_of(version)
-    for s in (spec, *subs.values()):
-        ts = s.task_specs.get(spec_name)
-        if ts is not None:
-            records = rules_of(ts).records
-            return stage_of_kind(records[0]) if records else OTHER
-    return OTHER
+    ts = runner.task_spec(version, spec_name)
+    records = rules_of(ts).records if ts is not None else ()
+    return stage_of_kind(records[0]) if records else OTHER
+
+
+_RANKS: dict[tuple[int, str], dict[int, list[str]]] = {}
+
+
+def _tasks_by_rank(version_id: int, sources_sha256: str) -> dict[int, list[str]]:
+    """The user tasks of a diagram version (its called subprocesses' included), grouped by their stage's rank.
+
+    Kept per version id and sources hash: a version never changes, so neither does the answer."""
+    key = (version_id, sources_sha256)
+    if key not in _RANKS:
+        version = db.session.get(DiagramVersion, version_id)
+        spec, subs = runner.spec_of(version)
+        out: dict[int, list[str]] = {}
+        for name in sorted({n for s in (spec, *subs.values()) for n, ts in s.task_specs.items() if ts.manual}):
+            out.setdefault(_rank(_task_stage(version, name)), []).append(name)
+        _RANKS[key] = out
+    return _RANKS[key]
 
 
 def _rank(stage: str) -> int:
     return STAGES.index(stage) if stage in STAGES else len(STAGES)
 
 
-def cases_by_stage(agency_id: int) -> dict[str, int]:
-    """Open cases by the earliest stage among their ready tasks; closed cases under 已办结."""
-    rows = db.session.execute(
-        select(Case.diagram_version_id, CaseTask.spec_name, CaseTask.case_id)
-        .join(Case, Case.id == CaseTask.case_id)
-        .where(CaseTask.agency_id == agency_id, CaseTask.state == "ready", Case.status == "open")).all()
-    memo: dict[tuple[int, str], str] = {}
-    stage: dict[int, str] = {}
-    for version_id, spec_name, case_id in rows:
-        key = (version_id, spec_name)
-        if key not in memo:
-            memo[key] = _task_stage(db.session.get(DiagramVersion, version_id), spec_name)
-        if case_id not in stage or _rank(memo[key]) < _rank(stage[case_id]):
-            stage[case_id] = memo[key]
+def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | None = None) -> dict[str, int]:
+    """Open cases by the earliest stage among their ready tasks; closed cases under 已办结.
+
+    The stage of each user task of the diagram versions open cases run on is worked out here (per version,
+    cached); the database then takes each case's earliest stage and counts the cases per stage (one grouped
+    query over the open tasks' partial index).  ``by_procedure`` (:func:`cases_by_procedure`) saves a count."""
+    in_use = select(Case.diagram_version_id).where(Case.agency_id == agency_id, Case.status == "open").distinct()
+    versions = db.session.execute(select(DiagramVersion.id, DiagramVersion.sources_sha256)
+                                  .where(DiagramVersion.id.in_(in_use))).all()
+    whens = [(and_(Case.diagram_version_id == v, CaseTask.spec_name.in_(names)), r)
+             for v, sha in versions for r, names in _tasks_by_rank(v, sha).items()]
+    rank = case(*whens, else_=len(STAGES)) if whens else literal(len(STAGES))
+    per_case = (select(func.min(rank).label("rank")).select_from(CaseTask).join(Case, Case.id == CaseTask.case_id)
+                .where(CaseTask.agency_id == agency_id, CaseTask.state == "ready", Case.agency_id == agency_id,
+                       Case.status == "open")
+                .group_by(CaseTask.case_id).subquery())
+    ranked = db.session.execute(select(per_case.c.rank, func.count()).group_by(per_case.c.rank)).all()
     out = {s: 0 for s in STAGES}
-    out.update(Counter(stage.values()))
-    open_without_task = (db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.agency_id == agency_id, Case.status == "open")) or 0) - len(stage)
+    for r, n in ranked:
+        stage = STAGES[r] if r < len(STAGES) else OTHER
+        out[stage] = out.get(stage, 0) + n
+    by_procedure = cases_by_procedure(agency_id) if by_procedure is None else by_procedure
+    open_without_task = sum(p.get("open", 0) for p in by_procedure.values()) - sum(n for _, n in ranked)
     if open_without_task:
         out[OTHER] = out.get(OTHER, 0) + open_without_task
-    out[CLOSED] = db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.agency_id == agency_id, Case.status == "closed")) or 0
+    out[CLOSED] = sum(p.get("closed", 0) for p in by_procedure.values())
     return out
 
 
 def cases_by_procedure(agency_id: int) -> dict[str, dict[str, int]]:
-    rows = db.session.execute(select(Case.process_id, Case.status, func.count()).where(Case.agency_id == agency_id)
-                              .group_by(Case.process_id, Case.status)).all()
+    """Open and closed cases per procedure, from the running counts (:mod:`webapp.models_counts`)."""
+    rows = db.session.execute(select(StatusCount.process_id, StatusCount.status, StatusCount.n).where(
+        StatusCount.agency_id == agency_id, StatusCount.subject == "case", StatusCount.n != 0)).all()
     out: dict[str, dict[str, int]] = {}
-    for pid, status, n in rows:
+    for pid, status, n in sorted(rows):
         out.setdefault(pid, {"open": 0, "closed": 0})[status] = n
     return out
 
@@ -102,7 +121,25 @@ def late_av(agency_id: int) -> dict[str, int]:
 
 def figures(agency_id: int) -> dict[str, Any]:
     """Everything the supervision page shows, as plain data (also the JSON answer)."""
-    return {"at": clock.now().isoformat(), "cases_by_stage": cases_by_stage(agency_id),
-            "cases_by_procedure": cases_by_procedure(agency_id), "deadlines": deadlines.counts(agency_id),
+    procedures = cases_by_procedure(agency_id)
+    return {"at": clock.now().isoformat(), "cases_by_stage": cases_by_stage(agency_id, procedures),
+            "cases_by_procedure": procedures, "deadlines": deadlines.counts(agency_id),
             "overdue": [deadlines.deadline_json(d, title) for d, title in deadlines.overdue(agency_id, limit=200)],
-            "av": late_av(agency_id)}
+            "av": late_av(agency_id), "spot_checks": spot_check_figures(agency_id), **review_figures(agency_id)}
+
+
+def spot_check_figures(agency_id: int) -> dict[str, Any]:
+    """The 检查台账 summary (naiman-culture 第十四条)."""
+    from . import spot_checks
+
+    return spot_checks.figures(agency_id)
+
+
+def review_figures(agency_id: int) -> dict[str, Any]:
+    """A/V coverage, 案卷评查 scores and the accountability list (fushun-culture 第三十五条), with the time of
+    the integrity check the list's stored findings come from."""
+    from . import accountability, case_review, supervision_av
+
+    return {"av_coverage": supervision_av.av_coverage(agency_id), "case_reviews": case_review.figures(agency_id),
+            "accountability": accountability.accountability(agency_id),
+            "integrity_check": accountability.integrity_status(agency_id)}

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import Forbidden as HTTPForbidden
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errors import ServiceError, Unauthorized
+from ..errors import ServiceError, StorageUnavailable, Unauthorized
+from ..filestore_s3 import STORAGE_ERRORS, unavailable_message
 from . import admin, auth, cases, common, designer, inbox, tasks
 
 csrf = CSRFProtect()
@@ -37,6 +38,8 @@ def register(app: Flask) -> None:
     common.install(app)
     app.before_request(_api_by_token_only)
     app.register_error_handler(ServiceError, _service_error)
+    for storage_error in STORAGE_ERRORS:
+        app.register_error_handler(storage_error, _storage_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPForbidden, _forbidden)
     app.register_error_handler(HTTPNotFound, _not_found)
@@ -60,7 +63,14 @@ def _api_by_token_only() -> None:
 
 
 def _service_error(exc: ServiceError) -> Any:
+    """JSON for any ``…/api/…`` path (``/api/`` and ``/oversight/api/``), the error page elsewhere."""
+    if "/api/" in request.path:
+        return jsonify(exc.to_json()), exc.status
     return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+
+def _storage_error(exc: Exception) -> Any:
+    return _service_error(StorageUnavailable(unavailable_message(exc)))
 
 
 def _csrf_error(exc: CSRFError) -> Any:
@@ -74,8 +84,6 @@ def _forbidden(_: Exception) -> Any:
 
 def _not_found(_: Exception) -> Any:
     if request.path.startswith("/api/"):
-        from flask import jsonify
-
         return jsonify({"error": "not_found", "message": "接口不存在"}), 404
     return render_template("error.html", status=404, message="页面不存在。"), 404
 

@@ -24,6 +24,8 @@ def home_for(user: Any) -> str:
         return url_for("web_designer.index")
     if user.has_role("admin"):
         return url_for("web_admin.users")
+    if user.has_role("judicial"):
+        return url_for("oversight.supervision_page")
     return url_for("web_cases.index")
 
 

@@ -1,0 +1,186 @@
+"""案卷评查: the checks a completed step of a case must pass, with the article behind each.
+
+A step is reviewed once, when it completes, over what the diagram and the agency's profile asked of it:
+
+- ``present``: each record the step requires is there — the diagram's ``records`` and any extra record a
+  profile rule of kind ``records`` asks for the step (an old diagram version or a compliance exception
+  can let a step complete without it);
+- ``signed``: each such record whose schema has signature fields carries them, every entry signed or a
+  refusal with the officer's note (fushun-culture 第十一条, lishui-city 第十三条); a missing record fails
+  this check too, since nothing was signed;
+- ``on_time``: the step was completed before its deadline (the deadline service's period: 补报, decision,
+  archiving within the profile's days …);
+- ``av``: a step that must be recorded (``av=required`` in its diagram, or a profile rule of kind ``av``
+  for the records it makes) has a recording or the written reason recording was not suitable
+  (fushun-culture 第十二条);
+- ``handover``: each recording handed over for the step (the A/V register's row for the task, or the one
+  its 音像记录 names) reached the system within the handover limit (fushun-culture 第三十一条).
+
+The set of checks depends on the rules, not on what was recorded, so a missing record lowers the score
+instead of removing its checks.  A refusal to sign that calls for a real recording (``av_on_refusal``,
+lishui-city 第十三条) is the gate's to enforce and is not checked again here.  Pure: the web app passes
+rules, records and recordings in.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from marshmallow import fields
+
+from .catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
+from .profiles import Rule
+from .records.fields import Signature
+from .task_rules import TaskRules
+from .workcalendar import CHINA
+
+CHECK_TITLES = {"present": "记录齐全", "signed": "签名或拒签记录", "on_time": "按期办结", "av": "音像记录",
+                "handover": "音像记录按时移交"}
+AV_OUTCOMES = {"recorded": "有音像记录", "reason": "有不适宜音像记录的书面理由", "neither": "两者皆无"}
+SIGNED_BASIS = "fushun-culture 第十一条；lishui-city 第十三条"
+DEFAULT_HANDOVER_BASIS = "fushun-culture 第三十一条"
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    text: str
+    basis: str
+    passed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "title": CHECK_TITLES[self.kind], "text": self.text, "basis": self.basis,
+                "passed": self.passed}
+
+
+@dataclass(frozen=True)
+class Recording:
+    """A recording in the A/V register handed over for the step."""
+
+    name: str
+    late: bool
+    due_at: dt.datetime
+    rule: str
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_at: dt.datetime
+    period: str
+    basis: str
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    spec_name: str
+    title: str
+    rules: TaskRules
+    profile_rules: Sequence[Rule]
+    records: Mapping[str, Mapping[str, Any]]  # kind → newest payload
+    recordings: Sequence[Recording]
+    deadline: Deadline | None
+    completed_at: dt.datetime
+    handover_basis: str = DEFAULT_HANDOVER_BASIS
+
+
+@dataclass(frozen=True)
+class StepReview:
+    checks: tuple[Check, ...]
+    av_outcome: str | None  # None: the step need not be recorded
+    av_basis: str | None
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for c in self.checks if c.passed)
+
+    @property
+    def missing_records(self) -> int:
+        return sum(1 for c in self.checks if c.kind == "present" and not c.passed)
+
+
+def china(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(CHINA):%Y-%m-%d %H:%M}"
+
+
+def required_records(facts: StepFacts) -> list[tuple[str, str]]:
+    """(kind, basis) of every record the step must have: the diagram's, then the profile's extra ones."""
+    out = [(k, "；".join(facts.rules.basis or CATALOGUE[k].basis)) for k in facts.rules.records if k in CATALOGUE]
+    for rule in facts.profile_rules:
+        if rule.kind == "records" and rule.governs(facts.spec_name, facts.rules.records):
+            out += [(k, rule.basis) for k in rule.requires if k in CATALOGUE and k not in dict(out)]
+    return out
+
+
+def av_basis(facts: StepFacts) -> str | None:
+    """The articles that make the step one that must be recorded, or ``None``."""
+    found = list(facts.rules.av_basis) if facts.rules.av_required else []
+    found += [r.basis for r in facts.profile_rules
+              if r.kind == "av" and r.governs(facts.spec_name, facts.rules.records)]
+    return "；".join(dict.fromkeys(found)) or None
+
+
+def av_outcome(facts: StepFacts) -> str:
+    if facts.records.get(AV_RECORDING) or facts.recordings:
+        return "recorded"
+    return "reason" if facts.records.get(AV_NOT_SUITABLE) else "neither"
+
+
+def signature_fields(kind: str) -> tuple[str, ...]:
+    """Fields of a record kind that hold signatures (lists of :class:`Signature`)."""
+    schema = CATALOGUE[kind]._schema
+    return tuple(name for name, f in schema.fields.items() if isinstance(f, fields.List)
+                 and isinstance(f.inner, fields.Nested) and f.inner.nested is Signature)
+
+
+def _signed(payload: Mapping[str, Any], names: Sequence[str]) -> bool:
+    entries = [s for n in names for s in (payload.get(n) or [])]
+    return bool(entries) and all(s.get("signed") is True or str(s.get("refusal_note") or "").strip()
+                                 for s in entries)
+
+
+def _record_checks(facts: StepFacts) -> list[Check]:
+    out: list[Check] = []
+    for kind, basis in required_records(facts):
+        title, payload = CATALOGUE[kind].title, facts.records.get(kind)
+        out.append(Check("present", f"{title}{'已制作' if payload else '缺失'}", basis, bool(payload)))
+        names = signature_fields(kind)
+        if names:
+            ok = bool(payload) and _signed(payload, names)
+            text = f"{title}已签名或记录拒签情况" if ok else (
+                f"{title}缺失，无签名" if not payload else f"{title}有未签名且未记录拒签情况的签名栏")
+            out.append(Check("signed", text, SIGNED_BASIS, ok))
+    return out
+
+
+def _deadline_check(facts: StepFacts) -> list[Check]:
+    d = facts.deadline
+    if d is None:
+        return []
+    ok = facts.completed_at <= d.due_at
+    text = (f"期限 {d.period}，应于 {china(d.due_at)} 前办结，"
+            f"{'已按期办结' if ok else '实际 ' + china(facts.completed_at) + ' 办结，逾期'}")
+    return [Check("on_time", text, d.basis, ok)]
+
+
+def _av_checks(facts: StepFacts, basis: str | None) -> tuple[list[Check], str | None]:
+    if basis is None:
+        return [], None
+    outcome = av_outcome(facts)
+    text = {"recorded": "已同步音像记录", "reason": "已书面记录不适宜音像记录的原因",
+            "neither": "应同步音像记录，既无音像记录也无不适宜音像记录的书面理由"}[outcome]
+    return [Check("av", text, basis, outcome != "neither")], outcome
+
+
+def _handover_checks(facts: StepFacts) -> list[Check]:
+    return [Check("handover", f"音像记录“{r.name}”应于 {china(r.due_at)} 前移交，{'逾期移交' if r.late else '已按时移交'}"
+                              f"；移交期限：{r.rule}", facts.handover_basis, not r.late)
+            for r in facts.recordings]
+
+
+def review_step(facts: StepFacts) -> StepReview:
+    """Every check of one completed step, passed or failed, each with its article."""
+    basis = av_basis(facts)
+    av, outcome = _av_checks(facts, basis)
+    checks = (*_record_checks(facts), *_deadline_check(facts), *av, *_handover_checks(facts))
+    return StepReview(tuple(checks), outcome, basis)

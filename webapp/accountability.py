@@ -1,0 +1,230 @@
+"""The accountability list (责任追究, fushun-culture 第三十五条) as far as the data can show it.
+
+Detected:
+- 应记录而未记录 (（一）不制作或不按要求制作执法全过程记录): completed steps that had to be recorded and have
+  neither a recording nor the written reason; completed steps missing a record their rules require;
+  recordings handed over after the limit (fushun-culture 第三十一条).  Read live from the 案卷评查 rows
+  and the A/V register.
+- 泄露 (（二）): what the audit trail and the export register show — a party's export containing a
+  recording that may not go to a party (secret level, protected persons; naiman-culture 第十二条), a copy for
+  another department without the head's approved request (pishan-culture 第十九条、第二十条), a 国家秘密
+  recording viewed or downloaded without the head's approval, a recording opened by a user of another
+  agency.  The service refuses all of these, so a finding means the service was bypassed.
+- 篡改/删除 (（三）): audit chain breaks, records, A/V rows or files whose hashes no longer match, files
+  that appeared in the store unregistered — the findings of ``flask liuhen verify`` (audit.verify_chains,
+  audit.verify_records, media_access.verify_rows, media_access.verify_files).
+- 丢失 (（四）): stored files missing from the store (verify_files).
+- 其他 (（五）): a file whose disposal was approved still in the store.
+
+Not detectable from the data: leaks outside the system (copies taken from a screen, paper, word of mouth),
+recordings never brought to the system for steps that did not require one, and tampering rewritten
+consistently up to the chain head (only an external copy of the head can show that).
+
+Verifying rehashes every file and walks every chain, far too slow for a page: ``flask liuhen verify`` runs
+it and stores each agency's findings (``integrity_checks``, sealed by an ``integrity.checked`` audit
+entry); the page shows the latest stored result with its time.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from sqlalchemy import func, select
+
+from handlers import av_rules, clock
+from handlers.case_review import china
+
+from . import audit, media_access
+from .db import db
+from .models import Agency, AuditEntry, Case, User
+from .models_media import MediaExport, MediaItem, MediaRequest
+from .models_review import IntegrityCheck, StepReview
+
+ARTICLE = "fushun-culture 第三十五条"
+CATEGORIES = {
+    "应记录而未记录": (f"{ARTICLE}（一）", "不制作或不按要求制作执法全过程记录"),
+    "泄露": (f"{ARTICLE}（二）", "违反规定泄露执法记录信息"),
+    "篡改/删除": (f"{ARTICLE}（三）", "故意毁损，随意删除、修改执法全过程中文字或音像记录信息"),
+    "丢失": (f"{ARTICLE}（四）", "不按规定储存或维护致使执法记录损毁、丢失"),
+    "其他": (f"{ARTICLE}（五）", "其他违反执法全过程记录规定"),
+}
+VERIFY = "flask liuhen verify"
+SOURCES: tuple[tuple[str, Callable[[], list[audit.Break]]], ...] = (
+    ("审计链校验", audit.verify_chains), ("记录哈希校验", audit.verify_records),
+    ("音像记录元数据校验", media_access.verify_rows), ("文件库校验", media_access.verify_files))
+MEDIA_ACTIONS = ("media.viewed", "media.downloaded", "media.exported", "media.export_downloaded")
+ITEM_LIMIT = 200
+_SHA = re.compile(r"[0-9a-f]{64}")
+
+
+def basis(category: str, *more: str | None) -> str:
+    return "；".join([CATEGORIES[category][0], *(m for m in more if m)])
+
+
+@dataclass(frozen=True)
+class Finding:
+    category: str
+    agency_id: int | None
+    case_id: int | None
+    what: str
+    detected_by: str
+    basis: str
+    at: dt.datetime | None = None
+
+    def item(self, checked_at: dt.datetime) -> dict[str, Any]:
+        return {"category": self.category, "case_id": self.case_id, "what": self.what,
+                "detected_by": self.detected_by, "at": (self.at or checked_at).isoformat(), "basis": self.basis}
+
+
+# --------------------------------------------------------------------------- the stored check
+
+
+def _owners(b: audit.Break) -> list[tuple[int | None, int | None]]:
+    """(agency, case) of every recording held in a file (the same bytes are stored once for all of them)."""
+    sha = _SHA.search(b.where)
+    rows = db.session.execute(select(MediaItem.agency_id, MediaItem.case_id).distinct()
+                              .where(MediaItem.sha256 == sha.group(0))).all() if sha else []
+    return [tuple(r) for r in rows] or [(b.agency_id, b.case_id)]
+
+
+def _from_break(source: str, b: audit.Break) -> list[Finding]:
+    if source != "文件库校验":
+        return [Finding("篡改/删除", b.agency_id, b.case_id, str(b), f"{source}（{VERIFY}）", basis("篡改/删除"))]
+    category = "丢失" if "缺失" in b.problem else "其他" if "销毁" in b.problem else "篡改/删除"
+    return [Finding(category, agency_id, case_id, str(b), f"{source}（{VERIFY}）", basis(category))
+            for agency_id, case_id in _owners(b)]
+
+
+def _approved_requests(kind: str) -> list[MediaRequest]:
+    """Requests of ``kind`` the head approved (an approved copy request becomes ``used`` by its export)."""
+    return list(db.session.scalars(select(MediaRequest).where(MediaRequest.kind == kind,
+                                                             MediaRequest.status.in_(("approved", "used")))))
+
+
+def _export_leaks() -> Iterator[Finding]:
+    requests = {r.id: r for r in _approved_requests("copy_external")}
+    for ex in db.session.scalars(select(MediaExport).order_by(MediaExport.id)).yield_per(500):
+        if ex.purpose == "department":
+            req = requests.get(ex.request_id)
+            if req is None or req.department != ex.department or not set(ex.media_ids) <= set(req.media_ids):
+                yield Finding("泄露", ex.agency_id, ex.case_id,
+                              f"导出包 {ex.id} 为“{ex.department}”复制音像记录，无本单位负责人批准的调取申请",
+                              f"导出登记分析（{VERIFY}）", basis("泄露", "pishan-culture 第十九条、第二十条"), ex.at)
+        if ex.purpose != "party":
+            continue
+        for item in db.session.scalars(select(MediaItem).where(MediaItem.id.in_(ex.media_ids))):
+            level = av_rules.CONFIDENTIALITY[item.confidentiality]
+            why = (f"密级“{level.title}”" if not level.party_export
+                   else "录有举报人、投诉人或第三人" if item.protected_persons else None)
+            if why:
+                yield Finding("泄露", ex.agency_id, ex.case_id,
+                              f"当事人导出包 {ex.id} 含不应提供给当事人的音像记录“{item.file_name}”（{why}）",
+                              f"导出登记分析（{VERIFY}）", basis("泄露", av_rules.MASK_BASIS), ex.at)
+
+
+def _view_leaks() -> Iterator[Finding]:
+    secret = [k for k, level in av_rules.CONFIDENTIALITY.items() if level.view_needs_approval]
+    items = {i.id: i for i in db.session.scalars(select(MediaItem).where(MediaItem.confidentiality.in_(secret)))}
+    approved = {(r.requested_by, m) for r in _approved_requests("view_secret") for m in r.media_ids or []}
+    entries = select(AuditEntry).where(AuditEntry.action.in_(("media.viewed", "media.downloaded")))
+    for e in db.session.scalars(entries).yield_per(1000) if items else ():
+        item = items.get((e.detail or {}).get("media_id"))
+        if item is not None and (e.actor_id, item.id) not in approved:
+            level = av_rules.CONFIDENTIALITY[item.confidentiality]
+            yield Finding("泄露", e.agency_id, e.case_id,
+                          f"用户 {e.actor_id} 未经负责人批准{'下载' if e.action == 'media.downloaded' else '查阅'}"
+                          f"“{level.title}”音像记录“{item.file_name}”（审计链第 {e.seq} 条）",
+                          f"审计记录分析（{VERIFY}）", basis("泄露", *level.basis), e.at)
+
+
+def _foreign_actors() -> Iterator[Finding]:
+    rows = db.session.execute(select(AuditEntry, User.agency_id).join(User, User.id == AuditEntry.actor_id).where(
+        AuditEntry.action.in_(MEDIA_ACTIONS), User.agency_id != AuditEntry.agency_id))
+    for e, other in rows:
+        yield Finding("泄露", e.agency_id, e.case_id,
+                      f"机构 {other} 的用户 {e.actor_id} 取得本机构音像记录（{e.action}，审计链第 {e.seq} 条）",
+                      f"审计记录分析（{VERIFY}）", basis("泄露", *av_rules.ACCESS_BASIS), e.at)
+
+
+def find_problems() -> list[Finding]:
+    """Every integrity break and every leak the data shows, across all agencies (the expensive part)."""
+    found = [f for name, check in SOURCES for b in check() for f in _from_break(name, b)]
+    return found + [*_export_leaks(), *_view_leaks(), *_foreign_actors()]
+
+
+def verify_and_record() -> list[Finding]:
+    """Run the checks and store each agency's findings (installation-wide ones go to every agency)."""
+    findings, now = find_problems(), clock.now()
+    for agency_id in db.session.scalars(select(Agency.id).order_by(Agency.id)):
+        mine = [f for f in findings if f.agency_id in (agency_id, None)]
+        row = IntegrityCheck(agency_id=agency_id, at=now, problems=len(mine), findings=[f.item(now) for f in mine])
+        db.session.add(row)
+        db.session.flush()
+        audit.append(agency_id, "integrity.checked", detail={
+            "check_id": row.id, "problems": len(mine), "by_category": dict(Counter(f.category for f in mine))})
+    return findings
+
+
+def latest_check(agency_id: int) -> IntegrityCheck | None:
+    return db.session.scalar(select(IntegrityCheck).where(IntegrityCheck.agency_id == agency_id)
+                             .order_by(IntegrityCheck.id.desc()).limit(1))
+
+
+# --------------------------------------------------------------------------- live from the data
+
+
+def _unrecorded(agency_id: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+    mine = StepReview.agency_id == agency_id
+    neither = db.session.scalar(select(func.count()).select_from(StepReview).where(
+        mine, StepReview.av_outcome == "neither")) or 0
+    missing = db.session.scalar(select(func.coalesce(func.sum(StepReview.missing_records), 0)).where(
+        mine, StepReview.missing_records > 0)) or 0
+    late = db.session.scalar(select(func.count()).select_from(MediaItem).where(
+        MediaItem.agency_id == agency_id, MediaItem.late.is_(True))) or 0
+    items: list[dict[str, Any]] = []
+    newest = (StepReview.completed_at.desc(), StepReview.id.desc())
+    # each condition on its own index (an OR of the two made SQLite read every step of the agency)
+    flagged = {i for cond in (StepReview.av_outcome == "neither", StepReview.missing_records > 0)
+               for i in db.session.scalars(select(StepReview.id).where(mine, cond).order_by(*newest).limit(limit))}
+    steps = db.session.execute(select(StepReview, Case.title).join(Case, Case.id == StepReview.case_id)
+                               .where(StepReview.id.in_(flagged)).order_by(*newest).limit(limit))
+    for s, title in steps:
+        items += [_step_item(s, title, c) for c in s.items if not c["passed"] and c["kind"] in ("av", "present")]
+    for m in db.session.scalars(select(MediaItem).where(MediaItem.agency_id == agency_id, MediaItem.late.is_(True))
+                                .order_by(MediaItem.uploaded_at.desc(), MediaItem.id.desc()).limit(limit)):
+        items.append({"category": "应记录而未记录", "case_id": m.case_id,
+                      "what": f"音像记录“{m.file_name}”逾期移交：应于 {china(m.handover_due_at)} 前移交"
+                              f"（{m.handover_rule}），{china(m.uploaded_at)} 才移交",
+                      "detected_by": "音像记录移交登记", "at": m.uploaded_at.isoformat(),
+                      "basis": basis("应记录而未记录", "fushun-culture 第三十一条")})
+    return neither + missing + late, items
+
+
+def _step_item(s: StepReview, case_title: str, check: dict[str, Any]) -> dict[str, Any]:
+    return {"category": "应记录而未记录", "case_id": s.case_id, "what": f"案件“{case_title}”的“{s.title}”：{check['text']}",
+            "detected_by": "案卷评查（任务办结时登记）", "at": s.completed_at.isoformat(),
+            "basis": basis("应记录而未记录", check["basis"])}
+
+
+def accountability(agency_id: int, limit: int = ITEM_LIMIT) -> dict[str, Any]:
+    """Counts per category and the items, newest first within each category (at most ``limit`` in all)."""
+    unrecorded, items = _unrecorded(agency_id, limit)
+    counts = {c: 0 for c in CATEGORIES}
+    counts["应记录而未记录"] = unrecorded
+    check = latest_check(agency_id)
+    stored = list(check.findings) if check else []
+    counts.update({c: counts[c] + n for c, n in Counter(f["category"] for f in stored).items()})
+    order = list(CATEGORIES)
+    items = sorted(items + stored, key=lambda i: i["at"], reverse=True)
+    items.sort(key=lambda i: order.index(i["category"]))
+    return {"counts": counts, "items": items[:limit]}
+
+
+def integrity_status(agency_id: int) -> dict[str, Any]:
+    """When the stored findings were made, for the page to say how fresh they are."""
+    check = latest_check(agency_id)
+    return {"checked_at": check.at.isoformat() if check else None, "problems": check.problems if check else None,
+            "command": VERIFY}

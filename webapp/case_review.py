@@ -1,0 +1,176 @@
+"""案卷评查 over the database: each step's checks written when it completes, the agency's scores read back grouped.
+
+On ``signals.task_completed`` (inside the completing transaction) the step is reviewed by
+:func:`handlers.case_review.review_step` against its diagram rules, the agency profile's rules, its
+records, the recordings handed over for it and its deadline; the checks go into an append-only
+``step_reviews`` row and the case's running totals (``case_scores``).  A case's score is passed checks ÷
+all checks × 100 over its completed steps; open steps are not scored until they complete.  Recordings
+registered after their step completed and cited by no record are not part of any step: they count in the
+late-handover figure and the accountability list, not in a case's score.  Steps completed before this
+module was installed are reviewed by :func:`backfill` (``flask liuhen review-backfill``) from the same data.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import case as when, func, or_, select
+
+from handlers import case_review, clock, profiles
+from handlers.catalogue import AV_RECORDING
+from handlers.deadlines import PeriodError, parse_period
+from handlers.task_rules import rules_of
+
+from . import runner, supervision_scope
+from .cases import get_case, task_records
+from .db import db
+from .models import Agency, Case, CaseTask, User
+from .models_media import MediaItem
+from .models_oversight import Deadline
+from .models_review import CaseScore, StepReview
+
+WORST_LIMIT = 50
+
+
+def _recordings(case_id: int, task_id: str, payloads: Mapping[str, Mapping[str, Any]]) -> list[case_review.Recording]:
+    files = list((payloads.get(AV_RECORDING) or {}).get("files") or [])
+    rows = db.session.scalars(select(MediaItem).where(
+        MediaItem.case_id == case_id, or_(MediaItem.task_id == task_id, MediaItem.sha256.in_(files)))
+        .order_by(MediaItem.id))
+    return [case_review.Recording(r.file_name, r.late, r.handover_due_at, r.handover_rule) for r in rows]
+
+
+def _period(text: str) -> str:
+    try:
+        return parse_period(text).describe()
+    except PeriodError:
+        return text
+
+
+def _deadline(task_id: str) -> case_review.Deadline | None:
+    d = db.session.scalar(select(Deadline).where(Deadline.task_id == task_id))
+    return case_review.Deadline(d.due_at, _period(d.period), d.basis) if d is not None else None
+
+
+def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[str, Any]]) -> StepReview:
+    """Review one completed step and add its row and its case's totals to the session."""
+    row = db.session.scalar(select(CaseTask).where(CaseTask.id == task_id))
+    profile = (db.session.get(Agency, case.agency_id).profile or {})
+    facts = case_review.StepFacts(
+        spec_name=spec.name, title=row.title if row else (spec.bpmn_name or spec.name), rules=rules_of(spec),
+        profile_rules=profiles.rules_from_json(profile.get("rules", [])), records=payloads,
+        recordings=_recordings(case.id, task_id, payloads), deadline=_deadline(task_id),
+        completed_at=(row.completed_at if row and row.completed_at else clock.now()),
+        handover_basis=profile.get("av_handover_basis") or case_review.DEFAULT_HANDOVER_BASIS)
+    result = case_review.review_step(facts)
+    step = StepReview(agency_id=case.agency_id, case_id=case.id, task_id=task_id, spec_name=facts.spec_name,
+                      title=facts.title, completed_at=facts.completed_at, av_outcome=result.av_outcome,
+                      av_basis=result.av_basis, checks=len(result.checks), passed=result.passed,
+                      missing_records=result.missing_records, items=[c.to_json() for c in result.checks],
+                      created_at=clock.now())
+    db.session.add(step)
+    _add_to_score(case, step)
+    return step
+
+
+def _add_to_score(case: Case, step: StepReview) -> None:
+    score = db.session.scalar(select(CaseScore).where(CaseScore.case_id == case.id))
+    if score is None:
+        score = CaseScore(agency_id=case.agency_id, case_id=case.id, steps=0, checks=0, passed=0)
+        db.session.add(score)
+    score.steps, score.checks, score.passed = score.steps + 1, score.checks + step.checks, score.passed + step.passed
+    score.score = 100.0 * score.passed / score.checks if score.checks else 100.0
+    score.updated_at = clock.now()
+
+
+def _on_task_completed(case: Case, task: Any, records: Mapping[str, Any], **_: Any) -> None:
+    review(case, task.task_spec, str(task.id), {k: r.payload for k, r in records.items()})
+
+
+def connect() -> None:
+    """Subscribe to task completion (idempotent: blinker keeps one connection per receiver)."""
+    from .signals import task_completed
+
+    task_completed.connect(_on_task_completed)
+
+
+def backfill(agency_id: int | None = None) -> int:
+    """Review completed steps that have no review row yet (completed before this module existed)."""
+    query = (select(CaseTask).outerjoin(StepReview, StepReview.task_id == CaseTask.id)
+             .where(CaseTask.state == "completed", StepReview.id.is_(None))
+             .order_by(CaseTask.case_id, CaseTask.completed_at, CaseTask.pk))
+    if agency_id is not None:
+        query = query.where(CaseTask.agency_id == agency_id)
+    done = 0
+    for row in list(db.session.scalars(query)):
+        case = db.session.get(Case, row.case_id)
+        spec = runner.task_spec(case.diagram, row.spec_name)
+        if spec is None:
+            continue
+        latest = {r.kind: r.payload for r in task_records(case.id, row.id)}
+        review(case, spec, row.id, latest)
+        done += 1
+    return done
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _defects(steps: Iterable[StepReview]) -> list[dict[str, Any]]:
+    return [{"task": s.title, "kind": c["kind"], "text": c["text"], "basis": c["basis"]}
+            for s in steps for c in s.items if not c["passed"]]
+
+
+#: the files are checked (naiman-culture 第十四条); each check cites its own article as well
+BASIS = "naiman-culture 第十四条；fushun-culture 第十一条、第十二条、第三十一条；lishui-city 第十三条；各环节期限依据"
+
+
+def figures(agency_id: int, limit: int = WORST_LIMIT) -> dict[str, Any]:
+    """Cases reviewed, their average score, cases with full marks, defects, and the worst cases with their defects."""
+    scored = (CaseScore.agency_id == agency_id, CaseScore.checks > 0)
+    cases, average, full, defects = db.session.execute(select(
+        func.count(), func.avg(CaseScore.score), func.sum(when((CaseScore.passed == CaseScore.checks, 1), else_=0)),
+        func.sum(CaseScore.checks - CaseScore.passed)).where(*scored)).one()
+    lowest = (select(CaseScore.case_id, CaseScore.score).where(*scored, CaseScore.passed < CaseScore.checks)
+              .order_by(CaseScore.score, CaseScore.case_id).limit(limit).subquery())  # the titles of these only
+    worst = db.session.execute(select(lowest.c.case_id, Case.title, lowest.c.score)
+                               .join(Case, Case.id == lowest.c.case_id)
+                               .order_by(lowest.c.score, lowest.c.case_id)).all()
+    steps: dict[int, list[StepReview]] = {}
+    for s in db.session.scalars(select(StepReview).where(
+            StepReview.case_id.in_([w.case_id for w in worst]), StepReview.passed < StepReview.checks)
+            .order_by(StepReview.completed_at, StepReview.id)):
+        steps.setdefault(s.case_id, []).append(s)
+    return {"basis": BASIS, "cases": cases or 0, "average": round(float(average), 1) if average is not None else 0.0,
+            "full_marks": int(full or 0), "defects_total": int(defects or 0),
+            "worst": [{"case_id": w.case_id, "title": w.title, "score": round(float(w.score), 1),
+                       "defects": _defects(steps.get(w.case_id, []))} for w in worst]}
+
+
+def _reviewable_case(case_id: int, user: User) -> Case:
+    """The case's own agency sees its review; a 司法局 supervisor sees it for the agencies assigned to him.
+
+    The review lists checks and defects only, never record contents, so it belongs to the figures a
+    judicial supervisor may see (webapp.supervision_scope), not to the case file.
+    """
+    case = db.session.get(Case, case_id)
+    if case is not None and case.agency_id != user.agency_id and user.has_role(supervision_scope.JUDICIAL):
+        supervision_scope.agency_for(user, case.agency_id)
+        return case
+    return get_case(case_id, user)
+
+
+def case_json(user: User, case_id: int) -> dict[str, Any]:
+    """Every check of every completed step of one case, the defects, and the score."""
+    case = _reviewable_case(case_id, user)
+    steps = list(db.session.scalars(select(StepReview).where(StepReview.case_id == case.id)
+                                    .order_by(StepReview.completed_at, StepReview.id)))
+    checks, passed = sum(s.checks for s in steps), sum(s.passed for s in steps)
+    open_steps = db.session.scalar(select(func.count()).select_from(CaseTask).where(
+        CaseTask.case_id == case.id, CaseTask.state == "ready")) or 0
+    return {"case_id": case.id, "title": case.title, "status": case.status,
+            "score": round(100.0 * passed / checks, 1) if checks else None, "checks": checks, "passed": passed,
+            "open_steps": open_steps, "defects": _defects(steps),
+            "steps": [{"task": s.title, "task_id": s.task_id, "spec_name": s.spec_name,
+                       "completed_at": s.completed_at.isoformat(), "av_outcome": s.av_outcome,
+                       "av_outcome_title": case_review.AV_OUTCOMES.get(s.av_outcome or ""), "av_basis": s.av_basis,
+                       "checks": s.items, "passed": s.passed, "total": s.checks} for s in steps]}

@@ -1,0 +1,72 @@
+"""Tables of the supervision figures that must not be recomputed per request: 案卷评查 facts and integrity checks.
+
+- ``step_reviews``: one append-only row per completed step, written in the completing transaction, with
+  every check of :mod:`handlers.case_review` and the step's A/V outcome; the A/V coverage figure and the
+  per-case review page read these rows, grouped in SQL.
+- ``case_scores``: the running totals of each case (checks, passed, score), working state updated in the
+  same transaction (the case's row lock serialises it), so the agency's average and worst cases are one
+  indexed query over cases rather than a sum over every step.
+- ``integrity_checks``: the findings of the latest ``flask liuhen verify`` per agency (audit chain, record
+  and A/V hashes, the file store, and leaks seen in exports and views); append-only, each sealed by an
+  audit entry, so the supervision page shows them with their time without re-running the costly check.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import db
+from .models import UTCDateTime, _now, _refuse
+
+
+class StepReview(db.Model):
+    __tablename__ = "step_reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36), unique=True)
+    spec_name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    av_outcome: Mapped[str | None] = mapped_column(String(10))  # recorded | reason | neither; None: not required
+    av_basis: Mapped[str | None] = mapped_column(Text)
+    checks: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[int] = mapped_column(Integer)
+    missing_records: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+
+    __table_args__ = (Index("ix_step_reviews_av", "agency_id", "av_outcome", "title", "av_basis"),
+                      Index("ix_step_reviews_missing", "agency_id", "missing_records"))
+
+
+class CaseScore(db.Model):
+    __tablename__ = "case_scores"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    steps: Mapped[int] = mapped_column(Integer, default=0)
+    checks: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float] = mapped_column(Float, default=100.0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+
+    __table_args__ = (Index("ix_case_scores_agency_score", "agency_id", "score"),)
+
+
+class IntegrityCheck(db.Model):
+    __tablename__ = "integrity_checks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    problems: Mapped[int] = mapped_column(Integer)
+    findings: Mapped[list] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_integrity_checks_agency", "agency_id", "id"),)
+
+
+for _model in (StepReview, IntegrityCheck):
+    event.listen(_model, "before_update", _refuse)
+    event.listen(_model, "before_delete", _refuse)

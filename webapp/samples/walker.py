@@ -1,0 +1,65 @@
+"""A walker through the service layer (no HTTP): the benchmarks time it, the case generator walks its
+template cases with it, and ``webapp.samples.flows`` drives it like the tests' JSON-API walker."""
+from __future__ import annotations
+
+import io
+import time
+from typing import Any, Callable
+
+from webapp import cases, timeline
+from webapp.db import db
+from webapp.models import StoredFile, User
+
+from .flows import substitute
+from .payloads import payload
+
+#: which sample user acts for each lane's role
+ROLE_USER = {"officer": "officer1", "reviewer": "reviewer1", "legal": "legal1", "approver": "approver1"}
+
+
+class ServiceWalker:
+    """Acts as ``users[ROLE_USER[role]]`` for each task; ``sha`` replaces the step tables' SHA placeholder."""
+
+    sha: str = ""
+
+    def __init__(self, users: dict[str, User], on_complete: Callable[[str, float, dict], None] | None = None) -> None:
+        self.users = users
+        self.on_complete = on_complete
+
+    def create_case(self, emergency: bool = False, user: str = "officer1", title: str = "星光网吧接纳未成年人上网案",
+                    party_name: str = "抚顺县星光网吧", process_id: str = "general_procedure") -> dict[str, Any]:
+        case = cases.create_case(self.users[user], title, party_name, process_id, emergency=emergency)
+        return {"id": case.id}
+
+    def case(self, case_id: int, user: str = "officer1") -> dict[str, Any]:
+        return timeline.case_json(self.users[user], case_id)
+
+    def ready(self, case_id: int) -> list[dict[str, Any]]:
+        return [t for t in self.case(case_id)["tasks"] if t["state"] == "ready"]
+
+    def task(self, case_id: int, name: str) -> dict[str, Any]:
+        matches = [t for t in self.ready(case_id) if t["name"] == name]
+        assert matches, f"{name} not ready"
+        return matches[0]
+
+    def do(self, case_id: int, name: str, records: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+        task = self.task(case_id, name)
+        user = self.users[ROLE_USER[task["role"]]]
+        filled = {k: substitute(v, self.sha) if v is not None else payload(k) for k, v in records.items()}
+        for kind, data in filled.items():
+            cases.submit_record(user, case_id, task["id"], kind, data)
+        started = time.perf_counter()
+        cases.complete_task(user, case_id, task["id"])
+        elapsed = time.perf_counter() - started
+        if self.on_complete:
+            self.on_complete(name, elapsed, filled)
+        return {"id": case_id}
+
+    def upload(self, content: bytes, name: str = "rec.mp4", user: str = "officer1") -> str:
+        owner = self.users[user]
+        sha, size = cases.store().put(io.BytesIO(content))
+        if db.session.get(StoredFile, sha) is None:
+            db.session.add(StoredFile(sha256=sha, size=size, content_type="video/mp4", original_name=name,
+                                      agency_id=owner.agency_id, uploaded_by=owner.id))
+            db.session.commit()
+        return sha

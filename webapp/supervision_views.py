@@ -1,0 +1,163 @@
+"""Pages and JSON for the 检查台账 (naiman-culture 第十四条), the supervision exports and the 司法局 overview.
+
+- ``/oversight/spot-checks``: the ledger with filters, and the form to record a check or a follow-up
+  (法制审核 and 负责人 only; everyone with a supervision role may read).  JSON under
+  ``/oversight/api/spot-checks``.
+- ``/oversight/supervision.csv`` and ``.pdf``: the figures of one agency (``?agency=``), both built
+  from :func:`webapp.supervision_report.tables`; every export is an audit entry.
+- ``/oversight/overview``: the agencies a user may see, side by side (for 司法局 supervisors).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import Optional
+
+from handlers.spot_checks import ASPECTS, BASIS, CHECKER_ROLES, FINDINGS, RECTIFY_BASIS
+
+from . import charts, spot_checks, supervision, supervision_report
+from .db import db
+from .errors import Forbidden, ServiceError
+from .forms import MultiCheckbox
+from .json_api import body
+from .models import User
+from .models_media import MediaItem
+from .supervision_scope import SUPERVISION_ROLES, agency_for, visible_agencies
+from .views.common import PER_PAGE, Page, beijing, page_number
+
+bp = Blueprint("supervision", __name__, url_prefix="/oversight")
+FIELDS = ("case_id", "media_id", "follow_up_of", "finding", "note", "rectification")
+RECENT_RECORDINGS = 100
+
+
+class SpotCheckForm(FlaskForm):
+    media_id = SelectField("抽检的音像记录", choices=[], validate_choice=False)
+    case_id = IntegerField("或：检查的案件编号（检查案卷）", validators=[Optional()])
+    follow_up_of = IntegerField("复查的检查编号（复查时填写）", validators=[Optional()])
+    aspects = MultiCheckbox("检查内容", choices=[(a, a) for a in ASPECTS])
+    finding = RadioField("检查结论", choices=[(f, f) for f in FINDINGS])
+    note = TextAreaField("检查情况")
+    rectification = TextAreaField(f"整改要求（结论为存在问题的须填写，{RECTIFY_BASIS}：责令改正）")
+
+
+def _require(*roles: str) -> None:
+    if not any(current_user.has_role(r) for r in roles):
+        raise Forbidden(f"您的角色无权访问检查台账（{BASIS}）")
+
+
+# --------------------------------------------------------------------------- 检查台账
+
+
+def _form_data() -> dict[str, Any]:
+    f = request.form
+    return {**{k: f[k].strip() for k in FIELDS if f.get(k, "").strip()}, "aspects": f.getlist("aspects")}
+
+
+def _page(q: Any) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    n = min(page_number(), pages)
+    rows = [tuple(r) for r in db.session.execute(q.limit(PER_PAGE).offset((n - 1) * PER_PAGE))]
+    return Page(spot_checks.rows_json(rows), n, pages, total)
+
+
+def _recordings() -> list[tuple[str, str]]:
+    items = db.session.scalars(select(MediaItem).where(MediaItem.agency_id == current_user.agency_id)
+                               .order_by(MediaItem.id.desc()).limit(RECENT_RECORDINGS))
+    return [("", "（不抽检音像记录）")] + [
+        (str(m.id), f"{m.id} · 案件 {m.case_id} · {m.cause} · {m.recorded_by} · {beijing(m.started_at)}") for m in items]
+
+
+def _ledger_page(form: SpotCheckForm, status: int = 200) -> Any:
+    form.media_id.choices = _recordings()
+    checkers = db.session.scalars(select(User).where(User.agency_id == current_user.agency_id).order_by(User.id))
+    return render_template(
+        "oversight/spot_checks.html", form=form, page=_page(spot_checks.ledger(current_user.agency_id, request.args)),
+        checkers=[u for u in checkers if any(u.has_role(r) for r in CHECKER_ROLES)], findings=FINDINGS, basis=BASIS,
+        may_check=any(current_user.has_role(r) for r in CHECKER_ROLES)), status
+
+
+@bp.get("/spot-checks")
+@login_required
+def spot_checks_page() -> Any:
+    _require(*SUPERVISION_ROLES)
+    form = SpotCheckForm(formdata=None, follow_up_of=request.args.get("follow_up_of", type=int))
+    return _ledger_page(form)
+
+
+@bp.post("/spot-checks")
+@login_required
+def record_spot_check() -> Any:
+    _require(*SUPERVISION_ROLES)
+    try:
+        row = spot_checks.record(current_user, _form_data())
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return _ledger_page(SpotCheckForm(), exc.status)
+    flash(f"已登记检查 {row.id}：{row.finding}")
+    return redirect(url_for("supervision.spot_checks_page"))
+
+
+@bp.get("/api/spot-checks")
+@login_required
+def spot_checks_json() -> Any:
+    _require(*SUPERVISION_ROLES)
+    page = _page(spot_checks.ledger(current_user.agency_id, request.args))
+    return jsonify({"items": page.items, "page": page.page, "pages": page.pages, "total": page.total, "basis": BASIS})
+
+
+@bp.post("/api/spot-checks")
+@login_required
+def create_spot_check_json() -> Any:
+    _require(*SUPERVISION_ROLES)
+    row = spot_checks.record(current_user, body())
+    db.session.commit()
+    return jsonify(spot_checks.spot_check_json(row)), 201
+
+
+# --------------------------------------------------------------------------- exports and the overview
+
+
+def page_extras(figures: dict[str, Any]) -> dict[str, Any]:
+    """What the supervision page adds to the figures: the charts, the agencies to choose from, the export links."""
+    return {"charts": charts.charts(figures), "agencies": visible_agencies(current_user)}
+
+
+def _export(kind: str, mimetype: str) -> Response:
+    agency = agency_for(current_user, request.args.get("agency"))
+    figures = supervision.figures(agency.id)
+    build = supervision_report.to_csv if kind == "csv" else supervision_report.to_pdf
+    data = build(agency, figures)
+    supervision_report.audit_export(agency, current_user, kind, data, figures)
+    db.session.commit()
+    name = f"supervision-{agency.code}-{beijing(figures['at'], '%Y%m%d-%H%M')}.{kind}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/supervision.csv")
+@login_required
+def supervision_csv() -> Response:
+    return _export("csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/supervision.pdf")
+@login_required
+def supervision_pdf() -> Response:
+    return _export("pdf", "application/pdf")
+
+
+@bp.get("/overview")
+@login_required
+def overview_page() -> Any:
+    agencies = visible_agencies(current_user)
+    if not agencies:
+        agency_for(current_user, None)  # raises the clear 403
+    return render_template("oversight/overview.html", table=supervision_report.overview(agencies, supervision.figures),
+                           agencies=agencies)
