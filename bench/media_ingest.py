@@ -27,7 +27,7 @@ from flask_migrate import upgrade  # noqa: E402
 from handlers.clock import FixedClock  # noqa: E402
 from tests.media_util import MiB, recording  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.auth import issue_token  # noqa: E402
+from webapp.accounts import issue_token  # noqa: E402
 from webapp.db import db  # noqa: E402
 from webapp.demo import PROCEDURES, create_agency, create_user  # noqa: E402
 from webapp.diagram_store import deploy_base  # noqa: E402

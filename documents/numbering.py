@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .kinds import DocumentKind
+from documents.kinds import DocumentKind
 
 
 def prefix_of(profile: Mapping[str, Any], agency_name: str) -> str:

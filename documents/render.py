@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Any, Mapping
 
-from .compact_cff import compact_font
+from documents.compact_cff import compact_font
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 

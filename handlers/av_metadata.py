@@ -9,8 +9,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .av_rules import CONFIDENTIALITY, CONTENT_TYPES, HOLD_TRIGGERS
-from .records.fields import REQUIRED, Strict, choice, flag, many, moment, text
+from handlers.av_rules import CONFIDENTIALITY, CONTENT_TYPES, HOLD_TRIGGERS
+from handlers.records.fields import REQUIRED, Strict, choice, flag, many, moment, text
 
 
 class Interruption(Strict):

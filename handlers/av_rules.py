@@ -22,7 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from . import workcalendar
+from handlers import workcalendar
 
 HANDOVER_BASIS_HOURS = ("fushun-culture 第三十一条", "changli-market 第十九条")
 HANDOVER_BASIS_DAYS = ("pishan-culture 第十九条",)

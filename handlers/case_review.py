@@ -29,11 +29,11 @@ from typing import Any, Mapping, Sequence
 
 from marshmallow import fields
 
-from .catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
-from .profiles import Rule
-from .records.fields import Signature
-from .task_rules import TaskRules
-from .workcalendar import CHINA
+from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
+from handlers.profiles import Rule
+from handlers.records.fields import Signature
+from handlers.task_rules import TaskRules
+from handlers.workcalendar import CHINA
 
 CHECK_TITLES = {"present": "记录齐全", "signed": "签名或拒签记录", "on_time": "按期办结", "av": "音像记录",
                 "handover": "音像记录按时移交"}

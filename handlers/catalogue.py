@@ -6,10 +6,10 @@ kind unknown here cannot be required anywhere.
 """
 from __future__ import annotations
 
-from .record_kind import RecordKind
-from .records import decision, investigation, service, startup
-from .records import approval, enforcement, intake, service_methods, simple
-from .records import measures
+from handlers.record_kind import RecordKind
+from handlers.records import decision, investigation, service, startup
+from handlers.records import approval, enforcement, intake, service_methods, simple
+from handlers.records import measures
 
 AV_RECORDING = "av_recording"
 AV_NOT_SUITABLE = "av_not_suitable"

@@ -15,9 +15,9 @@ from typing import Any, Iterable, Mapping
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from .deadlines import PeriodError, parse_period, task_deadline
-from .profiles import RULE_KINDS, Profile, Rule
-from .task_rules import rules_from_properties
+from handlers.deadlines import PeriodError, parse_period, task_deadline
+from handlers.profiles import RULE_KINDS, Profile, Rule
+from handlers.task_rules import rules_from_properties
 
 STATUS_TITLES = {"enforced": "已落实", "violated": "未落实", "absent": "无对应环节", "missing": "未落实（缺少环节）"}
 
@@ -147,7 +147,7 @@ def check(profile: Profile, specs: Iterable[Any], waived: Iterable[str] = ()) ->
 
 def check_files(profile: Profile, sources: Mapping[str, bytes], processes: Iterable[str] | None = None) -> Report:
     """Parse (and safety-check) diagram files, then check the profile against the named processes."""
-    from .diagrams import parse
+    from handlers.diagrams import parse
 
     specs: dict[str, Any] = {}
     for pid in processes or profile.procedures:

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from .task_rules import split_basis
-from .workcalendar import Calendar, end_of_day, local_date
+from handlers.task_rules import split_basis
+from handlers.workcalendar import Calendar, end_of_day, local_date
 
 _ISO = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 COUNT_MODES = ("working", "calendar")

@@ -23,10 +23,10 @@ from marshmallow import fields
 
 from documents.kinds import BY_CODE as DOCUMENT_KINDS
 
-from .catalogue import CATALOGUE
-from .conditions import UnsafeExpression, check
-from .roles import role_of_lane
-from .task_rules import AV_RULES, rules_of, split_basis, split_list
+from handlers.catalogue import CATALOGUE
+from handlers.conditions import UnsafeExpression, check
+from handlers.roles import role_of_lane
+from handlers.task_rules import AV_RULES, rules_of, split_basis, split_list
 
 _DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 

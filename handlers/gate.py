@@ -9,9 +9,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from .av_rules import GAP_BASIS
-from .catalogue import AV_NOT_SUITABLE, AV_RECORDING, kind
-from .task_rules import TaskRules
+from handlers.av_rules import GAP_BASIS
+from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, kind
+from handlers.task_rules import TaskRules
 
 AV_TITLE = "音像记录（或不适宜音像记录的书面理由）"
 REFUSAL_AV_TITLE = "音像记录（当事人或有关人员拒绝签名，须以视频、音频记录）"

@@ -18,9 +18,9 @@ from typing import Any, Mapping, Sequence
 from lxml import etree
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .catalogue import CATALOGUE
-from .deadlines import PeriodError, parse_period
-from .workcalendar import Calendar
+from handlers.catalogue import CATALOGUE
+from handlers.deadlines import PeriodError, parse_period
+from handlers.workcalendar import Calendar
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "workflows" / "profiles"
 PROFILE_CODES = ("fushun-culture", "pishan-culture", "changli-market", "naiman-culture", "lishui-city")

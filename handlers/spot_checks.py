@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from .records.fields import REQUIRED, Strict, choice, many, text
+from handlers.records.fields import REQUIRED, Strict, choice, many, text
 
 BASIS = "naiman-culture 第十四条"
 RECTIFY_BASIS = "naiman-culture 第十三条"

@@ -16,12 +16,12 @@ from flask_migrate import upgrade
 
 from handlers.clock import FixedClock
 from webapp import create_app
-from webapp.auth import issue_token
+from webapp.accounts import issue_token
 from webapp.db import db
 from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user
 from webapp.diagram_store import deploy_base
 
-from .walker import Walker
+from tests.walker import Walker
 
 _agency_numbers = itertools.count(1)
 

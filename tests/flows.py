@@ -10,7 +10,7 @@ from webapp.samples.flows import (AV, SERVICE_METHODS, SHA, Steps, _av, approval
                                   reminder, report_to_statement, serve, service_steps, simple)
 from webapp.samples.flows import substitute as _substitute
 
-from .walker import Walker
+from tests.walker import Walker
 
 
 def start(w: Walker, process_id: str, emergency: bool = False, user: str = "officer1") -> int:

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 
 import boto3
 
-from webapp.filestore import FileStore, LocalStore
+from webapp.store.files import FileStore, LocalStore
 
 S3_KEYS = {"LIUHEN_S3_ACCESS_KEY_ID": "liuhen-test", "LIUHEN_S3_SECRET_ACCESS_KEY": "liuhen-test-secret",
            "LIUHEN_S3_REGION": "us-east-1"}

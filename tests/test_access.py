@@ -1,8 +1,8 @@
 """Roles and agencies: only the lane's role, and only within the case's agency."""
 from __future__ import annotations
 
-from .conftest import make_agency
-from .walker import Walker
+from tests.conftest import make_agency
+from tests.walker import Walker
 
 
 def test_wrong_role_is_refused_with_the_role_named(walker):

@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from webapp import audit
+from webapp.store import audit
 from webapp.db import db
 from webapp.models import AppendOnlyViolation, AuditEntry, Record
 
-from .flows import file_case
-from .tamper import tamper
+from tests.flows import file_case
+from tests.tamper import tamper
 
 
 def _entries(app, agency_id):

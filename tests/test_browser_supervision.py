@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 
 from webapp import supervision
 
-from .conftest import make_agency
-from .media_util import MiB, upload
-from .test_browser_web import browser, live, sign_in  # noqa: F401 - the live server and browser fixtures
-from .walker import Walker
+from tests.conftest import make_agency
+from tests.media_util import MiB, upload
+from tests.test_browser_web import browser, live, sign_in  # noqa: F401 - the live server and browser fixtures
+from tests.walker import Walker
 
 
 def test_the_supervision_page_draws_its_charts(app, live, browser, client):  # noqa: F811
@@ -65,7 +65,7 @@ def test_the_supervision_page_draws_its_charts(app, live, browser, client):  # n
 
 
 def test_a_judicial_supervisor_switches_between_assigned_agencies(app, live, browser):  # noqa: F811
-    from .test_supervision_judicial import _judicial
+    from tests.test_supervision_judicial import _judicial
 
     a, b = make_agency(app), make_agency(app)
     judge = _judicial(app, a, b)

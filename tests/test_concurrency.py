@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from webapp.db import db
 from webapp.models import AuditEntry, CaseTask
 
-from .payloads import payload
+from tests.payloads import payload
 
 
 def test_concurrent_completion_yields_one_success_and_one_conflict(app, walker, agency):
@@ -62,7 +62,7 @@ def test_many_concurrent_record_submissions_keep_the_audit_chain_whole(app, walk
     for t in threads:
         t.join()
     assert codes.count(201) == len(codes) == 12
-    from webapp import audit
+    from webapp.store import audit
 
     with app.app_context():
         assert audit.verify_chains() == []

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from webapp.db import db
-from webapp.models_documents import Document, RenderJob
+from webapp.models import Document, RenderJob
 
-from .flows import file_case
+from tests.flows import file_case
 
 
 def _jobs(app, cid):

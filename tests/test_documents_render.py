@@ -17,7 +17,7 @@ from documents.render import STYLESHEET, TEMPLATES, renderer
 from handlers.catalogue import CATALOGUE
 from webapp.sealing import display
 
-from .payloads import PAYLOADS, payload
+from tests.payloads import PAYLOADS, payload
 
 AGENCY = "抚顺县文化市场综合行政执法队"
 CASE = {"id": 7, "title": "星光网吧接纳未成年人上网案", "party_name": "抚顺县星光网吧"}

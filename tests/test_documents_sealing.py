@@ -9,15 +9,15 @@ import threading
 
 from sqlalchemy import select
 
-from webapp import audit
+from webapp.store import audit
 from webapp.db import db
 from webapp.models import Agency, AuditEntry
-from webapp.models_documents import Document
+from webapp.models import Document
 from webapp.sealing import issue_number
 
-from .conftest import make_agency
-from .flows import decide_and_close, file_case, investigate, report_to_statement
-from .walker import Walker
+from tests.conftest import make_agency
+from tests.flows import decide_and_close, file_case, investigate, report_to_statement
+from tests.walker import Walker
 
 NUMBER = re.compile(r"^测执(\S+)〔(\d{4})〕(\d+)号$")
 

@@ -9,9 +9,9 @@ from handlers.diagrams import parse
 from handlers.task_rules import rules_of
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from .flows import approval_steps, decide_and_close, file_case, hold_hearing, report_to_statement
-from .payloads import payload
-from .walker import Walker
+from tests.flows import approval_steps, decide_and_close, file_case, hold_hearing, report_to_statement
+from tests.payloads import payload
+from tests.walker import Walker
 
 BASE = Path(__file__).resolve().parent.parent / "workflows" / "base"
 
@@ -51,7 +51,7 @@ class RefusalCheckingWalker(Walker):
 
 
 def test_every_user_task_refuses_without_its_records(client, app):
-    from .conftest import make_agency
+    from tests.conftest import make_agency
 
     specs = user_tasks()
     w = RefusalCheckingWalker(client, make_agency(app).tokens, specs)
@@ -95,7 +95,7 @@ def test_av_required_step_needs_recording_or_written_reason(walker):
 
 
 def _av(sha):
-    from .payloads import av_recording
+    from tests.payloads import av_recording
 
     return av_recording(sha)
 
@@ -122,7 +122,7 @@ def test_refusal_to_sign_needs_the_officers_note(walker):
     cid = file_case(walker)
     walker.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["inquiry"])})
     task = walker.task(cid, "t_inquiry")
-    from .payloads import OFFICER_SIGS
+    from tests.payloads import OFFICER_SIGS
 
     silent = {"signer": "王五", "capacity": "party", "signed": False}
     res = walker.add(cid, task, "inquiry_record", payload("inquiry_record", signatures=OFFICER_SIGS + [silent]))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .flows import close, decide_and_close, file_case, hold_hearing, investigate, report_to_statement
-from .payloads import payload
+from tests.flows import close, decide_and_close, file_case, hold_hearing, investigate, report_to_statement
+from tests.payloads import payload
 
 
 def _done(case: dict) -> list[str]:

@@ -15,16 +15,17 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from handlers import clock as clock_module
-from webapp import audit, case_cloner, media_access, runner
+from webapp.store import audit
+from webapp import case_cloner, media_access, runner
 from webapp.db import db
 from webapp.errors import Invalid
 from webapp.generator import generate
 from webapp.models import Case, CaseTask, Record, StoredFile
-from webapp.models_documents import Document
-from webapp.models_oversight import Deadline
+from webapp.models import Document
+from webapp.models import Deadline
 
-from .conftest import make_agency
-from .walker import Walker
+from tests.conftest import make_agency
+from tests.walker import Walker
 
 N = 300
 
@@ -110,7 +111,7 @@ def test_stored_files_are_shared_not_copied(app, generated):
 
 
 def test_running_counts_include_the_copies(app, generated):
-    from .test_status_counts import counted, grouped
+    from tests.test_status_counts import counted, grouped
 
     agency, _, _ = generated
     with app.app_context():

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from webapp.db import db
 from webapp.models import AuditEntry
 
-from .conftest import make_agency
-from .media_util import MiB, recording, upload
-from .walker import Walker
+from tests.conftest import make_agency
+from tests.media_util import MiB, recording, upload
+from tests.walker import Walker
 
 
 def _actions(app, case_id: int) -> list[str]:
@@ -77,7 +77,7 @@ def test_confidential_recordings_follow_stricter_rules(walker, app):
 
 
 def walker_username(walker, app, key: str) -> str:
-    from webapp.auth import token_hash
+    from webapp.accounts import token_hash
     from webapp.models import User
 
     with app.app_context():
@@ -133,8 +133,8 @@ def test_copy_for_another_department_needs_the_heads_approval(walker):
 
 
 def test_a_partys_export_leaves_out_protected_recordings_and_masks_identities(walker, app, tmp_path):
-    from .flows import file_case
-    from .payloads import payload
+    from tests.flows import file_case
+    from tests.payloads import payload
 
     cid = file_case(walker)
     walker.do(cid, "t_plan", {"investigation_plan": None})
@@ -163,7 +163,7 @@ def test_a_partys_export_leaves_out_protected_recordings_and_masks_identities(wa
 
 
 def test_a_chunk_uploaded_recording_satisfies_an_av_required_task(walker):
-    from .flows import file_case, investigate
+    from tests.flows import file_case, investigate
 
     cid = file_case(walker)
     item = upload(walker, cid, seed=70)

@@ -9,9 +9,9 @@ from webapp.db import db
 from webapp.models import Agency, AuditEntry, StoredFile
 from webapp import media_access
 
-from .media_util import MiB, upload
-from .storage import raw_delete, raw_write, stored_bytes
-from .tamper import tamper
+from tests.media_util import MiB, upload
+from tests.storage import raw_delete, raw_write, stored_bytes
+from tests.tamper import tamper
 
 
 def _set_profile(app, agency_id: int, **values) -> None:
@@ -181,8 +181,8 @@ def test_long_term_holds_block_disposal(walker, app, agency, clock):
 
 
 def test_an_interrupted_av_record_needs_its_explanation_at_the_gate(walker, clock):
-    from .flows import file_case
-    from .payloads import av_recording
+    from tests.flows import file_case
+    from tests.payloads import av_recording
 
     cid = file_case(walker)
     walker.do(cid, "t_plan", {"investigation_plan": None})

@@ -11,9 +11,9 @@ from handlers import profiles, workcalendar
 from webapp.db import db
 from webapp.models import Agency, AuditEntry
 
-from .flows import file_case
-from .media_util import MiB, start, upload
-from .payloads import av_recording
+from tests.flows import file_case
+from tests.media_util import MiB, start, upload
+from tests.payloads import av_recording
 
 
 def _adopt(app, agency_id: int, code: str, *keys: str) -> dict:

@@ -7,22 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.filestore_s3 import S3Store
+from webapp.store.s3 import S3Store
 
-from .conftest import migrated_app, private_database
-from .media_util import upload
-from .storage import S3_KEYS, moto_server, new_bucket
-from .test_documents_sealing import test_a_walked_case_leaves_its_documents_sealed_and_downloadable  # noqa: F401
-from .test_media_access import (  # noqa: F401
-    test_a_player_fetches_a_range_of_a_recording, test_export_for_the_file_is_verifiable_offline,
-    test_viewing_and_downloading_need_the_case_and_are_audited)
-from .test_media_lifecycle import (  # noqa: F401
-    test_disposal_is_refused_before_the_period_and_allowed_after_with_approval,
-    test_tampering_with_a_file_or_a_row_is_caught)
-from .test_media_upload import (  # noqa: F401
-    test_200_mb_in_chunks_with_one_chunk_retried, test_interrupted_upload_is_resumed_where_it_stopped,
-    test_same_bytes_are_stored_once)
-from .test_upload_expiry import test_an_abandoned_upload_is_purged_and_cannot_be_resumed  # noqa: F401
+from tests.conftest import migrated_app, private_database
+from tests.media_util import upload
+from tests.storage import S3_KEYS, moto_server, new_bucket
+from tests.test_documents_sealing import test_a_walked_case_leaves_its_documents_sealed_and_downloadable  # noqa: F401
+from tests.test_upload_expiry import test_an_abandoned_upload_is_purged_and_cannot_be_resumed  # noqa: F401
 
 PREFIX = "evidence/2026"
 
@@ -62,7 +53,7 @@ def test_recordings_go_to_the_bucket_not_the_local_directory(walker, app, bucket
 
 def test_a_large_recording_is_uploaded_in_parts(walker, app, bucket, monkeypatch):
     """Above one part the store uses a multipart upload; the object is whole and named by its hash."""
-    from webapp import filestore_s3
+    from webapp.store import s3 as filestore_s3
 
     _, name, client = bucket
     monkeypatch.setattr(filestore_s3, "PART", 5 << 20)  # S3's smallest part, to keep the test small
@@ -74,7 +65,7 @@ def test_a_large_recording_is_uploaded_in_parts(walker, app, bucket, monkeypatch
 
 
 def test_a_misconfigured_storage_setting_is_refused():
-    from webapp.filestore import open_store
+    from webapp.store import open_store
 
     with pytest.raises(ValueError, match="LIUHEN_STORAGE 只能是"):
         open_store({"LIUHEN_STORAGE": "ftp://x", "LIUHEN_FILE_STORE": "/tmp"})

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from webapp import media
 from webapp.db import db
 from webapp.models import StoredFile
-from webapp.models_media import MediaItem, UploadSession
+from webapp.models import MediaItem, UploadSession
 
-from .media_util import MiB, chunks, put, sha256, start, upload
+from tests.media_util import MiB, chunks, put, sha256, start, upload
 
 
 def test_200_mb_in_chunks_with_one_chunk_retried(walker, app):

@@ -9,8 +9,8 @@ from webapp.db import db
 from webapp.diagram_store import base_sources, deploy, save_version
 from webapp.models import Agency
 
-from .flows import file_case
-from .walker import Walker
+from tests.flows import file_case
+from tests.walker import Walker
 
 
 def test_a_fresh_app_instance_continues_a_half_finished_case(app, walker, agency):

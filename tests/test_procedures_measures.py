@@ -18,9 +18,9 @@ from webapp import runner
 from webapp.db import db
 from webapp.models import Case
 
-from .flows import (ARTICLE, SERVICE_METHODS, SHA, GateCheckingWalker, Steps, _av, approval_steps, file_case,
-                    hearing_steps, investigate, report_to_statement, service_steps, start)
-from .payloads import PARTY, payload
+from tests.flows import (ARTICLE, SERVICE_METHODS, SHA, GateCheckingWalker, Steps, _av, approval_steps, file_case,
+    hearing_steps, investigate, report_to_statement, service_steps, start)
+from tests.payloads import PARTY, payload
 
 BASE = Path(__file__).resolve().parent.parent / "workflows" / "base"
 AV = {"av_recording": _av(SHA)}

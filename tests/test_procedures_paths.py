@@ -18,8 +18,8 @@ from webapp import runner
 from webapp.db import db
 from webapp.models import Case
 
-from .flows import ARTICLE, AV, SERVICE_METHODS, SHA, GateCheckingWalker, reminder, service_steps, simple, start
-from .payloads import payload
+from tests.flows import ARTICLE, AV, SERVICE_METHODS, SHA, GateCheckingWalker, reminder, service_steps, simple, start
+from tests.payloads import payload
 
 BASE = Path(__file__).resolve().parent.parent / "workflows" / "base"
 Steps = list[tuple[str, dict[str, Any]]]

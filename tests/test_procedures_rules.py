@@ -12,9 +12,9 @@ from handlers.diagrams import parse
 from handlers.roles import role_of_lane
 from handlers.task_rules import AV_RULES, rules_of
 
-from .flows import start
-from .payloads import CITIZEN, OFFICERS, payload
-from .walker import Walker
+from tests.flows import start
+from tests.payloads import CITIZEN, OFFICERS, payload
+from tests.walker import Walker
 
 WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 PROCESS_ID = re.compile(rb'<bpmn:process id="([^"]+)"')

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from .flows import (SERVICE_METHODS, SHA, GateCheckingWalker, file_case, investigate, report_to_statement,
-                    service_steps, start)
-from .payloads import payload
+from tests.flows import (SERVICE_METHODS, SHA, GateCheckingWalker, file_case, investigate, report_to_statement,
+    service_steps, start)
+from tests.payloads import payload
 
 
 def _walker(client: Any, agency: Any) -> GateCheckingWalker:

@@ -12,15 +12,15 @@ from sqlalchemy import select
 
 from handlers import clock as clock_module
 from webapp import timers
-from webapp.audit import verify_chains
+from webapp.store.audit import verify_chains
 from webapp.cli import cli
 from webapp.db import db
-from webapp.models_oversight import Deadline
-from webapp.models_timers import CaseTimer
+from webapp.models import Deadline
+from webapp.models import CaseTimer
 
-from .flows import file_case, service_steps, start
-from .payloads import payload
-from .walker import Walker
+from tests.flows import file_case, service_steps, start
+from tests.payloads import payload
+from tests.walker import Walker
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -117,7 +117,7 @@ def test_a_timer_inside_a_called_subprocess_fires(app, client, agency, clock):
     w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["coercive"])})
     w.do(cid, "t_coercive_request", {"coercive_request": payload("coercive_request", emergency=True)})
     sha = w.upload(b"seizure clip")
-    from .payloads import av_recording
+    from tests.payloads import av_recording
 
     w.do(cid, "t_coercive_onsite", {"coercive_decision": None, "coercive_record": None,
                                     "av_recording": av_recording(sha)})

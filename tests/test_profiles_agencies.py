@@ -13,18 +13,18 @@ from sqlalchemy import select
 from handlers import av_rules
 from handlers.workcalendar import end_of_day, local_date, national
 from webapp import create_app
-from webapp.auth import issue_token
+from webapp.accounts import issue_token
 from webapp.cli import cli
 from webapp.demo import DEMO_USERS, create_agency, create_user
 from webapp.db import db
 from webapp.diagram_store import base_sources, deploy, save_version
 from webapp.models import Agency, AuditEntry, User
-from webapp.models_oversight import Deadline
+from webapp.models import Deadline
 from webapp.profile_service import ComplianceRefused, apply_profile, load_profile, record_exception
 
-from .flows import investigate, report_to_statement
-from .payloads import av_recording, payload
-from .walker import Walker
+from tests.flows import investigate, report_to_statement
+from tests.payloads import av_recording, payload
+from tests.walker import Walker
 
 AV_REASON = {"av_not_suitable": None}
 
@@ -137,7 +137,7 @@ def test_video_required_steps_differ_by_profile(app, client):
 
 
 def test_lishui_requires_a_real_recording_when_a_party_refuses_to_sign(app, client):
-    from .payloads import OFFICER_SIGS, PARTY_REFUSED
+    from tests.payloads import OFFICER_SIGS, PARTY_REFUSED
 
     refused = payload("inspection_record", signatures=OFFICER_SIGS + [PARTY_REFUSED])
     for code, allowed in (("lishui-city", False), ("fushun-culture", True)):

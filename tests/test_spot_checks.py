@@ -6,14 +6,14 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from webapp import supervision
-from webapp.auth import issue_token
+from webapp.accounts import issue_token
 from webapp.db import db
 from webapp.demo import create_user
 from webapp.models import Agency, AppendOnlyViolation, AuditEntry
-from webapp.models_spotcheck import SpotCheck
+from webapp.models import SpotCheck
 
-from .media_util import MiB, upload
-from .web_client import web
+from tests.media_util import MiB, upload
+from tests.web_client import web
 
 LEDGER = "/oversight/api/spot-checks"
 PROBLEM = {"aspects": ["队容风纪", "文明执法"], "finding": "存在问题", "note": "执法人员未出示执法证件即开始检查",

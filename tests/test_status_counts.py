@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from webapp import deadlines, supervision
 from webapp.db import db
 from webapp.models import Case
-from webapp.models_counts import StatusCount
-from webapp.models_oversight import Deadline
+from webapp.models import StatusCount
+from webapp.models import Deadline
 
-from .flows import decide_and_close, file_case, investigate, report_to_statement
+from tests.flows import decide_and_close, file_case, investigate, report_to_statement
 
 
 def grouped(agency_id: int) -> dict[str, dict[tuple[str, str], int]]:

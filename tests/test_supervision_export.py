@@ -14,7 +14,7 @@ from webapp import supervision, supervision_report
 from webapp.db import db
 from webapp.models import Agency, AuditEntry
 
-from .media_util import MiB, upload
+from tests.media_util import MiB, upload
 
 NOTE = "执法人员未出示执法证件即开始检查"
 SAVED = "/tmp/liuhen-supervision-report.pdf"

@@ -13,21 +13,22 @@ from sqlalchemy.exc import DatabaseError
 from handlers import case_review as review
 from handlers.profiles import Rule
 from handlers.task_rules import TaskRules
-from webapp import audit, case_review, signals
+from webapp.store import audit
+from webapp import case_review, signals
 from webapp.db import db
 from webapp.diagram_store import deploy
 from webapp.media import sealed
 from webapp.models import Agency, AppendOnlyViolation, Record, StoredFile, User
-from webapp.models_media import MediaExport, seal
-from webapp.models_review import IntegrityCheck, StepReview
+from webapp.models import MediaExport, seal
+from webapp.models import IntegrityCheck, StepReview
 from webapp.profile_service import record_exception
 
-from .media_util import MiB, upload
-from .payloads import OFFICER_SIGS, PARTY_REFUSED, av_recording, payload
-from .storage import raw_delete, raw_write, stored_bytes
-from .tamper import tamper
-from .test_profiles_agencies import _weakened, filed, profiled
-from .walker import Walker
+from tests.media_util import MiB, upload
+from tests.payloads import OFFICER_SIGS, PARTY_REFUSED, av_recording, payload
+from tests.storage import raw_delete, raw_write, stored_bytes
+from tests.tamper import tamper
+from tests.test_profiles_agencies import _weakened, filed, profiled
+from tests.walker import Walker
 
 UTC = dt.timezone.utc
 START = dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # one hour after the payloads' T (10:00 China time)

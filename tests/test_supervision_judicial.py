@@ -7,15 +7,15 @@ from types import SimpleNamespace
 from sqlalchemy import select
 
 from webapp import supervision, supervision_report
-from webapp.auth import issue_token
+from webapp.accounts import issue_token
 from webapp.db import db
 from webapp.demo import DEMO_JUDICIAL, DEMO_JUSTICE, create_agency, create_user
 from webapp.models import Agency, AuditEntry, User
 from webapp.supervision_scope import assign, visible_agencies
 
-from .conftest import make_agency
-from .walker import Walker
-from .web_client import WebUser, web
+from tests.conftest import make_agency
+from tests.walker import Walker
+from tests.web_client import WebUser, web
 
 
 def _judicial(app, *supervised: SimpleNamespace) -> SimpleNamespace:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .web_client import web
+from tests.web_client import web
 
 ROW = re.compile(r'<tr class="(overdue)?">.*?/cases/(\d+)">', re.S)
 

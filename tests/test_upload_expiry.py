@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from webapp.db import db
 from webapp.models import AuditEntry
-from webapp.models_media import UploadSession
+from webapp.models import UploadSession
 
-from .media_util import MiB, chunks, put, start, upload
-from .storage import stored_bytes
+from tests.media_util import MiB, chunks, put, start, upload
+from tests.storage import stored_bytes
 
 
 def _state(app, upload_id: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .web_client import WebUser, web
+from tests.web_client import WebUser, web
 
 
 def test_sign_in_lands_on_the_role_home_and_sign_out_ends_the_session(app, agency):

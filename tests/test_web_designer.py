@@ -10,7 +10,7 @@ from webapp.db import db
 from webapp.models import Agency
 from webapp.views.diagram_files import process_file
 
-from .web_client import web
+from tests.web_client import web
 
 PROFILES = Path(__file__).resolve().parent.parent / "workflows" / "profiles"
 
@@ -78,7 +78,7 @@ def test_save_validates_points_at_the_element_and_deploy_switches_only_new_cases
 
 
 def test_designer_cannot_open_or_deploy_another_agencys_version(app, agency):
-    from .conftest import make_agency
+    from tests.conftest import make_agency
 
     designer = web(app, agency, "designer1")
     xml, base = designer_xml(designer.text("/designer/general_procedure"))
@@ -115,7 +115,7 @@ def test_admin_adds_and_edits_users_with_validation(app, agency):
                                           "roles": "officer", "active": "y"}, csrf_from="/admin/users/new")
     assert res.status_code == 302
     assert "周新" in admin.text("/admin/users")
-    from .web_client import WebUser
+    from tests.web_client import WebUser
 
     newcomer = WebUser(app, name, "longpassword").login()
     assert newcomer.get("/inbox").status_code == 200

@@ -6,9 +6,9 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
-from .flows import file_case
-from .payloads import T, payload
-from .web_client import web
+from tests.flows import file_case
+from tests.payloads import T, payload
+from tests.web_client import web
 
 LOCAL_T = "2026-03-02T10:00"
 
@@ -215,7 +215,7 @@ def walker_flat(walker, kind):
 
 
 def test_another_agency_cannot_download_a_file(app, agency, walker):
-    from .conftest import make_agency
+    from tests.conftest import make_agency
 
     sha = walker.upload(b"secret video bytes")
     other = make_agency(app)
@@ -239,7 +239,7 @@ def test_inbox_marks_overdue_tasks(app, agency, walker, clock):
 
 
 def test_case_page_lists_sealed_documents_for_download(app, agency, walker):
-    from .conftest import make_agency
+    from tests.conftest import make_agency
 
     cid = file_case(walker)
     officer = web(app, agency, "officer1")

@@ -5,7 +5,7 @@ from typing import Any
 
 from webapp.samples.walker import ROLE_USER
 
-from .payloads import payload
+from tests.payloads import payload
 
 
 class Walker:

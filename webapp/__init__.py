@@ -9,8 +9,8 @@ from flask import Flask
 
 from handlers import clock as clock_module
 
-from .db import db, migrate
-from .filestore import open_store
+from webapp.db import db, migrate
+from webapp.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,36 +38,38 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if "LIUHEN_CLOCK" in app.config:
         clock_module.install(app.config["LIUHEN_CLOCK"])
 
-    from .api import bp as api_bp
-    from .auth import login_manager
-    from .cli import cli
+    from webapp.api import bp as api_bp
+    from webapp.accounts import login_manager
+    from webapp.cli import cli
 
     login_manager.init_app(app)
     app.register_blueprint(api_bp)
-    from .views import register as register_web
+    from webapp.views import register as register_web
 
     register_web(app)
-    from .media_api import register as register_media
+    from webapp.media_api import register as register_media
 
     register_media(app)
-    from . import deadlines, models_oversight  # noqa: F401 - deadlines and compliance exception tables
-    from .oversight_views import bp as oversight_bp
+    from webapp import deadlines  # noqa: F401 - deadlines and compliance exception tables
+    from webapp.models import oversight as models_oversight
+    from webapp.oversight_views import bp as oversight_bp
 
     deadlines.connect()
-    from . import case_review, models_review  # noqa: F401 - 案卷评查 rows written as tasks complete
+    from webapp import case_review  # noqa: F401 - 案卷评查 rows written as tasks complete
+    from webapp.models import review as models_review
 
     case_review.connect()
-    from . import timers  # BPMN timers: overdue events, the case_timers table, `flask liuhen tick`
+    from webapp import timers  # BPMN timers: overdue events, the case_timers table, `flask liuhen tick`
 
     timers.connect()
     app.register_blueprint(oversight_bp)
-    from .supervision_views import bp as supervision_bp
+    from webapp.supervision_views import bp as supervision_bp
 
     app.register_blueprint(supervision_bp)  # 检查台账, supervision CSV/PDF exports, 司法局 overview
-    from .review_views import bp as review_bp
+    from webapp.review_views import bp as review_bp
 
     app.register_blueprint(review_bp)  # 案卷评查 of one case under /oversight/
-    from .documents_api import register as register_documents
+    from webapp.documents_api import register as register_documents
 
     register_documents(app)  # 文书: rendered when tasks complete, downloadable from the API
     app.cli.add_command(cli)

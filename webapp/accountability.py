@@ -37,11 +37,12 @@ from sqlalchemy import func, select
 from handlers import av_rules, clock
 from handlers.case_review import china
 
-from . import audit, media_access
-from .db import db
-from .models import Agency, AuditEntry, Case, User
-from .models_media import MediaExport, MediaItem, MediaRequest
-from .models_review import IntegrityCheck, StepReview
+from webapp.store import audit
+from webapp import media_access
+from webapp.db import db
+from webapp.models import Agency, AuditEntry, Case, User
+from webapp.models import MediaExport, MediaItem, MediaRequest
+from webapp.models import IntegrityCheck, StepReview
 
 ARTICLE = "fushun-culture 第三十五条"
 CATEGORIES = {

@@ -8,9 +8,9 @@ from flask_login import current_user
 
 from handlers.catalogue import CATALOGUE
 
-from . import cases, json_api, task_queue, timeline
-from .auth import authenticate, issue_token
-from .errors import Invalid
+from webapp import cases, json_api, task_queue, timeline
+from webapp.accounts import authenticate, issue_token
+from webapp.errors import Invalid
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 TASKS_PER_PAGE = 100

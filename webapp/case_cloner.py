@@ -34,9 +34,9 @@ from typing import Any, Callable, Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import audit
-from .db import db
-from .models import Record, UTCDateTime
+from webapp.store import audit
+from webapp.db import db
+from webapp.models import Record, UTCDateTime
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)")
@@ -92,12 +92,12 @@ def copied_tables() -> list[sa.Table]:
 
 def _hasher(table: sa.Table) -> tuple[str, Callable[[Any], str]] | None:
     """The application's own hash of a sealed row: records by :func:`audit.record_hash`, ``row_hash`` rows
-    by the hash of their model's module (``models_media.row_hash`` and any table sealed the same way)."""
+    by the hash of their model's module (``webapp.models.media.row_hash`` and any table sealed the same way)."""
     if table.name == Record.__tablename__:
         return "content_hash", lambda values: audit.record_hash(SimpleNamespace(**values))
     if "row_hash" in table.c:
         model = _model_of(table)
-        from .models_media import row_hash
+        from webapp.models import row_hash
 
         return "row_hash", lambda values: row_hash(model(**values))
     return None

@@ -20,13 +20,13 @@ from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import PeriodError, parse_period
 from handlers.task_rules import rules_of
 
-from . import runner, supervision_scope
-from .cases import get_case, task_records
-from .db import db
-from .models import Agency, Case, CaseTask, User
-from .models_media import MediaItem
-from .models_oversight import Deadline
-from .models_review import CaseScore, StepReview
+from webapp import runner, supervision_scope
+from webapp.cases import get_case, task_records
+from webapp.db import db
+from webapp.models import Agency, Case, CaseTask, User
+from webapp.models import MediaItem
+from webapp.models import Deadline
+from webapp.models import CaseScore, StepReview
 
 WORST_LIMIT = 50
 
@@ -88,7 +88,7 @@ def _on_task_completed(case: Case, task: Any, records: Mapping[str, Any], **_: A
 
 def connect() -> None:
     """Subscribe to task completion (idempotent: blinker keeps one connection per receiver)."""
-    from .signals import task_completed
+    from webapp.signals import task_completed
 
     task_completed.connect(_on_task_completed)
 

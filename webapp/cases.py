@@ -22,18 +22,15 @@ from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, role_of_lane
 from handlers.task_rules import rules_of
 
-from . import audit, runner, signals
-from .db import db
-from .diagram_store import require_deployed
-from .errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
-from .filestore import FileStore
-from .media_gate import av_facts
-from .models import Case, CaseTask, Record, StoredFile, User
+from webapp.store import audit
+from webapp import runner, signals
+from webapp.db import db
+from webapp.diagram_store import require_deployed
+from webapp.errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
+from webapp.media_gate import av_facts
+from webapp.models import Case, CaseTask, Record, User
 from flask import current_app
-
-
-def store() -> FileStore:
-    return current_app.extensions["liuhen.files"]
+from webapp import store
 
 
 @contextmanager
@@ -115,7 +112,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         raise Invalid(f"未知的记录类型：{kind!r}", fields={"kind": ["未知的记录类型"]})
     if not isinstance(payload, dict):
         raise Invalid("记录内容须为 JSON 对象", fields={"payload": ["须为 JSON 对象"]})
-    errors = rk.validate(payload, store().exists)
+    errors = rk.validate(payload, store.current().exists)
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
     previous = [r for r in task_records(case.id, task_id) if r.kind == kind]
@@ -135,7 +132,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
 def missing_for(case: Case, task: Any, records: list[Record] | None = None) -> list[gate.Missing]:
     """The gate's verdict on a task: its records, and the recordings handed over for it (:mod:`.media_gate`)."""
     records = task_records(case.id, str(task.id)) if records is None else records
-    return gate.missing(rules_of(task.task_spec), _by_kind(records), store().exists,
+    return gate.missing(rules_of(task.task_spec), _by_kind(records), store.current().exists,
                         av_facts(case, str(task.id), records))
 
 
@@ -207,12 +204,11 @@ def record_json(r: Record) -> dict[str, Any]:
 def store_upload(user: User, stream: Any, filename: str, content_type: str | None) -> tuple[str, int]:
     """Store an uploaded file by its SHA-256 (the same bytes once), register it and seal the upload in the audit chain."""
     try:
-        sha, size = store().put(stream, current_app.config["MAX_CONTENT_LENGTH"])
+        sha, size = store.current().put(stream, current_app.config["MAX_CONTENT_LENGTH"])
     except ValueError as exc:
         raise Invalid(str(exc)) from exc
-    if db.session.get(StoredFile, sha) is None:
-        db.session.add(StoredFile(sha256=sha, size=size, content_type=content_type or "application/octet-stream",
-                                  original_name=filename, agency_id=user.agency_id, uploaded_by=user.id))
+    store.register(sha, size, content_type=content_type or "application/octet-stream", name=filename,
+                   agency_id=user.agency_id, user_id=user.id)
     audit.append(user.agency_id, "file.uploaded", actor_id=user.id, detail={"sha256": sha, "size": size, "name": filename})
     db.session.commit()
     return sha, size

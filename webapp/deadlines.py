@@ -20,11 +20,11 @@ from handlers.deadlines import TaskDeadline, deadline_of
 from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
 
-from . import runner
-from .db import db
-from .models import Agency, Case, CaseTask, Record, User
-from .models_counts import StatusCount
-from .models_oversight import Deadline
+from webapp import runner
+from webapp.db import db
+from webapp.models import Agency, Case, CaseTask, Record, User
+from webapp.models import StatusCount
+from webapp.models import Deadline
 
 MANAGER_ROLES = ("reviewer", "legal", "approver", "admin", "supervisor")
 
@@ -103,7 +103,7 @@ def _on_task_completed(case: Case, workflow: Any, **_: Any) -> None:
 
 def connect() -> None:
     """Subscribe to the case service's signals (idempotent: blinker keeps one connection per receiver)."""
-    from .signals import case_created, task_completed
+    from webapp.signals import case_created, task_completed
 
     case_created.connect(_on_case_created)
     task_completed.connect(_on_task_completed)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from . import audit
-from .db import db
-from .models import Agency, User
+from webapp.store import audit
+from webapp.db import db
+from webapp.models import Agency, User
 
 DEMO_PASSWORD = "liuhen-demo"
 DEMO_AGENCY = ("fushun-culture", "抚顺县文化市场综合行政执法队")
@@ -52,7 +52,7 @@ def seed_demo() -> Agency:
         agency = create_agency(*DEMO_AGENCY)
         for username, name, roles in DEMO_USERS:
             create_user(agency, username, name, roles, DEMO_PASSWORD)
-    from .profile_service import apply_profile, load_profile
+    from webapp.profile_service import apply_profile, load_profile
 
     apply_profile(agency, load_profile(DEMO_AGENCY[0]))  # workflows/profiles/fushun-culture/profile.toml
     _seed_justice(agency)
@@ -62,7 +62,7 @@ def seed_demo() -> Agency:
 
 def _seed_justice(supervised: Agency) -> None:
     """The 司法局 (no procedures of its own) and its supervisor, who sees the demo agency's figures only."""
-    from .supervision_scope import assign
+    from webapp.supervision_scope import assign
 
     if db.session.scalar(select(Agency).where(Agency.code == DEMO_JUSTICE[0])) is not None:
         return

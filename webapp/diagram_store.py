@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from handlers import diagrams
 
-from . import audit
-from .db import db
-from .errors import NotFound
-from .models import Agency, Deployment, DiagramVersion
-from .runner import dump_spec
+from webapp.store import audit
+from webapp.db import db
+from webapp.errors import NotFound
+from webapp.models import Agency, Deployment, DiagramVersion
+from webapp.runner import dump_spec
 
 
 def base_dir() -> Path:
@@ -58,7 +58,7 @@ def deploy(agency: Agency, version: DiagramVersion, user_id: int | None = None) 
         return db.session.scalar(select(Deployment).where(
             Deployment.agency_id == agency.id, Deployment.process_id == version.process_id)
             .order_by(Deployment.id.desc()).limit(1))
-    from .profile_service import guard_deploy
+    from webapp.profile_service import guard_deploy
 
     guard_deploy(agency, version)  # refuses a version that leaves a rule of the agency's profile unenforced
     row = Deployment(agency_id=agency.id, process_id=version.process_id, diagram_version_id=version.id,

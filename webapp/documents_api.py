@@ -6,9 +6,9 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
-from . import json_api, models_documents, sealing, signals  # noqa: F401 - the tables must be known to create_app
-from .downloads import send_stored
-from .errors import Invalid
+from webapp import json_api, sealing, signals
+from webapp.store.downloads import send_stored
+from webapp.errors import Invalid
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api")
 

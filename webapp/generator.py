@@ -17,13 +17,13 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from . import case_cloner, case_templates
-from .db import db
-from .demo import create_user
-from .errors import Invalid
-from .models import Agency, Case, User
-from .profile_service import agency_by_code, deployed_versions
-from .samples.walker import ROLE_USER
+from webapp import case_cloner, case_templates
+from webapp.db import db
+from webapp.demo import create_user
+from webapp.errors import Invalid
+from webapp.models import Agency, Case, User
+from webapp.profile_service import agency_by_code, deployed_versions
+from webapp.samples.walker import ROLE_USER
 
 DAYS = 730
 PLACES = ("石文镇", "后安镇", "章党镇", "救兵镇", "上马镇", "汤图满族乡", "马圈子乡", "峡河乡", "兰山乡", "海浪乡",

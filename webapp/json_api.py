@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .errors import Invalid, ServiceError, Unauthorized
+from webapp.errors import Invalid, ServiceError, Unauthorized
 
 LOGIN_HINT = "请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）"
 

@@ -18,14 +18,15 @@ from sqlalchemy import or_, select
 from handlers import av_rules, clock
 from handlers.av_metadata import Explanation, Hold, UploadMeta
 
-from . import audit
-from .cases import get_case, store
-from .db import db
-from .errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from .filestore import HashCache
-from .models import Agency, CaseTask, StoredFile, User
-from .models_media import MediaExplanation, MediaItem, RetentionHold, UploadSession, seal
-from .upload_expiry import expired_message
+from webapp.store import audit
+from webapp.cases import get_case
+from webapp.db import db
+from webapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from webapp.store.files import HashCache
+from webapp.models import Agency, CaseTask, User
+from webapp.models import MediaExplanation, MediaItem, RetentionHold, UploadSession, seal
+from webapp.upload_expiry import expired_message
+from webapp import store
 
 DEFAULT_MAX_MEDIA = 64 * 1024**3
 _hashes = HashCache()
@@ -103,13 +104,13 @@ def upload_status(user: User, upload_id: str) -> dict[str, Any]:
     s = _session(user, upload_id)
     if s.state != "open":
         return upload_json(s)
-    return {**upload_json(s), "received": min(s.received, store().partial(s.id).size())}
+    return {**upload_json(s), "received": min(s.received, store.current().partial(s.id).size())}
 
 
 def put_chunk(user: User, upload_id: str, offset: int, stream: BinaryIO) -> dict[str, Any]:
     """Append one chunk at ``offset``.  A retried chunk with the same bytes is accepted once; a gap or
     a different chunk at a received offset is a conflict that tells the client where to resume."""
-    partial = store().partial(upload_id)
+    partial = store.current().partial(upload_id)
     _open(_session(user, upload_id), "不能再追加")  # before the lock too: a closed upload leaves no lock file
     with partial.locked():
         s = _open(_session(user, upload_id, lock=True), "不能再追加")
@@ -159,7 +160,7 @@ def finish_upload(user: User, upload_id: str) -> tuple[MediaItem, bool]:
 
     Returns the recording and whether it was already there (the same bytes handed over again for the case).
     """
-    partial = store().partial(upload_id)
+    partial = store.current().partial(upload_id)
     if (item := _finished(_session(user, upload_id))) is not None:  # before the lock: leave no lock file
         return item, True
     with partial.locked():
@@ -173,7 +174,7 @@ def finish_upload(user: User, upload_id: str) -> tuple[MediaItem, bool]:
         if problem:
             raise Invalid(problem, fields={"content_type": [problem]})
         sha = _hashes.take(s.id, s.size, partial).hexdigest()
-        store().adopt(partial, sha)
+        store.current().adopt(partial, sha)
         item, repeated = _register(user, s, sha)
         s.state, s.media_id, s.updated_at = "done", item.id, clock.now()
         db.session.commit()
@@ -193,11 +194,8 @@ def _finished(s: UploadSession) -> MediaItem | None:
 
 def _register(user: User, s: UploadSession, sha: str) -> tuple[MediaItem, bool]:
     meta = UploadMeta().load(s.meta)
-    if db.session.get(StoredFile, sha) is None:
-        db.session.add(StoredFile(sha256=sha, size=s.size, content_type=s.content_type,
-                                  original_name=_name(s, meta), agency_id=s.agency_id, uploaded_by=user.id,
-                                  uploaded_at=clock.now()))
-        db.session.flush()
+    store.register(sha, s.size, content_type=s.content_type, name=_name(s, meta), agency_id=s.agency_id,
+                   user_id=user.id)
     existing = db.session.scalar(select(MediaItem).where(MediaItem.case_id == s.case_id, MediaItem.sha256 == sha))
     if existing is not None:
         return existing, True
@@ -212,14 +210,14 @@ def _register(user: User, s: UploadSession, sha: str) -> tuple[MediaItem, bool]:
 
 
 def _name(s: UploadSession, meta: dict[str, Any]) -> str:
-    from .models import Case
+    from webapp.models import Case
 
     cause = meta.get("cause") or db.session.get(Case, s.case_id).title
     return av_rules.file_name(meta["recorded_by"], cause, s.content_type)
 
 
 def _new_item(user: User, s: UploadSession, sha: str, meta: dict[str, Any]) -> MediaItem:
-    from .models import Case
+    from webapp.models import Case
 
     prof, now = profile(s.agency_id), clock.now()
     handover = av_rules.handover_deadline(meta["ended_at"], prof, returned_at=meta.get("returned_at"),
@@ -257,7 +255,7 @@ def add_explanation(user: User, media_id: int, data: Any) -> MediaExplanation:
     except ValidationError as exc:
         raise Invalid("工作情况说明填写有误，未保存", fields=exc.normalized_messages()) from exc
     voice = body.get("voice_sha256")
-    if voice and not store().exists(voice):
+    if voice and not store.current().exists(voice):
         raise Invalid("语音说明文件不在记录库中，请先上传", fields={"voice_sha256": ["文件不存在"]})
     row = seal(MediaExplanation(agency_id=item.agency_id, case_id=item.case_id, media_id=item.id, form=body["form"],
                                 text=body["text"], voice_sha256=voice, author_id=user.id, at=clock.now()))
@@ -308,7 +306,7 @@ def _explained(item: MediaItem) -> bool:
 
 
 def item_json(item: MediaItem) -> dict[str, Any]:
-    from .media_access import disposal_of
+    from webapp.media_access import disposal_of
 
     gap = bool(item.interruptions) or item.incomplete
     holds = holds_of(item)

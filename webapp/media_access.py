@@ -21,14 +21,15 @@ from sqlalchemy import select
 from handlers import av_rules, clock
 from handlers.catalogue import AV_RECORDING
 
-from . import audit
-from .cases import get_case, record_json, store
-from .db import db
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .media import _hold, holds_of, media_item, profile, retention_until, sealed
-from .models import Case, Record, StoredFile, User
-from .models_media import (FileDisposal, MediaExplanation, MediaExport, MediaItem, MediaRequest, RetentionHold,
-                           row_hash, seal)
+from webapp.store import audit
+from webapp.cases import get_case, record_json
+from webapp.db import db
+from webapp.errors import Conflict, Forbidden, Invalid, NotFound
+from webapp.media import _hold, holds_of, media_item, profile, retention_until, sealed
+from webapp.models import Case, Record, StoredFile, User
+from webapp.models import (FileDisposal, MediaExplanation, MediaExport, MediaItem, MediaRequest, RetentionHold,
+    row_hash, seal)
+from webapp import store
 
 REQUEST_KINDS = {"disposal": "销毁音像记录", "copy_external": "相关部门调取、复制音像记录",
                  "view_secret": "查阅涉密音像记录"}
@@ -65,7 +66,7 @@ def open_content(user: User, media_id: int, download: bool) -> MediaItem:
     check_view(user, item)
     if disposal_of(item.sha256) is not None:
         raise Conflict("该音像记录已按批准销毁，仅保留元数据和哈希值")
-    if not store().exists(item.sha256):
+    if not store.current().exists(item.sha256):
         raise NotFound("文件库中缺少该音像记录的文件，请运行 flask liuhen verify 核查")
     audit.append(item.agency_id, "media.downloaded" if download else "media.viewed", actor_id=user.id,
                  case_id=item.case_id, detail={"media_id": item.id, "sha256": item.sha256})
@@ -184,7 +185,7 @@ def _dispose(user: User, req: MediaRequest) -> None:
                  detail={"sha256": sha, "media_ids": req.media_ids, "request_id": req.id,
                          **sealed("file_disposals", row)})
     db.session.commit()
-    store().remove(sha)
+    store.current().remove(sha)
 
 
 # --------------------------------------------------------------------------- export (刻制光盘)
@@ -219,11 +220,8 @@ def export(user: User, data: Any) -> MediaExport:
     now = clock.now()
     manifest = _manifest(user, case, purpose, department, extractor, included, withheld, now) | recipient
     sha, size = _package(manifest, included, case if purpose == "party" else None)
-    if db.session.get(StoredFile, sha) is None:
-        db.session.add(StoredFile(sha256=sha, size=size, content_type="application/zip",
-                                  original_name=f"案件{case.id}-音像记录-{now:%Y%m%d%H%M%S}.zip",
-                                  agency_id=case.agency_id, uploaded_by=user.id, uploaded_at=now))
-        db.session.flush()
+    store.register(sha, size, content_type="application/zip", name=f"案件{case.id}-音像记录-{now:%Y%m%d%H%M%S}.zip",
+                   agency_id=case.agency_id, user_id=user.id, at=now)
     row = seal(MediaExport(agency_id=case.agency_id, case_id=case.id, purpose=purpose, department=department,
                            request_id=req.id if req else None, extractor=extractor, producer_id=user.id,
                            media_ids=[i.id for i in included], package_sha256=sha, size=size, manifest=manifest,
@@ -320,11 +318,11 @@ def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case 
     """Write the zip (stored, not compressed: recordings do not shrink) and put it in the file store."""
     sums: list[str] = []
     stamp = tuple(int(x) for x in manifest["extracted_at"][:19].replace("T", "-").replace(":", "-").split("-"))
-    with tempfile.TemporaryFile(dir=store().spool) as tmp:
+    with tempfile.TemporaryFile(dir=store.current().spool) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
             for entry, item in zip(manifest["files"], items):
                 info = zipfile.ZipInfo(entry["path"], date_time=stamp)
-                with store().open(item.sha256) as src, zf.open(info, "w", force_zip64=True) as dst:
+                with store.current().open(item.sha256) as src, zf.open(info, "w", force_zip64=True) as dst:
                     while piece := src.read(1 << 20):
                         dst.write(piece)
                 sums.append(f"{item.sha256}  {entry['path']}")
@@ -338,7 +336,7 @@ def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case 
             zf.writestr(zipfile.ZipInfo("SHA256SUMS", date_time=stamp), "\n".join(sums) + "\n")
             zf.writestr(zipfile.ZipInfo("README.txt", date_time=stamp), README)
         tmp.seek(0)
-        return store().put(tmp)
+        return store.current().put(tmp)
 
 
 def _sha(body: bytes) -> str:
@@ -387,8 +385,8 @@ SEALED_TABLES = {"media_items": MediaItem, "media_explanations": MediaExplanatio
 
 def verify_rows() -> list[audit.Break]:
     """Every media row matches its hash, and that hash is the one its audit entry sealed."""
-    from .audit import Break
-    from .models import AuditEntry
+    from webapp.store.audit import Break
+    from webapp.models import AuditEntry
 
     sealed_rows: dict[tuple[str, int], str] = {}
     for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
@@ -408,14 +406,14 @@ def verify_rows() -> list[audit.Break]:
 
 def verify_files() -> list[audit.Break]:
     """Recompute every stored file's hash; an approved disposal's bytes are expected to be gone."""
-    from .audit import Break
+    from webapp.store.audit import Break
 
     disposed = set(db.session.scalars(select(FileDisposal.sha256)))
     known: set[str] = set()
     out: list[Break] = []
     for f in db.session.scalars(select(StoredFile)).yield_per(1000):
         known.add(f.sha256)
-        actual = store().hash_of(f.sha256)
+        actual = store.current().hash_of(f.sha256)
         if f.sha256 in disposed:
             if actual is not None:
                 out.append(Break(f"文件 {f.sha256}", "已批准销毁的文件仍在文件库中", f.agency_id))
@@ -423,5 +421,5 @@ def verify_files() -> list[audit.Break]:
             out.append(Break(f"文件 {f.sha256}", "文件缺失", f.agency_id))
         elif actual != f.sha256:
             out.append(Break(f"文件 {f.sha256}", "文件内容被改动", f.agency_id))
-    out.extend(Break(f"文件 {h}", "文件库中有未登记的文件") for h in store().all_hashes() if h not in known)
+    out.extend(Break(f"文件 {h}", "文件库中有未登记的文件") for h in store.current().all_hashes() if h not in known)
     return out

@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
-from . import json_api, media, media_access, models_media  # noqa: F401 - the tables must be known to create_app
-from .downloads import send_stored
-from .errors import Forbidden, Invalid
+from webapp import json_api, media, media_access
+from webapp.store.downloads import send_stored
+from webapp.errors import Forbidden, Invalid
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/media")
 _RANGE = re.compile(r"bytes (\d+)-\d+/(\d+|\*)")

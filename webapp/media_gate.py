@@ -13,9 +13,9 @@ from sqlalchemy import or_, select
 from handlers import gate
 from handlers.catalogue import AV_RECORDING
 
-from .db import db
-from .models import Agency, Case, Record
-from .models_media import MediaExplanation, MediaItem
+from webapp.db import db
+from webapp.models import Agency, Case, Record
+from webapp.models import MediaExplanation, MediaItem
 
 
 def av_facts(case: Case, task_id: str, records: Sequence[Record]) -> gate.AvFacts:

@@ -13,11 +13,11 @@ from flask_login import current_user, login_required
 
 from handlers.compliance import STATUS_TITLES
 
-from . import deadlines, profile_service, supervision, supervision_views
-from .db import db
-from .errors import ServiceError
-from .models import Agency
-from .supervision_scope import agency_for
+from webapp import deadlines, profile_service, supervision, supervision_views
+from webapp.db import db
+from webapp.errors import ServiceError
+from webapp.models import Agency
+from webapp.supervision_scope import agency_for
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 COMPLIANCE_ROLES = ("admin", "designer", "approver", "legal")

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from handlers import compliance, diagrams, profiles
 from handlers.workcalendar import national
 
-from . import audit, runner
-from .db import db
-from .errors import Forbidden, Invalid, NotFound, ServiceError
-from .models import Agency, Deployment, DiagramVersion, User
-from .models_oversight import ComplianceException
+from webapp.store import audit
+from webapp import runner
+from webapp.db import db
+from webapp.errors import Forbidden, Invalid, NotFound, ServiceError
+from webapp.models import Agency, Deployment, DiagramVersion, User
+from webapp.models import ComplianceException
 
 
 class ComplianceRefused(ServiceError):
@@ -108,7 +109,7 @@ def guard_deploy(agency: Agency, version: DiagramVersion) -> None:
 
 def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None = None) -> list[DiagramVersion]:
     """Store the profile in ``Agency.profile`` and deploy its procedures; all or nothing."""
-    from .diagram_store import base_sources, deploy, save_version
+    from webapp.diagram_store import base_sources, deploy, save_version
 
     base = base_sources()
     try:
@@ -133,7 +134,7 @@ def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None
 
 def create_agency(code: str, user_id: int | None = None) -> Agency:
     """An agency made from one of the shipped profiles (or the existing one, re-applied)."""
-    from .demo import create_agency as new_agency
+    from webapp.demo import create_agency as new_agency
 
     profile = load_profile(code)
     agency = db.session.scalar(select(Agency).where(Agency.code == code)) or new_agency(code, profile.name)

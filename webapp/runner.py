@@ -25,7 +25,7 @@ from handlers.conditions import ConditionEngine
 from handlers.roles import role_of_lane
 from handlers.task_rules import rules_of
 
-from .models import Case, CaseTask, DiagramVersion
+from webapp.models import Case, CaseTask, DiagramVersion
 
 class InstanceStateConverter(BpmnWorkflowConverter):
     """Converts a workflow without its spec: the spec of each diagram version is stored once.

@@ -31,11 +31,12 @@ from handlers import clock
 from handlers.catalogue import CATALOGUE
 from handlers.task_rules import split_list
 
-from . import audit
-from .db import db
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .models import Agency, Case, CaseTask, Record, StoredFile, User
-from .models_documents import Document, DocumentCounter, RenderJob
+from webapp.store import audit
+from webapp.db import db
+from webapp.errors import Conflict, Forbidden, Invalid, NotFound
+from webapp.models import Agency, Case, CaseTask, Record, User
+from webapp.models import Document, DocumentCounter, RenderJob
+from webapp import store
 
 DEFAULT_TZ = "Asia/Shanghai"
 MAKERS = ("officer", "reviewer", "legal", "approver")
@@ -140,12 +141,8 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
 
 
 def _store(pdf: bytes, name: str, agency_id: int, user_id: int) -> tuple[str, int]:
-    from .cases import store
-
-    sha, size = store().put(io.BytesIO(pdf))
-    if db.session.get(StoredFile, sha) is None:
-        db.session.add(StoredFile(sha256=sha, size=size, content_type="application/pdf", original_name=name,
-                                  agency_id=agency_id, uploaded_by=user_id))
+    sha, size = store.current().put(io.BytesIO(pdf))
+    store.register(sha, size, content_type="application/pdf", name=name, agency_id=agency_id, user_id=user_id)
     return sha, size
 
 
@@ -162,7 +159,7 @@ def kinds_for_task(task_spec: Any, records: Mapping[str, Record]) -> list[Docume
 
 
 def case_documents(user: User, case_id: int) -> list[Document]:
-    from .cases import get_case
+    from webapp.cases import get_case
 
     get_case(case_id, user)
     return list(db.session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)))
@@ -170,7 +167,7 @@ def case_documents(user: User, case_id: int) -> list[Document]:
 
 def rerender(user: User, case_id: int, kind_code: str) -> Document:
     """Render a document again from the case's current records: a new version, same 文号."""
-    from .cases import get_case
+    from webapp.cases import get_case
 
     case = get_case(case_id, user, lock=True)
     if not any(user.has_role(r) for r in MAKERS):
@@ -188,13 +185,13 @@ def rerender(user: User, case_id: int, kind_code: str) -> Document:
 
 def open_document(user: User, document_id: int) -> Document:
     """The stored PDF of a document the user's agency holds; the download is an audit entry."""
-    from .cases import get_case, store
+    from webapp.cases import get_case
 
     doc = db.session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"文书 {document_id} 不存在")
     get_case(doc.case_id, user)
-    if store().hash_of(doc.sha256) != doc.sha256:
+    if store.current().hash_of(doc.sha256) != doc.sha256:
         raise NotFound(f"文书 {doc.number} 的文件缺失或已被改动（SHA-256 不符）")
     audit.append(doc.agency_id, "document.downloaded", actor_id=user.id, case_id=doc.case_id,
                  detail={"document_id": doc.id, "number": doc.number, "version": doc.version, "sha256": doc.sha256})

@@ -18,12 +18,12 @@ from sqlalchemy.orm import aliased
 
 from handlers.spot_checks import BASIS, CHECKER_BASIS, CHECKER_ROLES, FINDINGS, PROBLEM, SpotCheckInput, explain
 
-from . import audit
-from .db import db
-from .errors import Conflict, Forbidden, Invalid, NotFound
-from .models import Case, CaseTask, User
-from .models_media import MediaItem
-from .models_spotcheck import SpotCheck
+from webapp.store import audit
+from webapp.db import db
+from webapp.errors import Conflict, Forbidden, Invalid, NotFound
+from webapp.models import Case, CaseTask, User
+from webapp.models import MediaItem
+from webapp.models import SpotCheck
 
 RECENT = 20
 

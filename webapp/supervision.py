@@ -15,10 +15,10 @@ from sqlalchemy import and_, case, func, literal, select
 from handlers import catalogue, clock
 from handlers.task_rules import rules_of
 
-from . import deadlines, runner
-from .db import db
-from .models import Case, CaseTask, DiagramVersion
-from .models_counts import StatusCount
+from webapp import deadlines, runner
+from webapp.db import db
+from webapp.models import Case, CaseTask, DiagramVersion
+from webapp.models import StatusCount
 
 STAGES = ("程序启动", "调查取证", "审查决定", "送达执行", "归档管理")
 CLOSED = "已办结"
@@ -111,7 +111,7 @@ def cases_by_procedure(agency_id: int) -> dict[str, dict[str, int]]:
 def late_av(agency_id: int) -> dict[str, int]:
     """Recordings handed over, and handed over late (the A/V register's verdicts)."""
     try:
-        from .models_media import MediaItem
+        from webapp.models import MediaItem
     except ImportError:  # the A/V register is not installed
         return {"recordings": 0, "late": 0}
     rows = dict(db.session.execute(select(MediaItem.late, func.count()).where(MediaItem.agency_id == agency_id)
@@ -130,7 +130,7 @@ def figures(agency_id: int) -> dict[str, Any]:
 
 def spot_check_figures(agency_id: int) -> dict[str, Any]:
     """The 检查台账 summary (naiman-culture 第十四条)."""
-    from . import spot_checks
+    from webapp import spot_checks
 
     return spot_checks.figures(agency_id)
 
@@ -138,7 +138,7 @@ def spot_check_figures(agency_id: int) -> dict[str, Any]:
 def review_figures(agency_id: int) -> dict[str, Any]:
     """A/V coverage, 案卷评查 scores and the accountability list (fushun-culture 第三十五条), with the time of
     the integrity check the list's stored findings come from."""
-    from . import accountability, case_review, supervision_av
+    from webapp import accountability, case_review, supervision_av
 
     return {"av_coverage": supervision_av.av_coverage(agency_id), "case_reviews": case_review.figures(agency_id),
             "accountability": accountability.accountability(agency_id),

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from handlers.catalogue import AV_NOT_SUITABLE, CATALOGUE
 
-from .db import db
-from .models import Case
-from .models_review import StepReview
+from webapp.db import db
+from webapp.models import Case
+from webapp.models import StepReview
 
 OUTCOMES = ("recorded", "reason", "neither")
 ITEM_LIMIT = 200

@@ -16,9 +16,10 @@ from typing import Any, Callable
 from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
 from handlers.roles import ROLES
 
-from . import audit, charts
-from .models import Agency, User
-from .views.common import beijing
+from webapp.store import audit
+from webapp import charts
+from webapp.models import Agency, User
+from webapp.views.common import beijing
 
 STAGE_BASIS = "fushun-culture 第三条"
 HANDOVER_BASIS = "、".join((*HANDOVER_BASIS_HOURS, *HANDOVER_BASIS_DAYS))

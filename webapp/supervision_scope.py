@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import audit
-from .db import db
-from .errors import Forbidden, Invalid
-from .models import Agency, User
-from .models_spotcheck import SupervisionScope
+from webapp.store import audit
+from webapp.db import db
+from webapp.errors import Forbidden, Invalid
+from webapp.models import Agency, User
+from webapp.models import SupervisionScope
 
 SUPERVISION_ROLES = ("admin", "approver", "legal", "reviewer")
 JUDICIAL = "judicial"

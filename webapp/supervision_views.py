@@ -20,15 +20,15 @@ from wtforms.validators import Optional
 
 from handlers.spot_checks import ASPECTS, BASIS, CHECKER_ROLES, FINDINGS, RECTIFY_BASIS
 
-from . import charts, spot_checks, supervision, supervision_report
-from .db import db
-from .errors import Forbidden, ServiceError
-from .forms import MultiCheckbox
-from .json_api import body
-from .models import User
-from .models_media import MediaItem
-from .supervision_scope import SUPERVISION_ROLES, agency_for, visible_agencies
-from .views.common import PER_PAGE, Page, beijing, page_number
+from webapp import charts, spot_checks, supervision, supervision_report
+from webapp.db import db
+from webapp.errors import Forbidden, ServiceError
+from webapp.forms import MultiCheckbox
+from webapp.json_api import body
+from webapp.models import User
+from webapp.models import MediaItem
+from webapp.supervision_scope import SUPERVISION_ROLES, agency_for, visible_agencies
+from webapp.views.common import PER_PAGE, Page, beijing, page_number
 
 bp = Blueprint("supervision", __name__, url_prefix="/oversight")
 FIELDS = ("case_id", "media_id", "follow_up_of", "finding", "note", "rectification")

@@ -15,8 +15,8 @@ from sqlalchemy.orm import load_only
 
 from handlers import clock
 
-from .db import db
-from .models import Case, CaseTask, User
+from webapp.db import db
+from webapp.models import Case, CaseTask, User
 
 
 @dataclass

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from handlers import clock
 
-from .cases import get_case, record_json
-from .db import db
-from .models import AuditEntry, CaseTask, Record, User
+from webapp.cases import get_case, record_json
+from webapp.db import db
+from webapp.models import AuditEntry, CaseTask, Record, User
 
 
 def case_json(user: User, case_id: int) -> dict[str, Any]:

@@ -35,12 +35,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from handlers import clock
 from handlers.task_rules import split_basis
 
-from . import audit, deadlines, runner
-from .cli import cli
-from .db import db
-from .models import Case, CaseTask
-from .models_oversight import Deadline
-from .models_timers import CaseTimer
+from webapp.store import audit
+from webapp import deadlines, runner
+from webapp.cli import cli
+from webapp.db import db
+from webapp.models import Case, CaseTask
+from webapp.models import Deadline
+from webapp.models import CaseTimer
 
 OVERDUE = "deadline.overdue"
 
@@ -152,7 +153,7 @@ def _on_case(case: Case, workflow: Any, **_: Any) -> None:
 
 def connect() -> None:
     """Subscribe to the case service's signals (inside its transaction)."""
-    from .signals import case_created, task_completed
+    from webapp.signals import case_created, task_completed
 
     case_created.connect(_on_case)
     task_completed.connect(_on_case)

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from handlers import clock
 from handlers.workcalendar import CHINA
 
-from . import audit
-from .cases import store
-from .db import db
-from .models_media import UploadSession
+from webapp.store import audit
+from webapp.db import db
+from webapp.models import UploadSession
+from webapp import store
 
 DEFAULT_EXPIRY_DAYS = 7.0
 
@@ -48,9 +48,9 @@ def purge(days: float | None = None) -> list[tuple[str, int]]:
 def _expire(upload_id: str, cutoff: dt.datetime, limit: float) -> tuple[str, int] | None:
     """Under the upload's lock, so a chunk arriving at this moment either lands first (and the upload
     is no longer idle) or finds the upload expired."""
-    from .media import _hashes
+    from webapp.media import _hashes
 
-    partial = store().partial(upload_id)
+    partial = store.current().partial(upload_id)
     with partial.locked():
         s = db.session.get(UploadSession, upload_id, with_for_update=True, populate_existing=True)
         if s is None or s.state != "open" or s.updated_at >= cutoff:

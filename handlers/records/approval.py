@@ -5,8 +5,8 @@ calls it and branches on ``approval_decision.decision``.
 """
 from __future__ import annotations
 
-from ..record_kind import RecordKind
-from .fields import Signed, Strict, choice, flag, text
+from handlers.record_kind import RecordKind
+from handlers.records.fields import Signed, Strict, choice, flag, text
 
 F36 = ("fushun-culture 第三十六条", "lishui-city 第二十四条")
 

@@ -1,9 +1,9 @@
 """审查决定 and after: legal review, collective discussion, approval, the decision, performance, closing."""
 from __future__ import annotations
 
-from ..record_kind import RecordKind
+from handlers.record_kind import RecordKind
 
-from .fields import Party, Signed, Strict, amount, choice, flag, many, moment, one, text, Witnessed
+from handlers.records.fields import Party, Signed, Strict, amount, choice, flag, many, moment, one, text, Witnessed
 
 
 class LegalReview(Signed):

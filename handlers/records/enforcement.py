@@ -12,9 +12,9 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from ..record_kind import RecordKind
-from .fields import Party, Signed, Strict, Witnessed, amount, choice, flag, many, moment, one, text
-from .investigation import Item
+from handlers.record_kind import RecordKind
+from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, many, moment, one, text
+from handlers.records.investigation import Item
 
 COURT_WAIT = dt.timedelta(days=10)
 NIGHT = (22, 6)

@@ -6,8 +6,8 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from ..record_kind import RecordKind
-from .fields import Officer, Signed, Signature, Strict, choice, flag, many, moment, text
+from handlers.record_kind import RecordKind
+from handlers.records.fields import Officer, Signed, Signature, Strict, choice, flag, many, moment, text
 
 
 class ComplaintRecord(Strict):

@@ -18,10 +18,11 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from ..record_kind import RecordKind
-from ..workcalendar import local_date, national
-from .fields import Party, Signed, Strict, Witnessed, choice, flag, many, moment, one, require_signers, text
-from .investigation import InspectionRecord, Item
+from handlers.record_kind import RecordKind
+from handlers.workcalendar import local_date, national
+from handlers.records.fields import (Party, Signed, Strict, Witnessed, choice, flag, many, moment, one,
+    require_signers, text)
+from handlers.records.investigation import InspectionRecord, Item
 
 # ------------------------------------------------------------------ 行政检查
 

@@ -1,9 +1,9 @@
 """送达: the 送达回证 of direct service (fushun-culture 第二十二条, 民事诉讼法 第八十七、八十八条)."""
 from __future__ import annotations
 
-from ..record_kind import RecordKind
+from handlers.record_kind import RecordKind
 
-from .fields import Signed, choice, moment, text
+from handlers.records.fields import Signed, choice, moment, text
 
 
 class ServiceReceipt(Signed):

@@ -12,8 +12,8 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from ..record_kind import RecordKind
-from .fields import Signed, Strict, choice, flag, many, moment, text
+from handlers.record_kind import RecordKind
+from handlers.records.fields import Signed, Strict, choice, flag, many, moment, text
 
 METHODS = {"direct": "直接送达", "mail": "邮寄送达", "lodged": "留置送达", "entrusted": "委托送达",
            "forwarded": "转交送达", "public": "公告送达"}

@@ -10,9 +10,9 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from ..record_kind import RecordKind
-from .fields import Party, Signed, Strict, Witnessed, amount, choice, flag, moment, one, text
-from .investigation import StatementRecord
+from handlers.record_kind import RecordKind
+from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, moment, one, text
+from handlers.records.investigation import StatementRecord
 
 SIMPLE_FINE_LIMITS = {"citizen": Decimal("200"), "organisation": Decimal("3000")}
 ON_SPOT_SMALL_FINE = Decimal("100")

@@ -8,10 +8,11 @@ from typing import Any, Callable
 
 from webapp import cases, timeline
 from webapp.db import db
-from webapp.models import StoredFile, User
+from webapp.models import User
 
-from .flows import substitute
-from .payloads import payload
+from webapp.samples.flows import substitute
+from webapp.samples.payloads import payload
+from webapp import store
 
 #: which sample user acts for each lane's role
 ROLE_USER = {"officer": "officer1", "reviewer": "reviewer1", "legal": "legal1", "approver": "approver1"}
@@ -57,9 +58,7 @@ class ServiceWalker:
 
     def upload(self, content: bytes, name: str = "rec.mp4", user: str = "officer1") -> str:
         owner = self.users[user]
-        sha, size = cases.store().put(io.BytesIO(content))
-        if db.session.get(StoredFile, sha) is None:
-            db.session.add(StoredFile(sha256=sha, size=size, content_type="video/mp4", original_name=name,
-                                      agency_id=owner.agency_id, uploaded_by=owner.id))
-            db.session.commit()
+        sha, size = store.current().put(io.BytesIO(content))
+        store.register(sha, size, content_type="video/mp4", name=name, agency_id=owner.agency_id, user_id=owner.id)
+        db.session.commit()
         return sha

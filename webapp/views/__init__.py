@@ -16,15 +16,15 @@ from werkzeug.exceptions import Forbidden as HTTPForbidden
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errors import ServiceError, StorageUnavailable, Unauthorized
-from ..filestore_s3 import STORAGE_ERRORS, unavailable_message
-from . import admin, auth, cases, common, designer, inbox, tasks
+from webapp.errors import ServiceError, StorageUnavailable, Unauthorized
+from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
+from webapp.views import admin, auth, cases, common, designer, inbox, tasks
 
 csrf = CSRFProtect()
 
 
 def register(app: Flask) -> None:
-    from ..auth import login_manager
+    from webapp.accounts import login_manager
 
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)

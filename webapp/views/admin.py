@@ -16,13 +16,14 @@ from werkzeug.security import generate_password_hash
 from handlers import profiles
 from handlers.roles import ROLES
 
-from .. import audit, profile_service
-from ..db import db
-from ..demo import create_user
-from ..forms import ProfileForm, UserForm
-from ..errors import ServiceError
-from ..models import User
-from .common import paginate_list, role_required
+from webapp.store import audit
+from webapp import profile_service
+from webapp.db import db
+from webapp.demo import create_user
+from webapp.forms import ProfileForm, UserForm
+from webapp.errors import ServiceError
+from webapp.models import User
+from webapp.views.common import paginate_list, role_required
 
 bp = Blueprint("web_admin", __name__, url_prefix="/admin")
 

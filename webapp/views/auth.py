@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import audit
-from ..auth import authenticate
-from ..db import db
-from ..errors import Unauthorized
-from ..forms import CsrfOnly, LoginForm
+from webapp.store import audit
+from webapp.accounts import authenticate
+from webapp.db import db
+from webapp.errors import Unauthorized
+from webapp.forms import CsrfOnly, LoginForm
 
 bp = Blueprint("web_auth", __name__)
 

@@ -10,16 +10,16 @@ from sqlalchemy import exists, select
 from handlers import clock
 from handlers.catalogue import CATALOGUE
 
-from .. import cases, sealing
-from ..db import db
-from ..demo import PROCEDURES
-from ..diagram_store import deployed
-from ..downloads import send_stored
-from ..errors import ServiceError
-from ..forms import NewCaseForm
-from ..models import AuditEntry, Case, CaseTask, Record, StoredFile, User
-from .common import PER_PAGE, Page, page_number, role_required
-from .diagram_files import process_file
+from webapp import cases, sealing
+from webapp.db import db
+from webapp.demo import PROCEDURES
+from webapp.diagram_store import deployed
+from webapp.store.downloads import send_stored
+from webapp.errors import ServiceError
+from webapp.forms import NewCaseForm
+from webapp.models import AuditEntry, Case, CaseTask, Record, StoredFile, User
+from webapp.views.common import PER_PAGE, Page, page_number, role_required
+from webapp.views.diagram_files import process_file
 
 bp = Blueprint("web_cases", __name__)
 

@@ -21,13 +21,13 @@ from handlers.diagrams import DiagramError
 from handlers.roles import LANE_ROLES, ROLES, TASK_ROLES
 from handlers.task_rules import AV_RULES
 
-from .. import diagram_store
-from ..db import db
-from ..demo import PROCEDURES
-from ..forms import CsrfOnly
-from ..models import Case, DiagramVersion, User
-from .common import role_required
-from .diagram_files import process_file
+from webapp import diagram_store
+from webapp.db import db
+from webapp.demo import PROCEDURES
+from webapp.forms import CsrfOnly
+from webapp.models import Case, DiagramVersion, User
+from webapp.views.common import role_required
+from webapp.views.diagram_files import process_file
 
 bp = Blueprint("web_designer", __name__, url_prefix="/designer")
 SPIFF_MODDLE = Path(__file__).resolve().parent.parent / "static" / "js" / "spiffworkflow-moddle.json"

@@ -16,12 +16,14 @@ from sqlalchemy import select
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES
 
-from .. import audit, cases, record_forms
-from ..db import db
-from ..downloads import send_stored
-from ..errors import GateRefused, Invalid, ServiceError
-from ..models import Record, StoredFile
-from .common import TASK_ROLES, role_required
+from webapp.store import audit
+from webapp import cases, record_forms
+from webapp.db import db
+from webapp.store.downloads import send_stored
+from webapp.errors import GateRefused, Invalid, ServiceError
+from webapp.models import Record, StoredFile
+from webapp.views.common import TASK_ROLES, role_required
+from webapp import store
 
 bp = Blueprint("web_tasks", __name__)
 AV_CHOICES = {"recording": AV_RECORDING, "not_suitable": AV_NOT_SUITABLE}
@@ -170,7 +172,7 @@ def download(sha256: str) -> Any:
     stored = db.session.get(StoredFile, sha256)
     if stored is None or stored.agency_id != current_user.agency_id:
         abort(404)
-    if not cases.store().exists(sha256):
+    if not store.current().exists(sha256):
         abort(404)
     case_id = request.args.get("case", type=int)
     case = cases.get_case(case_id, current_user) if case_id else None

@@ -5,8 +5,6 @@ Revises: a7c3e1f20b66, c4d81e2a9f07, e5b7a9c3d210, f3a9d2c41b07
 Create Date: 2026-11-23 18:51:14.242974
 
 """
-from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

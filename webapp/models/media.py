@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
-from .hashing import sha256_of
-from .models import UTCDateTime, _now, _refuse
+from webapp.db import db
+from handlers.hashing import sha256_of
+from webapp.models.base import UTCDateTime, utc_now, append_only
 
 
 class UploadSession(db.Model):
@@ -32,8 +32,8 @@ class UploadSession(db.Model):
     meta: Mapped[dict] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(20), default="open")
     media_id: Mapped[int | None] = mapped_column(ForeignKey("media_items.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class MediaItem(db.Model):
@@ -118,7 +118,7 @@ class MediaRequest(db.Model):
     department: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text)
     requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -174,6 +174,4 @@ def seal(row: db.Model) -> db.Model:
     return row
 
 
-for _model in MEDIA_APPEND_ONLY:
-    event.listen(_model, "before_update", _refuse)
-    event.listen(_model, "before_delete", _refuse)
+append_only(*MEDIA_APPEND_ONLY)

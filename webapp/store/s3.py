@@ -22,7 +22,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .filestore import FileStore, is_sha256
+from webapp.store.files import FileStore, is_sha256
 
 PART = 8 << 20
 MAX_PARTS = 9000  # S3 allows 10,000 parts per object

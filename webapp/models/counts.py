@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
+from webapp.db import db
 
 
 class StatusCount(db.Model):

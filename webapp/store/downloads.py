@@ -5,8 +5,8 @@ import io
 
 from flask import Response, abort, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from webapp import store
 
-from .cases import store
 
 
 def send_stored(sha256: str, *, mimetype: str, download_name: str, as_attachment: bool = True,
@@ -17,7 +17,7 @@ def send_stored(sha256: str, *, mimetype: str, download_name: str, as_attachment
     player seeking in a long recording fetches only the bytes it asks for, and memory stays bounded.
     """
     try:
-        stream = store().open(sha256)
+        stream = store.current().open(sha256)
     except FileNotFoundError:
         abort(404)
     size = stream.seek(0, io.SEEK_END)

@@ -13,9 +13,9 @@ from sqlalchemy import select, update
 
 from handlers import clock
 
-from .db import db
-from .hashing import sha256_of
-from .models import AuditEntry, AuditHead, Record
+from webapp.db import db
+from handlers.hashing import sha256_of
+from webapp.models import AuditEntry, AuditHead, Record
 
 GENESIS = "0" * 64
 

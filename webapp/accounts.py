@@ -13,9 +13,9 @@ from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from .db import db
-from .errors import Unauthorized
-from .models import User
+from webapp.db import db
+from webapp.errors import Unauthorized
+from webapp.models import User
 
 login_manager = LoginManager()
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
-from .models import UTCDateTime, _now, _refuse
+from webapp.db import db
+from webapp.models.base import UTCDateTime, utc_now, append_only
 
 
 class StepReview(db.Model):
@@ -36,7 +36,7 @@ class StepReview(db.Model):
     passed: Mapped[int] = mapped_column(Integer)
     missing_records: Mapped[int] = mapped_column(Integer)
     items: Mapped[list] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     __table_args__ = (Index("ix_step_reviews_av", "agency_id", "av_outcome", "title", "av_basis"),
                       Index("ix_step_reviews_missing", "agency_id", "missing_records"))
@@ -51,7 +51,7 @@ class CaseScore(db.Model):
     checks: Mapped[int] = mapped_column(Integer, default=0)
     passed: Mapped[int] = mapped_column(Integer, default=0)
     score: Mapped[float] = mapped_column(Float, default=100.0)
-    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     __table_args__ = (Index("ix_case_scores_agency_score", "agency_id", "score"),)
 
@@ -67,6 +67,4 @@ class IntegrityCheck(db.Model):
     __table_args__ = (Index("ix_integrity_checks_agency", "agency_id", "id"),)
 
 
-for _model in (StepReview, IntegrityCheck):
-    event.listen(_model, "before_update", _refuse)
-    event.listen(_model, "before_delete", _refuse)
+append_only(StepReview, IntegrityCheck)

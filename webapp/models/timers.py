@@ -6,8 +6,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
-from .models import UTCDateTime
+from webapp.db import db
+from webapp.models.base import UTCDateTime
 
 
 class CaseTimer(db.Model):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
-from .models import UTCDateTime, _now, _refuse
+from webapp.db import db
+from webapp.models.base import UTCDateTime, utc_now, append_only
 
 
 class Deadline(db.Model):
@@ -36,7 +36,7 @@ class Deadline(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     __table_args__ = (Index("ix_deadlines_open", "agency_id", "status", "due_at"),)
 
@@ -52,8 +52,7 @@ class ComplianceException(db.Model):
     action: Mapped[str] = mapped_column(String(10))  # grant | revoke
     reason: Mapped[str] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-event.listen(ComplianceException, "before_update", _refuse)
-event.listen(ComplianceException, "before_delete", _refuse)
+append_only(ComplianceException)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
-from .models import UTCDateTime, _now, _refuse
+from webapp.db import db
+from webapp.models.base import UTCDateTime, utc_now, append_only
 
 
 class SpotCheck(db.Model):
@@ -29,7 +29,7 @@ class SpotCheck(db.Model):
     note: Mapped[str] = mapped_column(Text)
     rectification: Mapped[str | None] = mapped_column(Text)
     follow_up_of: Mapped[int | None] = mapped_column(ForeignKey("spot_checks.id"), unique=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     __table_args__ = (Index("ix_spot_checks_ledger", "agency_id", "at"),)
 
@@ -44,9 +44,7 @@ class SupervisionScope(db.Model):
     action: Mapped[str] = mapped_column(String(10))  # grant | revoke
     reason: Mapped[str] = mapped_column(Text)
     granted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-for _model in (SpotCheck, SupervisionScope):
-    event.listen(_model, "before_update", _refuse)
-    event.listen(_model, "before_delete", _refuse)
+append_only(SpotCheck, SupervisionScope)

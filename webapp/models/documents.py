@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .db import db
-from .models import UTCDateTime, _now, _refuse
+from webapp.db import db
+from webapp.models.base import UTCDateTime, utc_now, append_only
 
 
 class DocumentCounter(db.Model):
@@ -42,7 +42,7 @@ class Document(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sources: Mapped[list] = mapped_column(JSON)
     made_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class RenderJob(db.Model):
@@ -60,12 +60,11 @@ class RenderJob(db.Model):
     task_title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(50))
     requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=_now)
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     last_error: Mapped[str | None] = mapped_column(String(1000))
 
 
-event.listen(Document, "before_update", _refuse)
-event.listen(Document, "before_delete", _refuse)
+append_only(Document)

@@ -17,7 +17,7 @@ from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Mapping
+from typing import BinaryIO, Iterator
 
 CHUNK = 1 << 20
 PARTIAL = ".partial"
@@ -139,20 +139,6 @@ class LocalStore(FileStore):
         os.replace(source, target)
         return True
 
-
-def open_store(config: Mapping[str, Any]) -> FileStore:
-    """The backend named by ``LIUHEN_STORAGE``: ``local`` (default) or ``s3://bucket/prefix``.
-
-    ``LIUHEN_FILE_STORE`` is the local directory: the store itself, or the S3 backend's spool.
-    """
-    spec = str(config.get("LIUHEN_STORAGE") or "local")
-    if spec == "local":
-        return LocalStore(config["LIUHEN_FILE_STORE"])
-    if spec.startswith("s3://"):
-        from .filestore_s3 import S3Store
-
-        return S3Store.from_config(spec, config)
-    raise ValueError(f"LIUHEN_STORAGE 只能是 local 或 s3://存储桶/前缀，收到 {spec!r}")
 
 
 _hash_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="liuhen-hash")

@@ -1,0 +1,50 @@
+"""Stored files and the audit chain: append-only."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.db import db
+from webapp.models.base import UTCDateTime, utc_now, append_only
+
+
+class StoredFile(db.Model):
+    """A file in the content-addressed store; the same bytes are stored once."""
+
+    __tablename__ = "stored_files"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))  # recordings pass 2 GiB
+    content_type: Mapped[str] = mapped_column(String(100))
+    original_name: Mapped[str] = mapped_column(String(300))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class AuditHead(db.Model):
+    """The newest entry of an agency's audit chain; updating it serialises appends to the chain."""
+
+    __tablename__ = "audit_heads"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+    __table_args__ = (UniqueConstraint("agency_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[dict] = mapped_column(JSON)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+append_only(StoredFile, AuditEntry)
