@@ -28,12 +28,13 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from handlers.catalogue import CATALOGUE  # noqa: E402
 from handlers.clock import FixedClock  # noqa: E402
-from webapp.samples import flows  # noqa: E402
-from webapp.samples.walker import ServiceWalker  # noqa: E402
-from webapp import create_app, runner  # noqa: E402
+from webapp.loadgen import flows  # noqa: E402
+from webapp.loadgen.walker import ServiceWalker  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.engine import runner
 from webapp.db import db  # noqa: E402
 from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user  # noqa: E402
-from webapp.diagram_store import deploy_base  # noqa: E402
+from webapp.engine.diagrams import deploy_base  # noqa: E402
 from webapp.models import DiagramVersion  # noqa: E402
 
 

@@ -30,7 +30,7 @@ from webapp import create_app  # noqa: E402
 from webapp.accounts import issue_token  # noqa: E402
 from webapp.db import db  # noqa: E402
 from webapp.demo import PROCEDURES, create_agency, create_user  # noqa: E402
-from webapp.diagram_store import deploy_base  # noqa: E402
+from webapp.engine.diagrams import deploy_base  # noqa: E402
 
 
 def _status(field: str, status: Path = Path("/proc/self/status")) -> int:

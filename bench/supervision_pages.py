@@ -32,7 +32,7 @@ from tests.web_client import WebUser  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.db import db  # noqa: E402
 from webapp.demo import DEMO_AGENCY, DEMO_PASSWORD, seed_demo  # noqa: E402
-from webapp.generator import generate  # noqa: E402
+from webapp.loadgen.generator import generate  # noqa: E402
 from webapp.models import Agency, Case  # noqa: E402
 
 #: who asks for the pages: the first of these the page lets in (HTTP 200) is timed

@@ -19,7 +19,7 @@ from webapp import create_app
 from webapp.accounts import issue_token
 from webapp.db import db
 from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user
-from webapp.diagram_store import deploy_base
+from webapp.engine.diagrams import deploy_base
 
 from tests.walker import Walker
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from webapp.samples.flows import (AV, SERVICE_METHODS, SHA, Steps, _av, approval_steps, approve,  # noqa: F401
-                                  close, decide_and_close, file_case, hearing_steps, hold_hearing, investigate,
-                                  reminder, report_to_statement, serve, service_steps, simple)
-from webapp.samples.flows import substitute as _substitute
+from webapp.loadgen.flows import (AV, SERVICE_METHODS, SHA, Steps, _av, approval_steps, approve, close,
+    decide_and_close, file_case, hearing_steps, hold_hearing, investigate, reminder, report_to_statement, serve,
+    service_steps, simple)
+from webapp.loadgen.flows import substitute as _substitute
 
 from tests.walker import Walker
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from webapp import supervision
+from webapp.supervision import figures as supervision
 
 from tests.conftest import make_agency
 from tests.media_util import MiB, upload

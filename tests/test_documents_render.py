@@ -15,7 +15,7 @@ import documents.compact_cff
 from documents import DOCUMENT_KINDS, format_number
 from documents.render import STYLESHEET, TEMPLATES, renderer
 from handlers.catalogue import CATALOGUE
-from webapp.sealing import display
+from webapp.worker.sealing import display
 
 from tests.payloads import PAYLOADS, payload
 

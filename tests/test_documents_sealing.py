@@ -13,7 +13,7 @@ from webapp.store import audit
 from webapp.db import db
 from webapp.models import Agency, AuditEntry
 from webapp.models import Document
-from webapp.sealing import issue_number
+from webapp.worker.sealing import issue_number
 
 from tests.conftest import make_agency
 from tests.flows import decide_and_close, file_case, investigate, report_to_statement
@@ -167,7 +167,7 @@ def test_concurrent_re_renders_never_duplicate_a_version(app, walker, client, ag
 def test_a_task_declares_its_documents_or_they_follow_from_its_records():
     from types import SimpleNamespace
 
-    from webapp.sealing import kinds_for_task
+    from webapp.worker.sealing import kinds_for_task
 
     def spec(**props):
         return SimpleNamespace(extensions={"properties": props})
@@ -186,7 +186,7 @@ def test_a_diagram_naming_an_unknown_document_is_refused(ctx):
     import pytest
 
     from handlers.diagrams import DiagramError, parse
-    from webapp.diagram_store import base_sources
+    from webapp.engine.diagrams import base_sources
 
     sources = base_sources()
     bpmn = sources["general_procedure.bpmn"].decode()

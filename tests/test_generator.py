@@ -16,10 +16,12 @@ from sqlalchemy import func, select
 
 from handlers import clock as clock_module
 from webapp.store import audit
-from webapp import case_cloner, media_access, runner
+from webapp.loadgen import cloner as case_cloner
+from webapp.evidence import access as media_access
+from webapp.engine import runner
 from webapp.db import db
 from webapp.errors import Invalid
-from webapp.generator import generate
+from webapp.loadgen.generator import generate
 from webapp.models import Case, CaseTask, Record, StoredFile
 from webapp.models import Document
 from webapp.models import Deadline

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from webapp.db import db
 from webapp.models import Agency, AuditEntry, StoredFile
-from webapp import media_access
+from webapp.evidence import access as media_access
 
 from tests.media_util import MiB, upload
 from tests.storage import raw_delete, raw_write, stored_bytes

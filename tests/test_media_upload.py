@@ -5,7 +5,7 @@ import io
 
 from sqlalchemy import select
 
-from webapp import media
+from webapp.evidence import media
 from webapp.db import db
 from webapp.models import StoredFile
 from webapp.models import MediaItem, UploadSession

@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 
 from webapp import create_app
 from webapp.db import db
-from webapp.diagram_store import base_sources, deploy, save_version
+from webapp.engine.diagrams import base_sources, deploy, save_version
 from webapp.models import Agency
 
 from tests.flows import file_case

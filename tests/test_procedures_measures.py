@@ -14,7 +14,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from handlers.diagrams import parse
-from webapp import runner
+from webapp.engine import runner
 from webapp.db import db
 from webapp.models import Case
 

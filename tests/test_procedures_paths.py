@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from handlers.diagrams import parse
 from handlers.task_rules import rules_of
-from webapp import runner
+from webapp.engine import runner
 from webapp.db import db
 from webapp.models import Case
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers import clock as clock_module
-from webapp import timers
+from webapp.cases import timers
 from webapp.store.audit import verify_chains
 from webapp.cli import cli
 from webapp.db import db

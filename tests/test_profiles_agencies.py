@@ -17,10 +17,10 @@ from webapp.accounts import issue_token
 from webapp.cli import cli
 from webapp.demo import DEMO_USERS, create_agency, create_user
 from webapp.db import db
-from webapp.diagram_store import base_sources, deploy, save_version
+from webapp.engine.diagrams import base_sources, deploy, save_version
 from webapp.models import Agency, AuditEntry, User
 from webapp.models import Deadline
-from webapp.profile_service import ComplianceRefused, apply_profile, load_profile, record_exception
+from webapp.engine.profiles import ComplianceRefused, apply_profile, load_profile, record_exception
 
 from tests.flows import investigate, report_to_statement
 from tests.payloads import av_recording, payload
@@ -219,7 +219,7 @@ def test_create_agency_command_builds_an_agency_from_a_profile(app):
     with app.app_context():
         agency = db.session.scalar(select(Agency).where(Agency.code == "lishui-city"))
         assert agency.name == "丽水市综合行政执法局" and agency.profile["doc_prefix"] == "丽综执"
-        from webapp.profile_service import report
+        from webapp.engine.profiles import report
 
         assert report(agency).ok
         db.session.remove()

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from webapp import supervision
+from webapp.supervision import figures as supervision
 from webapp.accounts import issue_token
 from webapp.db import db
 from webapp.demo import create_user

@@ -8,7 +8,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from webapp import deadlines, supervision
+from webapp.cases import deadlines
+from webapp.supervision import figures as supervision
 from webapp.db import db
 from webapp.models import Case
 from webapp.models import StatusCount

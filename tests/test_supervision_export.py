@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from webapp import supervision, supervision_report
+from webapp.supervision import figures as supervision, reports as supervision_report
 from webapp.db import db
 from webapp.models import Agency, AuditEntry
 

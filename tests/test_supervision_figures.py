@@ -14,14 +14,15 @@ from handlers import case_review as review
 from handlers.profiles import Rule
 from handlers.task_rules import TaskRules
 from webapp.store import audit
-from webapp import case_review, signals
+from webapp.supervision import case_review
+from webapp import signals
 from webapp.db import db
-from webapp.diagram_store import deploy
-from webapp.media import sealed
+from webapp.engine.diagrams import deploy
+from webapp.evidence.media import sealed
 from webapp.models import Agency, AppendOnlyViolation, Record, StoredFile, User
 from webapp.models import MediaExport, seal
 from webapp.models import IntegrityCheck, StepReview
-from webapp.profile_service import record_exception
+from webapp.engine.profiles import record_exception
 
 from tests.media_util import MiB, upload
 from tests.payloads import OFFICER_SIGS, PARTY_REFUSED, av_recording, payload

@@ -6,12 +6,12 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from webapp import supervision, supervision_report
+from webapp.supervision import figures as supervision, reports as supervision_report
 from webapp.accounts import issue_token
 from webapp.db import db
 from webapp.demo import DEMO_JUDICIAL, DEMO_JUSTICE, create_agency, create_user
 from webapp.models import Agency, AuditEntry, User
-from webapp.supervision_scope import assign, visible_agencies
+from webapp.supervision.scopes import assign, visible_agencies
 
 from tests.conftest import make_agency
 from tests.walker import Walker

@@ -208,7 +208,7 @@ def test_av_upload_and_the_not_suitable_alternative(app, agency, walker):
 
 
 def walker_flat(walker, kind):
-    from webapp.record_forms import form_values
+    from webapp.views.record_forms import form_values
 
     prefix = f"f.{kind}."
     return {k[len(prefix):]: v for k, v in form_values(kind, payload(kind)).items()}

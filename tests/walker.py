@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.samples.walker import ROLE_USER
+from webapp.loadgen.walker import ROLE_USER
 
 from tests.payloads import payload
 

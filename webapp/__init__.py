@@ -38,7 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if "LIUHEN_CLOCK" in app.config:
         clock_module.install(app.config["LIUHEN_CLOCK"])
 
-    from webapp.api import bp as api_bp
+    from webapp.api.cases import bp as api_bp
     from webapp.accounts import login_manager
     from webapp.cli import cli
 
@@ -47,29 +47,29 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.views import register as register_web
 
     register_web(app)
-    from webapp.media_api import register as register_media
+    from webapp.api.media import register as register_media
 
     register_media(app)
-    from webapp import deadlines  # noqa: F401 - deadlines and compliance exception tables
+    from webapp.cases import deadlines  # noqa: F401 - deadlines and compliance exception tables
     from webapp.models import oversight as models_oversight
-    from webapp.oversight_views import bp as oversight_bp
+    from webapp.views.oversight.compliance import bp as oversight_bp
 
     deadlines.connect()
-    from webapp import case_review  # noqa: F401 - 案卷评查 rows written as tasks complete
+    from webapp.supervision import case_review  # noqa: F401 - 案卷评查 rows written as tasks complete
     from webapp.models import review as models_review
 
     case_review.connect()
-    from webapp import timers  # BPMN timers: overdue events, the case_timers table, `flask liuhen tick`
+    from webapp.cases import timers  # BPMN timers: overdue events, the case_timers table, `flask liuhen tick`
 
     timers.connect()
     app.register_blueprint(oversight_bp)
-    from webapp.supervision_views import bp as supervision_bp
+    from webapp.views.oversight.supervision import bp as supervision_bp
 
     app.register_blueprint(supervision_bp)  # 检查台账, supervision CSV/PDF exports, 司法局 overview
-    from webapp.review_views import bp as review_bp
+    from webapp.views.oversight.review import bp as review_bp
 
     app.register_blueprint(review_bp)  # 案卷评查 of one case under /oversight/
-    from webapp.documents_api import register as register_documents
+    from webapp.api.documents import register as register_documents
 
     register_documents(app)  # 文书: rendered when tasks complete, downloadable from the API
     app.cli.add_command(cli)

@@ -52,7 +52,7 @@ def seed_demo() -> Agency:
         agency = create_agency(*DEMO_AGENCY)
         for username, name, roles in DEMO_USERS:
             create_user(agency, username, name, roles, DEMO_PASSWORD)
-    from webapp.profile_service import apply_profile, load_profile
+    from webapp.engine.profiles import apply_profile, load_profile
 
     apply_profile(agency, load_profile(DEMO_AGENCY[0]))  # workflows/profiles/fushun-culture/profile.toml
     _seed_justice(agency)
@@ -62,7 +62,7 @@ def seed_demo() -> Agency:
 
 def _seed_justice(supervised: Agency) -> None:
     """The 司法局 (no procedures of its own) and its supervisor, who sees the demo agency's figures only."""
-    from webapp.supervision_scope import assign
+    from webapp.supervision.scopes import assign
 
     if db.session.scalar(select(Agency).where(Agency.code == DEMO_JUSTICE[0])) is not None:
         return

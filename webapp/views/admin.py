@@ -17,10 +17,10 @@ from handlers import profiles
 from handlers.roles import ROLES
 
 from webapp.store import audit
-from webapp import profile_service
+from webapp.engine import profiles as profile_service
 from webapp.db import db
 from webapp.demo import create_user
-from webapp.forms import ProfileForm, UserForm
+from webapp.views.forms import ProfileForm, UserForm
 from webapp.errors import ServiceError
 from webapp.models import User
 from webapp.views.common import paginate_list, role_required

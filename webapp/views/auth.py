@@ -11,7 +11,7 @@ from webapp.store import audit
 from webapp.accounts import authenticate
 from webapp.db import db
 from webapp.errors import Unauthorized
-from webapp.forms import CsrfOnly, LoginForm
+from webapp.views.forms import CsrfOnly, LoginForm
 
 bp = Blueprint("web_auth", __name__)
 

@@ -10,13 +10,14 @@ from sqlalchemy import exists, select
 from handlers import clock
 from handlers.catalogue import CATALOGUE
 
-from webapp import cases, sealing
+from webapp.cases import service as cases
+from webapp.worker import sealing
 from webapp.db import db
 from webapp.demo import PROCEDURES
-from webapp.diagram_store import deployed
+from webapp.engine.diagrams import deployed
 from webapp.store.downloads import send_stored
 from webapp.errors import ServiceError
-from webapp.forms import NewCaseForm
+from webapp.views.forms import NewCaseForm
 from webapp.models import AuditEntry, Case, CaseTask, Record, StoredFile, User
 from webapp.views.common import PER_PAGE, Page, page_number, role_required
 from webapp.views.diagram_files import process_file

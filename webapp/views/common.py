@@ -14,7 +14,7 @@ from handlers.roles import ROLES
 
 from handlers.catalogue import CATALOGUE
 
-from webapp.record_forms import BEIJING, readable
+from webapp.views.record_forms import BEIJING, readable
 
 F = TypeVar("F", bound=Callable[..., Any])
 MANAGER_ROLES = ("reviewer", "legal", "approver")

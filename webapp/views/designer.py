@@ -21,10 +21,10 @@ from handlers.diagrams import DiagramError
 from handlers.roles import LANE_ROLES, ROLES, TASK_ROLES
 from handlers.task_rules import AV_RULES
 
-from webapp import diagram_store
+from webapp.engine import diagrams as diagram_store
 from webapp.db import db
 from webapp.demo import PROCEDURES
-from webapp.forms import CsrfOnly
+from webapp.views.forms import CsrfOnly
 from webapp.models import Case, DiagramVersion, User
 from webapp.views.common import role_required
 from webapp.views.diagram_files import process_file

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from webapp import task_queue
+from webapp.cases import queue as task_queue
 from webapp.views.common import MANAGER_ROLES, PER_PAGE, TASK_ROLES, Page, overdue, page_number, role_required
 
 bp = Blueprint("web_inbox", __name__)

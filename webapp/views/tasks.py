@@ -17,7 +17,8 @@ from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES
 
 from webapp.store import audit
-from webapp import cases, record_forms
+from webapp.cases import service as cases
+from webapp.views import record_forms
 from webapp.db import db
 from webapp.store.downloads import send_stored
 from webapp.errors import GateRefused, Invalid, ServiceError

@@ -159,7 +159,7 @@ def kinds_for_task(task_spec: Any, records: Mapping[str, Record]) -> list[Docume
 
 
 def case_documents(user: User, case_id: int) -> list[Document]:
-    from webapp.cases import get_case
+    from webapp.cases.service import get_case
 
     get_case(case_id, user)
     return list(db.session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)))
@@ -167,7 +167,7 @@ def case_documents(user: User, case_id: int) -> list[Document]:
 
 def rerender(user: User, case_id: int, kind_code: str) -> Document:
     """Render a document again from the case's current records: a new version, same 文号."""
-    from webapp.cases import get_case
+    from webapp.cases.service import get_case
 
     case = get_case(case_id, user, lock=True)
     if not any(user.has_role(r) for r in MAKERS):
@@ -185,7 +185,7 @@ def rerender(user: User, case_id: int, kind_code: str) -> Document:
 
 def open_document(user: User, document_id: int) -> Document:
     """The stored PDF of a document the user's agency holds; the download is an audit entry."""
-    from webapp.cases import get_case
+    from webapp.cases.service import get_case
 
     doc = db.session.get(Document, document_id)
     if doc is None:

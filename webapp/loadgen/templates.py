@@ -18,11 +18,12 @@ from typing import Any, Callable
 from handlers import clock
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING
 
-from webapp import cases, media
+from webapp.cases import service as cases
+from webapp.evidence import media
 from webapp.models import User
-from webapp.samples import flows
-from webapp.samples.payloads import CITIZEN, PARTY, av_recording
-from webapp.samples.walker import ROLE_USER, ServiceWalker
+from webapp.loadgen import flows
+from webapp.loadgen.payloads import CITIZEN, PARTY, av_recording
+from webapp.loadgen.walker import ROLE_USER, ServiceWalker
 
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 GENERAL, SIMPLE = "general_procedure", "simple_procedure"

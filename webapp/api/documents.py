@@ -6,7 +6,9 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
-from webapp import json_api, sealing, signals
+from webapp.api import common as json_api
+from webapp import signals
+from webapp.worker import sealing
 from webapp.store.downloads import send_stored
 from webapp.errors import Invalid
 

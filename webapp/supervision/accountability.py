@@ -38,7 +38,7 @@ from handlers import av_rules, clock
 from handlers.case_review import china
 
 from webapp.store import audit
-from webapp import media_access
+from webapp.evidence import access as media_access
 from webapp.db import db
 from webapp.models import Agency, AuditEntry, Case, User
 from webapp.models import MediaExport, MediaItem, MediaRequest

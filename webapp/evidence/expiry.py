@@ -48,7 +48,7 @@ def purge(days: float | None = None) -> list[tuple[str, int]]:
 def _expire(upload_id: str, cutoff: dt.datetime, limit: float) -> tuple[str, int] | None:
     """Under the upload's lock, so a chunk arriving at this moment either lands first (and the upload
     is no longer idle) or finds the upload expired."""
-    from webapp.media import _hashes
+    from webapp.evidence.media import _hashes
 
     partial = store.current().partial(upload_id)
     with partial.locked():

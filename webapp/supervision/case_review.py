@@ -20,8 +20,9 @@ from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import PeriodError, parse_period
 from handlers.task_rules import rules_of
 
-from webapp import runner, supervision_scope
-from webapp.cases import get_case, task_records
+from webapp.engine import runner
+from webapp.supervision import scopes as supervision_scope
+from webapp.cases.service import get_case, task_records
 from webapp.db import db
 from webapp.models import Agency, Case, CaseTask, User
 from webapp.models import MediaItem

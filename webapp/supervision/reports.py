@@ -17,7 +17,7 @@ from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
 from handlers.roles import ROLES
 
 from webapp.store import audit
-from webapp import charts
+from webapp.supervision import charts
 from webapp.models import Agency, User
 from webapp.views.common import beijing
 

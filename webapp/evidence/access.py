@@ -22,10 +22,10 @@ from handlers import av_rules, clock
 from handlers.catalogue import AV_RECORDING
 
 from webapp.store import audit
-from webapp.cases import get_case, record_json
+from webapp.cases.service import get_case, record_json
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.media import _hold, holds_of, media_item, profile, retention_until, sealed
+from webapp.evidence.media import _hold, holds_of, media_item, profile, retention_until, sealed
 from webapp.models import Case, Record, StoredFile, User
 from webapp.models import (FileDisposal, MediaExplanation, MediaExport, MediaItem, MediaRequest, RetentionHold,
     row_hash, seal)

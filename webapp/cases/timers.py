@@ -36,7 +36,8 @@ from handlers import clock
 from handlers.task_rules import split_basis
 
 from webapp.store import audit
-from webapp import deadlines, runner
+from webapp.cases import deadlines
+from webapp.engine import runner
 from webapp.cli import cli
 from webapp.db import db
 from webapp.models import Case, CaseTask

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from handlers.catalogue import CATALOGUE
 
-from webapp import cases, json_api, task_queue, timeline
+from webapp.cases import service as cases, queue as task_queue, timeline
+from webapp.api import common as json_api
 from webapp.accounts import authenticate, issue_token
 from webapp.errors import Invalid
 

@@ -19,13 +19,13 @@ from handlers import av_rules, clock
 from handlers.av_metadata import Explanation, Hold, UploadMeta
 
 from webapp.store import audit
-from webapp.cases import get_case
+from webapp.cases.service import get_case
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from webapp.store.files import HashCache
 from webapp.models import Agency, CaseTask, User
 from webapp.models import MediaExplanation, MediaItem, RetentionHold, UploadSession, seal
-from webapp.upload_expiry import expired_message
+from webapp.evidence.expiry import expired_message
 from webapp import store
 
 DEFAULT_MAX_MEDIA = 64 * 1024**3
@@ -306,7 +306,7 @@ def _explained(item: MediaItem) -> bool:
 
 
 def item_json(item: MediaItem) -> dict[str, Any]:
-    from webapp.media_access import disposal_of
+    from webapp.evidence.access import disposal_of
 
     gap = bool(item.interruptions) or item.incomplete
     holds = holds_of(item)

@@ -19,7 +19,7 @@ from handlers import compliance, diagrams, profiles
 from handlers.workcalendar import national
 
 from webapp.store import audit
-from webapp import runner
+from webapp.engine import runner
 from webapp.db import db
 from webapp.errors import Forbidden, Invalid, NotFound, ServiceError
 from webapp.models import Agency, Deployment, DiagramVersion, User
@@ -109,7 +109,7 @@ def guard_deploy(agency: Agency, version: DiagramVersion) -> None:
 
 def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None = None) -> list[DiagramVersion]:
     """Store the profile in ``Agency.profile`` and deploy its procedures; all or nothing."""
-    from webapp.diagram_store import base_sources, deploy, save_version
+    from webapp.engine.diagrams import base_sources, deploy, save_version
 
     base = base_sources()
     try:

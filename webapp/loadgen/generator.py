@@ -17,13 +17,13 @@ from typing import Callable
 
 from sqlalchemy import select
 
-from webapp import case_cloner, case_templates
+from webapp.loadgen import cloner as case_cloner, templates as case_templates
 from webapp.db import db
 from webapp.demo import create_user
 from webapp.errors import Invalid
 from webapp.models import Agency, Case, User
-from webapp.profile_service import agency_by_code, deployed_versions
-from webapp.samples.walker import ROLE_USER
+from webapp.engine.profiles import agency_by_code, deployed_versions
+from webapp.loadgen.walker import ROLE_USER
 
 DAYS = 730
 PLACES = ("石文镇", "后安镇", "章党镇", "救兵镇", "上马镇", "汤图满族乡", "马圈子乡", "峡河乡", "兰山乡", "海浪乡",

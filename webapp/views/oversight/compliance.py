@@ -13,11 +13,14 @@ from flask_login import current_user, login_required
 
 from handlers.compliance import STATUS_TITLES
 
-from webapp import deadlines, profile_service, supervision, supervision_views
+from webapp.cases import deadlines
+from webapp.supervision import figures as supervision
+from webapp.views.oversight import supervision as supervision_views
+from webapp.engine import profiles as profile_service
 from webapp.db import db
 from webapp.errors import ServiceError
 from webapp.models import Agency
-from webapp.supervision_scope import agency_for
+from webapp.supervision.scopes import agency_for
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 COMPLIANCE_ROLES = ("admin", "designer", "approver", "legal")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Protocol
 
-from webapp.samples.payloads import av_recording, payload
+from webapp.loadgen.payloads import av_recording, payload
 
 SHA = "<SHA>"  # in step tables: replaced by the SHA-256 of a file uploaded for the walk
 Steps = list[tuple[str, dict[str, Any]]]

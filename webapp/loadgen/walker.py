@@ -6,12 +6,12 @@ import io
 import time
 from typing import Any, Callable
 
-from webapp import cases, timeline
+from webapp.cases import service as cases, timeline
 from webapp.db import db
 from webapp.models import User
 
-from webapp.samples.flows import substitute
-from webapp.samples.payloads import payload
+from webapp.loadgen.flows import substitute
+from webapp.loadgen.payloads import payload
 from webapp import store
 
 #: which sample user acts for each lane's role

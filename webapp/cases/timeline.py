@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from handlers import clock
 
-from webapp.cases import get_case, record_json
+from webapp.cases.service import get_case, record_json
 from webapp.db import db
 from webapp.models import AuditEntry, CaseTask, Record, User
 

@@ -15,7 +15,8 @@ from sqlalchemy import and_, case, func, literal, select
 from handlers import catalogue, clock
 from handlers.task_rules import rules_of
 
-from webapp import deadlines, runner
+from webapp.cases import deadlines
+from webapp.engine import runner
 from webapp.db import db
 from webapp.models import Case, CaseTask, DiagramVersion
 from webapp.models import StatusCount
@@ -130,7 +131,7 @@ def figures(agency_id: int) -> dict[str, Any]:
 
 def spot_check_figures(agency_id: int) -> dict[str, Any]:
     """The 检查台账 summary (naiman-culture 第十四条)."""
-    from webapp import spot_checks
+    from webapp.supervision import spot_checks
 
     return spot_checks.figures(agency_id)
 
@@ -138,7 +139,7 @@ def spot_check_figures(agency_id: int) -> dict[str, Any]:
 def review_figures(agency_id: int) -> dict[str, Any]:
     """A/V coverage, 案卷评查 scores and the accountability list (fushun-culture 第三十五条), with the time of
     the integrity check the list's stored findings come from."""
-    from webapp import accountability, case_review, supervision_av
+    from webapp.supervision import accountability, case_review, av_coverage as supervision_av
 
     return {"av_coverage": supervision_av.av_coverage(agency_id), "case_reviews": case_review.figures(agency_id),
             "accountability": accountability.accountability(agency_id),

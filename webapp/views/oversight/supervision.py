@@ -20,14 +20,14 @@ from wtforms.validators import Optional
 
 from handlers.spot_checks import ASPECTS, BASIS, CHECKER_ROLES, FINDINGS, RECTIFY_BASIS
 
-from webapp import charts, spot_checks, supervision, supervision_report
+from webapp.supervision import charts, spot_checks, figures as supervision, reports as supervision_report
 from webapp.db import db
 from webapp.errors import Forbidden, ServiceError
-from webapp.forms import MultiCheckbox
-from webapp.json_api import body
+from webapp.views.forms import MultiCheckbox
+from webapp.api.common import body
 from webapp.models import User
 from webapp.models import MediaItem
-from webapp.supervision_scope import SUPERVISION_ROLES, agency_for, visible_agencies
+from webapp.supervision.scopes import SUPERVISION_ROLES, agency_for, visible_agencies
 from webapp.views.common import PER_PAGE, Page, beijing, page_number
 
 bp = Blueprint("supervision", __name__, url_prefix="/oversight")

@@ -20,7 +20,7 @@ from handlers.deadlines import TaskDeadline, deadline_of
 from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
 
-from webapp import runner
+from webapp.engine import runner
 from webapp.db import db
 from webapp.models import Agency, Case, CaseTask, Record, User
 from webapp.models import StatusCount

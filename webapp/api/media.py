@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, Flask, jsonify, request
 from flask_login import current_user
 
-from webapp import json_api, media, media_access
+from webapp.api import common as json_api
+from webapp.evidence import media, access as media_access
 from webapp.store.downloads import send_stored
 from webapp.errors import Forbidden, Invalid
 

@@ -13,7 +13,7 @@ from webapp.store import audit
 from webapp.db import db
 from webapp.errors import NotFound
 from webapp.models import Agency, Deployment, DiagramVersion
-from webapp.runner import dump_spec
+from webapp.engine.runner import dump_spec
 
 
 def base_dir() -> Path:
@@ -58,7 +58,7 @@ def deploy(agency: Agency, version: DiagramVersion, user_id: int | None = None) 
         return db.session.scalar(select(Deployment).where(
             Deployment.agency_id == agency.id, Deployment.process_id == version.process_id)
             .order_by(Deployment.id.desc()).limit(1))
-    from webapp.profile_service import guard_deploy
+    from webapp.engine.profiles import guard_deploy
 
     guard_deploy(agency, version)  # refuses a version that leaves a rule of the agency's profile unenforced
     row = Deployment(agency_id=agency.id, process_id=version.process_id, diagram_version_id=version.id,

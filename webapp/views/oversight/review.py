@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 
 from handlers.case_review import CHECK_TITLES
 
-from webapp import case_review
-from webapp.accountability import CATEGORIES
+from webapp.supervision import case_review
+from webapp.supervision.accountability import CATEGORIES
 
 bp = Blueprint("review", __name__, url_prefix="/oversight")
 

@@ -23,11 +23,12 @@ from handlers.roles import ROLES, role_of_lane
 from handlers.task_rules import rules_of
 
 from webapp.store import audit
-from webapp import runner, signals
+from webapp.engine import runner
+from webapp import signals
 from webapp.db import db
-from webapp.diagram_store import require_deployed
+from webapp.engine.diagrams import require_deployed
 from webapp.errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
-from webapp.media_gate import av_facts
+from webapp.cases.av_facts import av_facts
 from webapp.models import Case, CaseTask, Record, User
 from flask import current_app
 from webapp import store
