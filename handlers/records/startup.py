@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from handlers.av_metadata import Interruption
+from handlers.records.media import Interruption
 from handlers.record_kind import RecordKind
 
 from handlers.records.fields import Party, Strict, choice, flag, one, text, moment, many, Signed

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy import or_, select
 
 from handlers import av_rules, clock
-from handlers.av_metadata import Explanation, Hold, UploadMeta
+from handlers.records.media import Explanation, Hold, UploadMeta
 
 from webapp.store import audit
 from webapp.cases.service import get_case

@@ -1,0 +1,200 @@
+"""Every 文书 kind rendered from a realistic case: mandatory contents and 文号 in the text, the CJK font
+embedded, party text escaped, the fast (HarfBuzz) font subsetter in use."""
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+import time
+from typing import Any
+
+import pytest
+
+import documents
+import documents.compact_cff
+from documents import DOCUMENT_KINDS, format_number
+from documents.render import STYLESHEET, TEMPLATES, renderer
+from handlers.catalogue import CATALOGUE
+from webapp.worker.sealing import display
+
+from webapp.loadgen.payloads import PAYLOADS, payload
+
+AGENCY = "抚顺县文化市场综合行政执法队"
+CASE = {"id": 7, "title": "星光网吧接纳未成年人上网案", "party_name": "抚顺县星光网吧"}
+
+#: What the regulations require each document to state, as it must appear in the PDF's text.
+MANDATORY: dict[str, list[str]] = {
+    "case_filing": ["立案（程序启动）审批表", "启动原因", "日常巡查发现接纳未成年人上网", "案件来源", "检查发现", "基本案情",
+                    "当事人基本情况", "91210421MA0XXXXXX1", "承办人意见", "建议立案调查", "承办机构意见", "同意立案",
+                    "行政机关负责人意见", "刘伟", "2026年3月2日"],
+    "inquiry_record": ["询问笔录", "询问时间", "2026年3月2日10时00分", "询问地点", "执法队询问室", "张明（执法证号21040001）",
+                       "李强（执法证号21040002）", "执法人员已向当事人出示执法证件", "权利告知", "申请回避", "询问内容",
+                       "被询问人签名", "第1页共1页"],
+    "inspection_record": ["现场检查（勘验）笔录", "检查（勘验）地点", "星光网吧", "当事人是否在场", "执法证号21040001",
+                          "执法人员已向当事人出示执法证件", "三名未成年人正在上网", "当事人签名", "第1页共1页"],
+    "sampling_record": ["抽样取证通知书及物品清单", "抽样物品清单", "电脑主机", "联想M720", "2台", "执法证号21040001"],
+    "evidence_collection": ["调取证据通知书及证据清单", "调取证据清单", "电脑主机", "执法证号21040002"],
+    "evidence_preservation": ["证据先行登记保存通知书及清单", "证据可能被转移", "刘伟", "先行登记保存", "七个工作日",
+                              "证据先行登记保存清单", "电脑主机"],
+    "prior_notice": ["行政处罚事先告知书", "违法事实", "接纳未成年人上网", "理由", "第三十一条", "警告，罚款一万元",
+                     "陈述、申辩、要求听证", "五个工作日"],
+    "statement_record": ["陈述申辩笔录", "陈述、申辩内容", "身份核验设备", "复核意见", "是否采纳", "不采纳", "理由不能成立",
+                         "是否要求听证", "当事人签名", "第1页共1页"],
+    "hearing_notice": ["听证通知书", "2026年3月16日9时00分", "赵静", "申请回避", "2026年3月5日10时00分"],
+    "hearing_record": ["听证笔录", "听证主持人", "赵静", "本案调查人员", "张明、李强", "调查人员陈述事实", "记录人签名",
+                       "第1页共1页"],
+    "legal_review": ["法制审核意见书", "法制审核人员", "赵静", "审核意见", "程序合法", "建议", "审核通过"],
+    "collective_discussion": ["集体讨论记录", "主持人", "参加人员", "刘伟、王芳、赵静", "讨论意见", "讨论结论"],
+    "penalty_decision": ["行政处罚决定书", "当事人", "抚顺县石文镇人民路18号", "违法事实和证据", "决定理由", "处罚依据",
+                         "警告、罚款", "10000.00", "履行方式和期限", "十五日内", "申请行政复议或者提起行政诉讼的途径和期限",
+                         "六十日内", "（印章）", "2026年3月2日"],
+    "onspot_decision": ["当场行政处罚决定书", "在禁止张贴区域张贴演出广告", "《营业性演出管理条例》第四十六条", "50.00",
+                        "2026年3月2日10时00分", "抚顺县石文镇人民路", "六十日内申请行政复议", "执法证号21040001", "执法人员签名",
+                        "当事人签名", "已当场交付当事人"],
+    "correction_notice": ["责令改正通知书", "责令你（单位）改正", "2026年3月20日17时00分", "复查"],
+    "service_receipt": ["送达回证", "送达文书名称", "行政处罚决定书", "文号", "抚文执罚〔2026〕12号", "受送达人", "王五",
+                        "送达方式", "直接送达", "送达人签名", "张明", "受送达人签名"],
+    "enforcement_reminder": ["催告书", "履行义务的期限", "2026年3月20日17时00分", "履行义务的方式", "到指定银行缴纳",
+                             "10000.00", "中国工商银行抚顺县支行", "陈述和申辩"],
+    "enforcement_decision": ["行政强制执行决定书", "强制执行的理由和依据", "第七十二条加处罚款", "强制执行的方式和时间",
+                             "加处罚款或滞纳金", "2026年3月25日9时00分", "申请行政复议或者提起行政诉讼的途径和期限",
+                             "2026年3月24日", "（印章）"],
+    "closing_approval": ["结案审批表", "案件办理情况", "案件已执行完毕", "处理结果", "已作出处罚并执行完毕", "负责人结案意见",
+                         "同意结案", "刘伟"],
+    "complaint_notice": ["不予立案告知书", "周九", "不予立案", "经核查未发现违法行为", "2026年3月5日10时00分"],
+    "intake_decision": ["受理通知书", "抚顺县新星文化传媒有限公司", "营业性演出许可证", "予以受理", "申请材料齐全",
+                        "抚文许受〔2026〕8号", "（印章）", "2026年3月2日"],
+    "supplement_notice": ["补正告知书", "需要补正的全部内容", "演出场所消防验收证明", "演员名单及身份证明", "申请材料已退回"],
+    "av_explanation": ["工作情况说明", "未进行（或中断）音像记录的原因", "不适宜录像", "说明人", "张明", "负责人"],
+}
+
+SOURCE_CHANGES: dict[str, dict[str, Any]] = {
+    "performance_record": {"correction_ordered": True, "correction_due": "2026-03-20T17:00:00+08:00",
+                           "details": "当事人未落实未成年人身份核验制度。"},
+}
+
+
+def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What webapp.sealing gives a template, built from the realistic payloads of tests/payloads.py."""
+    records = {k: display(k, payload(k, **SOURCE_CHANGES.get(k, {}))) for k in PAYLOADS}
+    if party is not None:
+        records["penalty_decision"] = display("penalty_decision", payload("penalty_decision", party=party))
+    return {"agency": {"name": AGENCY}, "title": kind.title, "number": format_number("抚文执", kind.series, 2026, n),
+            "date": "2026年3月2日", "task_title": "现场检查（勘验）", "case": CASE,
+            "doc": records[kind.source], "records": records}
+
+
+def pdf_text(pdf: bytes, tmp_path, layout: bool = False) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    args = ["pdftotext", "-enc", "UTF-8"] + (["-layout"] if layout else []) + [str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def embedded_fonts(pdf: bytes, tmp_path) -> list[list[str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    return [line.split() for line in out.splitlines()[2:]]
+
+
+def test_every_kind_has_a_template_mandatory_contents_and_known_record_kinds():
+    assert set(MANDATORY) == {k.code for k in DOCUMENT_KINDS}
+    for k in DOCUMENT_KINDS:
+        assert (TEMPLATES / k.template).is_file(), k.code
+        for record_kind in (k.source, k.trigger, *k.uses):
+            assert record_kind in CATALOGUE, f"{k.code}: record kind {record_kind} not in the catalogue"
+
+
+@pytest.mark.parametrize("kind", DOCUMENT_KINDS, ids=lambda k: k.code)
+def test_each_document_states_what_the_regulations_require(kind, tmp_path):
+    pdf = documents.render(kind.template, context_for(kind))
+    assert pdf.startswith(b"%PDF")
+    text = squeeze(pdf_text(pdf, tmp_path))
+    number = f"抚文执{kind.series}〔2026〕12号"
+    assert number in text
+    assert squeeze(AGENCY) in text
+    missing = [m for m in MANDATORY[kind.code] if squeeze(m) not in text]
+    assert not missing, f"{kind.code} lacks {missing}"
+    assert "\ufffd" not in text and "□" not in text
+    fonts = embedded_fonts(pdf, tmp_path)
+    cjk = [f for f in fonts if "CJK-SC" in f[0]]
+    assert cjk and all(f[-5] == "yes" for f in cjk), fonts  # column "emb"
+    assert {f[0].split("+", 1)[1] for f in fonts} <= {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC-Bold", "Noto-Sans-CJK-SC"}
+
+
+def test_a_long_record_numbers_every_page_and_repeats_the_signature_line(tmp_path):
+    kind = documents.kind("inquiry_record")
+    ctx = context_for(kind)
+    qa = "\n".join(f"问：第{i}个问题，请说明当晚核验身份证件的经过？\n答：当晚设备故障，未能逐一核验，我们已经登记。" for i in range(60))
+    ctx["doc"] = {**ctx["doc"], "content": qa}
+    pdf = documents.render(kind.template, ctx)
+    pages = [squeeze(p) for p in pdf_text(pdf, tmp_path).split("\f") if p.strip()]
+    assert len(pages) >= 3
+    for i, page in enumerate(pages, 1):
+        assert f"第{i}页共{len(pages)}页" in page
+        assert "被询问人签名" in page and "执法人员签名" in page
+
+
+def test_party_text_is_escaped_not_markup(tmp_path):
+    kind = documents.kind("penalty_decision")
+    hostile = {**payload("penalty_decision")["party"], "name": "坏人<script>alert(1)</script></td><b>粗</b>"}
+    ctx = context_for(kind, party=hostile)
+    html = renderer().html(kind.template, ctx)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;/td&gt;" in html
+    text = squeeze(pdf_text(documents.render(kind.template, ctx), tmp_path))
+    assert "坏人<script>alert(1)</script></td><b>粗</b>" in text
+
+
+def test_stylesheet_is_a_file_and_templates_hold_no_style(tmp_path):
+    css = STYLESHEET.read_text()
+    assert '"Noto Serif CJK SC"' in css and '"Noto Sans CJK SC"' in css and "size: A4" in css
+    for template in TEMPLATES.glob("*.html"):
+        assert "<style" not in template.read_text() and "style=" not in template.read_text(), template.name
+    assert 'lang="zh-CN"' in (TEMPLATES / "base.html").read_text()
+
+
+def test_fonts_are_subset_by_harfbuzz_not_fonttools(caplog):
+    """Without libharfbuzz-subset0 WeasyPrint subsets the CJK fonts with fontTools: seconds per document."""
+    assert documents.subsetter() == "harfbuzz"
+    kind = documents.kind("penalty_decision")
+    documents.render(kind.template, context_for(kind))
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        started = time.process_time()  # CPU time: not inflated by other load on a shared machine
+        documents.render(kind.template, context_for(kind, n=13))
+        elapsed = time.process_time() - started
+    assert not [r for r in caplog.records if "fontTools" in r.getMessage()]
+    assert elapsed < 2.0, f"one page took {elapsed:.1f} s of CPU: the fontTools subsetter takes ~9 s"
+
+
+def test_the_slow_subsetter_is_refused(monkeypatch):
+    import weasyprint.text.ffi as ffi
+
+    monkeypatch.setattr(ffi, "harfbuzz_subset", None)
+    assert documents.subsetter() == "fonttools"
+    kind = documents.kind("penalty_decision")
+    with pytest.raises(documents.SlowFontSubsetting):
+        documents.render(kind.template, context_for(kind))
+
+
+def test_a_one_page_decision_is_small_and_draws_the_same_as_uncompacted(tmp_path, monkeypatch):
+    """documents.compact_cff empties unused glyphs; the page must look exactly as with WeasyPrint's own fonts."""
+    import sys
+
+    kind = documents.kind("penalty_decision")
+    compact = documents.render(kind.template, context_for(kind))
+    assert len(compact) < 150_000, len(compact)
+    monkeypatch.setattr(sys.modules["documents.render"], "compact_font", lambda font: font)
+    plain = documents.render(kind.template, context_for(kind))
+    assert len(plain) > len(compact) + 100_000
+    pngs = []
+    for name, pdf in (("compact", compact), ("plain", plain)):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True, capture_output=True)
+        pngs.append(next(tmp_path.glob(f"{name}*.png")).read_bytes())
+    assert pngs[0] == pngs[1]

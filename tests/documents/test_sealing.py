@@ -1,0 +1,199 @@
+"""Documents made when tasks complete, numbered without gaps or duplicates, sealed in the record
+store and audit chain, versioned when re-rendered, downloadable by the case's agency only."""
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+import threading
+
+from sqlalchemy import select
+
+from webapp.store import audit
+from webapp.db import db
+from webapp.models import Agency, AuditEntry
+from webapp.models import Document
+from webapp.worker.sealing import issue_number
+
+from tests.support.app import make_agency
+from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
+from tests.support.walker import Walker
+
+NUMBER = re.compile(r"^测执(\S+)〔(\d{4})〕(\d+)号$")
+
+
+def documents_of(walker: Walker, cid: int, user: str = "officer1") -> list[dict]:
+    res = walker.call("get", f"/api/cases/{cid}/documents", user)
+    assert res.status_code == 200, res.get_json()
+    return res.get_json()
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    (tmp_path / "d.pdf").write_bytes(pdf)
+    return re.sub(r"\s+", "", subprocess.run(["pdftotext", str(tmp_path / "d.pdf"), "-"], check=True,
+                                             capture_output=True, text=True).stdout)
+
+
+def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker, agency, tmp_path):
+    cid = file_case(walker)
+    investigate(walker, cid)
+    report_to_statement(walker, cid)
+    decide_and_close(walker, cid)
+    docs = documents_of(walker, cid)
+    kinds = [d["kind"] for d in docs]
+    assert kinds == ["case_filing", "inquiry_record", "inspection_record", "av_explanation", "prior_notice",
+                     "statement_record", "penalty_decision", "service_receipt", "closing_approval"]
+    for d in docs:
+        assert NUMBER.match(d["number"]), d["number"]
+        assert d["version"] == 1 and d["sources"]
+    decision = docs[kinds.index("penalty_decision")]
+    assert decision["number"] == "测执罚〔2026〕1号"
+    res = walker.call("get", decision["url"], "reviewer1")          # anyone of the case's agency
+    assert res.status_code == 200 and res.mimetype == "application/pdf"
+    assert hashlib.sha256(res.data).hexdigest() == decision["sha256"]
+    text = pdf_text(res.data, tmp_path)
+    assert "测执罚〔2026〕1号" in text and "行政处罚决定书" in text and "抚顺县星光网吧" in text
+    with app.app_context():
+        entries = db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
+                                                              AuditEntry.action == "document.rendered")).all()
+        assert {e.detail["sha256"] for e in entries} == {d["sha256"] for d in docs}
+        sealed = next(e for e in entries if e.detail["kind"] == "penalty_decision")
+        assert [s[1] for s in sealed.detail["sources"]] == ["penalty_decision"]
+        assert db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
+                                                           AuditEntry.action == "document.downloaded")).one()
+        assert audit.verify_chains() == []
+
+
+def test_another_agency_cannot_list_or_download(app, walker, client):
+    cid = file_case(walker)
+    doc = documents_of(walker, cid)[0]
+    other = Walker(client, make_agency(app).tokens)
+    assert other.call("get", doc["url"], "officer1").status_code == 403
+    assert other.call("get", f"/api/cases/{cid}/documents", "officer1").status_code == 403
+    assert client.get(doc["url"]).status_code == 401
+
+
+def test_rendering_again_adds_a_version_with_the_same_number(app, walker, tmp_path):
+    cid = file_case(walker)
+    first = documents_of(walker, cid)[0]
+    res = walker.call("post", f"/api/cases/{cid}/documents", "approver1", json={"kind": "case_filing"})
+    assert res.status_code == 201, res.get_json()
+    second = res.get_json()
+    assert (second["number"], second["version"], second["supersedes_id"]) == (first["number"], 2, first["id"])
+    old = walker.call("get", first["url"], "officer1")
+    assert hashlib.sha256(old.data).hexdigest() == first["sha256"]   # the first version is kept as it was
+    assert walker.call("post", f"/api/cases/{cid}/documents", "designer1",
+                       json={"kind": "case_filing"}).status_code == 403
+    assert walker.call("post", f"/api/cases/{cid}/documents", "officer1",
+                       json={"kind": "penalty_decision"}).status_code == 422   # no decision record yet
+    with app.app_context():
+        doc = db.session.get(Document, first["id"])
+        doc.number = "改号"
+        try:
+            db.session.commit()
+            raise AssertionError("a document row was changed")
+        except Exception as exc:
+            db.session.rollback()
+            assert "只能追加" in str(exc)
+
+
+def test_numbers_follow_on_per_series_and_come_from_the_profile(app, walker, agency):
+    first = file_case(walker)
+    with app.app_context():
+        a = db.session.get(Agency, agency.id)
+        a.profile = {**a.profile, "doc_prefix": "抚文执", "documents": {"series": {"case_filing": "立审"}}}
+        db.session.commit()
+    second = file_case(walker)
+    third = file_case(walker)
+    numbers = [documents_of(walker, c)[0]["number"] for c in (first, second, third)]
+    assert numbers == ["测执立〔2026〕1号", "抚文执立审〔2026〕1号", "抚文执立审〔2026〕2号"]
+
+
+def test_fifty_concurrent_requests_get_fifty_consecutive_numbers(app, agency):
+    barrier = threading.Barrier(50)
+    got: list[int] = []
+    errors: list[BaseException] = []
+
+    def take() -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                n = issue_number(agency.id, "并发", 2026)
+                db.session.commit()
+                got.append(n)
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=take) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]
+    assert sorted(got) == list(range(1, 51))
+
+
+def test_a_rolled_back_number_is_issued_again(app, agency):
+    with app.app_context():
+        assert issue_number(agency.id, "回滚", 2026) == 1
+        db.session.rollback()
+        assert issue_number(agency.id, "回滚", 2026) == 1
+        assert issue_number(agency.id, "回滚", 2026) == 2
+        assert issue_number(agency.id, "回滚", 2027) == 1
+        db.session.commit()
+
+
+def test_concurrent_re_renders_never_duplicate_a_version(app, walker, client, agency):
+    cid = file_case(walker)
+    results: list[int] = []
+
+    def render() -> None:
+        w = Walker(app.test_client(), agency.tokens)
+        results.append(w.call("post", f"/api/cases/{cid}/documents", "officer1",
+                              json={"kind": "case_filing"}).status_code)
+
+    threads = [threading.Thread(target=render) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(results) <= {201, 409} and 201 in results
+    docs = documents_of(walker, cid)
+    assert [d["version"] for d in docs] == list(range(1, len(docs) + 1))
+    assert len({d["number"] for d in docs}) == 1
+
+
+def test_a_task_declares_its_documents_or_they_follow_from_its_records():
+    from types import SimpleNamespace
+
+    from webapp.worker.sealing import kinds_for_task
+
+    def spec(**props):
+        return SimpleNamespace(extensions={"properties": props})
+
+    perf = {"performance_record": SimpleNamespace(payload={"correction_ordered": True})}
+    assert [k.code for k in kinds_for_task(spec(), perf)] == ["correction_notice"]
+    perf["performance_record"].payload["correction_ordered"] = False
+    assert kinds_for_task(spec(), perf) == []
+    hearing = {"hearing_record": SimpleNamespace(payload={})}
+    assert [k.code for k in kinds_for_task(spec(), hearing)] == ["hearing_notice", "hearing_record"]
+    assert [k.code for k in kinds_for_task(spec(documents="hearing_record"), hearing)] == ["hearing_record"]
+    assert kinds_for_task(spec(documents=""), hearing) == []
+
+
+def test_a_diagram_naming_an_unknown_document_is_refused(ctx):
+    import pytest
+
+    from handlers.diagrams import DiagramError, parse
+    from webapp.engine.diagrams import base_sources
+
+    sources = base_sources()
+    bpmn = sources["general_procedure.bpmn"].decode()
+    marker = '<spiffworkflow:property name="records" value="penalty_decision" />'
+    assert marker in bpmn
+    bad = bpmn.replace(marker, marker + '<spiffworkflow:property name="documents" value="penalty_decision, 罚单" />')
+    with pytest.raises(DiagramError, match="未知的文书种类 '罚单'"):
+        parse({**sources, "general_procedure.bpmn": bad.encode()}, "general_procedure")
+    good = bpmn.replace(marker, marker + '<spiffworkflow:property name="documents" value="penalty_decision" />')
+    parse({**sources, "general_procedure.bpmn": good.encode()}, "general_procedure")

@@ -1,0 +1,324 @@
+"""Agencies made from the five profiles: each difference shown on a walked case, the deploy guard with
+its audited exception, persisted deadlines with the clock moved, and supervision figures."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import select
+
+from handlers import av_rules
+from handlers.workcalendar import end_of_day, local_date, national
+from webapp import create_app
+from webapp.accounts import issue_token
+from webapp.cli import cli
+from webapp.demo import DEMO_USERS, create_agency, create_user
+from webapp.db import db
+from webapp.engine.diagrams import base_sources, deploy, save_version
+from webapp.models import Agency, AuditEntry, User
+from webapp.models import Deadline
+from webapp.engine.profiles import ComplianceRefused, apply_profile, load_profile, record_exception
+
+from webapp.loadgen.flows import investigate, report_to_statement
+from webapp.loadgen.payloads import av_recording, payload
+from tests.support.walker import Walker
+
+AV_REASON = {"av_not_suitable": None}
+
+
+_numbers = itertools.count(1)
+
+
+def profiled(app, code: str) -> SimpleNamespace:
+    """A fresh agency (code unique to the test run) with one user per role, made from profile ``code``."""
+    n = next(_numbers)
+    with app.app_context():
+        agency = create_agency(f"{code}-t{os.getpid()}-{n}", code)
+        users = {u: create_user(agency, f"{u}-p{os.getpid()}-{n}", name, roles, "pw") for u, name, roles in DEMO_USERS}
+        apply_profile(agency, load_profile(code))
+        db.session.commit()
+        out = SimpleNamespace(id=agency.id, code=agency.code, profile=dict(agency.profile),
+                              user_ids={k: u.id for k, u in users.items()},
+                              tokens={k: issue_token(u) for k, u in users.items()})
+        db.session.remove()
+    return out
+
+
+def filed(w: Walker) -> int:
+    cid = w.create_case()["id"]
+    w.do(cid, "t_filing", {"case_filing": None})
+    w.do(cid, "t_unit_opinion", {"unit_opinion": None})
+    w.do(cid, "t_filing_approval", {"filing_approval": None})
+    return cid
+
+
+def to_archive(w: Walker) -> int:
+    """A case walked to its archive task by the no-penalty route, with A/V reasons wherever a profile asks."""
+    cid = filed(w)
+    w.do(cid, "t_plan", {"investigation_plan": None})
+    w.do(cid, "t_inquiry", {"inquiry_record": None, **AV_REASON})
+    w.do(cid, "t_inspection", {"inspection_record": None, **AV_REASON})
+    w.do(cid, "t_report", {"investigation_report": None})
+    w.do(cid, "t_case_review", {"case_review": None})
+    w.do(cid, "t_notice", {"prior_notice": None})
+    w.do(cid, "t_statement", {"statement_record": None})
+    w.do(cid, "t_approval", {"decision_approval": payload("decision_approval", decision="no_penalty")})
+    w.do(cid, "t_closing_report", {"closing_report": None})
+    w.do(cid, "t_closing_review", {"approval_review": None})
+    w.do(cid, "t_closing_approval", {"closing_approval": None})
+    return cid
+
+
+@pytest.fixture(params=["fushun-culture", "changli-market"])
+def archive_case(request, app, client):
+    agency = profiled(app, request.param)
+    w = Walker(client, agency.tokens)
+    return request.param, agency, w, to_archive(w)
+
+
+def test_archive_deadline_follows_the_profile(archive_case, app):
+    code, agency, w, cid = archive_case
+    days = {"fushun-culture": 60, "changli-market": 30}[code]
+    assert agency.profile["archive_days"] == days
+    task = w.task(cid, "t_archive")
+    ready, due = dt.datetime.fromisoformat(task["ready_at"]), dt.datetime.fromisoformat(task["due_at"])
+    expected_last_day = national().next_working_day(local_date(ready) + dt.timedelta(days=days))
+    assert local_date(due - dt.timedelta(seconds=1)) == expected_last_day
+    with app.app_context():
+        row = db.session.scalar(select(Deadline).where(Deadline.task_id == task["id"]))
+        assert row.period == f"P{days}D" and row.kind == "archive_record" and row.status == "open"
+        assert f"{code} 第{'三十一' if days == 60 else '十九'}条" in row.basis
+
+
+def test_handover_limit_and_retention_differ_by_profile(app):
+    fushun, pishan, naiman = (profiled(app, c).profile for c in ("fushun-culture", "pishan-culture", "naiman-culture"))
+    ended = dt.datetime(2026, 3, 6, 10, tzinfo=dt.timezone.utc)  # Friday 18:00 in China
+    assert av_rules.handover_deadline(ended, fushun).due_at == ended + dt.timedelta(hours=24)
+    # pishan-culture 第十九条: one working day — the weekend does not count, so the end of Monday 9 March.
+    assert av_rules.handover_deadline(ended, pishan).due_at == dt.datetime(2026, 3, 9, 16, tzinfo=dt.timezone.utc)
+    assert (pishan["av_retention_months"], naiman["av_retention_months"]) == (36, 6)
+    assert naiman["confidentiality"] == "internal" and naiman["long_term_triggers"] == ["evidence"]
+
+
+def _preservation_ready(w: Walker) -> tuple[int, dict]:
+    cid = filed(w)
+    w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["preservation"])})
+    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
+                       ("t_approval_decision", "approval_decision")):  # the head's approval comes first (第五十六条)
+        w.do(cid, name, {kind: None})
+    return cid, w.task(cid, "t_preservation")
+
+
+def test_video_required_steps_differ_by_profile(app, client):
+    naiman = Walker(client, profiled(app, "naiman-culture").tokens)
+    cid, task = _preservation_ready(naiman)
+    assert naiman.add(cid, task, "evidence_preservation").status_code == 201
+    res = naiman.complete(cid, task)
+    assert res.status_code == 422 and "naiman-culture 第八条" in res.get_json()["message"]
+    sha = naiman.upload(b"naiman preservation clip")
+    assert naiman.add(cid, task, "av_recording", av_recording(sha)).status_code == 201
+    assert naiman.complete(cid, task).status_code == 200
+
+    fushun = Walker(client, profiled(app, "fushun-culture").tokens)
+    cid, task = _preservation_ready(fushun)
+    fushun.add(cid, task, "evidence_preservation")
+    assert fushun.complete(cid, task).status_code == 200  # fushun-culture asks no A/V for 先行登记保存
+
+    pishan = Walker(client, profiled(app, "pishan-culture").tokens)
+    cid = filed(pishan)
+    pishan.do(cid, "t_plan", {"investigation_plan": None})
+    task = pishan.task(cid, "t_inquiry")
+    pishan.add(cid, task, "inquiry_record")
+    res = pishan.complete(cid, task)
+    assert res.status_code == 422 and "pishan-culture 第七条" in res.get_json()["message"]
+
+
+def test_lishui_requires_a_real_recording_when_a_party_refuses_to_sign(app, client):
+    from webapp.loadgen.payloads import OFFICER_SIGS, PARTY_REFUSED
+
+    refused = payload("inspection_record", signatures=OFFICER_SIGS + [PARTY_REFUSED])
+    for code, allowed in (("lishui-city", False), ("fushun-culture", True)):
+        w = Walker(client, profiled(app, code).tokens)
+        cid = filed(w)
+        w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["inspection"])})
+        task = w.task(cid, "t_inspection")
+        w.add(cid, task, "inspection_record", refused)
+        w.add(cid, task, "av_not_suitable")
+        res = w.complete(cid, task)
+        if allowed:
+            assert res.status_code == 200, res.get_json()
+            continue
+        assert res.status_code == 422 and "lishui-city 第十三条" in res.get_json()["message"]
+        w.add(cid, task, "av_recording", av_recording(w.upload(b"lishui refusal clip")))
+        assert w.complete(cid, task).status_code == 200
+
+
+# ------------------------------------------------------------------ deploy guard and exceptions
+
+def _weakened(agency_id: int) -> object:
+    sources = base_sources()
+    xml = sources["general_procedure.bpmn"].decode()
+    start = xml.index('id="t_inspection"')
+    end = xml.index("</bpmn:userTask>", start)
+    xml = xml[:start] + xml[start:end].replace('name="av" value="required"', 'name="av" value="none"') + xml[end:]
+    return save_version("general_procedure", {**sources, "general_procedure.bpmn": xml.encode()}, agency_id)
+
+
+def test_deploying_a_diagram_that_drops_a_gate_is_refused_unless_an_admin_records_an_exception(app):
+    agency = profiled(app, "fushun-culture")
+    with app.app_context():
+        row = db.session.get(Agency, agency.id)
+        version = _weakened(agency.id)
+        with pytest.raises(ComplianceRefused) as refused:
+            deploy(row, version)
+        assert "fushun-culture 第十二条" in refused.value.message and "t_inspection" in refused.value.message
+        assert refused.value.extra["rules"][0]["id"] == "av-on-site"
+        db.session.rollback()
+
+        officer = db.session.get(User, agency.user_ids["officer1"])
+        from webapp.errors import Forbidden
+
+        with pytest.raises(Forbidden):
+            record_exception(officer, "av-on-site", "现场无法录像的特殊场所")
+        admin = db.session.get(User, agency.user_ids["admin1"])
+        record_exception(admin, "av-on-site", "试点期间由纸质记录替代，报司法局备案")
+        version = _weakened(agency.id)
+        deploy(db.session.get(Agency, agency.id), version)
+        db.session.commit()
+        actions = list(db.session.scalars(select(AuditEntry.action).where(AuditEntry.agency_id == agency.id)
+                                            .order_by(AuditEntry.seq)))
+        assert "compliance.exception_grant" in actions and actions[-1] == "diagram.deployed"
+        db.session.remove()
+
+
+def test_compliance_page_command_and_json(app, client):
+    agency = profiled(app, "changli-market")
+    w = Walker(client, agency.tokens)
+    page = w.call("get", "/oversight/compliance", "admin1")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "changli-market 第十二条" in html and "集体讨论" in html and "全部落实" in html
+    data = w.call("get", "/oversight/api/compliance", "designer1").get_json()
+    assert data["ok"] and {f["rule"]["id"] for f in data["findings"]} >= {"audio-collective", "archive"}
+    assert w.call("get", "/oversight/api/compliance", "officer1").status_code == 403
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ["compliance", agency.code])
+    assert result.exit_code == 0 and "全部规则已落实" in result.output
+    result = runner.invoke(cli, ["compliance", "--files", "naiman-culture"])
+    assert result.exit_code == 0 and "naiman-culture 第八条" in result.output
+
+
+def test_create_agency_command_builds_an_agency_from_a_profile(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ["create-agency", "lishui-city", "--admin", "lishui-admin", "--password", "pw-123456"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        agency = db.session.scalar(select(Agency).where(Agency.code == "lishui-city"))
+        assert agency.name == "丽水市综合行政执法局" and agency.profile["doc_prefix"] == "丽综执"
+        from webapp.engine.profiles import report
+
+        assert report(agency).ok
+        db.session.remove()
+    again = runner.invoke(cli, ["create-agency", "lishui-city"])
+    assert again.exit_code == 0, again.output
+
+
+# ------------------------------------------------------------------ deadlines
+
+def test_overdue_items_reach_inbox_queue_and_survive_a_restart(app, client, clock):
+    agency = profiled(app, "fushun-culture")
+    w = Walker(client, agency.tokens)
+    cid = w.create_case(emergency=True)["id"]
+    began = clock.now() - dt.timedelta(hours=2)  # 补报 counts from when the measure began, not from typing it in
+    w.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=began.isoformat())})
+    clock.advance(hours=21, minutes=59)
+    assert w.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"] == []
+    clock.advance(hours=1, minutes=1)
+    mine = w.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"]
+    assert [(d["case_id"], d["task"], d["period"]) for d in mine] == [(cid, "t_filing_late", "PT24H")]
+    assert mine[0]["overdue_hours"] == 1.0 and "fushun-culture 第七条" in mine[0]["basis"]
+    queue = w.call("get", "/oversight/api/deadlines", "approver1").get_json()["queue"]
+    assert [d["case_id"] for d in queue] == [cid]
+    assert w.call("get", "/oversight/api/deadlines", "approver1").get_json()["mine"] == []
+
+    restarted = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "LIUHEN_FILE_STORE", "TESTING")},
+                            "SECRET_KEY": "other"})
+    w2 = Walker(restarted.test_client(), agency.tokens)
+    assert [d["case_id"] for d in w2.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"]] == [cid]
+    page = w2.call("get", "/oversight/deadlines", "reviewer1").get_data(as_text=True)
+    assert "补报立案审批表" in page and "已逾期" in page
+
+    w2.do(cid, "t_filing_late", {"case_filing": None})
+    assert w.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"] == []
+    with app.app_context():
+        row = db.session.scalar(select(Deadline).where(Deadline.case_id == cid))
+        assert row.status == "late" and row.closed_at - row.due_at == dt.timedelta(hours=1)
+        db.session.remove()
+
+
+def test_archive_deadline_expires_when_the_clock_moves(app, client, clock):
+    agency = profiled(app, "changli-market")
+    w = Walker(client, agency.tokens)
+    cid = to_archive(w)
+    due = dt.datetime.fromisoformat(w.task(cid, "t_archive")["due_at"])
+    clock.set(due - dt.timedelta(minutes=1))
+    assert w.task(cid, "t_archive")["overdue"] is False
+    clock.set(due + dt.timedelta(minutes=1))
+    assert w.task(cid, "t_archive")["overdue"] is True
+    mine = w.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"]
+    assert [d["task"] for d in mine if d["case_id"] == cid] == ["t_archive"]
+
+
+def test_decision_is_due_ninety_days_after_filing_not_after_the_task_opens(app, client, clock):
+    agency = profiled(app, "fushun-culture")
+    w = Walker(client, agency.tokens)
+    cid = filed(w)
+    filed_at = clock.now()
+    clock.advance(days=40)
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    due = dt.datetime.fromisoformat(w.task(cid, "t_decision")["due_at"])
+    last_day = local_date(filed_at) + dt.timedelta(days=90)  # 行政处罚法 第六十条: 90 days from 立案, first day not counted
+    while not national().is_working_day(last_day):
+        last_day += dt.timedelta(days=1)
+    assert due == end_of_day(last_day)
+    with app.app_context():
+        row = db.session.scalar(select(Deadline).where(Deadline.case_id == cid, Deadline.spec_name == "t_decision"))
+        assert row.period == "P90D" and "行政处罚法 第六十条" in row.basis and row.starts_at == filed_at
+        db.session.remove()
+
+
+# ------------------------------------------------------------------ supervision
+
+def test_supervision_figures_match_a_hand_count(app, client, clock):
+    agency = profiled(app, "fushun-culture")
+    w = Walker(client, agency.tokens)
+    w.create_case()  # A: 程序启动 (t_filing)
+    b = filed(w)  # B: 调查取证 (t_plan)
+    c = filed(w)
+    w.do(c, "t_plan", {"investigation_plan": None})
+    w.do(c, "t_inquiry", {"inquiry_record": None})
+    w.do(c, "t_inspection", {"inspection_record": None, **AV_REASON})  # C: 调查取证 (t_report)
+    to_archive(w)  # D: 归档管理 (t_archive)
+    e = w.create_case()["id"]
+    w.do(e, "t_filing", {"case_filing": None})
+    w.do(e, "t_unit_opinion", {"unit_opinion": None})
+    w.do(e, "t_filing_approval", {"filing_approval": payload("filing_approval", decision="reject")})  # E: 已办结
+    f = w.create_case(emergency=True)["id"]
+    w.do(f, "t_emergency", {"emergency_start": None})  # F: 程序启动, its 24 h 补报 about to lapse
+    clock.advance(hours=30)
+    figures = w.call("get", "/oversight/api/supervision", "approver1").get_json()
+    assert figures["cases_by_stage"] == {"程序启动": 2, "调查取证": 2, "审查决定": 0, "送达执行": 0, "归档管理": 1, "已办结": 1}
+    assert figures["cases_by_procedure"] == {"general_procedure": {"open": 5, "closed": 1}}
+    assert figures["deadlines"]["overdue"] == 1 and figures["deadlines"]["open"] == 2  # 补报 (F) and 归档 (D)
+    assert [d["case_id"] for d in figures["overdue"]] == [f]
+    assert figures["av"] == {"recordings": 0, "late": 0}
+    assert b != c
+    html = w.call("get", "/oversight/supervision", "approver1").get_data(as_text=True)
+    assert "调查取证" in html and "已逾期 <strong>1</strong> 项" in html
+    assert w.call("get", "/oversight/api/supervision", "officer1").status_code == 403

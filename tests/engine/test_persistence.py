@@ -1,0 +1,61 @@
+"""State survives a restart; cases keep the diagram version they started on; schema = migrations."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from webapp import create_app
+from webapp.db import db
+from webapp.engine.diagrams import base_sources, deploy, save_version
+from webapp.models import Agency
+
+from webapp.loadgen.flows import file_case
+from tests.support.walker import Walker
+
+
+def test_a_fresh_app_instance_continues_a_half_finished_case(app, walker, agency):
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    before = walker.case(cid)
+    restarted = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "LIUHEN_FILE_STORE", "TESTING")},
+                            "SECRET_KEY": "other"})
+    w2 = Walker(restarted.test_client(), agency.tokens)
+    after = w2.case(cid)
+    assert [t["name"] for t in w2.ready(cid)] == ["t_inquiry", "t_inspection"]
+    assert after["revision"] == before["revision"] and after["records"] == before["records"]
+    w2.do(cid, "t_inquiry", {"inquiry_record": None})
+    assert [t["name"] for t in walker.ready(cid)] == ["t_inspection"]
+
+
+def test_running_cases_keep_their_diagram_version(app, walker, agency):
+    old_case = walker.create_case()["id"]
+    with app.app_context():
+        sources = base_sources()
+        changed = sources["general_procedure.bpmn"].replace("填写立案审批表".encode(), "填写程序启动审批表".encode())
+        version = save_version("general_procedure", {**sources, "general_procedure.bpmn": changed}, agency.id)
+        deploy(db.session.get(Agency, agency.id), version)
+        db.session.commit()
+        new_version = version.version
+    new_case = walker.create_case()["id"]
+    assert walker.task(old_case, "t_filing")["title"] == "填写立案审批表"
+    assert walker.task(new_case, "t_filing")["title"] == "填写程序启动审批表"
+    assert walker.case(new_case)["diagram_version"] == new_version
+    assert walker.case(old_case)["diagram_version_id"] != walker.case(new_case)["diagram_version_id"]
+    walker.do(old_case, "t_filing", {"case_filing": None})
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context():
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    assert diff == []
+
+
+def test_case_state_does_not_embed_the_diagram(app, walker):
+    cid = walker.create_case()["id"]
+    from webapp.models import Case, DiagramVersion
+
+    with app.app_context():
+        case = db.session.get(Case, cid)
+        spec = db.session.get(DiagramVersion, case.diagram_version_id).spec
+        assert '"spec"' not in case.state and len(case.state) < len(spec) / 4

@@ -1,0 +1,143 @@
+"""The gate: every user task of the shipped diagrams refuses to complete without its records."""
+from __future__ import annotations
+
+
+import pytest
+
+from handlers.diagrams import parse
+from handlers.task_rules import rules_of
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+
+from webapp.loadgen.flows import approval_steps, decide_and_close, file_case, hold_hearing, report_to_statement
+from webapp.loadgen.payloads import payload
+from tests.support.walker import Walker
+from tests.support import WORKFLOWS
+
+BASE = WORKFLOWS / "base"
+
+
+def user_tasks() -> dict[str, object]:
+    spec, subs = parse({p.name: p.read_bytes() for p in BASE.glob("*.bpmn")}, "general_procedure")
+    # 送达 by direct service, 内部审批, 先行登记保存 and 听证 are walked here; every task of the other called
+    # procedures (other 送达 methods, 强制执行, 行政强制措施) is refused once in tests/test_procedures_paths.py
+    # and tests/test_procedures_measures.py.
+    walked = (spec, subs["service"], subs["service_direct"], subs["internal_approval"], subs["evidence_preservation"],
+              subs["hearing"])
+    return {name: ts for s in walked for name, ts in s.task_specs.items() if isinstance(ts, UserTask)}
+
+
+class RefusalCheckingWalker(Walker):
+    """Before doing each task, tries to complete it empty-handed and checks the refusal."""
+
+    def __init__(self, client, tokens, specs):
+        super().__init__(client, tokens)
+        self.specs = specs
+        self.refused: set[str] = set()
+
+    def do(self, case_id, name, records):
+        task = self.task(case_id, name)
+        res = self.complete(case_id, task)
+        assert res.status_code == 422, (name, res.get_json())
+        body = res.get_json()
+        rules = rules_of(self.specs[name])
+        expected = set(rules.records) | ({"av_recording"} if rules.av_required else set())
+        assert {m["record"] for m in body["missing"]} == expected
+        for m in body["missing"]:
+            want = rules.av_basis if m["record"] == "av_recording" else rules.basis
+            assert m["basis"] == list(want) and m["basis"], m
+            assert all(article in body["message"] for article in want)
+        self.refused.add(name)
+        return super().do(case_id, name, records)
+
+
+def test_every_user_task_refuses_without_its_records(client, app):
+    from tests.support.app import make_agency
+
+    specs = user_tasks()
+    w = RefusalCheckingWalker(client, make_agency(app).tokens, specs)
+    cid = file_case(w)
+    w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=[
+        "inquiry", "inspection", "sampling", "collection", "preservation"])})
+    w.do(cid, "t_inquiry", {"inquiry_record": None})
+    w.do(cid, "t_inspection", {"inspection_record": None, "av_not_suitable": None})
+    w.do(cid, "t_sampling", {"sampling_record": None, "av_not_suitable": None})
+    w.do(cid, "t_collection", {"evidence_collection": None})
+    for name, records in approval_steps():
+        w.do(cid, name, records)
+    w.do(cid, "t_preservation", {"evidence_preservation": None})
+    w.do(cid, "t_preservation_decision", {"preservation_decision": None})
+    report_to_statement(w, cid, major=True, hearing=True)
+    hold_hearing(w, cid)
+    w.do(cid, "t_legal", {"legal_review": None})
+    w.do(cid, "t_collective", {"collective_discussion": None})
+    decide_and_close(w, cid, correction=True)
+    emergency = file_case(w, emergency=True)
+    assert w.ready(emergency)
+    assert w.refused == set(specs), set(specs) - w.refused
+
+
+def test_av_required_step_needs_recording_or_written_reason(walker):
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["inspection"])})
+    task = walker.task(cid, "t_inspection")
+    assert walker.add(cid, task, "inspection_record").status_code == 201
+    res = walker.complete(cid, task)
+    assert res.status_code == 422
+    [m] = res.get_json()["missing"]
+    assert m["record"] == "av_recording" and m["basis"] == ["fushun-culture 第十二条"]
+    assert "音像记录" in res.get_json()["message"] and "fushun-culture 第十二条" in res.get_json()["message"]
+    unknown = "ab" * 32
+    bad = walker.add(cid, task, "av_recording", {**_av(unknown)})
+    assert bad.status_code == 422 and "files" in bad.get_json()["fields"]
+    sha = walker.upload(b"\x00\x00\x00\x18ftypmp42 a short clip")
+    assert walker.add(cid, task, "av_recording", _av(sha)).status_code == 201
+    assert walker.complete(cid, task).status_code == 200
+
+
+def _av(sha):
+    from webapp.loadgen.payloads import av_recording
+
+    return av_recording(sha)
+
+
+@pytest.mark.parametrize("kind,change,field", [
+    ("inquiry_record", {"officers": [{"name": "张明", "certificate_no": "21040001"}]}, "officers"),
+    ("inquiry_record", {"certificates_shown": False}, "certificates_shown"),
+    ("statement_record", {"statement": "", "review": ""}, "statement"),
+    ("prior_notice", {"rights": ["hearing", "recusal"]}, "rights"),
+    ("hearing_record", {"chair": "张明"}, "chair"),
+    ("case_filing", {"unexpected": "字段"}, "unexpected"),
+])
+def test_invalid_records_are_refused_with_field_errors_and_not_stored(walker, kind, change, field):
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    res = walker.add(cid, task, kind, payload(kind, **change))
+    assert res.status_code == 422
+    body = res.get_json()
+    assert field in str(body["fields"]), body
+    assert walker.case(cid)["records"] == []
+
+
+def test_refusal_to_sign_needs_the_officers_note(walker):
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["inquiry"])})
+    task = walker.task(cid, "t_inquiry")
+    from webapp.loadgen.payloads import OFFICER_SIGS
+
+    silent = {"signer": "王五", "capacity": "party", "signed": False}
+    res = walker.add(cid, task, "inquiry_record", payload("inquiry_record", signatures=OFFICER_SIGS + [silent]))
+    assert res.status_code == 422 and "refusal_note" in str(res.get_json()["fields"])
+    noted = {**silent, "refusal_note": "当事人拒绝签名，称不认可笔录内容，执法人员张明、李强在场"}
+    res = walker.add(cid, task, "inquiry_record", payload("inquiry_record", signatures=OFFICER_SIGS + [noted]))
+    assert res.status_code == 201
+    assert walker.complete(cid, task).status_code == 200
+
+
+def test_a_corrected_record_is_a_new_version_and_the_gate_reads_the_newest(walker):
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    first = walker.add(cid, task, "case_filing").get_json()
+    second = walker.add(cid, task, "case_filing", payload("case_filing", facts="更正后的基本案情")).get_json()
+    assert (second["version"], second["supersedes_id"]) == (2, first["id"])
+    records = walker.case(cid)["records"]
+    assert [r["payload"]["facts"] for r in records] == [payload("case_filing")["facts"], "更正后的基本案情"]

@@ -1,0 +1,137 @@
+"""The supervision figures exported as CSV (Excel-readable) and as a WeasyPrint PDF; both agree with figures()."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import select
+
+from webapp.supervision import figures as supervision, reports as supervision_report
+from webapp.db import db
+from webapp.models import Agency, AuditEntry
+
+from tests.support.media import MiB, upload
+
+NOTE = "执法人员未出示执法证件即开始检查"
+SAVED = "/tmp/liuhen-supervision-report.pdf"
+
+
+def _busy_agency(walker) -> None:
+    """Three cases (one with a recording), a spot check that found a problem."""
+    cids = [walker.create_case()["id"] for _ in range(3)]
+    item = upload(walker, cids[0], size=MiB, seed=cids[0])
+    res = walker.call("post", "/oversight/api/spot-checks", "legal1", json={
+        "media_id": item["id"], "aspects": ["队容风纪"], "finding": "存在问题", "note": NOTE,
+        "rectification": "一周内组织学习并整改"})
+    assert res.status_code == 201, res.get_json()
+
+
+def _sections(body: bytes) -> dict[str, tuple[list[str], list[list[str]], list[str]]]:
+    """CSV sections by title: (title row, header row, data rows)."""
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    out, i = {}, 1
+    while i < len(rows):
+        assert rows[i] == [], rows[i]
+        title, headers = rows[i + 1], rows[i + 2]
+        j = i + 3
+        while j < len(rows) and rows[j] != []:
+            j += 1
+        out[title[0]] = (title, headers, rows[i + 3:j])
+        i = j
+    return out
+
+
+def _pairs(section: tuple) -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in section[2]}
+
+
+def test_csv_has_a_bom_and_one_section_per_figure_matching_the_figures(walker, app, agency):
+    _busy_agency(walker)
+    res = walker.call("get", "/oversight/supervision.csv", "approver1")
+    assert res.status_code == 200 and res.mimetype == "text/csv"
+    assert res.data.startswith(b"\xef\xbb\xbf") and "attachment" in res.headers["Content-Disposition"]
+    with app.app_context():
+        figures = supervision.figures(agency.id)
+        name = db.session.get(Agency, agency.id).name
+    head = next(csv.reader(io.StringIO(res.data.decode("utf-8-sig"))))
+    assert head[:2] == ["执法监督数据", name]
+    s = _sections(res.data)
+    assert s["案件所处环节"][0][1] == "依据：fushun-culture 第三条" and s["案件所处环节"][1] == ["环节", "案件数"]
+    assert _pairs(s["案件所处环节"]) == figures["cases_by_stage"]
+    assert {r[0]: (int(r[1]), int(r[2])) for r in s["按执法程序"][2]} == {
+        pid: (n["open"], n["closed"]) for pid, n in figures["cases_by_procedure"].items()}
+    assert sum(int(r[1]) for r in s["按执法程序"][2]) == 3
+    d = figures["deadlines"]
+    assert _pairs(s["期限"]) == {"进行中": d["open"], "其中已逾期": d["overdue"], "按期办结": d["met"], "逾期办结": d["late"]}
+    assert _pairs(s["音像记录移交"]) == {"已移交": 1, "其中逾期移交": figures["av"]["late"]}
+    assert "fushun-culture 第三十一条" in s["音像记录移交"][0][1]
+    assert _pairs(s["检查台账"]) == {"检查总数": 1, "合格": 0, "存在问题": 1, "待整改（尚无复查）": 1}
+    assert s["检查台账（最近的检查）"][2][0][6:8] == ["存在问题", NOTE]
+    assert len(s["逾期事项"][2]) == len(figures["overdue"])
+    if "av_coverage" in figures:
+        c = figures["av_coverage"]
+        assert _pairs(s["音像记录覆盖"]) == {"须音像记录的环节": c["required"], "有音像记录": c["recorded"],
+                                             "有不宜记录的书面理由": c["reason"], "两者皆无": c["neither"]}
+    if "case_reviews" in figures:
+        assert int(s["案卷评查"][2][0][1]) == figures["case_reviews"]["cases"]
+    if "accountability" in figures:
+        assert _pairs(s["责任追究线索"]) == figures["accountability"]["counts"]
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.agency_id == agency.id,
+                                                            AuditEntry.action == "supervision.exported")).one()
+    assert entry.actor_id == agency.user_ids["approver1"] and entry.detail["format"] == "csv"
+    assert entry.detail["sha256"] == hashlib.sha256(res.data).hexdigest()
+
+
+def test_pdf_report_is_a_real_pdf_with_the_figures_their_articles_and_the_charts(walker, app, agency):
+    _busy_agency(walker)
+    res = walker.call("get", "/oversight/supervision.pdf", "legal1")
+    assert res.status_code == 200 and res.mimetype == "application/pdf" and res.data.startswith(b"%PDF-")
+    path = Path(SAVED)  # kept for a person to look at (pdftoppm -png)
+    path.write_bytes(res.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    with app.app_context():
+        figures = supervision.figures(agency.id)
+        name = db.session.get(Agency, agency.id).name
+    for words in (name, "执法监督数据报告", "案件所处环节", "fushun-culture 第三条", "检查台账", "naiman-culture 第十四条",
+                  NOTE, "音像记录移交", "按时移交", "逾期移交", "期限"):
+        assert words in text, words
+    assert re.search(r"第\s*1\s*页\s*共\s*\d+\s*页", text)
+    closed = figures["cases_by_stage"]["已办结"]
+    assert any(line.split()[:2] == ["已办结", str(closed)] for line in text.splitlines()), text[:2000]
+    for key, title in (("av_coverage", "音像记录覆盖"), ("case_reviews", "案卷评查"), ("accountability", "责任追究线索")):
+        assert (title in text) == (key in figures), title
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
+    assert "Pages:" in info
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts and "Noto-Serif-CJK-SC" in fonts
+    with app.app_context():
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.agency_id == agency.id,
+                                                            AuditEntry.action == "supervision.exported")).one()
+    assert entry.detail["format"] == "pdf" and entry.detail["sha256"] == hashlib.sha256(res.data).hexdigest()
+
+
+def test_csv_keeps_typed_formulas_as_text(walker, app, agency):
+    cid = walker.create_case()["id"]
+    res = walker.call("post", "/oversight/api/spot-checks", "legal1", json={
+        "case_id": cid, "aspects": ["案卷文字记录"], "finding": "存在问题", "note": '=HYPERLINK("http://x","点此")',
+        "rectification": "@SUM(1+1) 补正案卷"})
+    assert res.status_code == 201, res.get_json()
+    rows = _sections(walker.call("get", "/oversight/supervision.csv", "legal1").data)["检查台账（最近的检查）"][2]
+    assert rows[0][7:9] == ['\'=HYPERLINK("http://x","点此")', "'@SUM(1+1) 补正案卷"]
+
+
+def test_pdf_lists_are_capped_and_say_how_many_rows_the_csv_carries_instead(walker, app, agency, monkeypatch):
+    monkeypatch.setattr(supervision_report, "PDF_ROWS", 2)
+    res = walker.call("get", "/oversight/supervision.pdf", "legal1")
+    assert res.status_code == 200
+    path = Path(SAVED).with_name("capped.pdf")
+    path.write_bytes(res.data)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    with app.app_context():
+        stages = len(supervision.figures(agency.id)["cases_by_stage"])
+    assert f"另有 {stages - 2} 行未列出，完整清单见 CSV 导出" in text.replace("\n", "")

@@ -1,0 +1,19 @@
+"""Signing in to the live server in Chromium, and where screenshots go for a person to look at."""
+from __future__ import annotations
+
+from playwright.sync_api import Browser, Page
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SHOTS = "/tmp/liuhen-{}.png"
+
+
+def sign_in(browser: Browser, live: str, username: str) -> Page:
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    page.set_default_timeout(15000)
+    page.goto(f"{live}/login")
+    page.fill("#username", username)
+    page.fill("#password", "pw")
+    page.click("button:has-text('登录')")
+    page.wait_for_load_state()
+    return page

@@ -1,0 +1,46 @@
+"""Steps of the procedures for the end-to-end tests: the step functions live in :mod:`webapp.samples.flows`
+(shared with the benchmarks and the case generator); the JSON-API-only parts are here."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from webapp.loadgen.flows import substitute as _substitute
+
+from tests.support.walker import Walker
+
+
+def start(w: Walker, process_id: str, emergency: bool = False, user: str = "officer1") -> int:
+    """Start a case on any deployed procedure (the walker's create_case starts the general procedure)."""
+    res = w.call("post", "/api/cases", user, json={"title": "测试案件", "party_name": "抚顺县星光网吧",
+                                                   "emergency": emergency, "process_id": process_id})
+    assert res.status_code == 201, res.get_json()
+    return res.get_json()["id"]
+
+
+ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条")
+
+
+class GateCheckingWalker(Walker):
+    """A walker that, before recording anything at a task, checks the gate refuses it with reasons."""
+
+    sha: str = ""
+    checking: bool = True
+
+    def do(self, case_id: int, name: str, records: dict[str, Any]) -> dict[str, Any]:
+        if not self.checking:
+            return super().do(case_id, name, _substitute(records, self.sha))
+        task = self.task(case_id, name)
+        view = self.call("get", f"/api/cases/{case_id}/tasks/{task['id']}", "officer1").get_json()
+        res = self.complete(case_id, task)
+        assert res.status_code == 422, (name, res.status_code)
+        body = res.get_json()
+        assert body["error"] == "records_missing"
+        need = view["requires"]
+        expected = set(need["records"]) | ({"av_recording"} if need["av"] == "required" else set())
+        assert {m["record"] for m in body["missing"]} == expected, name
+        for m in body["missing"]:
+            basis = need["av_basis"] if m["record"] == "av_recording" else need["basis"]
+            assert m["basis"] == basis and all(ARTICLE.search(b) for b in basis), (name, m)
+            assert m["title"] in m["message"] and basis[0] in m["message"]
+        return super().do(case_id, name, _substitute(records, self.sha))
