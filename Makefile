@@ -8,7 +8,7 @@ DEB_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install system-deps bench
+.PHONY: run test check install system-deps bench
 
 system-deps:
 	@missing="$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done)"; \
@@ -30,8 +30,14 @@ run: install
 	$(FLASK) liuhen seed-demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+test: install check
 	$(PY) -m pytest
+
+# style (ruff), types (mypy) and the import layers (import-linter): CI fails on any violation
+check: install
+	$(VENV)/bin/ruff check handlers documents webapp tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/general_procedure.py

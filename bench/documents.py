@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import documents  # noqa: E402
-from tests.test_documents_render import context_for  # noqa: E402
+from tests.documents.test_render import context_for  # noqa: E402
 
 
 def three_page_inquiry() -> dict:

@@ -28,15 +28,16 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from handlers.catalogue import CATALOGUE  # noqa: E402
 from handlers.clock import FixedClock  # noqa: E402
+from webapp import create_app  # noqa: E402
+from webapp.accounts import create_agency, create_user  # noqa: E402
+from webapp.db import db  # noqa: E402
+from webapp.demo import DEMO_USERS  # noqa: E402
+from webapp.engine import runner
+from webapp.engine.deployment import deploy_base  # noqa: E402
+from webapp.engine.diagrams import PROCEDURES  # noqa: E402
 from webapp.loadgen import flows  # noqa: E402
 from webapp.loadgen.walker import ServiceWalker  # noqa: E402
-from webapp import create_app  # noqa: E402
-from webapp.engine import runner
-from webapp.db import db  # noqa: E402
-from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user  # noqa: E402
-from webapp.engine.diagrams import deploy_base  # noqa: E402
 from webapp.models import DiagramVersion  # noqa: E402
-
 
 FULL = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))  # the stock serializer, spec included
 
@@ -56,7 +57,7 @@ def service_run(url: str, n: int, files: str) -> tuple[list[float], float, list[
     steps: list[tuple[str, dict]] = []
     with app.app_context():
         upgrade(revision="heads")
-        agency = create_agency(f"bench-{uuid.uuid4().hex[:6]}", "基准测试执法队")
+        agency = create_agency(f"bench-{uuid.uuid4().hex[:6]}", "基准测试执法队", PROCEDURES)
         users = {u: create_user(agency, f"{u}-{agency.id}-{uuid.uuid4().hex[:4]}", name, roles, "pw")
                  for u, name, roles in DEMO_USERS}
         deploy_base(agency, PROCEDURES)

@@ -25,12 +25,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 
 from handlers.clock import FixedClock  # noqa: E402
-from tests.media_util import MiB, recording  # noqa: E402
+from tests.support.media import MiB, recording  # noqa: E402
 from webapp import create_app  # noqa: E402
-from webapp.accounts import issue_token  # noqa: E402
+from webapp.accounts import (  # noqa: E402
+    create_agency,
+    create_user,
+    issue_token,  # noqa: E402
+)
 from webapp.db import db  # noqa: E402
-from webapp.demo import PROCEDURES, create_agency, create_user  # noqa: E402
-from webapp.engine.diagrams import deploy_base  # noqa: E402
+from webapp.engine.deployment import deploy_base  # noqa: E402
+from webapp.engine.diagrams import PROCEDURES  # noqa: E402
 
 
 def _status(field: str, status: Path = Path("/proc/self/status")) -> int:
@@ -69,7 +73,7 @@ def setup(url: str, files: str) -> tuple[str, int]:
     with app.app_context():
         upgrade(revision="heads")
         stamp = int(time.time())
-        agency = create_agency(f"bench-media-{stamp}", "基准测试执法队")
+        agency = create_agency(f"bench-media-{stamp}", "基准测试执法队", PROCEDURES)
         user = create_user(agency, f"bench-officer-{stamp}", "张明", ["officer"], "pw")
         deploy_base(agency, PROCEDURES)
         db.session.commit()
@@ -133,7 +137,7 @@ def ingest(url: str, files: str, token: str, case_id: int, path: Path, size: int
     try:
         port = int(proc.stdout.readline())
         conn = http.client.HTTPConnection("127.0.0.1", port, blocksize=1 << 20)
-        end = dt.datetime.now(dt.timezone.utc)
+        end = dt.datetime.now(dt.UTC)
         meta = {"case_id": case_id, "content_type": "video/mp4", "size": size, "recorded_by": "张明",
                 "officers": ["张明", "李强"], "device_id": "DSJ-BENCH", "place": "基准测试",
                 "started_at": (end - dt.timedelta(hours=1)).isoformat(), "ended_at": end.isoformat()}

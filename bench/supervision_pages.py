@@ -28,7 +28,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from tests.web_client import WebUser  # noqa: E402
+from tests.support.web_client import WebUser  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.db import db  # noqa: E402
 from webapp.demo import DEMO_AGENCY, DEMO_PASSWORD, seed_demo  # noqa: E402

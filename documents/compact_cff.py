@@ -16,9 +16,13 @@ import struct
 import sys
 from array import array
 from itertools import accumulate
+from typing import cast
 
 _PRIVATE, _CHARSTRINGS, _FDARRAY = (18,), (17,), (12, 36)
 _OFFSET_KEYS = {(15,), (16,), (17,), (18,), (12, 36), (12, 37)}  # charset, Encoding, CharStrings, Private, FDArray, FDSelect
+
+_Operand = tuple[int, int, int | None]  # (start, end, integer value or None for a real)
+_Entry = tuple[tuple[int, ...], list[_Operand]]  # (operator, operands) of a DICT entry
 
 
 def _index(data: bytes, pos: int) -> tuple[list[bytes], int, int]:
@@ -29,7 +33,7 @@ def _index(data: bytes, pos: int) -> tuple[list[bytes], int, int]:
     size = data[pos + 2]
     offsets = _unpack_offsets(data[pos + 3: pos + 3 + (count + 1) * size], size, count + 1)
     base = pos + 2 + (count + 1) * size
-    return [data[base + a: base + b] for a, b in zip(offsets, offsets[1:])], base + offsets[-1], size
+    return [data[base + a: base + b] for a, b in zip(offsets, offsets[1:], strict=False)], base + offsets[-1], size
 
 
 def _build_index(items: list[bytes]) -> bytes:
@@ -44,7 +48,7 @@ def _index_head(offsets: list[int]) -> bytes:
     return struct.pack(">HB", len(offsets) - 1, size) + _pack_offsets(offsets, size)
 
 
-def _unpack_offsets(raw: bytes, size: int, count: int) -> array:
+def _unpack_offsets(raw: bytes, size: int, count: int) -> array[int]:
     """Big-endian ``size``-byte integers as an array, by C-level slicing (CJK fonts have ~65,000 of them)."""
     wide = bytearray(count * 4)
     for k in range(size):
@@ -85,9 +89,11 @@ def _compact_charstrings(cff: bytes, pos: int) -> tuple[bytes, int]:
     return _index_head(list(accumulate(new_lengths, initial=1))) + data, base + offsets[-1]
 
 
-def _dict_entries(data: bytes) -> list[tuple[tuple[int, ...], list[tuple[int, int, int | None]]]]:
+def _dict_entries(data: bytes) -> list[_Entry]:
     """(operator, [(start, end, integer value or None for reals)]) for each entry of a CFF DICT."""
-    out, operands, i = [], [], 0
+    out: list[_Entry] = []
+    operands: list[_Operand] = []
+    i = 0
     while i < len(data):
         b = data[i]
         if b <= 21:
@@ -142,10 +148,12 @@ def compact_cff(cff: bytes) -> bytes:
     if len(tops) != 1:
         raise ValueError("not one font in the CFF")
     top = {op: operands for op, operands in _dict_entries(tops[0])}
-    cs_at = top[_CHARSTRINGS][-1][2]
+    # Offsets are integer operands; the casts only state that.  A real there (value None) is malformed CFF and
+    # fails with TypeError where it is used, exactly as without the casts (compact_font then keeps the font).
+    cs_at = cast(int, top[_CHARSTRINGS][-1][2])
     new_cs, cs_end = _compact_charstrings(cff, cs_at)
     for op, operands in top.items():
-        if op in _OFFSET_KEYS and op not in (_CHARSTRINGS, _PRIVATE) and operands[-1][2] >= cs_end:
+        if op in _OFFSET_KEYS and op not in (_CHARSTRINGS, _PRIVATE) and cast(int, operands[-1][2]) >= cs_end:
             raise ValueError("a structure follows the CharStrings")
     delta = (cs_end - cs_at) - len(new_cs)
     if delta <= 0:
@@ -155,7 +163,7 @@ def compact_cff(cff: bytes) -> bytes:
         start = pos - len(tops[0])                     # the Top DICT INDEX ends with the one dict's data
         head[start:pos] = _shift_private(tops[0], cs_end, delta)
     if _FDARRAY in top:
-        fd_at = top[_FDARRAY][-1][2]
+        fd_at = cast(int, top[_FDARRAY][-1][2])
         fds, fd_end, _ = _index(cff, fd_at)
         rebuilt = _build_index([_shift_private(fd, cs_end, delta) for fd in fds])
         if len(rebuilt) != fd_end - fd_at:

@@ -6,7 +6,8 @@ kind's own series; the counter itself lives in the database (``webapp.sealing``)
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from documents.kinds import DocumentKind
 

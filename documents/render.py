@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
-
-from documents.compact_cff import compact_font
+from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from documents.compact_cff import compact_font
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -103,8 +104,9 @@ class Renderer:
                                      "生成中文文书每份需数秒；请运行 make system-deps 安装")
         source = self.html(template, context)
         with self._lock:
-            return HTML(string=source, base_url=str(TEMPLATES)).write_pdf(
-                stylesheets=[self.css], font_config=self.fonts, uncompressed_pdf=False)
+            # WeasyPrint is untyped; write_pdf() without a target returns the PDF as bytes
+            return cast(bytes, HTML(string=source, base_url=str(TEMPLATES)).write_pdf(
+                stylesheets=[self.css], font_config=self.fonts, uncompressed_pdf=False))
 
 
 _renderer: Renderer | None = None

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, cast
 
 from handlers import workcalendar
 
@@ -45,7 +46,7 @@ def _ftyp(head: bytes) -> bool:
     return head[4:8] == b"ftyp"
 
 
-def _riff(form: bytes):  # noqa: ANN202 - small factory
+def _riff(form: bytes) -> Callable[[bytes], bool]:
     return lambda head: head[:4] == b"RIFF" and head[8:12] == form
 
 
@@ -54,7 +55,7 @@ def _mpeg_audio(head: bytes) -> bool:
 
 
 # Declared content type → (media kind, test of the first bytes, how the file must begin).
-CONTENT_TYPES: dict[str, tuple[str, Any, str]] = {
+CONTENT_TYPES: dict[str, tuple[str, Callable[[bytes], bool], str]] = {
     "video/mp4": ("video", _ftyp, "MP4（ftyp）"),
     "video/quicktime": ("video", _ftyp, "MOV（ftyp）"),
     "video/3gpp": ("video", _ftyp, "3GP（ftyp）"),
@@ -262,7 +263,7 @@ def _mask_value(value: Any) -> Any:
 def mask_for_party(payload: Mapping[str, Any]) -> dict[str, Any]:
     """A record as a party may see it: complainants', informants' and third parties' identities
     replaced by ＊＊＊ (naiman-culture 第十二条); the party's own data and the officers stay."""
-    return _mask_value(dict(payload))
+    return cast("dict[str, Any]", _mask_value(dict(payload)))  # a dict in, a dict out
 
 
 # --------------------------------------------------------------------------- devices and the agency's confidentiality

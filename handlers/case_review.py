@@ -24,8 +24,9 @@ rules, records and recordings in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from marshmallow import fields
 
@@ -146,7 +147,7 @@ def _record_checks(facts: StepFacts) -> list[Check]:
         out.append(Check("present", f"{title}{'已制作' if payload else '缺失'}", basis, bool(payload)))
         names = signature_fields(kind)
         if names:
-            ok = bool(payload) and _signed(payload, names)
+            ok = bool(payload and _signed(payload, names))
             text = f"{title}已签名或记录拒签情况" if ok else (
                 f"{title}缺失，无签名" if not payload else f"{title}有未签名且未记录拒签情况的签名栏")
             out.append(Check("signed", text, SIGNED_BASIS, ok))

@@ -7,9 +7,18 @@ kind unknown here cannot be required anywhere.
 from __future__ import annotations
 
 from handlers.record_kind import RecordKind
-from handlers.records import decision, investigation, service, startup
-from handlers.records import approval, enforcement, intake, service_methods, simple
-from handlers.records import measures
+from handlers.records import (
+    approval,
+    decision,
+    enforcement,
+    intake,
+    investigation,
+    measures,
+    service,
+    service_methods,
+    simple,
+    startup,
+)
 
 AV_RECORDING = "av_recording"
 AV_NOT_SUITABLE = "av_not_suitable"

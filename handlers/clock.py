@@ -9,6 +9,34 @@ from __future__ import annotations
 
 import datetime as _dt
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+#: legal times are judged and shown in China's time (UTC+8 all year since 1991) unless the agency names a zone
+CHINA = _dt.timezone(_dt.timedelta(hours=8), "北京时间")
+
+
+def zone(name: str | None) -> _dt.tzinfo:
+    """The agency's time zone by its IANA name (a profile's ``timezone``), China's by default."""
+    return ZoneInfo(name) if name else CHINA
+
+
+def local(moment: _dt.datetime, tz: _dt.tzinfo | None = None) -> _dt.datetime:
+    return moment.astimezone(tz or CHINA)
+
+
+def local_text(value: _dt.datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", tz: _dt.tzinfo | None = None) -> str:
+    """A moment as people read it: local time, never UTC or ISO 8601; ISO strings from JSON are accepted."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            parsed = _dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        value = parsed
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.UTC)
+    return local(value, tz).strftime(fmt)
 
 
 class Clock(Protocol):
@@ -19,14 +47,14 @@ class SystemClock:
     """Wall-clock time, always timezone-aware UTC."""
 
     def now(self) -> _dt.datetime:
-        return _dt.datetime.now(_dt.timezone.utc)
+        return _dt.datetime.now(_dt.UTC)
 
 
 class FixedClock:
     """A clock that only moves when told to; for tests and benchmarks."""
 
     def __init__(self, start: _dt.datetime | None = None) -> None:
-        self._now = start or _dt.datetime(2026, 3, 2, 9, 0, tzinfo=_dt.timezone.utc)
+        self._now = start or _dt.datetime(2026, 3, 2, 9, 0, tzinfo=_dt.UTC)
 
     def now(self) -> _dt.datetime:
         return self._now

@@ -10,8 +10,9 @@ Pure: works on parsed SpiffWorkflow specs (``handlers.diagrams.parse``), not on 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ast
 import operator
-from typing import Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -24,12 +25,14 @@ class MissingName(NameError):
     """The expression reads a name that is not in the task data."""
 
 
-_COMPARE = {
+_COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
-_BINARY = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+}
 _ALLOWED = (
     ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub, ast.Compare,
     ast.Name, ast.Load, ast.Constant, ast.Attribute, ast.Subscript, ast.List, ast.Tuple, ast.BinOp,
@@ -80,7 +83,7 @@ def _eval(node: ast.AST, data: Mapping[str, Any]) -> Any:
         return _BINARY[type(node.op)](_eval(node.left, data), _eval(node.right, data))
     if isinstance(node, ast.Compare):
         left = _eval(node.left, data)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=False):
             right = _eval(right_node, data)
             if not _COMPARE[type(op)](left, right):
                 return False
@@ -99,17 +102,18 @@ def _lookup(container: Any, key: Any) -> Any:
     raise UnsafeExpression(f"只能在记录数据中取字段，不能对 {type(container).__name__} 取 {key!r}")
 
 
-class ConditionEngine(PythonScriptEngine):
+class ConditionEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWorkflow ships no type information
     """SpiffWorkflow script engine that evaluates with :func:`evaluate` and runs no scripts."""
 
     def validate(self, expression: str) -> None:
         check(expression)
 
-    def evaluate(self, task, expression, external_context=None):  # noqa: ANN001 - Spiff's signature
+    def evaluate(self, task: Any, expression: str,  # Spiff's signature; its tasks are untyped
+                 external_context: Mapping[str, Any] | None = None) -> Any:
         try:
             return evaluate(expression, {**(external_context or {}), **task.data})
         except (UnsafeExpression, MissingName, TypeError, ZeroDivisionError) as exc:
-            raise WorkflowTaskException(f"条件表达式 {expression!r} 无法求值：{exc}", task=task, exception=exc)
+            raise WorkflowTaskException(f"条件表达式 {expression!r} 无法求值：{exc}", task=task, exception=exc) from exc
 
-    def execute(self, task, script, external_context=None):  # noqa: ANN001
+    def execute(self, task: Any, script: str, external_context: Mapping[str, Any] | None = None) -> NoReturn:
         raise WorkflowTaskException("本系统不执行图中的脚本；请改用服务任务调用已登记的处理程序", task=task)

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from handlers.task_rules import split_basis
 from handlers.workcalendar import Calendar, end_of_day, local_date

@@ -8,9 +8,11 @@ that map to no role, and gateway branches without a safe condition or a default.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
+from marshmallow import fields
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
@@ -19,10 +21,8 @@ from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
-from marshmallow import fields
 
 from documents.kinds import BY_CODE as DOCUMENT_KINDS
-
 from handlers.catalogue import CATALOGUE
 from handlers.conditions import UnsafeExpression, check
 from handlers.roles import role_of_lane

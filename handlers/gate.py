@@ -6,8 +6,9 @@ app, the CLI and the benchmark all refuse for exactly the same reasons.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, cast
 
 from handlers.av_rules import GAP_BASIS
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, kind
@@ -92,10 +93,13 @@ def _too_few_devices(rules: TaskRules, records: Mapping[str, Sequence[Mapping[st
     ceil(officers / N) distinct devices, the officers being everyone named on the recordings and in the
     task's records.  Recordings without metadata count as the one device their 音像记录 names."""
     per = av.officers_per_recorder
-    latest = (records.get(AV_RECORDING) or [None])[-1]
+    recorded = records.get(AV_RECORDING)
+    latest = recorded[-1] if recorded else None
     if not (rules.av_required and per and (av.recordings or latest)):
         return []
-    devices = {r.device_id for r in av.recordings} or {latest.get("device_id")}
+    # without recordings, the guard above means there is a latest record: the cast only states that
+    devices: set[str | None] = {r.device_id for r in av.recordings} or {
+        cast("Mapping[str, Any]", latest).get("device_id")}
     officers = {o for r in av.recordings for o in r.officers} | {
         o["name"] for payloads in records.values() if payloads for o in (payloads[-1].get("officers") or [])
         if isinstance(o, dict) and o.get("name")}

@@ -9,7 +9,7 @@ from typing import Any
 
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     raise TypeError(f"cannot hash {type(value).__name__}")
 
 
@@ -19,3 +19,8 @@ def canonical(value: Any) -> str:
 
 def sha256_of(value: Any) -> str:
     return hashlib.sha256(canonical(value).encode("utf-8")).hexdigest()
+
+
+def sha256_bytes(data: bytes | str) -> str:
+    """SHA-256 of raw bytes (text as UTF-8): files, tokens, packages."""
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()

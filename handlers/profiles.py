@@ -11,9 +11,10 @@ file and field at fault.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, cast
 
 from lxml import etree
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -327,7 +328,8 @@ def _apply_patch(xml: bytes, patch: Mapping[str, Any], code: str) -> bytes:
     basis = props.find("spiffworkflow:property[@name='basis']", _NS)
     if basis is not None and patch["basis"] not in basis.get("value", ""):
         basis.set("value", f"{basis.get('value')}；{patch['basis']}")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    # lxml is untyped here; tostring() with a byte encoding returns bytes
+    return cast(bytes, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def load_all(root: Path = PROFILES_DIR) -> dict[str, Profile]:

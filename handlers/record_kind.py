@@ -1,8 +1,9 @@
 """RecordKind: a record's schema, the articles that call for it, and the fields gateways may read."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from marshmallow import Schema, ValidationError
 
@@ -25,7 +26,9 @@ class RecordKind:
         try:
             data = self._schema.load(payload)
         except ValidationError as exc:
-            return exc.normalized_messages()
+            # marshmallow leaves normalized_messages() unannotated; it always returns a dict
+            messages: dict[str, Any] = exc.normalized_messages()  # type: ignore[no-untyped-call]
+            return messages
         errors: dict[str, Any] = {}
         for name in self.file_fields:
             absent = [h for h in data.get(name, []) if not file_exists(h)]

@@ -17,7 +17,13 @@ ROLES: dict[str, str] = {
 }
 
 LANE_ROLES: dict[str, str] = {**{title: code for code, title in ROLES.items()}, **{c: c for c in ROLES}}
-TASK_ROLES = ("officer", "reviewer", "legal", "approver")
+#: the roles a role check names, one group per purpose, so each group is written once
+TASK_ROLES = ("officer", "reviewer", "legal", "approver")  # work on cases; also who may make 文书
+MANAGER_ROLES = ("reviewer", "legal", "approver")  # approve at gateways: the approvals queue
+OVERDUE_QUEUE_ROLES = ("reviewer", "legal", "approver", "admin", "supervisor")  # see the agency's overdue queue
+SUPERVISION_ROLES = ("admin", "approver", "legal", "reviewer")  # the agency's own supervision figures
+COMPLIANCE_ROLES = ("admin", "designer", "approver", "legal")  # the compliance check of the deployed diagrams
+EXPORT_APPROVER_ROLES = ("approver", "legal", "reviewer", "admin")  # decide requests for copies of recordings
 
 
 def role_of_lane(lane: str | None) -> str | None:

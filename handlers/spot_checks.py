@@ -55,7 +55,8 @@ class SpotCheckInput(Strict):
 def explain(exc: ValidationError) -> str:
     """Every error prefixed with its field's Chinese title, so the message names what is wrong."""
     titles = {name: f.metadata.get("title", name) for name, f in SpotCheckInput._declared_fields.items()}
-    return "；".join(f"{titles.get(str(k), k)}：{_flat(v)}" for k, v in exc.normalized_messages().items())
+    messages = exc.normalized_messages()  # type: ignore[no-untyped-call]  # unannotated in marshmallow
+    return "；".join(f"{titles.get(str(k), k)}：{_flat(v)}" for k, v in messages.items())
 
 
 def _flat(messages: Any) -> str:

@@ -9,8 +9,9 @@ recording is required, a written reason does not suffice (lishui-city 第十三�
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 AV_RULES = ("required", "optional", "none")
 _SPLIT_LIST = re.compile(r"[,，\s]+")

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
+
+from handlers import clock
 
 #: China has one time zone and no daylight saving; days are counted in local dates.
-CHINA = dt.timezone(dt.timedelta(hours=8), "UTC+08:00")
+CHINA = clock.CHINA
 CALENDAR_FILE = Path(__file__).resolve().parent.parent / "workflows" / "calendar.toml"
 
 
@@ -59,7 +62,7 @@ class Calendar:
             n += self.is_working_day(day)
         return n
 
-    def with_local(self, extra: Mapping[str, Any] | None) -> "Calendar":
+    def with_local(self, extra: Mapping[str, Any] | None) -> Calendar:
         """This calendar plus an agency's regional holidays and make-up days (profile ``[calendar]``)."""
         if not extra:
             return self
@@ -110,4 +113,4 @@ def local_date(moment: dt.datetime) -> dt.date:
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """The instant a day-counted period ends: midnight after ``day``, China time, as UTC."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), CHINA).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), CHINA).astimezone(dt.UTC)

@@ -7,11 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from handlers.clock import FixedClock
-from webapp.db import db
-
 from tests.support.app import make_agency, migrated_app, private_database
-
 from tests.support.walker import Walker
+from webapp.db import db
 
 
 @pytest.fixture(scope="session")

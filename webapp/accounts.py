@@ -1,27 +1,29 @@
-"""Who is calling: API tokens (``Authorization: Bearer …``) through Flask-Login's request loader.
+"""Agencies and their users: created here (the administrator's page, ``seed-demo`` and the CLI alike), and who is
+calling: API tokens (``Authorization: Bearer …``) through Flask-Login's request loader.
 
 A token is 32 random bytes shown once at login; only its SHA-256 is stored, so a leaked database
 does not leak sessions.  Passwords are hashed with Werkzeug (scrypt).
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from flask import Request
 from flask_login import LoginManager
 from sqlalchemy import select
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from handlers.hashing import sha256_bytes
 from webapp.db import db
 from webapp.errors import Unauthorized
-from webapp.models import User
+from webapp.models import Agency, User
+from webapp.store import audit
 
 login_manager = LoginManager()
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return sha256_bytes(token)
 
 
 @login_manager.user_loader
@@ -50,3 +52,23 @@ def issue_token(user: User) -> str:
     user.api_token_hash = token_hash(token)
     db.session.commit()
     return token
+
+
+def create_agency(code: str, name: str, procedures: tuple[str, ...] = ()) -> Agency:
+    """A new agency with its audit chain started; its profile (and so its procedures) is applied separately."""
+    agency = Agency(code=code, name=name, profile={"procedures": list(procedures)})
+    db.session.add(agency)
+    db.session.flush()
+    audit.start_chain(agency.id)
+    db.session.flush()
+    audit.append(agency.id, "agency.created", detail={"code": code, "name": name})
+    return agency
+
+
+def create_user(agency: Agency, username: str, display_name: str, roles: list[str], password: str) -> User:
+    user = User(agency_id=agency.id, username=username, display_name=display_name, roles=roles,
+                password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.flush()
+    audit.append(agency.id, "user.created", detail={"user_id": user.id, "username": username, "roles": roles})
+    return user

@@ -8,12 +8,25 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from webapp.cases import service as cases, timeline
+from handlers import compliance as rule_check
+from handlers import profiles as profile_rules
+from webapp.accounts import create_user
+from webapp.cases import deadlines, timeline, timers
+from webapp.cases import service as cases
+from webapp.cases.queue import open_tasks
 from webapp.db import db
 from webapp.demo import seed_demo
+from webapp.engine import compliance, profiles
+from webapp.engine.diagrams import base_sources
 from webapp.errors import ServiceError
+from webapp.evidence.expiry import purge
+from webapp.loadgen.generator import generate
 from webapp.models import User
-
+from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
+from webapp.supervision.accountability import verify_and_record
+from webapp.supervision.case_review import backfill
+from webapp.supervision.scopes import assign
+from webapp.worker.sealing import render_pending
 
 cli = AppGroup("liuhen", help="留痕 行政执法全过程记录系统 管理命令")
 
@@ -28,8 +41,6 @@ def seed_demo_cmd() -> None:
 @cli.command("verify")
 def verify_cmd() -> None:
     """校验审计链、记录哈希和文件库，检查导出与查阅记录有无泄露迹象；结果记入执法监督页面；发现问题时以非零状态退出。"""
-    from webapp.supervision.accountability import verify_and_record
-    from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
 
     try:
         problems = verify_and_record()  # also stored per agency for the supervision page's accountability list
@@ -48,7 +59,6 @@ def verify_cmd() -> None:
 @cli.command("review-backfill")
 def review_backfill_cmd() -> None:
     """为尚无案卷评查记录的已办结任务补做评查（本功能安装前办结的任务）。"""
-    from webapp.supervision.case_review import backfill
 
     done = backfill()
     db.session.commit()
@@ -66,7 +76,6 @@ def _user(username: str) -> User:
 @click.option("--user", "username", required=True, help="用户名")
 def tasks_cmd(username: str) -> None:
     """列出用户的待办任务。"""
-    from webapp.cases.queue import open_tasks
 
     for t, c in open_tasks(_user(username)):
         click.echo(json.dumps(timeline.task_json(t, c.title), ensure_ascii=False))
@@ -92,18 +101,15 @@ def complete_cmd(case_id: int, task_id: str, username: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出")
 def compliance_cmd(code: str, files: bool, as_json: bool) -> None:
     """检查机构已部署的流程图是否落实其机构配置的每条规则；有未落实的规则时以状态 1 退出。"""
-    from handlers import compliance, profiles
 
-    from webapp.engine import profiles as profile_service
-    from webapp.engine.diagrams import base_sources
 
     try:
         if files:
-            profile = profile_service.load_profile(code)
-            report = compliance.check_files(profile, profiles.compose_sources(profile, base_sources()))
+            profile = profiles.load_profile(code)
+            report = rule_check.check_files(profile, profile_rules.compose_sources(profile, base_sources()))
         else:
-            report = profile_service.report(profile_service.agency_by_code(code))
-    except (ServiceError, profiles.ProfileError) as exc:
+            report = compliance.report(profiles.agency_by_code(code))
+    except (ServiceError, profile_rules.ProfileError) as exc:
         raise click.ClickException(getattr(exc, "message", str(exc))) from exc
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.text())
     if not report.ok:
@@ -116,11 +122,9 @@ def compliance_cmd(code: str, files: bool, as_json: bool) -> None:
 @click.option("--password", help="机构管理员的初始密码")
 def create_agency_cmd(code: str, admin_username: str | None, password: str | None) -> None:
     """按 workflows/profiles/<code>/profile.toml 创建机构（已存在则重新应用配置），部署其执法程序。"""
-    from webapp.engine import profiles as profile_service
-    from webapp.demo import create_user
 
     try:
-        agency = profile_service.create_agency(code)
+        agency = profiles.create_agency(code)
         if admin_username:
             if not password:
                 raise click.ClickException("创建管理员须同时给出 --password")
@@ -139,10 +143,9 @@ def create_agency_cmd(code: str, admin_username: str | None, password: str | Non
 @click.option("--revoke", is_flag=True, help="撤销此前登记的例外")
 def compliance_exception_cmd(rule_id: str, username: str, reason: str, revoke: bool) -> None:
     """机构管理员登记（或撤销）对某条规则的合规例外。"""
-    from webapp.engine import profiles as profile_service
 
     try:
-        profile_service.record_exception(_user(username), rule_id, reason, "revoke" if revoke else "grant")
+        compliance.record_exception(_user(username), rule_id, reason, "revoke" if revoke else "grant")
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
@@ -157,11 +160,9 @@ def compliance_exception_cmd(rule_id: str, username: str, reason: str, revoke: b
 @click.option("--revoke", is_flag=True, help="撤销此前的指派")
 def supervise_cmd(username: str, agency_code: str, reason: str, revoke: bool) -> None:
     """指派（或撤销）司法局执法监督人员所监督的机关（lishui-city 第五条）：只开放该机关的监督统计与导出。"""
-    from webapp.engine.profiles import agency_by_code
-    from webapp.supervision.scopes import assign
 
     try:
-        assign(_user(username), agency_by_code(agency_code), reason, revoke=revoke)
+        assign(_user(username), profiles.agency_by_code(agency_code), reason, revoke=revoke)
         db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
@@ -173,10 +174,8 @@ def supervise_cmd(username: str, agency_code: str, reason: str, revoke: bool) ->
 @click.argument("code")
 def overdue_cmd(code: str) -> None:
     """列出机构的逾期事项（期限存于数据库，服务重启不丢失）。"""
-    from webapp.cases import deadlines
-    from webapp.engine import profiles as profile_service
 
-    agency = profile_service.agency_by_code(code)
+    agency = profiles.agency_by_code(code)
     for d, title in deadlines.overdue(agency.id):
         click.echo(json.dumps(deadlines.deadline_json(d, title), ensure_ascii=False))
 
@@ -184,7 +183,6 @@ def overdue_cmd(code: str) -> None:
 @cli.command("render-pending")
 def render_pending_cmd() -> None:
     """制作所有待制作的文书（任务办结后排队、因故未制作的）；有失败时以非零状态退出。"""
-    from webapp.worker.sealing import render_pending
 
     done, failed = render_pending()
     click.echo(f"已制作文书 {done} 份，失败 {failed} 份")
@@ -197,7 +195,6 @@ def render_pending_cmd() -> None:
               help="闲置超过多少天的未完成上传视为放弃（缺省取 LIUHEN_UPLOAD_EXPIRY_DAYS，再缺省 7 天）")
 def purge_uploads_cmd(days: float | None) -> None:
     """清除长期未续传的未完成上传的已接收部分，并标记为已过期（逐一记入审计链）；已完成的音像记录不受影响。"""
-    from webapp.evidence.expiry import purge
 
     try:
         expired = purge(days)
@@ -216,7 +213,6 @@ def purge_uploads_cmd(days: float | None) -> None:
 @click.option("--officers", type=click.IntRange(min=1), default=20, show_default=True, help="承办人至少几名（不足时生成）")
 def generate_cases_cmd(code: str, count: int, seed: int, batch: int, officers: int) -> None:
     """压力测试用：按真实流程办理各阶段样板案件，再批量复制到指定总数（日期分布在近两年内，审计链保持完整）。"""
-    from webapp.loadgen.generator import generate
 
     try:
         summary = generate(code, count, seed=seed, batch=batch, officers=officers, echo=click.echo)
@@ -224,3 +220,12 @@ def generate_cases_cmd(code: str, count: int, seed: int, batch: int, officers: i
         raise click.ClickException(exc.message) from exc
     rows = "，".join(f"{name} {n}" for name, n in sorted(summary.rows.items()) if n)
     click.echo(f"完成：{summary.cases} 件案件，用时 {summary.seconds:.1f} 秒；复制的行：{rows}")
+
+
+@cli.command("tick")
+def tick_cmd() -> None:
+    """触发已到期的流程定时器（补报、一次性告知补正、催告期限等），逾期事项记入审计链。"""
+    fired = timers.fire_due_timers()
+    for f in fired:
+        click.echo(f"案件 {f['case_id']}：{f['title']}（{'；'.join(f['basis'])}），期限 {f['due_at']}")
+    click.echo(f"共触发 {len(fired)} 个到期定时器")

@@ -1,6 +1,8 @@
 """The SQLAlchemy handle, and the SQLite settings that make concurrent writers wait, not fail."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
@@ -18,6 +20,15 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+if TYPE_CHECKING:
+    import flask_sqlalchemy.model
+
+    class Model(flask_sqlalchemy.model.Model, Base):
+        """What ``db.Model`` is at run time; Flask-SQLAlchemy types it too loosely to subclass."""
+
+else:
+    Model = db.Model
 
 
 @event.listens_for(Engine, "connect")

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from webapp.store import audit
+from webapp.accounts import create_agency, create_user
 from webapp.db import db
-from webapp.models import Agency, User
+from webapp.engine.diagrams import PROCEDURES
+from webapp.engine.profiles import apply_profile, load_profile
+from webapp.models import Agency
+from webapp.supervision.scopes import assign
 
 DEMO_PASSWORD = "liuhen-demo"
 DEMO_AGENCY = ("fushun-culture", "抚顺县文化市场综合行政执法队")
@@ -22,38 +24,15 @@ DEMO_USERS = [
 #: the 司法局 and its supervisor, assigned the demo agency's figures (lishui-city 第五条)
 DEMO_JUSTICE = ("fushun-justice", "抚顺县司法局")
 DEMO_JUDICIAL = ("judicial1", "周正（司法局执法监督）", ["judicial"])
-PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake",
-              "inspection")
-
-
-def create_agency(code: str, name: str) -> Agency:
-    agency = Agency(code=code, name=name, profile={"procedures": list(PROCEDURES)})
-    db.session.add(agency)
-    db.session.flush()
-    audit.start_chain(agency.id)
-    db.session.flush()
-    audit.append(agency.id, "agency.created", detail={"code": code, "name": name})
-    return agency
-
-
-def create_user(agency: Agency, username: str, display_name: str, roles: list[str], password: str) -> User:
-    user = User(agency_id=agency.id, username=username, display_name=display_name, roles=roles,
-                password_hash=generate_password_hash(password))
-    db.session.add(user)
-    db.session.flush()
-    audit.append(agency.id, "user.created", detail={"user_id": user.id, "username": username, "roles": roles})
-    return user
 
 
 def seed_demo() -> Agency:
     """Create the demo agency and users if absent, and deploy the shipped diagrams (idempotent)."""
     agency = db.session.scalar(select(Agency).where(Agency.code == DEMO_AGENCY[0]))
     if agency is None:
-        agency = create_agency(*DEMO_AGENCY)
+        agency = create_agency(*DEMO_AGENCY, PROCEDURES)
         for username, name, roles in DEMO_USERS:
             create_user(agency, username, name, roles, DEMO_PASSWORD)
-    from webapp.engine.profiles import apply_profile, load_profile
-
     apply_profile(agency, load_profile(DEMO_AGENCY[0]))  # workflows/profiles/fushun-culture/profile.toml
     _seed_justice(agency)
     db.session.commit()
@@ -62,8 +41,6 @@ def seed_demo() -> Agency:
 
 def _seed_justice(supervised: Agency) -> None:
     """The 司法局 (no procedures of its own) and its supervisor, who sees the demo agency's figures only."""
-    from webapp.supervision.scopes import assign
-
     if db.session.scalar(select(Agency).where(Agency.code == DEMO_JUSTICE[0])) is not None:
         return
     justice = create_agency(*DEMO_JUSTICE)

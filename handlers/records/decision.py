@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from handlers.record_kind import RecordKind
-
-from handlers.records.fields import Party, Signed, Strict, amount, choice, flag, many, moment, one, text, Witnessed
+from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, many, moment, one, text
 
 
 class LegalReview(Signed):

@@ -5,11 +5,14 @@ the record catalogue rather than written twice.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-REQUIRED = {"required": "必填项", "null": "不能为空", "invalid": "格式不正确"}
+if TYPE_CHECKING:  # type-only import: marshmallow documents marshmallow.types as provisional
+    from marshmallow.types import ErrorMessages
+
+REQUIRED: ErrorMessages = {"required": "必填项", "null": "不能为空", "invalid": "格式不正确"}
 
 
 def _meta(title: str, help: str | None) -> dict[str, Any]:
@@ -50,8 +53,8 @@ def amount(title: str, help: str | None = None, required: bool = True) -> fields
     )
 
 
-def many(nested: type[Schema] | fields.Field, title: str, min_len: int = 1, help: str | None = None,
-         required: bool = True) -> fields.List:
+def many(nested: type[Schema] | fields.Field[Any], title: str, min_len: int = 1, help: str | None = None,
+         required: bool = True) -> fields.List[Any]:
     inner = fields.Nested(nested) if isinstance(nested, type) else nested
     return fields.List(
         inner, required=required, metadata=_meta(title, help), error_messages=REQUIRED,

@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Officer, Signed, Signature, Strict, choice, flag, many, moment, text
+from handlers.records.fields import Officer, Signature, Signed, Strict, choice, flag, many, moment, text
 
 
 class ComplaintRecord(Strict):

@@ -1,13 +1,12 @@
 """调查取证: fushun-culture 第九至十三条, lishui-city 第十至十四条, 行政处罚法 第五十五、五十六条."""
 from __future__ import annotations
 
-from handlers.record_kind import RecordKind
-
 from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from handlers.records.fields import Signed, Strict, Witnessed, choice, flag, many, moment, one, text, Party
+from handlers.record_kind import RecordKind
+from handlers.records.fields import Party, Signed, Strict, Witnessed, choice, flag, many, moment, one, text
 
 MEASURES = {"inquiry": "询问", "inspection": "现场检查（勘验）", "sampling": "抽样取证",
             "collection": "调取证据", "preservation": "证据先行登记保存",

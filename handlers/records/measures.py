@@ -19,10 +19,21 @@ from typing import Any
 from marshmallow import ValidationError, fields, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.workcalendar import local_date, national
-from handlers.records.fields import (Party, Signed, Strict, Witnessed, choice, flag, many, moment, one,
-    require_signers, text)
+from handlers.records.fields import (
+    Party,
+    Signed,
+    Strict,
+    Witnessed,
+    choice,
+    flag,
+    many,
+    moment,
+    one,
+    require_signers,
+    text,
+)
 from handlers.records.investigation import InspectionRecord, Item
+from handlers.workcalendar import local_date, national
 
 # ------------------------------------------------------------------ 行政检查
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from handlers.record_kind import RecordKind
-
 from handlers.records.fields import Signed, choice, moment, text
 
 

@@ -5,10 +5,9 @@ from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
-from handlers.records.media import Interruption
 from handlers.record_kind import RecordKind
-
-from handlers.records.fields import Party, Strict, choice, flag, one, text, moment, many, Signed
+from handlers.records.fields import Party, Signed, Strict, choice, flag, many, moment, one, text
+from handlers.records.media import Interruption
 
 SOURCES = {"inspection": "检查发现", "complaint": "投诉举报", "assigned": "上级交办",
            "transferred": "有关部门移送", "other": "其他"}

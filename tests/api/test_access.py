@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from tests.support.app import make_agency
 from tests.support.walker import Walker
+from webapp.accounts import create_agency, create_user
+from webapp.engine.diagrams import PROCEDURES
 
 
 def test_wrong_role_is_refused_with_the_role_named(walker):
@@ -46,10 +48,9 @@ def test_requests_without_a_valid_token_are_refused(client):
 
 def test_login_issues_a_token(client, app):
     from webapp.db import db
-    from webapp.demo import create_agency, create_user
 
     with app.app_context():
-        agency = create_agency("login-test", "登录测试队")
+        agency = create_agency("login-test", "登录测试队", PROCEDURES)
         create_user(agency, "login-officer", "测试", ["officer"], "correct horse")
         db.session.commit()
     assert client.post("/api/login", json={"username": "login-officer", "password": "wrong"}).status_code == 401

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.support.browser import CHROMIUM_ARGS
-
 
 
 @pytest.fixture(scope="package")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from webapp.supervision import figures as supervision
-
 from tests.support.app import make_agency
+from tests.support.browser import sign_in
 from tests.support.media import MiB, upload
 from tests.support.walker import Walker
-from tests.support.browser import sign_in
+from webapp.supervision import figures as supervision
 
 
 def test_the_supervision_page_draws_its_charts(app, live, browser, client):  # noqa: F811

@@ -4,11 +4,11 @@ Screenshots of the main pages go to /tmp/liuhen-*.png for a person to look at.
 """
 from __future__ import annotations
 
-
 from playwright.sync_api import Page, expect
 
 from tests.support.app import make_agency
 from tests.support.browser import SHOTS, sign_in
+
 
 def fill(page: Page, values: dict[str, str]) -> None:
     for name, value in values.items():

@@ -6,9 +6,8 @@ import threading
 from sqlalchemy import func, select
 
 from webapp.db import db
-from webapp.models import AuditEntry, CaseTask
-
 from webapp.loadgen.payloads import payload
+from webapp.models import AuditEntry, CaseTask
 
 
 def test_concurrent_completion_yields_one_success_and_one_conflict(app, walker, agency):

@@ -9,13 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from webapp.cases import deadlines
-from webapp.supervision import figures as supervision
 from webapp.db import db
-from webapp.models import Case
-from webapp.models import StatusCount
-from webapp.models import Deadline
-
 from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
+from webapp.models import Case, Deadline, StatusCount
+from webapp.supervision import figures as supervision
 
 
 def grouped(agency_id: int) -> dict[str, dict[tuple[str, str], int]]:

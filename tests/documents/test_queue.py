@@ -4,9 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from webapp.db import db
-from webapp.models import Document, RenderJob
-
 from webapp.loadgen.flows import file_case
+from webapp.models import Document, RenderJob
 
 
 def _jobs(app, cid):

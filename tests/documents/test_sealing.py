@@ -9,15 +9,13 @@ import threading
 
 from sqlalchemy import select
 
-from webapp.store import audit
-from webapp.db import db
-from webapp.models import Agency, AuditEntry
-from webapp.models import Document
-from webapp.worker.sealing import issue_number
-
 from tests.support.app import make_agency
-from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
 from tests.support.walker import Walker
+from webapp.db import db
+from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
+from webapp.models import Agency, AuditEntry, Document
+from webapp.store import audit
+from webapp.worker.sealing import issue_number
 
 NUMBER = re.compile(r"^测执(\S+)〔(\d{4})〕(\d+)号$")
 

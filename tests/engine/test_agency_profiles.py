@@ -12,19 +12,19 @@ from sqlalchemy import select
 
 from handlers import av_rules
 from handlers.workcalendar import end_of_day, local_date, national
+from tests.support.walker import Walker
 from webapp import create_app
-from webapp.accounts import issue_token
+from webapp.accounts import create_agency, create_user, issue_token
 from webapp.cli import cli
-from webapp.demo import DEMO_USERS, create_agency, create_user
 from webapp.db import db
-from webapp.engine.diagrams import base_sources, deploy, save_version
-from webapp.models import Agency, AuditEntry, User
-from webapp.models import Deadline
-from webapp.engine.profiles import ComplianceRefused, apply_profile, load_profile, record_exception
-
+from webapp.demo import DEMO_USERS
+from webapp.engine.compliance import ComplianceRefused, record_exception
+from webapp.engine.deployment import deploy
+from webapp.engine.diagrams import PROCEDURES, base_sources, save_version
+from webapp.engine.profiles import apply_profile, load_profile
 from webapp.loadgen.flows import investigate, report_to_statement
 from webapp.loadgen.payloads import av_recording, payload
-from tests.support.walker import Walker
+from webapp.models import Agency, AuditEntry, Deadline, User
 
 AV_REASON = {"av_not_suitable": None}
 
@@ -36,7 +36,7 @@ def profiled(app, code: str) -> SimpleNamespace:
     """A fresh agency (code unique to the test run) with one user per role, made from profile ``code``."""
     n = next(_numbers)
     with app.app_context():
-        agency = create_agency(f"{code}-t{os.getpid()}-{n}", code)
+        agency = create_agency(f"{code}-t{os.getpid()}-{n}", code, PROCEDURES)
         users = {u: create_user(agency, f"{u}-p{os.getpid()}-{n}", name, roles, "pw") for u, name, roles in DEMO_USERS}
         apply_profile(agency, load_profile(code))
         db.session.commit()
@@ -95,10 +95,10 @@ def test_archive_deadline_follows_the_profile(archive_case, app):
 
 def test_handover_limit_and_retention_differ_by_profile(app):
     fushun, pishan, naiman = (profiled(app, c).profile for c in ("fushun-culture", "pishan-culture", "naiman-culture"))
-    ended = dt.datetime(2026, 3, 6, 10, tzinfo=dt.timezone.utc)  # Friday 18:00 in China
+    ended = dt.datetime(2026, 3, 6, 10, tzinfo=dt.UTC)  # Friday 18:00 in China
     assert av_rules.handover_deadline(ended, fushun).due_at == ended + dt.timedelta(hours=24)
     # pishan-culture 第十九条: one working day — the weekend does not count, so the end of Monday 9 March.
-    assert av_rules.handover_deadline(ended, pishan).due_at == dt.datetime(2026, 3, 9, 16, tzinfo=dt.timezone.utc)
+    assert av_rules.handover_deadline(ended, pishan).due_at == dt.datetime(2026, 3, 9, 16, tzinfo=dt.UTC)
     assert (pishan["av_retention_months"], naiman["av_retention_months"]) == (36, 6)
     assert naiman["confidentiality"] == "internal" and naiman["long_term_triggers"] == ["evidence"]
 
@@ -219,7 +219,7 @@ def test_create_agency_command_builds_an_agency_from_a_profile(app):
     with app.app_context():
         agency = db.session.scalar(select(Agency).where(Agency.code == "lishui-city"))
         assert agency.name == "丽水市综合行政执法局" and agency.profile["doc_prefix"] == "丽综执"
-        from webapp.engine.profiles import report
+        from webapp.engine.compliance import report
 
         assert report(agency).ok
         db.session.remove()

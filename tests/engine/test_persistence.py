@@ -4,13 +4,13 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from tests.support.walker import Walker
 from webapp import create_app
 from webapp.db import db
-from webapp.engine.diagrams import base_sources, deploy, save_version
-from webapp.models import Agency
-
+from webapp.engine.deployment import deploy
+from webapp.engine.diagrams import base_sources, save_version
 from webapp.loadgen.flows import file_case
-from tests.support.walker import Walker
+from webapp.models import Agency
 
 
 def test_a_fresh_app_instance_continues_a_half_finished_case(app, walker, agency):

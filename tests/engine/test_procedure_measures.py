@@ -13,14 +13,24 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 
 from handlers.diagrams import parse
-from webapp.engine import runner
-from webapp.db import db
-from webapp.models import Case
-
-from webapp.loadgen.flows import SERVICE_METHODS, SHA, Steps, _av, approval_steps, file_case, hearing_steps, investigate, report_to_statement, service_steps
-from tests.support.flows import ARTICLE, GateCheckingWalker, start
-from webapp.loadgen.payloads import PARTY, payload
 from tests.support import WORKFLOWS
+from tests.support.flows import ARTICLE, GateCheckingWalker, start
+from webapp.db import db
+from webapp.engine import runner
+from webapp.loadgen.flows import (
+    SERVICE_METHODS,
+    SHA,
+    Steps,
+    _av,
+    approval_steps,
+    file_case,
+    hearing_steps,
+    investigate,
+    report_to_statement,
+    service_steps,
+)
+from webapp.loadgen.payloads import PARTY, payload
+from webapp.models import Case
 
 BASE = WORKFLOWS / "base"
 AV = {"av_recording": _av(SHA)}

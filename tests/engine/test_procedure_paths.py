@@ -13,14 +13,13 @@ from SpiffWorkflow.util.task import TaskState
 
 from handlers.diagrams import parse
 from handlers.task_rules import rules_of
-from webapp.engine import runner
-from webapp.db import db
-from webapp.models import Case
-
-from webapp.loadgen.flows import AV, SERVICE_METHODS, SHA, reminder, service_steps, simple
-from tests.support.flows import ARTICLE, GateCheckingWalker, start
-from webapp.loadgen.payloads import payload
 from tests.support import WORKFLOWS
+from tests.support.flows import ARTICLE, GateCheckingWalker, start
+from webapp.db import db
+from webapp.engine import runner
+from webapp.loadgen.flows import AV, SERVICE_METHODS, SHA, reminder, service_steps, simple
+from webapp.loadgen.payloads import payload
+from webapp.models import Case
 
 BASE = WORKFLOWS / "base"
 Steps = list[tuple[str, dict[str, Any]]]

@@ -10,11 +10,10 @@ from handlers.catalogue import kind
 from handlers.diagrams import parse
 from handlers.roles import role_of_lane
 from handlers.task_rules import AV_RULES, rules_of
-
-from tests.support.flows import start
-from webapp.loadgen.payloads import CITIZEN, OFFICERS, payload
-from tests.support.walker import Walker
 from tests.support import WORKFLOWS
+from tests.support.flows import start
+from tests.support.walker import Walker
+from webapp.loadgen.payloads import CITIZEN, OFFICERS, payload
 
 WORKFLOWS = WORKFLOWS
 PROCESS_ID = re.compile(rb'<bpmn:process id="([^"]+)"')

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from webapp.loadgen.flows import SERVICE_METHODS, SHA, file_case, investigate, report_to_statement, service_steps
 from tests.support.flows import GateCheckingWalker, start
+from webapp.loadgen.flows import SERVICE_METHODS, SHA, file_case, investigate, report_to_statement, service_steps
 from webapp.loadgen.payloads import payload
 
 

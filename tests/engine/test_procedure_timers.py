@@ -11,17 +11,15 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers import clock as clock_module
+from tests.support.flows import start
+from tests.support.walker import Walker
 from webapp.cases import timers
-from webapp.store.audit import verify_chains
 from webapp.cli import cli
 from webapp.db import db
-from webapp.models import Deadline
-from webapp.models import CaseTimer
-
 from webapp.loadgen.flows import file_case, service_steps
-from tests.support.flows import start
 from webapp.loadgen.payloads import payload
-from tests.support.walker import Walker
+from webapp.models import CaseTimer, Deadline
+from webapp.store.audit import verify_chains
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -135,7 +133,7 @@ def test_timers_follow_the_system_clock_too(app, walker, clock):
     clock_module.install(clock_module.SystemClock())
     try:
         cid = walker.create_case(emergency=True)["id"]
-        began = dt.datetime.now(dt.timezone.utc)
+        began = dt.datetime.now(dt.UTC)
         walker.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=began.isoformat())})
         expected = began + dt.timedelta(hours=24)
         assert abs(_timer_due(app, cid) - expected) < dt.timedelta(minutes=1)

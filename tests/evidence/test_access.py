@@ -8,12 +8,11 @@ import zipfile
 
 from sqlalchemy import select
 
-from webapp.db import db
-from webapp.models import AuditEntry
-
 from tests.support.app import make_agency
 from tests.support.media import MiB, recording, upload
 from tests.support.walker import Walker
+from webapp.db import db
+from webapp.models import AuditEntry
 
 
 def _actions(app, case_id: int) -> list[str]:

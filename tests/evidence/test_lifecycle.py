@@ -5,13 +5,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from webapp.db import db
-from webapp.models import Agency, AuditEntry, StoredFile
-from webapp.evidence import access as media_access
-
 from tests.support.media import MiB, upload
 from tests.support.storage import raw_delete, raw_write, stored_bytes
 from tests.support.tamper import tamper
+from webapp.db import db
+from webapp.evidence import access as media_access
+from webapp.models import Agency, AuditEntry, StoredFile
 
 
 def _set_profile(app, agency_id: int, **values) -> None:

@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from handlers import profiles, workcalendar
-from webapp.db import db
-from webapp.models import Agency, AuditEntry
-
-from webapp.loadgen.flows import file_case
 from tests.support.media import MiB, start, upload
+from webapp.db import db
+from webapp.loadgen.flows import file_case
 from webapp.loadgen.payloads import av_recording
+from webapp.models import Agency, AuditEntry
 
 
 def _adopt(app, agency_id: int, code: str, *keys: str) -> dict:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from webapp.store.s3 import S3Store
-
 from tests.conftest import migrated_app, private_database
-from tests.support.media import upload
-from tests.support.storage import S3_KEYS, moto_server, new_bucket
 from tests.documents.test_sealing import test_a_walked_case_leaves_its_documents_sealed_and_downloadable  # noqa: F401
 from tests.evidence.test_upload_expiry import test_an_abandoned_upload_is_purged_and_cannot_be_resumed  # noqa: F401
+from tests.support.media import upload
+from tests.support.storage import S3_KEYS, moto_server, new_bucket
+from webapp.store.s3 import S3Store
 
 PREFIX = "evidence/2026"
 

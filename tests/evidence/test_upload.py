@@ -5,12 +5,10 @@ import io
 
 from sqlalchemy import select
 
-from webapp.evidence import media
-from webapp.db import db
-from webapp.models import StoredFile
-from webapp.models import MediaItem, UploadSession
-
 from tests.support.media import MiB, chunks, put, sha256, start, upload
+from webapp.db import db
+from webapp.models import MediaItem, StoredFile, UploadSession
+from webapp.store.files import UPLOAD_DIGESTS
 
 
 def test_200_mb_in_chunks_with_one_chunk_retried(walker, app):
@@ -53,7 +51,7 @@ def test_interrupted_upload_is_resumed_where_it_stopped(walker, app):
     walker.client.put(f"/api/media/uploads/{uid}?offset={2 * chunk}", input_stream=io.BytesIO(pieces[2][: chunk // 2]),
                       headers={"Authorization": f"Bearer {walker.tokens['officer1']}", "Content-Length": str(chunk)})
     # the process restarts: the hash state in memory is lost, and a crash left stray bytes on disk
-    media._hashes.drop(uid)
+    UPLOAD_DIGESTS.drop(uid)
     with open(app.extensions["liuhen.files"].partial(uid).path, "ab") as fh:
         fh.write(b"stray bytes from a crashed writer")
     status = walker.call("get", f"/api/media/uploads/{uid}", "officer1").get_json()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from webapp.db import db
-from webapp.models import AuditEntry
-from webapp.models import UploadSession
-
 from tests.support.media import MiB, chunks, put, start, upload
 from tests.support.storage import stored_bytes
+from webapp.db import db
+from webapp.models import AuditEntry, UploadSession
 
 
 def _state(app, upload_id: str) -> str:

@@ -36,11 +36,11 @@ def test_remote_field_work_counts_from_the_return_with_a_reason():
 
 
 def test_retention_in_calendar_months():
-    start = dt.datetime(2026, 8, 31, 12, tzinfo=dt.timezone.utc)
-    assert av_rules.retention_until(start, 6) == dt.datetime(2027, 2, 28, 12, tzinfo=dt.timezone.utc)
-    assert av_rules.retention_until(start, 36) == dt.datetime(2029, 8, 31, 12, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 8, 31, 12, tzinfo=dt.UTC)
+    assert av_rules.retention_until(start, 6) == dt.datetime(2027, 2, 28, 12, tzinfo=dt.UTC)
+    assert av_rules.retention_until(start, 36) == dt.datetime(2029, 8, 31, 12, tzinfo=dt.UTC)
     assert av_rules.retention_months({}) == 36 and av_rules.retention_months({"av_retention_months": 6}) == 6
-    now = dt.datetime(2027, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
     assert "保存期限未满" in av_rules.disposal_refusal(now, av_rules.retention_until(start, 6), [])
     assert av_rules.disposal_refusal(now, start, []) is None
     assert "长期保存" in av_rules.disposal_refusal(now, start, ["complaint"])

@@ -1,7 +1,6 @@
 """Diagram checks: what the engine would run but this system must refuse, each named at its element."""
 from __future__ import annotations
 
-
 import pytest
 
 from handlers.diagrams import DiagramError, parse

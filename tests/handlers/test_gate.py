@@ -1,17 +1,15 @@
 """The gate: every user task of the shipped diagrams refuses to complete without its records."""
 from __future__ import annotations
 
-
 import pytest
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
 from handlers.diagrams import parse
 from handlers.task_rules import rules_of
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
-
+from tests.support import WORKFLOWS
+from tests.support.walker import Walker
 from webapp.loadgen.flows import approval_steps, decide_and_close, file_case, hold_hearing, report_to_statement
 from webapp.loadgen.payloads import payload
-from tests.support.walker import Walker
-from tests.support import WORKFLOWS
 
 BASE = WORKFLOWS / "base"
 

@@ -7,12 +7,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from webapp.store import audit
-from webapp.db import db
-from webapp.models import AppendOnlyViolation, AuditEntry, Record
-
-from webapp.loadgen.flows import file_case
 from tests.support.tamper import tamper
+from webapp.db import db
+from webapp.loadgen.flows import file_case
+from webapp.models import AppendOnlyViolation, AuditEntry, Record
+from webapp.store import audit
 
 
 def _entries(app, agency_id):

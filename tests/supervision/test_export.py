@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from webapp.supervision import figures as supervision, reports as supervision_report
+from tests.support.media import MiB, upload
 from webapp.db import db
 from webapp.models import Agency, AuditEntry
-
-from tests.support.media import MiB, upload
+from webapp.supervision import figures as supervision
+from webapp.supervision import reports as supervision_report
 
 NOTE = "执法人员未出示执法证件即开始检查"
 SAVED = "/tmp/liuhen-supervision-report.pdf"

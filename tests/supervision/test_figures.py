@@ -13,25 +13,32 @@ from sqlalchemy.exc import DatabaseError
 from handlers import case_review as review
 from handlers.profiles import Rule
 from handlers.task_rules import TaskRules
-from webapp.store import audit
-from webapp.supervision import case_review
-from webapp import signals
-from webapp.db import db
-from webapp.engine.diagrams import deploy
-from webapp.evidence.media import sealed
-from webapp.models import Agency, AppendOnlyViolation, Record, StoredFile, User
-from webapp.models import MediaExport, seal
-from webapp.models import IntegrityCheck, StepReview
-from webapp.engine.profiles import record_exception
-
+from tests.engine.test_agency_profiles import _weakened, filed, profiled
 from tests.support.media import MiB, upload
-from webapp.loadgen.payloads import OFFICER_SIGS, PARTY_REFUSED, av_recording, payload
 from tests.support.storage import raw_delete, raw_write, stored_bytes
 from tests.support.tamper import tamper
-from tests.engine.test_agency_profiles import _weakened, filed, profiled
 from tests.support.walker import Walker
+from webapp import signals
+from webapp.db import db
+from webapp.engine.compliance import record_exception
+from webapp.engine.deployment import deploy
+from webapp.evidence.media import sealed
+from webapp.loadgen.payloads import OFFICER_SIGS, PARTY_REFUSED, av_recording, payload
+from webapp.models import (
+    Agency,
+    AppendOnlyViolation,
+    IntegrityCheck,
+    MediaExport,
+    Record,
+    StepReview,
+    StoredFile,
+    User,
+    seal,
+)
+from webapp.store import audit
+from webapp.supervision import case_review
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 START = dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # one hour after the payloads' T (10:00 China time)
 INSPECTION = "现场检查（勘验）"
 AV_BASIS = "fushun-culture 第十二条"
@@ -229,12 +236,12 @@ def test_backfill_reviews_steps_completed_without_the_receiver_exactly_as_live(a
     w = Walker(client, agency.tokens)
     live = filed(w)
     _investigated(w, live, {"av_not_suitable": None})
-    signals.task_completed.disconnect(case_review._on_task_completed)
+    signals.task_completed.disconnect(case_review.on_task_completed)
     try:
         old = filed(w)
         _investigated(w, old, {"av_not_suitable": None})
     finally:
-        case_review.connect()
+        signals.task_completed.connect(case_review.on_task_completed)
     assert w.call("get", f"/oversight/api/cases/{old}/review", "officer1").get_json()["steps"] == []
     result = app.test_cli_runner().invoke(args=["liuhen", "review-backfill"])
     assert result.exit_code == 0 and "已补做案卷评查 6 个" in result.output

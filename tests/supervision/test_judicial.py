@@ -6,23 +6,24 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from webapp.supervision import figures as supervision, reports as supervision_report
-from webapp.accounts import issue_token
-from webapp.db import db
-from webapp.demo import DEMO_JUDICIAL, DEMO_JUSTICE, create_agency, create_user
-from webapp.models import Agency, AuditEntry, User
-from webapp.supervision.scopes import assign, visible_agencies
-
 from tests.support.app import make_agency
 from tests.support.walker import Walker
 from tests.support.web_client import WebUser, web
+from webapp.accounts import create_agency, create_user, issue_token
+from webapp.db import db
+from webapp.demo import DEMO_JUDICIAL, DEMO_JUSTICE
+from webapp.engine.diagrams import PROCEDURES
+from webapp.models import Agency, AuditEntry, User
+from webapp.supervision import figures as supervision
+from webapp.supervision import reports as supervision_report
+from webapp.supervision.scopes import assign, visible_agencies
 
 
 def _judicial(app, *supervised: SimpleNamespace) -> SimpleNamespace:
     """A 司法局 with one 司法局执法监督 user, assigned the given agencies."""
     with app.app_context():
         n = db.session.scalar(select(db.func.count()).select_from(Agency))
-        justice = create_agency(f"justice-{os.getpid()}-{n}", f"测试司法局{n}")
+        justice = create_agency(f"justice-{os.getpid()}-{n}", f"测试司法局{n}", PROCEDURES)
         user = create_user(justice, f"judicial-{os.getpid()}-{n}", "周正（司法局执法监督）", ["judicial"], "pw")
         for a in supervised:
             assign(user, db.session.get(Agency, a.id), "行政区域内的执法机关")

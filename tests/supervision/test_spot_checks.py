@@ -5,15 +5,12 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from webapp.supervision import figures as supervision
-from webapp.accounts import issue_token
-from webapp.db import db
-from webapp.demo import create_user
-from webapp.models import Agency, AppendOnlyViolation, AuditEntry
-from webapp.models import SpotCheck
-
 from tests.support.media import MiB, upload
 from tests.support.web_client import web
+from webapp.accounts import create_user, issue_token
+from webapp.db import db
+from webapp.models import Agency, AppendOnlyViolation, AuditEntry, SpotCheck
+from webapp.supervision import figures as supervision
 
 LEDGER = "/oversight/api/spot-checks"
 PROBLEM = {"aspects": ["队容风纪", "文明执法"], "finding": "存在问题", "note": "执法人员未出示执法证件即开始检查",

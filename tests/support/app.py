@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -16,10 +16,11 @@ from flask_migrate import upgrade
 
 from handlers.clock import FixedClock
 from webapp import create_app
-from webapp.accounts import issue_token
+from webapp.accounts import create_agency, create_user, issue_token
 from webapp.db import db
-from webapp.demo import DEMO_USERS, PROCEDURES, create_agency, create_user
-from webapp.engine.diagrams import deploy_base
+from webapp.demo import DEMO_USERS
+from webapp.engine.deployment import deploy_base
+from webapp.engine.diagrams import PROCEDURES
 
 _agency_numbers = itertools.count(1)
 
@@ -65,7 +66,7 @@ def make_agency(app) -> SimpleNamespace:
     """A fresh agency with one user per role and the base diagrams deployed."""
     n = next(_agency_numbers)
     with app.app_context():
-        agency = create_agency(f"test-{os.getpid()}-{n}", f"测试执法队{n}")
+        agency = create_agency(f"test-{os.getpid()}-{n}", f"测试执法队{n}", PROCEDURES)
         users = {username: create_user(agency, f"{username}-{os.getpid()}-{n}", name, roles, "pw")
                  for username, name, roles in DEMO_USERS}
         deploy_base(agency, PROCEDURES)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from webapp.loadgen.flows import substitute as _substitute
-
 from tests.support.walker import Walker
+from webapp.loadgen.flows import substitute as _substitute
 
 
 def start(w: Walker, process_id: str, emergency: bool = False, user: str = "officer1") -> int:

@@ -5,7 +5,8 @@ import datetime as dt
 import hashlib
 import random
 import struct
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from handlers import clock
 

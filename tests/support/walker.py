@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.loadgen.walker import ROLE_USER
-
 from webapp.loadgen.payloads import payload
+from webapp.loadgen.walker import ROLE_USER
 
 
 class Walker:

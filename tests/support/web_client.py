@@ -19,7 +19,7 @@ class WebUser:
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
-    def login(self) -> "WebUser":
+    def login(self) -> WebUser:
         res = self.client.post("/login", data={"username": self.username, "password": self.password,
                                                "csrf_token": self.csrf()})
         assert res.status_code == 302, res.get_data(as_text=True)[:500]

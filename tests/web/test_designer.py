@@ -4,13 +4,11 @@ from __future__ import annotations
 import json
 import re
 
-
+from tests.support import WORKFLOWS
+from tests.support.web_client import web
 from webapp.db import db
 from webapp.models import Agency
 from webapp.views.diagram_files import process_file
-
-from tests.support.web_client import web
-from tests.support import WORKFLOWS
 
 PROFILES = WORKFLOWS / "profiles"
 

@@ -6,9 +6,9 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from tests.support.web_client import web
 from webapp.loadgen.flows import file_case
 from webapp.loadgen.payloads import T, payload
-from tests.support.web_client import web
 
 LOCAL_T = "2026-03-02T10:00"
 

@@ -7,10 +7,11 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
 from handlers.catalogue import CATALOGUE
-
-from webapp.cases import service as cases, queue as task_queue, timeline
-from webapp.api import common as json_api
 from webapp.accounts import authenticate, issue_token
+from webapp.api import common as json_api
+from webapp.cases import queue as task_queue
+from webapp.cases import service as cases
+from webapp.cases import timeline
 from webapp.errors import Invalid
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -3,23 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
 from webapp.api import common as json_api
-from webapp import signals
-from webapp.worker import sealing
-from webapp.store.downloads import send_stored
 from webapp.errors import Invalid
+from webapp.store.downloads import send_stored
+from webapp.worker import sealing
 
 bp = Blueprint("documents_api", __name__, url_prefix="/api")
-
-
-def register(app: Flask) -> None:
-    """Register the blueprint and render documents when tasks complete; bearer tokens only, so no CSRF."""
-    app.register_blueprint(bp)
-    signals.task_completed.connect(sealing.queue_for_task)
-    signals.task_committed.connect(sealing.render_after_commit)
 
 
 json_api.install(bp)

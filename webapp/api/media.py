@@ -2,23 +2,20 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, BinaryIO, cast
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
+from handlers.roles import EXPORT_APPROVER_ROLES
 from webapp.api import common as json_api
-from webapp.evidence import media, access as media_access
-from webapp.store.downloads import send_stored
 from webapp.errors import Forbidden, Invalid
+from webapp.evidence import access as media_access
+from webapp.evidence import media
+from webapp.store.downloads import send_stored
 
 bp = Blueprint("media_api", __name__, url_prefix="/api/media")
 _RANGE = re.compile(r"bytes (\d+)-\d+/(\d+|\*)")
-
-
-def register(app: Flask) -> None:
-    """Register the blueprint; under /api it takes bearer tokens only, so CSRF does not apply."""
-    app.register_blueprint(bp)
 
 
 json_api.install(bp)
@@ -43,7 +40,8 @@ def put_chunk(upload_id: str) -> Any:
         offset = m.group(1)
     if offset is None or not str(offset).isdigit():
         raise Invalid("请用 ?offset=起始字节 或 Content-Range: bytes 起-止/总 指明分段位置")
-    return jsonify(media.put_chunk(current_user, upload_id, int(offset), request.stream))
+    stream = cast(BinaryIO, request.stream)  # werkzeug types the request body as IO[bytes]; it is a binary stream
+    return jsonify(media.put_chunk(current_user, upload_id, int(offset), stream))
 
 
 @bp.post("/uploads/<upload_id>/finish")
@@ -113,6 +111,6 @@ def export_package(export_id: int) -> Any:
 
 @bp.get("/figures")
 def figures() -> Any:
-    if not any(current_user.has_role(r) for r in ("approver", "legal", "reviewer", "admin")):
+    if not current_user.has_any(*EXPORT_APPROVER_ROLES):
         raise Forbidden("只有审核、法制审核、负责人或管理员可以查看监督数据")
     return jsonify(media.figures(current_user.agency_id))

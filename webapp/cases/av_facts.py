@@ -6,16 +6,15 @@ agency's device rule, and refuses for unexplained gaps and too few devices with 
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
+from typing import cast
 
 from sqlalchemy import or_, select
 
 from handlers import gate
 from handlers.catalogue import AV_RECORDING
-
 from webapp.db import db
-from webapp.models import Agency, Case, Record
-from webapp.models import MediaExplanation, MediaItem
+from webapp.models import Agency, Case, MediaExplanation, MediaItem, Record
 
 
 def av_facts(case: Case, task_id: str, records: Sequence[Record]) -> gate.AvFacts:
@@ -26,7 +25,8 @@ def av_facts(case: Case, task_id: str, records: Sequence[Record]) -> gate.AvFact
         .order_by(MediaItem.id)))
     explained = set(db.session.scalars(select(MediaExplanation.media_id).where(
         MediaExplanation.media_id.in_([i.id for i in items])))) if items else set()
-    profile = (db.session.get(Agency, case.agency_id).profile or {})
+    # a case's agency exists (foreign key)
+    profile = (cast(Agency, db.session.get(Agency, case.agency_id)).profile or {})
     return gate.AvFacts(
         recordings=tuple(gate.Recording(sha256=i.sha256, name=i.file_name, device_id=i.device_id,
                                         officers=tuple(i.officers or ()), gap=bool(i.interruptions) or i.incomplete,

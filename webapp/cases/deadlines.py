@@ -19,14 +19,9 @@ from handlers import clock
 from handlers.deadlines import TaskDeadline, deadline_of
 from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
-
-from webapp.engine import runner
 from webapp.db import db
-from webapp.models import Agency, Case, CaseTask, Record, User
-from webapp.models import StatusCount
-from webapp.models import Deadline
-
-MANAGER_ROLES = ("reviewer", "legal", "approver", "admin", "supervisor")
+from webapp.engine import runner
+from webapp.models import Agency, Case, CaseTask, Deadline, Record, StatusCount, User
 
 
 def calendar_of(agency: Agency | None) -> Calendar:
@@ -40,7 +35,7 @@ def _recorded_moment(case: Case, ref: str) -> dt.datetime | None:
     payload = db.session.scalar(select(Record.payload).where(Record.case_id == case.id, Record.kind == kind)
                                 .order_by(Record.id.desc()).limit(1))
     value = (payload or {}).get(field)
-    return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc) if isinstance(value, str) else None
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if isinstance(value, str) else None
 
 
 def _start(td: TaskDeadline, case: Case, row: CaseTask, rows: list[CaseTask]) -> dt.datetime:
@@ -71,6 +66,7 @@ def sync(case: Case, wf: Any) -> None:
         td = deadline_of(task.task_spec) if task is not None else None
         if td is None:
             continue
+        assert task is not None  # td is None whenever task is
         calendar = calendar or calendar_of(db.session.get(Agency, case.agency_id))
         start = _start(td, case, row, rows)
         row.due_at = td.due(start, calendar)
@@ -93,20 +89,13 @@ def _close(deadline: Deadline, row: CaseTask) -> None:
         deadline.status = "cancelled"
 
 
-def _on_case_created(case: Case, workflow: Any, **_: Any) -> None:
+def on_case_created(case: Case, workflow: Any, **_: Any) -> None:
     sync(case, workflow)
 
 
-def _on_task_completed(case: Case, workflow: Any, **_: Any) -> None:
+def on_task_completed(case: Case, workflow: Any, **_: Any) -> None:
     sync(case, workflow)
 
-
-def connect() -> None:
-    """Subscribe to the case service's signals (idempotent: blinker keeps one connection per receiver)."""
-    from webapp.signals import case_created, task_completed
-
-    case_created.connect(_on_case_created)
-    task_completed.connect(_on_task_completed)
 
 
 def deadline_json(d: Deadline, case_title: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:

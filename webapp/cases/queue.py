@@ -7,14 +7,14 @@ returns one page, with only the case columns a list shows; a partial index on th
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import load_only
 
 from handlers import clock
-
 from webapp.db import db
 from webapp.models import Case, CaseTask, User
 

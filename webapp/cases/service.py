@@ -8,9 +8,11 @@ row lock; the loser gets :class:`Conflict` and nothing of its attempt is kept.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
+from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -21,17 +23,14 @@ from handlers import clock, gate
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, role_of_lane
 from handlers.task_rules import rules_of
-
-from webapp.store import audit
-from webapp.engine import runner
-from webapp import signals
+from webapp import signals, store
+from webapp.cases.av_facts import av_facts
 from webapp.db import db
+from webapp.engine import runner
 from webapp.engine.diagrams import require_deployed
 from webapp.errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
-from webapp.cases.av_facts import av_facts
 from webapp.models import Case, CaseTask, Record, User
-from flask import current_app
-from webapp import store
+from webapp.store import audit
 
 
 @contextmanager

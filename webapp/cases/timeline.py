@@ -6,7 +6,6 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers import clock
-
 from webapp.cases.service import get_case, record_json
 from webapp.db import db
 from webapp.models import AuditEntry, CaseTask, Record, User

@@ -22,11 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import click
 from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -34,15 +33,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from handlers import clock
 from handlers.task_rules import split_basis
-
-from webapp.store import audit
 from webapp.cases import deadlines
-from webapp.engine import runner
-from webapp.cli import cli
 from webapp.db import db
-from webapp.models import Case, CaseTask
-from webapp.models import Deadline
-from webapp.models import CaseTimer
+from webapp.engine import runner
+from webapp.models import Case, CaseTask, CaseTimer, Deadline
+from webapp.store import audit
 
 OVERDUE = "deadline.overdue"
 
@@ -148,16 +143,9 @@ def settle(case: Case, wf: Any) -> list[dict[str, Any]]:
     return fired
 
 
-def _on_case(case: Case, workflow: Any, **_: Any) -> None:
+def on_case(case: Case, workflow: Any, **_: Any) -> None:
     settle(case, workflow)  # do_engine_steps also fires due timers, so completing a task can report one
 
-
-def connect() -> None:
-    """Subscribe to the case service's signals (inside its transaction)."""
-    from webapp.signals import case_created, task_completed
-
-    case_created.connect(_on_case)
-    task_completed.connect(_on_case)
 
 
 def fire_case(case_id: int) -> list[dict[str, Any]]:
@@ -196,12 +184,3 @@ def fire_due_timers(limit: int = 1000) -> list[dict[str, Any]]:
             db.session.rollback()  # a case being worked on right now, or one the engine cannot step: the others go on
             current_app.logger.warning("定时器未能触发（案件 %s）：%s", case_id, exc)
     return fired
-
-
-@cli.command("tick")
-def tick_cmd() -> None:
-    """触发已到期的流程定时器（补报、一次性告知补正、催告期限等），逾期事项记入审计链。"""
-    fired = fire_due_timers()
-    for f in fired:
-        click.echo(f"案件 {f['case_id']}：{f['title']}（{'；'.join(f['basis'])}），期限 {f['due_at']}")
-    click.echo(f"共触发 {len(fired)} 个到期定时器")

@@ -1,19 +1,25 @@
-"""Diagram versions and deployments: immutable versions, and which one an agency's new cases use."""
+"""Diagram versions: immutable, stored once per content, and which one each process of an agency runs.
+
+Deploying a version goes through :mod:`webapp.engine.deployment`, which checks it first.
+"""
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from handlers import diagrams
-
-from webapp.store import audit
 from webapp.db import db
-from webapp.errors import NotFound
-from webapp.models import Agency, Deployment, DiagramVersion
 from webapp.engine.runner import dump_spec
+from webapp.errors import NotFound
+from webapp.models import Deployment, DiagramVersion
+
+#: the procedures every agency runs unless its profile names others (the shipped base diagrams)
+PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake",
+              "inspection")
 
 
 def base_dir() -> Path:
@@ -52,24 +58,6 @@ def save_version(process_id: str, sources: dict[str, bytes], agency_id: int | No
     return version
 
 
-def deploy(agency: Agency, version: DiagramVersion, user_id: int | None = None) -> Deployment:
-    current = deployed(agency.id, version.process_id)
-    if current and current.id == version.id:
-        return db.session.scalar(select(Deployment).where(
-            Deployment.agency_id == agency.id, Deployment.process_id == version.process_id)
-            .order_by(Deployment.id.desc()).limit(1))
-    from webapp.engine.profiles import guard_deploy
-
-    guard_deploy(agency, version)  # refuses a version that leaves a rule of the agency's profile unenforced
-    row = Deployment(agency_id=agency.id, process_id=version.process_id, diagram_version_id=version.id,
-                     deployed_by=user_id)
-    db.session.add(row)
-    audit.append(agency.id, "diagram.deployed", actor_id=user_id,
-                 detail={"process_id": version.process_id, "version": version.version,
-                         "diagram_version_id": version.id, "sources_sha256": version.sources_sha256})
-    return row
-
-
 def deployed(agency_id: int, process_id: str) -> DiagramVersion | None:
     row = db.session.scalar(select(Deployment).where(
         Deployment.agency_id == agency_id, Deployment.process_id == process_id)
@@ -84,10 +72,10 @@ def require_deployed(agency_id: int, process_id: str) -> DiagramVersion:
     return version
 
 
-def deploy_base(agency: Agency, procedures: tuple[str, ...], user_id: int | None = None) -> list[DiagramVersion]:
-    """Store the shipped base diagrams (a new version only if they changed) and deploy them."""
-    sources = base_sources()
-    versions = [save_version(pid, sources, None, user_id) for pid in procedures]
-    for v in versions:
-        deploy(agency, v, user_id)
-    return versions
+def deployed_versions(agency_id: int) -> dict[str, DiagramVersion]:
+    """The version each process of the agency currently runs (the newest deployment row wins)."""
+    ids: dict[str, int] = {}
+    for row in db.session.scalars(select(Deployment).where(Deployment.agency_id == agency_id).order_by(Deployment.id)):
+        ids[row.process_id] = row.diagram_version_id
+    # the non-null foreign key guarantees each version exists
+    return {pid: cast(DiagramVersion, db.session.get(DiagramVersion, vid)) for pid, vid in ids.items()}

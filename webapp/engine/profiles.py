@@ -1,35 +1,26 @@
-"""Applying an agency profile, checking an agency's deployed diagrams against it, and exceptions.
+"""Applying an agency profile: its values stored in ``Agency.profile``, its procedures composed and deployed.
 
-Applying a profile stores its values in ``Agency.profile`` (what other modules read: archive days,
-A/V handover and retention, the calendar, the rules) and deploys the agency's procedures: the base
-diagrams with the profile's overrides and patches.  Every later deployment passes
-:func:`guard_deploy`: a diagram version that would leave a rule of the agency's profile
-unenforced is refused with the article named, unless an administrator has recorded an exception
-for that rule (append-only, sealed in the audit chain).
+Applying a profile stores what other modules read (archive days, A/V handover and retention, the
+calendar, the rules) and deploys the agency's procedures: the base diagrams with the profile's
+overrides and patches, all or nothing.  Later deployments are checked by :mod:`webapp.engine.compliance`.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
 
 from flask import current_app
 from sqlalchemy import select
 
 from handlers import compliance, diagrams, profiles
 from handlers.workcalendar import national
-
-from webapp.store import audit
-from webapp.engine import runner
+from webapp import accounts
 from webapp.db import db
-from webapp.errors import Forbidden, Invalid, NotFound, ServiceError
-from webapp.models import Agency, Deployment, DiagramVersion, User
-from webapp.models import ComplianceException
-
-
-class ComplianceRefused(ServiceError):
-    """The diagrams would leave a rule of the agency's profile unenforced."""
-
-    status, code = 422, "compliance_refused"
+from webapp.engine.compliance import ComplianceRefused, waived_rules
+from webapp.engine.deployment import deploy
+from webapp.engine.diagrams import base_sources, save_version
+from webapp.errors import Invalid, NotFound
+from webapp.models import Agency, DiagramVersion
+from webapp.store import audit
 
 
 def profiles_dir() -> Path:
@@ -50,67 +41,8 @@ def agency_by_code(code: str) -> Agency:
     return agency
 
 
-def waived_rules(agency_id: int) -> set[str]:
-    """Rules with an exception in force: the newest grant-or-revoke row of each rule decides."""
-    latest: dict[str, str] = {}
-    for row in db.session.scalars(select(ComplianceException).where(ComplianceException.agency_id == agency_id)
-                                  .order_by(ComplianceException.id)):
-        latest[row.rule_id] = row.action
-    return {rule for rule, action in latest.items() if action == "grant"}
-
-
-def deployed_versions(agency_id: int) -> dict[str, DiagramVersion]:
-    """The version each process of the agency currently runs (the newest deployment row wins)."""
-    ids: dict[str, int] = {}
-    for row in db.session.scalars(select(Deployment).where(Deployment.agency_id == agency_id).order_by(Deployment.id)):
-        ids[row.process_id] = row.diagram_version_id
-    return {pid: db.session.get(DiagramVersion, vid) for pid, vid in ids.items()}
-
-
-def _specs(versions: Iterable[DiagramVersion]) -> list[Any]:
-    specs: dict[str, Any] = {}
-    for v in versions:
-        spec, subs = runner.spec_of(v)
-        specs[spec.name] = spec
-        for name, sub in subs.items():
-            specs.setdefault(name, sub)
-    return list(specs.values())
-
-
-def report(agency: Agency, versions: dict[str, DiagramVersion] | None = None) -> compliance.Report:
-    """The compliance report of the agency's deployed diagrams (or of ``versions``) against its profile."""
-    versions = deployed_versions(agency.id) if versions is None else versions
-    return compliance.check(profiles.from_agency(agency.profile or {}), _specs(versions.values()),
-                            waived_rules(agency.id))
-
-
-def _problem_keys(rep: compliance.Report) -> dict[tuple[str, str], compliance.Finding]:
-    out = {}
-    for f in rep.problems:
-        for ref, _ in f.offending or ((None, ""),):
-            out[(f.rule.id, str(ref) if ref else "")] = f
-    return out
-
-
-def guard_deploy(agency: Agency, version: DiagramVersion) -> None:
-    """Refuse a deployment that leaves a profile rule unenforced where it was not before."""
-    if not (agency.profile or {}).get("rules"):
-        return
-    current = deployed_versions(agency.id)
-    before = _problem_keys(report(agency, current))
-    after = _problem_keys(report(agency, {**current, version.process_id: version}))
-    new = [f for key, f in after.items() if key not in before]
-    if new:
-        raise ComplianceRefused(
-            "流程图不符合本机构执法全过程记录规定，未予部署：\n" + "\n".join(f"- {f.message()}" for f in new)
-            + "\n如确需部署，须由机构管理员登记例外（说明理由）",
-            rules=[{"id": f.rule.id, "basis": f.rule.basis, "message": f.message()} for f in new])
-
-
 def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None = None) -> list[DiagramVersion]:
     """Store the profile in ``Agency.profile`` and deploy its procedures; all or nothing."""
-    from webapp.engine.diagrams import base_sources, deploy, save_version
-
     base = base_sources()
     try:
         sources = profiles.compose_sources(profile, base)
@@ -134,35 +66,7 @@ def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None
 
 def create_agency(code: str, user_id: int | None = None) -> Agency:
     """An agency made from one of the shipped profiles (or the existing one, re-applied)."""
-    from webapp.demo import create_agency as new_agency
-
     profile = load_profile(code)
-    agency = db.session.scalar(select(Agency).where(Agency.code == code)) or new_agency(code, profile.name)
+    agency = db.session.scalar(select(Agency).where(Agency.code == code)) or accounts.create_agency(code, profile.name, profile.procedures)
     apply_profile(agency, profile, user_id)
     return agency
-
-
-def record_exception(user: User, rule_id: str, reason: str, action: str = "grant") -> ComplianceException:
-    """An administrator's explicit exception to one rule (or its revocation), sealed in the audit chain."""
-    if not user.has_role("admin"):
-        raise Forbidden("只有机构管理员可以登记合规例外")
-    agency = db.session.get(Agency, user.agency_id)
-    rules = {r["id"]: r for r in (agency.profile or {}).get("rules", [])}
-    if rule_id not in rules:
-        raise NotFound(f"本机构配置中没有规则 {rule_id!r}（可用：{'、'.join(rules) or '无'}）")
-    if action not in ("grant", "revoke"):
-        raise Invalid("action 须为 grant 或 revoke")
-    if len(reason.strip()) < 6:
-        raise Invalid("须写明例外理由（至少 6 个字）", fields={"reason": ["至少 6 个字"]})
-    row = ComplianceException(agency_id=agency.id, rule_id=rule_id, basis=rules[rule_id]["basis"], action=action,
-                              reason=reason.strip(), user_id=user.id)
-    db.session.add(row)
-    db.session.flush()
-    audit.append(agency.id, f"compliance.exception_{action}", actor_id=user.id,
-                 detail={"exception_id": row.id, "rule_id": rule_id, "basis": row.basis, "reason": row.reason})
-    return row
-
-
-def exceptions(agency_id: int) -> list[ComplianceException]:
-    return list(db.session.scalars(select(ComplianceException).where(ComplianceException.agency_id == agency_id)
-                                   .order_by(ComplianceException.id)))

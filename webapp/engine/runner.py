@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -24,8 +25,8 @@ from handlers import clock
 from handlers.conditions import ConditionEngine
 from handlers.roles import role_of_lane
 from handlers.task_rules import rules_of
-
 from webapp.models import Case, CaseTask, DiagramVersion
+
 
 class InstanceStateConverter(BpmnWorkflowConverter):
     """Converts a workflow without its spec: the spec of each diagram version is stored once.

@@ -14,29 +14,39 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeAlias, cast
 
 from sqlalchemy import select
 
 from handlers import av_rules, clock
 from handlers.catalogue import AV_RECORDING
-
-from webapp.store import audit
+from handlers.hashing import sha256_bytes
+from webapp import store
 from webapp.cases.service import get_case, record_json
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.evidence.media import _hold, holds_of, media_item, profile, retention_until, sealed
-from webapp.models import Case, Record, StoredFile, User
-from webapp.models import (FileDisposal, MediaExplanation, MediaExport, MediaItem, MediaRequest, RetentionHold,
-    row_hash, seal)
-from webapp import store
+from webapp.evidence.media import _hold, disposal_of, holds_of, media_item, profile, retention_until, sealed
+from webapp.models import (
+    AuditEntry,
+    Case,
+    FileDisposal,
+    MediaExplanation,
+    MediaExport,
+    MediaItem,
+    MediaRequest,
+    Record,
+    RetentionHold,
+    StoredFile,
+    User,
+    row_hash,
+    seal,
+)
+from webapp.store import audit
+from webapp.store.audit import Break
 
 REQUEST_KINDS = {"disposal": "销毁音像记录", "copy_external": "相关部门调取、复制音像记录",
                  "view_secret": "查阅涉密音像记录"}
-
-
-def disposal_of(sha256: str) -> FileDisposal | None:
-    return db.session.scalar(select(FileDisposal).where(FileDisposal.sha256 == sha256))
 
 
 # --------------------------------------------------------------------------- viewing and copying
@@ -46,7 +56,7 @@ def check_view(user: User, item: MediaItem) -> None:
     """The case's permission, then the confidentiality level's stricter rules."""
     get_case(item.case_id, user)
     level = av_rules.CONFIDENTIALITY[item.confidentiality]
-    if level.view_roles is not None and not any(user.has_role(r) for r in level.view_roles):
+    if level.view_roles is not None and not user.has_any(*level.view_roles):
         raise Forbidden(f"该音像记录密级为“{level.title}”，您的角色无权查阅（依据 {'、'.join(level.basis)}）")
     if level.view_needs_approval and not _approved(user, "view_secret", item.id):
         raise Forbidden(f"查阅“{level.title}”音像记录须经本单位负责人批准（依据 {'、'.join(level.basis)}）")
@@ -174,7 +184,7 @@ def _dispose(user: User, req: MediaRequest) -> None:
     """Record the disposal (a new row), commit, then remove the bytes; verify expects them gone."""
     sha = req.sha256 or ""
     items = list(db.session.scalars(select(MediaItem).where(MediaItem.sha256 == sha)))
-    stored = db.session.get(StoredFile, sha)
+    stored = cast(StoredFile, db.session.get(StoredFile, sha))  # decide() found it, via _disposal_target
     until = max([retention_until(i) for i in items] or
                 [av_rules.retention_until(stored.uploaded_at, av_rules.retention_months(profile(user.agency_id)))])
     row = seal(FileDisposal(agency_id=user.agency_id, sha256=sha, request_id=req.id, requested_by=req.requested_by,
@@ -317,10 +327,12 @@ manifest.json 载明制作人、提取人、提取时间、案件和用途（nai
 def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case | None) -> tuple[str, int]:
     """Write the zip (stored, not compressed: recordings do not shrink) and put it in the file store."""
     sums: list[str] = []
-    stamp = tuple(int(x) for x in manifest["extracted_at"][:19].replace("T", "-").replace(":", "-").split("-"))
+    # the six fields of an ISO 8601 date and time
+    stamp = cast("tuple[int, int, int, int, int, int]",
+                 tuple(int(x) for x in manifest["extracted_at"][:19].replace("T", "-").replace(":", "-").split("-")))
     with tempfile.TemporaryFile(dir=store.current().spool) as tmp:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
-            for entry, item in zip(manifest["files"], items):
+            for entry, item in zip(manifest["files"], items, strict=False):
                 info = zipfile.ZipInfo(entry["path"], date_time=stamp)
                 with store.current().open(item.sha256) as src, zf.open(info, "w", force_zip64=True) as dst:
                     while piece := src.read(1 << 20):
@@ -332,17 +344,11 @@ def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case 
                                                     indent=2).encode()
             for name, body in extras.items():
                 zf.writestr(zipfile.ZipInfo(name, date_time=stamp), body)
-                sums.append(f"{_sha(body)}  {name}")
+                sums.append(f"{sha256_bytes(body)}  {name}")
             zf.writestr(zipfile.ZipInfo("SHA256SUMS", date_time=stamp), "\n".join(sums) + "\n")
             zf.writestr(zipfile.ZipInfo("README.txt", date_time=stamp), README)
         tmp.seek(0)
         return store.current().put(tmp)
-
-
-def _sha(body: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(body).hexdigest()
 
 
 def _party_records(case: Case) -> list[dict[str, Any]]:
@@ -379,23 +385,24 @@ def request_json(r: MediaRequest) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- verify
 
-SEALED_TABLES = {"media_items": MediaItem, "media_explanations": MediaExplanation, "media_holds": RetentionHold,
-                 "file_disposals": FileDisposal, "media_exports": MediaExport}
+SealedRow: TypeAlias = "MediaItem | MediaExplanation | RetentionHold | FileDisposal | MediaExport"
+SEALED_TABLES: dict[str, type[SealedRow]] = {
+    "media_items": MediaItem, "media_explanations": MediaExplanation, "media_holds": RetentionHold,
+    "file_disposals": FileDisposal, "media_exports": MediaExport}
 
 
 def verify_rows() -> list[audit.Break]:
     """Every media row matches its hash, and that hash is the one its audit entry sealed."""
-    from webapp.store.audit import Break
-    from webapp.models import AuditEntry
-
-    sealed_rows: dict[tuple[str, int], str] = {}
+    sealed_rows: dict[tuple[str | None, int | None], str | None] = {}  # audit details are free-form JSON
     for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
             ("media.uploaded", "media.explained", "media.held", "file.disposed", "media.exported")))).yield_per(1000):
         s = (e.detail or {}).get("sealed") or {}
         sealed_rows[(s.get("table"), s.get("id"))] = s.get("hash")
     out: list[Break] = []
     for table, model in SEALED_TABLES.items():
-        for row in db.session.scalars(select(model).order_by(model.id)).yield_per(1000):
+        # mypy types select() of a union of classes as their common base
+        rows = cast("Iterable[SealedRow]", db.session.scalars(select(model).order_by(model.id)).yield_per(1000))
+        for row in rows:
             where = f"{table} id={row.id}"
             if row_hash(row) != row.row_hash:
                 out.append(Break(where, "内容与哈希不符：该行被改动", row.agency_id, getattr(row, "case_id", None)))
@@ -406,8 +413,6 @@ def verify_rows() -> list[audit.Break]:
 
 def verify_files() -> list[audit.Break]:
     """Recompute every stored file's hash; an approved disposal's bytes are expected to be gone."""
-    from webapp.store.audit import Break
-
     disposed = set(db.session.scalars(select(FileDisposal.sha256)))
     known: set[str] = set()
     out: list[Break] = []

@@ -13,12 +13,11 @@ from flask import current_app
 from sqlalchemy import select
 
 from handlers import clock
-from handlers.workcalendar import CHINA
-
-from webapp.store import audit
+from webapp import store
 from webapp.db import db
 from webapp.models import UploadSession
-from webapp import store
+from webapp.store import audit
+from webapp.store.files import UPLOAD_DIGESTS
 
 DEFAULT_EXPIRY_DAYS = 7.0
 
@@ -30,7 +29,7 @@ def expiry_days() -> float:
 
 def expired_message(s: UploadSession) -> str:
     return (f"上传 {s.id} 已过期：超过 {expiry_days():g} 天未续传，已接收的部分已于 "
-            f"{s.updated_at.astimezone(CHINA):%Y-%m-%d %H:%M} 清除；请重新发起上传")
+            f"{clock.local_text(s.updated_at)} 清除；请重新发起上传")
 
 
 def purge(days: float | None = None) -> list[tuple[str, int]]:
@@ -48,8 +47,6 @@ def purge(days: float | None = None) -> list[tuple[str, int]]:
 def _expire(upload_id: str, cutoff: dt.datetime, limit: float) -> tuple[str, int] | None:
     """Under the upload's lock, so a chunk arriving at this moment either lands first (and the upload
     is no longer idle) or finds the upload expired."""
-    from webapp.evidence.media import _hashes
-
     partial = store.current().partial(upload_id)
     with partial.locked():
         s = db.session.get(UploadSession, upload_id, with_for_update=True, populate_existing=True)
@@ -63,5 +60,5 @@ def _expire(upload_id: str, cutoff: dt.datetime, limit: float) -> tuple[str, int
                              "idle_since": idle_since.isoformat(), "expiry_days": limit})
         db.session.commit()
         partial.discard()
-    _hashes.drop(upload_id)
+    UPLOAD_DIGESTS.drop(upload_id)
     return upload_id, removed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -17,19 +17,27 @@ from sqlalchemy import or_, select
 
 from handlers import av_rules, clock
 from handlers.records.media import Explanation, Hold, UploadMeta
-
-from webapp.store import audit
+from webapp import store
 from webapp.cases.service import get_case
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
-from webapp.store.files import HashCache
-from webapp.models import Agency, CaseTask, User
-from webapp.models import MediaExplanation, MediaItem, RetentionHold, UploadSession, seal
 from webapp.evidence.expiry import expired_message
-from webapp import store
+from webapp.models import (
+    Agency,
+    Case,
+    CaseTask,
+    FileDisposal,
+    MediaExplanation,
+    MediaItem,
+    RetentionHold,
+    UploadSession,
+    User,
+    seal,
+)
+from webapp.store import audit
+from webapp.store.files import UPLOAD_DIGESTS
 
 DEFAULT_MAX_MEDIA = 64 * 1024**3
-_hashes = HashCache()
 
 
 class TooLarge(ServiceError):
@@ -122,7 +130,7 @@ def put_chunk(user: User, upload_id: str, offset: int, stream: BinaryIO) -> dict
             raise Conflict(f"第 {offset} 字节起的内容与已接收的不同；请从第 {received} 字节续传", received=received)
         if offset > received:
             raise Conflict(f"应从第 {received} 字节续传，收到的分段从第 {offset} 字节开始", received=received)
-        digest = _hashes.take(s.id, received, partial)
+        digest = UPLOAD_DIGESTS.take(s.id, received, partial)
         try:
             written = partial.append(received, stream, digest, s.size)
         except ValueError as exc:
@@ -134,7 +142,7 @@ def put_chunk(user: User, upload_id: str, offset: int, stream: BinaryIO) -> dict
             raise Invalid(f"{problem}，已拒收", fields={"content_type": [problem]})
         s.received, s.updated_at = received + written, clock.now()
         db.session.commit()
-        _hashes.keep(s.id, s.received, digest)
+        UPLOAD_DIGESTS.keep(s.id, s.received, digest)
         return upload_json(s)
 
 
@@ -173,12 +181,12 @@ def finish_upload(user: User, upload_id: str) -> tuple[MediaItem, bool]:
         problem = av_rules.type_mismatch(s.content_type, partial.head(av_rules.MAGIC_BYTES_NEEDED))
         if problem:
             raise Invalid(problem, fields={"content_type": [problem]})
-        sha = _hashes.take(s.id, s.size, partial).hexdigest()
+        sha = UPLOAD_DIGESTS.take(s.id, s.size, partial).hexdigest()
         store.current().adopt(partial, sha)
         item, repeated = _register(user, s, sha)
         s.state, s.media_id, s.updated_at = "done", item.id, clock.now()
         db.session.commit()
-        _hashes.drop(s.id)
+        UPLOAD_DIGESTS.drop(s.id)
         partial.discard()
         return item, repeated
 
@@ -210,19 +218,17 @@ def _register(user: User, s: UploadSession, sha: str) -> tuple[MediaItem, bool]:
 
 
 def _name(s: UploadSession, meta: dict[str, Any]) -> str:
-    from webapp.models import Case
-
-    cause = meta.get("cause") or db.session.get(Case, s.case_id).title
+    # an upload's case exists (foreign key)
+    cause = meta.get("cause") or cast(Case, db.session.get(Case, s.case_id)).title
     return av_rules.file_name(meta["recorded_by"], cause, s.content_type)
 
 
 def _new_item(user: User, s: UploadSession, sha: str, meta: dict[str, Any]) -> MediaItem:
-    from webapp.models import Case
-
     prof, now = profile(s.agency_id), clock.now()
     handover = av_rules.handover_deadline(meta["ended_at"], prof, returned_at=meta.get("returned_at"),
                                           remote_reason=meta.get("remote_reason"))
-    cause = meta.get("cause") or db.session.get(Case, s.case_id).title
+    # an upload's case exists (foreign key)
+    cause = meta.get("cause") or cast(Case, db.session.get(Case, s.case_id)).title
     item = MediaItem(
         agency_id=s.agency_id, case_id=s.case_id, task_id=meta.get("task_id"), sha256=sha, size=s.size,
         content_type=s.content_type, media_kind=av_rules.media_kind(s.content_type), file_name=_name(s, meta),
@@ -306,8 +312,6 @@ def _explained(item: MediaItem) -> bool:
 
 
 def item_json(item: MediaItem) -> dict[str, Any]:
-    from webapp.evidence.access import disposal_of
-
     gap = bool(item.interruptions) or item.incomplete
     holds = holds_of(item)
     disposal = disposal_of(item.sha256)
@@ -367,3 +371,7 @@ def figures(agency_id: int) -> dict[str, Any]:
     return {"recordings": len(items), "bytes": sum(i.size for i in items), "late": sum(late_by.values()),
             "late_by_officer": late_by, "late_cases": sorted({i.case_id for i in items if i.late}),
             "gaps": len(gaps), "gaps_unexplained": sum(1 for i in gaps if not _explained(i))}
+
+
+def disposal_of(sha256: str) -> FileDisposal | None:
+    return db.session.scalar(select(FileDisposal).where(FileDisposal.sha256 == sha256))

@@ -27,16 +27,17 @@ import datetime as dt
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, Callable, Iterator
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from webapp.db import Model, db
+from webapp.models import AuditEntry, Record, UTCDateTime, row_hash
 from webapp.store import audit
-from webapp.db import db
-from webapp.models import Record, UTCDateTime
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)")
@@ -94,17 +95,16 @@ def _hasher(table: sa.Table) -> tuple[str, Callable[[Any], str]] | None:
     """The application's own hash of a sealed row: records by :func:`audit.record_hash`, ``row_hash`` rows
     by the hash of their model's module (``webapp.models.media.row_hash`` and any table sealed the same way)."""
     if table.name == Record.__tablename__:
-        return "content_hash", lambda values: audit.record_hash(SimpleNamespace(**values))
+        # record_hash reads only the row's attributes, which the namespace has
+        return "content_hash", lambda values: audit.record_hash(cast(Record, SimpleNamespace(**values)))
     if "row_hash" in table.c:
         model = _model_of(table)
-        from webapp.models import row_hash
-
         return "row_hash", lambda values: row_hash(model(**values))
     return None
 
 
 def _model_of(table: sa.Table) -> type:
-    return next(m.class_ for m in db.Model.registry.mappers if m.local_table is table)
+    return next(m.class_ for m in Model.registry.mappers if m.local_table is table)
 
 
 def plan(tables: list[sa.Table]) -> dict[str, Columns]:
@@ -233,7 +233,7 @@ class Compiler:
         for m in TOKEN_RE.finditer(value):
             parts.append(value[pos:m.start()])
             old = m.group()
-            parts.append((lambda rw, old=old: rw.uuid(old)) if m.group("u")
+            parts.append(cast(Op, lambda rw, old=old: rw.uuid(old)) if m.group("u")
                          else _moved(dt.datetime.fromisoformat(old), old.endswith("Z")))
             pos = m.end()
         if not parts:
@@ -252,11 +252,11 @@ class Compiler:
         return self.text(value)
 
     def _dict(self, value: dict[str, Any]) -> Op | None:
-        ops = {k: self.json(v, k) for k, v in value.items()}
+        found = {k: self.json(v, k) for k, v in value.items()}
         table = value.get("table")
         if isinstance(table, str) and isinstance(value.get("id"), int):
-            ops["id"] = lambda rw: rw.id_in(table, value["id"])
-        ops = {k: op for k, op in ops.items() if op is not None}
+            found["id"] = lambda rw: rw.id_in(table, value["id"])
+        ops = {k: op for k, op in found.items() if op is not None}
         if not ops:
             return None
 
@@ -274,7 +274,7 @@ class Compiler:
             ops = [self.json(v, key[:-1] if key and key.endswith("_ids") else None) for v in value]
         if not any(ops):
             return None
-        return lambda rw: [v if f is None else f(rw) for v, f in zip(value, ops)]
+        return lambda rw: [v if f is None else f(rw) for v, f in zip(value, ops, strict=False)]
 
     def _row_ref(self, table: str, v: Any) -> Op | None:
         if not (isinstance(v, list) and v and isinstance(v[0], int)):
@@ -286,19 +286,19 @@ class Compiler:
         ops: list[tuple[str, Op]] = []
         name = cols.table.name
         if cols.pk:
-            ops.append((cols.pk, lambda rw, v=row[cols.pk]: rw.maps.ids[name][v]))
+            ops.append((cols.pk, cast(Op, lambda rw, v=row[cols.pk]: rw.maps.ids[name][v])))
         for c, target in cols.refs.items():
             if row[c] is not None:
-                ops.append((c, lambda rw, t=target, v=row[c]: rw.maps.ids[t].get(v, v)))
+                ops.append((c, cast(Op, lambda rw, t=target, v=row[c]: rw.maps.ids[t].get(v, v))))
         for c in cols.users:
             if row[c] is not None:
-                ops.append((c, lambda rw, v=row[c]: rw.copy.users.get(v, v)))
+                ops.append((c, cast(Op, lambda rw, v=row[c]: rw.copy.users.get(v, v))))
         for c in cols.times:
             if row[c] is not None:
-                ops.append((c, lambda rw, v=row[c]: v + rw.delta))
+                ops.append((c, cast(Op, lambda rw, v=row[c]: v + rw.delta)))
         for c in cols.vary:
             if row[c] is not None:
-                ops.append((c, lambda rw, v=row[c]: rw.maps.strings.setdefault(v, f"{v}·{rw.copy.tag}")))
+                ops.append((c, cast(Op, lambda rw, v=row[c]: rw.maps.strings.setdefault(v, f"{v}·{rw.copy.tag}"))))
         for c in cols.texts:
             op = None if c in cols.vary else self.text(row[c])
             if op is not None:
@@ -386,7 +386,8 @@ def copy_batch(conn: Connection, columns: dict[str, Columns], recipes: dict[str,
     head = db.metadata.tables["audit_heads"]
     seq, prev = conn.execute(sa.update(head).where(head.c.agency_id == agency_id).values(seq=head.c.seq)
                              .returning(head.c.seq, head.c.hash)).one()
-    pools = {n: reserve_ids(conn, c.table, c.pk, sum(len(recipes[n][k.template_id]) for k in copies))
+    # pk_kind is "int" only for a table with its own primary key
+    pools = {n: reserve_ids(conn, c.table, cast(str, c.pk), sum(len(recipes[n][k.template_id]) for k in copies))
              for n, c in columns.items() if c.pk_kind == "int"}
     out: dict[str, list[dict[str, Any]]] = {n: [] for n in columns}
     for copy in copies:
@@ -403,7 +404,8 @@ def copy_batch(conn: Connection, columns: dict[str, Columns], recipes: dict[str,
                 if n == AUDIT:
                     seq, new["prev_hash"] = seq + 1, prev
                     new["seq"] = seq
-                    new["hash"] = prev = audit.entry_hash(SimpleNamespace(**new))
+                    # entry_hash reads only the entry's attributes, which the namespace has
+                    new["hash"] = prev = audit.entry_hash(cast(AuditEntry, SimpleNamespace(**new)))
                 out[n].append(new)
     for n, rows in out.items():
         if rows:
@@ -422,7 +424,8 @@ def insert_rows(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(name) for name, _ in procs)
     if dialect.name == "postgresql":
-        with conn.connection.driver_connection.cursor() as cur, \
+        driver = cast(Any, conn.connection.driver_connection)  # psycopg's connection; None only once closed
+        with driver.cursor() as cur, \
                 cur.copy(f"COPY {quote(table.name)} ({names}) FROM STDIN") as copy:
             for row in data:
                 copy.write_row(row)

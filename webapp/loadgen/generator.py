@@ -12,18 +12,20 @@ import random
 import secrets
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy import select
 
-from webapp.loadgen import cloner as case_cloner, templates as case_templates
+from webapp.accounts import create_user
 from webapp.db import db
-from webapp.demo import create_user
+from webapp.engine.diagrams import deployed_versions
+from webapp.engine.profiles import agency_by_code
 from webapp.errors import Invalid
-from webapp.models import Agency, Case, User
-from webapp.engine.profiles import agency_by_code, deployed_versions
+from webapp.loadgen import cloner as case_cloner
+from webapp.loadgen import templates as case_templates
 from webapp.loadgen.walker import ROLE_USER
+from webapp.models import Agency, Case, User
 
 DAYS = 730
 PLACES = ("石文镇", "后安镇", "章党镇", "救兵镇", "上马镇", "汤图满族乡", "马圈子乡", "峡河乡", "兰山乡", "海浪乡",

@@ -12,18 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from handlers import clock
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING
-
 from webapp.cases import service as cases
 from webapp.evidence import media
-from webapp.models import User
 from webapp.loadgen import flows
 from webapp.loadgen.payloads import CITIZEN, PARTY, av_recording
 from webapp.loadgen.walker import ROLE_USER, ServiceWalker
+from webapp.models import User
 
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 GENERAL, SIMPLE = "general_procedure", "simple_procedure"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import io
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from webapp.cases import service as cases, timeline
+from webapp import store
+from webapp.cases import service as cases
+from webapp.cases import timeline
 from webapp.db import db
-from webapp.models import User
-
 from webapp.loadgen.flows import substitute
 from webapp.loadgen.payloads import payload
-from webapp import store
+from webapp.models import User
 
 #: which sample user acts for each lane's role
 ROLE_USER = {"officer": "officer1", "reviewer": "reviewer1", "legal": "legal1", "approver": "approver1"}

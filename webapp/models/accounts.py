@@ -7,11 +7,11 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.db import db
+from webapp.db import Model
 from webapp.models.base import UTCDateTime, utc_now
 
 
-class Agency(db.Model):
+class Agency(Model):
     __tablename__ = "agencies"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -20,7 +20,7 @@ class Agency(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
@@ -38,3 +38,7 @@ class User(UserMixin, db.Model):
 
     def has_role(self, role: str) -> bool:
         return role in (self.roles or [])
+
+    def has_any(self, *roles: str) -> bool:
+        """Holds at least one of ``roles`` (a role group from :mod:`handlers.roles`)."""
+        return any(r in (self.roles or []) for r in roles)

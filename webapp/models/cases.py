@@ -9,12 +9,12 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.db import db
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 from webapp.models.diagrams import DiagramVersion
 
 
-class Case(db.Model):
+class Case(Model):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
@@ -38,7 +38,7 @@ class Case(db.Model):
 _READY = text("state = 'ready'")
 
 
-class CaseTask(db.Model):
+class CaseTask(Model):
     """Index of the case's user tasks (ready and done) for inboxes; derived from the workflow state."""
 
     __tablename__ = "case_tasks"
@@ -63,7 +63,7 @@ class CaseTask(db.Model):
                             sqlite_where=_READY))
 
 
-class Record(db.Model):
+class Record(Model):
     """A record (文书 data, 笔录, A/V metadata).  Append-only: a correction is a new version."""
 
     __tablename__ = "records"

@@ -12,10 +12,10 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
+from webapp.db import Model
 
 
-class StatusCount(db.Model):
+class StatusCount(Model):
     """``subject`` is ``case`` (``process_id`` = the procedure) or ``deadline`` (``process_id`` = '')."""
 
     __tablename__ = "status_counts"

@@ -6,11 +6,11 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 
 
-class DiagramVersion(db.Model):
+class DiagramVersion(Model):
     """One immutable version of a procedure: its BPMN sources and its parsed spec, stored once."""
 
     __tablename__ = "diagram_versions"
@@ -26,7 +26,7 @@ class DiagramVersion(db.Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-class Deployment(db.Model):
+class Deployment(Model):
     """Which diagram version new cases of an agency use; the newest row wins, older rows are history."""
 
     __tablename__ = "deployments"

@@ -12,11 +12,11 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 
 
-class DocumentCounter(db.Model):
+class DocumentCounter(Model):
     __tablename__ = "document_counters"
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
     series: Mapped[str] = mapped_column(String(20), primary_key=True)
@@ -24,7 +24,7 @@ class DocumentCounter(db.Model):
     last: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
-class Document(db.Model):
+class Document(Model):
     """One rendered version of a 文书, linked to the task and records it was made from."""
 
     __tablename__ = "documents"
@@ -45,7 +45,7 @@ class Document(db.Model):
     made_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-class RenderJob(db.Model):
+class RenderJob(Model):
     """A document a completed task calls for, queued in the completion's transaction and rendered after it.
 
     Rendering takes a tenth of a second or more; doing it after commit keeps the completion short and the

@@ -9,16 +9,17 @@ working state, like a case, and their decisions are sealed in the audit chain.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
 from handlers.hashing import sha256_of
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 
 
-class UploadSession(db.Model):
+class UploadSession(Model):
     """A resumable upload: how many bytes have arrived, and the metadata to store when it finishes."""
 
     __tablename__ = "media_uploads"
@@ -36,7 +37,7 @@ class UploadSession(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-class MediaItem(db.Model):
+class MediaItem(Model):
     """One recording's metadata (naiman-culture 第十条: time, place, officers, subject), bound to its bytes by SHA-256."""
 
     __tablename__ = "media_items"
@@ -73,7 +74,7 @@ class MediaItem(db.Model):
     __table_args__ = (Index("ix_media_items_agency_late", "agency_id", "late", "uploaded_at"),)
 
 
-class MediaExplanation(db.Model):
+class MediaExplanation(Model):
     """工作情况说明 or a voice note explaining an interrupted or incomplete recording
     (naiman-culture 第十条, pishan-culture 第十九条（2）)."""
 
@@ -90,7 +91,7 @@ class MediaExplanation(db.Model):
     row_hash: Mapped[str] = mapped_column(String(64))
 
 
-class RetentionHold(db.Model):
+class RetentionHold(Model):
     """A reason for long-term retention, on one recording or on every recording of a case (pishan-culture 第二十条)."""
 
     __tablename__ = "media_holds"
@@ -105,7 +106,7 @@ class RetentionHold(db.Model):
     row_hash: Mapped[str] = mapped_column(String(64))
 
 
-class MediaRequest(db.Model):
+class MediaRequest(Model):
     """Something that needs the head's approval: disposal, copying for another department, viewing a secret."""
 
     __tablename__ = "media_requests"
@@ -125,7 +126,7 @@ class MediaRequest(db.Model):
     decision_note: Mapped[str | None] = mapped_column(Text)
 
 
-class FileDisposal(db.Model):
+class FileDisposal(Model):
     """The approved removal of a file's bytes; the file's row, metadata and hash stay."""
 
     __tablename__ = "file_disposals"
@@ -141,7 +142,7 @@ class FileDisposal(db.Model):
     row_hash: Mapped[str] = mapped_column(String(64))
 
 
-class MediaExport(db.Model):
+class MediaExport(Model):
     """An export package (刻制光盘): which recordings, for what, made by whom, and the package's hash."""
 
     __tablename__ = "media_exports"
@@ -162,14 +163,16 @@ class MediaExport(db.Model):
 
 
 MEDIA_APPEND_ONLY = (MediaItem, MediaExplanation, RetentionHold, FileDisposal, MediaExport)
+#: the append-only rows, each of which carries a ``row_hash``
+_Sealed = TypeVar("_Sealed", MediaItem, MediaExplanation, RetentionHold, FileDisposal, MediaExport)
 
 
-def row_hash(row: db.Model) -> str:
+def row_hash(row: Model) -> str:
     """The hash of every column but the id and the hash itself; the audit entry that adds the row seals it."""
     return sha256_of({c.name: getattr(row, c.key) for c in row.__table__.columns if c.name not in ("id", "row_hash")})
 
 
-def seal(row: db.Model) -> db.Model:
+def seal(row: _Sealed) -> _Sealed:
     row.row_hash = row_hash(row)
     return row
 

@@ -12,11 +12,11 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 
 
-class Deadline(db.Model):
+class Deadline(Model):
     """One period running on a case: a task's deadline (补报, 一次性告知, 催告, decision, service, archive)."""
 
     __tablename__ = "deadlines"
@@ -41,7 +41,7 @@ class Deadline(db.Model):
     __table_args__ = (Index("ix_deadlines_open", "agency_id", "status", "due_at"),)
 
 
-class ComplianceException(db.Model):
+class ComplianceException(Model):
     """An administrator's recorded exception to one profile rule (or its revocation), with the reason."""
 
     __tablename__ = "compliance_exceptions"

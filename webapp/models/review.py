@@ -17,11 +17,11 @@ import datetime as dt
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 
 
-class StepReview(db.Model):
+class StepReview(Model):
     __tablename__ = "step_reviews"
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
@@ -42,7 +42,7 @@ class StepReview(db.Model):
                       Index("ix_step_reviews_missing", "agency_id", "missing_records"))
 
 
-class CaseScore(db.Model):
+class CaseScore(Model):
     __tablename__ = "case_scores"
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
@@ -56,7 +56,7 @@ class CaseScore(db.Model):
     __table_args__ = (Index("ix_case_scores_agency_score", "agency_id", "score"),)
 
 
-class IntegrityCheck(db.Model):
+class IntegrityCheck(Model):
     __tablename__ = "integrity_checks"
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))

@@ -11,11 +11,11 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 
 
-class SpotCheck(db.Model):
+class SpotCheck(Model):
     """One entry of the 检查台账 (naiman-culture 第十四条): who checked which recording or case file, what, and the finding."""
 
     __tablename__ = "spot_checks"
@@ -34,7 +34,7 @@ class SpotCheck(db.Model):
     __table_args__ = (Index("ix_spot_checks_ledger", "agency_id", "at"),)
 
 
-class SupervisionScope(db.Model):
+class SupervisionScope(Model):
     """A 司法局 supervisor's assignment to (or removal from) one agency's figures (lishui-city 第五条); newest row wins."""
 
     __tablename__ = "supervision_scopes"

@@ -6,11 +6,11 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
-from webapp.models.base import UTCDateTime, utc_now, append_only
+from webapp.db import Model
+from webapp.models.base import UTCDateTime, append_only, utc_now
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     """A file in the content-addressed store; the same bytes are stored once."""
 
     __tablename__ = "stored_files"
@@ -23,7 +23,7 @@ class StoredFile(db.Model):
     uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
-class AuditHead(db.Model):
+class AuditHead(Model):
     """The newest entry of an agency's audit chain; updating it serialises appends to the chain."""
 
     __tablename__ = "audit_heads"
@@ -32,7 +32,7 @@ class AuditHead(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
     __table_args__ = (UniqueConstraint("agency_id", "seq"),)
     id: Mapped[int] = mapped_column(primary_key=True)

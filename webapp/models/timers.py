@@ -6,11 +6,11 @@ import datetime as dt
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.db import db
+from webapp.db import Model
 from webapp.models.base import UTCDateTime
 
 
-class CaseTimer(db.Model):
+class CaseTimer(Model):
     """The earliest pending timer of one case; the row is kept in step with the workflow state by webapp.timers."""
 
     __tablename__ = "case_timers"

@@ -6,7 +6,8 @@ so the backend and the bookkeeping of stored files each have one home.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import current_app
 

@@ -6,15 +6,15 @@ transactions can never both append after the same entry.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import select, update
 
 from handlers import clock
-
-from webapp.db import db
 from handlers.hashing import sha256_of
+from webapp.db import db
 from webapp.models import AuditEntry, AuditHead, Record
 
 GENESIS = "0" * 64
@@ -85,7 +85,7 @@ def _chain_breaks(head: AuditHead) -> Iterator[Break]:
 
 def verify_records() -> list[Break]:
     """Every record's content matches its hash, and that hash is the one its audit entry sealed."""
-    sealed: dict[int, str] = {}
+    sealed: dict[int | None, str | None] = {}  # audit details are free-form JSON
     for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "record.added")).yield_per(1000):
         sealed[e.detail.get("record_id")] = e.detail.get("content_hash")
     out: list[Break] = []

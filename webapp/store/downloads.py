@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import io
 
-from flask import Response, abort, request, send_file
+from flask import abort, request, send_file
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
-from webapp import store
+from werkzeug.wrappers import Response
 
+from webapp import store
 
 
 def send_stored(sha256: str, *, mimetype: str, download_name: str, as_attachment: bool = True,

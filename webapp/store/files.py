@@ -14,10 +14,11 @@ import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 PARTIAL = ".partial"
@@ -88,10 +89,10 @@ class FileStore(ABC):
             return None
         return digest.hexdigest()
 
-    def partial(self, upload_id: str) -> "Partial":
+    def partial(self, upload_id: str) -> Partial:
         return Partial(self.spool / PARTIAL / upload_id)
 
-    def adopt(self, partial: "Partial", sha256: str) -> bool:
+    def adopt(self, partial: Partial, sha256: str) -> bool:
         """Store a finished upload under its hash; ``False`` if those bytes were already there."""
         added = self._commit(partial.path, sha256)
         partial.discard()
@@ -187,7 +188,7 @@ class Partial:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def rehash(self, upto: int) -> "hashlib._Hash":
+    def rehash(self, upto: int) -> hashlib._Hash:
         digest = hashlib.sha256()
         if upto == 0:
             return digest
@@ -213,7 +214,7 @@ class Partial:
                     return False
         return True
 
-    def append(self, offset: int, stream: BinaryIO, digest: "hashlib._Hash", limit: int) -> int:
+    def append(self, offset: int, stream: BinaryIO, digest: hashlib._Hash, limit: int) -> int:
         """Write ``stream`` at ``offset`` (anything after it is cut first) and feed ``digest``.
 
         Hashing runs on a worker thread while the next piece is read and this one written (hashlib
@@ -255,17 +256,21 @@ class HashCache:
     """Per-process hash states of uploads in progress, keyed by upload id and valid at one offset."""
 
     def __init__(self) -> None:
-        self._states: dict[str, tuple[int, "hashlib._Hash"]] = {}
+        self._states: dict[str, tuple[int, hashlib._Hash]] = {}
 
-    def take(self, upload_id: str, offset: int, partial: Partial) -> "hashlib._Hash":
+    def take(self, upload_id: str, offset: int, partial: Partial) -> hashlib._Hash:
         """The hash of the first ``offset`` bytes: the cached state if it is at that offset, else recomputed."""
         state = self._states.pop(upload_id, None)
         if state is not None and state[0] == offset:
             return state[1]
         return partial.rehash(offset)
 
-    def keep(self, upload_id: str, offset: int, digest: "hashlib._Hash") -> None:
+    def keep(self, upload_id: str, offset: int, digest: hashlib._Hash) -> None:
         self._states[upload_id] = (offset, digest)
 
     def drop(self, upload_id: str) -> None:
         self._states.pop(upload_id, None)
+
+
+#: running digests of this process's resumable uploads (media uploads, and their purge when abandoned)
+UPLOAD_DIGESTS = HashCache()

@@ -14,8 +14,9 @@ memory used is one part whatever the file's size.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Mapping
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 import boto3
@@ -49,7 +50,7 @@ class S3Store(FileStore):
         self.spool.mkdir(parents=True, exist_ok=True)
 
     @classmethod
-    def from_config(cls, spec: str, config: Mapping[str, Any]) -> "S3Store":
+    def from_config(cls, spec: str, config: Mapping[str, Any]) -> S3Store:
         """``s3://bucket/prefix``; endpoint and region from ``LIUHEN_S3_ENDPOINT_URL`` / ``LIUHEN_S3_REGION``,
         keys from ``LIUHEN_S3_ACCESS_KEY_ID`` / ``LIUHEN_S3_SECRET_ACCESS_KEY`` or boto3's usual chain (AWS_*)."""
         url = urlparse(spec)
@@ -134,6 +135,8 @@ class S3Object(io.RawIOBase):
     """A stored object as a seekable file: each read streams from the current position with one
     ranged GET, so a download resumed at byte N (HTTP Range) fetches only what it sends.  Reads are
     pinned to the ETag seen when opened, so a replaced object fails instead of mixing two versions."""
+
+    _body: Any | None  # the streaming body of the current ranged GET (botocore's StreamingBody)
 
     def __init__(self, client: Any, bucket: str, key: str) -> None:
         super().__init__()

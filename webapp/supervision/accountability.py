@@ -29,20 +29,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 
 from handlers import av_rules, clock
 from handlers.case_review import china
-
-from webapp.store import audit
-from webapp.evidence import access as media_access
 from webapp.db import db
-from webapp.models import Agency, AuditEntry, Case, User
-from webapp.models import MediaExport, MediaItem, MediaRequest
-from webapp.models import IntegrityCheck, StepReview
+from webapp.evidence import access as media_access
+from webapp.models import (
+    Agency,
+    AuditEntry,
+    Case,
+    IntegrityCheck,
+    MediaExport,
+    MediaItem,
+    MediaRequest,
+    StepReview,
+    User,
+)
+from webapp.store import audit
 
 ARTICLE = "fushun-culture 第三十五条"
 CATEGORIES = {
@@ -88,7 +96,7 @@ def _owners(b: audit.Break) -> list[tuple[int | None, int | None]]:
     sha = _SHA.search(b.where)
     rows = db.session.execute(select(MediaItem.agency_id, MediaItem.case_id).distinct()
                               .where(MediaItem.sha256 == sha.group(0))).all() if sha else []
-    return [tuple(r) for r in rows] or [(b.agency_id, b.case_id)]
+    return [(agency_id, case_id) for agency_id, case_id in rows] or [(b.agency_id, b.case_id)]
 
 
 def _from_break(source: str, b: audit.Break) -> list[Finding]:
@@ -106,7 +114,7 @@ def _approved_requests(kind: str) -> list[MediaRequest]:
 
 
 def _export_leaks() -> Iterator[Finding]:
-    requests = {r.id: r for r in _approved_requests("copy_external")}
+    requests: dict[int | None, MediaRequest] = {r.id: r for r in _approved_requests("copy_external")}
     for ex in db.session.scalars(select(MediaExport).order_by(MediaExport.id)).yield_per(500):
         if ex.purpose == "department":
             req = requests.get(ex.request_id)
@@ -128,7 +136,8 @@ def _export_leaks() -> Iterator[Finding]:
 
 def _view_leaks() -> Iterator[Finding]:
     secret = [k for k, level in av_rules.CONFIDENTIALITY.items() if level.view_needs_approval]
-    items = {i.id: i for i in db.session.scalars(select(MediaItem).where(MediaItem.confidentiality.in_(secret)))}
+    items: dict[int | None, MediaItem] = {
+        i.id: i for i in db.session.scalars(select(MediaItem).where(MediaItem.confidentiality.in_(secret)))}
     approved = {(r.requested_by, m) for r in _approved_requests("view_secret") for m in r.media_ids or []}
     entries = select(AuditEntry).where(AuditEntry.action.in_(("media.viewed", "media.downloaded")))
     for e in db.session.scalars(entries).yield_per(1000) if items else ():

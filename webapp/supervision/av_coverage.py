@@ -14,10 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from handlers.catalogue import AV_NOT_SUITABLE, CATALOGUE
-
 from webapp.db import db
-from webapp.models import Case
-from webapp.models import StepReview
+from webapp.models import Case, StepReview
 
 OUTCOMES = ("recorded", "reason", "neither")
 ITEM_LIMIT = 200
@@ -35,6 +33,7 @@ def av_coverage(agency_id: int, limit: int = ITEM_LIMIT) -> dict[str, Any]:
         .group_by(StepReview.title, StepReview.av_outcome, StepReview.av_basis)).all()
     by_step: dict[str, dict[str, Any]] = {}
     for title, outcome, _, n in rows:
+        assert outcome is not None  # the query excludes rows without an outcome
         step = by_step.setdefault(title, {"task": title, "required": 0, **{o: 0 for o in OUTCOMES}})
         step["required"] += n
         step[outcome] += n

@@ -11,23 +11,21 @@ module was installed are reviewed by :func:`backfill` (``flask liuhen review-bac
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
-from sqlalchemy import case as when, func, or_, select
+from sqlalchemy import case as when
+from sqlalchemy import func, or_, select
 
 from handlers import case_review, clock, profiles
 from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import PeriodError, parse_period
 from handlers.task_rules import rules_of
-
-from webapp.engine import runner
-from webapp.supervision import scopes as supervision_scope
 from webapp.cases.service import get_case, task_records
 from webapp.db import db
-from webapp.models import Agency, Case, CaseTask, User
-from webapp.models import MediaItem
-from webapp.models import Deadline
-from webapp.models import CaseScore, StepReview
+from webapp.engine import runner
+from webapp.models import Agency, Case, CaseScore, CaseTask, Deadline, MediaItem, StepReview, User
+from webapp.supervision import scopes as supervision_scope
 
 WORST_LIMIT = 50
 
@@ -55,7 +53,8 @@ def _deadline(task_id: str) -> case_review.Deadline | None:
 def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[str, Any]]) -> StepReview:
     """Review one completed step and add its row and its case's totals to the session."""
     row = db.session.scalar(select(CaseTask).where(CaseTask.id == task_id))
-    profile = (db.session.get(Agency, case.agency_id).profile or {})
+    # a case's agency exists (foreign key)
+    profile = (cast(Agency, db.session.get(Agency, case.agency_id)).profile or {})
     facts = case_review.StepFacts(
         spec_name=spec.name, title=row.title if row else (spec.bpmn_name or spec.name), rules=rules_of(spec),
         profile_rules=profiles.rules_from_json(profile.get("rules", [])), records=payloads,
@@ -83,15 +82,9 @@ def _add_to_score(case: Case, step: StepReview) -> None:
     score.updated_at = clock.now()
 
 
-def _on_task_completed(case: Case, task: Any, records: Mapping[str, Any], **_: Any) -> None:
+def on_task_completed(case: Case, task: Any, records: Mapping[str, Any], **_: Any) -> None:
     review(case, task.task_spec, str(task.id), {k: r.payload for k, r in records.items()})
 
-
-def connect() -> None:
-    """Subscribe to task completion (idempotent: blinker keeps one connection per receiver)."""
-    from webapp.signals import task_completed
-
-    task_completed.connect(_on_task_completed)
 
 
 def backfill(agency_id: int | None = None) -> int:
@@ -103,7 +96,7 @@ def backfill(agency_id: int | None = None) -> int:
         query = query.where(CaseTask.agency_id == agency_id)
     done = 0
     for row in list(db.session.scalars(query)):
-        case = db.session.get(Case, row.case_id)
+        case = cast(Case, db.session.get(Case, row.case_id))  # a task's case exists (foreign key)
         spec = runner.task_spec(case.diagram, row.spec_name)
         if spec is None:
             continue

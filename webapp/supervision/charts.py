@@ -13,6 +13,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
+
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
 WIDTH, LABEL, ROW, BAR = 600, 170, 28, 18
 BLUE, GREEN, AMBER, RED, GREY = "#2e90fa", "#12b76a", "#f79009", "#d92d20", "#98a2b3"
@@ -91,8 +93,6 @@ def _overdue(f: dict[str, Any]) -> Chart:
 
 
 def _handover(f: dict[str, Any]) -> Chart:
-    from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
-
     title, av = "音像记录移交", f["av"]
     parts = [("按时移交", av["recordings"] - av["late"], GREEN), ("逾期移交", av["late"], RED)]
     return Chart("handover", title, "、".join((*HANDOVER_BASIS_HOURS, *HANDOVER_BASIS_DAYS)),

@@ -8,18 +8,18 @@ not of cases.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, case, func, literal, select
 
 from handlers import catalogue, clock
 from handlers.task_rules import rules_of
-
 from webapp.cases import deadlines
-from webapp.engine import runner
 from webapp.db import db
-from webapp.models import Case, CaseTask, DiagramVersion
-from webapp.models import StatusCount
+from webapp.engine import runner
+from webapp.models import Case, CaseTask, DiagramVersion, MediaItem, StatusCount
+from webapp.supervision import accountability, case_review, spot_checks
+from webapp.supervision import av_coverage as supervision_av
 
 STAGES = ("程序启动", "调查取证", "审查决定", "送达执行", "归档管理")
 CLOSED = "已办结"
@@ -57,7 +57,7 @@ def _tasks_by_rank(version_id: int, sources_sha256: str) -> dict[int, list[str]]
     Kept per version id and sources hash: a version never changes, so neither does the answer."""
     key = (version_id, sources_sha256)
     if key not in _RANKS:
-        version = db.session.get(DiagramVersion, version_id)
+        version = cast(DiagramVersion, db.session.get(DiagramVersion, version_id))  # callers read the id from the table
         spec, subs = runner.spec_of(version)
         out: dict[int, list[str]] = {}
         for name in sorted({n for s in (spec, *subs.values()) for n, ts in s.task_specs.items() if ts.manual}):
@@ -111,10 +111,6 @@ def cases_by_procedure(agency_id: int) -> dict[str, dict[str, int]]:
 
 def late_av(agency_id: int) -> dict[str, int]:
     """Recordings handed over, and handed over late (the A/V register's verdicts)."""
-    try:
-        from webapp.models import MediaItem
-    except ImportError:  # the A/V register is not installed
-        return {"recordings": 0, "late": 0}
     rows = dict(db.session.execute(select(MediaItem.late, func.count()).where(MediaItem.agency_id == agency_id)
                                    .group_by(MediaItem.late)).all())
     return {"recordings": sum(rows.values()), "late": rows.get(True, 0)}
@@ -131,16 +127,12 @@ def figures(agency_id: int) -> dict[str, Any]:
 
 def spot_check_figures(agency_id: int) -> dict[str, Any]:
     """The 检查台账 summary (naiman-culture 第十四条)."""
-    from webapp.supervision import spot_checks
-
     return spot_checks.figures(agency_id)
 
 
 def review_figures(agency_id: int) -> dict[str, Any]:
     """A/V coverage, 案卷评查 scores and the accountability list (fushun-culture 第三十五条), with the time of
     the integrity check the list's stored findings come from."""
-    from webapp.supervision import accountability, case_review, av_coverage as supervision_av
-
     return {"av_coverage": supervision_av.av_coverage(agency_id), "case_reviews": case_review.figures(agency_id),
             "accountability": accountability.accountability(agency_id),
             "integrity_check": accountability.integrity_status(agency_id)}

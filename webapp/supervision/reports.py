@@ -8,18 +8,19 @@ their key; unknown keys are left out rather than guessed at.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
+from documents.render import render
+from handlers import clock
 from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
+from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
-
+from webapp.models import Agency, User
 from webapp.store import audit
 from webapp.supervision import charts
-from webapp.models import Agency, User
-from webapp.views.common import beijing
 
 STAGE_BASIS = "fushun-culture 第三条"
 HANDOVER_BASIS = "、".join((*HANDOVER_BASIS_HOURS, *HANDOVER_BASIS_DAYS))
@@ -55,7 +56,7 @@ def _deadlines(f: dict[str, Any]) -> list[Table]:
 
 
 def _overdue(items: list[dict[str, Any]]) -> list[Table]:
-    rows = [(d["title"], d["case_id"], d.get("case_title") or "", ROLES.get(d["role"], d["role"]), beijing(d["due_at"]),
+    rows = [(d["title"], d["case_id"], d.get("case_title") or "", ROLES.get(d["role"], d["role"]), clock.local_text(d["due_at"]),
              d["overdue_hours"], d["basis"]) for d in items]
     return [Table("overdue", "逾期事项", "见各行依据",
                   ("事项", "案件", "案件名称", "承办角色", "届满时间", "已逾期（小时）", "依据"), rows)]
@@ -88,7 +89,7 @@ def _reviews(r: dict[str, Any]) -> list[Table]:
 
 def _accountability(a: dict[str, Any]) -> list[Table]:
     items = [(i["category"], i["case_id"] if i["case_id"] is not None else "", i["what"], i["detected_by"],
-              beijing(i["at"]), i["basis"]) for i in a["items"]]
+              clock.local_text(i["at"]), i["basis"]) for i in a["items"]]
     return [Table("accountability", "责任追究线索", ACCOUNTABILITY_BASIS, ("情形", "数量"), list(a["counts"].items())),
             Table("accountability_items", "责任追究线索明细", ACCOUNTABILITY_BASIS,
                   ("情形", "案件", "情况", "发现方式", "时间", "依据"), items)]
@@ -96,7 +97,7 @@ def _accountability(a: dict[str, Any]) -> list[Table]:
 
 def _spot_checks(s: dict[str, Any]) -> list[Table]:
     summary = [("检查总数", s["total"]), *s["by_finding"].items(), ("待整改（尚无复查）", s["open_rectifications"])]
-    recent = [(r["id"], beijing(r["at"]), r["checker"], r["case_id"], r["media_id"] or "", "、".join(r["aspects"]),
+    recent = [(r["id"], clock.local_text(r["at"]), r["checker"], r["case_id"], r["media_id"] or "", "、".join(r["aspects"]),
                r["finding"], r["note"], r["rectification"] or "", r["follow_up_of"] or "") for r in s["recent"]]
     return [Table("spot_checks", "检查台账", s["basis"], ("项目", "数量"), summary),
             Table("spot_checks_recent", "检查台账（最近的检查）", s["basis"],
@@ -118,7 +119,7 @@ def to_csv(agency: Agency, figures: dict[str, Any]) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads the Chinese), one section per table: title, header, rows."""
     buf = io.StringIO()
     out = csv.writer(buf)
-    out.writerow(["执法监督数据", agency.name, f"统计时间 {beijing(figures['at'], '%Y-%m-%d %H:%M:%S')}"])
+    out.writerow(["执法监督数据", agency.name, f"统计时间 {clock.local_text(figures['at'], '%Y-%m-%d %H:%M:%S')}"])
     for t in tables(figures):
         out.writerow([])
         out.writerow([t.title, f"依据：{t.basis}"])
@@ -134,10 +135,8 @@ def _cell(value: Any) -> Any:
 
 def to_pdf(agency: Agency, figures: dict[str, Any]) -> bytes:
     """The WeasyPrint report (the 文书 renderer and fonts): every table with its article, the charts inline."""
-    from documents.render import render
-
     return render("supervision_report.html", {
-        "agency": agency, "at": beijing(figures["at"], "%Y年%m月%d日 %H:%M"), "tables": tables(figures),
+        "agency": agency, "at": clock.local_text(figures["at"], "%Y年%m月%d日 %H:%M"), "tables": tables(figures),
         "charts": charts.charts(figures), "row_limit": PDF_ROWS})
 
 
@@ -145,7 +144,7 @@ def audit_export(agency: Agency, user: User, kind: str, body: bytes, figures: di
     """Seal the export in the agency's chain: who exported which figures, when, and the file's hash."""
     audit.append(agency.id, "supervision.exported", actor_id=user.id,
                  detail={"format": kind, "agency_id": agency.id, "figures_at": figures["at"],
-                         "sha256": hashlib.sha256(body).hexdigest(), "size": len(body)})
+                         "sha256": sha256_bytes(body), "size": len(body)})
 
 
 def overview(agencies: list[Agency], figures_of: Callable[[int], dict[str, Any]]) -> Table:

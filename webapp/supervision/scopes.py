@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from webapp.store import audit
+from handlers.roles import SUPERVISION_ROLES
 from webapp.db import db
 from webapp.errors import Forbidden, Invalid
-from webapp.models import Agency, User
-from webapp.models import SupervisionScope
+from webapp.models import Agency, SupervisionScope, User
+from webapp.store import audit
 
-SUPERVISION_ROLES = ("admin", "approver", "legal", "reviewer")
 JUDICIAL = "judicial"
 JUDICIAL_BASIS = "lishui-city 第五条、第二十二条"
 
@@ -33,7 +32,7 @@ def assigned_ids(user_id: int) -> list[int]:
 
 
 def visible_agencies(user: User) -> list[Agency]:
-    ids = [user.agency_id] if any(user.has_role(r) for r in SUPERVISION_ROLES) else []
+    ids = [user.agency_id] if user.has_any(*SUPERVISION_ROLES) else []
     if user.has_role(JUDICIAL):
         ids += [a for a in assigned_ids(user.id) if a not in ids]
     found = {a.id: a for a in db.session.scalars(select(Agency).where(Agency.id.in_(ids)))} if ids else {}

@@ -9,7 +9,8 @@ audit chain with its whole content.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import exists, func, select
@@ -17,20 +18,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from handlers.spot_checks import BASIS, CHECKER_BASIS, CHECKER_ROLES, FINDINGS, PROBLEM, SpotCheckInput, explain
-
-from webapp.store import audit
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.models import Case, CaseTask, User
-from webapp.models import MediaItem
-from webapp.models import SpotCheck
+from webapp.models import Case, CaseTask, MediaItem, SpotCheck, User
+from webapp.paging import PER_PAGE, Page, page_number
+from webapp.store import audit
 
 RECENT = 20
 
 
 def record(user: User, data: Mapping[str, Any]) -> SpotCheck:
     """Add one entry to the ledger (a check, or the follow-up of a check that found 存在问题)."""
-    if not any(user.has_role(r) for r in CHECKER_ROLES):
+    if not user.has_any(*CHECKER_ROLES):
         raise Forbidden(f"只有法制审核人员或负责人可以登记抽检（{CHECKER_BASIS}；{BASIS}）")
     try:
         d = SpotCheckInput().load(dict(data))
@@ -155,3 +154,13 @@ def figures(agency_id: int) -> dict[str, Any]:
     recent = db.session.execute(ledger(agency_id).limit(RECENT)).all()
     return {"total": sum(by.values()), "by_finding": {f: by.get(f, 0) for f in FINDINGS},
             "open_rectifications": open_, "basis": BASIS, "recent": rows_json([tuple(r) for r in recent])}
+
+
+def ledger_page(agency_id: int, args: Mapping[str, str]) -> Page:
+    """One page (the request's ``page``) of the ledger, newest first, as JSON-ready rows."""
+    q = ledger(agency_id, args)
+    total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // PER_PAGE))
+    n = min(page_number(), pages)
+    rows = [tuple(r) for r in db.session.execute(q.limit(PER_PAGE).offset((n - 1) * PER_PAGE))]
+    return Page(rows_json(rows), n, pages, total)

@@ -5,7 +5,6 @@ compliance check and deployment as ``flask liuhen create-agency`` (webapp/profil
 """
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -14,16 +13,17 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from handlers import profiles
+from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
-
-from webapp.store import audit
-from webapp.engine import profiles as profile_service
+from webapp.accounts import create_user
 from webapp.db import db
-from webapp.demo import create_user
-from webapp.views.forms import ProfileForm, UserForm
+from webapp.engine import profiles as profile_service
 from webapp.errors import ServiceError
 from webapp.models import User
-from webapp.views.common import paginate_list, role_required
+from webapp.paging import paginate_list
+from webapp.store import audit
+from webapp.views.common import role_required
+from webapp.views.forms import ProfileForm, UserForm
 
 bp = Blueprint("web_admin", __name__, url_prefix="/admin")
 
@@ -106,7 +106,7 @@ def profile() -> Any:
         else:
             agency.profile = {**agency.profile, SOURCE_KEY: text}
             audit.append(agency.id, "agency.profile_changed", actor_id=current_user.id,
-                         detail={"code": parsed.code, "source_sha256": hashlib.sha256(text.encode()).hexdigest()})
+                         detail={"code": parsed.code, "source_sha256": sha256_bytes(text)})
             db.session.commit()
             flash("机构配置已校验、保存并部署")
             return redirect(url_for("web_admin.profile"))

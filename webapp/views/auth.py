@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from webapp.store import audit
+from handlers.roles import TASK_ROLES
 from webapp.accounts import authenticate
 from webapp.db import db
 from webapp.errors import Unauthorized
+from webapp.store import audit
 from webapp.views.forms import CsrfOnly, LoginForm
 
 bp = Blueprint("web_auth", __name__)
@@ -18,7 +19,7 @@ bp = Blueprint("web_auth", __name__)
 
 def home_for(user: Any) -> str:
     """Where a user lands: the task inbox for officers and managers, else their own workspace."""
-    if any(user.has_role(r) for r in ("officer", "reviewer", "legal", "approver")):
+    if user.has_any(*TASK_ROLES):
         return url_for("web_inbox.inbox")
     if user.has_role("designer"):
         return url_for("web_designer.index")

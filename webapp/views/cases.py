@@ -1,6 +1,7 @@
 """Cases: the filterable, paginated list; starting a case; one case's diagram and timeline."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -9,18 +10,17 @@ from sqlalchemy import exists, select
 
 from handlers import clock
 from handlers.catalogue import CATALOGUE
-
 from webapp.cases import service as cases
-from webapp.worker import sealing
 from webapp.db import db
-from webapp.demo import PROCEDURES
-from webapp.engine.diagrams import deployed
-from webapp.store.downloads import send_stored
+from webapp.engine.diagrams import PROCEDURES, deployed
 from webapp.errors import ServiceError
-from webapp.views.forms import NewCaseForm
 from webapp.models import AuditEntry, Case, CaseTask, Record, StoredFile, User
-from webapp.views.common import PER_PAGE, Page, page_number, role_required
+from webapp.paging import PER_PAGE, Page, page_number
+from webapp.store.downloads import send_stored
+from webapp.views.common import role_required
 from webapp.views.diagram_files import process_file
+from webapp.views.forms import NewCaseForm
+from webapp.worker import sealing
 
 bp = Blueprint("web_cases", __name__)
 
@@ -51,8 +51,8 @@ def index() -> Any:
         q = q.where(exists(ready.where(CaseTask.due_at < clock.now())))
     result = db.paginate(q.order_by(Case.id.desc()), page=page_number(), per_page=PER_PAGE, error_out=False)
     ids = [c.id for c in result.items]
-    open_rows = db.session.scalars(select(CaseTask).where(CaseTask.case_id.in_(ids), CaseTask.state == "ready")) \
-        if ids else []
+    open_rows: Iterable[CaseTask] = db.session.scalars(
+        select(CaseTask).where(CaseTask.case_id.in_(ids), CaseTask.state == "ready")) if ids else []
     current: dict[int, list[CaseTask]] = {}
     for t in open_rows:
         current.setdefault(t.case_id, []).append(t)

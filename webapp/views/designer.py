@@ -20,14 +20,14 @@ from handlers.catalogue import STAGES
 from handlers.diagrams import DiagramError
 from handlers.roles import LANE_ROLES, ROLES, TASK_ROLES
 from handlers.task_rules import AV_RULES
-
-from webapp.engine import diagrams as diagram_store
 from webapp.db import db
-from webapp.demo import PROCEDURES
-from webapp.views.forms import CsrfOnly
+from webapp.engine import deployment
+from webapp.engine import diagrams as diagram_store
+from webapp.engine.diagrams import PROCEDURES
 from webapp.models import Case, DiagramVersion, User
 from webapp.views.common import role_required
 from webapp.views.diagram_files import process_file
+from webapp.views.forms import CsrfOnly
 
 bp = Blueprint("web_designer", __name__, url_prefix="/designer")
 SPIFF_MODDLE = Path(__file__).resolve().parent.parent / "static" / "js" / "spiffworkflow-moddle.json"
@@ -131,7 +131,7 @@ def deploy(version_id: int) -> Any:
     version = _visible(db.session.get(DiagramVersion, version_id))
     if not CsrfOnly().validate_on_submit():
         abort(400)
-    diagram_store.deploy(current_user.agency, version, current_user.id)
+    deployment.deploy(current_user.agency, version, current_user.id)
     db.session.commit()
     flash(f"已部署 {version.process_id} 第 {version.version} 版：此后新启动的案件使用此版本，办理中的案件仍按原版本办理")
     return redirect(url_for("web_designer.index"))

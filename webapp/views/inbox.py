@@ -6,8 +6,10 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from handlers.roles import MANAGER_ROLES, TASK_ROLES
 from webapp.cases import queue as task_queue
-from webapp.views.common import MANAGER_ROLES, PER_PAGE, TASK_ROLES, Page, overdue, page_number, role_required
+from webapp.paging import PER_PAGE, Page, page_number
+from webapp.views.common import overdue, role_required
 
 bp = Blueprint("web_inbox", __name__)
 

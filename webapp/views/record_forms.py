@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from marshmallow import ValidationError
 
+from handlers import clock
 from handlers.catalogue import CATALOGUE
 
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 _LONG_TEXT = ("内容", "情况", "意见", "事实", "理由", "说明", "证据", "目录", "结论", "案情", "依据", "措施", "原因")
 _LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
 
@@ -36,9 +37,9 @@ class Widget:
     choices: dict[str, str] = field(default_factory=dict)
     value: Any = ""
     errors: list[str] = field(default_factory=list)
-    children: list["Widget"] = field(default_factory=list)
-    rows: list[list["Widget"]] = field(default_factory=list)
-    template: list["Widget"] = field(default_factory=list)
+    children: list[Widget] = field(default_factory=list)
+    rows: list[list[Widget]] = field(default_factory=list)
+    template: list[Widget] = field(default_factory=list)
     files: bool = False
 
 
@@ -81,7 +82,7 @@ def _widget(base: str, name: str, d: dict[str, Any], values: Mapping[str, Any],
     return w
 
 
-def _kind_of(d: dict[str, Any]) -> str:
+def _kind_of(d: Mapping[str, Any]) -> str:
     t = d["type"]
     if t == "Nested":
         return "group"
@@ -101,7 +102,7 @@ def _kind_of(d: dict[str, Any]) -> str:
     return "textarea" if any(k in d.get("title", "") for k in _LONG_TEXT) else "text"
 
 
-def _choices(d: dict[str, Any]) -> dict[str, str]:
+def _choices(d: Mapping[str, Any]) -> dict[str, str]:
     return dict(d.get("choices") or d.get("items", {}).get("choices") or {})
 
 
@@ -180,7 +181,7 @@ def _value(path: str, d: dict[str, Any], form: Mapping[str, Any]) -> Any:
 def _aware(raw: str) -> str:
     """A ``datetime-local`` value is Beijing time (China has one zone and no summer time)."""
     if _LOCAL_MINUTE.match(raw):
-        local = dt.datetime.fromisoformat(raw).replace(tzinfo=BEIJING)
+        local = dt.datetime.fromisoformat(raw).replace(tzinfo=clock.CHINA)
         return local.isoformat()
     return raw
 
@@ -224,7 +225,7 @@ def _local(value: str) -> str:
         return value
     if moment.tzinfo is None:
         return value
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(clock.CHINA).strftime("%Y-%m-%dT%H:%M")
 
 
 # ---- errors ------------------------------------------------------------------------------

@@ -7,24 +7,24 @@ into messages beside the fields they concern.  A refused page is re-drawn from w
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
-from handlers.roles import ROLES
-
-from webapp.store import audit
+from handlers.roles import ROLES, TASK_ROLES
+from webapp import store
 from webapp.cases import service as cases
-from webapp.views import record_forms
 from webapp.db import db
-from webapp.store.downloads import send_stored
 from webapp.errors import GateRefused, Invalid, ServiceError
 from webapp.models import Record, StoredFile
-from webapp.views.common import TASK_ROLES, role_required
-from webapp import store
+from webapp.store import audit
+from webapp.store.downloads import send_stored
+from webapp.views import record_forms
+from webapp.views.common import role_required
 
 bp = Blueprint("web_tasks", __name__)
 AV_CHOICES = {"recording": AV_RECORDING, "not_suitable": AV_NOT_SUITABLE}

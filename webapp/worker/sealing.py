@@ -14,45 +14,43 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any, Mapping
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from typing import Any, cast
 
-from marshmallow import Schema, fields
 from flask import current_app
+from marshmallow import Schema, fields
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import IntegrityError
 
 import documents
 from documents import DocumentKind
 from documents.render import cndate
 from handlers import clock
 from handlers.catalogue import CATALOGUE
+from handlers.roles import TASK_ROLES as MAKERS
 from handlers.task_rules import split_list
-
-from webapp.store import audit
+from webapp import store
+from webapp.cases.service import get_case
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.models import Agency, Case, CaseTask, Record, User
-from webapp.models import Document, DocumentCounter, RenderJob
-from webapp import store
-
-DEFAULT_TZ = "Asia/Shanghai"
-MAKERS = ("officer", "reviewer", "legal", "approver")
+from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, Record, RenderJob, User
+from webapp.store import audit
 
 
 def issue_number(agency_id: int, series: str, year: int) -> int:
     """The next number of a series: one atomic upsert-and-increment, held until the transaction ends."""
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(DocumentCounter).values(agency_id=agency_id, series=series, year=year, last=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["agency_id", "series", "year"],
-                                      set_={"last": DocumentCounter.last + 1}).returning(DocumentCounter.last)
-    return db.session.execute(stmt, execution_options={"synchronize_session": False}).scalar_one()
+    upsert = stmt.on_conflict_do_update(index_elements=["agency_id", "series", "year"],
+                                        set_={"last": DocumentCounter.last + 1}).returning(DocumentCounter.last)
+    return db.session.execute(upsert, execution_options={"synchronize_session": False}).scalar_one()
 
 
 def local_now(agency: Agency) -> dt.datetime:
-    return clock.now().astimezone(ZoneInfo((agency.profile or {}).get("timezone") or DEFAULT_TZ))
+    return clock.local(clock.now(), clock.zone((agency.profile or {}).get("timezone")))
 
 
 # --------------------------------------------------------------------------- context
@@ -112,7 +110,7 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     if source is None:
         title = CATALOGUE[dk.source].title if dk.source in CATALOGUE else dk.source
         raise Invalid(f"案件中尚无“{title}”记录，无法制作{dk.title}", kind=dk.code)
-    agency = db.session.get(Agency, case.agency_id)
+    agency = cast(Agency, db.session.get(Agency, case.agency_id))  # a case's agency exists (foreign key)
     now = local_now(agency)
     previous = db.session.scalar(
         select(Document).where(Document.case_id == case.id, Document.kind == dk.code,
@@ -159,18 +157,14 @@ def kinds_for_task(task_spec: Any, records: Mapping[str, Record]) -> list[Docume
 
 
 def case_documents(user: User, case_id: int) -> list[Document]:
-    from webapp.cases.service import get_case
-
     get_case(case_id, user)
     return list(db.session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)))
 
 
 def rerender(user: User, case_id: int, kind_code: str) -> Document:
     """Render a document again from the case's current records: a new version, same 文号."""
-    from webapp.cases.service import get_case
-
     case = get_case(case_id, user, lock=True)
-    if not any(user.has_role(r) for r in MAKERS):
+    if not user.has_any(*MAKERS):
         raise Forbidden("只有办案人员（承办人、审核人、法制审核、负责人）可以制作文书")
     if kind_code not in documents.BY_CODE:
         raise Invalid(f"未知的文书种类：{kind_code!r}", fields={"kind": ["未知的文书种类"]})
@@ -185,8 +179,6 @@ def rerender(user: User, case_id: int, kind_code: str) -> Document:
 
 def open_document(user: User, document_id: int) -> Document:
     """The stored PDF of a document the user's agency holds; the download is an audit entry."""
-    from webapp.cases.service import get_case
-
     doc = db.session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"文书 {document_id} 不存在")
@@ -237,10 +229,11 @@ def render_pending(case_id: int | None = None) -> tuple[int, int]:
     for job_id in db.session.scalars(query).all():
         if not _claim(job_id):
             continue
-        job = db.session.get(RenderJob, job_id)
+        job = cast(RenderJob, db.session.get(RenderJob, job_id))  # just claimed, so the row exists
         try:
-            doc = seal(db.session.get(Case, job.case_id), documents.kind(job.kind),
-                       db.session.get(User, job.requested_by), task_title=job.task_title)
+            # the job's case and requester exist (foreign keys)
+            doc = seal(cast(Case, db.session.get(Case, job.case_id)), documents.kind(job.kind),
+                       cast(User, db.session.get(User, job.requested_by)), task_title=job.task_title)
             job.document_id = doc.id
             db.session.commit()
             done += 1
@@ -256,9 +249,10 @@ def render_pending(case_id: int | None = None) -> tuple[int, int]:
 
 def _claim(job_id: int) -> bool:
     now = clock.now()
-    claimed = db.session.execute(
+    # DML executes to a CursorResult, which has the rowcount; Session.execute is typed as returning a plain Result
+    claimed = cast("CursorResult[Any]", db.session.execute(
         update(RenderJob).where(RenderJob.id == job_id, RenderJob.document_id.is_(None),
                                 or_(RenderJob.claimed_at.is_(None), RenderJob.claimed_at < now - CLAIM_TIMEOUT))
-        .values(claimed_at=now, attempts=RenderJob.attempts + 1).execution_options(synchronize_session=False))
+        .values(claimed_at=now, attempts=RenderJob.attempts + 1).execution_options(synchronize_session=False)))
     db.session.commit()
     return claimed.rowcount == 1

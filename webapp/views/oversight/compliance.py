@@ -6,34 +6,34 @@ Self-contained blueprint: HTML pages under ``/oversight/`` (Chinese templates in
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from handlers.compliance import STATUS_TITLES
-
+from handlers.roles import COMPLIANCE_ROLES, OVERDUE_QUEUE_ROLES
 from webapp.cases import deadlines
-from webapp.supervision import figures as supervision
-from webapp.views.oversight import supervision as supervision_views
-from webapp.engine import profiles as profile_service
 from webapp.db import db
+from webapp.engine import compliance as compliance_service
+from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
+from webapp.supervision import figures as supervision
 from webapp.supervision.scopes import agency_for
+from webapp.views.oversight import supervision as supervision_views
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
-COMPLIANCE_ROLES = ("admin", "designer", "approver", "legal")
 OVERDUE_SHOWN = 50  # the most overdue on the supervision page; the deadlines page and the JSON list more
 
 
 def _require(*roles: str) -> None:
-    if not any(current_user.has_role(r) for r in roles):
+    if not current_user.has_any(*roles):
         abort(403)
 
 
 def _agency() -> Agency:
-    return db.session.get(Agency, current_user.agency_id)
+    return cast(Agency, db.session.get(Agency, current_user.agency_id))  # a user's agency exists (foreign key)
 
 
 @bp.get("/compliance")
@@ -41,10 +41,10 @@ def _agency() -> Agency:
 def compliance_page() -> Any:
     _require(*COMPLIANCE_ROLES)
     agency = _agency()
-    report = profile_service.report(agency)
+    report = compliance_service.report(agency)
     return render_template("oversight/compliance.html", agency=agency, report=report, titles=STATUS_TITLES,
-                           exceptions=profile_service.exceptions(agency.id),
-                           versions=profile_service.deployed_versions(agency.id))
+                           exceptions=compliance_service.exceptions(agency.id),
+                           versions=deployed_versions(agency.id))
 
 
 @bp.post("/compliance/exceptions")
@@ -52,7 +52,7 @@ def compliance_page() -> Any:
 def record_exception() -> Any:
     _require("admin")
     try:
-        profile_service.record_exception(current_user, request.form.get("rule_id", ""), request.form.get("reason", ""),
+        compliance_service.record_exception(current_user, request.form.get("rule_id", ""), request.form.get("reason", ""),
                                          request.form.get("action", "grant"))
         db.session.commit()
         flash("已登记合规例外" if request.form.get("action", "grant") == "grant" else "已撤销合规例外")
@@ -66,8 +66,7 @@ def record_exception() -> Any:
 @login_required
 def deadlines_page() -> Any:
     mine = deadlines.inbox_overdue(current_user)
-    queue = deadlines.manager_queue(current_user) if any(
-        current_user.has_role(r) for r in deadlines.MANAGER_ROLES) else None
+    queue = deadlines.manager_queue(current_user) if current_user.has_any(*OVERDUE_QUEUE_ROLES) else None
     return render_template("oversight/deadlines.html", mine=mine, queue=queue)
 
 
@@ -80,30 +79,3 @@ def supervision_page() -> Any:
     return render_template("oversight/supervision.html", agency=agency, figures=figures,
                            overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN),
                            **supervision_views.page_extras(figures))
-
-
-@bp.get("/api/compliance")
-@login_required
-def compliance_json() -> Any:
-    _require(*COMPLIANCE_ROLES)
-    return jsonify(profile_service.report(_agency()).to_json())
-
-
-@bp.get("/api/deadlines")
-@login_required
-def deadlines_json() -> Any:
-    """My overdue items, and (for managers) the agency's overdue queue."""
-    out: dict[str, Any] = {"mine": [deadlines.deadline_json(d, t) for d, t in deadlines.inbox_overdue(current_user)]}
-    if any(current_user.has_role(r) for r in deadlines.MANAGER_ROLES):
-        out["queue"] = [deadlines.deadline_json(d, t) for d, t in deadlines.manager_queue(current_user)]
-    return jsonify(out)
-
-
-@bp.get("/api/supervision")
-@login_required
-def supervision_json() -> Any:
-    try:
-        agency = agency_for(current_user, request.args.get("agency"))
-    except ServiceError as exc:
-        return jsonify(exc.to_json()), exc.status
-    return jsonify(supervision.figures(agency.id))

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from handlers.case_review import CHECK_TITLES
-
 from webapp.supervision import case_review
 from webapp.supervision.accountability import CATEGORIES
 
@@ -28,9 +27,3 @@ def _names() -> dict[str, Any]:
 @login_required
 def case_review_page(case_id: int) -> Any:
     return render_template("oversight/case_review.html", review=case_review.case_json(current_user, case_id))
-
-
-@bp.get("/api/cases/<int:case_id>/review")
-@login_required
-def case_review_json(case_id: int) -> Any:
-    return jsonify(case_review.case_json(current_user, case_id))

@@ -11,24 +11,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
+from sqlalchemy import select
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
+from handlers import clock
+from handlers.roles import SUPERVISION_ROLES
 from handlers.spot_checks import ASPECTS, BASIS, CHECKER_ROLES, FINDINGS, RECTIFY_BASIS
-
-from webapp.supervision import charts, spot_checks, figures as supervision, reports as supervision_report
 from webapp.db import db
 from webapp.errors import Forbidden, ServiceError
+from webapp.models import MediaItem, User
+from webapp.supervision import charts, spot_checks
+from webapp.supervision import figures as supervision
+from webapp.supervision import reports as supervision_report
+from webapp.supervision.scopes import agency_for, visible_agencies
 from webapp.views.forms import MultiCheckbox
-from webapp.api.common import body
-from webapp.models import User
-from webapp.models import MediaItem
-from webapp.supervision.scopes import SUPERVISION_ROLES, agency_for, visible_agencies
-from webapp.views.common import PER_PAGE, Page, beijing, page_number
 
 bp = Blueprint("supervision", __name__, url_prefix="/oversight")
 FIELDS = ("case_id", "media_id", "follow_up_of", "finding", "note", "rectification")
@@ -46,7 +46,7 @@ class SpotCheckForm(FlaskForm):
 
 
 def _require(*roles: str) -> None:
-    if not any(current_user.has_role(r) for r in roles):
+    if not current_user.has_any(*roles):
         raise Forbidden(f"您的角色无权访问检查台账（{BASIS}）")
 
 
@@ -58,28 +58,20 @@ def _form_data() -> dict[str, Any]:
     return {**{k: f[k].strip() for k in FIELDS if f.get(k, "").strip()}, "aspects": f.getlist("aspects")}
 
 
-def _page(q: Any) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    n = min(page_number(), pages)
-    rows = [tuple(r) for r in db.session.execute(q.limit(PER_PAGE).offset((n - 1) * PER_PAGE))]
-    return Page(spot_checks.rows_json(rows), n, pages, total)
-
-
 def _recordings() -> list[tuple[str, str]]:
     items = db.session.scalars(select(MediaItem).where(MediaItem.agency_id == current_user.agency_id)
                                .order_by(MediaItem.id.desc()).limit(RECENT_RECORDINGS))
     return [("", "（不抽检音像记录）")] + [
-        (str(m.id), f"{m.id} · 案件 {m.case_id} · {m.cause} · {m.recorded_by} · {beijing(m.started_at)}") for m in items]
+        (str(m.id), f"{m.id} · 案件 {m.case_id} · {m.cause} · {m.recorded_by} · {clock.local_text(m.started_at)}") for m in items]
 
 
 def _ledger_page(form: SpotCheckForm, status: int = 200) -> Any:
     form.media_id.choices = _recordings()
     checkers = db.session.scalars(select(User).where(User.agency_id == current_user.agency_id).order_by(User.id))
     return render_template(
-        "oversight/spot_checks.html", form=form, page=_page(spot_checks.ledger(current_user.agency_id, request.args)),
-        checkers=[u for u in checkers if any(u.has_role(r) for r in CHECKER_ROLES)], findings=FINDINGS, basis=BASIS,
-        may_check=any(current_user.has_role(r) for r in CHECKER_ROLES)), status
+        "oversight/spot_checks.html", form=form, page=spot_checks.ledger_page(current_user.agency_id, request.args),
+        checkers=[u for u in checkers if u.has_any(*CHECKER_ROLES)], findings=FINDINGS, basis=BASIS,
+        may_check=current_user.has_any(*CHECKER_ROLES)), status
 
 
 @bp.get("/spot-checks")
@@ -105,23 +97,6 @@ def record_spot_check() -> Any:
     return redirect(url_for("supervision.spot_checks_page"))
 
 
-@bp.get("/api/spot-checks")
-@login_required
-def spot_checks_json() -> Any:
-    _require(*SUPERVISION_ROLES)
-    page = _page(spot_checks.ledger(current_user.agency_id, request.args))
-    return jsonify({"items": page.items, "page": page.page, "pages": page.pages, "total": page.total, "basis": BASIS})
-
-
-@bp.post("/api/spot-checks")
-@login_required
-def create_spot_check_json() -> Any:
-    _require(*SUPERVISION_ROLES)
-    row = spot_checks.record(current_user, body())
-    db.session.commit()
-    return jsonify(spot_checks.spot_check_json(row)), 201
-
-
 # --------------------------------------------------------------------------- exports and the overview
 
 
@@ -137,7 +112,7 @@ def _export(kind: str, mimetype: str) -> Response:
     data = build(agency, figures)
     supervision_report.audit_export(agency, current_user, kind, data, figures)
     db.session.commit()
-    name = f"supervision-{agency.code}-{beijing(figures['at'], '%Y%m%d-%H%M')}.{kind}"
+    name = f"supervision-{agency.code}-{clock.local_text(figures['at'], '%Y%m%d-%H%M')}.{kind}"
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

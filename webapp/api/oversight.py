@@ -1,0 +1,74 @@
+"""JSON for the oversight pages (``/oversight/api/…``): compliance, overdue items, supervision figures, case
+reviews and the 检查台账.  Signed-in callers (session or token); errors as JSON like the rest of the API."""
+from __future__ import annotations
+
+from typing import Any, cast
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user
+
+from handlers.roles import COMPLIANCE_ROLES, OVERDUE_QUEUE_ROLES, SUPERVISION_ROLES
+from handlers.spot_checks import BASIS
+from webapp.api import common
+from webapp.cases import deadlines
+from webapp.db import db
+from webapp.engine import compliance
+from webapp.errors import Forbidden, ServiceError
+from webapp.models import Agency
+from webapp.supervision import case_review, spot_checks
+from webapp.supervision import figures as supervision
+from webapp.supervision.scopes import agency_for
+
+bp = common.install(Blueprint("oversight_api", __name__, url_prefix="/oversight/api"))
+
+
+def _require(roles: tuple[str, ...], message: str = "您的角色无权访问此页面。") -> None:
+    if not current_user.has_any(*roles):
+        raise Forbidden(message)
+
+
+@bp.get("/compliance")
+def compliance_json() -> Any:
+    _require(COMPLIANCE_ROLES)
+    agency = cast(Agency, db.session.get(Agency, current_user.agency_id))  # a user's agency exists (foreign key)
+    return jsonify(compliance.report(agency).to_json())
+
+
+@bp.get("/deadlines")
+def deadlines_json() -> Any:
+    """My overdue items, and (for managers) the agency's overdue queue."""
+    out: dict[str, Any] = {"mine": [deadlines.deadline_json(d, t) for d, t in deadlines.inbox_overdue(current_user)]}
+    if current_user.has_any(*OVERDUE_QUEUE_ROLES):
+        out["queue"] = [deadlines.deadline_json(d, t) for d, t in deadlines.manager_queue(current_user)]
+    return jsonify(out)
+
+
+@bp.get("/supervision")
+def supervision_json() -> Any:
+    try:
+        agency = agency_for(current_user, request.args.get("agency"))
+    except ServiceError as exc:
+        return jsonify(exc.to_json()), exc.status
+    return jsonify(supervision.figures(agency.id))
+
+
+
+@bp.get("/cases/<int:case_id>/review")
+def case_review_json(case_id: int) -> Any:
+    return jsonify(case_review.case_json(current_user, case_id))
+
+
+
+@bp.get("/spot-checks")
+def spot_checks_json() -> Any:
+    _require(SUPERVISION_ROLES, f"您的角色无权访问检查台账（{BASIS}）")
+    page = spot_checks.ledger_page(current_user.agency_id, request.args)
+    return jsonify({"items": page.items, "page": page.page, "pages": page.pages, "total": page.total, "basis": BASIS})
+
+
+@bp.post("/spot-checks")
+def create_spot_check_json() -> Any:
+    _require(SUPERVISION_ROLES, f"您的角色无权访问检查台账（{BASIS}）")
+    row = spot_checks.record(current_user, common.body())
+    db.session.commit()
+    return jsonify(spot_checks.spot_check_json(row)), 201

@@ -1,0 +1,101 @@
+"""Whether an agency's deployed diagrams enforce every rule of its profile, and the exceptions to that.
+
+Every deployment passes :func:`guard_deploy`: a diagram version that would leave a rule of the agency's
+profile unenforced is refused with the article named, unless an administrator has recorded an
+exception for that rule (append-only, sealed in the audit chain).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from sqlalchemy import select
+
+from handlers import compliance, profiles
+from webapp.db import db
+from webapp.engine import runner
+from webapp.engine.diagrams import deployed_versions
+from webapp.errors import Forbidden, Invalid, NotFound, ServiceError
+from webapp.models import Agency, ComplianceException, DiagramVersion, User
+from webapp.store import audit
+
+
+class ComplianceRefused(ServiceError):
+    """The diagrams would leave a rule of the agency's profile unenforced."""
+
+    status, code = 422, "compliance_refused"
+
+
+def waived_rules(agency_id: int) -> set[str]:
+    """Rules with an exception in force: the newest grant-or-revoke row of each rule decides."""
+    latest: dict[str, str] = {}
+    for row in db.session.scalars(select(ComplianceException).where(ComplianceException.agency_id == agency_id)
+                                  .order_by(ComplianceException.id)):
+        latest[row.rule_id] = row.action
+    return {rule for rule, action in latest.items() if action == "grant"}
+
+
+def _specs(versions: Iterable[DiagramVersion]) -> list[Any]:
+    specs: dict[str, Any] = {}
+    for v in versions:
+        spec, subs = runner.spec_of(v)
+        specs[spec.name] = spec
+        for name, sub in subs.items():
+            specs.setdefault(name, sub)
+    return list(specs.values())
+
+
+def report(agency: Agency, versions: dict[str, DiagramVersion] | None = None) -> compliance.Report:
+    """The compliance report of the agency's deployed diagrams (or of ``versions``) against its profile."""
+    versions = deployed_versions(agency.id) if versions is None else versions
+    return compliance.check(profiles.from_agency(agency.profile or {}), _specs(versions.values()),
+                            waived_rules(agency.id))
+
+
+def _problem_keys(rep: compliance.Report) -> dict[tuple[str, str], compliance.Finding]:
+    out = {}
+    for f in rep.problems:
+        for ref, _ in f.offending or ((None, ""),):
+            out[(f.rule.id, str(ref) if ref else "")] = f
+    return out
+
+
+def guard_deploy(agency: Agency, version: DiagramVersion) -> None:
+    """Refuse a deployment that leaves a profile rule unenforced where it was not before."""
+    if not (agency.profile or {}).get("rules"):
+        return
+    current = deployed_versions(agency.id)
+    before = _problem_keys(report(agency, current))
+    after = _problem_keys(report(agency, {**current, version.process_id: version}))
+    new = [f for key, f in after.items() if key not in before]
+    if new:
+        raise ComplianceRefused(
+            "流程图不符合本机构执法全过程记录规定，未予部署：\n" + "\n".join(f"- {f.message()}" for f in new)
+            + "\n如确需部署，须由机构管理员登记例外（说明理由）",
+            rules=[{"id": f.rule.id, "basis": f.rule.basis, "message": f.message()} for f in new])
+
+
+def record_exception(user: User, rule_id: str, reason: str, action: str = "grant") -> ComplianceException:
+    """An administrator's explicit exception to one rule (or its revocation), sealed in the audit chain."""
+    if not user.has_role("admin"):
+        raise Forbidden("只有机构管理员可以登记合规例外")
+    agency = cast(Agency, db.session.get(Agency, user.agency_id))  # a user's agency exists (foreign key)
+    rules = {r["id"]: r for r in (agency.profile or {}).get("rules", [])}
+    if rule_id not in rules:
+        raise NotFound(f"本机构配置中没有规则 {rule_id!r}（可用：{'、'.join(rules) or '无'}）")
+    if action not in ("grant", "revoke"):
+        raise Invalid("action 须为 grant 或 revoke")
+    if len(reason.strip()) < 6:
+        raise Invalid("须写明例外理由（至少 6 个字）", fields={"reason": ["至少 6 个字"]})
+    row = ComplianceException(agency_id=agency.id, rule_id=rule_id, basis=rules[rule_id]["basis"], action=action,
+                              reason=reason.strip(), user_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.append(agency.id, f"compliance.exception_{action}", actor_id=user.id,
+                 detail={"exception_id": row.id, "rule_id": rule_id, "basis": row.basis, "reason": row.reason})
+    return row
+
+
+def exceptions(agency_id: int) -> list[ComplianceException]:
+    return list(db.session.scalars(select(ComplianceException).where(ComplianceException.agency_id == agency_id)
+                                   .order_by(ComplianceException.id)))

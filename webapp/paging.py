@@ -1,0 +1,38 @@
+"""Pages of a list (the ``page`` query argument), shared by the web pages and the JSON API."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import request
+
+PER_PAGE = 20
+
+
+@dataclass
+class Page:
+    """A page of a list, with what the template needs to draw the pager and keep the filters."""
+
+    items: Sequence[Any]
+    page: int
+    pages: int
+    total: int
+
+    def url_args(self, page: int) -> dict[str, Any]:
+        args = {k: v for k, v in request.args.items() if k != "page" and v}
+        return {**args, "page": page}
+
+
+def page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate_list(items: Sequence[Any], per_page: int = PER_PAGE) -> Page:
+    page = page_number()
+    pages = max(1, -(-len(items) // per_page))
+    page = min(page, pages)
+    return Page(items[(page - 1) * per_page: page * per_page], page, pages, len(items))
