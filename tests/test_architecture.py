@@ -13,9 +13,9 @@ ALLOWED = {ROOT / "webapp" / "cli.py"}
 
 
 def _lines(path) -> list[int]:
-    tree = ast.parse(path.read_text())
-    top = {id(node) for node in tree.body}
-    return [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top]
+    """Imports inside a function body (module-level ``if TYPE_CHECKING:`` blocks are not function-local)."""
+    functions = [n for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    return sorted({node.lineno for fn in functions for node in ast.walk(fn) if isinstance(node, ast.Import | ast.ImportFrom)})
 
 
 def _local_imports(path) -> list[str]:
