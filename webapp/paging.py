@@ -31,8 +31,12 @@ def page_number() -> int:
         return 1
 
 
+def clamp(page: int, total: int, per_page: int = PER_PAGE) -> tuple[int, int]:
+    """The page to show (from 1, at most the last) and the number of pages; an empty list has one page."""
+    pages = max(1, -(-total // per_page))
+    return min(max(1, page), pages), pages
+
+
 def paginate_list(items: Sequence[Any], per_page: int = PER_PAGE) -> Page:
-    page = page_number()
-    pages = max(1, -(-len(items) // per_page))
-    page = min(page, pages)
+    page, pages = clamp(page_number(), len(items), per_page)
     return Page(items[(page - 1) * per_page: page * per_page], page, pages, len(items))

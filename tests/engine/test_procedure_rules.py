@@ -15,7 +15,6 @@ from tests.support.flows import start
 from tests.support.walker import Walker
 from webapp.loadgen.payloads import CITIZEN, OFFICERS, payload
 
-WORKFLOWS = WORKFLOWS
 PROCESS_ID = re.compile(rb'<bpmn:process id="([^"]+)"')
 
 

@@ -1,7 +1,7 @@
 """What every JSON blueprint under ``/api`` shares: errors as JSON, and a signed-in caller.
 
-Token-only access and the CSRF exemption for ``/api/`` paths are app-wide (``webapp.views``);
-this module keeps each JSON blueprint from writing its own copy of the rest.
+Token-only access to ``/api/`` is app-wide (``webapp.api.register``), the CSRF exemption for it is in
+``webapp.views``; this module keeps each JSON blueprint from writing its own copy of the rest.
 """
 from __future__ import annotations
 
@@ -44,9 +44,9 @@ def _service_error(exc: ServiceError) -> Any:
     return jsonify(exc.to_json()), exc.status
 
 
-def _too_large(_: Exception) -> Any:
+def _too_large(_: Exception, hint: str = "（分段上传请用更小的分段）") -> Any:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    return jsonify({"error": "too_large", "message": f"上传内容超过上限 {limit} 字节（分段上传请用更小的分段）"}), 413
+    return jsonify({"error": "too_large", "message": f"上传内容超过上限 {limit} 字节{hint}"}), 413
 
 
 def is_api_request() -> bool:
@@ -59,7 +59,6 @@ def error_json(exc: Exception) -> Any:
     if isinstance(exc, ServiceError):
         return _service_error(exc)
     if isinstance(exc, RequestEntityTooLarge):
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
-        return jsonify({"error": "too_large", "message": f"上传内容超过上限 {limit} 字节"}), 413
+        return _too_large(exc, hint="")
     code = exc.code if isinstance(exc, HTTPException) and exc.code else 400
     return jsonify({"error": HTTP_CODES.get(code, "bad_request"), "message": HTTP_MESSAGES.get(code, "请求无效")}), code

@@ -17,6 +17,7 @@ from sqlalchemy.orm import load_only
 from handlers import clock
 from webapp.db import db
 from webapp.models import Case, CaseTask, User
+from webapp.paging import clamp
 
 
 @dataclass
@@ -61,7 +62,6 @@ def page_of(user: User, roles: Sequence[str] | None, page: int, per_page: int, o
     """The ``page``-th page (from 1, clamped to the last) of :func:`open_tasks`."""
     total, late = counts(user, roles)
     shown = late if only_overdue else total
-    pages = max(1, -(-shown // per_page))
-    page = min(max(1, page), pages)
+    page, pages = clamp(page, shown, per_page)
     items = open_tasks(user, roles, only_overdue=only_overdue, limit=per_page, offset=(page - 1) * per_page)
     return TaskPage(items, page, pages, shown, late)

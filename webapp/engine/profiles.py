@@ -67,6 +67,7 @@ def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None
 def create_agency(code: str, user_id: int | None = None) -> Agency:
     """An agency made from one of the shipped profiles (or the existing one, re-applied)."""
     profile = load_profile(code)
-    agency = db.session.scalar(select(Agency).where(Agency.code == code)) or accounts.create_agency(code, profile.name, profile.procedures)
+    agency = (db.session.scalar(select(Agency).where(Agency.code == code))
+              or accounts.create_agency(code, profile.name, profile.procedures))
     apply_profile(agency, profile, user_id)
     return agency

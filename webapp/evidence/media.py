@@ -217,18 +217,20 @@ def _register(user: User, s: UploadSession, sha: str) -> tuple[MediaItem, bool]:
     return item, False
 
 
+def _cause(s: UploadSession, meta: dict[str, Any]) -> str:
+    """The 案由 the recording is filed under: as given, else the case's title (an upload's case exists)."""
+    return str(meta.get("cause") or cast(Case, db.session.get(Case, s.case_id)).title)
+
+
 def _name(s: UploadSession, meta: dict[str, Any]) -> str:
-    # an upload's case exists (foreign key)
-    cause = meta.get("cause") or cast(Case, db.session.get(Case, s.case_id)).title
-    return av_rules.file_name(meta["recorded_by"], cause, s.content_type)
+    return av_rules.file_name(meta["recorded_by"], _cause(s, meta), s.content_type)
 
 
 def _new_item(user: User, s: UploadSession, sha: str, meta: dict[str, Any]) -> MediaItem:
     prof, now = profile(s.agency_id), clock.now()
     handover = av_rules.handover_deadline(meta["ended_at"], prof, returned_at=meta.get("returned_at"),
                                           remote_reason=meta.get("remote_reason"))
-    # an upload's case exists (foreign key)
-    cause = meta.get("cause") or cast(Case, db.session.get(Case, s.case_id)).title
+    cause = _cause(s, meta)
     item = MediaItem(
         agency_id=s.agency_id, case_id=s.case_id, task_id=meta.get("task_id"), sha256=sha, size=s.size,
         content_type=s.content_type, media_kind=av_rules.media_kind(s.content_type), file_name=_name(s, meta),

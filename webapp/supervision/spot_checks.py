@@ -21,7 +21,7 @@ from handlers.spot_checks import BASIS, CHECKER_BASIS, CHECKER_ROLES, FINDINGS, 
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.models import Case, CaseTask, MediaItem, SpotCheck, User
-from webapp.paging import PER_PAGE, Page, page_number
+from webapp.paging import PER_PAGE, Page, clamp, page_number
 from webapp.store import audit
 
 RECENT = 20
@@ -160,7 +160,6 @@ def ledger_page(agency_id: int, args: Mapping[str, str]) -> Page:
     """One page (the request's ``page``) of the ledger, newest first, as JSON-ready rows."""
     q = ledger(agency_id, args)
     total = db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    n = min(page_number(), pages)
+    n, pages = clamp(page_number(), total)
     rows = [tuple(r) for r in db.session.execute(q.limit(PER_PAGE).offset((n - 1) * PER_PAGE))]
     return Page(rows_json(rows), n, pages, total)

@@ -52,8 +52,9 @@ def compliance_page() -> Any:
 def record_exception() -> Any:
     _require("admin")
     try:
-        compliance_service.record_exception(current_user, request.form.get("rule_id", ""), request.form.get("reason", ""),
-                                         request.form.get("action", "grant"))
+        form = request.form
+        compliance_service.record_exception(current_user, form.get("rule_id", ""), form.get("reason", ""),
+                                            form.get("action", "grant"))
         db.session.commit()
         flash("已登记合规例外" if request.form.get("action", "grant") == "grant" else "已撤销合规例外")
     except ServiceError as exc:
