@@ -1,19 +1,9 @@
 """Rules for audio/video evidence, as pure functions: content types, handover deadlines, retention,
 confidentiality and the masking of protected persons in exports.
 
-Nothing here knows about Flask or the database; the web app passes the agency profile (a dict) and
-the facts, and gets back dates, verdicts and masked copies.  Profile keys read here (with defaults):
-
-- ``av_handover_hours`` (24): hours after the recording ends (fushun-culture 第三十一条, changli-market 第十九条);
-- ``av_handover_working_days`` (unset): when set, the deadline is the end of that many working days after
-  the day the recording ends instead (pishan-culture 第十九条 “执法活动结束后一个工作日内”);
-- ``av_remote_handover_hours`` (24): for continuous, out-of-town or remote field work, hours after the
-  officer's return (fushun-culture 第三十一条);
-- ``holidays`` / ``makeup_workdays`` (lists of ISO dates): added to the national working-day calendar
-  (:mod:`handlers.workcalendar`);
-- ``av_retention_months`` (36): retention period of recordings (pishan-culture 第二十条 ≥ 3 years;
-  naiman-culture 第十一条 ≥ 6 months);
-- ``av_max_bytes`` (unset): a per-agency size limit for one recording, below the installation's.
+Nothing here knows about Flask or the database; the web app passes the agency's settings
+(:class:`handlers.profiles.Settings`: handover hours or working days, remote handover, calendar,
+retention, device checks, confidentiality) and the facts, and gets back dates, verdicts and masked copies.
 """
 from __future__ import annotations
 
@@ -24,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from handlers import workcalendar
+from handlers.settings import Settings
 
 HANDOVER_BASIS_HOURS = ("fushun-culture 第三十一条", "changli-market 第十九条")
 HANDOVER_BASIS_DAYS = ("pishan-culture 第十九条",)
@@ -33,9 +24,6 @@ GAP_BASIS = ("naiman-culture 第十条", "pishan-culture 第十九条")
 ACCESS_BASIS = ("pishan-culture 第十九条", "pishan-culture 第二十条")
 MASK_BASIS = "naiman-culture 第十二条"
 
-DEFAULT_HANDOVER_HOURS = 24
-DEFAULT_REMOTE_HOURS = 24
-DEFAULT_RETENTION_MONTHS = 36
 
 # --------------------------------------------------------------------------- content types
 
@@ -125,19 +113,13 @@ class Handover:
         return received_at > self.due_at
 
 
-def calendar_of(profile: Mapping[str, Any]) -> workcalendar.Calendar:
-    """The national working-day calendar plus the profile's ``holidays`` and ``makeup_workdays``."""
-    return workcalendar.national().with_local({"holidays": profile.get("holidays", ()),
-                                               "workdays": profile.get("makeup_workdays", ())})
-
-
-def end_of_working_days(moment: dt.datetime, days: int, profile: Mapping[str, Any]) -> dt.datetime:
+def end_of_working_days(moment: dt.datetime, days: int, settings: Settings) -> dt.datetime:
     """The end (24:00 China time) of the ``days``-th working day after the day of ``moment``."""
-    day = calendar_of(profile).add_working_days(workcalendar.local_date(moment), days)
+    day = settings.calendar(workcalendar.national()).add_working_days(workcalendar.local_date(moment), days)
     return workcalendar.end_of_day(day)
 
 
-def handover_deadline(ended_at: dt.datetime, profile: Mapping[str, Any], *,
+def handover_deadline(ended_at: dt.datetime, settings: Settings, *,
                       returned_at: dt.datetime | None = None, remote_reason: str | None = None) -> Handover:
     """When a recording must be in the system.
 
@@ -145,16 +127,15 @@ def handover_deadline(ended_at: dt.datetime, profile: Mapping[str, Any], *,
     (pishan-culture 第十九条) when the profile says so; for remote or continuous field work with a
     reason recorded, 24 h after the officer's return if that is later (fushun-culture 第三十一条).
     """
-    days = profile.get("av_handover_working_days")
+    days = settings.av_handover_working_days
     if days:
-        normal = Handover(end_of_working_days(ended_at, int(days), profile), f"{int(days)}个工作日",
-                          HANDOVER_BASIS_DAYS)
+        normal = Handover(end_of_working_days(ended_at, days, settings), f"{days}个工作日", HANDOVER_BASIS_DAYS)
     else:
-        hours = float(profile.get("av_handover_hours", DEFAULT_HANDOVER_HOURS))
+        hours = settings.av_handover_hours
         normal = Handover(ended_at + dt.timedelta(hours=hours), f"{hours:g}小时", HANDOVER_BASIS_HOURS)
     if returned_at is None or not (remote_reason or "").strip():
         return normal
-    remote_hours = float(profile.get("av_remote_handover_hours", DEFAULT_REMOTE_HOURS))
+    remote_hours = settings.av_remote_handover_hours
     remote = returned_at + dt.timedelta(hours=remote_hours)
     if remote <= normal.due_at:
         return normal
@@ -177,10 +158,6 @@ def add_months(moment: dt.datetime, months: int) -> dt.datetime:
     index = moment.month - 1 + months
     year, month = moment.year + index // 12, index % 12 + 1
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
-
-
-def retention_months(profile: Mapping[str, Any]) -> int:
-    return int(profile.get("av_retention_months", DEFAULT_RETENTION_MONTHS))
 
 
 def retention_until(stored_at: dt.datetime, months: int) -> dt.datetime:
@@ -272,19 +249,19 @@ STATE_ORGANS = {"supervision": "监察机关", "judicial": "司法机关（法�
                 "state_organ": "其他国家机关"}
 
 
-def device_check_refusal(profile: Mapping[str, Any], meta: Mapping[str, Any]) -> str | None:
+def device_check_refusal(settings: Settings, meta: Mapping[str, Any]) -> str | None:
     """Why a recording is refused at ingest for want of a device check; ``None`` when it may be stored.
 
     Profile ``device_check_before_use`` (naiman-culture 第十条: before use, officers check the device's
     performance, battery and storage and set its clock): the metadata must say it was done.
     """
-    if not profile.get("device_check_before_use") or meta.get("device_checked"):
+    if not settings.device_check_before_use or meta.get("device_checked"):
         return None
     return ("使用前须检查音像记录设备的性能、电量和存储空间，并校准系统时间；请确认已检查"
-            f"（依据 {profile.get('device_check_basis') or '本机构配置 devices.check_before_use'}）")
+            f"（依据 {settings.device_check_basis or '本机构配置 devices.check_before_use'}）")
 
 
-def external_copy_refusal(profile: Mapping[str, Any], recipient_kind: str | None,
+def external_copy_refusal(settings: Settings, recipient_kind: str | None,
                           case_reference: str | None) -> str | None:
     """Why records may not be copied for another body; ``None`` when they may (after the head's approval).
 
@@ -294,9 +271,9 @@ def external_copy_refusal(profile: Mapping[str, Any], recipient_kind: str | None
     (The same article lets a party see and copy the records about them, without state secrets or the
     identities of informants, complainants and third parties: that is the ``party`` export.)
     """
-    if profile.get("confidentiality") != "internal":
+    if settings.confidentiality != "internal":
         return None
-    basis = profile.get("confidentiality_basis") or "本机构配置 confidentiality"
+    basis = settings.confidentiality_basis or "本机构配置 confidentiality"
     if recipient_kind not in STATE_ORGANS:
         return (f"执法全过程记录为内部资料，不向社会公开（依据 {basis}）：只能向依法办案调阅、复制的"
                 f"{'、'.join(STATE_ORGANS.values())}提供；请以 recipient_kind 注明调阅机关类别")

@@ -31,8 +31,8 @@ from typing import Any
 from marshmallow import fields
 
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
-from handlers.profiles import Rule
 from handlers.records.fields import Signature
+from handlers.settings import Rule
 from handlers.task_rules import TaskRules
 from handlers.workcalendar import CHINA
 

@@ -6,6 +6,9 @@ kind unknown here cannot be required anywhere.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from handlers.record_kind import RecordKind
 from handlers.records import (
     approval,
@@ -39,3 +42,15 @@ def kind(code: str) -> RecordKind:
         return CATALOGUE[code]
     except KeyError:
         raise KeyError(f"未知的记录类型：{code}") from None
+
+
+def display(code: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored record as a 文书 shows it (:meth:`RecordKind.display`); a kind no longer catalogued shows as stored."""
+    rk = CATALOGUE.get(code)
+    return rk.display(payload) if rk else dict(payload)
+
+
+def lines(code: str, payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """A stored record as the case file lists it (:meth:`RecordKind.lines`)."""
+    rk = CATALOGUE.get(code)
+    return rk.lines(payload) if rk else [(k, str(v)) for k, v in payload.items()]

@@ -17,7 +17,8 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
 from handlers.deadlines import PeriodError, parse_period, task_deadline
-from handlers.profiles import RULE_KINDS, Profile, Rule
+from handlers.profiles import RULE_KINDS, Profile
+from handlers.settings import Rule
 from handlers.task_rules import rules_from_properties
 
 STATUS_TITLES = {"enforced": "已落实", "violated": "未落实", "absent": "无对应环节", "missing": "未落实（缺少环节）"}

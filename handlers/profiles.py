@@ -11,7 +11,7 @@ file and field at fault.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -21,6 +21,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from handlers.catalogue import CATALOGUE
 from handlers.deadlines import PeriodError, parse_period
+from handlers.settings import (
+    DEFAULT_ARCHIVE_DAYS,
+    DEFAULT_AV_HANDOVER_HOURS,
+    DEFAULT_AV_RETENTION_MONTHS,
+    Rule,
+    Settings,
+)
 from handlers.workcalendar import Calendar
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "workflows" / "profiles"
@@ -29,9 +36,6 @@ PROFILE_CODES = ("fushun-culture", "pishan-culture", "changli-market", "naiman-c
 #: No national law fixes these; where a regulation is silent the agency keeps the base diagram's
 #: 60-day archiving deadline and a 24-hour A/V handover, and keeps A/V at least as long as
 #: the strictest shipped regulation (pishan-culture 第二十条, three years).
-DEFAULT_ARCHIVE_DAYS = 60
-DEFAULT_AV_HANDOVER_HOURS = 24
-DEFAULT_AV_RETENTION_MONTHS = 36
 
 RULE_KINDS = {
     "av": "须音像记录（av=required）",
@@ -166,31 +170,6 @@ class ProfileSchema(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValidationError(f"规则编号重复：{'、'.join(dupes)}", "rules")
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule of a regulation that diagrams must enforce, with its article."""
-
-    id: str
-    title: str
-    kind: str
-    basis: str
-    records: tuple[str, ...] = ()
-    tasks: tuple[str, ...] = ()
-    media: str = "video"
-    within: str | None = None
-    requires: tuple[str, ...] = ()
-    required: bool = False
-
-    def governs(self, task: str, records: Sequence[str]) -> bool:
-        """Whether the rule applies to a step: it names the task, or a record kind the step makes."""
-        return task in self.tasks or any(k in records for k in self.records)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "kind": self.kind, "basis": self.basis,
-                "records": list(self.records), "tasks": list(self.tasks), "media": self.media,
-                "within": self.within, "requires": list(self.requires), "required": self.required}
 
 
 @dataclass(frozen=True)
@@ -336,16 +315,6 @@ def load_all(root: Path = PROFILES_DIR) -> dict[str, Profile]:
     return {code: load(code, root) for code in PROFILE_CODES}
 
 
-def rules_from_json(items: list[Mapping[str, Any]]) -> tuple[Rule, ...]:
-    """Rules as stored in ``Agency.profile['rules']`` (the snapshot taken when the profile was applied)."""
-    return tuple(Rule(id=r["id"], title=r["title"], kind=r["kind"], basis=r["basis"],
-                      records=tuple(r.get("records", ())), tasks=tuple(r.get("tasks", ())),
-                      media=r.get("media", "video"), within=r.get("within"),
-                      requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)))
-                 for r in items)
-
-
-def from_agency(snapshot: Mapping[str, Any]) -> Profile:
-    """A profile rebuilt from an agency's stored snapshot, enough for the compliance check."""
-    return Profile(str(snapshot.get("code", "")), str(snapshot.get("name", "")), dict(snapshot),
-                   rules_from_json(snapshot.get("rules", [])))
+def from_agency(settings: Settings) -> Profile:
+    """A profile rebuilt from an agency's stored settings, enough for the compliance check."""
+    return Profile(settings.code, settings.name, {"procedures": list(settings.procedures)}, settings.rules)

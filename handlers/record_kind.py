@@ -1,11 +1,14 @@
 """RecordKind: a record's schema, the articles that call for it, and the fields gateways may read."""
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
+
+from handlers import clock
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,14 @@ class RecordKind:
         """The fields gateways may read, as they go into workflow data under the kind's code."""
         return {name: payload.get(name) for name in self.exports}
 
+    def display(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """The payload as a 文书 shows it: choice codes become their Chinese labels (the code kept as ``<field>_code``)."""
+        return _display(self._schema, payload)
+
+    def lines(self, payload: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """(title, text) per field, for the case file: choices, yes/no and moments spelled out as people read them."""
+        return [(_title(self._schema.fields.get(k), k), _text(self._schema.fields.get(k), v)) for k, v in payload.items()]
+
     def describe(self) -> dict[str, Any]:
         """A JSON description of the fields, for API clients and generated forms."""
         return {"code": self.code, "title": self.title, "basis": list(self.basis),
@@ -55,3 +66,57 @@ def _describe_field(f: Any) -> dict[str, Any]:
     if nested is not None:
         out["fields"] = {n: _describe_field(x) for n, x in nested.fields.items()}
     return out
+
+
+def _display(schema: Schema, payload: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in payload.items():
+        f = schema.fields.get(name)
+        out[name] = _label(f, value) if f is not None else value
+        if f is not None and f.metadata.get("choices") and isinstance(value, str):
+            out[f"{name}_code"] = value
+    return out
+
+
+def _label(f: fields.Field[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    choices = f.metadata.get("choices")
+    if choices and isinstance(value, str):
+        return choices.get(value, value)
+    if isinstance(f, fields.Nested) and isinstance(value, Mapping):
+        return _display(f.schema, value)
+    if isinstance(f, fields.List) and isinstance(value, list):
+        return [_label(f.inner, v) for v in value]
+    return value
+
+
+def _title(f: fields.Field[Any] | None, name: str) -> str:
+    return str(f.metadata.get("title", name)) if f is not None else name
+
+
+def _text(f: fields.Field[Any] | None, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(f, fields.Nested) and isinstance(value, Mapping):
+        inner = f.schema.fields
+        return "，".join(f"{_title(inner.get(k), k)}：{_text(inner.get(k), v)}" for k, v in value.items())
+    if isinstance(f, fields.List) and isinstance(value, list):
+        return ("；" if isinstance(f.inner, fields.Nested) else "、").join(_text(f.inner, v) for v in value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    choices = (f.metadata.get("choices") or {}) if f is not None else {}
+    if str(value) in choices:
+        return str(choices[str(value)])
+    if isinstance(f, fields.DateTime):
+        return _moment(str(value))
+    return str(value)
+
+
+def _moment(value: str) -> str:
+    """Local time to the minute; a value that is not an aware moment is shown as stored."""
+    try:
+        aware = dt.datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        aware = False
+    return clock.local_text(value) if aware else value.replace("T", " ")

@@ -13,6 +13,7 @@ from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
 from webapp.db import db
 from webapp.errors import Unauthorized
@@ -61,7 +62,7 @@ def create_agency(code: str, name: str, procedures: tuple[str, ...] = ()) -> Age
     db.session.flush()
     audit.start_chain(agency.id)
     db.session.flush()
-    audit.append(agency.id, "agency.created", detail={"code": code, "name": name})
+    audit.append(agency.id, Action.AGENCY_CREATED, detail={"code": code, "name": name})
     return agency
 
 
@@ -70,5 +71,5 @@ def create_user(agency: Agency, username: str, display_name: str, roles: list[st
                 password_hash=generate_password_hash(password))
     db.session.add(user)
     db.session.flush()
-    audit.append(agency.id, "user.created", detail={"user_id": user.id, "username": username, "roles": roles})
+    audit.append(agency.id, Action.USER_CREATED, detail={"user_id": user.id, "username": username, "roles": roles})
     return user

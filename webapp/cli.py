@@ -133,7 +133,7 @@ def create_agency_cmd(code: str, admin_username: str | None, password: str | Non
     except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
-    click.echo(f"机构 {agency.name}（{agency.code}）已按配置就绪，执法程序：{'、'.join(agency.profile['procedures'])}")
+    click.echo(f"机构 {agency.name}（{agency.code}）已按配置就绪，执法程序：{'、'.join(agency.settings.procedures)}")
 
 
 @cli.command("compliance-exception")

@@ -14,9 +14,8 @@ import documents
 import documents.compact_cff
 from documents import DOCUMENT_KINDS, format_number
 from documents.render import STYLESHEET, TEMPLATES, renderer
-from handlers.catalogue import CATALOGUE
+from handlers.catalogue import CATALOGUE, display
 from webapp.loadgen.payloads import PAYLOADS, payload
-from webapp.worker.sealing import display
 
 AGENCY = "抚顺县文化市场综合行政执法队"
 CASE = {"id": 7, "title": "星光网吧接纳未成年人上网案", "party_name": "抚顺县星光网吧"}

@@ -40,7 +40,7 @@ def profiled(app, code: str) -> SimpleNamespace:
         users = {u: create_user(agency, f"{u}-p{os.getpid()}-{n}", name, roles, "pw") for u, name, roles in DEMO_USERS}
         apply_profile(agency, load_profile(code))
         db.session.commit()
-        out = SimpleNamespace(id=agency.id, code=agency.code, profile=dict(agency.profile),
+        out = SimpleNamespace(id=agency.id, code=agency.code, profile=dict(agency.profile), settings=agency.settings,
                               user_ids={k: u.id for k, u in users.items()},
                               tokens={k: issue_token(u) for k, u in users.items()})
         db.session.remove()
@@ -94,13 +94,13 @@ def test_archive_deadline_follows_the_profile(archive_case, app):
 
 
 def test_handover_limit_and_retention_differ_by_profile(app):
-    fushun, pishan, naiman = (profiled(app, c).profile for c in ("fushun-culture", "pishan-culture", "naiman-culture"))
+    fushun, pishan, naiman = (profiled(app, c).settings for c in ("fushun-culture", "pishan-culture", "naiman-culture"))
     ended = dt.datetime(2026, 3, 6, 10, tzinfo=dt.UTC)  # Friday 18:00 in China
     assert av_rules.handover_deadline(ended, fushun).due_at == ended + dt.timedelta(hours=24)
     # pishan-culture 第十九条: one working day — the weekend does not count, so the end of Monday 9 March.
     assert av_rules.handover_deadline(ended, pishan).due_at == dt.datetime(2026, 3, 9, 16, tzinfo=dt.UTC)
-    assert (pishan["av_retention_months"], naiman["av_retention_months"]) == (36, 6)
-    assert naiman["confidentiality"] == "internal" and naiman["long_term_triggers"] == ["evidence"]
+    assert (pishan.av_retention_months, naiman.av_retention_months) == (36, 6)
+    assert naiman.confidentiality == "internal" and naiman.long_term_triggers == ("evidence",)
 
 
 def _preservation_ready(w: Walker) -> tuple[int, dict]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from handlers import av_rules
+from handlers.settings import Settings
 
 CN = dt.timezone(dt.timedelta(hours=8))
 
 
 def test_24_hour_handover_by_default():
     end = dt.datetime(2026, 3, 6, 17, 0, tzinfo=CN)  # a Friday
-    h = av_rules.handover_deadline(end, {})
+    h = av_rules.handover_deadline(end, Settings())
     assert h.due_at == end + dt.timedelta(hours=24) and "fushun-culture 第三十一条" in h.basis
     assert not h.late(end + dt.timedelta(hours=23)) and h.late(end + dt.timedelta(hours=24, seconds=1))
 
@@ -18,28 +19,28 @@ def test_24_hour_handover_by_default():
 def test_one_working_day_skips_the_weekend_and_holidays():
     pishan = {"av_handover_working_days": 1}
     friday = dt.datetime(2026, 3, 6, 17, 0, tzinfo=CN)
-    h = av_rules.handover_deadline(friday, pishan)
+    h = av_rules.handover_deadline(friday, Settings.of(pishan))
     assert h.due_at == dt.datetime(2026, 3, 10, 0, 0, tzinfo=CN)  # end of Monday
     assert h.basis == ("pishan-culture 第十九条",)
     local = {**pishan, "holidays": ["2026-03-09"]}
-    assert av_rules.handover_deadline(friday, local).due_at == dt.datetime(2026, 3, 11, tzinfo=CN)
+    assert av_rules.handover_deadline(friday, Settings.of(local)).due_at == dt.datetime(2026, 3, 11, tzinfo=CN)
     makeup = {**pishan, "makeup_workdays": ["2026-03-07"]}
-    assert av_rules.handover_deadline(friday, makeup).due_at == dt.datetime(2026, 3, 8, tzinfo=CN)
+    assert av_rules.handover_deadline(friday, Settings.of(makeup)).due_at == dt.datetime(2026, 3, 8, tzinfo=CN)
 
 
 def test_remote_field_work_counts_from_the_return_with_a_reason():
     end = dt.datetime(2026, 3, 2, 10, 0, tzinfo=CN)
     back = dt.datetime(2026, 3, 5, 18, 0, tzinfo=CN)
-    h = av_rules.handover_deadline(end, {}, returned_at=back, remote_reason="在边远牧区连续执法，无网络")
+    h = av_rules.handover_deadline(end, Settings(), returned_at=back, remote_reason="在边远牧区连续执法，无网络")
     assert h.due_at == back + dt.timedelta(hours=24) and "返回单位" in h.rule
-    assert av_rules.handover_deadline(end, {}, returned_at=back).due_at == end + dt.timedelta(hours=24)
+    assert av_rules.handover_deadline(end, Settings(), returned_at=back).due_at == end + dt.timedelta(hours=24)
 
 
 def test_retention_in_calendar_months():
     start = dt.datetime(2026, 8, 31, 12, tzinfo=dt.UTC)
     assert av_rules.retention_until(start, 6) == dt.datetime(2027, 2, 28, 12, tzinfo=dt.UTC)
     assert av_rules.retention_until(start, 36) == dt.datetime(2029, 8, 31, 12, tzinfo=dt.UTC)
-    assert av_rules.retention_months({}) == 36 and av_rules.retention_months({"av_retention_months": 6}) == 6
+    assert Settings().av_retention_months == 36 and Settings.of({"av_retention_months": 6}).av_retention_months == 6
     now = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
     assert "保存期限未满" in av_rules.disposal_refusal(now, av_rules.retention_until(start, 6), [])
     assert av_rules.disposal_refusal(now, start, []) is None

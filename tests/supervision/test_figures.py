@@ -11,7 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from handlers import case_review as review
-from handlers.profiles import Rule
+from handlers.audit_actions import Action
+from handlers.settings import Rule
 from handlers.task_rules import TaskRules
 from tests.engine.test_agency_profiles import _weakened, filed, profiled
 from tests.support.media import MiB, upload
@@ -211,7 +212,7 @@ def test_a_party_export_that_bypassed_the_filter_is_listed_as_a_leak(app, walker
                                size=package.size, manifest={}, at=START))
         db.session.add(row)
         db.session.flush()
-        audit.append(agency.id, "media.exported", actor_id=officer.id, case_id=cid,
+        audit.append(agency.id, Action.MEDIA_EXPORTED, actor_id=officer.id, case_id=cid,
                      detail={"export_id": row.id, **sealed("media_exports", row)})
         db.session.commit()
         export_id = row.id

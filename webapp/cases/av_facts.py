@@ -26,10 +26,10 @@ def av_facts(case: Case, task_id: str, records: Sequence[Record]) -> gate.AvFact
     explained = set(db.session.scalars(select(MediaExplanation.media_id).where(
         MediaExplanation.media_id.in_([i.id for i in items])))) if items else set()
     # a case's agency exists (foreign key)
-    profile = (cast(Agency, db.session.get(Agency, case.agency_id)).profile or {})
+    settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings
     return gate.AvFacts(
         recordings=tuple(gate.Recording(sha256=i.sha256, name=i.file_name, device_id=i.device_id,
                                         officers=tuple(i.officers or ()), gap=bool(i.interruptions) or i.incomplete,
                                         explained=i.id in explained) for i in items),
-        officers_per_recorder=profile.get("officers_per_recorder"),
-        officers_per_recorder_basis=profile.get("officers_per_recorder_basis"))
+        officers_per_recorder=settings.officers_per_recorder,
+        officers_per_recorder_basis=settings.officers_per_recorder_basis)

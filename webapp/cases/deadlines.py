@@ -26,7 +26,7 @@ from webapp.models import Agency, Case, CaseTask, Deadline, Record, StatusCount,
 
 def calendar_of(agency: Agency | None) -> Calendar:
     """The national calendar plus the agency's regional holidays and make-up days."""
-    return national().with_local((agency.profile or {}).get("calendar") if agency else None)
+    return agency.settings.calendar(national()) if agency else national()
 
 
 def _recorded_moment(case: Case, ref: str) -> dt.datetime | None:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers import clock, gate
+from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, role_of_lane
 from handlers.task_rules import rules_of
@@ -69,7 +70,7 @@ def create_case(user: User, title: str, party_name: str, process_id: str = "gene
     db.session.flush()
     db.session.add_all(runner.sync_index(case, wf, []))
     signals.case_created.send(case, workflow=wf, user=user)
-    audit.append(case.agency_id, "case.created", actor_id=user.id, case_id=case.id,
+    audit.append(case.agency_id, Action.CASE_CREATED, actor_id=user.id, case_id=case.id,
                  detail={"process_id": process_id, "diagram_version": version.version, "title": title,
                          "party_name": party_name, "emergency": bool(emergency)})
     db.session.commit()
@@ -122,7 +123,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     record.content_hash = audit.record_hash(record)
     db.session.add(record)
     db.session.flush()
-    audit.append(case.agency_id, "record.added", actor_id=user.id, case_id=case.id,
+    audit.append(case.agency_id, Action.RECORD_ADDED, actor_id=user.id, case_id=case.id,
                  detail={"record_id": record.id, "kind": kind, "version": record.version, "task_id": task_id,
                          "content_hash": record.content_hash})
     db.session.commit()
@@ -155,7 +156,7 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
     with conflict_guard(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看"):
         _persist(case, wf, user, task_id)
         signals.task_completed.send(case, workflow=wf, task=task, user=user, records=latest)
-        audit.append(case.agency_id, "task.completed", actor_id=user.id, case_id=case.id,
+        audit.append(case.agency_id, Action.TASK_COMPLETED, actor_id=user.id, case_id=case.id,
                      detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
                              "records": sorted([r.id, r.content_hash] for r in latest.values())})
     signals.task_committed.send(case, task_id=task_id, user=user)
@@ -209,6 +210,6 @@ def store_upload(user: User, stream: Any, filename: str, content_type: str | Non
         raise Invalid(str(exc)) from exc
     store.register(sha, size, content_type=content_type or "application/octet-stream", name=filename,
                    agency_id=user.agency_id, user_id=user.id)
-    audit.append(user.agency_id, "file.uploaded", actor_id=user.id, detail={"sha256": sha, "size": size, "name": filename})
+    audit.append(user.agency_id, Action.FILE_UPLOADED, actor_id=user.id, detail={"sha256": sha, "size": size, "name": filename})
     db.session.commit()
     return sha, size

@@ -32,14 +32,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers import clock
+from handlers.audit_actions import Action
 from handlers.task_rules import split_basis
 from webapp.cases import deadlines
 from webapp.db import db
 from webapp.engine import runner
 from webapp.models import Case, CaseTask, CaseTimer, Deadline
 from webapp.store import audit
-
-OVERDUE = "deadline.overdue"
 
 
 def _timers(wf: Any, state: TaskState) -> list[Any]:
@@ -109,7 +108,7 @@ def _report(case: Case, wf: Any) -> tuple[list[dict[str, Any]], bool]:
                   "task_title": task.task_spec.bpmn_name if task else None,
                   "task_id": str(task.id) if task else None,
                   "task_state": TaskState.get_name(task.state) if task else None}
-        audit.append(case.agency_id, OVERDUE, case_id=case.id, detail=detail)
+        audit.append(case.agency_id, Action.DEADLINE_OVERDUE, case_id=case.id, detail=detail)
         timer._set_internal_data(liuhen_reported=True)
         out.append({"case_id": case.id, **detail})
     return out, touched

@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import select
 
 from handlers import compliance, profiles
+from handlers.audit_actions import Action
 from webapp.db import db
 from webapp.engine import runner
 from webapp.engine.diagrams import deployed_versions
@@ -48,7 +49,7 @@ def _specs(versions: Iterable[DiagramVersion]) -> list[Any]:
 def report(agency: Agency, versions: dict[str, DiagramVersion] | None = None) -> compliance.Report:
     """The compliance report of the agency's deployed diagrams (or of ``versions``) against its profile."""
     versions = deployed_versions(agency.id) if versions is None else versions
-    return compliance.check(profiles.from_agency(agency.profile or {}), _specs(versions.values()),
+    return compliance.check(profiles.from_agency(agency.settings), _specs(versions.values()),
                             waived_rules(agency.id))
 
 
@@ -62,7 +63,7 @@ def _problem_keys(rep: compliance.Report) -> dict[tuple[str, str], compliance.Fi
 
 def guard_deploy(agency: Agency, version: DiagramVersion) -> None:
     """Refuse a deployment that leaves a profile rule unenforced where it was not before."""
-    if not (agency.profile or {}).get("rules"):
+    if not agency.settings.rules:
         return
     current = deployed_versions(agency.id)
     before = _problem_keys(report(agency, current))
@@ -80,18 +81,18 @@ def record_exception(user: User, rule_id: str, reason: str, action: str = "grant
     if not user.has_role("admin"):
         raise Forbidden("只有机构管理员可以登记合规例外")
     agency = cast(Agency, db.session.get(Agency, user.agency_id))  # a user's agency exists (foreign key)
-    rules = {r["id"]: r for r in (agency.profile or {}).get("rules", [])}
+    rules = {r.id: r for r in agency.settings.rules}
     if rule_id not in rules:
         raise NotFound(f"本机构配置中没有规则 {rule_id!r}（可用：{'、'.join(rules) or '无'}）")
     if action not in ("grant", "revoke"):
         raise Invalid("action 须为 grant 或 revoke")
     if len(reason.strip()) < 6:
         raise Invalid("须写明例外理由（至少 6 个字）", fields={"reason": ["至少 6 个字"]})
-    row = ComplianceException(agency_id=agency.id, rule_id=rule_id, basis=rules[rule_id]["basis"], action=action,
+    row = ComplianceException(agency_id=agency.id, rule_id=rule_id, basis=rules[rule_id].basis, action=action,
                               reason=reason.strip(), user_id=user.id)
     db.session.add(row)
     db.session.flush()
-    audit.append(agency.id, f"compliance.exception_{action}", actor_id=user.id,
+    audit.append(agency.id, Action(f"compliance.exception_{action}"), actor_id=user.id,
                  detail={"exception_id": row.id, "rule_id": rule_id, "basis": row.basis, "reason": row.reason})
     return row
 

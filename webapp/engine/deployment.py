@@ -5,6 +5,7 @@ from typing import cast
 
 from sqlalchemy import select
 
+from handlers.audit_actions import Action
 from webapp.db import db
 from webapp.engine.compliance import guard_deploy
 from webapp.engine.diagrams import base_sources, deployed, save_version
@@ -22,7 +23,7 @@ def deploy(agency: Agency, version: DiagramVersion, user_id: int | None = None) 
     row = Deployment(agency_id=agency.id, process_id=version.process_id, diagram_version_id=version.id,
                      deployed_by=user_id)
     db.session.add(row)
-    audit.append(agency.id, "diagram.deployed", actor_id=user_id,
+    audit.append(agency.id, Action.DIAGRAM_DEPLOYED, actor_id=user_id,
                  detail={"process_id": version.process_id, "version": version.version,
                          "diagram_version_id": version.id, "sources_sha256": version.sources_sha256})
     return row

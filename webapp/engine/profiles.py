@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from handlers import compliance, diagrams, profiles
+from handlers.audit_actions import Action
 from handlers.workcalendar import national
 from webapp import accounts
 from webapp.db import db
@@ -41,8 +42,10 @@ def agency_by_code(code: str) -> Agency:
     return agency
 
 
-def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None = None) -> list[DiagramVersion]:
-    """Store the profile in ``Agency.profile`` and deploy its procedures; all or nothing."""
+def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None = None,
+                  source: str | None = None) -> list[DiagramVersion]:
+    """Store the profile in ``Agency.profile`` (with its TOML ``source`` when edited here) and deploy its
+    procedures; all or nothing."""
     base = base_sources()
     try:
         sources = profiles.compose_sources(profile, base)
@@ -52,13 +55,13 @@ def apply_profile(agency: Agency, profile: profiles.Profile, user_id: int | None
     rep = compliance.Report(rep.profile, rep.findings, rep.processes, frozenset(waived_rules(agency.id)))
     if not rep.ok:
         raise ComplianceRefused("机构配置与流程图不符，未予应用：\n" + "\n".join(f"- {f.message()}" for f in rep.problems))
-    agency.profile = profile.agency_profile(national())
+    agency.profile = {**profile.agency_profile(national()), **({"source_toml": source} if source else {})}
     agency.name = profile.name
     own = None if sources == base else agency.id
     versions = [save_version(pid, sources, own, user_id) for pid in profile.procedures]
     for v in versions:
         deploy(agency, v, user_id)
-    audit.append(agency.id, "profile.applied", actor_id=user_id,
+    audit.append(agency.id, Action.PROFILE_APPLIED, actor_id=user_id,
                  detail={"code": profile.code, "procedures": list(profile.procedures),
                          "versions": {v.process_id: v.id for v in versions}})
     return versions

@@ -20,13 +20,14 @@ from typing import Any, TypeAlias, cast
 from sqlalchemy import select
 
 from handlers import av_rules, clock
+from handlers.audit_actions import Action
 from handlers.catalogue import AV_RECORDING
 from handlers.hashing import sha256_bytes
 from webapp import store
 from webapp.cases.service import get_case, record_json
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.evidence.media import _hold, disposal_of, holds_of, media_item, profile, retention_until, sealed
+from webapp.evidence.media import _hold, disposal_of, holds_of, media_item, retention_until, sealed, settings
 from webapp.models import (
     AuditEntry,
     Case,
@@ -78,7 +79,7 @@ def open_content(user: User, media_id: int, download: bool) -> MediaItem:
         raise Conflict("该音像记录已按批准销毁，仅保留元数据和哈希值")
     if not store.current().exists(item.sha256):
         raise NotFound("文件库中缺少该音像记录的文件，请运行 flask liuhen verify 核查")
-    audit.append(item.agency_id, "media.downloaded" if download else "media.viewed", actor_id=user.id,
+    audit.append(item.agency_id, Action.MEDIA_DOWNLOADED if download else Action.MEDIA_VIEWED, actor_id=user.id,
                  case_id=item.case_id, detail={"media_id": item.id, "sha256": item.sha256})
     db.session.commit()
     return item
@@ -112,7 +113,7 @@ def request(user: User, data: Any) -> MediaRequest:
                        status="pending")
     db.session.add(row)
     db.session.flush()
-    audit.append(user.agency_id, "media.requested", actor_id=user.id, case_id=case_id,
+    audit.append(user.agency_id, Action.MEDIA_REQUESTED, actor_id=user.id, case_id=case_id,
                  detail={"request_id": row.id, "kind": kind, "media_ids": media_ids, "sha256": sha,
                          "department": department, "reason": reason, **recipient})
     db.session.commit()
@@ -134,7 +135,7 @@ def decide(user: User, request_id: int, approve: bool, note: str) -> MediaReques
         _disposal_target(user, row.sha256 or "")
     row.status, row.decided_by, row.decided_at, row.decision_note = (
         "approved" if approve else "refused", user.id, clock.now(), note)
-    audit.append(user.agency_id, "media.request_decided", actor_id=user.id, case_id=row.case_id,
+    audit.append(user.agency_id, Action.MEDIA_REQUEST_DECIDED, actor_id=user.id, case_id=row.case_id,
                  detail={"request_id": row.id, "kind": row.kind, "approved": approve, "note": note})
     if approve and row.kind == "disposal":
         _dispose(user, row)
@@ -156,7 +157,7 @@ def _disposal_target(user: User, sha: str) -> tuple[str, int | None, list[int], 
     items = list(db.session.scalars(select(MediaItem).where(MediaItem.sha256 == sha)))
     if any(i.agency_id != user.agency_id for i in items) or (not items and stored.agency_id != user.agency_id):
         raise Forbidden("该文件属于其他机构的记录，不能由本机构销毁")
-    now, months = clock.now(), av_rules.retention_months(profile(user.agency_id))
+    now, months = clock.now(), settings(user.agency_id).av_retention_months
     for item in items:
         problem = av_rules.disposal_refusal(now, retention_until(item), holds_of(item))
         if problem:
@@ -186,12 +187,12 @@ def _dispose(user: User, req: MediaRequest) -> None:
     items = list(db.session.scalars(select(MediaItem).where(MediaItem.sha256 == sha)))
     stored = cast(StoredFile, db.session.get(StoredFile, sha))  # decide() found it, via _disposal_target
     until = max([retention_until(i) for i in items] or
-                [av_rules.retention_until(stored.uploaded_at, av_rules.retention_months(profile(user.agency_id)))])
+                [av_rules.retention_until(stored.uploaded_at, settings(user.agency_id).av_retention_months)])
     row = seal(FileDisposal(agency_id=user.agency_id, sha256=sha, request_id=req.id, requested_by=req.requested_by,
                             approved_by=user.id, retention_until=until, reason=req.reason, disposed_at=clock.now()))
     db.session.add(row)
     db.session.flush()
-    audit.append(user.agency_id, "file.disposed", actor_id=user.id, case_id=req.case_id,
+    audit.append(user.agency_id, Action.FILE_DISPOSED, actor_id=user.id, case_id=req.case_id,
                  detail={"sha256": sha, "media_ids": req.media_ids, "request_id": req.id,
                          **sealed("file_disposals", row)})
     db.session.commit()
@@ -240,7 +241,7 @@ def export(user: User, data: Any) -> MediaExport:
     db.session.flush()
     if req is not None:
         req.status = "used"
-    audit.append(case.agency_id, "media.exported", actor_id=user.id, case_id=case.id,
+    audit.append(case.agency_id, Action.MEDIA_EXPORTED, actor_id=user.id, case_id=case.id,
                  detail={"export_id": row.id, "purpose": purpose, "package_sha256": sha,
                          "media_ids": row.media_ids, **sealed("media_exports", row)})
     db.session.commit()
@@ -271,7 +272,7 @@ def _recipient(user: User, data: dict[str, Any]) -> dict[str, str]:
     if kind is not None and kind not in av_rules.STATE_ORGANS:
         options = "、".join(f"{k}（{v}）" for k, v in av_rules.STATE_ORGANS.items())
         raise Invalid(f"调阅机关类别只能是：{options}", fields={"recipient_kind": ["未知的机关类别"]})
-    if problem := av_rules.external_copy_refusal(profile(user.agency_id), kind, reference):
+    if problem := av_rules.external_copy_refusal(settings(user.agency_id), kind, reference):
         raise Forbidden(problem, fields={"case_reference" if kind else "recipient_kind": [problem]})
     return {k: v for k, v in (("recipient_kind", kind), ("case_reference", reference)) if v}
 
@@ -362,7 +363,7 @@ def export_package(user: User, export_id: int) -> MediaExport:
     if row is None or row.agency_id != user.agency_id:
         raise NotFound(f"导出包 {export_id} 不存在")
     get_case(row.case_id, user)
-    audit.append(row.agency_id, "media.export_downloaded", actor_id=user.id, case_id=row.case_id,
+    audit.append(row.agency_id, Action.MEDIA_EXPORT_DOWNLOADED, actor_id=user.id, case_id=row.case_id,
                  detail={"export_id": row.id, "package_sha256": row.package_sha256})
     db.session.commit()
     return row
@@ -395,7 +396,7 @@ def verify_rows() -> list[audit.Break]:
     """Every media row matches its hash, and that hash is the one its audit entry sealed."""
     sealed_rows: dict[tuple[str | None, int | None], str | None] = {}  # audit details are free-form JSON
     for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
-            ("media.uploaded", "media.explained", "media.held", "file.disposed", "media.exported")))).yield_per(1000):
+            (Action.MEDIA_UPLOADED, Action.MEDIA_EXPLAINED, Action.MEDIA_HELD, Action.FILE_DISPOSED, Action.MEDIA_EXPORTED)))).yield_per(1000):
         s = (e.detail or {}).get("sealed") or {}
         sealed_rows[(s.get("table"), s.get("id"))] = s.get("hash")
     out: list[Break] = []

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from handlers import clock
+from handlers.audit_actions import Action
 from webapp import store
 from webapp.db import db
 from webapp.models import UploadSession
@@ -55,7 +56,7 @@ def _expire(upload_id: str, cutoff: dt.datetime, limit: float) -> tuple[str, int
             return None
         removed, idle_since = partial.size(), s.updated_at
         s.state, s.updated_at = "expired", clock.now()
-        audit.append(s.agency_id, "media.upload_expired", case_id=s.case_id,
+        audit.append(s.agency_id, Action.MEDIA_UPLOAD_EXPIRED, case_id=s.case_id,
                      detail={"upload_id": s.id, "received": s.received, "size": s.size, "bytes_removed": removed,
                              "idle_since": idle_since.isoformat(), "expiry_days": limit})
         db.session.commit()

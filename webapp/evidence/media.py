@@ -16,7 +16,9 @@ from marshmallow import ValidationError
 from sqlalchemy import or_, select
 
 from handlers import av_rules, clock
+from handlers.audit_actions import Action
 from handlers.records.media import Explanation, Hold, UploadMeta
+from handlers.settings import Settings
 from webapp import store
 from webapp.cases.service import get_case
 from webapp.db import db
@@ -44,15 +46,15 @@ class TooLarge(ServiceError):
     status, code = 413, "too_large"
 
 
-def profile(agency_id: int) -> dict[str, Any]:
+def settings(agency_id: int) -> Settings:
     agency = db.session.get(Agency, agency_id)
-    return dict(agency.profile or {}) if agency else {}
+    return agency.settings if agency else Settings()
 
 
 def max_bytes(agency_id: int) -> int:
     """The installation's limit (``LIUHEN_MAX_MEDIA``), or the profile's ``av_max_bytes`` if smaller."""
     limit = int(current_app.config.get("LIUHEN_MAX_MEDIA") or os.environ.get("LIUHEN_MAX_MEDIA") or DEFAULT_MAX_MEDIA)
-    own = profile(agency_id).get("av_max_bytes")
+    own = settings(agency_id).av_max_bytes
     return min(limit, int(own)) if own else limit
 
 
@@ -76,7 +78,7 @@ def start_upload(user: User, data: Any) -> UploadSession:
     except ValidationError as exc:
         raise Invalid("音像记录信息填写有误，未开始上传", fields=exc.normalized_messages()) from exc
     case = get_case(meta["case_id"], user)
-    if problem := av_rules.device_check_refusal(profile(case.agency_id), meta):
+    if problem := av_rules.device_check_refusal(settings(case.agency_id), meta):
         raise Invalid(f"{problem}，未开始上传", fields={"device_checked": [problem]})
     limit = max_bytes(case.agency_id)
     if meta["size"] > limit:
@@ -210,7 +212,7 @@ def _register(user: User, s: UploadSession, sha: str) -> tuple[MediaItem, bool]:
     item = _new_item(user, s, sha, meta)
     db.session.add(item)
     db.session.flush()
-    audit.append(s.agency_id, "media.uploaded", actor_id=user.id, case_id=s.case_id,
+    audit.append(s.agency_id, Action.MEDIA_UPLOADED, actor_id=user.id, case_id=s.case_id,
                  detail={"media_id": item.id, "sha256": sha, "size": s.size, "file_name": item.file_name,
                          "late": item.late, "handover_due_at": item.handover_due_at.isoformat(),
                          "device_checked": bool(meta.get("device_checked")), **sealed("media_items", item)})
@@ -227,7 +229,7 @@ def _name(s: UploadSession, meta: dict[str, Any]) -> str:
 
 
 def _new_item(user: User, s: UploadSession, sha: str, meta: dict[str, Any]) -> MediaItem:
-    prof, now = profile(s.agency_id), clock.now()
+    prof, now = settings(s.agency_id), clock.now()
     handover = av_rules.handover_deadline(meta["ended_at"], prof, returned_at=meta.get("returned_at"),
                                           remote_reason=meta.get("remote_reason"))
     cause = _cause(s, meta)
@@ -240,7 +242,7 @@ def _new_item(user: User, s: UploadSession, sha: str, meta: dict[str, Any]) -> M
         interruptions=s.meta.get("interruptions") or [], incomplete=bool(meta.get("incomplete")),
         remote_reason=meta.get("remote_reason"), returned_at=meta.get("returned_at"),
         handover_due_at=handover.due_at, handover_rule=f"{handover.rule}（{'、'.join(handover.basis)}）",
-        late=handover.late(now), retention_months=av_rules.retention_months(prof), uploaded_by=user.id,
+        late=handover.late(now), retention_months=prof.av_retention_months, uploaded_by=user.id,
         uploaded_at=now)
     return seal(item)
 
@@ -269,7 +271,7 @@ def add_explanation(user: User, media_id: int, data: Any) -> MediaExplanation:
                                 text=body["text"], voice_sha256=voice, author_id=user.id, at=clock.now()))
     db.session.add(row)
     db.session.flush()
-    audit.append(item.agency_id, "media.explained", actor_id=user.id, case_id=item.case_id,
+    audit.append(item.agency_id, Action.MEDIA_EXPLAINED, actor_id=user.id, case_id=item.case_id,
                  detail={"media_id": item.id, "form": row.form, **sealed("media_explanations", row)})
     db.session.commit()
     return row
@@ -292,7 +294,7 @@ def _hold(user: User, agency_id: int, case_id: int, media_id: int | None, trigge
                              author_id=user.id, at=clock.now()))
     db.session.add(row)
     db.session.flush()
-    audit.append(agency_id, "media.held", actor_id=user.id, case_id=case_id,
+    audit.append(agency_id, Action.MEDIA_HELD, actor_id=user.id, case_id=case_id,
                  detail={"media_id": media_id, "trigger": trigger, **sealed("media_holds", row)})
     db.session.commit()
     return row

@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from handlers.settings import Settings
 from webapp.db import Model
 from webapp.models.base import UTCDateTime, utc_now
 
@@ -18,6 +19,11 @@ class Agency(Model):
     name: Mapped[str] = mapped_column(String(200))
     profile: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    @property
+    def settings(self) -> Settings:
+        """The profile's settings, typed (the only reader of ``profile``)."""
+        return Settings.of(self.profile)
 
 
 class User(UserMixin, Model):

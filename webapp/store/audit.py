@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from handlers import clock
+from handlers.audit_actions import Action
 from handlers.hashing import sha256_of
 from webapp.db import db
 from webapp.models import AuditEntry, AuditHead, Record
@@ -29,13 +30,13 @@ def start_chain(agency_id: int) -> None:
     db.session.add(AuditHead(agency_id=agency_id, seq=0, hash=GENESIS))
 
 
-def append(agency_id: int, action: str, *, actor_id: int | None = None, case_id: int | None = None,
+def append(agency_id: int, action: Action, *, actor_id: int | None = None, case_id: int | None = None,
            detail: dict[str, Any] | None = None) -> AuditEntry:
     seq, prev = db.session.execute(
         update(AuditHead).where(AuditHead.agency_id == agency_id).values(seq=AuditHead.seq + 1)
         .returning(AuditHead.seq, AuditHead.hash).execution_options(synchronize_session=False)
     ).one()
-    entry = AuditEntry(agency_id=agency_id, seq=seq, case_id=case_id, actor_id=actor_id, action=action,
+    entry = AuditEntry(agency_id=agency_id, seq=seq, case_id=case_id, actor_id=actor_id, action=action.value,
                        detail=detail or {}, at=clock.now(), prev_hash=prev)
     entry.hash = entry_hash(entry)
     db.session.add(entry)
@@ -86,7 +87,7 @@ def _chain_breaks(head: AuditHead) -> Iterator[Break]:
 def verify_records() -> list[Break]:
     """Every record's content matches its hash, and that hash is the one its audit entry sealed."""
     sealed: dict[int | None, str | None] = {}  # audit details are free-form JSON
-    for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "record.added")).yield_per(1000):
+    for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == Action.RECORD_ADDED)).yield_per(1000):
         sealed[e.detail.get("record_id")] = e.detail.get("content_hash")
     out: list[Break] = []
     for r in db.session.scalars(select(Record).order_by(Record.id)).yield_per(1000):

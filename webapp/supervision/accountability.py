@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from handlers import av_rules, clock
+from handlers.audit_actions import Action
 from handlers.case_review import china
 from webapp.db import db
 from webapp.evidence import access as media_access
@@ -64,7 +65,7 @@ VERIFY = "flask liuhen verify"
 SOURCES: tuple[tuple[str, Callable[[], list[audit.Break]]], ...] = (
     ("审计链校验", audit.verify_chains), ("记录哈希校验", audit.verify_records),
     ("音像记录元数据校验", media_access.verify_rows), ("文件库校验", media_access.verify_files))
-MEDIA_ACTIONS = ("media.viewed", "media.downloaded", "media.exported", "media.export_downloaded")
+MEDIA_ACTIONS = (Action.MEDIA_VIEWED, Action.MEDIA_DOWNLOADED, Action.MEDIA_EXPORTED, Action.MEDIA_EXPORT_DOWNLOADED)
 ITEM_LIMIT = 200
 _SHA = re.compile(r"[0-9a-f]{64}")
 
@@ -139,13 +140,13 @@ def _view_leaks() -> Iterator[Finding]:
     items: dict[int | None, MediaItem] = {
         i.id: i for i in db.session.scalars(select(MediaItem).where(MediaItem.confidentiality.in_(secret)))}
     approved = {(r.requested_by, m) for r in _approved_requests("view_secret") for m in r.media_ids or []}
-    entries = select(AuditEntry).where(AuditEntry.action.in_(("media.viewed", "media.downloaded")))
+    entries = select(AuditEntry).where(AuditEntry.action.in_((Action.MEDIA_VIEWED, Action.MEDIA_DOWNLOADED)))
     for e in db.session.scalars(entries).yield_per(1000) if items else ():
         item = items.get((e.detail or {}).get("media_id"))
         if item is not None and (e.actor_id, item.id) not in approved:
             level = av_rules.CONFIDENTIALITY[item.confidentiality]
             yield Finding("泄露", e.agency_id, e.case_id,
-                          f"用户 {e.actor_id} 未经负责人批准{'下载' if e.action == 'media.downloaded' else '查阅'}"
+                          f"用户 {e.actor_id} 未经负责人批准{'下载' if e.action == Action.MEDIA_DOWNLOADED else '查阅'}"
                           f"“{level.title}”音像记录“{item.file_name}”（审计链第 {e.seq} 条）",
                           f"审计记录分析（{VERIFY}）", basis("泄露", *level.basis), e.at)
 
@@ -173,7 +174,7 @@ def verify_and_record() -> list[Finding]:
         row = IntegrityCheck(agency_id=agency_id, at=now, problems=len(mine), findings=[f.item(now) for f in mine])
         db.session.add(row)
         db.session.flush()
-        audit.append(agency_id, "integrity.checked", detail={
+        audit.append(agency_id, Action.INTEGRITY_CHECKED, detail={
             "check_id": row.id, "problems": len(mine), "by_category": dict(Counter(f.category for f in mine))})
     return findings
 

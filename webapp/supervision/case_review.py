@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import case as when
 from sqlalchemy import func, or_, select
 
-from handlers import case_review, clock, profiles
+from handlers import case_review, clock
 from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import PeriodError, parse_period
 from handlers.task_rules import rules_of
@@ -54,13 +54,13 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
     """Review one completed step and add its row and its case's totals to the session."""
     row = db.session.scalar(select(CaseTask).where(CaseTask.id == task_id))
     # a case's agency exists (foreign key)
-    profile = (cast(Agency, db.session.get(Agency, case.agency_id)).profile or {})
+    settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings
     facts = case_review.StepFacts(
         spec_name=spec.name, title=row.title if row else (spec.bpmn_name or spec.name), rules=rules_of(spec),
-        profile_rules=profiles.rules_from_json(profile.get("rules", [])), records=payloads,
+        profile_rules=settings.rules, records=payloads,
         recordings=_recordings(case.id, task_id, payloads), deadline=_deadline(task_id),
         completed_at=(row.completed_at if row and row.completed_at else clock.now()),
-        handover_basis=profile.get("av_handover_basis") or case_review.DEFAULT_HANDOVER_BASIS)
+        handover_basis=settings.av_handover_basis or case_review.DEFAULT_HANDOVER_BASIS)
     result = case_review.review_step(facts)
     step = StepReview(agency_id=case.agency_id, case_id=case.id, task_id=task_id, spec_name=facts.spec_name,
                       title=facts.title, completed_at=facts.completed_at, av_outcome=result.av_outcome,

@@ -15,6 +15,7 @@ from typing import Any
 
 from documents.render import render
 from handlers import clock
+from handlers.audit_actions import Action
 from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
 from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
@@ -142,7 +143,7 @@ def to_pdf(agency: Agency, figures: dict[str, Any]) -> bytes:
 
 def audit_export(agency: Agency, user: User, kind: str, body: bytes, figures: dict[str, Any]) -> None:
     """Seal the export in the agency's chain: who exported which figures, when, and the file's hash."""
-    audit.append(agency.id, "supervision.exported", actor_id=user.id,
+    audit.append(agency.id, Action.SUPERVISION_EXPORTED, actor_id=user.id,
                  detail={"format": kind, "agency_id": agency.id, "figures_at": figures["at"],
                          "sha256": sha256_bytes(body), "size": len(body)})
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers.audit_actions import Action
 from handlers.roles import SUPERVISION_ROLES
 from webapp.db import db
 from webapp.errors import Forbidden, Invalid
@@ -66,7 +67,7 @@ def assign(user: User, agency: Agency, reason: str, by: User | None = None, revo
                            reason=reason.strip(), granted_by=by.id if by else None)
     db.session.add(row)
     db.session.flush()
-    audit.append(agency.id, "supervision.scope_revoked" if revoke else "supervision.scope_granted",
+    audit.append(agency.id, Action.SUPERVISION_SCOPE_REVOKED if revoke else Action.SUPERVISION_SCOPE_GRANTED,
                  actor_id=by.id if by else None,
                  detail={"scope_id": row.id, "user_id": user.id, "username": user.username, "reason": row.reason,
                          "basis": JUDICIAL_BASIS})

@@ -17,6 +17,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from handlers.audit_actions import Action
 from handlers.spot_checks import BASIS, CHECKER_BASIS, CHECKER_ROLES, FINDINGS, PROBLEM, SpotCheckInput, explain
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
@@ -48,7 +49,7 @@ def record(user: User, data: Mapping[str, Any]) -> SpotCheck:
     except IntegrityError as exc:
         db.session.rollback()
         raise Conflict(f"检查 {d.get('follow_up_of')} 已有复查记录，请对最新的复查记录再行复查") from exc
-    audit.append(user.agency_id, "spot_check.recorded", actor_id=user.id, case_id=case.id,
+    audit.append(user.agency_id, Action.SPOT_CHECK_RECORDED, actor_id=user.id, case_id=case.id,
                  detail={**spot_check_json(row), "basis": BASIS})
     return row
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from handlers import profiles
+from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
 from webapp.accounts import create_user
@@ -72,7 +73,7 @@ def edit_user(user_id: int) -> Any:
                 user.password_hash = generate_password_hash(form.password.data)
                 user.api_token_hash = None
                 changes["password_reset"] = True
-            audit.append(user.agency_id, "user.updated", actor_id=current_user.id,
+            audit.append(user.agency_id, Action.USER_UPDATED, actor_id=current_user.id,
                          detail={"user_id": user.id, "username": user.username, **changes})
             db.session.commit()
             flash(f"已更新用户 {user.username}")
@@ -96,7 +97,7 @@ def profile() -> Any:
         folder = profile_service.profiles_dir() / agency.code
         try:
             parsed = profiles.parse(text, "机构配置", folder if folder.is_dir() else None)
-            profile_service.apply_profile(agency, parsed, current_user.id)
+            profile_service.apply_profile(agency, parsed, current_user.id, source=text)
         except profiles.ProfileError as exc:
             errors = str(exc).splitlines()
         except ServiceError as exc:
@@ -104,20 +105,18 @@ def profile() -> Any:
         if errors:
             db.session.rollback()
         else:
-            agency.profile = {**agency.profile, SOURCE_KEY: text}
-            audit.append(agency.id, "agency.profile_changed", actor_id=current_user.id,
+            audit.append(agency.id, Action.AGENCY_PROFILE_CHANGED, actor_id=current_user.id,
                          detail={"code": parsed.code, "source_sha256": sha256_bytes(text)})
             db.session.commit()
             flash("机构配置已校验、保存并部署")
             return redirect(url_for("web_admin.profile"))
     elif not form.is_submitted():
         form.profile.data = _profile_source(agency)
-    shown = [(label, (agency.profile or {}).get(key)) for key, label in SHOWN]
+    shown = [(label, getattr(agency.settings, key)) for key, label in SHOWN]
     return render_template("admin_profile.html", form=form, agency=agency, errors=errors, shown=shown,
                            ROLES=ROLES), 422 if (errors or form.errors) else 200
 
 
-SOURCE_KEY = "source_toml"
 SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限（日）"),
          ("av_handover_hours", "音像记录移交时限（小时）"), ("av_handover_working_days", "音像记录移交时限（工作日）"),
          ("av_retention_months", "音像记录保存期限（月）"), ("long_term_triggers", "长期保存情形"),
@@ -126,8 +125,7 @@ SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限
 
 def _profile_source(agency: Any) -> str:
     """The agency's profile text: as last saved here, else its shipped profile file, else empty."""
-    saved = (agency.profile or {}).get(SOURCE_KEY)
-    if saved:
-        return saved
+    if agency.settings.source_toml:
+        return agency.settings.source_toml
     shipped = profile_service.profiles_dir() / agency.code / "profile.toml"
     return shipped.read_text(encoding="utf-8") if shipped.is_file() else ""

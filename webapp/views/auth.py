@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from handlers.audit_actions import Action
 from handlers.roles import TASK_ROLES
 from webapp.accounts import authenticate
 from webapp.db import db
@@ -48,7 +49,7 @@ def login() -> Any:
             error = exc.message
         else:
             login_user(user)
-            audit.append(user.agency_id, "user.signed_in", actor_id=user.id, detail={"via": "web"})
+            audit.append(user.agency_id, Action.USER_SIGNED_IN, actor_id=user.id, detail={"via": "web"})
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("login.html", form=form, error=error), (401 if error else 200)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import exists, select
 
 from handlers import clock
+from handlers.audit_actions import Action, title_of
 from handlers.catalogue import CATALOGUE
 from webapp.cases import service as cases
 from webapp.db import db
@@ -25,9 +26,6 @@ from webapp.worker import sealing
 bp = Blueprint("web_cases", __name__)
 
 STATUSES = {"open": "办理中", "closed": "已结案"}
-ACTIONS = {"case.created": "启动案件", "record.added": "添加记录", "task.completed": "办结任务",
-           "file.uploaded": "上传文件", "file.accessed": "查阅文件", "diagram.deployed": "部署流程图",
-           "document.rendered": "生成文书", "export.made": "导出"}
 
 
 def _agency_users() -> dict[int, User]:
@@ -73,7 +71,7 @@ def _new_case_form() -> NewCaseForm:
 
 
 def _processes() -> list[str]:
-    procedures = (current_user.agency.profile or {}).get("procedures") or list(PROCEDURES)
+    procedures = current_user.agency.settings.procedures or tuple(PROCEDURES)
     return [p for p in procedures if deployed(current_user.agency_id, p) is not None]
 
 
@@ -143,7 +141,7 @@ def _timeline(records: list[Record], entries: list[AuditEntry], files: list[dict
     def who(uid: int | None) -> str:
         return users[uid].display_name if uid in users else ("系统" if uid is None else f"用户{uid}")
 
-    sealed = {e.detail.get("record_id"): e for e in entries if e.action == "record.added"}
+    sealed = {e.detail.get("record_id"): e for e in entries if e.action == Action.RECORD_ADDED}
     items = [{"at": r.created_at, "type": "记录", "css": "record", "seq": sealed[r.id].seq if r.id in sealed else 0,
               "title": f"添加记录：{CATALOGUE[r.kind].title if r.kind in CATALOGUE else r.kind}（第 {r.version} 版）",
               "who": who(r.author_id), "record": r,
@@ -156,8 +154,8 @@ def _timeline(records: list[Record], entries: list[AuditEntry], files: list[dict
                "who": who(f["record"].author_id), "detail": f"SHA-256 {f['sha256']}", "sha256": f["sha256"]}
               for f in files]
     items += [{"at": e.at, "type": "文书" if e.action.startswith("document.") else "审计", "css": "audit",
-               "title": ACTIONS.get(e.action, e.action), "who": who(e.actor_id),
-               "detail": _audit_detail(e), "seq": e.seq} for e in entries if e.action != "record.added"]
+               "title": title_of(e.action), "who": who(e.actor_id),
+               "detail": _audit_detail(e), "seq": e.seq} for e in entries if e.action != Action.RECORD_ADDED]
     return sorted(items, key=lambda i: (i["at"], i.get("seq", 0)))
 
 

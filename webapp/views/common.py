@@ -9,10 +9,9 @@ from typing import Any, TypeVar
 from flask import Flask, abort
 from flask_login import current_user, login_required
 
-from handlers import clock
+from handlers import catalogue, clock
 from handlers.catalogue import CATALOGUE
 from handlers.roles import MANAGER_ROLES, ROLES
-from webapp.views.record_forms import readable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,5 +44,5 @@ def install(app: Flask) -> None:
     app.add_template_global(ROLES, "ROLES")  # type: ignore[arg-type]  # Flask types globals as callables only
     app.add_template_global(MANAGER_ROLES, "MANAGER_ROLES")  # type: ignore[arg-type]  # likewise: any value works
     app.add_template_global(lambda: clock.now(), "now")
-    app.add_template_global(readable, "readable")
+    app.add_template_global(catalogue.lines, "readable")
     app.add_template_filter(lambda code: CATALOGUE[code].title if code in CATALOGUE else code, "kind_title")

@@ -285,35 +285,3 @@ def same_record(kind: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
         return schema.load(a) == schema.load(b)
     except ValidationError:
         return a == b
-
-
-# ---- payload → readable text (the case file) --------------------------------------------------
-
-def readable(kind: str, payload: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(title, text) per field of a stored record, with choices and yes/no spelled out in Chinese."""
-    if kind not in CATALOGUE:
-        return [(k, str(v)) for k, v in payload.items()]
-    desc = CATALOGUE[kind].describe()["fields"]
-    return [(desc.get(k, {}).get("title", k), _text(desc.get(k, {}), v)) for k, v in payload.items()]
-
-
-def _text(d: Mapping[str, Any], value: Any) -> str:
-    kind = _kind_of(d) if d else "text"
-    if value is None:
-        return ""
-    if kind == "group" and isinstance(value, Mapping):
-        return "，".join(f"{d['fields'].get(k, {}).get('title', k)}：{_text(d['fields'].get(k, {}), v)}"
-                        for k, v in value.items())
-    if kind == "rows" and isinstance(value, list):
-        return "；".join(_text({**d, "type": "Nested"}, row) for row in value)
-    if kind in ("multi", "lines") and isinstance(value, list):
-        return "、".join(_text(d.get("items", {}), v) for v in value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    choices = _choices(d)
-    if str(value) in choices:
-        return choices[str(value)]
-    if kind == "datetime":
-        local = _local(str(value))
-        return local.replace("T", " ")
-    return str(value)

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, TASK_ROLES
 from webapp import store
@@ -177,7 +178,7 @@ def download(sha256: str) -> Any:
         abort(404)
     case_id = request.args.get("case", type=int)
     case = cases.get_case(case_id, current_user) if case_id else None
-    audit.append(current_user.agency_id, "file.accessed", actor_id=current_user.id,
+    audit.append(current_user.agency_id, Action.FILE_ACCESSED, actor_id=current_user.id,
                  case_id=case.id if case else None, detail={"sha256": sha256, "name": stored.original_name})
     db.session.commit()
     return send_stored(sha256, mimetype=stored.content_type, download_name=stored.original_name,

@@ -18,7 +18,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask import current_app
-from marshmallow import Schema, fields
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -28,7 +27,8 @@ from sqlalchemy.exc import IntegrityError
 import documents
 from documents import DocumentKind
 from documents.render import cndate
-from handlers import clock
+from handlers import catalogue, clock
+from handlers.audit_actions import Action
 from handlers.catalogue import CATALOGUE
 from handlers.roles import TASK_ROLES as MAKERS
 from handlers.task_rules import split_list
@@ -50,39 +50,10 @@ def issue_number(agency_id: int, series: str, year: int) -> int:
 
 
 def local_now(agency: Agency) -> dt.datetime:
-    return clock.local(clock.now(), clock.zone((agency.profile or {}).get("timezone")))
+    return clock.local(clock.now(), clock.zone(agency.settings.timezone))
 
 
 # --------------------------------------------------------------------------- context
-
-
-def display(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-    """The payload as a document shows it: choice codes become their Chinese labels (the code kept as ``<field>_code``)."""
-    rk = CATALOGUE.get(kind)
-    return _display(rk.schema(), payload) if rk else dict(payload)
-
-
-def _display(schema: Schema, payload: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, value in payload.items():
-        field = schema.fields.get(name)
-        out[name] = _value(field, value) if field is not None else value
-        if field is not None and field.metadata.get("choices") and isinstance(value, str):
-            out[f"{name}_code"] = value
-    return out
-
-
-def _value(field: fields.Field, value: Any) -> Any:
-    if value is None:
-        return None
-    choices = field.metadata.get("choices")
-    if choices and isinstance(value, str):
-        return choices.get(value, value)
-    if isinstance(field, fields.Nested) and isinstance(value, Mapping):
-        return _display(field.schema, value)
-    if isinstance(field, fields.List) and isinstance(value, list):
-        return [_value(field.inner, v) for v in value]
-    return value
 
 
 def latest_records(case_id: int) -> dict[str, Record]:
@@ -96,8 +67,8 @@ def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, 
     return {"agency": {"name": agency.name}, "title": dk.title, "number": number,
             "date": cndate(now), "task_title": task_title,
             "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
-            "doc": display(dk.source, records[dk.source].payload),
-            "records": {k: display(k, r.payload) for k, r in records.items()}}
+            "doc": catalogue.display(dk.source, records[dk.source].payload),
+            "records": {k: catalogue.display(k, r.payload) for k, r in records.items()}}
 
 
 # --------------------------------------------------------------------------- sealing
@@ -118,10 +89,10 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     if previous is not None:
         number, version = previous.number, previous.version + 1
     else:
-        profile = agency.profile or {}
-        series = documents.series_of(dk, profile)
+        settings = agency.settings
+        series = settings.document_series.get(dk.code) or dk.series
         n = issue_number(agency.id, series, now.year)
-        number, version = documents.format_number(documents.prefix_of(profile, agency.name), series, now.year, n), 1
+        number, version = documents.format_number(documents.prefix_of(settings.doc_prefix, agency.name), series, now.year, n), 1
     task_title = task_title or db.session.scalar(select(CaseTask.title).where(CaseTask.id == source.task_id)) or ""
     pdf = documents.render(dk.template, context(dk, agency, case, records, number, now, task_title))
     sha, size = _store(pdf, f"{number}{dk.title}.pdf", agency.id, user.id)
@@ -132,7 +103,7 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
                    made_at=clock.now())
     db.session.add(doc)
     db.session.flush()
-    audit.append(agency.id, "document.rendered", actor_id=user.id, case_id=case.id,
+    audit.append(agency.id, Action.DOCUMENT_RENDERED, actor_id=user.id, case_id=case.id,
                  detail={"document_id": doc.id, "kind": dk.code, "number": number, "version": version,
                          "sha256": sha, "size": size, "sources": doc.sources})
     return doc
@@ -185,7 +156,7 @@ def open_document(user: User, document_id: int) -> Document:
     get_case(doc.case_id, user)
     if store.current().hash_of(doc.sha256) != doc.sha256:
         raise NotFound(f"文书 {doc.number} 的文件缺失或已被改动（SHA-256 不符）")
-    audit.append(doc.agency_id, "document.downloaded", actor_id=user.id, case_id=doc.case_id,
+    audit.append(doc.agency_id, Action.DOCUMENT_DOWNLOADED, actor_id=user.id, case_id=doc.case_id,
                  detail={"document_id": doc.id, "number": doc.number, "version": doc.version, "sha256": doc.sha256})
     db.session.commit()
     return doc

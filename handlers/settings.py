@@ -1,0 +1,120 @@
+"""An agency's settings, as its applied profile stored them, typed; and the profile rules they carry.
+
+``handlers.profiles`` reads a profile file and writes the snapshot kept in ``Agency.profile``;
+:class:`Settings` is the one reader of that snapshot, so every module asks it and a key is named once.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from handlers.workcalendar import Calendar
+
+DEFAULT_ARCHIVE_DAYS = 60
+DEFAULT_AV_HANDOVER_HOURS = 24
+DEFAULT_AV_REMOTE_HOURS = 24
+DEFAULT_AV_RETENTION_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a regulation that diagrams must enforce, with its article."""
+
+    id: str
+    title: str
+    kind: str
+    basis: str
+    records: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    media: str = "video"
+    within: str | None = None
+    requires: tuple[str, ...] = ()
+    required: bool = False
+
+    def governs(self, task: str, records: Sequence[str]) -> bool:
+        """Whether the rule applies to a step: it names the task, or a record kind the step makes."""
+        return task in self.tasks or any(k in records for k in self.records)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "kind": self.kind, "basis": self.basis,
+                "records": list(self.records), "tasks": list(self.tasks), "media": self.media,
+                "within": self.within, "requires": list(self.requires), "required": self.required}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """An agency's settings as its applied profile stored them (``Agency.profile``), typed.
+
+    The one reader of that JSON: every module asks this object, so a key is named once and an agency
+    without a profile gets the national defaults rather than a ``KeyError``.
+    """
+    code: str = ""
+    name: str = ""
+    regulation: str = ""
+    procedures: tuple[str, ...] = ()
+    archive_days: int = DEFAULT_ARCHIVE_DAYS
+    archive_basis: str | None = None
+    av_handover_hours: float = DEFAULT_AV_HANDOVER_HOURS
+    av_handover_working_days: int | None = None
+    av_handover_basis: str | None = None
+    av_remote_handover_hours: float = DEFAULT_AV_REMOTE_HOURS
+    av_retention_months: int = DEFAULT_AV_RETENTION_MONTHS
+    av_retention_basis: str | None = None
+    av_max_bytes: int | None = None
+    long_term_triggers: tuple[str, ...] = ()
+    officers_per_recorder: int | None = None
+    officers_per_recorder_basis: str | None = None
+    device_check_before_use: bool = False
+    device_check_basis: str | None = None
+    confidentiality: str | None = None
+    confidentiality_basis: str | None = None
+    doc_prefix: str | None = None
+    document_series: Mapping[str, str] = field(default_factory=dict)
+    local_calendar: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    timezone: str | None = None
+    rules: tuple[Rule, ...] = ()
+    source_toml: str | None = None
+
+    @classmethod
+    def of(cls, snapshot: Mapping[str, Any] | None) -> Settings:
+        s = snapshot or {}
+        cal = s.get("calendar") or {}
+        return cls(
+            code=str(s.get("code", "")), name=str(s.get("name", "")), regulation=str(s.get("regulation", "")),
+            procedures=tuple(s.get("procedures") or ()),
+            archive_days=int(s.get("archive_days", DEFAULT_ARCHIVE_DAYS)), archive_basis=s.get("archive_basis"),
+            av_handover_hours=float(s.get("av_handover_hours", DEFAULT_AV_HANDOVER_HOURS)),
+            av_handover_working_days=_int_or_none(s.get("av_handover_working_days")),
+            av_handover_basis=s.get("av_handover_basis"),
+            av_remote_handover_hours=float(s.get("av_remote_handover_hours", DEFAULT_AV_REMOTE_HOURS)),
+            av_retention_months=int(s.get("av_retention_months", DEFAULT_AV_RETENTION_MONTHS)),
+            av_retention_basis=s.get("av_retention_basis"), av_max_bytes=_int_or_none(s.get("av_max_bytes")),
+            long_term_triggers=tuple(s.get("long_term_triggers") or ()),
+            officers_per_recorder=_int_or_none(s.get("officers_per_recorder")),
+            officers_per_recorder_basis=s.get("officers_per_recorder_basis"),
+            device_check_before_use=bool(s.get("device_check_before_use", False)),
+            device_check_basis=s.get("device_check_basis"), confidentiality=s.get("confidentiality"),
+            confidentiality_basis=s.get("confidentiality_basis"), doc_prefix=s.get("doc_prefix") or None,
+            document_series=dict(((s.get("documents") or {}).get("series")) or {}),
+            local_calendar={k: tuple(cal.get(k, ())) + tuple(s.get(old, ()))
+                            for k, old in (("holidays", "holidays"), ("workdays", "makeup_workdays"))},
+            timezone=s.get("timezone") or None, rules=rules_from_json(s.get("rules", [])),
+            source_toml=s.get("source_toml"))
+
+    def calendar(self, national: Calendar) -> Calendar:
+        """The national working-day calendar with this agency's regional holidays and make-up working days."""
+        return national.with_local(self.local_calendar)
+
+
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def rules_from_json(items: list[Mapping[str, Any]]) -> tuple[Rule, ...]:
+    """Rules as stored in ``Agency.profile['rules']`` (the snapshot taken when the profile was applied)."""
+    return tuple(Rule(id=r["id"], title=r["title"], kind=r["kind"], basis=r["basis"],
+                      records=tuple(r.get("records", ())), tasks=tuple(r.get("tasks", ())),
+                      media=r.get("media", "video"), within=r.get("within"),
+                      requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)))
+                 for r in items)
