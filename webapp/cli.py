@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
@@ -72,6 +73,12 @@ def _user(username: str) -> User:
     return user
 
 
+def _refuse(exc: ServiceError) -> NoReturn:
+    """Undo the command's changes and stop with the service's Chinese message."""
+    db.session.rollback()
+    raise click.ClickException(exc.message) from exc
+
+
 @cli.command("tasks")
 @click.option("--user", "username", required=True, help="用户名")
 def tasks_cmd(username: str) -> None:
@@ -131,8 +138,7 @@ def create_agency_cmd(code: str, admin_username: str | None, password: str | Non
             create_user(agency, admin_username, f"{agency.name}管理员", ["admin"], password)
         db.session.commit()
     except ServiceError as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from exc
+        _refuse(exc)
     click.echo(f"机构 {agency.name}（{agency.code}）已按配置就绪，执法程序：{'、'.join(agency.settings.procedures)}")
 
 
@@ -148,8 +154,7 @@ def compliance_exception_cmd(rule_id: str, username: str, reason: str, revoke: b
         compliance.record_exception(_user(username), rule_id, reason, "revoke" if revoke else "grant")
         db.session.commit()
     except ServiceError as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from exc
+        _refuse(exc)
     click.echo(f"已{'撤销' if revoke else '登记'}规则 {rule_id} 的合规例外")
 
 
@@ -165,8 +170,7 @@ def supervise_cmd(username: str, agency_code: str, reason: str, revoke: bool) ->
         assign(_user(username), profiles.agency_by_code(agency_code), reason, revoke=revoke)
         db.session.commit()
     except ServiceError as exc:
-        db.session.rollback()
-        raise click.ClickException(exc.message) from exc
+        _refuse(exc)
     click.echo(f"已{'撤销' if revoke else '指派'} {username} 对 {agency_code} 的执法监督")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.app import make_agency
+from tests.support.app import judicial_supervisor, make_agency
 from tests.support.browser import sign_in
 from tests.support.media import MiB, upload
 from tests.support.walker import Walker
@@ -64,10 +64,9 @@ def test_the_supervision_page_draws_its_charts(app, live, browser, client):  # n
 
 
 def test_a_judicial_supervisor_switches_between_assigned_agencies(app, live, browser):  # noqa: F811
-    from tests.supervision.test_judicial import _judicial
 
     a, b = make_agency(app), make_agency(app)
-    judge = _judicial(app, a, b)
+    judge = judicial_supervisor(app, a, b)
     page = sign_in(browser, live, judge.username)
     expect(page).to_have_url(f"{live}/oversight/supervision")
     expect(page.locator("h1")).to_contain_text("测试执法队")

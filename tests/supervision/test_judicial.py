@@ -1,34 +1,17 @@
 """司法局执法监督 (lishui-city 第五条): figures of the assigned agencies only; ordinary supervisors see their own."""
 from __future__ import annotations
 
-import os
-from types import SimpleNamespace
-
 from sqlalchemy import select
 
-from tests.support.app import make_agency
+from tests.support.app import judicial_supervisor, make_agency
 from tests.support.walker import Walker
 from tests.support.web_client import WebUser, web
-from webapp.accounts import create_agency, create_user, issue_token
 from webapp.db import db
 from webapp.demo import DEMO_JUDICIAL, DEMO_JUSTICE
-from webapp.engine.diagrams import PROCEDURES
 from webapp.models import Agency, AuditEntry, User
 from webapp.supervision import figures as supervision
 from webapp.supervision import reports as supervision_report
 from webapp.supervision.scopes import assign, visible_agencies
-
-
-def _judicial(app, *supervised: SimpleNamespace) -> SimpleNamespace:
-    """A 司法局 with one 司法局执法监督 user, assigned the given agencies."""
-    with app.app_context():
-        n = db.session.scalar(select(db.func.count()).select_from(Agency))
-        justice = create_agency(f"justice-{os.getpid()}-{n}", f"测试司法局{n}", PROCEDURES)
-        user = create_user(justice, f"judicial-{os.getpid()}-{n}", "周正（司法局执法监督）", ["judicial"], "pw")
-        for a in supervised:
-            assign(user, db.session.get(Agency, a.id), "行政区域内的执法机关")
-        db.session.commit()
-        return SimpleNamespace(id=user.id, username=user.username, token=issue_token(user), agency_id=justice.id)
 
 
 def test_a_judicial_supervisor_sees_the_figures_of_each_assigned_agency_and_no_other(app, client):
@@ -36,7 +19,7 @@ def test_a_judicial_supervisor_sees_the_figures_of_each_assigned_agency_and_no_o
     Walker(client, a.tokens).create_case()
     for _ in range(2):
         Walker(client, b.tokens).create_case()
-    judge = _judicial(app, a, b)
+    judge = judicial_supervisor(app, a, b)
     page = WebUser(app, judge.username)
     res = page.client.post("/login", data={"username": judge.username, "password": "pw", "csrf_token": page.csrf()})
     assert res.status_code == 302 and res.headers["Location"].endswith("/oversight/supervision")
@@ -69,7 +52,7 @@ def test_a_judicial_supervisor_sees_the_figures_of_each_assigned_agency_and_no_o
 def test_the_role_opens_figures_only_not_cases_records_or_the_ledger(app, client):
     a = make_agency(app)
     cid = Walker(client, a.tokens).create_case()["id"]
-    judge = _judicial(app, a)
+    judge = judicial_supervisor(app, a)
     w = Walker(client, {"judge": judge.token})
     assert w.call("get", f"/api/cases/{cid}", "judge").status_code in (403, 404)
     assert w.call("get", "/oversight/api/spot-checks", "judge").status_code == 403
@@ -86,7 +69,7 @@ def test_the_case_review_of_an_assigned_agency_is_a_figure_the_judicial_supervis
     a, other = make_agency(app), make_agency(app)
     cid = Walker(client, a.tokens).create_case()["id"]
     foreign = Walker(client, other.tokens).create_case()["id"]
-    judge = _judicial(app, a)
+    judge = judicial_supervisor(app, a)
     w = Walker(client, {"judge": judge.token})
     review = w.call("get", f"/oversight/api/cases/{cid}/review", "judge")
     assert review.status_code == 200 and review.get_json()["case_id"] == cid
@@ -108,7 +91,7 @@ def test_an_ordinary_supervisor_is_limited_to_the_own_agency(app):
 
 def test_assignments_are_data_revocable_audited_and_need_the_role(app):
     a, b = make_agency(app), make_agency(app)
-    judge = _judicial(app, a, b)
+    judge = judicial_supervisor(app, a, b)
     with app.app_context():
         user = db.session.get(User, judge.id)
         assert [x.id for x in visible_agencies(user)] == [a.id, b.id]
@@ -128,7 +111,7 @@ def test_assignments_are_data_revocable_audited_and_need_the_role(app):
     result = runner.invoke(args=["liuhen", "supervise", a.usernames["legal1"], b.code, "--reason", "误派"])
     assert result.exit_code != 0 and "没有“司法局执法监督”角色" in result.output
 
-    empty = _judicial(app)
+    empty = judicial_supervisor(app)
     lone = WebUser(app, empty.username).login()
     res = lone.get("/oversight/supervision")
     assert res.status_code == 403 and "尚未为您指派" in res.get_data(as_text=True)

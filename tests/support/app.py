@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 from handlers.clock import FixedClock
 from webapp import create_app
@@ -21,6 +22,8 @@ from webapp.db import db
 from webapp.demo import DEMO_USERS
 from webapp.engine.deployment import deploy_base
 from webapp.engine.diagrams import PROCEDURES
+from webapp.models import Agency
+from webapp.supervision.scopes import assign
 
 _agency_numbers = itertools.count(1)
 
@@ -76,3 +79,15 @@ def make_agency(app) -> SimpleNamespace:
                               usernames={k: u.username for k, u in users.items()}, tokens=tokens)
         db.session.remove()
     return out
+
+
+def judicial_supervisor(app, *supervised: SimpleNamespace) -> SimpleNamespace:
+    """A 司法局 with one 司法局执法监督 user, assigned the given agencies."""
+    with app.app_context():
+        n = db.session.scalar(select(db.func.count()).select_from(Agency))
+        justice = create_agency(f"justice-{os.getpid()}-{n}", f"测试司法局{n}", PROCEDURES)
+        user = create_user(justice, f"judicial-{os.getpid()}-{n}", "周正（司法局执法监督）", ["judicial"], "pw")
+        for a in supervised:
+            assign(user, db.session.get(Agency, a.id), "行政区域内的执法机关")
+        db.session.commit()
+        return SimpleNamespace(id=user.id, username=user.username, token=issue_token(user), agency_id=justice.id)
