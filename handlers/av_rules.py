@@ -11,10 +11,12 @@ import calendar
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from handlers import workcalendar
-from handlers.settings import Settings
+
+if TYPE_CHECKING:  # for annotations only: settings → rules → catalogue → records → here
+    from handlers.settings import Settings
 
 HANDOVER_BASIS_HOURS = ("fushun-culture 第三十一条", "changli-market 第十九条")
 HANDOVER_BASIS_DAYS = ("pishan-culture 第十九条",)

@@ -31,8 +31,8 @@ from typing import Any
 from marshmallow import fields
 
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
+from handlers.law.model import Rule
 from handlers.records.fields import Signature
-from handlers.settings import Rule
 from handlers.task_rules import TaskRules
 from handlers.workcalendar import CHINA
 
@@ -108,7 +108,7 @@ def required_records(facts: StepFacts) -> list[tuple[str, str]]:
     """(kind, basis) of every record the step must have: the diagram's, then the profile's extra ones."""
     out = [(k, "；".join(facts.rules.basis or CATALOGUE[k].basis)) for k in facts.rules.records if k in CATALOGUE]
     for rule in facts.profile_rules:
-        if rule.kind == "records" and rule.governs(facts.spec_name, facts.rules.records):
+        if rule.kind == "record" and rule.governs(facts.spec_name, facts.rules.records, facts.rules.act):
             out += [(k, rule.basis) for k in rule.requires if k in CATALOGUE and k not in dict(out)]
     return out
 
@@ -117,7 +117,8 @@ def av_basis(facts: StepFacts) -> str | None:
     """The articles that make the step one that must be recorded, or ``None``."""
     found = list(facts.rules.av_basis) if facts.rules.av_required else []
     found += [r.basis for r in facts.profile_rules
-              if r.kind == "av" and r.governs(facts.spec_name, facts.rules.records)]
+              if r.kind == "recording" and r.mode != "on_refusal"
+              and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
     return "；".join(dict.fromkeys(found)) or None
 
 
@@ -168,6 +169,11 @@ def _av_checks(facts: StepFacts, basis: str | None) -> tuple[list[Check], str | 
     if basis is None:
         return [], None
     outcome = av_outcome(facts)
+    mandatory = [r.basis for r in facts.profile_rules if r.kind == "recording" and r.mode == "mandatory"
+                 and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
+    if outcome == "reason" and mandatory:
+        return [Check("av", "依法必须音像记录，不得以不适宜音像记录的书面理由代替，但只有书面理由",
+                      "；".join(dict.fromkeys(mandatory)), False)], outcome
     text = {"recorded": "已同步音像记录", "reason": "已书面记录不适宜音像记录的原因",
             "neither": "应同步音像记录，既无音像记录也无不适宜音像记录的书面理由"}[outcome]
     return [Check("av", text, basis, outcome != "neither")], outcome

@@ -16,9 +16,12 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from handlers.deadlines import PeriodError, parse_period, task_deadline
-from handlers.profiles import RULE_KINDS, Profile
-from handlers.settings import Rule
+from handlers.deadlines import task_deadline
+from handlers.law.acts import act_of
+from handlers.law.model import KINDS, Rule
+from handlers.law.periods import PeriodError, parse_period
+from handlers.law.schema import binding
+from handlers.profiles import Profile
 from handlers.task_rules import rules_from_properties
 
 STATUS_TITLES = {"enforced": "已落实", "violated": "未落实", "absent": "无对应环节", "missing": "未落实（缺少环节）"}
@@ -104,18 +107,18 @@ def user_tasks(specs: Iterable[Any]) -> list[tuple[TaskRef, Mapping[str, str]]]:
 
 
 def _performs(rule: Rule, ref: TaskRef, props: Mapping[str, str]) -> bool:
-    return rule.governs(ref.task, rules_from_properties(props).records)
+    return rule.governs(ref.task, rules_from_properties(props).records, act_of(ref.task, props))
 
 
 def _gap(rule: Rule, props: Mapping[str, str]) -> str | None:
     """Why the task does not enforce the rule, or ``None`` if it does."""
     rules = rules_from_properties(props)
-    if rule.kind == "av":
-        return None if rules.av == "required" else f"音像记录为 av={rules.av}，应为 required"
-    if rule.kind == "av_on_refusal":
+    if rule.kind == "recording" and rule.mode == "on_refusal":
         value = (props.get("av_on_refusal") or "none").strip()
         return None if value == "required" else f"av_on_refusal={value}，应为 required"
-    if rule.kind == "deadline":
+    if rule.kind == "recording":
+        return None if rules.av == "required" else f"音像记录为 av={rules.av}，应为 required"
+    if rule.kind == "period":
         try:
             declared = task_deadline(props)
         except PeriodError as exc:
@@ -143,7 +146,7 @@ def check(profile: Profile, specs: Iterable[Any], waived: Iterable[str] = ()) ->
     """Check ``profile``'s rules against the process specs the agency runs (with their subprocesses)."""
     specs = list(specs)
     tasks = user_tasks(specs)
-    return Report(profile.code, tuple(check_rule(r, tasks) for r in profile.rules),
+    return Report(profile.code, tuple(check_rule(r, tasks) for r in binding(profile.rules)),
                   tuple(sorted({s.name for s in specs})), frozenset(waived))
 
 
@@ -160,4 +163,4 @@ def check_files(profile: Profile, sources: Mapping[str, bytes], processes: Itera
 
 
 def rule_kind_title(kind: str) -> str:
-    return RULE_KINDS.get(kind, kind)
+    return KINDS.get(kind, kind)

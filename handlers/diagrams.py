@@ -25,6 +25,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from documents.kinds import BY_CODE as DOCUMENT_KINDS
 from handlers.catalogue import CATALOGUE
 from handlers.conditions import UnsafeExpression, check
+from handlers.law.acts import ACTS
 from handlers.roles import role_of_lane
 from handlers.task_rules import AV_RULES, rules_of, split_basis, split_list
 
@@ -112,6 +113,11 @@ def _check_user_task(ts: Any, name: str) -> Iterable[Problem]:
         yield Problem(name, f"音像记录规则（属性 av）须为 {'、'.join(AV_RULES)} 之一，现为 {rules.av!r}")
     if not rules.basis:
         yield Problem(name, "未写明法律依据（属性 basis）")
+    act = ((ts.extensions.get("properties") or {}).get("act") or "").strip()
+    if not act:
+        yield Problem(name, "未声明执法行为（属性 act，须为执法行为目录中的一项，如“现场检查”“送达.留置”）")
+    elif act not in ACTS:
+        yield Problem(name, f"未知的执法行为 {act!r}（属性 act，须为执法行为目录中的一项）")
     if rules.deadline and not _DURATION.match(rules.deadline):
         yield Problem(name, f"期限（属性 deadline）须为 ISO 8601 时长，如 PT24H、P60D，现为 {rules.deadline!r}")
     if rules.av_on_refusal not in ("required", "none"):

@@ -5,6 +5,7 @@ app, the CLI and the benchmark all refuse for exactly the same reasons.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -12,7 +13,13 @@ from typing import Any, cast
 
 from handlers.av_rules import GAP_BASIS
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, kind
+from handlers.clock import local_text
+from handlers.deadlines import due_at
+from handlers.law.facts import FACTS, Fact
+from handlers.law.model import Rule
+from handlers.law.periods import counting_for, parse_period
 from handlers.task_rules import TaskRules
+from handlers.workcalendar import Calendar
 
 AV_TITLE = "音像记录（或不适宜音像记录的书面理由）"
 REFUSAL_AV_TITLE = "音像记录（当事人或有关人员拒绝签名，须以视频、音频记录）"
@@ -24,15 +31,17 @@ class Missing:
     record: str
     title: str
     basis: tuple[str, ...]
-    problem: str  # "missing" | "invalid"
+    problem: str  # "missing" | "invalid" | "early" (a not_before period has not ended)
     errors: dict[str, Any] = field(default_factory=dict)
+    cited: tuple[str, ...] | None = None  # ``basis`` by the regulations' real titles, for this agency
 
     def message(self) -> str:
-        what = "缺少" if self.problem == "missing" else "记录不合格："
-        return f"{what}{self.title}（依据：{'；'.join(self.basis)}）"
+        what = {"missing": "缺少", "invalid": "记录不合格：", "early": "期限未届满："}[self.problem]
+        refs = self.basis if self.cited is None else self.cited
+        return f"{what}{self.title}" + (f"（依据：{'；'.join(refs)}）" if refs else "")
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "basis": list(self.basis), "message": self.message()}
+        return {**asdict(self), "basis": list(self.basis), "cited": list(self.cited or ()), "message": self.message()}
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,16 @@ class Recording:
     officers: tuple[str, ...] = ()
     gap: bool = False
     explained: bool = False
+    media_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What ``not_before`` rules read: the case's facts, the moment of the act, the agency's calendar."""
+
+    facts: Mapping[str, Fact]
+    now: dt.datetime
+    calendar: Calendar
 
 
 @dataclass(frozen=True)
@@ -57,23 +76,88 @@ class AvFacts:
     officers_per_recorder_basis: str | None = None
 
 
+def applying(law: Sequence[Rule], task_id: str, rules: TaskRules) -> tuple[Rule, ...]:
+    """The rules of the agency's law that govern this task: by its act, its id or the records it makes."""
+    return tuple(r for r in law if r.governs(task_id, rules.records, rules.act))
+
+
 def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]],
-            file_exists: Callable[[str], bool], av: AvFacts = AvFacts()) -> list[Missing]:
-    """Everything the task still lacks. ``records`` maps kind → payloads, newest last."""
+            file_exists: Callable[[str], bool], av: AvFacts = AvFacts(), law: Sequence[Rule] = (),
+            timing: Timing | None = None) -> list[Missing]:
+    """Everything the task still lacks. ``records`` maps kind → payloads, newest last; ``law`` holds the
+    rules that govern the task (:func:`applying`)."""
     out: list[Missing] = []
     for code in rules.records:
         out.extend(_check(code, records.get(code, ()), rules.basis or kind(code).basis, file_exists))
-    if rules.av_required and not any(
-        records.get(code) and not kind(code).validate(records[code][-1], file_exists)
-        for code in (AV_RECORDING, AV_NOT_SUITABLE)
-    ):
-        latest = next((c for c in (AV_RECORDING, AV_NOT_SUITABLE) if records.get(c)), None)
-        errors = kind(latest).validate(records[latest][-1], file_exists) if latest else {}
-        out.append(Missing(AV_RECORDING, AV_TITLE, rules.av_basis, "invalid" if latest else "missing", errors))
-    if rules.av_on_refusal == "required" and _refused(records, rules.records) and not (
-            records.get(AV_RECORDING) and not kind(AV_RECORDING).validate(records[AV_RECORDING][-1], file_exists)):
-        out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, REFUSAL_AV_BASIS, "missing"))
+    for r in law:
+        if r.kind == "record":
+            for code in (c for c in r.requires if c not in rules.records):
+                out.extend(_check(code, records.get(code, ()), (r.basis,), file_exists))
+    out += _recording(rules, records, file_exists, av, law)
+    refusal = [r for r in law if r.kind == "recording" and r.mode == "on_refusal"]
+    if (rules.av_on_refusal == "required" or refusal) and _refused(records, rules.records) and not _valid(
+            AV_RECORDING, records, file_exists):
+        basis = tuple(r.basis for r in refusal) or REFUSAL_AV_BASIS
+        out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
+    out += _not_before(law, timing) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)
+
+
+def _not_before(law: Sequence[Rule], timing: Timing) -> list[Missing]:
+    """An act that may come only a period after a fact (行政强制法 第五十四条: 催告书送达十日后), judged at
+    the moment of the act on the fact the case holds, counted as the cited law says."""
+    out: list[Missing] = []
+    for r in law:
+        if r.kind != "not_before" or not (r.fact and r.within):
+            continue
+        fact = timing.facts.get(r.fact)
+        if fact is None:
+            out.append(Missing(f"fact:{r.fact}", f"{FACTS[r.fact].title}的记录（{r.title}）", (r.basis,), "missing"))
+            continue
+        period = parse_period(r.within)
+        counting = counting_for(period, (r.basis,))
+        ends = due_at(fact.at, period, counting, timing.calendar)
+        if timing.now <= ends:
+            out.append(Missing(f"fact:{r.fact}", f"{r.title}——{fact.title}于 {local_text(fact.at)}，{period.describe()}"
+                                                  f"（{counting.describe()}）至 {local_text(ends)} 届满", (r.basis,), "early"))
+    return out
+
+
+def _valid(code: str, records: Mapping[str, Sequence[Mapping[str, Any]]], file_exists: Callable[[str], bool]) -> bool:
+    return bool(records.get(code)) and not kind(code).validate(records[code][-1], file_exists)
+
+
+def _recording(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]],
+               file_exists: Callable[[str], bool], av: AvFacts, law: Sequence[Rule]) -> list[Missing]:
+    """The task's recording: a valid 音像记录, or — only where no rule makes it mandatory — a written
+    reason why recording was unsuitable (e.g. fushun-culture 第十二条 allows that; naiman-culture 第八条 does not)."""
+    demands = [r for r in law if r.kind == "recording" and r.mode in ("mandatory", "unless_unsuitable")]
+    if not (rules.av_required or demands):
+        return []
+    mandatory = [r for r in demands if r.mode == "mandatory"]
+    if _valid(AV_RECORDING, records, file_exists):
+        return _wrong_media(mandatory, av)
+    if not mandatory and _valid(AV_NOT_SUITABLE, records, file_exists):
+        return []
+    latest = AV_RECORDING if records.get(AV_RECORDING) or mandatory else (
+        AV_NOT_SUITABLE if records.get(AV_NOT_SUITABLE) else None)
+    errors = kind(latest).validate(records[latest][-1], file_exists) if latest and records.get(latest) else {}
+    problem = "invalid" if latest and records.get(latest) else "missing"
+    if mandatory:
+        medium = "录音或录像" if all(r.media == "audio" for r in mandatory) else "音像记录"
+        title = f"{medium}（依法必须{medium}，不得以不适宜音像记录的书面理由代替）"
+        return [Missing(AV_RECORDING, title, tuple(dict.fromkeys(r.basis for r in mandatory)), problem, errors)]
+    basis = tuple(dict.fromkeys((*(rules.av_basis if rules.av_required else ()), *(r.basis for r in demands))))
+    return [Missing(AV_RECORDING, AV_TITLE, basis, problem, errors)]
+
+
+def _wrong_media(mandatory: Sequence[Rule], av: AvFacts) -> list[Missing]:
+    """A rule that demands video is not met by sound or photographs alone (where the recordings' types are known)."""
+    video = [r for r in mandatory if r.media == "video"]
+    kinds = {r.media_kind for r in av.recordings if r.media_kind}
+    if not video or not kinds or "video" in kinds:
+        return []
+    return [Missing(AV_RECORDING, "录像（现有音像记录均无视频）", tuple(dict.fromkeys(r.basis for r in video)), "invalid")]
 
 
 def _unexplained_gaps(records: Mapping[str, Sequence[Mapping[str, Any]]], av: AvFacts) -> list[Missing]:

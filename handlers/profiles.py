@@ -19,13 +19,13 @@ from typing import Any, cast
 from lxml import etree
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from handlers.catalogue import CATALOGUE
-from handlers.deadlines import PeriodError, parse_period
+from handlers.law import schema
+from handlers.law.model import Rule, rule_from_json
+from handlers.law.schema import RuleSchema, basis_field, check_tightening, format_errors
 from handlers.settings import (
     DEFAULT_ARCHIVE_DAYS,
     DEFAULT_AV_HANDOVER_HOURS,
     DEFAULT_AV_RETENTION_MONTHS,
-    Rule,
     Settings,
 )
 from handlers.workcalendar import Calendar
@@ -37,12 +37,6 @@ PROFILE_CODES = ("fushun-culture", "pishan-culture", "changli-market", "naiman-c
 #: 60-day archiving deadline and a 24-hour A/V handover, and keeps A/V at least as long as
 #: the strictest shipped regulation (pishan-culture 第二十条, three years).
 
-RULE_KINDS = {
-    "av": "须音像记录（av=required）",
-    "av_on_refusal": "当事人拒绝签名时须音像记录（av_on_refusal=required）",
-    "deadline": "须设办理期限（deadline 不长于规定）",
-    "records": "须同时制作规定的记录（records）",
-}
 LONG_TERM_TRIGGERS = {
     "evidence": "作为行政、刑事案件证据使用的",
     "obstruction": "当事人或者现场其他人员有阻碍执法、妨害公务行为的",
@@ -58,18 +52,6 @@ class ProfileError(ValueError):
     """A profile that cannot be used; the message names the file and every field at fault."""
 
 
-def _basis(required: bool = True) -> fields.String:
-    return fields.String(required=required, validate=validate.Regexp(
-        r"^.*第.+条", error="依据须写明条款，如“fushun-culture 第三十一条”"))
-
-
-def _period(value: str) -> None:
-    try:
-        parse_period(value)
-    except PeriodError as exc:
-        raise ValidationError(str(exc)) from exc
-
-
 class _Strict(Schema):
     class Meta:
         unknown = "raise"
@@ -77,17 +59,17 @@ class _Strict(Schema):
 
 class ArchiveSchema(_Strict):
     days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
-    basis = _basis(required=False)
+    basis = basis_field(required=False)
 
 
 class AvSchema(_Strict):
     handover_hours = fields.Integer(validate=validate.Range(min=1, max=720))
     handover_working_days = fields.Integer(validate=validate.Range(min=1, max=30))
-    handover_basis = _basis(required=False)
+    handover_basis = basis_field(required=False)
     retention_months = fields.Integer(validate=validate.Range(min=1, max=1200))
-    retention_basis = _basis(required=False)
+    retention_basis = basis_field(required=False)
     long_term_triggers = fields.List(fields.String(validate=validate.OneOf(list(LONG_TERM_TRIGGERS))))
-    long_term_basis = _basis(required=False)
+    long_term_basis = basis_field(required=False)
 
     @validates_schema
     def _one_handover(self, data: dict[str, Any], **_: Any) -> None:
@@ -97,9 +79,9 @@ class AvSchema(_Strict):
 
 class DevicesSchema(_Strict):
     officers_per_recorder = fields.Integer(validate=validate.Range(min=1, max=10))
-    officers_per_recorder_basis = _basis(required=False)
+    officers_per_recorder_basis = basis_field(required=False)
     check_before_use = fields.Boolean()
-    check_before_use_basis = _basis(required=False)
+    check_before_use_basis = basis_field(required=False)
 
     @validates_schema
     def _rules_cite(self, data: dict[str, Any], **_: Any) -> None:
@@ -114,36 +96,11 @@ class CalendarSchema(_Strict):
     basis = fields.String()
 
 
-class RuleSchema(_Strict):
-    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$", error="规则编号只能用小写字母、数字、-、_"))
-    title = fields.String(required=True, validate=validate.Length(min=2))
-    kind = fields.String(required=True, validate=validate.OneOf(list(RULE_KINDS)))
-    basis = _basis()
-    records = fields.List(fields.String(), load_default=list)
-    tasks = fields.List(fields.String(), load_default=list)
-    media = fields.String(validate=validate.OneOf(["video", "audio"]), load_default="video")
-    within = fields.String(validate=_period)
-    requires = fields.List(fields.String(), load_default=list)
-    required = fields.Boolean(load_default=False)
-
-    @validates_schema
-    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
-        if not data.get("records") and not data.get("tasks"):
-            raise ValidationError("规则须以 records（记录类型）或 tasks（任务编号）指明所管的执法环节", "records")
-        unknown = [k for k in (*data.get("records", []), *data.get("requires", [])) if k not in CATALOGUE]
-        if unknown:
-            raise ValidationError(f"记录目录中没有这些记录类型：{'、'.join(unknown)}", "records")
-        if data["kind"] == "deadline" and not data.get("within"):
-            raise ValidationError("期限规则须写 within（如 P30D）", "within")
-        if data["kind"] == "records" and not data.get("requires"):
-            raise ValidationError("记录规则须写 requires", "requires")
-
-
 class PatchSchema(_Strict):
     process = fields.String(required=True)
     task = fields.String(required=True)
     properties = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    basis = _basis()
+    basis = basis_field()
 
 
 class ProfileSchema(_Strict):
@@ -156,7 +113,7 @@ class ProfileSchema(_Strict):
     procedures = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
     doc_prefix = fields.String(required=True, validate=validate.Length(min=1, max=20))
     confidentiality = fields.String(required=True, validate=validate.OneOf(list(CONFIDENTIALITY)))
-    confidentiality_basis = _basis()
+    confidentiality_basis = basis_field()
     archive = fields.Nested(ArchiveSchema, load_default=dict)
     av = fields.Nested(AvSchema, load_default=dict)
     devices = fields.Nested(DevicesSchema, load_default=dict)
@@ -214,7 +171,7 @@ class Profile:
             "av_handover_basis": av.get("handover_basis"),
             "long_term_triggers": list(av.get("long_term_triggers", [])),
             "long_term_basis": av.get("long_term_basis"),
-            "av_required_records": sorted({k for r in self.rules if r.kind == "av" for k in r.records}),
+            "av_required_records": sorted({k for r in self.rules if r.kind == "recording" for k in r.records}),
             "officers_per_recorder": devices.get("officers_per_recorder"),
             "officers_per_recorder_basis": devices.get("officers_per_recorder_basis"),
             "device_check_before_use": bool(devices.get("check_before_use", False)),
@@ -236,15 +193,6 @@ class Profile:
         return out
 
 
-def _format_errors(messages: Any, prefix: str = "") -> list[str]:
-    if isinstance(messages, dict):
-        return [line for k, v in messages.items()
-                for line in _format_errors(v, prefix if k == "_schema" else f"{prefix}{k}.")]
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [f"{prefix.rstrip('.') or '（整体）'}：{'；'.join(messages)}"]
-    return [f"{prefix.rstrip('.')}：{messages}"]
-
-
 def parse(text: str, where: str = "profile.toml", folder: Path | None = None) -> Profile:
     """Validate a profile's TOML text; :class:`ProfileError` lists every problem with its field."""
     try:
@@ -254,10 +202,10 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
     try:
         data = ProfileSchema().load(raw)
     except ValidationError as exc:
-        raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in _format_errors(exc.messages))) from exc
-    rules = tuple(Rule(id=r["id"], title=r["title"], kind=r["kind"], basis=r["basis"], records=tuple(r["records"]),
-                       tasks=tuple(r["tasks"]), media=r["media"], within=r.get("within"),
-                       requires=tuple(r["requires"]), required=r["required"]) for r in data["rules"])
+        raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in format_errors(exc.messages))) from exc
+    rules = tuple(rule_from_json(r) for r in data["rules"])
+    if loose := check_tightening(rules, schema.national()):
+        raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in loose))
     overrides = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))} if folder else {}
     return Profile(data["code"], data["name"], data, rules, folder, overrides)
 

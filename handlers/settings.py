@@ -5,41 +5,19 @@
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.law.cite import Citer, for_agency
+from handlers.law.model import Rule, rules_from_json
+from handlers.law.schema import binding
 from handlers.workcalendar import Calendar
 
 DEFAULT_ARCHIVE_DAYS = 60
 DEFAULT_AV_HANDOVER_HOURS = 24
 DEFAULT_AV_REMOTE_HOURS = 24
 DEFAULT_AV_RETENTION_MONTHS = 36
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule of a regulation that diagrams must enforce, with its article."""
-
-    id: str
-    title: str
-    kind: str
-    basis: str
-    records: tuple[str, ...] = ()
-    tasks: tuple[str, ...] = ()
-    media: str = "video"
-    within: str | None = None
-    requires: tuple[str, ...] = ()
-    required: bool = False
-
-    def governs(self, task: str, records: Sequence[str]) -> bool:
-        """Whether the rule applies to a step: it names the task, or a record kind the step makes."""
-        return task in self.tasks or any(k in records for k in self.records)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "kind": self.kind, "basis": self.basis,
-                "records": list(self.records), "tasks": list(self.tasks), "media": self.media,
-                "within": self.within, "requires": list(self.requires), "required": self.required}
 
 
 @dataclass(frozen=True)
@@ -102,6 +80,14 @@ class Settings:
             timezone=s.get("timezone") or None, rules=rules_from_json(s.get("rules", [])),
             source_toml=s.get("source_toml"))
 
+    def law(self) -> tuple[Rule, ...]:
+        """Every rule that binds the agency: the national laws' and its own regulation's."""
+        return binding(self.rules)
+
+    def citer(self) -> Citer:
+        """Citations by real title, from this agency's regulation and national law only."""
+        return for_agency(self.code, self.regulation)
+
     def calendar(self, national: Calendar) -> Calendar:
         """The national working-day calendar with this agency's regional holidays and make-up working days."""
         return national.with_local(self.local_calendar)
@@ -109,12 +95,3 @@ class Settings:
 
 def _int_or_none(value: Any) -> int | None:
     return int(value) if value not in (None, "") else None
-
-
-def rules_from_json(items: list[Mapping[str, Any]]) -> tuple[Rule, ...]:
-    """Rules as stored in ``Agency.profile['rules']`` (the snapshot taken when the profile was applied)."""
-    return tuple(Rule(id=r["id"], title=r["title"], kind=r["kind"], basis=r["basis"],
-                      records=tuple(r.get("records", ())), tasks=tuple(r.get("tasks", ())),
-                      media=r.get("media", "video"), within=r.get("within"),
-                      requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)))
-                 for r in items)

@@ -16,7 +16,6 @@ from handlers.record_kind import RecordKind
 from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, many, moment, one, text
 from handlers.records.investigation import Item
 
-COURT_WAIT = dt.timedelta(days=10)
 NIGHT = (22, 6)
 METHODS = {"surcharge": "加处罚款或滞纳金", "transfer": "划拨存款、汇款", "auction": "拍卖或依法处理查封、扣押的场所、设施或财物",
            "restore": "排除妨碍、恢复原状", "substitute": "代履行", "other": "其他强制执行方式"}
@@ -201,8 +200,9 @@ class CourtApplication(Signed):
 
     signers_needed = {"approver": 1}
     court = text("受理申请的人民法院")
-    reminder_served_at = moment("催告书送达日期")
-    applied_at = moment("申请日期", "催告书送达十日后当事人仍未履行的，方可申请（行政强制法 第五十四条）")
+    reminder_served_at = moment("催告书送达日期", "不再填写：以案件中该催告书的送达回证为准（行政强制法 第五十四条）",
+                                required=False)
+    applied_at = moment("申请日期")
     materials = many(choice("申请材料", {
         "application": "强制执行申请书", "decision": "行政决定书及作出决定的事实、理由和依据",
         "opinions": "当事人的意见及行政机关催告情况", "object": "申请强制执行标的情况", "other": "其他材料"}),
@@ -213,10 +213,6 @@ class CourtApplication(Signed):
         needed = {"application", "decision", "opinions", "object"}
         if not needed <= set(data.get("materials", [])):
             raise ValidationError("须提供行政强制法 第五十五条第一至四项规定的材料", "materials")
-        served, applied = data.get("reminder_served_at"), data.get("applied_at")
-        if served and applied and applied - served < COURT_WAIT:
-            raise ValidationError("催告书送达十日后当事人仍未履行义务的，方可申请人民法院强制执行（行政强制法 第五十四条）",
-                                  "applied_at")
 
 
 class CourtResult(Strict):

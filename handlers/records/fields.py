@@ -112,14 +112,18 @@ class Signature(Strict):
 def require_signers(data: dict[str, Any], needs: dict[str, int]) -> None:
     """Raise unless ``data['signatures']`` has at least ``needs[capacity]`` entries per capacity group.
 
-    A key may name alternatives with ``|`` (``party|present``: the party or a person present).
+    A key may name alternatives with ``|`` (``party|present``: the party or a person present).  A party
+    may refuse (the refusal noted), but a witness who does not sign witnesses nothing: a witness counts
+    only when signed (行政强制法 第十八条（六）, 民事诉讼法 第八十九条).
     """
-    found = [s.get("capacity") for s in data.get("signatures", [])]
+    found = [s.get("capacity") for s in data.get("signatures", [])
+             if s.get("capacity") != "witness" or s.get("signed") is True]
     for group, count in needs.items():
         options = group.split("|")
         if sum(1 for c in found if c in options) < count:
             names = "或".join(Signature._declared_fields["capacity"].metadata["choices"][o] for o in options)
-            raise ValidationError(f"须有{names}签名（或拒签记录）至少 {count} 人", "signatures")
+            refusal = "（或拒签记录）" if set(options) - {"witness"} else ""
+            raise ValidationError(f"须有{names}签名{refusal}至少 {count} 人", "signatures")
 
 
 class Signed(Strict):

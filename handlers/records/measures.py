@@ -102,6 +102,10 @@ class CoerciveRecord(Witnessed):
     def _lawful_on_site(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("party_present") is False and not data.get("witness"):
             raise ValidationError("当事人不到场的，须邀请见证人到场并记录（行政强制法 第十八条）", "witness")
+        if data.get("party_present") is False and not any(
+                s.get("capacity") == "witness" and s.get("signed") is True for s in data.get("signatures", [])):
+            raise ValidationError("当事人不到场的，须由见证人和执法人员在现场笔录上签名或者盖章（行政强制法 第十八条（六））",
+                                  "signatures")
         if data.get("measure") == "restrict" and not data.get("family_notified"):
             raise ValidationError("限制公民人身自由的，须记录通知当事人家属的情况（行政强制法 第二十条）", "family_notified")
 

@@ -15,6 +15,7 @@ import documents.compact_cff
 from documents import DOCUMENT_KINDS, format_number
 from documents.render import STYLESHEET, TEMPLATES, renderer
 from handlers.catalogue import CATALOGUE, display
+from handlers.law.cite import for_agency
 from webapp.loadgen.payloads import PAYLOADS, payload
 
 AGENCY = "抚顺县文化市场综合行政执法队"
@@ -77,7 +78,9 @@ def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any]
     records = {k: display(k, payload(k, **SOURCE_CHANGES.get(k, {}))) for k in PAYLOADS}
     if party is not None:
         records["penalty_decision"] = display("penalty_decision", payload("penalty_decision", party=party))
-    return {"agency": {"name": AGENCY}, "title": kind.title, "number": format_number("抚文执", kind.series, 2026, n),
+    return {"agency": {"name": AGENCY, "archive_days": 60, "archive_basis": "fushun-culture 第三十一条"},
+            "cite": for_agency("fushun-culture", "抚顺县文化市场综合执法全过程记录实施办法").text,
+            "title": kind.title, "number": format_number("抚文执", kind.series, 2026, n),
             "date": "2026年3月2日", "task_title": "现场检查（勘验）", "case": CASE,
             "doc": records[kind.source], "records": records}
 
@@ -196,3 +199,16 @@ def test_a_one_page_decision_is_small_and_draws_the_same_as_uncompacted(tmp_path
                         str(tmp_path / name)], check=True, capture_output=True)
         pngs.append(next(tmp_path.glob(f"{name}*.png")).read_bytes())
     assert pngs[0] == pngs[1]
+
+
+def test_footers_cite_the_agencys_own_regulation_by_title_and_no_other_countys():
+    """《抚顺县…》第七条 on Fushun's 立案审批表, never lishui-city's article; changli's 30-day archive period
+    (changli-market 第十九条) on its 结案审批表, not Fushun's sixty days."""
+    filing = renderer().html("case_filing.html", context_for(documents.kind("case_filing")))
+    assert "《抚顺县文化市场综合执法全过程记录实施办法》第七条" in filing and "lishui" not in filing and "丽水" not in filing
+    changli = {**context_for(documents.kind("closing_approval")),
+               "agency": {"name": "昌黎县市场监管局", "archive_days": 30, "archive_basis": "changli-market 第十九条"},
+               "cite": for_agency("changli-market", "昌黎县市场监管局行政执法全过程记录实施办法").text}
+    closing = renderer().html("closing_approval.html", changli)
+    assert "30日内" in closing and "《昌黎县市场监管局行政执法全过程记录实施办法》第十九条" in closing
+    assert "六十日" not in closing and "fushun" not in closing

@@ -3,48 +3,25 @@ its audited exception, persisted deadlines with the clock moved, and supervision
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import os
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from handlers import av_rules
 from handlers.workcalendar import end_of_day, local_date, national
+from tests.support.app import profiled
 from tests.support.walker import Walker
 from webapp import create_app
-from webapp.accounts import create_agency, create_user, issue_token
 from webapp.cli import cli
 from webapp.db import db
-from webapp.demo import DEMO_USERS
 from webapp.engine.compliance import ComplianceRefused, record_exception
 from webapp.engine.deployment import deploy
-from webapp.engine.diagrams import PROCEDURES, base_sources, save_version
-from webapp.engine.profiles import apply_profile, load_profile
+from webapp.engine.diagrams import base_sources, save_version
 from webapp.loadgen.flows import investigate, report_to_statement
 from webapp.loadgen.payloads import av_recording, payload
 from webapp.models import Agency, AuditEntry, Deadline, User
 
 AV_REASON = {"av_not_suitable": None}
-
-
-_numbers = itertools.count(1)
-
-
-def profiled(app, code: str) -> SimpleNamespace:
-    """A fresh agency (code unique to the test run) with one user per role, made from profile ``code``."""
-    n = next(_numbers)
-    with app.app_context():
-        agency = create_agency(f"{code}-t{os.getpid()}-{n}", code, PROCEDURES)
-        users = {u: create_user(agency, f"{u}-p{os.getpid()}-{n}", name, roles, "pw") for u, name, roles in DEMO_USERS}
-        apply_profile(agency, load_profile(code))
-        db.session.commit()
-        out = SimpleNamespace(id=agency.id, code=agency.code, profile=dict(agency.profile), settings=agency.settings,
-                              user_ids={k: u.id for k, u in users.items()},
-                              tokens={k: issue_token(u) for k, u in users.items()})
-        db.session.remove()
-    return out
 
 
 def filed(w: Walker) -> int:
@@ -117,7 +94,7 @@ def test_video_required_steps_differ_by_profile(app, client):
     cid, task = _preservation_ready(naiman)
     assert naiman.add(cid, task, "evidence_preservation").status_code == 201
     res = naiman.complete(cid, task)
-    assert res.status_code == 422 and "naiman-culture 第八条" in res.get_json()["message"]
+    assert res.status_code == 422 and "《奈曼旗文化市场综合执法全过程记录规范》第八条" in res.get_json()["message"]
     sha = naiman.upload(b"naiman preservation clip")
     assert naiman.add(cid, task, "av_recording", av_recording(sha)).status_code == 201
     assert naiman.complete(cid, task).status_code == 200
@@ -133,7 +110,7 @@ def test_video_required_steps_differ_by_profile(app, client):
     task = pishan.task(cid, "t_inquiry")
     pishan.add(cid, task, "inquiry_record")
     res = pishan.complete(cid, task)
-    assert res.status_code == 422 and "pishan-culture 第七条" in res.get_json()["message"]
+    assert res.status_code == 422 and "《皮山县文化体育广播电视和旅游局行政执法全过程记录制度》第七条" in res.get_json()["message"]
 
 
 def test_lishui_requires_a_real_recording_when_a_party_refuses_to_sign(app, client):
@@ -151,7 +128,7 @@ def test_lishui_requires_a_real_recording_when_a_party_refuses_to_sign(app, clie
         if allowed:
             assert res.status_code == 200, res.get_json()
             continue
-        assert res.status_code == 422 and "lishui-city 第十三条" in res.get_json()["message"]
+        assert res.status_code == 422 and "《丽水市行政执法全过程记录实施办法》第十三条" in res.get_json()["message"]
         w.add(cid, task, "av_recording", av_recording(w.upload(b"lishui refusal clip")))
         assert w.complete(cid, task).status_code == 200
 

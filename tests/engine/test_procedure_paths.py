@@ -57,7 +57,11 @@ def enforce(method: str = "surcharge", rejected_first: bool = False, serve_by: s
 
 
 def court() -> Steps:
-    return reminder() + [("t_enforcement_route", {"enforcement_route": _p("enforcement_route", route="court")}),
+    """Served well before the clock's start, so 行政强制法 第五十四条's ten working days have passed."""
+    early = "2026-02-02T10:00:00+08:00"
+    served = [(n, {**r, "service_receipt": _p("service_receipt", served_at=early)} if "service_receipt" in r else r)
+              for n, r in reminder()]
+    return served + [("t_enforcement_route", {"enforcement_route": _p("enforcement_route", route="court")}),
                          *approval(), ("t_court_application", {"court_application": None}),
                          ("t_court_result", {"court_result": None})]
 

@@ -78,7 +78,6 @@ def test_enforcement_rules():
     assert "第四十五条" in message("surcharge_record", surcharge="10000.01", days="400")
     assert "3000.00" in message("surcharge_record", surcharge="2000.00")
     assert not errors("surcharge_record", days="40", surcharge="10000.00")  # capped at the principal
-    assert "行政强制法 第五十四条" in message("court_application", applied_at="2026-03-05T10:00:00+08:00")
     assert "第五十五条" in message("court_application", materials=["application", "decision", "opinions", "other"])
     assert "行政强制法 第四十三条" in message("restoration_record", executed_at="2026-03-26T23:00:00+08:00")
     assert not errors("restoration_record", executed_at="2026-03-26T23:00:00+08:00", emergency=True)

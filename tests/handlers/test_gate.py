@@ -5,6 +5,7 @@ import pytest
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
 from handlers.diagrams import parse
+from handlers.law.cite import for_agency
 from handlers.task_rules import rules_of
 from tests.support import WORKFLOWS
 from tests.support.walker import Walker
@@ -12,6 +13,7 @@ from webapp.loadgen.flows import approval_steps, decide_and_close, file_case, ho
 from webapp.loadgen.payloads import payload
 
 BASE = WORKFLOWS / "base"
+NATIONAL_ONLY = for_agency("", "")
 
 
 def user_tasks() -> dict[str, object]:
@@ -43,7 +45,9 @@ class RefusalCheckingWalker(Walker):
         for m in body["missing"]:
             want = rules.av_basis if m["record"] == "av_recording" else rules.basis
             assert m["basis"] == list(want) and m["basis"], m
-            assert all(article in body["message"] for article in want)
+            # an agency with no regulation of its own is shown national law only, by its real title
+            assert m["cited"] == list(NATIONAL_ONLY.all(want)), m
+            assert all(c in body["message"] for c in m["cited"]) and "culture 第" not in body["message"]
         self.refused.add(name)
         return super().do(case_id, name, records)
 
@@ -83,7 +87,8 @@ def test_av_required_step_needs_recording_or_written_reason(walker):
     assert res.status_code == 422
     [m] = res.get_json()["missing"]
     assert m["record"] == "av_recording" and m["basis"] == ["fushun-culture 第十二条"]
-    assert "音像记录" in res.get_json()["message"] and "fushun-culture 第十二条" in res.get_json()["message"]
+    # an agency with no regulation of its own: another county's article is not cited to it
+    assert "音像记录" in res.get_json()["message"] and "第十二条" not in res.get_json()["message"]
     unknown = "ab" * 32
     bad = walker.add(cid, task, "av_recording", {**_av(unknown)})
     assert bad.status_code == 422 and "files" in bad.get_json()["fields"]

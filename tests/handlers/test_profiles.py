@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from handlers import compliance, profiles
-from handlers.deadlines import counting_for, due_at, parse_period, task_deadline
+from handlers.deadlines import due_at, task_deadline
+from handlers.law.periods import counting_for, parse_period
 from handlers.workcalendar import CHINA, Calendar, national
 from tests.support import WORKFLOWS
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError
 
 from handlers import case_review as review
 from handlers.audit_actions import Action
-from handlers.settings import Rule
+from handlers.law.model import Rule
 from handlers.task_rules import TaskRules
 from tests.engine.test_agency_profiles import _weakened, filed, profiled
 from tests.support.media import MiB, upload
@@ -277,7 +277,7 @@ def _facts(records: dict, rules: TaskRules, profile_rules: tuple[Rule, ...] = ()
 
 def test_a_record_the_profile_adds_and_a_bare_signature_are_defects_with_their_articles():
     rules = TaskRules(("inspection_record",), "none", ("fushun-culture 第十一条",), (), None)
-    extra = Rule("sampling-too", "现场检查须附抽样记录", "records", "fushun-culture 第十一条", records=("inspection_record",),
+    extra = Rule("sampling-too", "现场检查须附抽样记录", "record", "fushun-culture 第十一条", records=("inspection_record",),
                  requires=("sampling_record",))
     refused = payload("inspection_record", signatures=OFFICER_SIGS + [PARTY_REFUSED])
     result = review.review_step(_facts({"inspection_record": refused}, rules, (extra,)))

@@ -22,6 +22,7 @@ from webapp.db import db
 from webapp.demo import DEMO_USERS
 from webapp.engine.deployment import deploy_base
 from webapp.engine.diagrams import PROCEDURES
+from webapp.engine.profiles import apply_profile, load_profile
 from webapp.models import Agency
 from webapp.supervision.scopes import assign
 
@@ -91,3 +92,21 @@ def judicial_supervisor(app, *supervised: SimpleNamespace) -> SimpleNamespace:
             assign(user, db.session.get(Agency, a.id), "行政区域内的执法机关")
         db.session.commit()
         return SimpleNamespace(id=user.id, username=user.username, token=issue_token(user), agency_id=justice.id)
+
+
+_profiled_numbers = itertools.count(1)
+
+
+def profiled(app, code: str) -> SimpleNamespace:
+    """A fresh agency (code unique to the test run) with one user per role, made from profile ``code``."""
+    n = next(_profiled_numbers)
+    with app.app_context():
+        agency = create_agency(f"{code}-t{os.getpid()}-{n}", code, PROCEDURES)
+        users = {u: create_user(agency, f"{u}-p{os.getpid()}-{n}", name, roles, "pw") for u, name, roles in DEMO_USERS}
+        apply_profile(agency, load_profile(code))
+        db.session.commit()
+        out = SimpleNamespace(id=agency.id, code=agency.code, profile=dict(agency.profile), settings=agency.settings,
+                              user_ids={k: u.id for k, u in users.items()},
+                              tokens={k: issue_token(u) for k, u in users.items()})
+        db.session.remove()
+    return out

@@ -18,6 +18,7 @@ def start(w: Walker, process_id: str, emergency: bool = False, user: str = "offi
 
 
 ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条")
+CODE_FORM = re.compile(r"[a-z]+-[a-z]+ 第")
 
 
 class GateCheckingWalker(Walker):
@@ -41,5 +42,6 @@ class GateCheckingWalker(Walker):
         for m in body["missing"]:
             basis = need["av_basis"] if m["record"] == "av_recording" else need["basis"]
             assert m["basis"] == basis and all(ARTICLE.search(b) for b in basis), (name, m)
-            assert m["title"] in m["message"] and basis[0] in m["message"]
+            assert m["title"] in m["message"] and all(c in m["message"] for c in m["cited"])
+            assert not CODE_FORM.search(m["message"]), m  # articles by their real titles, never internal codes
         return super().do(case_id, name, _substitute(records, self.sha))

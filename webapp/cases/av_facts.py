@@ -30,6 +30,7 @@ def av_facts(case: Case, task_id: str, records: Sequence[Record]) -> gate.AvFact
     return gate.AvFacts(
         recordings=tuple(gate.Recording(sha256=i.sha256, name=i.file_name, device_id=i.device_id,
                                         officers=tuple(i.officers or ()), gap=bool(i.interruptions) or i.incomplete,
+                                        media_kind=i.media_kind,
                                         explained=i.id in explained) for i in items),
         officers_per_recorder=settings.officers_per_recorder,
         officers_per_recorder_basis=settings.officers_per_recorder_basis)

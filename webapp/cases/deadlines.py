@@ -16,12 +16,14 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from handlers import clock
+from handlers.audit_actions import Action
 from handlers.deadlines import TaskDeadline, deadline_of
 from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
 from webapp.db import db
 from webapp.engine import runner
 from webapp.models import Agency, Case, CaseTask, Deadline, Record, StatusCount, User
+from webapp.store import audit
 
 
 def calendar_of(agency: Agency | None) -> Calendar:
@@ -87,6 +89,11 @@ def _close(deadline: Deadline, row: CaseTask) -> None:
         deadline.status = "late" if deadline.closed_at > deadline.due_at else "met"
     else:
         deadline.status = "cancelled"
+    if deadline.status == "late":  # a breach is sealed in the case's audit chain, not only listed
+        audit.append(deadline.agency_id, Action.DEADLINE_OVERDUE, actor_id=deadline.closed_by, case_id=deadline.case_id,
+                     detail={"deadline_id": deadline.id, "task": deadline.spec_name, "title": deadline.title,
+                             "period": deadline.period, "basis": deadline.basis, "due_at": deadline.due_at.isoformat(),
+                             "closed_at": deadline.closed_at.isoformat(), "late": True})
 
 
 def on_case_created(case: Case, workflow: Any, **_: Any) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from dataclasses import replace
+from typing import Any, cast
 
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -23,14 +24,16 @@ from handlers import clock, gate
 from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, role_of_lane
-from handlers.task_rules import rules_of
+from handlers.task_rules import TaskRules, rules_of
+from handlers.workcalendar import national
 from webapp import signals, store
 from webapp.cases.av_facts import av_facts
+from webapp.cases.facts import case_facts
 from webapp.db import db
 from webapp.engine import runner
 from webapp.engine.diagrams import require_deployed
 from webapp.errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
-from webapp.models import Case, CaseTask, Record, User
+from webapp.models import Agency, Case, CaseTask, Record, User
 from webapp.store import audit
 
 
@@ -133,8 +136,15 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
 def missing_for(case: Case, task: Any, records: list[Record] | None = None) -> list[gate.Missing]:
     """The gate's verdict on a task: its records, and the recordings handed over for it (:mod:`.media_gate`)."""
     records = task_records(case.id, str(task.id)) if records is None else records
-    return gate.missing(rules_of(task.task_spec), _by_kind(records), store.current().exists,
-                        av_facts(case, str(task.id), records))
+    settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings  # a case's agency exists
+    rules = rules_of(task.task_spec)
+    law = gate.applying(settings.law(), task.task_spec.name, rules)
+    timing = gate.Timing(case_facts(case.id, (r.fact for r in law if r.fact)), clock.now(),
+                         settings.calendar(national()))
+    found = gate.missing(rules, _by_kind(records), store.current().exists, av_facts(case, str(task.id), records),
+                         law, timing)
+    citer = settings.citer()
+    return [replace(m, cited=citer.all(m.basis)) for m in found]
 
 
 def complete_task(user: User, case_id: int, task_id: str) -> Case:
@@ -183,16 +193,32 @@ def task_view(user: User, case_id: int, task_id: str) -> dict[str, Any]:
     if task is None or not task.task_spec.manual:
         raise NotFound(f"案件 {case.id} 中没有任务 {task_id}")
     rules = rules_of(task.task_spec)
-    kinds = list(rules.records) + ([AV_RECORDING, AV_NOT_SUITABLE] if rules.av != "none" else [])
+    requires = _requires(case, task.task_spec.name, rules)
+    kinds = list(rules.records) + ([AV_RECORDING, AV_NOT_SUITABLE] if requires["av"] != "none" else [])
     return {
         "id": task_id, "case_id": case.id, "name": task.task_spec.name, "title": task.task_spec.bpmn_name,
-        "state": TaskState.get_name(task.state), "role": role_of_lane(task.task_spec.lane),
-        "requires": {"records": list(rules.records), "av": rules.av, "basis": list(rules.basis),
-                     "av_basis": list(rules.av_basis), "deadline": rules.deadline},
+        "state": TaskState.get_name(task.state), "role": role_of_lane(task.task_spec.lane), "requires": requires,
         "schemas": {k: CATALOGUE[k].describe() for k in kinds},
         "records": [record_json(r) for r in task_records(case.id, task_id)],
         "missing": [m.to_json() for m in missing_for(case, task)] if task.state == TaskState.READY else [],
     }
+
+
+def _requires(case: Case, task_name: str, rules: TaskRules) -> dict[str, Any]:
+    """What the task requires, from its diagram and from the rules of the agency's law that govern its act;
+    articles cited by their real titles (``cited``, ``av_cited``)."""
+    settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings  # a case's agency exists
+    citer = settings.citer()
+    law = gate.applying(settings.law(), task_name, rules)
+    recording = [r for r in law if r.kind == "recording" and r.mode != "on_refusal"]
+    mode = "mandatory" if any(r.mode == "mandatory" for r in recording) else (
+        "unless_unsuitable" if recording or rules.av_required else None)
+    return {"records": list(rules.records), "av": "required" if mode else rules.av, "recording": mode,
+            "act": rules.act, "basis": list(rules.basis), "av_basis": list(rules.av_basis), "deadline": rules.deadline,
+            "cited": list(citer.all(rules.basis)),
+            "av_cited": list(citer.all((*(rules.av_basis if rules.av_required else ()), *(r.basis for r in recording)))),
+            "rules": [{"id": r.id, "title": r.title, "kind": r.kind, "mode": r.mode, "cited": citer.text([r.basis])}
+                      for r in law]}
 
 
 def record_json(r: Record) -> dict[str, Any]:

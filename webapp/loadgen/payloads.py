@@ -179,7 +179,7 @@ PAYLOADS.update({
                                                                 "signed": True, "signed_at": T}, PARTY_SIG]},
     "other_enforcement": {"method": "依法采取的其他强制执行方式", "legal_basis": "有关法律规定", "executed_at": T, "course": "执行完毕。"},
     "enforcement_result": {"result": "complete", "details": "当事人已缴纳罚款及加处罚款。", "ended_at": "2026-03-27T10:00:00+08:00"},
-    "court_application": {"court": "抚顺县人民法院", "reminder_served_at": T, "applied_at": "2026-03-20T10:00:00+08:00",
+    "court_application": {"court": "抚顺县人民法院", "applied_at": "2026-03-20T10:00:00+08:00",
                           "materials": ["application", "decision", "opinions", "object"],
                           "signatures": [{"signer": "刘伟", "capacity": "approver", "signed": True, "signed_at": T}]},
     "court_result": {"accepted_at": "2026-03-23T10:00:00+08:00", "ruling": "enforce", "ruling_no": "（2026）辽0421行审12号",

@@ -19,7 +19,7 @@ from sqlalchemy import func, or_, select
 
 from handlers import case_review, clock
 from handlers.catalogue import AV_RECORDING
-from handlers.deadlines import PeriodError, parse_period
+from handlers.law.periods import PeriodError, parse_period
 from handlers.task_rules import rules_of
 from webapp.cases.service import get_case, task_records
 from webapp.db import db
@@ -57,7 +57,7 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
     settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings
     facts = case_review.StepFacts(
         spec_name=spec.name, title=row.title if row else (spec.bpmn_name or spec.name), rules=rules_of(spec),
-        profile_rules=settings.rules, records=payloads,
+        profile_rules=settings.law(), records=payloads,
         recordings=_recordings(case.id, task_id, payloads), deadline=_deadline(task_id),
         completed_at=(row.completed_at if row and row.completed_at else clock.now()),
         handover_basis=settings.av_handover_basis or case_review.DEFAULT_HANDOVER_BASIS)

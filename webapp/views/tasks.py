@@ -113,7 +113,7 @@ def _section(view: Mapping[str, Any], kind: str, values: Any, errors: dict[str, 
              missing: Mapping[str, Any] | None) -> dict[str, Any]:
     rk = CATALOGUE[kind]
     is_av = kind in (AV_RECORDING, AV_NOT_SUITABLE) and kind not in view["requires"]["records"]
-    basis = (view["requires"]["av_basis"] if is_av else view["requires"]["basis"]) or list(rk.basis)
+    basis = view["requires"]["av_cited"] if is_av else view["requires"]["cited"]
     if missing and missing.get("problem") == "invalid" and missing.get("record") == kind:
         errors = {**record_forms.error_paths(kind, missing.get("errors", {})), **errors}
     return {"kind": kind, "title": rk.title, "basis": basis, "av": is_av,
@@ -129,8 +129,9 @@ def _page(view: Mapping[str, Any], values: Any, errors: dict[str, dict[str, list
                 for k in view["requires"]["records"]]
     av_sections = []
     if view["requires"]["av"] != "none":
+        choices = [AV_RECORDING] if view["requires"]["recording"] == "mandatory" else list(AV_CHOICES.values())
         av_sections = [_section(view, k, values, errors.get(k, {}),
-                                missing.get(k) if k != AV_RECORDING else None) for k in AV_CHOICES.values()]
+                                missing.get(k) if k != AV_RECORDING else None) for k in choices]
     av_choice = values.get("av_choice") or _default_av_choice(view)
     return render_template(
         "task.html", view=view, case=case, sections=sections, av_sections=av_sections, av_choice=av_choice,

@@ -64,7 +64,9 @@ def latest_records(case_id: int) -> dict[str, Record]:
 
 def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, Record], number: str,
             now: dt.datetime, task_title: str = "") -> dict[str, Any]:
-    return {"agency": {"name": agency.name}, "title": dk.title, "number": number,
+    settings = agency.settings
+    return {"agency": {"name": agency.name, "archive_days": settings.archive_days, "archive_basis": settings.archive_basis},
+            "cite": settings.citer().text, "title": dk.title, "number": number,
             "date": cndate(now), "task_title": task_title,
             "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
             "doc": catalogue.display(dk.source, records[dk.source].payload),

@@ -1,0 +1,52 @@
+"""Articles cited by their regulation's real title, for one agency: its own regulation and national law only.
+
+Rules, diagrams and record kinds name an article in a short code form (``fushun-culture 第七条``,
+``行政处罚法 第六十条``); people read ``《抚顺县文化市场综合执法全过程记录实施办法》第七条`` and
+``《中华人民共和国行政处罚法》第六十条``.  Another county's article does not bind this agency and is
+left out, so a Fushun officer is never shown what Lishui's regulation says.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from handlers.law.schema import national_titles
+
+_REF = re.compile(r"^(?P<code>[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法)\s*(?P<article>第.+)$")
+_SPLIT = re.compile(r"[；;]\s*")
+
+
+@dataclass(frozen=True)
+class Citer:
+    """Turns code-form references into citations by real title, for the agency whose regulation is ``own``."""
+
+    own_code: str = ""
+    own_title: str = ""
+    national: Mapping[str, str] = field(default_factory=dict)
+
+    def one(self, ref: str) -> str | None:
+        """The citation, or ``None`` when ``ref`` is another regulation's article."""
+        ref = ref.strip()
+        m = _REF.match(ref)
+        if m is None:
+            return ref or None
+        code, article = m["code"], m["article"].strip()
+        if code == self.own_code and self.own_title:
+            return f"《{self.own_title}》{article}"
+        if code in self.national:
+            return f"《{self.national[code]}》{article}"
+        return None
+
+    def all(self, refs: Iterable[str]) -> tuple[str, ...]:
+        """Every reference that binds the agency, by real title, each once (``；``-joined lists split)."""
+        out = (self.one(part) for ref in refs for part in _SPLIT.split(ref or "") if part.strip())
+        return tuple(dict.fromkeys(c for c in out if c))
+
+    def text(self, refs: Iterable[str]) -> str:
+        return "；".join(self.all(refs))
+
+
+def for_agency(code: str, regulation: str) -> Citer:
+    """The citer of the agency whose profile is ``code`` with the regulation titled ``regulation``."""
+    return Citer(code, regulation, national_titles())

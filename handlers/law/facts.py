@@ -1,0 +1,73 @@
+"""Facts a case holds: the moment a record of a named act says something happened, bound to that record by id.
+
+A period runs from such a fact, never from a date retyped into a later record: the court application
+counts from the 送达回证 of *that* 催告书 (行政强制法 第五十四条), not from a date the officer types.
+A source names the record kind and field that establish the fact and, where the same kind serves
+several acts (a 送达回证 serves every document), the record it must follow.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A record kind that proves the fact: its field holds the moment, ``days`` later where the law says so."""
+
+    field: str
+    days: int = 0
+
+
+@dataclass(frozen=True)
+class FactSource:
+    title: str
+    proofs: Mapping[str, Proof]
+    after: str | None = None  # the newest record of this kind must precede the fact's record
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str
+    title: str
+    at: dt.datetime
+    record_id: int
+
+
+# 送达 by each method (民事诉讼法 第八十七至九十五条): the date on the 送达回证, the receipt date of the mail,
+# the day of 留置; a 公告 counts as served thirty days after publication (第九十五条), whatever is typed.
+SERVED = {"service_receipt": Proof("served_at"), "relay_receipt": Proof("served_at"),
+          "mail_receipt": Proof("received_at"), "lodging_record": Proof("refused_at"),
+          "public_notice": Proof("published_at", days=30)}
+FACTS: dict[str, FactSource] = {
+    "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
+}
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """What a fact is read from: a stored record's id, kind and payload, in the order they were made."""
+
+    id: int
+    kind: str
+    payload: Mapping[str, Any]
+
+
+def establish(name: str, records: Sequence[StoredRecord]) -> Fact | None:
+    """The fact ``name`` as the case's records establish it (the newest such record), or ``None``."""
+    source = FACTS[name]
+    start = 0
+    if source.after:
+        marks = [i for i, r in enumerate(records) if r.kind == source.after]
+        if not marks:
+            return None
+        start = marks[-1] + 1
+    for r in reversed(records[start:]):
+        proof = source.proofs.get(r.kind)
+        value = r.payload.get(proof.field) if proof else None
+        if proof and value:
+            moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+            return Fact(name, source.title, moment + dt.timedelta(days=proof.days), r.id)
+    return None

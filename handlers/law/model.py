@@ -1,0 +1,85 @@
+"""One rule of the law: its kind, the acts (or steps) it governs, its article and what it demands.
+
+A rule is data (``workflows/law/*.toml`` for the national laws, a profile's ``[[rules]]`` for its
+regulation); its ``kind`` says which reader applies it: the gate (``record``, ``recording``,
+``signature``), the deadline service and the deploy check (``period``), the deploy check for all.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.law.acts import governs
+
+KINDS = {
+    "recording": "须音像记录（方式：mandatory 必须 / unless_unsuitable 不适宜的书面说明理由 / on_refusal 拒签时）",
+    "period": "须在规定期限内办结（deadline 不长于规定）",
+    "record": "须同时制作规定的记录",
+    "signature": "须由规定人员签名，或记明拒签情况",
+    "not_before": "不得早于某一事实之后的期限",
+    "time_window": "不得在夜间或法定节假日实施（情况紧急的除外）",
+    "amount": "数额限制与计算方法",
+    "presence": "程序中须有该环节",
+    "order": "环节先后顺序",
+    "retention": "保存期限",
+    "access": "查阅、复制的权限",
+}
+MODES = {"mandatory": "必须音像记录，不得以书面理由代替", "unless_unsuitable": "不适宜音像记录的，书面记录原因",
+         "on_refusal": "当事人或有关人员拒绝签名的，须以视频、音频记录"}
+MEDIA = {"video": "录像", "audio": "录音", "photo": "照相"}
+STRICTNESS = {"unless_unsuitable": 1, "on_refusal": 1, "mandatory": 2}
+_LEGACY_KINDS = {"av": "recording", "av_on_refusal": "recording", "deadline": "period", "records": "record"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One checkable demand of a law or regulation, with its article (``basis``: ``<code> 第N条``)."""
+
+    id: str
+    title: str
+    kind: str
+    basis: str
+    records: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()
+    acts: tuple[str, ...] = ()
+    media: str = "video"
+    mode: str | None = None
+    within: str | None = None
+    requires: tuple[str, ...] = ()
+    required: bool = False
+    text: str = ""
+    tightens: str | None = None
+    fact: str | None = None
+
+    def governs(self, task: str, records: Sequence[str], act: str | None = None) -> bool:
+        """Whether the rule applies to a step: its act, its task id, or a record kind the step makes."""
+        return (task in self.tasks or any(k in records for k in self.records)
+                or any(governs(a, act) for a in self.acts))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "kind": self.kind, "basis": self.basis,
+                "records": list(self.records), "tasks": list(self.tasks), "acts": list(self.acts),
+                "media": self.media, "mode": self.mode, "within": self.within, "requires": list(self.requires),
+                "required": self.required, "text": self.text, "tightens": self.tightens,
+                "fact": self.fact}
+
+
+def rule_from_json(r: Mapping[str, Any]) -> Rule:
+    """A rule as stored (a profile snapshot in ``Agency.profile``, or a validated rule file).
+
+    Snapshots taken before the rule base read kinds ``av`` / ``av_on_refusal`` / ``deadline`` /
+    ``records``; they are read with the meaning they had then (``av``: a written reason was accepted).
+    """
+    kind = r["kind"]
+    mode = r.get("mode") or ({"av": "unless_unsuitable", "av_on_refusal": "on_refusal"}.get(kind)
+                             if kind in _LEGACY_KINDS else None)
+    return Rule(id=r["id"], title=r["title"], kind=_LEGACY_KINDS.get(kind, kind), basis=r["basis"],
+                records=tuple(r.get("records", ())), tasks=tuple(r.get("tasks", ())), acts=tuple(r.get("acts", ())),
+                media=r.get("media") or "video", mode=mode, within=r.get("within"),
+                requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)),
+                text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"))
+
+
+def rules_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:
+    return tuple(rule_from_json(r) for r in items)

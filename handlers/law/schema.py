@@ -1,0 +1,161 @@
+"""Validation of rule files: the national laws (``workflows/law/*.toml``) and a profile's ``[[rules]]``.
+
+Errors name the file, the rule and the field.  A profile may tighten a national rule (``tightens``:
+the same kind, a stricter recording mode, a shorter period), never loosen it: that is refused on load.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from handlers.catalogue import CATALOGUE
+from handlers.law.acts import ACTS
+from handlers.law.facts import FACTS
+from handlers.law.model import KINDS, MEDIA, MODES, STRICTNESS, Rule, rule_from_json
+from handlers.law.periods import PeriodError, parse_period
+
+LAW_DIR = Path(__file__).resolve().parents[2] / "workflows" / "law"
+
+
+class RuleFileError(ValueError):
+    """A rule file that cannot be used; the message names the file, the rule and every field at fault."""
+
+
+def basis_field(required: bool = True) -> fields.String:
+    return fields.String(required=required, validate=validate.Regexp(
+        r"^.*第.+条", error="依据须写明条款，如“fushun-culture 第三十一条”或“行政处罚法 第六十条”"))
+
+
+def _period(value: str) -> None:
+    try:
+        parse_period(value)
+    except PeriodError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+class RuleSchema(Schema):
+    class Meta:
+        unknown = "raise"
+
+    id = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]*$", error="规则编号只能用小写字母、数字、-、_"))
+    title = fields.String(required=True, validate=validate.Length(min=2))
+    kind = fields.String(required=True, validate=validate.OneOf(list(KINDS), error="规则种类须为：{choices}"))
+    basis = basis_field()
+    text = fields.String(load_default="")
+    records = fields.List(fields.String(), load_default=list)
+    tasks = fields.List(fields.String(), load_default=list)
+    acts = fields.List(fields.String(validate=validate.OneOf(list(ACTS), error="未知的执法行为：{input}")),
+                       load_default=list)
+    media = fields.String(validate=validate.OneOf(list(MEDIA)), load_default="video")
+    mode = fields.String(validate=validate.OneOf(list(MODES)))
+    within = fields.String(validate=_period)
+    requires = fields.List(fields.String(), load_default=list)
+    required = fields.Boolean(load_default=False)
+    tightens = fields.String()
+    fact = fields.String(validate=validate.OneOf(list(FACTS), error="未知的案件事实：{input}（可用：{choices}）"))
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **_: Any) -> None:
+        if not (data.get("records") or data.get("tasks") or data.get("acts")):
+            raise ValidationError("规则须以 acts（执法行为）、records（记录类型）或 tasks（任务编号）指明所管的执法环节", "acts")
+        unknown = [k for k in (*data.get("records", []), *data.get("requires", [])) if k not in CATALOGUE]
+        if unknown:
+            raise ValidationError(f"记录目录中没有这些记录类型：{'、'.join(unknown)}", "records")
+        if data["kind"] == "period" and not data.get("within"):
+            raise ValidationError("期限规则须写 within（如 P30D）", "within")
+        if data["kind"] == "record" and not data.get("requires"):
+            raise ValidationError("记录规则须写 requires", "requires")
+        if data["kind"] == "not_before" and not (data.get("fact") and data.get("within")):
+            raise ValidationError("不早于规则须写 fact（起算的案件事实）和 within（期限）", "fact")
+        if data["kind"] == "recording" and not data.get("mode"):
+            raise ValidationError(f"音像记录规则须写 mode（{'、'.join(MODES)}）", "mode")
+
+
+class LawFileSchema(Schema):
+    class Meta:
+        unknown = "raise"
+
+    code = fields.String(required=True, validate=validate.Length(min=2))
+    title = fields.String(required=True, validate=validate.Regexp(r"^中华人民共和国", error="须写法律全称"))
+    rules = fields.List(fields.Nested(RuleSchema), required=True)
+
+
+def format_errors(messages: Any, prefix: str = "") -> list[str]:
+    """marshmallow's nested messages as ``field.path：message`` lines."""
+    if isinstance(messages, dict):
+        return [line for k, v in messages.items()
+                for line in format_errors(v, prefix if k == "_schema" else f"{prefix}{k}.")]
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix.rstrip('.') or '（整体）'}：{'；'.join(messages)}"]
+    return [f"{prefix.rstrip('.')}：{messages}"]
+
+
+def _named(messages: Any, rules: Sequence[Mapping[str, Any]]) -> Any:
+    """Error keys ``rules.<i>`` become ``rules[<id>]`` so a reader finds the rule by its id."""
+    if not isinstance(messages, dict) or "rules" not in messages or not isinstance(messages["rules"], dict):
+        return messages
+    named = {}
+    for i, v in messages["rules"].items():
+        rid = rules[int(i)].get("id", i) if str(i).isdigit() and int(i) < len(rules) else i
+        named[f"[{rid}]"] = v
+    return {**messages, "rules": named}
+
+
+def load_law_file(path: Path) -> tuple[str, str, tuple[Rule, ...]]:
+    """(code, full title, rules) of one national law's rule file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(f"{path.name} 不是合法的 TOML：{exc}") from exc
+    try:
+        data = LawFileSchema().load(raw)
+    except ValidationError as exc:
+        lines = format_errors(_named(exc.messages, raw.get("rules") or []))
+        raise RuleFileError(f"{path.name} 不合格：\n" + "\n".join(f"- {m}" for m in lines)) from exc
+    ids = [r["id"] for r in data["rules"]]
+    if dupes := sorted({i for i in ids if ids.count(i) > 1}):
+        raise RuleFileError(f"{path.name}：规则编号重复：{'、'.join(dupes)}")
+    return data["code"], data["title"], tuple(rule_from_json(r) for r in data["rules"])
+
+
+@cache
+def national(root: Path = LAW_DIR) -> tuple[Rule, ...]:
+    """Every national rule; they bind every agency."""
+    return tuple(r for p in sorted(root.glob("*.toml")) for r in load_law_file(p)[2])
+
+
+@cache
+def national_titles(root: Path = LAW_DIR) -> dict[str, str]:
+    """Short name (as cited: ``行政处罚法``) → full title (``中华人民共和国行政处罚法``)."""
+    return {code: title for code, title, _ in (load_law_file(p) for p in sorted(root.glob("*.toml")))}
+
+
+def check_tightening(rules: Sequence[Rule], base: Sequence[Rule] = ()) -> list[str]:
+    """Why the profile's rules loosen a national rule they claim to tighten (empty when they do not)."""
+    by_id = {r.id: r for r in base}
+    out = []
+    for r in rules:
+        if r.tightens is None:
+            continue
+        n = by_id.get(r.tightens)
+        if n is None:
+            out.append(f"规则 {r.id}：tightens 指向的国家规则 {r.tightens!r} 不存在")
+        elif n.kind != r.kind:
+            out.append(f"规则 {r.id}：种类 {r.kind} 与所收紧的国家规则 {n.id}（{n.kind}）不同")
+        elif r.kind == "recording" and STRICTNESS.get(r.mode or "", 0) < STRICTNESS.get(n.mode or "", 0):
+            out.append(f"规则 {r.id}：音像记录方式 {r.mode} 宽于国家规则 {n.id} 的 {n.mode}（{n.basis}），只能收紧不能放宽")
+        elif r.kind == "period" and r.within and n.within and (
+                parse_period(r.within).nominal_days() > parse_period(n.within).nominal_days()):
+            out.append(f"规则 {r.id}：期限 {r.within} 长于国家规则 {n.id} 的 {n.within}（{n.basis}），只能收紧不能放宽")
+    return out
+
+
+def binding(own: Sequence[Rule]) -> tuple[Rule, ...]:
+    """The rules that bind an agency: the national ones (less those its regulation tightens), then its own."""
+    tightened = {r.tightens for r in own if r.tightens}
+    return tuple(r for r in national() if r.id not in tightened) + tuple(own)

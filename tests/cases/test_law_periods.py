@@ -1,0 +1,60 @@
+"""Periods of the national law judged on facts the case holds, through the API (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from handlers.workcalendar import end_of_day, local_date, national
+from tests.support.flows import start
+from tests.support.walker import Walker
+from webapp.loadgen.flows import investigate, reminder, report_to_statement
+from webapp.loadgen.payloads import payload
+
+QZ_54 = "《中华人民共和国行政强制法》第五十四条"
+
+
+def _to_court_application(w: Walker, served_at: dt.datetime) -> tuple[int, dict]:
+    cid = start(w, "compulsory_enforcement")
+    when = served_at.isoformat()
+    for name, records in reminder():
+        if "service_receipt" in records:
+            records = {"service_receipt": payload("service_receipt", served_at=when)}
+        w.do(cid, name, records)
+    w.do(cid, "t_enforcement_route", {"enforcement_route": payload("enforcement_route", route="court")})
+    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
+                       ("t_approval_decision", "approval_decision")):
+        w.do(cid, name, {kind: None})
+    task = w.task(cid, "t_court_application")
+    # the typed date no longer counts: only the 送达回证 of this 催告书 does
+    assert w.add(cid, task, "court_application", payload("court_application", applied_at=when)).status_code == 201
+    return cid, task
+
+
+def test_xingzheng_qiangzhi_fa_54_court_application_counts_working_days_from_service(client, agency, clock):
+    w = Walker(client, agency.tokens)
+    served = clock.now()
+    cid, task = _to_court_application(w, served)
+    ends = end_of_day(national().add_working_days(local_date(served), 10))  # 第六十九条: ten days are working days
+    clock.set(served + dt.timedelta(days=10, hours=1))  # ten calendar days are not ten working days
+    assert clock.now() < ends
+    res = w.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and QZ_54 in body["message"] and "按工作日计算" in body["message"], body
+    assert [m["problem"] for m in body["missing"]] == ["early"]
+    clock.set(ends + dt.timedelta(minutes=1))
+    assert w.complete(cid, task).status_code == 200
+
+
+def test_xingzheng_chufa_fa_60_a_decision_after_ninety_days_reaches_the_case_audit_chain(client, agency, clock):
+    w = Walker(client, agency.tokens)
+    cid = w.create_case()["id"]
+    for name, kind in (("t_filing", "case_filing"), ("t_unit_opinion", "unit_opinion"),
+                       ("t_filing_approval", "filing_approval")):
+        w.do(cid, name, {kind: None})
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    clock.advance(days=95)
+    w.do(cid, "t_decision", {"penalty_decision": None})
+    overdue = [a for a in w.case(cid)["audit"] if a["action"] == "deadline.overdue"]
+    assert len(overdue) == 1 and overdue[0]["detail"]["task"] == "t_decision"
+    assert "行政处罚法 第六十条" in overdue[0]["detail"]["basis"] and overdue[0]["detail"]["late"] is True

@@ -1,0 +1,83 @@
+"""The rule base as data: acts on every task, rule files validated with file, rule and field named,
+a regulation that may tighten the national law but never loosen it, and citations by real title."""
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from handlers import profiles
+from handlers.law import schema
+from handlers.law.acts import ACTS, BASE_ACTS, act_of, governs
+from handlers.law.cite import Citer, for_agency
+from handlers.law.model import rule_from_json
+from tests.support import WORKFLOWS
+
+NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+FUSHUN = "抚顺县文化市场综合执法全过程记录实施办法"
+
+
+def test_every_task_of_the_shipped_diagrams_declares_a_known_act() -> None:
+    tasks = [(t.get("id"), t.find(".//spiffworkflow:property[@name='act']", NS))
+             for p in (WORKFLOWS / "base").glob("*.bpmn") for t in etree.parse(str(p)).iter(f"{{{NS['bpmn']}}}userTask")]
+    assert len(tasks) == len(BASE_ACTS)
+    assert all(prop is not None and prop.get("value") in ACTS and prop.get("value") == BASE_ACTS[tid]
+               for tid, prop in tasks)
+
+
+def test_a_version_stored_before_acts_is_read_by_its_base_task_id() -> None:
+    assert act_of("t_lodged", {}) == "送达.留置" and act_of("t_new", {}) is None
+    assert act_of("t_lodged", {"act": "送达.公告"}) == "送达.公告"
+
+
+def test_a_rule_on_an_act_governs_the_acts_under_it_only() -> None:
+    assert governs("送达", "送达.留置") and governs("送达.留置", "送达.留置")
+    assert not governs("送达.留置", "送达.公告") and not governs("听证", "听证通知") and not governs("听证", None)
+
+
+def test_national_rules_load_and_name_their_laws_by_full_title() -> None:
+    titles = schema.national_titles()
+    assert titles["行政处罚法"] == "中华人民共和国行政处罚法" and titles["行政强制法"] == "中华人民共和国行政强制法"
+    ids = {r.id for r in schema.national()}
+    assert {"cf-60-decide-within-90-days", "qz-19-report-within-24h", "xk-32-intake-within-5-days"} <= ids
+
+
+def test_a_bad_rule_file_is_refused_naming_file_rule_and_field(tmp_path) -> None:
+    (tmp_path / "bad.toml").write_text('code = "行政处罚法"\ntitle = "中华人民共和国行政处罚法"\n'
+                                       '[[rules]]\nid = "cf-x"\ntitle = "某规则"\nkind = "recording"\n'
+                                       'acts = ["不存在的行为"]\nbasis = "行政处罚法 第四十七条"\n', encoding="utf-8")
+    with pytest.raises(schema.RuleFileError) as err:
+        schema.load_law_file(tmp_path / "bad.toml")
+    text = str(err.value)
+    assert "bad.toml" in text and "rules.[cf-x].acts" in text and "未知的执法行为" in text
+
+
+def test_xingzheng_chufa_fa_60_a_regulation_may_tighten_but_not_loosen_a_national_period() -> None:
+    longer = rule_from_json({"id": "slow", "title": "一百日内决定", "kind": "period", "acts": ["决定"],
+                             "within": "P100D", "basis": "fushun-culture 第十八条", "tightens": "cf-60-decide-within-90-days"})
+    shorter = rule_from_json({**longer.to_json(), "within": "P60D"})
+    assert "只能收紧不能放宽" in " ".join(schema.check_tightening([longer], schema.national()))
+    assert schema.check_tightening([shorter], schema.national()) == []
+    assert [r.id for r in schema.binding([shorter]) if r.acts == ("决定",)] == ["slow"]
+
+
+def test_a_profile_that_loosens_national_law_is_refused_on_load() -> None:
+    text = (WORKFLOWS / "profiles" / "fushun-culture" / "profile.toml").read_text(encoding="utf-8")
+    text += ('\n[[rules]]\nid = "slow-decision"\ntitle = "一百二十日内决定"\nkind = "period"\nacts = ["决定"]\n'
+             'within = "P120D"\nbasis = "fushun-culture 第十八条"\ntightens = "cf-60-decide-within-90-days"\n')
+    with pytest.raises(profiles.ProfileError, match="只能收紧不能放宽"):
+        profiles.parse(text)
+
+
+def test_citations_are_by_real_title_and_for_this_agency_only() -> None:
+    fushun = for_agency("fushun-culture", FUSHUN)
+    assert fushun.all(["fushun-culture 第七条；lishui-city 第八条", "行政处罚法 第六十条"]) == (
+        f"《{FUSHUN}》第七条", "《中华人民共和国行政处罚法》第六十条")
+    assert Citer().all(["naiman-culture 第八条"]) == ()
+    assert fushun.one("本机构配置 devices.check_before_use") == "本机构配置 devices.check_before_use"
+
+
+def test_naiman_culture_8_and_fushun_culture_12_differ_in_mode() -> None:
+    naiman = {r.id: r for r in profiles.load("naiman-culture").rules}["av-full"]
+    fushun = {r.id: r for r in profiles.load("fushun-culture").rules}
+    assert naiman.mode == "mandatory" and "查封扣押" in naiman.acts
+    assert fushun["av-on-site"].mode == "unless_unsuitable" and fushun["av-seizure"].mode == "mandatory"

@@ -1,0 +1,22 @@
+"""The facts a case holds (:mod:`handlers.law.facts`), read from its stored records in the order they were made."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from handlers.law.facts import FACTS, Fact, StoredRecord, establish
+from webapp.db import db
+from webapp.models import Record
+
+
+def case_facts(case_id: int, names: Iterable[str]) -> dict[str, Fact]:
+    """The named facts the case's records establish; a fact not yet established is absent."""
+    names = [n for n in names if n in FACTS]
+    if not names:
+        return {}
+    kinds = {k for n in names for k in (*FACTS[n].proofs, FACTS[n].after) if k}
+    rows = db.session.execute(select(Record.id, Record.kind, Record.payload).where(
+        Record.case_id == case_id, Record.kind.in_(kinds)).order_by(Record.id))
+    records = [StoredRecord(i, k, p) for i, k, p in rows]
+    return {n: f for n in names if (f := establish(n, records)) is not None}
