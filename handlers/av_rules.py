@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # for annotations only: settings → rules → catalogue → 
 HANDOVER_BASIS_HOURS = ("fushun-culture 第三十一条", "changli-market 第十九条")
 HANDOVER_BASIS_DAYS = ("pishan-culture 第十九条",)
 REMOTE_BASIS = ("fushun-culture 第三十一条",)
-RETENTION_BASIS = ("pishan-culture 第二十条", "naiman-culture 第十一条")
 GAP_BASIS = ("naiman-culture 第十条", "pishan-culture 第十九条")
 ACCESS_BASIS = ("pishan-culture 第十九条", "pishan-culture 第二十条")
 MASK_BASIS = "naiman-culture 第十二条"
@@ -146,6 +145,8 @@ def handover_deadline(ended_at: dt.datetime, settings: Settings, *,
 
 # --------------------------------------------------------------------------- retention
 
+# A recording in the 音像记录 of a case decided by these records is evidence of that decision.
+DECISION_KINDS = ("penalty_decision", "onspot_decision")
 HOLD_TRIGGERS = {
     "evidence": "作为行政、刑事案件证据使用",
     "obstruction": "当事人或者现场其他人员有阻碍执法、妨害公务行为",
@@ -166,14 +167,16 @@ def retention_until(stored_at: dt.datetime, months: int) -> dt.datetime:
     return add_months(stored_at, months)
 
 
-def disposal_refusal(now: dt.datetime, until: dt.datetime, holds: list[str]) -> str | None:
-    """Why a recording may not be disposed of yet; ``None`` when it may (pishan-culture 第二十条)."""
+def disposal_refusal(now: dt.datetime, until: dt.datetime, holds: list[str], *, hold_basis: str = "",
+                     retention_basis: str = "") -> str | None:
+    """Why a recording may not be disposed of yet; ``None`` when it may.  The articles come cited by the
+    caller, from the agency's own regulation (pishan-culture 第二十条, naiman-culture 第十一条)."""
     if holds:
         names = "、".join(HOLD_TRIGGERS.get(h, h) for h in sorted(set(holds)))
-        return f"该音像记录须长期保存（{names}；依据 pishan-culture 第二十条），不能销毁"
+        return f"该音像记录须长期保存（{names}{'；依据' + hold_basis if hold_basis else ''}），不能销毁"
     if now < until:
         return (f"保存期限未满：须保存至 {until.astimezone(workcalendar.CHINA):%Y-%m-%d %H:%M}"
-                f"（依据 {'、'.join(RETENTION_BASIS)}），期满前不能销毁")
+                f"{'（依据' + retention_basis + '）' if retention_basis else ''}，期满前不能销毁")
     return None
 
 

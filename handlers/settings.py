@@ -41,6 +41,7 @@ class Settings:
     av_retention_basis: str | None = None
     av_max_bytes: int | None = None
     long_term_triggers: tuple[str, ...] = ()
+    long_term_basis: str | None = None
     officers_per_recorder: int | None = None
     officers_per_recorder_basis: str | None = None
     device_check_before_use: bool = False
@@ -68,7 +69,7 @@ class Settings:
             av_remote_handover_hours=float(s.get("av_remote_handover_hours", DEFAULT_AV_REMOTE_HOURS)),
             av_retention_months=int(s.get("av_retention_months", DEFAULT_AV_RETENTION_MONTHS)),
             av_retention_basis=s.get("av_retention_basis"), av_max_bytes=_int_or_none(s.get("av_max_bytes")),
-            long_term_triggers=tuple(s.get("long_term_triggers") or ()),
+            long_term_triggers=tuple(s.get("long_term_triggers") or ()), long_term_basis=s.get("long_term_basis"),
             officers_per_recorder=_int_or_none(s.get("officers_per_recorder")),
             officers_per_recorder_basis=s.get("officers_per_recorder_basis"),
             device_check_before_use=bool(s.get("device_check_before_use", False)),

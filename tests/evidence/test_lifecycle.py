@@ -12,6 +12,8 @@ from webapp.db import db
 from webapp.evidence import access as media_access
 from webapp.models import Agency, AuditEntry, StoredFile
 
+PISHAN = "皮山县文化体育广播电视和旅游局行政执法全过程记录制度"
+
 
 def _set_profile(app, agency_id: int, **values) -> None:
     with app.app_context():
@@ -125,13 +127,14 @@ def test_the_database_refuses_changes_to_media_rows(walker, app):
 
 
 def test_disposal_is_refused_before_the_period_and_allowed_after_with_approval(walker, app, agency, clock):
-    _set_profile(app, agency.id, av_retention_months=36)
+    _set_profile(app, agency.id, av_retention_months=36, code="pishan-culture", regulation=PISHAN,
+                 av_retention_basis="pishan-culture 第二十条")
     cid = walker.create_case()["id"]
     item = upload(walker, cid, size=2 * MiB, seed=49)
     ask = {"kind": "disposal", "sha256": item["sha256"], "reason": "保存期限届满，按规定销毁"}
     res = walker.call("post", "/api/media/requests", "admin1", json=ask)
     assert res.status_code == 409 and "保存期限未满" in res.get_json()["message"]
-    assert "pishan-culture 第二十条" in res.get_json()["message"]
+    assert f"《{PISHAN}》第二十条" in res.get_json()["message"]
     start = clock.now()
     try:
         clock.advance(days=365 * 3 - 5)

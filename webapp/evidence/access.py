@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from handlers import av_rules, clock
 from handlers.audit_actions import Action
+from handlers.av_rules import DECISION_KINDS
 from handlers.catalogue import AV_RECORDING
 from handlers.hashing import sha256_bytes
 from webapp import store
@@ -157,22 +158,35 @@ def _disposal_target(user: User, sha: str) -> tuple[str, int | None, list[int], 
     items = list(db.session.scalars(select(MediaItem).where(MediaItem.sha256 == sha)))
     if any(i.agency_id != user.agency_id for i in items) or (not items and stored.agency_id != user.agency_id):
         raise Forbidden("该文件属于其他机构的记录，不能由本机构销毁")
-    now, months = clock.now(), settings(user.agency_id).av_retention_months
+    own = settings(user.agency_id)
+    now, months, citer = clock.now(), own.av_retention_months, own.citer()
+    cited = {"hold_basis": citer.text([own.long_term_basis or ""]),
+             "retention_basis": citer.text([own.av_retention_basis or ""])}
+    citing = _cases_citing(sha)
+    evidence = ["evidence"] if "evidence" in own.long_term_triggers and _decided(citing) else []
     for item in items:
-        problem = av_rules.disposal_refusal(now, retention_until(item), holds_of(item))
+        problem = av_rules.disposal_refusal(now, retention_until(item), holds_of(item) + evidence, **cited)
         if problem:
             raise Conflict(f"音像记录“{item.file_name}”：{problem}", retention_until=retention_until(item).isoformat())
-    for case_id in _cases_citing(sha):
+    for case_id in citing:
         holds = list(db.session.scalars(select(RetentionHold.trigger).where(RetentionHold.case_id == case_id,
                                                                             RetentionHold.media_id.is_(None))))
-        problem = av_rules.disposal_refusal(now, av_rules.retention_until(stored.uploaded_at, months), holds)
+        problem = av_rules.disposal_refusal(now, av_rules.retention_until(stored.uploaded_at, months),
+                                            holds + evidence, **cited)
         if problem:
             raise Conflict(f"案件 {case_id} 的音像记录引用该文件：{problem}")
     if not items:
-        problem = av_rules.disposal_refusal(now, av_rules.retention_until(stored.uploaded_at, months), [])
+        problem = av_rules.disposal_refusal(now, av_rules.retention_until(stored.uploaded_at, months), [], **cited)
         if problem:
             raise Conflict(problem)
     return sha, items[0].case_id if items else None, [i.id for i in items], None
+
+
+def _decided(case_ids: set[int]) -> bool:
+    """Whether a recording cited by these cases is evidence of a decision (作为行政案件证据使用): a case that was
+    decided holds it long-term without anyone placing a hold by hand (pishan-culture 第二十条, naiman-culture 第十一条)."""
+    return bool(case_ids) and db.session.scalar(select(Record.id).where(
+        Record.case_id.in_(case_ids), Record.kind.in_(DECISION_KINDS)).limit(1)) is not None
 
 
 def _cases_citing(sha: str) -> set[int]:
