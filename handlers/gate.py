@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from handlers.av_rules import GAP_BASIS
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, kind
-from handlers.clock import local_text
+from handlers.clock import CHINA, local_text
 from handlers.deadlines import due_at
 from handlers.law.facts import FACTS, Fact
 from handlers.law.model import Rule
@@ -24,6 +24,7 @@ from handlers.workcalendar import Calendar
 AV_TITLE = "音像记录（或不适宜音像记录的书面理由）"
 REFUSAL_AV_TITLE = "音像记录（当事人或有关人员拒绝签名，须以视频、音频记录）"
 REFUSAL_AV_BASIS = ("lishui-city 第十三条",)
+NIGHT = (22, 6)  # 夜间: from 22:00 to 06:00, as the national 执法 practice reads 行政强制法 第四十三条
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Timing:
     facts: Mapping[str, Fact]
     now: dt.datetime
     calendar: Calendar
+    zone: dt.tzinfo = CHINA
 
 
 @dataclass(frozen=True)
@@ -99,13 +101,14 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
             AV_RECORDING, records, file_exists):
         basis = tuple(r.basis for r in refusal) or REFUSAL_AV_BASIS
         out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
-    out += _not_before(law, timing) if timing else []
+    out += (_not_before(law, timing, records) + _time_window(law, timing, records)) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)
 
 
-def _not_before(law: Sequence[Rule], timing: Timing) -> list[Missing]:
-    """An act that may come only a period after a fact (行政强制法 第五十四条: 催告书送达十日后), judged at
-    the moment of the act on the fact the case holds, counted as the cited law says."""
+def _not_before(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """An act that may come only a period after a fact (行政强制法 第五十四条: 催告书送达十日后; 行政处罚法 第六十四条:
+    听证的七日前通知), judged at the act's moment (now, or the field ``at`` of its own record) on the fact the case
+    holds, counted as the cited law says."""
     out: list[Missing] = []
     for r in law:
         if r.kind != "not_before" or not (r.fact and r.within):
@@ -117,10 +120,42 @@ def _not_before(law: Sequence[Rule], timing: Timing) -> list[Missing]:
         period = parse_period(r.within)
         counting = counting_for(period, (r.basis,))
         ends = due_at(fact.at, period, counting, timing.calendar)
-        if timing.now <= ends:
+        moment = _moment_of(r.at, records) if r.at else timing.now
+        if moment is not None and moment <= ends:  # an act whose own record is absent is refused for that
             out.append(Missing(f"fact:{r.fact}", f"{r.title}——{fact.title}于 {local_text(fact.at)}，{period.describe()}"
                                                   f"（{counting.describe()}）至 {local_text(ends)} 届满", (r.basis,), "early"))
     return out
+
+
+def _time_window(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]
+                 ) -> list[Missing]:
+    """No act at night (22:00–06:00 in the agency's time zone) or on a public holiday of its calendar, unless the
+    act's record says it was an emergency (行政强制法 第四十三条)."""
+    out: list[Missing] = []
+    for r in law:
+        moment = _moment_of(r.at, records) if r.kind == "time_window" else None
+        if moment is None or any((payloads or [{}])[-1].get("emergency") is True for payloads in records.values()):
+            continue
+        local = moment.astimezone(timing.zone)
+        night, holiday = local.hour >= NIGHT[0] or local.hour < NIGHT[1], local.date() in timing.calendar.holidays
+        if night or holiday:
+            when = "夜间" if night else "法定节假日"
+            out.append(Missing(_holder(r.at, records), f"{r.title}：实施时间 {local_text(moment, tz=timing.zone)} 为{when}",
+                               (r.basis,), "invalid"))
+    return out
+
+
+def _holder(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
+    """The record kind that holds the field ``ref`` names (``kind.field``, or ``field`` in any of the task's records)."""
+    kind_code, _, name = (ref or "").rpartition(".")
+    return kind_code or next((k for k, p in records.items() if p and p[-1].get(name)), "")
+
+
+def _moment_of(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dt.datetime | None:
+    """The moment in the field ``ref`` names of the task's newest records (see :func:`_holder`)."""
+    holder, name = _holder(ref, records), (ref or "").rpartition(".")[2]
+    value = (records.get(holder) or [{}])[-1].get(name) if ref else None
+    return value if isinstance(value, dt.datetime) or not value else dt.datetime.fromisoformat(str(value))
 
 
 def _valid(code: str, records: Mapping[str, Sequence[Mapping[str, Any]]], file_exists: Callable[[str], bool]) -> bool:

@@ -84,5 +84,6 @@ def act_of(task_id: str, props: Mapping[str, str]) -> str | None:
     return (props.get("act") or "").strip() or BASE_ACTS.get(task_id)
 
 
-def unknown(act: str) -> bool:
-    return act not in ACTS
+def known(act: str) -> bool:
+    """An act of the vocabulary, or a group of them a rule may target (``送达``, ``强制执行``)."""
+    return act in ACTS or any(a.startswith(act + ".") for a in ACTS)

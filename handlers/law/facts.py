@@ -43,6 +43,7 @@ SERVED = {"service_receipt": Proof("served_at"), "relay_receipt": Proof("served_
           "public_notice": Proof("published_at", days=30)}
 FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
+    "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
 }
 
 

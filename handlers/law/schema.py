@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from handlers.catalogue import CATALOGUE
-from handlers.law.acts import ACTS
+from handlers.law.acts import known
 from handlers.law.facts import FACTS
 from handlers.law.model import KINDS, MEDIA, MODES, STRICTNESS, Rule, rule_from_json
 from handlers.law.periods import PeriodError, parse_period
@@ -38,6 +38,11 @@ def _period(value: str) -> None:
         raise ValidationError(str(exc)) from exc
 
 
+def _known_act(value: str) -> None:
+    if not known(value):
+        raise ValidationError(f"未知的执法行为：{value}（见 handlers/law/acts.py）")
+
+
 class RuleSchema(Schema):
     class Meta:
         unknown = "raise"
@@ -49,8 +54,7 @@ class RuleSchema(Schema):
     text = fields.String(load_default="")
     records = fields.List(fields.String(), load_default=list)
     tasks = fields.List(fields.String(), load_default=list)
-    acts = fields.List(fields.String(validate=validate.OneOf(list(ACTS), error="未知的执法行为：{input}")),
-                       load_default=list)
+    acts = fields.List(fields.String(validate=_known_act), load_default=list)
     media = fields.String(validate=validate.OneOf(list(MEDIA)), load_default="video")
     mode = fields.String(validate=validate.OneOf(list(MODES)))
     within = fields.String(validate=_period)
@@ -58,6 +62,8 @@ class RuleSchema(Schema):
     required = fields.Boolean(load_default=False)
     tightens = fields.String()
     fact = fields.String(validate=validate.OneOf(list(FACTS), error="未知的案件事实：{input}（可用：{choices}）"))
+    at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+$",
+                                                error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at"))
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:

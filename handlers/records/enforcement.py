@@ -16,18 +16,8 @@ from handlers.record_kind import RecordKind
 from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, many, moment, one, text
 from handlers.records.investigation import Item
 
-NIGHT = (22, 6)
 METHODS = {"surcharge": "加处罚款或滞纳金", "transfer": "划拨存款、汇款", "auction": "拍卖或依法处理查封、扣押的场所、设施或财物",
            "restore": "排除妨碍、恢复原状", "substitute": "代履行", "other": "其他强制执行方式"}
-
-
-def check_daytime(data: dict[str, Any], field: str) -> None:
-    """行政强制法 第四十三条: no enforcement at night (22:00–06:00 local time here) except in an emergency."""
-    at = data.get(field)
-    if at is None or data.get("emergency"):
-        return
-    if at.hour >= NIGHT[0] or at.hour < NIGHT[1]:
-        raise ValidationError("不得在夜间实施行政强制执行，情况紧急的除外（行政强制法 第四十三条）", field)
 
 
 class EnforcementReminder(Strict):
@@ -149,10 +139,6 @@ class RestorationRecord(Witnessed):
     place = text("执行地点")
     course = text("执行经过")
 
-    @validates_schema
-    def _daytime(self, data: dict[str, Any], **_: Any) -> None:
-        check_daytime(data, "executed_at")
-
 
 class SubstitutePerformance(Signed):
     """代履行 (行政强制法 第五十一条): decision with performer and cost estimate, reminder 3 days before, supervision, signatures."""
@@ -175,7 +161,6 @@ class SubstitutePerformance(Signed):
         reminded, executed = data.get("reminded_at"), data.get("executed_at")
         if reminded and executed and executed - reminded < dt.timedelta(days=3):
             raise ValidationError("代履行三日前须催告当事人履行（行政强制法 第五十一条）", "reminded_at")
-        check_daytime(data, "executed_at")
 
 
 class OtherEnforcement(Strict):

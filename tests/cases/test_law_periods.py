@@ -6,8 +6,8 @@ import datetime as dt
 from handlers.workcalendar import end_of_day, local_date, national
 from tests.support.flows import start
 from tests.support.walker import Walker
-from webapp.loadgen.flows import investigate, reminder, report_to_statement
-from webapp.loadgen.payloads import payload
+from webapp.loadgen.flows import investigate, reminder, report_to_statement, service_steps
+from webapp.loadgen.payloads import av_recording, payload
 
 QZ_54 = "《中华人民共和国行政强制法》第五十四条"
 
@@ -58,3 +58,59 @@ def test_xingzheng_chufa_fa_60_a_decision_after_ninety_days_reaches_the_case_aud
     overdue = [a for a in w.case(cid)["audit"] if a["action"] == "deadline.overdue"]
     assert len(overdue) == 1 and overdue[0]["detail"]["task"] == "t_decision"
     assert "行政处罚法 第六十条" in overdue[0]["detail"]["basis"] and overdue[0]["detail"]["late"] is True
+
+
+def test_xingzheng_chufa_fa_64_the_hearing_notice_must_be_served_seven_working_days_before(client, agency):
+    """The arrangement's planned date is not the fact: the 送达回证 of the notice is (行政处罚法 第六十四条（二）)."""
+    w = Walker(client, agency.tokens)
+    cid = w.create_case()["id"]
+    for name, kind in (("t_filing", "case_filing"), ("t_unit_opinion", "unit_opinion"),
+                       ("t_filing_approval", "filing_approval")):
+        w.do(cid, name, {kind: None})
+    investigate(w, cid)
+    report_to_statement(w, cid, hearing=True)
+    held, served = "2026-03-13T09:00:00+08:00", "2026-03-10T10:00:00+08:00"  # three days before
+    w.do(cid, "t_hearing_notice", {"hearing_arrangement": payload(
+        "hearing_arrangement", held_at=held, notice_served_at="2026-03-02T10:00:00+08:00")})
+    for name, records in service_steps("direct"):
+        if "service_receipt" in records:
+            records = {"service_receipt": payload("service_receipt", served_at=served)}
+        w.do(cid, name, records)
+    task = w.task(cid, "t_hearing")
+    w.add(cid, task, "hearing_record", payload("hearing_record", held_at=held))
+    w.add(cid, task, "av_not_suitable")
+    res = w.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十四条" in body["message"], body
+    assert [m["problem"] for m in body["missing"]] == ["early"]
+    w.add(cid, task, "hearing_record", payload("hearing_record", held_at="2026-03-23T09:00:00+08:00"))  # postponed
+    assert w.complete(cid, task).status_code == 200
+
+
+def _to_restoration(w: Walker) -> tuple[int, dict]:
+    cid = start(w, "compulsory_enforcement")
+    for name, records in reminder():
+        w.do(cid, name, records)
+    w.do(cid, "t_enforcement_route", {"enforcement_route": None})
+    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
+                       ("t_approval_decision", "approval_decision")):
+        w.do(cid, name, {kind: None})
+    w.do(cid, "t_enforcement_decision", {"enforcement_decision": payload("enforcement_decision", method="restore")})
+    for name, records in service_steps("direct"):
+        w.do(cid, name, records)
+    return cid, w.task(cid, "t_restore")
+
+
+def test_xingzheng_qiangzhi_fa_43_no_enforcement_at_night_or_on_a_public_holiday(client, agency):
+    w = Walker(client, agency.tokens)
+    cid, task = _to_restoration(w)
+    w.add(cid, task, "av_recording", av_recording(w.upload(b"restoration footage")))
+    for at in ("2026-03-26T23:00:00+08:00", "2026-10-01T10:00:00+08:00"):  # night; 国庆节
+        w.add(cid, task, "restoration_record", payload("restoration_record", executed_at=at))
+        res = w.complete(cid, task)
+        body = res.get_json()
+        assert res.status_code == 422 and "《中华人民共和国行政强制法》第四十三条" in body["message"], body
+        assert ("夜间" if at.startswith("2026-03") else "法定节假日") in body["message"]
+    w.add(cid, task, "restoration_record", payload("restoration_record", executed_at="2026-10-01T10:00:00+08:00",
+                                                   emergency=True))
+    assert w.complete(cid, task).status_code == 200  # 情况紧急的除外

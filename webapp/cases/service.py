@@ -140,7 +140,7 @@ def missing_for(case: Case, task: Any, records: list[Record] | None = None) -> l
     rules = rules_of(task.task_spec)
     law = gate.applying(settings.law(), task.task_spec.name, rules)
     timing = gate.Timing(case_facts(case.id, (r.fact for r in law if r.fact)), clock.now(),
-                         settings.calendar(national()))
+                         settings.calendar(national()), clock.zone(settings.timezone))
     found = gate.missing(rules, _by_kind(records), store.current().exists, av_facts(case, str(task.id), records),
                          law, timing)
     citer = settings.citer()

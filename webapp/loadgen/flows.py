@@ -125,8 +125,10 @@ def approval_steps(decision: str = "approve") -> Steps:
 def hearing_steps(method: str = "direct", sha: str | None = None) -> Steps:
     """The ``hearing`` subprocess: notice (chair, time, place), its service, the hearing with its A/V rule."""
     av = {"av_recording": _av(sha)} if sha else {"av_not_suitable": None}
-    return [("t_hearing_notice", {"hearing_arrangement": None}), *service_steps(method, sha=sha),
-            ("t_hearing", {"hearing_record": None, **av})]
+    # a 公告 counts as served thirty days after publication (民事诉讼法 第九十五条): the hearing comes later
+    held = {"held_at": "2026-04-20T09:00:00+08:00"} if method == "public" else {}
+    return [("t_hearing_notice", {"hearing_arrangement": payload("hearing_arrangement", **held)}),
+            *service_steps(method, sha=sha), ("t_hearing", {"hearing_record": payload("hearing_record", **held), **av})]
 
 
 def hold_hearing(w: Walks, cid: int, method: str = "direct", sha: str | None = None) -> dict[str, Any]:
