@@ -44,6 +44,7 @@ SERVED = {"service_receipt": Proof("served_at"), "relay_receipt": Proof("served_
 FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
     "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
+    "代履行催告": FactSource("代履行前催告", {"substitute_performance": Proof("reminded_at")}),
 }
 
 

@@ -6,7 +6,6 @@ court and records the application and the result (fushun-culture 第三十条).
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -158,9 +157,6 @@ class SubstitutePerformance(Signed):
     def _rules(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("decision_served") is False:
             raise ValidationError("代履行前须送达代履行决定书（行政强制法 第五十一条）", "decision_served")
-        reminded, executed = data.get("reminded_at"), data.get("executed_at")
-        if reminded and executed and executed - reminded < dt.timedelta(days=3):
-            raise ValidationError("代履行三日前须催告当事人履行（行政强制法 第五十一条）", "reminded_at")
 
 
 class OtherEnforcement(Strict):

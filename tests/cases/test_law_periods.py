@@ -87,7 +87,7 @@ def test_xingzheng_chufa_fa_64_the_hearing_notice_must_be_served_seven_working_d
     assert w.complete(cid, task).status_code == 200
 
 
-def _to_restoration(w: Walker) -> tuple[int, dict]:
+def _to_enforcement(w: Walker, method: str, task_name: str) -> tuple[int, dict]:
     cid = start(w, "compulsory_enforcement")
     for name, records in reminder():
         w.do(cid, name, records)
@@ -95,15 +95,15 @@ def _to_restoration(w: Walker) -> tuple[int, dict]:
     for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
                        ("t_approval_decision", "approval_decision")):
         w.do(cid, name, {kind: None})
-    w.do(cid, "t_enforcement_decision", {"enforcement_decision": payload("enforcement_decision", method="restore")})
+    w.do(cid, "t_enforcement_decision", {"enforcement_decision": payload("enforcement_decision", method=method)})
     for name, records in service_steps("direct"):
         w.do(cid, name, records)
-    return cid, w.task(cid, "t_restore")
+    return cid, w.task(cid, task_name)
 
 
 def test_xingzheng_qiangzhi_fa_43_no_enforcement_at_night_or_on_a_public_holiday(client, agency):
     w = Walker(client, agency.tokens)
-    cid, task = _to_restoration(w)
+    cid, task = _to_enforcement(w, "restore", "t_restore")
     w.add(cid, task, "av_recording", av_recording(w.upload(b"restoration footage")))
     for at in ("2026-03-26T23:00:00+08:00", "2026-10-01T10:00:00+08:00"):  # night; 国庆节
         w.add(cid, task, "restoration_record", payload("restoration_record", executed_at=at))
@@ -114,3 +114,17 @@ def test_xingzheng_qiangzhi_fa_43_no_enforcement_at_night_or_on_a_public_holiday
     w.add(cid, task, "restoration_record", payload("restoration_record", executed_at="2026-10-01T10:00:00+08:00",
                                                    emergency=True))
     assert w.complete(cid, task).status_code == 200  # 情况紧急的除外
+
+
+def test_xingzheng_qiangzhi_fa_51_substitute_performance_three_working_days_after_the_reminder(client, agency):
+    """Reminded on a Friday: Tuesday is 96 hours later but only two working days (第六十九条), so not yet."""
+    w = Walker(client, agency.tokens)
+    cid, task = _to_enforcement(w, "substitute", "t_substitute")
+    friday = "2026-03-20T10:00:00+08:00"
+    w.add(cid, task, "substitute_performance", payload("substitute_performance", reminded_at=friday,
+                                                       executed_at="2026-03-24T10:00:00+08:00"))
+    res = w.complete(cid, task)
+    assert res.status_code == 422 and "《中华人民共和国行政强制法》第五十一条" in res.get_json()["message"]
+    w.add(cid, task, "substitute_performance", payload("substitute_performance", reminded_at=friday,
+                                                       executed_at="2026-03-26T10:00:00+08:00"))
+    assert w.complete(cid, task).status_code == 200

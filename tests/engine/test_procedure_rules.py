@@ -79,7 +79,6 @@ def test_enforcement_rules():
     assert "3000.00" in message("surcharge_record", surcharge="2000.00")
     assert not errors("surcharge_record", days="40", surcharge="10000.00")  # capped at the principal
     assert "第五十五条" in message("court_application", materials=["application", "decision", "opinions", "other"])
-    assert "行政强制法 第五十一条" in message("substitute_performance", reminded_at="2026-03-25T10:00:00+08:00")
     assert "行政强制法 第五十一条" in message("substitute_performance", decision_served=False)
 
 
