@@ -43,10 +43,13 @@ def to_archive(w: Walker) -> int:
     w.do(cid, "t_notice", {"prior_notice": None})
     w.do(cid, "t_statement", {"statement_record": None})
     w.do(cid, "t_approval", {"decision_approval": payload("decision_approval", decision="no_penalty")})
-    w.do(cid, "t_closing_report", {"closing_report": None})
+    w.do(cid, "t_closing_report", {"closing_report": payload("closing_report", ended_at=ENDED)})
     w.do(cid, "t_closing_review", {"approval_review": None})
     w.do(cid, "t_closing_approval", {"closing_approval": None})
     return cid
+
+
+ENDED = "2026-02-25T17:00:00+08:00"  # 行政执法行为终结之日, days before the archive task opens
 
 
 @pytest.fixture(params=["fushun-culture", "changli-market"])
@@ -56,13 +59,16 @@ def archive_case(request, app, client):
     return request.param, agency, w, to_archive(w)
 
 
-def test_archive_deadline_follows_the_profile(archive_case, app):
+def test_fushun_culture_31_changli_market_19_archiving_counts_from_the_end_of_the_act(archive_case, app):
+    """60 days (fushun-culture 第三十一条) or 30 (changli-market 第十九条) from 行政执法行为终结之日, the closing
+    report's ``ended_at``, not from when the archive task opens."""
     code, agency, w, cid = archive_case
     days = {"fushun-culture": 60, "changli-market": 30}[code]
     assert agency.profile["archive_days"] == days
     task = w.task(cid, "t_archive")
     ready, due = dt.datetime.fromisoformat(task["ready_at"]), dt.datetime.fromisoformat(task["due_at"])
-    expected_last_day = national().next_working_day(local_date(ready) + dt.timedelta(days=days))
+    assert local_date(ready) > local_date(dt.datetime.fromisoformat(ENDED))
+    expected_last_day = national().next_working_day(local_date(dt.datetime.fromisoformat(ENDED)) + dt.timedelta(days=days))
     assert local_date(due - dt.timedelta(seconds=1)) == expected_last_day
     with app.app_context():
         row = db.session.scalar(select(Deadline).where(Deadline.task_id == task["id"]))
