@@ -9,6 +9,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from typing import Any, cast
 
 from handlers.av_rules import GAP_BASIS
@@ -101,7 +102,8 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
             AV_RECORDING, records, file_exists):
         basis = tuple(r.basis for r in refusal) or REFUSAL_AV_BASIS
         out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
-    out += (_not_before(law, timing, records) + _time_window(law, timing, records)) if timing else []
+    out += (_not_before(law, timing, records) + _time_window(law, timing, records)
+            + _amounts(law, timing, records)) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)
 
 
@@ -124,6 +126,27 @@ def _not_before(law: Sequence[Rule], timing: Timing, records: Mapping[str, Seque
         if moment is not None and moment <= ends:  # an act whose own record is absent is refused for that
             out.append(Missing(f"fact:{r.fact}", f"{r.title}——{fact.title}于 {local_text(fact.at)}，{period.describe()}"
                                                   f"（{counting.describe()}）至 {local_text(ends)} 届满", (r.basis,), "early"))
+    return out
+
+
+def _amounts(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """A sum the law or the case already fixes is not retyped differently: the principal of 加处罚款 is the
+    decision's fine, its rate the law's 3 % (行政处罚法 第七十二条)."""
+    out: list[Missing] = []
+    for r in law:
+        if r.kind != "amount" or not r.at:
+            continue
+        kind_code, _, name = r.at.rpartition(".")
+        typed = (records.get(kind_code) or [{}])[-1].get(name)
+        fact = timing.facts.get(r.fact) if r.fact else None
+        if typed is None or (r.fact and fact is None):
+            continue  # the record is missing (refused for that), or the case holds no such sum
+        fixed = r.value is not None  # the law's figure; a fact then only says the rule applies to this case
+        want = Decimal(str(r.value)) if fixed else cast(Fact, fact).value
+        if Decimal(str(typed)) != want:
+            source = f"法定 {want}" if fixed else f"{cast(Fact, fact).title} {want} 元"
+            out.append(Missing(kind_code, f"{r.title}：记录为 {typed}，应为{source}", (r.basis,), "invalid",
+                               {name: [f"应为 {want}"]}))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 
@@ -19,6 +20,7 @@ class Proof:
 
     field: str
     days: int = 0
+    amount: bool = False  # the field holds a sum of money (yuan), not a moment
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,14 @@ class FactSource:
 class Fact:
     name: str
     title: str
-    at: dt.datetime
+    value: dt.datetime | Decimal
     record_id: int
+
+    @property
+    def at(self) -> dt.datetime:
+        if not isinstance(self.value, dt.datetime):
+            raise TypeError(f"{self.title} 不是时间")
+        return self.value
 
 
 # 送达 by each method (民事诉讼法 第八十七至九十五条): the date on the 送达回证, the receipt date of the mail,
@@ -45,6 +53,8 @@ FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
     "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
     "代履行催告": FactSource("代履行前催告", {"substitute_performance": Proof("reminded_at")}),
+    "罚款数额": FactSource("行政处罚决定的罚款数额", {"penalty_decision": Proof("fine", amount=True),
+                                                 "onspot_decision": Proof("fine", amount=True)}),
 }
 
 
@@ -70,6 +80,12 @@ def establish(name: str, records: Sequence[StoredRecord]) -> Fact | None:
         proof = source.proofs.get(r.kind)
         value = r.payload.get(proof.field) if proof else None
         if proof and value:
-            moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-            return Fact(name, source.title, moment + dt.timedelta(days=proof.days), r.id)
+            return Fact(name, source.title, _value(value, proof), r.id)
     return None
+
+
+def _value(raw: Any, proof: Proof) -> dt.datetime | Decimal:
+    if proof.amount:
+        return Decimal(str(raw))
+    moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
+    return moment + dt.timedelta(days=proof.days)

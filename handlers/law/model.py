@@ -51,7 +51,8 @@ class Rule:
     text: str = ""
     tightens: str | None = None
     fact: str | None = None
-    at: str | None = None  # not_before: ``kind.field`` of the act's own record holding its moment (default: now)
+    at: str | None = None  # ``kind.field`` of the act's own record: its moment (not_before), its sum (amount)
+    value: str | None = None  # amount: the sum or rate the law fixes, where no fact of the case gives it
 
     def governs(self, task: str, records: Sequence[str], act: str | None = None) -> bool:
         """Whether the rule applies to a step: its act, its task id, or a record kind the step makes."""
@@ -63,7 +64,7 @@ class Rule:
                 "records": list(self.records), "tasks": list(self.tasks), "acts": list(self.acts),
                 "media": self.media, "mode": self.mode, "within": self.within, "requires": list(self.requires),
                 "required": self.required, "text": self.text, "tightens": self.tightens,
-                "fact": self.fact, "at": self.at}
+                "fact": self.fact, "at": self.at, "value": self.value}
 
 
 def rule_from_json(r: Mapping[str, Any]) -> Rule:
@@ -79,7 +80,7 @@ def rule_from_json(r: Mapping[str, Any]) -> Rule:
                 records=tuple(r.get("records", ())), tasks=tuple(r.get("tasks", ())), acts=tuple(r.get("acts", ())),
                 media=r.get("media") or "video", mode=mode, within=r.get("within"),
                 requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)),
-                text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"), at=r.get("at"))
+                text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"), at=r.get("at"), value=r.get("value"))
 
 
 def rules_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:

@@ -62,6 +62,7 @@ class RuleSchema(Schema):
     required = fields.Boolean(load_default=False)
     tightens = fields.String()
     fact = fields.String(validate=validate.OneOf(list(FACTS), error="未知的案件事实：{input}（可用：{choices}）"))
+    value = fields.Decimal(as_string=True)
     at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+$",
                                                 error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at"))
 
@@ -78,6 +79,8 @@ class RuleSchema(Schema):
             raise ValidationError("记录规则须写 requires", "requires")
         if data["kind"] == "not_before" and not (data.get("fact") and data.get("within")):
             raise ValidationError("不早于规则须写 fact（起算的案件事实）和 within（期限）", "fact")
+        if data["kind"] == "amount" and not (data.get("at") and (data.get("fact") or data.get("value") is not None)):
+            raise ValidationError("数额规则须写 at（记录中的数额字段）以及 fact（案件事实）或 value（法定数值）", "at")
         if data["kind"] == "recording" and not data.get("mode"):
             raise ValidationError(f"音像记录规则须写 mode（{'、'.join(MODES)}）", "mode")
 
