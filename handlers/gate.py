@@ -64,7 +64,7 @@ class Recording:
 class Timing:
     """What ``not_before`` rules read: the case's facts, the moment of the act, the agency's calendar."""
 
-    facts: Mapping[str, Fact]
+    facts: Mapping[str, Fact | None]  # a fact that binds the case, ``None`` until established; absent: unbound
     now: dt.datetime
     calendar: Calendar
     zone: dt.tzinfo = CHINA
@@ -113,9 +113,9 @@ def _not_before(law: Sequence[Rule], timing: Timing, records: Mapping[str, Seque
     holds, counted as the cited law says."""
     out: list[Missing] = []
     for r in law:
-        if r.kind != "not_before" or not (r.fact and r.within):
+        if r.kind != "not_before" or not (r.fact and r.within) or r.fact not in timing.facts:
             continue
-        fact = timing.facts.get(r.fact)
+        fact = timing.facts[r.fact]
         if fact is None:
             out.append(Missing(f"fact:{r.fact}", f"{FACTS[r.fact].title}的记录（{r.title}）", (r.basis,), "missing"))
             continue

@@ -28,6 +28,7 @@ class FactSource:
     title: str
     proofs: Mapping[str, Proof]
     after: str | None = None  # the newest record of this kind must precede the fact's record
+    optional: bool = False  # a case with no ``after`` record at all is not bound (an enforcement begun on its own)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
     "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
     "代履行催告": FactSource("代履行前催告", {"substitute_performance": Proof("reminded_at")}),
+    "决定书送达": FactSource("行政处罚决定书送达", SERVED, after="penalty_decision", optional=True),
     "罚款数额": FactSource("行政处罚决定的罚款数额", {"penalty_decision": Proof("fine", amount=True),
                                                  "onspot_decision": Proof("fine", amount=True)}),
 }
@@ -65,6 +67,12 @@ class StoredRecord:
     id: int
     kind: str
     payload: Mapping[str, Any]
+
+
+def binds(name: str, records: Sequence[StoredRecord]) -> bool:
+    """Whether a rule on fact ``name`` binds the case: an optional fact binds only once its anchor record exists."""
+    source = FACTS[name]
+    return not (source.optional and source.after and all(r.kind != source.after for r in records))
 
 
 def establish(name: str, records: Sequence[StoredRecord]) -> Fact | None:

@@ -14,7 +14,9 @@ def _to_surcharge(w: Walker, fine: str) -> tuple[int, dict]:
     report_to_statement(w, cid)
     w.do(cid, "t_approval", {"decision_approval": None})
     w.do(cid, "t_decision", {"penalty_decision": payload("penalty_decision", fine=fine)})
-    steps = [*service_steps("direct"), ("t_performance", {"performance_record": payload("performance_record", status="none")}),
+    served = [(n, {"service_receipt": payload("service_receipt", served_at="2026-02-02T10:00:00+08:00")}
+               if "service_receipt" in r else r) for n, r in service_steps("direct")]  # the fifteen days to pay are over
+    steps = [*served, ("t_performance", {"performance_record": payload("performance_record", status="none")}),
              ("t_reminder", {"enforcement_reminder": None}), *service_steps("direct"),
              ("t_reminder_response", {"reminder_response": None}), ("t_enforcement_route", {"enforcement_route": None}),
              ("t_approval_request", {"approval_request": None}), ("t_approval_review", {"approval_review": None}),

@@ -128,3 +128,32 @@ def test_xingzheng_qiangzhi_fa_51_substitute_performance_three_working_days_afte
     w.add(cid, task, "substitute_performance", payload("substitute_performance", reminded_at=friday,
                                                        executed_at="2026-03-26T10:00:00+08:00"))
     assert w.complete(cid, task).status_code == 200
+
+
+def test_xingzheng_chufa_fa_67_no_reminder_before_the_fifteen_days_to_pay_have_passed(client, agency, clock):
+    """A decision served by 公告 counts as served thirty days after publication (民事诉讼法 第九十五条), and the
+    party then has fifteen days to pay (行政处罚法 第六十七条): the case cannot go on to 催告 before."""
+    w = Walker(client, agency.tokens)
+    cid = w.create_case()["id"]
+    for name, kind in (("t_filing", "case_filing"), ("t_unit_opinion", "unit_opinion"),
+                       ("t_filing_approval", "filing_approval")):
+        w.do(cid, name, {kind: None})
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    w.do(cid, "t_decision", {"penalty_decision": None})
+    published = clock.now()
+    sha = w.upload(b"public notice of the decision")
+    for name, records in service_steps("public", sha=sha):
+        if "public_notice" in records:
+            records = {**records, "public_notice": payload("public_notice", notice_files=[sha],
+                                                           published_at=published.isoformat())}
+        w.do(cid, name, records)
+    w.do(cid, "t_performance", {"performance_record": payload("performance_record", status="none")})
+    task = w.task(cid, "t_reminder")
+    w.add(cid, task, "enforcement_reminder")
+    res = w.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十七条" in body["message"], body
+    clock.set(published + dt.timedelta(days=46))  # 30 days to be served, then 15 to pay
+    assert w.complete(cid, task).status_code == 200

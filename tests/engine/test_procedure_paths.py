@@ -56,12 +56,16 @@ def enforce(method: str = "surcharge", rejected_first: bool = False, serve_by: s
     return steps
 
 
+def _served_early(steps: Steps) -> Steps:
+    """Service dated well before the clock's start, so a period that runs from it has ended."""
+    early = "2026-02-02T10:00:00+08:00"
+    return [(n, {**r, "service_receipt": _p("service_receipt", served_at=early)} if "service_receipt" in r else r)
+            for n, r in steps]
+
+
 def court() -> Steps:
     """Served well before the clock's start, so 行政强制法 第五十四条's ten working days have passed."""
-    early = "2026-02-02T10:00:00+08:00"
-    served = [(n, {**r, "service_receipt": _p("service_receipt", served_at=early)} if "service_receipt" in r else r)
-              for n, r in reminder()]
-    return served + [("t_enforcement_route", {"enforcement_route": _p("enforcement_route", route="court")}),
+    return _served_early(reminder()) + [("t_enforcement_route", {"enforcement_route": _p("enforcement_route", route="court")}),
                          *approval(), ("t_court_application", {"court_application": None}),
                          ("t_court_result", {"court_result": None})]
 
@@ -95,7 +99,7 @@ def general_not_performed() -> Steps:
                    ("t_report", {"investigation_report": None}), ("t_case_review", {"case_review": None}),
                    ("t_notice", {"prior_notice": None}), ("t_statement", {"statement_record": None}),
                    ("t_approval", {"decision_approval": None}), ("t_decision", {"penalty_decision": None}),
-                   *service_steps("direct"),
+                   *_served_early(service_steps("direct")),  # 行政处罚法 第六十七条: fifteen days to pay first
                    ("t_performance", {"performance_record": _p("performance_record", status="none")})]
     return head + enforce("surcharge") + [("t_closing_report", {"closing_report": _p("closing_report", result="enforced")}),
                                           ("t_closing_review", {"approval_review": None}),

@@ -5,13 +5,14 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from handlers.law.facts import FACTS, Fact, StoredRecord, establish
+from handlers.law.facts import FACTS, Fact, StoredRecord, binds, establish
 from webapp.db import db
 from webapp.models import Record
 
 
-def case_facts(case_id: int, names: Iterable[str]) -> dict[str, Fact]:
-    """The named facts the case's records establish; a fact not yet established is absent."""
+def case_facts(case_id: int, names: Iterable[str]) -> dict[str, Fact | None]:
+    """The named facts that bind the case, each as its records establish it (``None``: not yet); a fact
+    that does not bind the case (:func:`handlers.law.facts.binds`) is absent."""
     names = [n for n in names if n in FACTS]
     if not names:
         return {}
@@ -19,4 +20,4 @@ def case_facts(case_id: int, names: Iterable[str]) -> dict[str, Fact]:
     rows = db.session.execute(select(Record.id, Record.kind, Record.payload).where(
         Record.case_id == case_id, Record.kind.in_(kinds)).order_by(Record.id))
     records = [StoredRecord(i, k, p) for i, k, p in rows]
-    return {n: f for n in names if (f := establish(n, records)) is not None}
+    return {n: establish(n, records) for n in names if binds(n, records)}
