@@ -102,7 +102,7 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
             AV_RECORDING, records, file_exists):
         basis = tuple(r.basis for r in refusal) or REFUSAL_AV_BASIS
         out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
-    out += (_not_before(law, timing, records) + _time_window(law, timing, records)
+    out += (_not_before(law, timing, records) + _within(law, timing, records) + _time_window(law, timing, records)
             + _amounts(law, timing, records)) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)
 
@@ -126,6 +126,25 @@ def _not_before(law: Sequence[Rule], timing: Timing, records: Mapping[str, Seque
         if moment is not None and moment <= ends:  # an act whose own record is absent is refused for that
             out.append(Missing(f"fact:{r.fact}", f"{r.title}——{fact.title}于 {local_text(fact.at)}，{period.describe()}"
                                                   f"（{counting.describe()}）至 {local_text(ends)} 届满", (r.basis,), "early"))
+    return out
+
+
+def _within(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """An act due within a period of a fact (行政处罚法 第七十一条: 当场收缴的罚款二日内交至行政机关), its moment read
+    from its own record and judged on the agency's calendar as the cited law counts."""
+    out: list[Missing] = []
+    for r in law:
+        if r.kind != "period" or not (r.fact and r.at and r.within):
+            continue
+        fact, moment = timing.facts.get(r.fact), _moment_of(r.at, records)
+        if fact is None or moment is None:
+            continue
+        period = parse_period(r.within)
+        counting = counting_for(period, (r.basis,))
+        ends = due_at(fact.at, period, counting, timing.calendar)
+        if moment > ends:
+            out.append(Missing(_holder(r.at, records), f"{r.title}——{fact.title}于 {local_text(fact.at)}，应于 "
+                               f"{local_text(ends)} 前（{counting.describe()}），实际 {local_text(moment)}", (r.basis,), "invalid"))
     return out
 
 

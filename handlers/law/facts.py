@@ -54,6 +54,7 @@ FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
     "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
     "代履行催告": FactSource("代履行前催告", {"substitute_performance": Proof("reminded_at")}),
+    "当场收缴": FactSource("当场收缴罚款", {"fine_collection": Proof("collected_at")}),
     "决定书送达": FactSource("行政处罚决定书送达", SERVED, after="penalty_decision", optional=True),
     "罚款数额": FactSource("行政处罚决定的罚款数额", {"penalty_decision": Proof("fine", amount=True),
                                                  "onspot_decision": Proof("fine", amount=True)}),

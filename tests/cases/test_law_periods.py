@@ -6,7 +6,7 @@ import datetime as dt
 from handlers.workcalendar import end_of_day, local_date, national
 from tests.support.flows import start
 from tests.support.walker import Walker
-from webapp.loadgen.flows import investigate, reminder, report_to_statement, service_steps
+from webapp.loadgen.flows import investigate, reminder, report_to_statement, service_steps, simple
 from webapp.loadgen.payloads import av_recording, payload
 
 QZ_54 = "《中华人民共和国行政强制法》第五十四条"
@@ -156,4 +156,22 @@ def test_xingzheng_chufa_fa_67_no_reminder_before_the_fifteen_days_to_pay_have_p
     body = res.get_json()
     assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十七条" in body["message"], body
     clock.set(published + dt.timedelta(days=46))  # 30 days to be served, then 15 to pay
+    assert w.complete(cid, task).status_code == 200
+
+
+def test_xingzheng_chufa_fa_71_fines_collected_on_the_spot_are_handed_in_within_two_working_days(client, agency):
+    w = Walker(client, agency.tokens)
+    cid = start(w, "simple_procedure")
+    for name, records in simple(on_spot=True):
+        if name == "t_fine_collection":
+            break
+        w.do(cid, name, records)
+    task = w.task(cid, "t_fine_collection")
+    friday = "2026-03-06T10:00:00+08:00"
+    w.add(cid, task, "fine_collection", payload("fine_collection", collected_at=friday,
+                                                handed_in_at="2026-03-11T09:00:00+08:00"))  # Wednesday: the third working day
+    res = w.complete(cid, task)
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第七十一条" in res.get_json()["message"]
+    w.add(cid, task, "fine_collection", payload("fine_collection", collected_at=friday,
+                                                handed_in_at="2026-03-10T16:00:00+08:00"))
     assert w.complete(cid, task).status_code == 200
