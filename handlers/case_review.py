@@ -37,7 +37,9 @@ from handlers.task_rules import TaskRules
 from handlers.workcalendar import CHINA
 
 CHECK_TITLES = {"present": "记录齐全", "signed": "签名或拒签记录", "on_time": "按期办结", "av": "音像记录",
-                "handover": "音像记录按时移交"}
+                "handover": "音像记录按时移交", "law": "法定时限、时间和数额"}
+# rule kinds the gate judges on the case's facts before a step can complete: a completed step met them
+GATE_JUDGED = ("not_before", "time_window", "amount", "same")
 AV_OUTCOMES = {"recorded": "有音像记录", "reason": "有不适宜音像记录的书面理由", "neither": "两者皆无"}
 SIGNED_BASIS = "fushun-culture 第十一条；lishui-city 第十三条"
 DEFAULT_HANDOVER_BASIS = "fushun-culture 第三十一条"
@@ -185,9 +187,16 @@ def _handover_checks(facts: StepFacts) -> list[Check]:
             for r in facts.recordings]
 
 
+def _law_checks(facts: StepFacts) -> list[Check]:
+    """Every rule of the agency's law the gate judged on the step's facts, with its article: the step met them."""
+    return [Check("law", f"{r.title}：已符合", r.basis, True) for r in facts.profile_rules
+            if (r.kind in GATE_JUDGED or (r.kind == "period" and r.fact))
+            and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
+
+
 def review_step(facts: StepFacts) -> StepReview:
     """Every check of one completed step, passed or failed, each with its article."""
     basis = av_basis(facts)
     av, outcome = _av_checks(facts, basis)
-    checks = (*_record_checks(facts), *_deadline_check(facts), *av, *_handover_checks(facts))
+    checks = (*_record_checks(facts), *_deadline_check(facts), *av, *_handover_checks(facts), *_law_checks(facts))
     return StepReview(tuple(checks), outcome, basis)

@@ -103,7 +103,7 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
         basis = tuple(r.basis for r in refusal) or REFUSAL_AV_BASIS
         out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
     out += (_not_before(law, timing, records) + _within(law, timing, records) + _time_window(law, timing, records)
-            + _amounts(law, timing, records)) if timing else []
+            + _amounts(law, timing, records) + _same(law, timing, records)) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)
 
 
@@ -166,6 +166,22 @@ def _amounts(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence
             source = f"法定 {want}" if fixed else f"{cast(Fact, fact).title} {want} 元"
             out.append(Missing(kind_code, f"{r.title}：记录为 {typed}，应为{source}", (r.basis,), "invalid",
                                {name: [f"应为 {want}"]}))
+    return out
+
+
+def _same(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """A name the case already holds is not written differently later (fushun-culture 第八条: the notice goes to
+    the complainant named when the complaint was registered)."""
+    out: list[Missing] = []
+    for r in law:
+        if r.kind != "same" or not (r.at and r.fact):
+            continue
+        kind_code, _, name = r.at.rpartition(".")
+        typed, fact = (records.get(kind_code) or [{}])[-1].get(name), timing.facts.get(r.fact)
+        if typed is None or fact is None or str(typed).strip() == fact.value:
+            continue
+        out.append(Missing(kind_code, f"{r.title}：记录为“{typed}”，{fact.title}为“{fact.value}”", (r.basis,), "invalid",
+                           {name: [f"应为 {fact.value}"]}))
     return out
 
 

@@ -21,6 +21,7 @@ class Proof:
     field: str
     days: int = 0
     amount: bool = False  # the field holds a sum of money (yuan), not a moment
+    text: bool = False  # the field holds a name or a number as written
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class FactSource:
 class Fact:
     name: str
     title: str
-    value: dt.datetime | Decimal
+    value: dt.datetime | Decimal | str
     record_id: int
 
     @property
@@ -55,6 +56,7 @@ FACTS: dict[str, FactSource] = {
     "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
     "代履行催告": FactSource("代履行前催告", {"substitute_performance": Proof("reminded_at")}),
     "当场收缴": FactSource("当场收缴罚款", {"fine_collection": Proof("collected_at")}),
+    "具名投诉举报人": FactSource("投诉举报登记的具名投诉举报人", {"complaint_record": Proof("complainant", text=True)}),
     "决定书送达": FactSource("行政处罚决定书送达", SERVED, after="penalty_decision", optional=True),
     "罚款数额": FactSource("行政处罚决定的罚款数额", {"penalty_decision": Proof("fine", amount=True),
                                                  "onspot_decision": Proof("fine", amount=True)}),
@@ -93,7 +95,9 @@ def establish(name: str, records: Sequence[StoredRecord]) -> Fact | None:
     return None
 
 
-def _value(raw: Any, proof: Proof) -> dt.datetime | Decimal:
+def _value(raw: Any, proof: Proof) -> dt.datetime | Decimal | str:
+    if proof.text:
+        return str(raw).strip()
     if proof.amount:
         return Decimal(str(raw))
     moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))

@@ -128,6 +128,9 @@ def test_xingzheng_qiangzhi_fa_51_substitute_performance_three_working_days_afte
     w.add(cid, task, "substitute_performance", payload("substitute_performance", reminded_at=friday,
                                                        executed_at="2026-03-26T10:00:00+08:00"))
     assert w.complete(cid, task).status_code == 200
+    review = w.call("get", f"/oversight/api/cases/{cid}/review", "approver1").get_json()
+    [step] = [s for s in review["steps"] if s["spec_name"] == "t_substitute"]
+    assert {c["basis"] for c in step["checks"] if c["kind"] == "law"} >= {"行政强制法 第五十一条", "行政强制法 第四十三条"}
 
 
 def test_xingzheng_chufa_fa_67_no_reminder_before_the_fifteen_days_to_pay_have_passed(client, agency, clock):
