@@ -263,7 +263,7 @@ def device_check_refusal(settings: Settings, meta: Mapping[str, Any]) -> str | N
     if not settings.device_check_before_use or meta.get("device_checked"):
         return None
     return ("使用前须检查音像记录设备的性能、电量和存储空间，并校准系统时间；请确认已检查"
-            f"（依据 {settings.device_check_basis or '本机构配置 devices.check_before_use'}）")
+            f"（依据 {settings.citer().text([settings.device_check_basis or '']) or '本机构配置 devices.check_before_use'}）")
 
 
 def external_copy_refusal(settings: Settings, recipient_kind: str | None,
@@ -278,7 +278,7 @@ def external_copy_refusal(settings: Settings, recipient_kind: str | None,
     """
     if settings.confidentiality != "internal":
         return None
-    basis = settings.confidentiality_basis or "本机构配置 confidentiality"
+    basis = settings.citer().text([settings.confidentiality_basis or ""]) or "本机构配置 confidentiality"
     if recipient_kind not in STATE_ORGANS:
         return (f"执法全过程记录为内部资料，不向社会公开（依据 {basis}）：只能向依法办案调阅、复制的"
                 f"{'、'.join(STATE_ORGANS.values())}提供；请以 recipient_kind 注明调阅机关类别")

@@ -116,6 +116,8 @@ def _not_before(law: Sequence[Rule], timing: Timing, records: Mapping[str, Seque
         if r.kind != "not_before" or not (r.fact and r.within) or r.fact not in timing.facts:
             continue
         fact = timing.facts[r.fact]
+        if fact is None and r.at and _moment_of(r.at, records) is None:
+            continue  # the act's own record is missing, and refused for that
         if fact is None:
             out.append(Missing(f"fact:{r.fact}", f"{FACTS[r.fact].title}的记录（{r.title}）", (r.basis,), "missing"))
             continue

@@ -16,11 +16,12 @@ from webapp.models import Agency, AuditEntry
 
 
 def _adopt(app, agency_id: int, code: str, *keys: str) -> dict:
-    """Give the test agency these keys of a shipped profile, as `create-agency` would store them."""
+    """Give the test agency these keys of a shipped profile, as `create-agency` would store them, and the
+    profile's code and regulation (articles are cited from the agency's own regulation only)."""
     flat = profiles.load(code).agency_profile(workcalendar.national())
     with app.app_context():
         agency = db.session.get(Agency, agency_id)
-        agency.profile = {**(agency.profile or {}), **{k: flat[k] for k in keys}}
+        agency.profile = {**(agency.profile or {}), **{k: flat[k] for k in ("code", "regulation", *keys)}}
         db.session.commit()
     return flat
 
@@ -38,7 +39,8 @@ def _cut(clock) -> list[dict]:
     return [{"started_at": (clock.now() - dt.timedelta(hours=1, minutes=20)).isoformat(), "cause": "暴雨致设备进水"}]
 
 
-def test_an_unexplained_gap_in_a_handed_over_recording_blocks_its_task(walker, clock):
+def test_an_unexplained_gap_in_a_handed_over_recording_blocks_its_task(walker, app, agency, clock):
+    _adopt(app, agency.id, "naiman-culture")
     cid, task = _at_inspection(walker)
     item = upload(walker, cid, seed=100, interruptions=_cut(clock))
     assert walker.add(cid, task, "av_recording", av_recording(item["sha256"])).status_code == 201
@@ -46,7 +48,7 @@ def test_an_unexplained_gap_in_a_handed_over_recording_blocks_its_task(walker, c
     assert res.status_code == 422, res.get_json()
     message = res.get_json()["message"]
     assert f"音像记录“{item['file_name']}”记录中断或不完整" in message and "工作情况说明" in message
-    assert "naiman-culture 第十条" in message and "pishan-culture 第十九条" in message
+    assert "《奈曼旗文化市场综合执法全过程记录规范》第十条" in message and "pishan" not in message and "皮山" not in message  # its own regulation only
     shown = walker.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()["missing"]
     assert any(item["file_name"] in m["title"] for m in shown)
     res = walker.call("post", f"/api/media/{item['id']}/explanations", "officer1",
@@ -78,7 +80,7 @@ def test_one_recorder_per_two_officers_where_a_task_is_recorded(walker, app, age
     assert res.status_code == 422
     message = res.get_json()["message"]
     assert "4 名执法人员" in message and "至少 2 台" in message and "实有 1 台（DSJ-01）" in message
-    assert "pishan-culture 第十八条" in message
+    assert "《皮山县文化体育广播电视和旅游局行政执法全过程记录制度》第十八条" in message
     upload(walker, cid, seed=104, task_id=task["id"], officers=["王刚", "赵伟"], device_id="DSJ-02")
     assert walker.complete(cid, task).status_code == 200
 
@@ -97,7 +99,7 @@ def test_the_device_must_be_checked_before_use_where_the_profile_says_so(walker,
     _adopt(app, agency.id, "naiman-culture", "device_check_before_use", "device_check_basis")
     res = start(walker, cid, MiB)
     assert res.status_code == 422 and "device_checked" in res.get_json()["fields"]
-    assert "naiman-culture 第十条" in res.get_json()["message"] and "电量" in res.get_json()["message"]
+    assert "《奈曼旗文化市场综合执法全过程记录规范》第十条" in res.get_json()["message"] and "电量" in res.get_json()["message"]
     item = upload(walker, cid, seed=106, device_checked=True)
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "media.uploaded",
@@ -113,7 +115,7 @@ def test_internal_records_go_only_to_state_organs_handling_a_case(walker, app, a
     ask = {"kind": "copy_external", "media_ids": [item["id"]], "department": "某报社", "reason": "新闻报道需要"}
     res = walker.call("post", "/api/media/requests", "officer1", json=ask)
     assert res.status_code == 403 and "不向社会公开" in res.get_json()["message"]
-    assert "naiman-culture 第十二条" in res.get_json()["message"] and "recipient_kind" in res.get_json()["fields"]
+    assert "《奈曼旗文化市场综合执法全过程记录规范》第十二条" in res.get_json()["message"] and "recipient_kind" in res.get_json()["fields"]
     organ = {**ask, "department": "旗纪委监委", "reason": "核查信访举报", "recipient_kind": "supervision"}
     res = walker.call("post", "/api/media/requests", "officer1", json=organ)
     assert res.status_code == 403 and "case_reference" in res.get_json()["fields"]
@@ -125,7 +127,7 @@ def test_internal_records_go_only_to_state_organs_handling_a_case(walker, app, a
     export = {"case_id": cid, "media_ids": [item["id"]], "purpose": "department", "department": "旗纪委监委",
               "extractor": "旗纪委监委 周九"}
     res = walker.call("post", "/api/media/exports", "officer1", json=export)
-    assert res.status_code == 403 and "naiman-culture 第十二条" in res.get_json()["message"]
+    assert res.status_code == 403 and "《奈曼旗文化市场综合执法全过程记录规范》第十二条" in res.get_json()["message"]
     res = walker.call("post", "/api/media/exports", "officer1",
                       json={**export, "recipient_kind": "supervision", "case_reference": "奈纪监〔2026〕7号"})
     assert res.status_code == 201, res.get_json()

@@ -5,6 +5,7 @@ import io
 
 from sqlalchemy import select
 
+from tests.support.app import adopt_regulation
 from webapp.db import db
 from webapp.models import User
 
@@ -29,13 +30,14 @@ def test_empty_and_oversize_uploads_are_refused(walker):
 
 
 def test_cli_complete_refuses_with_the_gate_text(walker, app, agency):
+    adopt_regulation(app, agency.id)
     cid = walker.create_case()["id"]
     task = walker.task(cid, "t_filing")
     api = walker.complete(cid, task).get_json()["message"]
     runner = app.test_cli_runner()
     result = runner.invoke(args=["liuhen", "complete", str(cid), task["id"], "--user", agency.usernames["officer1"]])
     assert result.exit_code == 2
-    assert api in result.output and "fushun-culture 第七条" in result.output
+    assert api in result.output and "《抚顺县文化市场综合执法全过程记录实施办法》第七条" in result.output
     walker.add(cid, task, "case_filing")
     result = runner.invoke(args=["liuhen", "complete", str(cid), task["id"], "--user", agency.usernames["officer1"]])
     assert result.exit_code == 0, result.output

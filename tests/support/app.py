@@ -110,3 +110,14 @@ def profiled(app, code: str) -> SimpleNamespace:
                               tokens={k: issue_token(u) for k, u in users.items()})
         db.session.remove()
     return out
+
+
+def adopt_regulation(app, agency_id: int, code: str = "fushun-culture") -> str:
+    """Give a test agency the code and regulation of a shipped profile, so articles of that regulation are cited
+    to it (by title); returns the regulation's title."""
+    with app.app_context():
+        regulation = load_profile(code).data["regulation"]
+        agency = db.session.get(Agency, agency_id)
+        agency.profile = {**(agency.profile or {}), "code": code, "regulation": regulation}
+        db.session.commit()
+    return regulation

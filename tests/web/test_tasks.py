@@ -6,6 +6,7 @@ import re
 
 from werkzeug.datastructures import MultiDict
 
+from tests.support.app import adopt_regulation
 from tests.support.web_client import web
 from webapp.loadgen.flows import file_case
 from webapp.loadgen.payloads import T, payload
@@ -38,10 +39,12 @@ def filing_form(**changes: str) -> MultiDict:
 
 
 def test_officer_starts_a_case_and_sees_the_generated_form_with_its_basis(app, agency):
+    adopt_regulation(app, agency.id)
     officer = web(app, agency, "officer1")
     cid, tid = start_case(officer)
     page = officer.text(f"/cases/{cid}/tasks/{tid}")
-    assert "立案（程序启动）审批表" in page and "fushun-culture 第七条" in page
+    assert "立案（程序启动）审批表" in page and "《抚顺县文化市场综合执法全过程记录实施办法》第七条" in page
+    assert "lishui" not in page and "丽水" not in page
     for title in ("启动原因", "案件来源", "当事人基本情况", "身份证件号码或统一社会信用代码", "承办人意见"):
         assert title in page
     assert '<option value="complaint"' in page and "投诉举报" in page
@@ -51,6 +54,7 @@ def test_officer_starts_a_case_and_sees_the_generated_form_with_its_basis(app, a
 
 
 def test_gate_refusal_is_shown_beside_the_section_and_nothing_typed_is_lost(app, agency):
+    adopt_regulation(app, agency.id)
     officer = web(app, agency, "officer1")
     cid, tid = start_case(officer)
     url = f"/cases/{cid}/tasks/{tid}"
@@ -58,7 +62,7 @@ def test_gate_refusal_is_shown_beside_the_section_and_nothing_typed_is_lost(app,
     body = res.get_data(as_text=True)
     assert res.status_code == 422
     section = body[body.index('id="sec-case_filing"'):]
-    assert "缺少立案（程序启动）审批表（依据：fushun-culture 第七条" in section[:2000]
+    assert "缺少立案（程序启动）审批表（依据：《抚顺县文化市场综合执法全过程记录实施办法》第七条" in section[:2000]
 
     half = filing_form(facts="", **{"party.kind": "", "cause": "巡查发现：有人举报网吧深夜接纳学生"})
     half["action"] = "complete"

@@ -60,7 +60,7 @@ def sync(case: Case, wf: Any) -> None:
     for row in rows:
         found = existing.get(row.id)
         if found is not None:
-            _close(found, row)
+            _close(found, row, wf)
             continue
         if row.state != "ready":
             continue
@@ -80,7 +80,7 @@ def sync(case: Case, wf: Any) -> None:
             status="open", created_at=clock.now()))
 
 
-def _close(deadline: Deadline, row: CaseTask) -> None:
+def _close(deadline: Deadline, row: CaseTask, wf: Any) -> None:
     if deadline.status != "open" or row.state == "ready":
         return
     deadline.closed_at = row.completed_at or clock.now()
@@ -89,7 +89,8 @@ def _close(deadline: Deadline, row: CaseTask) -> None:
         deadline.status = "late" if deadline.closed_at > deadline.due_at else "met"
     else:
         deadline.status = "cancelled"
-    if deadline.status == "late":  # a breach is sealed in the case's audit chain, not only listed
+    task = runner.find_task(wf, row.id)
+    if deadline.status == "late" and not (task is not None and runner.timed(task)):  # a timer seals its own breach
         audit.append(deadline.agency_id, Action.DEADLINE_OVERDUE, actor_id=deadline.closed_by, case_id=deadline.case_id,
                      detail={"deadline_id": deadline.id, "task": deadline.spec_name, "title": deadline.title,
                              "period": deadline.period, "basis": deadline.basis, "due_at": deadline.due_at.isoformat(),

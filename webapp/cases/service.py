@@ -23,7 +23,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from handlers import clock, gate
 from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
+from handlers.law.model import Rule
 from handlers.roles import ROLES, role_of_lane
+from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_of
 from handlers.workcalendar import national
 from webapp import signals, store
@@ -31,6 +33,7 @@ from webapp.cases.av_facts import av_facts
 from webapp.cases.facts import case_facts
 from webapp.db import db
 from webapp.engine import runner
+from webapp.engine.compliance import waived_rules
 from webapp.engine.diagrams import require_deployed
 from webapp.errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
 from webapp.models import Agency, Case, CaseTask, Record, User
@@ -133,12 +136,19 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     return record
 
 
+def binding_law(agency_id: int, settings: Settings) -> tuple[Rule, ...]:
+    """The rules that bind the agency now: its law, less those an administrator has recorded an exception to
+    (the exception is sealed in the audit chain and listed on the compliance page)."""
+    waived = waived_rules(agency_id)
+    return tuple(r for r in settings.law() if r.id not in waived)
+
+
 def missing_for(case: Case, task: Any, records: list[Record] | None = None) -> list[gate.Missing]:
     """The gate's verdict on a task: its records, and the recordings handed over for it (:mod:`.media_gate`)."""
     records = task_records(case.id, str(task.id)) if records is None else records
     settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings  # a case's agency exists
     rules = rules_of(task.task_spec)
-    law = gate.applying(settings.law(), task.task_spec.name, rules)
+    law = gate.applying(binding_law(case.agency_id, settings), task.task_spec.name, rules)
     timing = gate.Timing(case_facts(case.id, (r.fact for r in law if r.fact)), clock.now(),
                          settings.calendar(national()), clock.zone(settings.timezone))
     found = gate.missing(rules, _by_kind(records), store.current().exists, av_facts(case, str(task.id), records),
@@ -209,7 +219,7 @@ def _requires(case: Case, task_name: str, rules: TaskRules) -> dict[str, Any]:
     articles cited by their real titles (``cited``, ``av_cited``)."""
     settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings  # a case's agency exists
     citer = settings.citer()
-    law = gate.applying(settings.law(), task_name, rules)
+    law = gate.applying(binding_law(case.agency_id, settings), task_name, rules)
     recording = [r for r in law if r.kind == "recording" and r.mode != "on_refusal"]
     mode = "mandatory" if any(r.mode == "mandatory" for r in recording) else (
         "unless_unsuitable" if recording or rules.av_required else None)

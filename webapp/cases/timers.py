@@ -24,7 +24,6 @@ from typing import Any
 
 from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -42,9 +41,7 @@ from webapp.store import audit
 
 
 def _timers(wf: Any, state: TaskState) -> list[Any]:
-    return [t for t in wf.get_tasks(state=state)
-            if isinstance(t.task_spec, BoundaryEvent)
-            and isinstance(getattr(t.task_spec, "event_definition", None), TimerEventDefinition)]
+    return [t for t in wf.get_tasks(state=state) if runner.is_timer(t)]
 
 
 def _attached(timer: Any) -> Any | None:

@@ -17,6 +17,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
@@ -97,6 +98,16 @@ def load(case: Case) -> BpmnWorkflow:
 
 def ready_user_tasks(wf: BpmnWorkflow) -> list[Any]:
     return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+def is_timer(task: Any) -> bool:
+    return isinstance(task.task_spec, BoundaryEvent) and isinstance(
+        getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+
+
+def timed(task: Any) -> bool:
+    """Whether a boundary timer watches the task: its expiry is then sealed by the timers (webapp.cases.timers)."""
+    return task.parent is not None and any(is_timer(c) for c in task.parent.children if c is not task)
 
 
 def find_task(wf: BpmnWorkflow, task_id: str) -> Any | None:
