@@ -149,8 +149,9 @@ def test_xingzheng_chufa_fa_67_no_reminder_before_the_fifteen_days_to_pay_have_p
     sha = w.upload(b"public notice of the decision")
     for name, records in service_steps("public", sha=sha):
         if "public_notice" in records:
-            records = {**records, "public_notice": payload("public_notice", notice_files=[sha],
-                                                           published_at=published.isoformat())}
+            records = {**records, "public_notice": payload(
+                "public_notice", notice_files=[sha], published_at=published.isoformat(),
+                deemed_served_at=(published + dt.timedelta(days=30)).isoformat())}
         w.do(cid, name, records)
     w.do(cid, "t_performance", {"performance_record": payload("performance_record", status="none")})
     task = w.task(cid, "t_reminder")

@@ -32,7 +32,7 @@ def filed(w: Walker) -> int:
     return cid
 
 
-def to_archive(w: Walker) -> int:
+def to_archive(w: Walker, ended: str | None = None) -> int:
     """A case walked to its archive task by the no-penalty route, with A/V reasons wherever a profile asks."""
     cid = filed(w)
     w.do(cid, "t_plan", {"investigation_plan": None})
@@ -43,7 +43,7 @@ def to_archive(w: Walker) -> int:
     w.do(cid, "t_notice", {"prior_notice": None})
     w.do(cid, "t_statement", {"statement_record": None})
     w.do(cid, "t_approval", {"decision_approval": payload("decision_approval", decision="no_penalty")})
-    w.do(cid, "t_closing_report", {"closing_report": payload("closing_report", ended_at=ENDED)})
+    w.do(cid, "t_closing_report", {"closing_report": payload("closing_report", ended_at=ended or ENDED)})
     w.do(cid, "t_closing_review", {"approval_review": None})
     w.do(cid, "t_closing_approval", {"closing_approval": None})
     return cid
@@ -287,7 +287,7 @@ def test_supervision_figures_match_a_hand_count(app, client, clock):
     w.do(c, "t_plan", {"investigation_plan": None})
     w.do(c, "t_inquiry", {"inquiry_record": None})
     w.do(c, "t_inspection", {"inspection_record": None, **AV_REASON})  # C: 调查取证 (t_report)
-    to_archive(w)  # D: 归档管理 (t_archive)
+    to_archive(w, clock.now().isoformat())  # D: 归档管理 (t_archive), its sixty days from now
     e = w.create_case()["id"]
     w.do(e, "t_filing", {"case_filing": None})
     w.do(e, "t_unit_opinion", {"unit_opinion": None})
