@@ -183,7 +183,7 @@ def test_compliance_page_command_and_json(app, client):
     page = w.call("get", "/oversight/compliance", "admin1")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "changli-market 第十二条" in html and "集体讨论" in html and "全部落实" in html
+    assert "《昌黎县市场监管局行政执法全过程记录实施办法》第十二条" in html and "changli-market 第" not in html and "集体讨论" in html and "全部落实" in html
     data = w.call("get", "/oversight/api/compliance", "designer1").get_json()
     assert data["ok"] and {f["rule"]["id"] for f in data["findings"]} >= {"audio-collective", "archive"}
     assert w.call("get", "/oversight/api/compliance", "officer1").status_code == 403
