@@ -104,7 +104,7 @@ def _operation(rule: str, c: Op) -> dict[str, Any]:
         out["requestBody"] = {"required": True, "content": {c.consumes: {"schema": {"type": "string", "format": "binary"}}}}
     elif c.body is not None:
         out["requestBody"] = {"required": True, "content": {c.consumes: {"schema": c.body}}}
-    for code in sorted({*ALWAYS, *c.errors} - ({401} if c.public else set())):
+    for code in sorted(({*ALWAYS} - ({401} if c.public else set())) | set(c.errors)):
         out["responses"][str(code)] = {"description": ERROR_TEXT[code],
                                        "content": {"application/json": {"schema": "Error"}}}
     return out

@@ -67,7 +67,7 @@ def get_item(media_id: int) -> Any:
 
 
 @bp.get("/<int:media_id>/content")
-@op("音像记录文件（查看或下载，均审计）", query=s.ContentQuery, produces="application/octet-stream",
+@op("音像记录文件（查看或下载，均审计；支持 Range）", query=s.ContentQuery, produces="*/*",
     errors=(403, 404, 409), tag="音像记录")
 def content(media_id: int, query: dict[str, Any]) -> Any:
     download = query.get("download") in ("1", "true")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
 
 from handlers import av_rules
 from handlers.records.fields import REQUIRED, ROW_ID
@@ -21,8 +21,9 @@ def text(limit: int, *, required: bool = False, min_len: int = 0, description: s
                          validate=validate.Length(min=min_len, max=limit, error=f"长度应在 {min_len} 至 {limit} 个字之间"))
 
 
-def row_id(*, required: bool = False, allow_none: bool = False) -> fields.Integer:
-    return fields.Integer(required=required, allow_none=allow_none, strict=True, validate=ROW_ID,
+def row_id(*, required: bool = False, allow_none: bool = False, strict: bool = True) -> fields.Integer:
+    """A row id: a JSON number in a body (``strict``), digits in a query string."""
+    return fields.Integer(required=required, allow_none=allow_none, strict=strict, validate=ROW_ID,
                           error_messages=MESSAGES)
 
 
@@ -107,17 +108,17 @@ class PageQuery(In):
 
 
 class TokensQuery(In):
-    user_id = row_id()
+    user_id = row_id(strict=False)
 
 
 class AgencyQuery(In):
-    agency = row_id()
+    agency = row_id(strict=False)
 
 
 class LedgerQuery(In):
     finding = text(10)
-    checker = row_id()
-    case_id = row_id()
+    checker = row_id(strict=False)
+    case_id = row_id(strict=False)
     open = fields.String(validate=validate.OneOf(["", "0", "1"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6), error_messages=MESSAGES)
 
@@ -132,6 +133,13 @@ class ChunkQuery(In):
 
 # --------------------------------------------------------------------------- answers
 
+class Out(Schema):
+    """An answer: the keys listed are described; an answer may carry more (additionalProperties)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+
 _Str = fields.String
 _Int = fields.Integer
 
@@ -140,13 +148,13 @@ def _opt(field: type[fields.Field]) -> fields.Field:
     return field(allow_none=True)
 
 
-class Error(Schema):
+class Error(Out):
     error = _Str(required=True, metadata={"description": "错误代码，如 invalid、forbidden"})
     message = _Str(required=True, metadata={"description": "中文说明"})
     field_errors = fields.Dict(data_key="fields", metadata={"description": "字段 → 错误信息（422）"})
 
 
-class UserOut(Schema):
+class UserOut(Out):
     id = _Int()
     username = _Str()
     display_name = _Str()
@@ -155,14 +163,14 @@ class UserOut(Schema):
     password_change_required = fields.Boolean()
 
 
-class TokenOut(Schema):
+class TokenOut(Out):
     token = _Str()
     expires_at = _Str()
     token_id = _Int()
     user = fields.Nested(UserOut)
 
 
-class TokenRow(Schema):
+class TokenRow(Out):
     id = _Int()
     kind = _Str()
     device = _Str()
@@ -173,7 +181,7 @@ class TokenRow(Schema):
     current = fields.Boolean()
 
 
-class TaskOut(Schema):
+class TaskOut(Out):
     id = _Str()
     case_id = _Int()
     name = _Str()
@@ -188,7 +196,7 @@ class TaskOut(Schema):
     case_title = _Str()
 
 
-class RecordOut(Schema):
+class RecordOut(Out):
     id = _Int()
     kind = _Str()
     title = _Str()
@@ -202,7 +210,7 @@ class RecordOut(Schema):
     content_hash = _Str()
 
 
-class CaseOut(Schema):
+class CaseOut(Out):
     id = _Int()
     title = _Str()
     party_name = _Str()
@@ -218,7 +226,7 @@ class CaseOut(Schema):
     audit = fields.List(fields.Raw())
 
 
-class TaskView(Schema):
+class TaskView(Out):
     id = _Str()
     case_id = _Int()
     name = _Str()
@@ -228,12 +236,12 @@ class TaskView(Schema):
     requires = fields.Raw()
 
 
-class FileOut(Schema):
+class FileOut(Out):
     sha256 = _Str()
     size = _Int()
 
 
-class DocumentOut(Schema):
+class DocumentOut(Out):
     id = _Int()
     case_id = _Int()
     task_id = _opt(_Str)
@@ -250,7 +258,7 @@ class DocumentOut(Schema):
     url = _Str()
 
 
-class UploadOut(Schema):
+class UploadOut(Out):
     id = _Str()
     case_id = _Int()
     size = _Int()
@@ -260,7 +268,7 @@ class UploadOut(Schema):
     content_type = _Str()
 
 
-class MediaOut(Schema):
+class MediaOut(Out):
     id = _Int()
     case_id = _Int()
     file_name = _Str()
@@ -269,20 +277,20 @@ class MediaOut(Schema):
     repeated = fields.Boolean()
 
 
-class ExplanationOut(Schema):
+class ExplanationOut(Out):
     id = _Int()
     media_id = _Int()
     form = _Str()
 
 
-class HoldOut(Schema):
+class HoldOut(Out):
     id = _Int()
     case_id = _Int()
     media_id = _opt(_Int)
     trigger = _Str()
 
 
-class MediaRequestOut(Schema):
+class MediaRequestOut(Out):
     id = _Int()
     kind = _Str()
     title = _Str()
@@ -299,7 +307,7 @@ class MediaRequestOut(Schema):
     decision_note = _opt(_Str)
 
 
-class ExportOut(Schema):
+class ExportOut(Out):
     id = _Int()
     case_id = _Int()
     purpose = _Str()
@@ -313,11 +321,11 @@ class ExportOut(Schema):
     manifest = fields.Raw()
 
 
-class Figures(Schema):
+class Figures(Out):
     """Figures keyed by name (see README); their inner shapes vary by figure."""
 
 
-class LedgerOut(Schema):
+class LedgerOut(Out):
     items = fields.List(fields.Raw())
     page = _Int()
     pages = _Int()
@@ -325,7 +333,7 @@ class LedgerOut(Schema):
     basis = _Str()
 
 
-class DeadlinesOut(Schema):
+class DeadlinesOut(Out):
     mine = fields.List(fields.Raw())
     queue = fields.List(fields.Raw())
 

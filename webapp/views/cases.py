@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from handlers import clock
 from handlers.audit_actions import Action, title_of
 from handlers.catalogue import CATALOGUE
+from handlers.roles import CASE_READER_ROLES
 from webapp.cases import service as cases
 from webapp.db import db
 from webapp.engine.diagrams import PROCEDURES, deployed
@@ -33,7 +34,7 @@ def _agency_users() -> dict[int, User]:
 
 
 @bp.get("/cases")
-@login_required
+@role_required(*CASE_READER_ROLES)
 def index() -> Any:
     """All cases of my agency, filtered by status, current stage, officer and overdue."""
     args = request.args
