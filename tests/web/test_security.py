@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.media import upload
 from tests.support.web_client import WebUser, web
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "webapp" / "templates"
@@ -104,3 +105,14 @@ def test_a_user_changes_the_own_password_on_the_page(app, agency):
     assert res.status_code == 302
     assert user.get("/inbox").status_code == 302  # signed out everywhere
     assert WebUser(app, agency.usernames["reviewer1"], "Wang-fang-2027").login().get("/inbox").status_code == 200
+
+
+def test_a_designer_opens_no_case_page_and_no_recording(app, agency, walker):
+    """Least privilege: a process designer sees diagrams, never case data or recordings."""
+    cid = walker.create_case()["id"]
+    item = upload(walker, cid, seed=21)
+    designer = web(app, agency, "designer1")
+    for path in ("/cases", f"/cases/{cid}", f"/files/{item['sha256']}", f"/oversight/cases/{cid}/review"):
+        assert designer.get(path).status_code == 403, path
+    assert designer.get("/designer").status_code == 200
+    assert web(app, agency, "officer1").get(f"/files/{item['sha256']}").status_code == 200

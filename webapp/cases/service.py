@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -66,9 +66,9 @@ def handles(user: User, case: Case) -> bool:
         return True
     if not user.has_role("officer"):
         return False
-    if case.created_by == user.id or db.session.scalar(select(exists().where(
-            or_(and_(CaseTask.case_id == case.id, CaseTask.completed_by == user.id),
-                and_(Record.case_id == case.id, Record.author_id == user.id))))):
+    worked = or_(exists().where(CaseTask.case_id == case.id, CaseTask.completed_by == user.id),
+                 exists().where(Record.case_id == case.id, Record.author_id == user.id))
+    if case.created_by == user.id or db.session.scalar(select(worked)):
         return True
     name = re.split(r"[（(]", user.display_name, maxsplit=1)[0].strip()
     items = db.session.execute(select(MediaItem.uploaded_by, MediaItem.recorded_by, MediaItem.officers)
