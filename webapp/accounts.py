@@ -121,6 +121,8 @@ def authenticate(username: str, password: str) -> User:
         audit.append(user.agency_id, Action.LOGIN_REFUSED_LOCKED, actor_id=user.id, detail=_who())
         db.session.commit()
         raise Locked(f"账号已因连续登录失败被锁定，请于 {clock.local_text(user.locked_until)} 后再试或联系机构管理员")
+    if user is not None and not user.agency.settings.local_passwords:
+        raise Unauthorized("本机构已停用本地密码登录，请使用统一身份认证（单点登录）")
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
         if user is not None:
             _failed(user, now)
@@ -146,7 +148,7 @@ def _who() -> dict[str, str]:
     return {"address": request.remote_addr or "", "via": "api" if request.path.startswith("/api/") else "web"}
 
 
-def start_session(user: User, kind: str, device: str = "") -> str:
+def start_session(user: User, kind: str, device: str = "", method: str = "password") -> str:
     """A new session for one device: its secret (shown once); the sign-in is audited."""
     secret = secrets.token_urlsafe(32)
     hours = current_app.config["LIUHEN_TOKEN_HOURS" if kind == "api" else "LIUHEN_SESSION_HOURS"]
@@ -157,7 +159,8 @@ def start_session(user: User, kind: str, device: str = "") -> str:
     db.session.add(row)
     db.session.flush()
     audit.append(user.agency_id, Action.USER_SIGNED_IN, actor_id=user.id,
-                 detail={"via": kind, "session_id": row.id, "device": row.device, "address": row.address})
+                 detail={"via": kind, "method": method, "session_id": row.id, "device": row.device,
+                         "address": row.address})
     db.session.commit()
     return secret
 
@@ -210,11 +213,30 @@ def session_json(row: UserSession) -> dict[str, Any]:
             "last_used_at": row.last_used_at.isoformat(), "current": mine is not None and mine.id == row.id}
 
 
+def sso_user(claims: dict[str, Any]) -> User:
+    """The user a 统一身份认证 (OpenID Connect) sign-in names: by username (``LIUHEN_OIDC_USERNAME_CLAIM``) or by
+    执法证号 (``LIUHEN_OIDC_BADGE_CLAIM``, matched to ``users.badge_no``); roles stay those kept here."""
+    c = current_app.config
+    username, badge = claims.get(c["LIUHEN_OIDC_USERNAME_CLAIM"]), claims.get(c["LIUHEN_OIDC_BADGE_CLAIM"])
+    user = None
+    if isinstance(badge, str) and badge:
+        user = db.session.scalar(select(User).where(User.badge_no == badge))
+    if user is None and isinstance(username, str) and username:
+        user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise Forbidden("统一身份认证的账号在本系统中没有对应的启用用户（按用户名或执法证号对应），请联系机构管理员")
+    if user.locked_until is not None and user.locked_until > clock.now():
+        raise Locked(f"账号已被锁定，请于 {clock.local_text(user.locked_until)} 后再试或联系机构管理员")
+    return user
+
+
 # --------------------------------------------------------------------------- passwords
 
 
 def password_due(user: User) -> bool:
     """The user must set a new password before anything else: first sign-in, after a reset, or expired."""
+    if not user.agency.settings.local_passwords:
+        return False  # signed in through 统一身份认证 only: no local password to change
     if user.must_change_password:
         return True
     days = current_app.config["LIUHEN_PASSWORD_MAX_AGE_DAYS"]

@@ -50,6 +50,11 @@ def security() -> dict[str, Any]:
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SECURE=secure,
         PREFERRED_URL_SCHEME="https" if secure else "http",
+        LIUHEN_OIDC_ISSUER=os.environ.get("LIUHEN_OIDC_ISSUER") or None,
+        LIUHEN_OIDC_CLIENT_ID=os.environ.get("LIUHEN_OIDC_CLIENT_ID") or None,
+        LIUHEN_OIDC_CLIENT_SECRET=os.environ.get("LIUHEN_OIDC_CLIENT_SECRET") or None,
+        LIUHEN_OIDC_USERNAME_CLAIM=os.environ.get("LIUHEN_OIDC_USERNAME_CLAIM") or "preferred_username",
+        LIUHEN_OIDC_BADGE_CLAIM=os.environ.get("LIUHEN_OIDC_BADGE_CLAIM") or "badge_no",
     )
 
 

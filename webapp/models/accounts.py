@@ -32,6 +32,7 @@ class User(UserMixin, Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
+    badge_no: Mapped[str | None] = mapped_column(String(40), unique=True)  # 执法证号, matched at single sign-on
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)

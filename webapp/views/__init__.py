@@ -15,11 +15,11 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webapp.accounts import login_manager
 from webapp.errors import ServiceError
-from webapp.views import admin, auth, cases, common, designer, inbox, tasks
+from webapp.views import admin, auth, cases, common, designer, inbox, sso, tasks
 from webapp.views.oversight import compliance, review, supervision
 
 csrf = CSRFProtect()
-BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, cases.bp, designer.bp, admin.bp, compliance.bp, supervision.bp, review.bp)
+BLUEPRINTS = (auth.bp, sso.bp, inbox.bp, tasks.bp, cases.bp, designer.bp, admin.bp, compliance.bp, supervision.bp, review.bp)
 HTTP_MESSAGES = {403: "您的角色无权访问此页面。", 404: "页面不存在。", 429: "尝试过于频繁，请稍后再试。"}
 
 
@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     common.install(app)
+    sso.install(app)
 
 
 def _csrf_unless_token() -> None:

@@ -1,4 +1,4 @@
-"""sign-in security: lockout and password state on users; per-device sessions and API tokens (user_sessions)
+"""sign-in security: lockout and password state on users, 执法证号 for single sign-on; per-device sessions and API tokens (user_sessions)
 
 Revision ID: 6b1f0e2d9a51
 Revises: 17cf7530a75d
@@ -21,6 +21,8 @@ def upgrade():
         batch.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('password_changed_at', sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column('must_change_password', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column('badge_no', sa.String(length=40), nullable=True))
+        batch.create_unique_constraint('uq_users_badge_no', ['badge_no'])
         batch.drop_constraint('uq_users_api_token_hash', type_='unique')
         batch.drop_column('api_token_hash')
     op.create_table(
@@ -49,6 +51,8 @@ def downgrade():
     with op.batch_alter_table('users') as batch:
         batch.add_column(sa.Column('api_token_hash', sa.String(length=64), nullable=True))
         batch.create_unique_constraint('uq_users_api_token_hash', ['api_token_hash'])
+        batch.drop_constraint('uq_users_badge_no', type_='unique')
+        batch.drop_column('badge_no')
         batch.drop_column('must_change_password')
         batch.drop_column('password_changed_at')
         batch.drop_column('locked_until')
