@@ -9,6 +9,7 @@ with Werkzeug (scrypt).  Every failure, lockout, sign-in, sign-out and revocatio
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from typing import Any
 
@@ -44,6 +45,23 @@ def install(app: Flask) -> None:
 def login_limit() -> str:
     """Failed sign-ins allowed per address (Flask-Limiter); the per-account lockout is in :func:`authenticate`."""
     return str(current_app.config["LIUHEN_LOGIN_LIMIT"])
+
+
+def account_limit() -> str:
+    """Failed sign-ins allowed per account name, whatever the address (names that do not exist cannot lock)."""
+    return str(current_app.config["LIUHEN_LOGIN_ACCOUNT_LIMIT"])
+
+
+def account_key() -> str:
+    """The account a sign-in names (form or JSON), as the throttling key; unreadable bodies share one key."""
+    name = request.form.get("username")
+    if name is None and request.is_json:
+        try:
+            data = json.loads(request.get_data(cache=True) or b"null")
+        except (ValueError, RecursionError):
+            data = None
+        name = data.get("username") if isinstance(data, dict) else None
+    return f"account:{str(name or '')[:64]}"
 
 
 def login_failed(response: Any) -> bool:

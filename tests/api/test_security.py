@@ -62,6 +62,13 @@ def test_failures_from_one_address_are_throttled(app, client, agency, person, mo
     assert _login(client, person, environ_base={"REMOTE_ADDR": "10.16.0.2"}).status_code == 200  # another address
 
 
+def test_failures_for_one_account_are_throttled_whatever_the_address(app, client, agency, monkeypatch):
+    monkeypatch.setitem(app.config, "LIUHEN_LOGIN_ACCOUNT_LIMIT", "2 per minute")
+    name = f"no-such-user-{agency.id}"  # an unknown name cannot be locked, so only the throttle stops guessing
+    codes = [_login(client, name, "guess", environ_base={"REMOTE_ADDR": f"10.17.0.{i}"}).status_code for i in range(3)]
+    assert codes == [401, 401, 429]
+
+
 def test_each_device_has_its_own_expiring_token_and_logout_ends_only_that_one(app, client, person, clock):
     phone, laptop = (_login(client, person, device=d).get_json() for d in ("手机", "笔记本"))
     assert phone["token"] != laptop["token"]

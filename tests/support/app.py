@@ -26,7 +26,8 @@ _agency_numbers = itertools.count(1)
 #: tests move the clock by days and sign in from one address many times: sessions outlive that and the
 #: per-address limit is high, unless a test of expiry, idle timeout or throttling sets its own (monkeypatch)
 LONG_SESSIONS = {"LIUHEN_TOKEN_HOURS": 24 * 365 * 20, "LIUHEN_SESSION_HOURS": 24 * 365 * 20,
-                 "LIUHEN_IDLE_MINUTES": 60 * 24 * 365 * 20, "LIUHEN_LOGIN_LIMIT": "10000 per minute"}
+                 "LIUHEN_IDLE_MINUTES": 60 * 24 * 365 * 20, "LIUHEN_LOGIN_LIMIT": "10000 per minute",
+                 "LIUHEN_LOGIN_ACCOUNT_LIMIT": "10000 per minute"}
 
 
 @contextmanager

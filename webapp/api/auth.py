@@ -26,6 +26,7 @@ def user_json(user: Any) -> dict[str, Any]:
 
 @bp.post("/login")
 @accounts.limiter.limit(accounts.login_limit, deduct_when=accounts.login_failed)
+@accounts.limiter.limit(accounts.account_limit, key_func=accounts.account_key, deduct_when=accounts.login_failed)
 @op("登录：为本设备签发令牌（按 LIUHEN_TOKEN_HOURS 过期）", body=s.LoginIn, answer=s.TokenOut, public=True,
     errors=(401, 423), tag="登录")
 def login(data: dict[str, Any]) -> Any:

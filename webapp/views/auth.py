@@ -39,6 +39,8 @@ def root() -> Any:
 
 @bp.route("/login", methods=["GET", "POST"])
 @accounts.limiter.limit(accounts.login_limit, methods=["POST"], deduct_when=accounts.login_failed)
+@accounts.limiter.limit(accounts.account_limit, key_func=accounts.account_key, methods=["POST"],
+                        deduct_when=accounts.login_failed)
 def login() -> Any:
     form = LoginForm()
     error, status = None, 200
