@@ -116,3 +116,10 @@ def test_a_designer_opens_no_case_page_and_no_recording(app, agency, walker):
         assert designer.get(path).status_code == 403, path
     assert designer.get("/designer").status_code == 200
     assert web(app, agency, "officer1").get(f"/files/{item['sha256']}").status_code == 200
+
+
+def test_a_nul_character_in_a_form_is_refused_on_the_page(app, agency):
+    """PostgreSQL stores no NUL; the page refuses it in Chinese (422) instead of failing with a 500."""
+    user = web(app, agency, "officer1")
+    res = user.post("/cases", {"title": "星光\x00网吧", "party_name": "当事人", "process_id": "general_procedure"})
+    assert res.status_code == 422 and "空字符" in res.get_data(as_text=True)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from webapp.accounts import password_due
 from webapp.api import auth, cases, contract, documents, media, oversight
-from webapp.api.common import error_json, is_api_request
+from webapp.api.common import check_arguments, error_json, is_api_request
 from webapp.errors import PasswordChangeRequired, Unauthorized
 
 BLUEPRINTS = (auth.bp, cases.bp, documents.bp, media.bp, oversight.bp, contract.bp)
@@ -20,6 +20,7 @@ __all__ = ["register", "error_json", "is_api_request"]
 def register(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
+    app.before_request(check_arguments)
     app.before_request(_by_token_only)
 
 

@@ -30,7 +30,6 @@ def install(bp: Blueprint, *, public: tuple[str, ...] = ()) -> Blueprint:
 
     @bp.before_request
     def _require_login() -> None:
-        check_arguments()
         if request.endpoint not in public and not current_user.is_authenticated:
             raise Unauthorized(LOGIN_HINT)
 
@@ -74,9 +73,12 @@ def bad_text(text: str) -> str | None:
 
 
 def check_arguments() -> None:
-    """Query values and path parts are text too: the same characters are refused there (422)."""
-    values = [*request.args.keys(), *request.args.values(), *(v for v in (request.view_args or {}).values()
-                                                             if isinstance(v, str))]
+    """Query values, path parts and form fields are text too: the same characters are refused there (422), on the
+    pages as in the API (a NUL in a form field would otherwise reach PostgreSQL)."""
+    form = request.form.values() if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") \
+        else ()
+    values = [*request.args.keys(), *request.args.values(), *form,
+              *(v for v in (request.view_args or {}).values() if isinstance(v, str))]
     if problem := next((p for v in values if (p := bad_text(v))), None):
         raise Invalid(f"请求参数无效：{problem}")
 
