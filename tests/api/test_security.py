@@ -3,13 +3,15 @@ throttling, both audited; the password policy and the user's own change; tokens 
 revocable by their owner and the administrator, and ended by logout, password change and lockout."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
 from handlers.audit_actions import Action
 from webapp.accounts import create_user
 from webapp.db import db
-from webapp.models import Agency, AuditEntry, UserSession
+from webapp.models import Agency, AuditEntry, User, UserSession
 
 STRONG = "Liuhen-2026-ok"
 
@@ -142,5 +144,8 @@ def test_an_expired_password_must_be_changed(app, client, person, clock, monkeyp
     monkeypatch.setitem(app.config, "LIUHEN_PASSWORD_MAX_AGE_DAYS", 90)
     token = _login(client, person).get_json()["token"]
     assert client.get("/api/tasks", headers=_bearer(token)).status_code == 200
-    clock.advance(days=91)
+    with app.app_context():  # set 91 days ago (the shared test clock is not moved by months)
+        user = db.session.scalar(select(User).where(User.username == person))
+        user.password_changed_at = clock.now() - dt.timedelta(days=91)
+        db.session.commit()
     assert client.get("/api/tasks", headers=_bearer(token)).get_json()["error"] == "password_change_required"

@@ -123,3 +123,24 @@ def test_a_nul_character_in_a_form_is_refused_on_the_page(app, agency):
     user = web(app, agency, "officer1")
     res = user.post("/cases", {"title": "星光\x00网吧", "party_name": "当事人", "process_id": "general_procedure"})
     assert res.status_code == 422 and "空字符" in res.get_data(as_text=True)
+
+
+def test_a_user_lists_the_own_devices_and_ends_one_and_the_administrator_can_too(app, agency):
+    office, tablet = web(app, agency, "legal1"), web(app, agency, "legal1")
+    page = office.text("/account/sessions")
+    assert page.count("浏览器") >= 2 and "（本会话）" in page
+    ids = [int(i) for i in re.findall(r"/account/sessions/(\d+)/end", page)]
+    here = int(re.search(r"（本会话）.*?/account/sessions/(\d+)/end", page, re.S).group(1))
+    other = max(ids)  # the tablet signed in last
+    assert here != other
+    assert office.post(f"/account/sessions/{other}/end", csrf_from="/account/sessions").status_code == 302
+    assert tablet.get("/inbox").status_code == 302 and office.get("/inbox").status_code == 200
+    admin = web(app, agency, "admin1")
+    edit = f"/admin/users/{agency.user_ids['legal1']}"
+    mine = [int(i) for i in re.findall(r"/account/sessions/(\d+)/end", admin.text(edit))]
+    assert here in mine and other not in mine
+    assert admin.post(f"/account/sessions/{here}/end", csrf_from=edit).status_code == 302
+    assert office.get("/inbox").status_code == 302
+    stranger = web(app, agency, "officer1")
+    res = stranger.post(f"/account/sessions/{min(ids)}/end", csrf_from="/account/sessions")
+    assert res.status_code == 403

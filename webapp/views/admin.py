@@ -15,7 +15,7 @@ from handlers import profiles
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
-from webapp.accounts import create_user, end_all, set_password
+from webapp.accounts import create_user, current_session, end_all, sessions_of, set_password
 from webapp.db import db
 from webapp.engine import profiles as profile_service
 from webapp.errors import ServiceError
@@ -78,7 +78,8 @@ def edit_user(user_id: int) -> Any:
             db.session.commit()
             flash(f"已更新用户 {user.username}")
             return redirect(url_for("web_admin.users"))
-    return render_template("admin_user.html", form=form, user=user), 422 if form.errors else 200
+    return render_template("admin_user.html", form=form, user=user, sessions=sessions_of(user),
+                           current=current_session()), 422 if form.errors else 200
 
 
 @bp.route("/profile", methods=["GET", "POST"])

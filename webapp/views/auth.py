@@ -101,6 +101,25 @@ def password() -> Any:
     return render_template("password.html", form=form, error=error, due=due), 422 if error else 200
 
 
+@bp.get("/account/sessions")
+@login_required
+def sessions() -> Any:
+    return render_template("sessions.html", sessions=accounts.sessions_of(current_user),
+                           current=accounts.current_session())
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int) -> Any:
+    """End one device: the owner's own, or (the administrator) one of a user of the agency."""
+    if CsrfOnly().validate_on_submit():
+        row = accounts.revoke(current_user, session_id)
+        flash("已注销该登录设备")
+        if row.user_id != current_user.id:
+            return redirect(url_for("web_admin.edit_user", user_id=row.user_id))
+    return redirect(url_for("web_auth.sessions"))
+
+
 #: what a signed-in user whose password is due may still open
 BEFORE_PASSWORD = ("web_auth.password", "web_auth.logout", "static")
 
