@@ -38,7 +38,7 @@ def login(data: dict[str, Any]) -> Any:
 
 
 @bp.post("/logout")
-@op("退出登录：注销本令牌", tag="登录")
+@op("退出登录：注销本令牌", answer=s.MessageOut, tag="登录")
 def logout() -> Any:
     row = accounts.current_session()
     if row is not None:
@@ -67,7 +67,7 @@ def revoke(token_id: int) -> Any:
 
 
 @bp.post("/password")
-@op("修改本人密码（随后所有设备须重新登录）", body=s.PasswordIn, errors=(401,), tag="登录")
+@op("修改本人密码（随后所有设备须重新登录）", body=s.PasswordIn, answer=s.MessageOut, errors=(401,), tag="登录")
 def password(data: dict[str, Any]) -> Any:
     accounts.change_password(current_user, data["old_password"], data["new_password"])
     return jsonify({"message": "密码已修改，请重新登录"})

@@ -84,7 +84,7 @@ def explain(media_id: int, data: dict[str, Any]) -> Any:
 
 
 @bp.get("/cases/<int:case_id>")
-@op("案件的音像记录", errors=(403, 404), tag="音像记录")
+@op("案件的音像记录", answer=s.CaseMediaOut, errors=(403, 404), tag="音像记录")
 def case_media(case_id: int) -> Any:
     return jsonify(media.case_media(current_user, case_id))
 
@@ -128,7 +128,7 @@ def export_package(export_id: int) -> Any:
 
 
 @bp.get("/figures")
-@op("音像记录监督数据", errors=(403,), tag="音像记录")
+@op("音像记录监督数据", answer=s.MediaFiguresOut, errors=(403,), tag="音像记录")
 def figures() -> Any:
     if not current_user.has_any(*EXPORT_APPROVER_ROLES):
         raise Forbidden("只有审核、法制审核、负责人或管理员可以查看监督数据")

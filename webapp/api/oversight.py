@@ -48,7 +48,7 @@ def deadlines_json() -> Any:
 
 
 @bp.get("/supervision")
-@op("执法监督数据", query=s.AgencyQuery, errors=(403,), tag="执法监督")
+@op("执法监督数据", query=s.AgencyQuery, answer=s.SupervisionOut, errors=(403,), tag="执法监督")
 def supervision_json(query: dict[str, Any]) -> Any:
     agency = agency_for(current_user, query.get("agency"))
     return jsonify(supervision.figures(agency.id))
@@ -56,7 +56,7 @@ def supervision_json(query: dict[str, Any]) -> Any:
 
 
 @bp.get("/cases/<int:case_id>/review")
-@op("案卷评查", errors=(403, 404), tag="执法监督")
+@op("案卷评查", answer=s.ReviewOut, errors=(403, 404), tag="执法监督")
 def case_review_json(case_id: int) -> Any:
     return jsonify(case_review.case_json(current_user, case_id))
 
@@ -71,7 +71,8 @@ def spot_checks_json(query: dict[str, Any]) -> Any:
 
 
 @bp.post("/spot-checks")
-@op("登记抽检或复查", body=SpotCheckInput, load=False, status=201, errors=(403, 404, 409), tag="执法监督")
+@op("登记抽检或复查", body=SpotCheckInput, load=False, answer=s.SpotCheckOut, status=201, errors=(403, 404, 409),
+    tag="执法监督")
 def create_spot_check_json(data: dict[str, Any]) -> Any:
     _require(SUPERVISION_ROLES, f"您的角色无权访问检查台账（{BASIS}）")
     row = spot_checks.record(current_user, data)

@@ -340,3 +340,64 @@ class DeadlinesOut(Out):
 
 class FileIn(Schema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class CaseMediaOut(Out):
+    case_id = _Int()
+    items = fields.List(fields.Nested(MediaOut))
+    flags = fields.List(fields.Raw())
+    explanations = fields.List(fields.Raw())
+    holds = fields.List(fields.Raw())
+
+
+class MediaFiguresOut(Out):
+    recordings = _Int()
+    bytes = _Int()
+    late = _Int()
+    late_by_officer = fields.Dict()
+    late_cases = fields.List(_Int())
+    gaps = _Int()
+    gaps_unexplained = _Int()
+
+
+class SupervisionOut(Out):
+    at = _Str()
+    cases_by_stage = fields.Raw()
+    cases_by_procedure = fields.Raw()
+    deadlines = fields.Raw()
+    overdue = fields.List(fields.Raw())
+    av = fields.Raw()
+    spot_checks = fields.Raw()
+    av_coverage = fields.Raw()
+    case_reviews = fields.Raw()
+    accountability = fields.Raw()
+    integrity_check = fields.Raw()
+
+
+class ReviewOut(Out):
+    case_id = _Int()
+    title = _Str()
+    status = _Str()
+    score = fields.Float(allow_none=True)
+    checks = _Int()
+    passed = _Int()
+    open_steps = fields.Raw()
+    defects = fields.List(fields.Raw())
+    steps = fields.List(fields.Raw())
+
+
+class SpotCheckOut(Out):
+    id = _Int()
+    case_id = _Int()
+    media_id = _opt(_Int)
+    checker_id = _Int()
+    at = _Str()
+    aspects = fields.List(_Str())
+    finding = _Str()
+    note = _opt(_Str)
+    rectification = _opt(_Str)
+    follow_up_of = _opt(_Int)
+
+
+class MessageOut(Out):
+    message = _Str()
