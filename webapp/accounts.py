@@ -192,8 +192,8 @@ def end_session(row: UserSession, reason: str, by: User | None = None) -> None:
     if row.revoked_at is not None:
         return
     row.revoked_at, row.revoked_reason = clock.now(), reason
-    action = Action.USER_SIGNED_OUT if reason == "logout" else Action.SESSION_REVOKED
-    audit.append(row.user.agency_id, action, actor_id=(by or row.user).id,
+    audit.append(row.user.agency_id, Action.USER_SIGNED_OUT if reason == "logout" else Action.SESSION_REVOKED,
+                 actor_id=(by or row.user).id,
                  detail={"user_id": row.user_id, "session_id": row.id, "via": row.kind, "reason": reason})
 
 
