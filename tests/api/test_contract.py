@@ -42,7 +42,7 @@ def target(app, live):
     agency = make_agency(app)
     walker = Walker(app.test_client(), agency.tokens)
     case_id = walker.create_case()["id"]
-    upload(walker, case_id, seed=16)
+    upload(walker, case_id, seed=1616)
     return SimpleNamespace(base=live, token=agency.tokens["officer1"])
 
 
