@@ -15,6 +15,12 @@ class Action(StrEnum):
     USER_CREATED = "user.created"
     USER_UPDATED = "user.updated"
     USER_SIGNED_IN = "user.signed_in"
+    USER_SIGNED_OUT = "user.signed_out"
+    LOGIN_FAILED = "user.login_failed"
+    ACCOUNT_LOCKED = "user.locked"
+    LOGIN_REFUSED_LOCKED = "user.login_refused_locked"
+    PASSWORD_CHANGED = "user.password_changed"
+    SESSION_REVOKED = "user.session_revoked"
     CASE_CREATED = "case.created"
     RECORD_ADDED = "record.added"
     TASK_COMPLETED = "task.completed"
@@ -51,7 +57,10 @@ class Action(StrEnum):
 TITLES: dict[Action, str] = {
     Action.AGENCY_CREATED: "设立机构", Action.AGENCY_PROFILE_CHANGED: "修改机构配置",
     Action.PROFILE_APPLIED: "应用机构配置", Action.USER_CREATED: "新建用户", Action.USER_UPDATED: "修改用户",
-    Action.USER_SIGNED_IN: "登录", Action.CASE_CREATED: "启动案件", Action.RECORD_ADDED: "添加记录",
+    Action.USER_SIGNED_IN: "登录", Action.USER_SIGNED_OUT: "退出登录", Action.LOGIN_FAILED: "登录失败",
+    Action.ACCOUNT_LOCKED: "账号因连续登录失败被锁定", Action.LOGIN_REFUSED_LOCKED: "锁定期间尝试登录",
+    Action.PASSWORD_CHANGED: "修改密码", Action.SESSION_REVOKED: "注销登录设备（令牌）",
+    Action.CASE_CREATED: "启动案件", Action.RECORD_ADDED: "添加记录",
     Action.TASK_COMPLETED: "办结任务", Action.DEADLINE_OVERDUE: "期限届满未办结",
     Action.FILE_UPLOADED: "上传文件", Action.FILE_ACCESSED: "查阅文件", Action.FILE_DISPOSED: "销毁文件",
     Action.DIAGRAM_DEPLOYED: "部署流程图", Action.COMPLIANCE_EXCEPTION_GRANT: "登记合规例外",

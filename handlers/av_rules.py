@@ -88,6 +88,10 @@ def type_mismatch(content_type: str, head: bytes) -> str | None:
     return None
 
 
+#: the stored name's length (the column's): a long 案由 is cut, never refused by one database and kept by the other
+FILE_NAME_CHARS = 300
+
+
 def file_name(officer: str, cause: str, content_type: str) -> str:
     """The stored name: the officer's name and the 案由 (pishan-culture 第十九条（四）), with an extension."""
     ext = {"video": ".mp4", "audio": ".mp3", "photo": ".jpg"}.get(media_kind(content_type) or "", "")
@@ -98,7 +102,7 @@ def file_name(officer: str, cause: str, content_type: str) -> str:
                "image/heic": ".heic"}
     ext = special.get(content_type.lower(), ext)
     safe = "".join(ch for ch in f"{officer.strip()}{cause.strip()}" if ch not in '/\\:*?"<>|\0\n\r\t')
-    return f"{safe}{ext}"
+    return f"{safe[:FILE_NAME_CHARS - len(ext)]}{ext}"
 
 
 # --------------------------------------------------------------------------- handover

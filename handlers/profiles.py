@@ -103,6 +103,12 @@ class PatchSchema(_Strict):
     basis = basis_field()
 
 
+class SignInSchema(_Strict):
+    """How the agency's users sign in: ``local_passwords = false`` leaves only the 统一身份认证 (OpenID Connect)."""
+
+    local_passwords = fields.Boolean(load_default=True)
+
+
 class ProfileSchema(_Strict):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]+$"))
     name = fields.String(required=True, validate=validate.Length(min=2))
@@ -120,6 +126,7 @@ class ProfileSchema(_Strict):
     calendar = fields.Nested(CalendarSchema, load_default=dict)
     rules = fields.List(fields.Nested(RuleSchema), load_default=list)
     patches = fields.List(fields.Nested(PatchSchema), load_default=list)
+    sign_in = fields.Nested(SignInSchema, load_default=dict)
 
     @validates_schema
     def _unique_rules(self, data: dict[str, Any], **_: Any) -> None:
@@ -184,6 +191,7 @@ class Profile:
             "holidays": sorted(d.isoformat() for d in calendar.holidays),
             "makeup_workdays": sorted(d.isoformat() for d in calendar.workdays),
             "timezone_hours": 8,
+            "local_passwords": bool(self.data.get("sign_in", {}).get("local_passwords", True)),
             "rules": [r.to_json() for r in self.rules],
         }
         if "handover_working_days" in av:

@@ -24,6 +24,12 @@ OVERDUE_QUEUE_ROLES = ("reviewer", "legal", "approver", "admin", "supervisor")  
 SUPERVISION_ROLES = ("admin", "approver", "legal", "reviewer")  # the agency's own supervision figures
 COMPLIANCE_ROLES = ("admin", "designer", "approver", "legal")  # the compliance check of the deployed diagrams
 EXPORT_APPROVER_ROLES = ("approver", "legal", "reviewer", "admin")  # decide requests for copies of recordings
+#: who may read a case of the agency at all (least privilege): a designer sees diagrams only, a 司法局 supervisor
+#: figures only (lishui-city 第二十二条 read as 监督检查 of the figures); the administrator sees the case file
+CASE_READER_ROLES = ("officer", "reviewer", "legal", "approver", "admin")
+#: recordings, 文书 and export packages: those who handle the case, the managers on its path (审核、法制审核、负责人)
+#: and its officers (pishan-culture 第十九条（三）: 任何人不得私自复制、转存; 第二十条; naiman-culture 第十二条: 内部资料)
+CASE_MATERIAL_BASIS = "pishan-culture 第十九条、第二十条；naiman-culture 第十二条"
 
 
 def role_of_lane(lane: str | None) -> str | None:

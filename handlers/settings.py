@@ -52,6 +52,7 @@ class Settings:
     document_series: Mapping[str, str] = field(default_factory=dict)
     local_calendar: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     timezone: str | None = None
+    local_passwords: bool = True
     rules: tuple[Rule, ...] = ()
     source_toml: str | None = None
 
@@ -78,7 +79,8 @@ class Settings:
             document_series=dict(((s.get("documents") or {}).get("series")) or {}),
             local_calendar={k: tuple(cal.get(k, ())) + tuple(s.get(old, ()))
                             for k, old in (("holidays", "holidays"), ("workdays", "makeup_workdays"))},
-            timezone=s.get("timezone") or None, rules=rules_from_json(s.get("rules", [])),
+            timezone=s.get("timezone") or None, local_passwords=bool(s.get("local_passwords", True)),
+            rules=rules_from_json(s.get("rules", [])),
             source_toml=s.get("source_toml"))
 
     def law(self) -> tuple[Rule, ...]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from handlers.records.fields import REQUIRED, Strict, choice, many, text
+from handlers.records.fields import REQUIRED, ROW_ID, Strict, choice, many, text
 
 BASIS = "naiman-culture 第十四条"
 RECTIFY_BASIS = "naiman-culture 第十三条"
@@ -25,7 +25,7 @@ CHECKER_BASIS = "lishui-city 第五条、changli-market 第五条"
 
 
 def _id(title: str) -> fields.Integer:
-    return fields.Integer(required=False, allow_none=True, error_messages=REQUIRED,
+    return fields.Integer(required=False, allow_none=True, error_messages=REQUIRED, validate=ROW_ID,
                           metadata={"title": title})
 
 

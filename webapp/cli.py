@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from handlers import compliance as rule_check
 from handlers import profiles as profile_rules
-from webapp.accounts import create_user
+from webapp.accounts import check_password, create_user
 from webapp.cases import deadlines, timeline, timers
 from webapp.cases import service as cases
 from webapp.cases.queue import open_tasks
@@ -135,7 +135,8 @@ def create_agency_cmd(code: str, admin_username: str | None, password: str | Non
         if admin_username:
             if not password:
                 raise click.ClickException("创建管理员须同时给出 --password")
-            create_user(agency, admin_username, f"{agency.name}管理员", ["admin"], password)
+            check_password(password, admin_username)
+            create_user(agency, admin_username, f"{agency.name}管理员", ["admin"], password, must_change=True)
         db.session.commit()
     except ServiceError as exc:
         _refuse(exc)

@@ -25,6 +25,37 @@ def from_environment(instance: str) -> dict[str, Any]:
         LIUHEN_WORKFLOWS_DIR=str(ROOT / "workflows"),
         MAX_CONTENT_LENGTH=int(os.environ.get("LIUHEN_MAX_UPLOAD", 2 * 1024**3)),
         JSON_AS_ASCII=False,
+        **security(),
+    )
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def security() -> dict[str, Any]:
+    """Sign-in and session settings (等保 2.0 身份鉴别, 访问控制); each a LIUHEN_* variable, documented in README.md."""
+    secure = os.environ.get("LIUHEN_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
+    return dict(
+        LIUHEN_LOCKOUT_ATTEMPTS=_int("LIUHEN_LOCKOUT_ATTEMPTS", 5),
+        LIUHEN_LOCKOUT_MINUTES=_int("LIUHEN_LOCKOUT_MINUTES", 15),
+        LIUHEN_LOGIN_LIMIT=os.environ.get("LIUHEN_LOGIN_LIMIT") or "20 per 10 minutes",
+        LIUHEN_LOGIN_ACCOUNT_LIMIT=os.environ.get("LIUHEN_LOGIN_ACCOUNT_LIMIT") or "10 per 10 minutes",
+        LIUHEN_PASSWORD_MIN_LENGTH=_int("LIUHEN_PASSWORD_MIN_LENGTH", 10),
+        LIUHEN_PASSWORD_CLASSES=_int("LIUHEN_PASSWORD_CLASSES", 3),
+        LIUHEN_PASSWORD_MAX_AGE_DAYS=_int("LIUHEN_PASSWORD_MAX_AGE_DAYS", 0),
+        LIUHEN_IDLE_MINUTES=_int("LIUHEN_IDLE_MINUTES", 30),
+        LIUHEN_SESSION_HOURS=_int("LIUHEN_SESSION_HOURS", 12),
+        LIUHEN_TOKEN_HOURS=_int("LIUHEN_TOKEN_HOURS", 12),
+        RATELIMIT_STORAGE_URI=os.environ.get("LIUHEN_RATELIMIT_STORAGE") or "memory://",
+        SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_SAMESITE="Lax", REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SECURE=secure,
+        PREFERRED_URL_SCHEME="https" if secure else "http",
+        LIUHEN_OIDC_ISSUER=os.environ.get("LIUHEN_OIDC_ISSUER") or None,
+        LIUHEN_OIDC_CLIENT_ID=os.environ.get("LIUHEN_OIDC_CLIENT_ID") or None,
+        LIUHEN_OIDC_CLIENT_SECRET=os.environ.get("LIUHEN_OIDC_CLIENT_SECRET") or None,
+        LIUHEN_OIDC_USERNAME_CLAIM=os.environ.get("LIUHEN_OIDC_USERNAME_CLAIM") or "preferred_username",
+        LIUHEN_OIDC_BADGE_CLAIM=os.environ.get("LIUHEN_OIDC_BADGE_CLAIM") or "badge_no",
     )
 
 

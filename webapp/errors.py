@@ -45,6 +45,18 @@ class Unauthorized(ServiceError):
     status, code = 401, "unauthorized"
 
 
+class Locked(ServiceError):
+    """The account is locked after repeated failed sign-ins (等保 2.0 登录失败处理)."""
+
+    status, code = 423, "locked"
+
+
+class PasswordChangeRequired(ServiceError):
+    """The password must be changed (first sign-in, after a reset, expired) before anything else."""
+
+    status, code = 403, "password_change_required"
+
+
 class DiagramFault(ServiceError):
     """The diagram could not be run (e.g. a condition reads data no task recorded)."""
 

@@ -8,6 +8,17 @@ from typing import Any
 from flask import request
 
 PER_PAGE = 20
+#: the largest row id the databases hold (PostgreSQL ``integer``); a larger number names no row
+MAX_ID = 2**31 - 1
+
+
+def id_value(value: Any) -> int | None:
+    """A row id from a query argument or form: ASCII digits within :data:`MAX_ID`, else ``None`` (never an error
+    from the database: ``int("²")`` fails, and 2⁶³ overflows PostgreSQL)."""
+    text = str(value if value is not None else "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > MAX_ID:
+        return None
+    return int(text)
 
 
 @dataclass
@@ -25,10 +36,7 @@ class Page:
 
 
 def page_number() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
-        return 1
+    return max(1, id_value(request.args.get("page", 1)) or 1)
 
 
 def clamp(page: int, total: int, per_page: int = PER_PAGE) -> tuple[int, int]:

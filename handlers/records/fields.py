@@ -13,17 +13,22 @@ if TYPE_CHECKING:  # type-only import: marshmallow documents marshmallow.types a
     from marshmallow.types import ErrorMessages
 
 REQUIRED: ErrorMessages = {"required": "必填项", "null": "不能为空", "invalid": "格式不正确"}
+#: a row id: the databases keep ids in 32-bit integers, so a larger number names nothing (and must not reach them)
+ROW_ID = validate.Range(min=1, max=2**31 - 1, error="编号应为 1 至 2147483647 之间的整数")
 
 
 def _meta(title: str, help: str | None) -> dict[str, Any]:
     return {"title": title, **({"help": help} if help else {})}
 
 
-def text(title: str, help: str | None = None, required: bool = True, min_len: int = 1) -> fields.String:
-    return fields.String(
-        required=required, metadata=_meta(title, help), error_messages=REQUIRED,
-        validate=validate.Length(min=min_len, error=f"{title}至少 {min_len} 个字") if required else None,
-    )
+def text(title: str, help: str | None = None, required: bool = True, min_len: int = 1,
+         max_len: int | None = None) -> fields.String:
+    """A text field; ``max_len`` where a database column holds it (both databases then refuse alike, here)."""
+    checks = [validate.Length(min=min_len, error=f"{title}至少 {min_len} 个字")] if required else []
+    if max_len is not None:
+        checks.append(validate.Length(max=max_len, error=f"{title}不能超过 {max_len} 个字"))
+    return fields.String(required=required, metadata=_meta(title, help), error_messages=REQUIRED,
+                         validate=checks or None)
 
 
 def choice(title: str, options: dict[str, str], help: str | None = None, required: bool = True) -> fields.String:

@@ -10,7 +10,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from handlers.av_rules import CONFIDENTIALITY, CONTENT_TYPES, HOLD_TRIGGERS
-from handlers.records.fields import REQUIRED, Strict, choice, flag, many, moment, text
+from handlers.records.fields import REQUIRED, ROW_ID, Strict, choice, flag, many, moment, text
 
 
 class Interruption(Strict):
@@ -22,20 +22,22 @@ class Interruption(Strict):
 
 
 class UploadMeta(Strict):
-    case_id = fields.Integer(required=True, strict=True, error_messages=REQUIRED, metadata={"title": "案件"})
-    task_id = text("任务", required=False)
+    case_id = fields.Integer(required=True, strict=True, error_messages=REQUIRED, metadata={"title": "案件"},
+                             validate=ROW_ID)
+    task_id = text("任务", required=False, max_len=36)
     content_type = choice("文件类型", {k: k for k in CONTENT_TYPES})
     size = fields.Integer(required=True, strict=True, error_messages=REQUIRED, metadata={"title": "文件大小（字节）"},
                           validate=validate.Range(min=1, error="文件为空（0 字节），不能作为音像记录保存"))
-    recorded_by = text("记录人（执法人员姓名）", help="用于按“执法人员姓名+案由”命名文件（pishan-culture 第十九条）")
+    recorded_by = text("记录人（执法人员姓名）", help="用于按“执法人员姓名+案由”命名文件（pishan-culture 第十九条）",
+                       max_len=100)
     officers = many(text("执法人员姓名"), "在场执法人员")
-    device_id = text("记录设备编号")
+    device_id = text("记录设备编号", max_len=100)
     device_checked = flag("使用前已检查设备性能、电量、存储空间并校准系统时间", required=False,
                           help="机构配置要求使用前检查设备的，未确认即拒收（naiman-culture 第十条）")
     started_at = moment("开始记录时间")
     ended_at = moment("结束记录时间")
-    place = text("记录地点")
-    cause = text("案由", required=False, help="缺省为案件名称")
+    place = text("记录地点", max_len=300)
+    cause = text("案由", required=False, help="缺省为案件名称", max_len=300)
     confidentiality = choice("密级", {k: v.title for k, v in CONFIDENTIALITY.items()}, required=False)
     protected_persons = flag("录有举报人、投诉人或第三人", required=False,
                              help="如是，当事人申请复制时不提供该记录（naiman-culture 第十二条）")

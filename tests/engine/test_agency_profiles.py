@@ -197,7 +197,7 @@ def test_compliance_page_command_and_json(app, client):
 
 def test_create_agency_command_builds_an_agency_from_a_profile(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(cli, ["create-agency", "lishui-city", "--admin", "lishui-admin", "--password", "pw-123456"])
+    result = runner.invoke(cli, ["create-agency", "lishui-city", "--admin", "lishui-admin", "--password", "Zhejiang-Ls-2026"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         agency = db.session.scalar(select(Agency).where(Agency.code == "lishui-city"))

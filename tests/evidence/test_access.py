@@ -77,10 +77,11 @@ def test_confidential_recordings_follow_stricter_rules(walker, app):
 
 def walker_username(walker, app, key: str) -> str:
     from webapp.accounts import token_hash
-    from webapp.models import User
+    from webapp.models import User, UserSession
 
     with app.app_context():
-        return db.session.scalar(select(User.username).where(User.api_token_hash == token_hash(walker.tokens[key])))
+        return db.session.scalar(select(User.username).join(UserSession, UserSession.user_id == User.id)
+                                 .where(UserSession.secret_hash == token_hash(walker.tokens[key])))
 
 
 def _unzip(data: bytes, target) -> zipfile.ZipFile:

@@ -27,6 +27,11 @@ from webapp.models import Agency
 from webapp.supervision.scopes import assign
 
 _agency_numbers = itertools.count(1)
+#: tests move the clock by days and sign in from one address many times: sessions outlive that and the
+#: per-address limit is high, unless a test of expiry, idle timeout or throttling sets its own (monkeypatch)
+LONG_SESSIONS = {"LIUHEN_TOKEN_HOURS": 24 * 365 * 20, "LIUHEN_SESSION_HOURS": 24 * 365 * 20,
+                 "LIUHEN_IDLE_MINUTES": 60 * 24 * 365 * 20, "LIUHEN_LOGIN_LIMIT": "10000 per minute",
+                 "LIUHEN_LOGIN_ACCOUNT_LIMIT": "10000 per minute"}
 
 
 @contextmanager
@@ -57,7 +62,7 @@ def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, cl
     app = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "LIUHEN_STORAGE": "local",
         "LIUHEN_FILE_STORE": str(tmp_path_factory.mktemp("files")), "LIUHEN_CLOCK": clock,
-        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, **config,
+        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, **LONG_SESSIONS, **config,
     })
     with app.app_context():
         upgrade(revision="heads")

@@ -107,15 +107,23 @@ def test_admin_adds_and_edits_users_with_validation(app, agency):
     res = admin.post("/admin/users/new", {"username": "bad name!", "display_name": "", "password": "short"},
                      csrf_from="/admin/users/new")
     body = res.get_data(as_text=True)
-    assert res.status_code == 422 and "用户名只能由字母" in body and "必填项" in body and "密码至少 8 位" in body
+    assert res.status_code == 422 and "用户名只能由字母" in body and "必填项" in body and "密码至少 10 个字符" in body
     name = f"officer9-{agency.id}"
-    res = admin.post("/admin/users/new", {"username": name, "display_name": "周新", "password": "longpassword",
+    weak = admin.post("/admin/users/new", {"username": name, "display_name": "周新", "password": "longpassword",
+                                           "roles": "officer", "active": "y"}, csrf_from="/admin/users/new")
+    assert weak.status_code == 422 and "至少 3 类" in weak.get_data(as_text=True)
+    res = admin.post("/admin/users/new", {"username": name, "display_name": "周新", "password": "Zhou-xin-2026",
                                           "roles": "officer", "active": "y"}, csrf_from="/admin/users/new")
     assert res.status_code == 302
     assert "周新" in admin.text("/admin/users")
     from tests.support.web_client import WebUser
 
-    newcomer = WebUser(app, name, "longpassword").login()
+    newcomer = WebUser(app, name, "Zhou-xin-2026").login()
+    assert newcomer.get("/inbox").headers["Location"].endswith("/account/password")  # first sign-in: change it
+    changed = newcomer.post("/account/password", {"old_password": "Zhou-xin-2026", "new_password": "Xin-zhou-2027",
+                                                  "confirm": "Xin-zhou-2027"}, csrf_from="/account/password")
+    assert changed.status_code == 302
+    newcomer = WebUser(app, name, "Xin-zhou-2027").login()
     assert newcomer.get("/inbox").status_code == 200
 
     own = f"/admin/users/{agency.user_ids['admin1']}"

@@ -7,8 +7,10 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
 from handlers.catalogue import CATALOGUE
-from webapp.accounts import authenticate, issue_token
 from webapp.api import common as json_api
+from webapp.api import schemas as s
+from webapp.api.auth import user_json
+from webapp.api.contract import op
 from webapp.cases import queue as task_queue
 from webapp.cases import service as cases
 from webapp.cases import timeline
@@ -18,38 +20,28 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 TASKS_PER_PAGE = 100
 
 
-json_api.install(bp, public=("api.login",))
-_body = json_api.body
-
-
-@bp.post("/login")
-def login() -> Any:
-    data = _body()
-    user = authenticate(str(data.get("username", "")), str(data.get("password", "")))
-    return jsonify({"token": issue_token(user), "user": _user_json(user)})
-
-
-def _user_json(user: Any) -> dict[str, Any]:
-    return {"id": user.id, "username": user.username, "display_name": user.display_name,
-            "roles": user.roles, "agency_id": user.agency_id}
+json_api.install(bp)
 
 
 @bp.get("/me")
+@op("当前用户", answer=s.UserOut, tag="登录")
 def me() -> Any:
-    return jsonify(_user_json(current_user))
+    return jsonify(user_json(current_user))
 
 
 @bp.get("/catalogue")
+@op("记录种类目录：每种记录的字段、依据", tag="案件")
 def catalogue() -> Any:
     return jsonify({code: k.describe() for code, k in CATALOGUE.items()})
 
 
 @bp.get("/tasks")
-def my_tasks() -> Any:
+@op("我的待办，最早到期在前", query=s.PageQuery, answer=s.TaskOut, many=True)
+def my_tasks(query: dict[str, Any]) -> Any:
     """My open tasks, soonest due first, a page at a time (``?page=``, ``?per_page=`` up to 500, default 100);
     the total is in the ``X-Total-Count`` header and the next page in ``Link``."""
-    per_page = min(max(request.args.get("per_page", TASKS_PER_PAGE, type=int) or TASKS_PER_PAGE, 1), 500)
-    tp = task_queue.page_of(current_user, None, request.args.get("page", 1, type=int) or 1, per_page)
+    per_page = query["per_page"]
+    tp = task_queue.page_of(current_user, None, query["page"], per_page)
     res = jsonify([timeline.task_json(t, c.title) for t, c in tp.items])
     res.headers["X-Total-Count"] = str(tp.total)
     if tp.page < tp.pages:
@@ -58,37 +50,41 @@ def my_tasks() -> Any:
 
 
 @bp.post("/cases")
-def create_case() -> Any:
-    data = _body()
-    case = cases.create_case(current_user, str(data.get("title", "")), str(data.get("party_name", "")),
-                             str(data.get("process_id") or "general_procedure"), bool(data.get("emergency", False)))
+@op("立案：在本机构已部署的流程上启动案件", body=s.CaseIn, answer=s.CaseOut, status=201, errors=(403, 404))
+def create_case(data: dict[str, Any]) -> Any:
+    case = cases.create_case(current_user, data["title"], data["party_name"], data["process_id"] or "general_procedure",
+                             data["emergency"])
     return jsonify(timeline.case_json(current_user, case.id)), 201
 
 
 @bp.get("/cases/<int:case_id>")
+@op("案件：任务、记录、审计", answer=s.CaseOut, errors=(403, 404))
 def get_case(case_id: int) -> Any:
     return jsonify(timeline.case_json(current_user, case_id))
 
 
 @bp.get("/cases/<int:case_id>/tasks/<task_id>")
+@op("任务：要求的记录及其格式、已有记录、尚缺什么", answer=s.TaskView, errors=(403, 404))
 def get_task(case_id: int, task_id: str) -> Any:
     return jsonify(cases.task_view(current_user, case_id, task_id))
 
 
 @bp.post("/cases/<int:case_id>/tasks/<task_id>/records")
-def add_record(case_id: int, task_id: str) -> Any:
-    data = _body()
-    record = cases.submit_record(current_user, case_id, task_id, str(data.get("kind", "")), data.get("payload"))
+@op("添加记录（同种记录再次提交即新版本）", body=s.RecordIn, answer=s.RecordOut, status=201, errors=(403, 404, 409))
+def add_record(case_id: int, task_id: str, data: dict[str, Any]) -> Any:
+    record = cases.submit_record(current_user, case_id, task_id, data["kind"], data["payload"])
     return jsonify(cases.record_json(record)), 201
 
 
 @bp.post("/cases/<int:case_id>/tasks/<task_id>/complete")
+@op("办结任务：先过关卡，再推进流程", answer=s.CaseOut, errors=(403, 404, 409))
 def complete(case_id: int, task_id: str) -> Any:
     cases.complete_task(current_user, case_id, task_id)
     return jsonify(timeline.case_json(current_user, case_id))
 
 
 @bp.post("/files")
+@op("上传文件（按 SHA-256 保存）", body=s.FileIn, consumes="multipart/form-data", answer=s.FileOut, status=201)
 def upload() -> Any:
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -5,6 +5,7 @@ Token-only access to ``/api/`` is app-wide (``webapp.api.register``), the CSRF e
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -13,9 +14,12 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webapp.errors import Invalid, ServiceError, Unauthorized
 
-HTTP_CODES = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-HTTP_MESSAGES = {403: "您的角色无权执行此操作", 404: "接口不存在", 405: "接口不支持此请求方法"}
+HTTP_CODES = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+              429: "too_many_requests"}
+HTTP_MESSAGES = {403: "您的角色无权执行此操作", 404: "接口不存在", 405: "接口不支持此请求方法",
+                 429: "尝试过于频繁，请稍后再试"}
 
+MAX_DEPTH = 20
 LOGIN_HINT = "请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）"
 
 
@@ -33,11 +37,50 @@ def install(bp: Blueprint, *, public: tuple[str, ...] = ()) -> Blueprint:
 
 
 def body() -> dict[str, Any]:
-    """The request's JSON object, or a clear 422."""
-    data = request.get_json(silent=True)
+    """The request's JSON object, or a clear 422: parsed here (not ``get_json``) so that nesting beyond
+    :data:`MAX_DEPTH`, lone surrogates and NUL characters are refused before any service or database sees them."""
+    try:
+        data = json.loads(request.get_data(cache=True) or b"null")
+    except (ValueError, RecursionError):
+        data = None
     if not isinstance(data, dict):
         raise Invalid("请求体须为 JSON 对象")
+    if problem := unsafe(data):
+        raise Invalid(f"请求体无效：{problem}")
     return data
+
+
+def unsafe(value: Any, depth: int = 0) -> str | None:
+    """Why ``value`` cannot be stored alike on both databases (too deep, a lone surrogate, NUL), or ``None``."""
+    if depth > MAX_DEPTH:
+        return f"嵌套超过 {MAX_DEPTH} 层"
+    if isinstance(value, str):
+        return bad_text(value)
+    if isinstance(value, dict):
+        return next((p for k, v in value.items() if (p := bad_text(k) or unsafe(v, depth + 1))), None)
+    if isinstance(value, list):
+        return next((p for v in value if (p := unsafe(v, depth + 1))), None)
+    return None
+
+
+def bad_text(text: str) -> str | None:
+    """NUL (PostgreSQL stores none) and lone UTF-16 surrogates (not encodable as UTF-8) in a string."""
+    if "\x00" in text:
+        return "文本含有空字符（\\u0000）"
+    if not text.isascii() and any("\ud800" <= ch <= "\udfff" for ch in text):
+        return "文本含有无效的 Unicode 代理字符"
+    return None
+
+
+def check_arguments() -> None:
+    """Query values, path parts and form fields are text too: the same characters are refused there (422), on the
+    pages as in the API (a NUL in a form field would otherwise reach PostgreSQL)."""
+    form = request.form.values() if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data") \
+        else ()
+    values = [*request.args.keys(), *request.args.values(), *form,
+              *(v for v in (request.view_args or {}).values() if isinstance(v, str))]
+    if problem := next((p for v in values if (p := bad_text(v))), None):
+        raise Invalid(f"请求参数无效：{problem}")
 
 
 def _service_error(exc: ServiceError) -> Any:

@@ -7,6 +7,7 @@ row lock; the loser gets :class:`Conflict` and nothing of its attempt is kept.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Any, cast
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -24,7 +25,7 @@ from handlers import clock, gate
 from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.law.model import Rule
-from handlers.roles import ROLES, role_of_lane
+from handlers.roles import CASE_MATERIAL_BASIS, CASE_READER_ROLES, MANAGER_ROLES, ROLES, role_of_lane
 from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_of
 from handlers.workcalendar import national
@@ -36,7 +37,7 @@ from webapp.engine import runner
 from webapp.engine.compliance import waived_rules
 from webapp.engine.diagrams import require_deployed
 from webapp.errors import Conflict, DiagramFault, Forbidden, GateRefused, Invalid, NotFound
-from webapp.models import Agency, Case, CaseTask, Record, User
+from webapp.models import Agency, Case, CaseTask, MediaItem, Record, User
 from webapp.store import audit
 
 
@@ -59,7 +60,32 @@ def get_case(case_id: int, user: User, *, lock: bool = False) -> Case:
         raise NotFound(f"案件 {case_id} 不存在")
     if case.agency_id != user.agency_id:
         raise Forbidden(f"案件 {case_id} 不属于您所在的机构，无权访问")
+    if not user.has_any(*CASE_READER_ROLES):
+        raise Forbidden("您的角色无权查看案件数据（流程设计人员只接触流程图，司法局执法监督人员只查看统计数据）")
     return case
+
+
+def handles(user: User, case: Case) -> bool:
+    """Whether ``user`` handles ``case``: a manager on its path (审核、法制审核、负责人), or one of its officers —
+    who started it, completed a step of it, wrote a record of it, or recorded or is named on one of its recordings."""
+    if user.has_any(*MANAGER_ROLES):
+        return True
+    if not user.has_role("officer"):
+        return False
+    worked = or_(exists().where(CaseTask.case_id == case.id, CaseTask.completed_by == user.id),
+                 exists().where(Record.case_id == case.id, Record.author_id == user.id))
+    if case.created_by == user.id or db.session.scalar(select(worked)):
+        return True
+    name = re.split(r"[（(]", user.display_name, maxsplit=1)[0].strip()
+    items = db.session.execute(select(MediaItem.uploaded_by, MediaItem.recorded_by, MediaItem.officers)
+                               .where(MediaItem.case_id == case.id))
+    return any(by == user.id or name == recorder or name in (officers or []) for by, recorder, officers in items)
+
+
+def require_handler(user: User, case: Case, what: str) -> None:
+    """Recordings, 文书 and export packages are for those who handle the case (:func:`handles`)."""
+    if not handles(user, case):
+        raise Forbidden(f"只有承办本案的执法人员及审核、法制审核、负责人可以{what}（{CASE_MATERIAL_BASIS}）")
 
 
 def create_case(user: User, title: str, party_name: str, process_id: str = "general_procedure",

@@ -24,14 +24,16 @@ from handlers.audit_actions import Action
 from handlers.av_rules import DECISION_KINDS
 from handlers.catalogue import AV_RECORDING
 from handlers.hashing import sha256_bytes
+from handlers.roles import CASE_READER_ROLES
 from webapp import store
-from webapp.cases.service import get_case, record_json
+from webapp.cases.service import get_case, record_json, require_handler
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.evidence.media import _hold, disposal_of, holds_of, media_item, retention_until, sealed, settings
 from webapp.models import (
     AuditEntry,
     Case,
+    Document,
     FileDisposal,
     MediaExplanation,
     MediaExport,
@@ -55,8 +57,8 @@ REQUEST_KINDS = {"disposal": "销毁音像记录", "copy_external": "相关部�
 
 
 def check_view(user: User, item: MediaItem) -> None:
-    """The case's permission, then the confidentiality level's stricter rules."""
-    get_case(item.case_id, user)
+    """The case's permission and handling it (:func:`handles`), then the confidentiality level's stricter rules."""
+    require_handler(user, get_case(item.case_id, user), "查阅或复制本案音像记录")
     level = av_rules.CONFIDENTIALITY[item.confidentiality]
     if level.view_roles is not None and not user.has_any(*level.view_roles):
         raise Forbidden(f"该音像记录密级为“{level.title}”，您的角色无权查阅（依据 {'、'.join(level.basis)}）")
@@ -84,6 +86,27 @@ def open_content(user: User, media_id: int, download: bool) -> MediaItem:
                  case_id=item.case_id, detail={"media_id": item.id, "sha256": item.sha256})
     db.session.commit()
     return item
+
+
+def check_file(user: User, sha256: str) -> None:
+    """A stored file by its hash (``/files/<sha256>``): a case reader's; a recording's bytes only as the recording
+    itself (:func:`check_view`), a 文书's only for those who handle its case."""
+    if not user.has_any(*CASE_READER_ROLES):
+        raise Forbidden("您的角色无权查阅案件材料")
+    items = list(db.session.scalars(select(MediaItem).where(MediaItem.agency_id == user.agency_id,
+                                                            MediaItem.sha256 == sha256)))
+    if items:
+        problems = []
+        for item in items:
+            try:
+                return check_view(user, item)
+            except Forbidden as exc:
+                problems.append(exc.message)
+        raise Forbidden(problems[0])
+    case_ids = set(db.session.scalars(select(Document.case_id).where(Document.agency_id == user.agency_id,
+                                                                     Document.sha256 == sha256)))
+    for case_id in case_ids:
+        require_handler(user, get_case(case_id, user), "下载本案文书")
 
 
 # --------------------------------------------------------------------------- requests and the head's decision
@@ -376,7 +399,7 @@ def export_package(user: User, export_id: int) -> MediaExport:
     row = db.session.get(MediaExport, export_id)
     if row is None or row.agency_id != user.agency_id:
         raise NotFound(f"导出包 {export_id} 不存在")
-    get_case(row.case_id, user)
+    require_handler(user, get_case(row.case_id, user), "下载本案音像记录导出包")
     audit.append(row.agency_id, Action.MEDIA_EXPORT_DOWNLOADED, actor_id=user.id, case_id=row.case_id,
                  detail={"export_id": row.id, "package_sha256": row.package_sha256})
     db.session.commit()

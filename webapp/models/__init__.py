@@ -8,7 +8,7 @@ from __future__ import annotations
 # ruff: noqa: I001 - the order is the flush order: SQLAlchemy inserts rows of tables that reference each other
 # without a relationship() (documents → stored_files) in the order their classes were mapped.
 from webapp.models.base import AppendOnlyViolation, UTCDateTime
-from webapp.models.accounts import Agency, User
+from webapp.models.accounts import Agency, User, UserSession
 from webapp.models.diagrams import Deployment, DiagramVersion
 from webapp.models.cases import Case, CaseTask, Record
 from webapp.models.store import AuditEntry, AuditHead, StoredFile
@@ -25,4 +25,4 @@ __all__ = ["Agency", "AppendOnlyViolation", "AuditEntry", "AuditHead", "Case", "
            "ComplianceException", "Deadline", "Deployment", "DiagramVersion", "Document", "DocumentCounter",
            "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest", "Record",
            "RenderJob", "RetentionHold", "SpotCheck", "StatusCount", "StepReview", "StoredFile", "SupervisionScope",
-           "UTCDateTime", "UploadSession", "User", "row_hash", "seal"]
+           "UTCDateTime", "UploadSession", "User", "UserSession", "row_hash", "seal"]

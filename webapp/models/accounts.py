@@ -32,10 +32,14 @@ class User(UserMixin, Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
+    badge_no: Mapped[str | None] = mapped_column(String(40), unique=True)  # 执法证号, matched at single sign-on
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list] = mapped_column(JSON, default=list)
-    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     agency: Mapped[Agency] = relationship()
 
     @property
@@ -48,3 +52,26 @@ class User(UserMixin, Model):
     def has_any(self, *roles: str) -> bool:
         """Holds at least one of ``roles`` (a role group from :mod:`handlers.roles`)."""
         return any(r in (self.roles or []) for r in roles)
+
+
+class UserSession(Model):
+    """One signed-in device: an API token (``kind='api'``) or a browser session (``kind='web'``).
+
+    Only the SHA-256 of its secret is stored.  It ends when it expires, when it is idle too long (browser),
+    when its owner signs out on it, or for every device at once on a password change, a lockout or by the
+    administrator; an ended row is kept (``revoked_at``, ``revoked_reason``) as the sign-in history.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_used_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))
+    user: Mapped[User] = relationship()

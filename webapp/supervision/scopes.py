@@ -16,6 +16,7 @@ from handlers.roles import SUPERVISION_ROLES
 from webapp.db import db
 from webapp.errors import Forbidden, Invalid
 from webapp.models import Agency, SupervisionScope, User
+from webapp.paging import id_value
 from webapp.store import audit
 
 JUDICIAL = "judicial"
@@ -48,9 +49,9 @@ def agency_for(user: User, requested: str | int | None) -> Agency:
                         else f"尚未为您指派所监督的行政执法机关（{JUDICIAL_BASIS}），请联系系统管理员")
     if requested in (None, ""):
         return visible[0]
-    if not str(requested).isdigit():
+    if (wanted := id_value(requested)) is None:
         raise Invalid(f"参数 agency 应为机关编号（数字），收到“{requested}”")
-    match = next((a for a in visible if a.id == int(requested)), None)
+    match = next((a for a in visible if a.id == wanted), None)
     if match is None:
         raise Forbidden(f"无权查看机关 {requested} 的执法监督数据：执法监督人员只能查看本机关，"
                         f"司法局执法监督人员只能查看指派给其监督的机关（{JUDICIAL_BASIS}）")

@@ -22,7 +22,7 @@ from handlers.spot_checks import BASIS, CHECKER_BASIS, CHECKER_ROLES, FINDINGS, 
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.models import Case, CaseTask, MediaItem, SpotCheck, User
-from webapp.paging import PER_PAGE, Page, clamp, page_number
+from webapp.paging import PER_PAGE, Page, clamp, id_value, page_number
 from webapp.store import audit
 
 RECENT = 20
@@ -114,10 +114,10 @@ def ledger(agency_id: int, filters: Mapping[str, Any] | None = None) -> Any:
          .order_by(SpotCheck.at.desc(), SpotCheck.id.desc()))
     if f.get("finding") in FINDINGS:
         q = q.where(SpotCheck.finding == f["finding"])
-    if str(f.get("checker") or "").isdigit():
-        q = q.where(SpotCheck.checker_id == int(f["checker"]))
-    if str(f.get("case_id") or "").isdigit():
-        q = q.where(SpotCheck.case_id == int(f["case_id"]))
+    if (checker_id := id_value(f.get("checker"))) is not None:
+        q = q.where(SpotCheck.checker_id == checker_id)
+    if (case_id := id_value(f.get("case_id"))) is not None:
+        q = q.where(SpotCheck.case_id == case_id)
     if f.get("open") in ("1", True):
         q = q.where(SpotCheck.finding == PROBLEM, ~_followed_up())
     return q

@@ -15,25 +15,26 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webapp.accounts import login_manager
 from webapp.errors import ServiceError
-from webapp.views import admin, auth, cases, common, designer, inbox, tasks
+from webapp.views import admin, auth, cases, common, designer, inbox, sso, tasks
 from webapp.views.oversight import compliance, review, supervision
 
 csrf = CSRFProtect()
-BLUEPRINTS = (auth.bp, inbox.bp, tasks.bp, cases.bp, designer.bp, admin.bp, compliance.bp, supervision.bp, review.bp)
-HTTP_MESSAGES = {403: "您的角色无权访问此页面。", 404: "页面不存在。"}
+BLUEPRINTS = (auth.bp, sso.bp, inbox.bp, tasks.bp, cases.bp, designer.bp, admin.bp, compliance.bp, supervision.bp, review.bp)
+HTTP_MESSAGES = {403: "您的角色无权访问此页面。", 404: "页面不存在。", 429: "尝试过于频繁，请稍后再试。"}
 
 
 def register(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.before_request(_csrf_unless_token)
+    app.before_request(auth.require_password_change)
     login_manager.login_view = "web_auth.login"
     login_manager.login_message = "请先登录"
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     common.install(app)
+    sso.install(app)
 
 
 def _csrf_unless_token() -> None:

@@ -10,13 +10,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from handlers import profiles
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
-from webapp.accounts import create_user
+from webapp.accounts import create_user, current_session, end_all, sessions_of, set_password
 from webapp.db import db
 from webapp.engine import profiles as profile_service
 from webapp.errors import ServiceError
@@ -47,7 +46,7 @@ def new_user() -> Any:
             form.username.errors.append("用户名已被使用")
         else:
             create_user(current_user.agency, form.username.data, form.display_name.data, list(form.roles.data),
-                        form.password.data)
+                        form.password.data, must_change=True)
             db.session.commit()
             flash(f"已添加用户 {form.username.data}")
             return redirect(url_for("web_admin.users"))
@@ -70,15 +69,17 @@ def edit_user(user_id: int) -> Any:
             changes = {"display_name": form.display_name.data, "roles": roles, "active": bool(form.active.data)}
             user.display_name, user.roles, user.active = changes["display_name"], roles, changes["active"]
             if form.password.data:
-                user.password_hash = generate_password_hash(form.password.data)
-                user.api_token_hash = None
+                set_password(user, form.password.data, by=current_user)
                 changes["password_reset"] = True
+            if not user.active:
+                end_all(user, "admin")
             audit.append(user.agency_id, Action.USER_UPDATED, actor_id=current_user.id,
                          detail={"user_id": user.id, "username": user.username, **changes})
             db.session.commit()
             flash(f"已更新用户 {user.username}")
             return redirect(url_for("web_admin.users"))
-    return render_template("admin_user.html", form=form, user=user), 422 if form.errors else 200
+    return render_template("admin_user.html", form=form, user=user, sessions=sessions_of(user),
+                           current=current_session()), 422 if form.errors else 200
 
 
 @bp.route("/profile", methods=["GET", "POST"])

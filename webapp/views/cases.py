@@ -11,12 +11,13 @@ from sqlalchemy import exists, select
 from handlers import clock
 from handlers.audit_actions import Action, title_of
 from handlers.catalogue import CATALOGUE
+from handlers.roles import CASE_READER_ROLES
 from webapp.cases import service as cases
 from webapp.db import db
 from webapp.engine.diagrams import PROCEDURES, deployed
 from webapp.errors import ServiceError
 from webapp.models import AuditEntry, Case, CaseTask, Record, StoredFile, User
-from webapp.paging import PER_PAGE, Page, page_number
+from webapp.paging import PER_PAGE, Page, id_value, page_number
 from webapp.store.downloads import send_stored
 from webapp.views.common import role_required
 from webapp.views.diagram_files import process_file
@@ -33,15 +34,15 @@ def _agency_users() -> dict[int, User]:
 
 
 @bp.get("/cases")
-@login_required
+@role_required(*CASE_READER_ROLES)
 def index() -> Any:
     """All cases of my agency, filtered by status, current stage, officer and overdue."""
     args = request.args
     q = select(Case).where(Case.agency_id == current_user.agency_id)
     if args.get("status") in STATUSES:
         q = q.where(Case.status == args["status"])
-    if args.get("officer", "").isdigit():
-        q = q.where(Case.created_by == int(args["officer"]))
+    if (officer := id_value(args.get("officer"))) is not None:
+        q = q.where(Case.created_by == officer)
     ready = select(CaseTask.pk).where(CaseTask.case_id == Case.id, CaseTask.state == "ready")
     if args.get("stage"):
         q = q.where(exists(ready.where(CaseTask.title == args["stage"])))

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from handlers.roles import ROLES
+from webapp.accounts import policy
 
 REQUIRED = "必填项"
 
@@ -20,7 +21,13 @@ class CsrfOnly(FlaskForm):
 
 class LoginForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired(REQUIRED), Length(max=64)])
-    password = PasswordField("密码", validators=[DataRequired(REQUIRED)])
+    password = PasswordField("密码", validators=[DataRequired(REQUIRED), Length(max=256)])
+
+
+class PasswordForm(FlaskForm):
+    old_password = PasswordField("原密码", validators=[DataRequired(REQUIRED), Length(max=256)])
+    new_password = PasswordField("新密码", validators=[DataRequired(REQUIRED), Length(max=256)])
+    confirm = PasswordField("再次输入新密码", validators=[DataRequired(REQUIRED), Length(max=256)])
 
 
 class NewCaseForm(FlaskForm):
@@ -40,9 +47,14 @@ class UserForm(FlaskForm):
         DataRequired(REQUIRED), Length(max=64),
         Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能由字母、数字、点、下划线和连字符组成")])
     display_name = StringField("姓名", validators=[DataRequired(REQUIRED), Length(max=100)])
-    password = PasswordField("密码", validators=[Optional(), Length(min=8, message="密码至少 8 位")])
+    password = PasswordField("初始密码（用户首次登录须修改）", validators=[Optional(), Length(max=256)])
     roles = MultiCheckbox("角色", choices=list(ROLES.items()))
     active = BooleanField("启用", default=True)
+
+    def validate_password(self, field: PasswordField) -> None:
+        """The password policy (webapp.accounts.policy), the same as for the user's own change."""
+        if field.data and (problems := policy().problems(field.data, self.username.data or "")):
+            raise ValidationError("；".join(problems))
 
 
 class ProfileForm(FlaskForm):

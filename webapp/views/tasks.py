@@ -21,7 +21,9 @@ from webapp import store
 from webapp.cases import service as cases
 from webapp.db import db
 from webapp.errors import GateRefused, Invalid, ServiceError
+from webapp.evidence import access as media_access
 from webapp.models import Record, StoredFile
+from webapp.paging import id_value
 from webapp.store import audit
 from webapp.store.downloads import send_stored
 from webapp.views import record_forms
@@ -177,7 +179,8 @@ def download(sha256: str) -> Any:
         abort(404)
     if not store.current().exists(sha256):
         abort(404)
-    case_id = request.args.get("case", type=int)
+    media_access.check_file(current_user, sha256)
+    case_id = id_value(request.args.get("case"))
     case = cases.get_case(case_id, current_user) if case_id else None
     audit.append(current_user.agency_id, Action.FILE_ACCESSED, actor_id=current_user.id,
                  case_id=case.id if case else None, detail={"sha256": sha256, "name": stored.original_name})

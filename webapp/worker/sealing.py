@@ -33,7 +33,7 @@ from handlers.catalogue import CATALOGUE
 from handlers.roles import TASK_ROLES as MAKERS
 from handlers.task_rules import split_list
 from webapp import store
-from webapp.cases.service import get_case
+from webapp.cases.service import get_case, require_handler
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, Record, RenderJob, User
@@ -155,7 +155,7 @@ def open_document(user: User, document_id: int) -> Document:
     doc = db.session.get(Document, document_id)
     if doc is None:
         raise NotFound(f"文书 {document_id} 不存在")
-    get_case(doc.case_id, user)
+    require_handler(user, get_case(doc.case_id, user), "下载本案文书")
     if store.current().hash_of(doc.sha256) != doc.sha256:
         raise NotFound(f"文书 {doc.number} 的文件缺失或已被改动（SHA-256 不符）")
     audit.append(doc.agency_id, Action.DOCUMENT_DOWNLOADED, actor_id=user.id, case_id=doc.case_id,
