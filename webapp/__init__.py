@@ -39,7 +39,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path), **(overrides or {}))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    for step in (_database, _file_store, _clock, login_manager.init_app, api.register, views.register, _errors):
+    for step in (_database, _file_store, _clock, login_manager.init_app, api.register, views.register, _errors,
+                 sealing.render_queue_at_start):
         step(app)
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)

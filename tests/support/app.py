@@ -53,7 +53,9 @@ def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, cl
     app = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "LIUHEN_STORAGE": "local",
         "LIUHEN_FILE_STORE": str(tmp_path_factory.mktemp("files")), "LIUHEN_CLOCK": clock,
-        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, **config,
+        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "LIUHEN_SIGNING_KEY_FILE": str(tmp_path_factory.mktemp("keys") / "signing_key.pem"),
+        "LIUHEN_RENDER_AT_START": False, **config,
     })
     with app.app_context():
         upgrade(revision="heads")

@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterable
-from typing import Any, TypeAlias, cast
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -29,10 +28,8 @@ from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.evidence.media import _hold, disposal_of, holds_of, media_item, retention_until, sealed, settings
 from webapp.models import (
-    AuditEntry,
     Case,
     FileDisposal,
-    MediaExplanation,
     MediaExport,
     MediaItem,
     MediaRequest,
@@ -40,11 +37,11 @@ from webapp.models import (
     RetentionHold,
     StoredFile,
     User,
-    row_hash,
     seal,
 )
 from webapp.store import audit
 from webapp.store.audit import Break
+from webapp.store.sealed import MEDIA_TABLES, verify_sealed
 
 REQUEST_KINDS = {"disposal": "销毁音像记录", "copy_external": "相关部门调取、复制音像记录",
                  "view_secret": "查阅涉密音像记录"}
@@ -386,30 +383,9 @@ def request_json(r: MediaRequest) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- verify
 
-SealedRow: TypeAlias = "MediaItem | MediaExplanation | RetentionHold | FileDisposal | MediaExport"
-SEALED_TABLES: dict[str, type[SealedRow]] = {
-    "media_items": MediaItem, "media_explanations": MediaExplanation, "media_holds": RetentionHold,
-    "file_disposals": FileDisposal, "media_exports": MediaExport}
-
-
 def verify_rows() -> list[audit.Break]:
-    """Every media row matches its hash, and that hash is the one its audit entry sealed."""
-    sealed_rows: dict[tuple[str | None, int | None], str | None] = {}  # audit details are free-form JSON
-    for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
-            (Action.MEDIA_UPLOADED, Action.MEDIA_EXPLAINED, Action.MEDIA_HELD, Action.FILE_DISPOSED, Action.MEDIA_EXPORTED)))).yield_per(1000):
-        s = (e.detail or {}).get("sealed") or {}
-        sealed_rows[(s.get("table"), s.get("id"))] = s.get("hash")
-    out: list[Break] = []
-    for table, model in SEALED_TABLES.items():
-        # mypy types select() of a union of classes as their common base
-        rows = cast("Iterable[SealedRow]", db.session.scalars(select(model).order_by(model.id)).yield_per(1000))
-        for row in rows:
-            where = f"{table} id={row.id}"
-            if row_hash(row) != row.row_hash:
-                out.append(Break(where, "内容与哈希不符：该行被改动", row.agency_id, getattr(row, "case_id", None)))
-            elif sealed_rows.get((table, row.id)) != row.row_hash:
-                out.append(Break(where, "审计链中无此行或哈希不符", row.agency_id, getattr(row, "case_id", None)))
-    return out
+    """The A/V tables both ways (:mod:`webapp.store.sealed`): each row matches its seal, each seal has its row."""
+    return verify_sealed(MEDIA_TABLES)
 
 
 def verify_files() -> list[audit.Break]:
