@@ -39,8 +39,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path), **(overrides or {}))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    for step in (_database, _file_store, _clock, login_manager.init_app, api.register, views.register, _errors,
-                 sealing.render_queue_at_start):
+    # the start-up render hook before the API's, whose token check refuses a request before later hooks run
+    for step in (_database, _file_store, _clock, login_manager.init_app, sealing.render_queue_at_start, api.register,
+                 views.register, _errors):
         step(app)
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)
