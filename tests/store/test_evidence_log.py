@@ -305,3 +305,23 @@ def test_checkpoints_are_written_once_signed_and_witnessed(app, walker, agency, 
     out.write_text(json.dumps(forged))
     result = runner.invoke(args=["liuhen", "witness", str(out)])
     assert result.exit_code == 1 and "签名无效" in result.output
+
+
+def test_verify_names_malformed_rows_instead_of_crashing(app, walker, agency):
+    walker.create_case()
+    with app.app_context():
+        seq, head_hash, _ = _head(agency.id)
+        for n, (action, detail) in enumerate((("audit.quarantined", '{"strays": [{"seq": "x"}, 7]}'),
+                                              ("record.added", '[1, 2]'))):
+            db.session.execute(text(
+                "INSERT INTO audit_entries (agency_id, seq, case_id, actor_id, action, detail, at, prev_hash, hash) "
+                "VALUES (:a, :s, NULL, NULL, :act, :d, :at, :p, :h)"),
+                {"a": agency.id, "s": seq + 1 + n, "act": action, "d": detail, "at": "2026-01-01 00:00:00",
+                 "p": head_hash, "h": str(n) * 64})
+        db.session.commit()
+    result = _verify_cli(app)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"第 {seq + 1} 条" in result.output and f"第 {seq + 2} 条" in result.output
+    assert walker.create_case()["id"]  # and the agency goes on working
+    with app.app_context():
+        assert [b for b in _mine(_chain(agency.id).breaks, agency.id) if "异常条目" not in b] == []

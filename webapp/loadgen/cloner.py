@@ -307,7 +307,7 @@ class Compiler:
             if op is not None:
                 ops.append((c, op))
         for c in cols.jsons:
-            op = self.json(row[c])
+            op = self.json(row[c], c)  # the column name keys it as in JSON: sources rows, media_ids
             if op is not None:
                 ops.append((c, op))
         return Recipe(row[cols.pk] if cols.pk else None, row, ops)

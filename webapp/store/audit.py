@@ -225,7 +225,8 @@ def _reanchored(agency_id: int) -> set[str]:
     """Breaks an administrator's recovery (``audit.reanchored``) already sealed: reported once, not for ever."""
     rows = db.session.scalars(select(AuditEntry.detail).where(AuditEntry.agency_id == agency_id,
                                                               AuditEntry.action == Action.AUDIT_REANCHORED))
-    return {b for d in rows for b in (d or {}).get("breaks", []) if isinstance(b, str)}
+    breaks = [d.get("breaks") for d in rows if isinstance(d, dict)]
+    return {b for listed in breaks if isinstance(listed, list) for b in listed if isinstance(b, str)}
 
 
 def _grow(res: ChainResult, leaf: bytes, start: int, signed: dict[int, checkpoints.Checkpoint]) -> None:
@@ -248,7 +249,13 @@ def repair_frontier(res: ChainResult) -> None:
 def _quarantined(agency_id: int) -> dict[int, str]:
     rows = db.session.scalars(select(AuditEntry.detail).where(AuditEntry.agency_id == agency_id,
                                                               AuditEntry.action == Action.AUDIT_QUARANTINED))
-    return {s["seq"]: s["hash"] for d in rows for s in (d or {}).get("strays", []) if isinstance(s, dict)}
+    out: dict[int, str] = {}
+    for d in rows:
+        strays = d.get("strays") if isinstance(d, dict) else None
+        for s in strays if isinstance(strays, list) else []:
+            if isinstance(s, dict) and isinstance(s.get("seq"), int):
+                out[s["seq"]] = str(s.get("hash"))
+    return out
 
 
 def record_hash(r: Record) -> str:

@@ -55,6 +55,18 @@ def _same(*names: str, row_names: tuple[str, ...] | None = None) -> Check:
     return check
 
 
+def _document(row: Document, detail: dict[str, Any]) -> str | None:
+    """The PDF's hash, 文号 and version as sealed, and the same source records (by id and kind: their hashes are
+    the records' own, checked with the records)."""
+    problem = _same("sha256", "number", "version")(row, detail)
+    if problem:
+        return problem
+    sources = detail.get("sources")
+    if not isinstance(sources, list) or [s[:2] for s in sources if isinstance(s, list)] != [s[:2] for s in row.sources]:
+        return "与审计链封存的内容不符（sources）：该行被改动"
+    return None
+
+
 def _record(row: Record, detail: dict[str, Any]) -> str | None:
     if record_hash(row) != row.content_hash:
         return "内容与哈希不符：记录被改动"
@@ -82,7 +94,7 @@ TABLES: tuple[SealedTable, ...] = (
     SealedTable("records", Record, (Action.RECORD_ADDED,), ("record_id",), _record,
                 lambda r: f"记录 id={r.id}（{r.kind}）"),
     SealedTable("documents", Document, (Action.DOCUMENT_RENDERED,), ("document_id",),
-                _same("sha256", "number", "version", "sources"), lambda r: f"文书 id={r.id}（{r.number}）"),
+                _document, lambda r: f"文书 id={r.id}（{r.number}）"),
     _media("media_items", MediaItem, Action.MEDIA_UPLOADED),
     _media("media_explanations", MediaExplanation, Action.MEDIA_EXPLAINED),
     _media("media_holds", RetentionHold, Action.MEDIA_HELD),
@@ -121,6 +133,8 @@ def _entries(t: SealedTable) -> Iterator[tuple[int, Any]]:
         .where(AuditEntry.action.in_(t.actions), key.is_not(None)).order_by(key, AuditEntry.id)
         .execution_options(yield_per=2000))
     for row in rows:
+        if not isinstance(row.detail, dict):
+            continue
         if len(t.id_path) == 2 and (row.detail.get("sealed") or {}).get("table") != t.table:
             continue
         yield row[0], row

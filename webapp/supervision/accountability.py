@@ -68,8 +68,10 @@ CATEGORIES = {
     "其他": (f"{ARTICLE}（五）", "其他违反执法全过程记录规定"),
 }
 VERIFY = "flask liuhen verify"
+OTHER_SEALED = tuple(t.table for t in sealed.TABLES if t.table != "records" and t.table not in sealed.MEDIA_TABLES)
 SOURCES: tuple[tuple[str, Callable[[], list[audit.Break]]], ...] = (
-    ("封存行校验", sealed.verify_sealed), ("文件库校验", media_access.verify_files))
+    ("记录哈希校验", sealed.verify_records), ("音像记录元数据校验", media_access.verify_rows),
+    ("封存行校验", lambda: sealed.verify_sealed(OTHER_SEALED)), ("文件库校验", media_access.verify_files))
 MEDIA_ACTIONS = (Action.MEDIA_VIEWED, Action.MEDIA_DOWNLOADED, Action.MEDIA_EXPORTED, Action.MEDIA_EXPORT_DOWNLOADED)
 ITEM_LIMIT = 200
 _SHA = re.compile(r"[0-9a-f]{64}")
