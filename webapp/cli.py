@@ -103,11 +103,13 @@ def checkpoint_cmd(code: str, since: int | None, out: str | None) -> None:
 
 @cli.command("witness")
 @click.argument("source")
-def witness_cmd(source: str) -> None:
+@click.option("--token", envvar="LIUHEN_WITNESS_TOKEN", default=None,
+              help="以 http(s) 地址拉取时使用的接口令牌（司法局执法监督人员的令牌）")
+def witness_cmd(source: str, token: str | None) -> None:
     """见证：读取机构的检查点（文件、目录或 http(s) 地址），核对签名及与已见证检查点的一致性，副署并保存；不一致时以状态 1 退出。"""
 
     try:
-        outcome = witness(source)
+        outcome = witness(source, token)
     except (WitnessRefused, OSError) as exc:
         click.echo(f"拒绝见证：{exc}", err=True)
         sys.exit(1)

@@ -325,3 +325,22 @@ def test_verify_names_malformed_rows_instead_of_crashing(app, walker, agency):
     assert walker.create_case()["id"]  # and the agency goes on working
     with app.app_context():
         assert [b for b in _mine(_chain(agency.id).breaks, agency.id) if "异常条目" not in b] == []
+
+
+def test_the_supervising_bureau_pulls_checkpoints_over_the_api_and_only_its_own(app, walker, agency, tmp_path):
+    file_case(walker)
+    res = walker.call("get", f"/oversight/api/checkpoint?agency={agency.id}", "admin1")
+    assert res.status_code == 200, res.get_json()
+    first = res.get_json()
+    assert first["agency_id"] == agency.id and first["size"] > 0
+    with app.app_context():
+        assert checkpoints.problem(checkpoints.Checkpoint.parse(first), app.extensions["liuhen.keys"]) is None
+    walker.do(walker.create_case()["id"], "t_filing", {"case_filing": None})
+    later = walker.call("get", f"/oversight/api/checkpoint?since={first['size']}", "admin1").get_json()
+    assert later["previous"]["size"] == first["size"] and later["size"] > first["size"]
+    for n, body in enumerate((first, later)):
+        (tmp_path / f"{n}.json").write_text(json.dumps(body))
+    result = app.test_cli_runner().invoke(args=["liuhen", "witness", str(tmp_path)])
+    assert result.exit_code == 0 and result.output.count("已见证并副署") == 2, result.output
+    assert walker.call("get", "/oversight/api/checkpoint?since=x", "admin1").status_code == 422
+    assert walker.call("get", "/oversight/api/checkpoint", "officer1").status_code == 403
