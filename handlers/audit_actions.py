@@ -48,6 +48,8 @@ class Action(StrEnum):
     SUPERVISION_SCOPE_REVOKED = "supervision.scope_revoked"
     SUPERVISION_EXPORTED = "supervision.exported"
     INTEGRITY_CHECKED = "integrity.checked"
+    AUDIT_QUARANTINED = "audit.quarantined"
+    AUDIT_REANCHORED = "audit.reanchored"
 
     @property
     def chinese(self) -> str:
@@ -73,6 +75,7 @@ TITLES: dict[Action, str] = {
     Action.MEDIA_EXPORT_DOWNLOADED: "下载导出包", Action.SPOT_CHECK_RECORDED: "登记抽查",
     Action.SUPERVISION_SCOPE_GRANTED: "授予监督范围", Action.SUPERVISION_SCOPE_REVOKED: "撤销监督范围",
     Action.SUPERVISION_EXPORTED: "导出监督报表", Action.INTEGRITY_CHECKED: "完整性校验",
+    Action.AUDIT_QUARANTINED: "隔离审计链中的异常条目", Action.AUDIT_REANCHORED: "审计链受损后重新锚定",
 }
 
 

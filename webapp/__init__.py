@@ -41,8 +41,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config.from_environment(app.instance_path), **(overrides or {}))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    for step in (_database, _file_store, _clock, _routes, accounts.install, api.register, views.register, _errors,
-                 _headers):
+    # the start-up render hook before the API's, whose token check refuses a request before later hooks run
+    for step in (_database, _file_store, _clock, _routes, accounts.install, sealing.render_queue_at_start, api.register,
+                 views.register, _errors, _headers):
         step(app)
     for signal, receiver in RECEIVERS:
         signal.connect(receiver)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -23,8 +24,10 @@ from webapp.errors import ServiceError
 from webapp.evidence.expiry import purge
 from webapp.loadgen.generator import generate
 from webapp.models import User
+from webapp.store import checkpoints
 from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
-from webapp.supervision.accountability import verify_and_record
+from webapp.store.witness import WitnessRefused, witness
+from webapp.supervision.accountability import reanchor, sign_checkpoint, verify_and_record
 from webapp.supervision.case_review import backfill
 from webapp.supervision.scopes import assign
 from webapp.worker.sealing import render_pending
@@ -40,11 +43,13 @@ def seed_demo_cmd() -> None:
 
 
 @cli.command("verify")
-def verify_cmd() -> None:
-    """校验审计链、记录哈希和文件库，检查导出与查阅记录有无泄露迹象；结果记入执法监督页面；发现问题时以非零状态退出。"""
+@click.option("--full", is_flag=True, help="从头重算全部审计链并与每个已签名检查点比对（缺省只校验最后一个检查点之后的条目）")
+def verify_cmd(full: bool) -> None:
+    """校验审计链（签名检查点、默克尔树）、各封存表（双向）和文件库，检查导出与查阅记录有无泄露迹象、文书有无久未制作；
+    结果记入执法监督页面，审计链完好的机构签发新的检查点；发现问题时以非零状态退出。"""
 
     try:
-        problems = verify_and_record()  # also stored per agency for the supervision page's accountability list
+        problems, chains = verify_and_record(full)  # also stored per agency for the supervision page
     except STORAGE_ERRORS as exc:
         db.session.rollback()
         click.echo(unavailable_message(exc), err=True)
@@ -52,9 +57,68 @@ def verify_cmd() -> None:
     db.session.commit()
     for line in dict.fromkeys(f"[{'泄露' if p.category == '泄露' else '不一致'}] {p.what}" for p in problems):
         click.echo(line)  # a file shared by several agencies' recordings is one line
+    read = sum(r.entries_read for r in chains)
+    click.echo(f"审计链：{len(chains)} 个机构，读取 {read} 条（{'全量重算' if full else '自最后一个检查点起'}）；"
+               f"签发检查点 {sum(1 for r in chains if r.agency_id and not r.breaks)} 个")
     if problems:
         sys.exit(1)
-    click.echo("校验通过：审计链、记录、音像记录元数据与文件均未被改动（已批准销毁的文件除外），未见泄露迹象")
+    click.echo("校验通过：审计链、记录、文书、音像记录、台账与文件均未被改动或删除（已批准销毁的文件除外），未见泄露迹象")
+
+
+@cli.command("reanchor")
+@click.argument("code")
+@click.option("--user", "username", required=True, help="机构管理员用户名")
+@click.option("--reason", required=True, help="恢复的理由与处置经过（记入审计链）")
+def reanchor_cmd(code: str, username: str, reason: str) -> None:
+    """审计链受损后的恢复：登记本次校验发现的全部问题并在当前状态上重新签发检查点（留有封存的痕迹，原问题仍可用 --full 查见）。"""
+
+    try:
+        result = reanchor(_user(username), profiles.agency_by_code(code), reason)
+        db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"已重新锚定机构 {code} 的审计链：登记问题 {len(result.breaks)} 项，检查点 {result.size} 条")
+
+
+@cli.command("checkpoint")
+@click.argument("code")
+@click.option("--since", type=int, default=None, help="附上自该条数（见证方已持有的检查点）起的一致性证明")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="写入文件（缺省输出到屏幕），交见证方")
+def checkpoint_cmd(code: str, since: int | None, out: str | None) -> None:
+    """校验机构的审计链并签发检查点（条数、根哈希、时间，Ed25519 签名），供上级司法局见证。"""
+
+    try:
+        cp = sign_checkpoint(profiles.agency_by_code(code), since)
+        db.session.commit()
+    except (ServiceError, checkpoints.Inconsistent) as exc:
+        db.session.rollback()
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+    text = json.dumps(cp.to_json(), ensure_ascii=False, indent=2)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+        click.echo(f"检查点（机构 {code}，{cp.size} 条，根 {cp.root[:16]}…）已写入 {out}")
+    else:
+        click.echo(text)
+
+
+@cli.command("witness")
+@click.argument("source")
+@click.option("--token", envvar="LIUHEN_WITNESS_TOKEN", default=None,
+              help="以 http(s) 地址拉取时使用的接口令牌（司法局执法监督人员的令牌）")
+def witness_cmd(source: str, token: str | None) -> None:
+    """见证：读取机构的检查点（文件、目录或 http(s) 地址），核对签名及与已见证检查点的一致性，副署并保存；不一致时以状态 1 退出。"""
+
+    try:
+        outcome = witness(source, token)
+    except (WitnessRefused, OSError) as exc:
+        click.echo(f"拒绝见证：{exc}", err=True)
+        sys.exit(1)
+    for cp in outcome.accepted:
+        click.echo(f"已见证并副署：机构 {cp.agency_id}，{cp.size} 条，根 {cp.root[:16]}…（{cp.at_text}）")
+    if not outcome.accepted:
+        held = outcome.held
+        click.echo(f"无新的检查点；已见证至 {held.size} 条" if held else "未读到检查点")
 
 
 @cli.command("review-backfill")

@@ -24,6 +24,13 @@ def from_environment(instance: str) -> dict[str, Any]:
         LIUHEN_S3_REGION=os.environ.get("LIUHEN_S3_REGION"),
         LIUHEN_WORKFLOWS_DIR=str(ROOT / "workflows"),
         MAX_CONTENT_LENGTH=int(os.environ.get("LIUHEN_MAX_UPLOAD", 2 * 1024**3)),
+        LIUHEN_SIGNING_KEY=os.environ.get("LIUHEN_SIGNING_KEY"),
+        LIUHEN_SIGNING_KEY_FILE=os.environ.get("LIUHEN_SIGNING_KEY_FILE") or str(Path(instance) / "signing_key.pem"),
+        LIUHEN_RETIRED_KEYS_DIR=os.environ.get("LIUHEN_RETIRED_KEYS_DIR"),
+        LIUHEN_CHECKPOINT_EVERY=int(os.environ.get("LIUHEN_CHECKPOINT_EVERY", 1000)),
+        LIUHEN_CHECKPOINT_MINUTES=float(os.environ.get("LIUHEN_CHECKPOINT_MINUTES", 10)),
+        LIUHEN_RENDER_STALE_MINUTES=float(os.environ.get("LIUHEN_RENDER_STALE_MINUTES", 30)),
+        LIUHEN_RENDER_AT_START=os.environ.get("LIUHEN_RENDER_AT_START", "1") not in ("0", "false", "no"),
         JSON_AS_ASCII=False,
         **security(),
     )

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from webapp.db import db
 from webapp.loadgen.payloads import payload
-from webapp.models import AuditEntry, CaseTask
+from webapp.models import AuditEntry, CaseTask, Record
 
 
 def test_concurrent_completion_yields_one_success_and_one_conflict(app, walker, agency):
@@ -65,3 +67,66 @@ def test_many_concurrent_record_submissions_keep_the_audit_chain_whole(app, walk
 
     with app.app_context():
         assert audit.verify_chains() == []
+
+
+def test_records_racing_a_completion_land_before_it_or_get_409(app, walker, agency):
+    """No record after the gate: a record is accepted only while its task is open, under the case lock completion
+    takes, so the gate's verdict covers every record the task keeps."""
+    for n in range(4):
+        _race(app, walker, agency, n)
+
+
+def _race(app, walker, agency, n: int) -> None:
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    assert walker.add(cid, task, "case_filing").status_code == 201
+    barrier = threading.Barrier(3)
+    completed: list[int] = []
+    added: list[int] = []
+
+    def complete() -> None:
+        client = app.test_client()
+        barrier.wait()
+        completed.append(client.post(f"/api/cases/{cid}/tasks/{task['id']}/complete",
+                                     headers={"Authorization": f"Bearer {agency.tokens['officer1']}"}).status_code)
+
+    def add(i: int) -> None:
+        client = app.test_client()
+        barrier.wait()
+        for k in range(3):
+            res = client.post(f"/api/cases/{cid}/tasks/{task['id']}/records",
+                              headers={"Authorization": f"Bearer {agency.tokens['officer2']}"},
+                              json={"kind": "case_filing", "payload": payload("case_filing", facts=f"{n}-{i}-{k}")})
+            added.append(res.status_code)
+
+    threads = [threading.Thread(target=complete), *(threading.Thread(target=add, args=(i,)) for i in range(2))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert completed == [200] and set(added) <= {201, 409} and len(added) == 6
+    with app.app_context():
+        done = db.session.scalar(select(AuditEntry).where(AuditEntry.case_id == cid,
+                                                          AuditEntry.action == "task.completed"))
+        seals = list(db.session.scalars(select(AuditEntry.seq).where(AuditEntry.case_id == cid,
+                                                                     AuditEntry.action == "record.added")))
+        records = list(db.session.scalars(select(Record).where(Record.task_id == task["id"]).order_by(Record.id)))
+    assert len(seals) == len(records) == 1 + added.count(201)
+    assert all(s < done.seq for s in seals), "a record was stored after the gate had checked the task"
+    assert [r.version for r in records] == list(range(1, len(records) + 1))
+    assert done.detail["records"] == [[records[-1].id, records[-1].content_hash]]
+
+
+def test_a_version_is_unique_per_task_and_kind_in_the_database(app, walker):
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    assert walker.add(cid, task, "case_filing").status_code == 201
+    with app.app_context():
+        r = db.session.scalar(select(Record).where(Record.task_id == task["id"]))
+        twin = Record(agency_id=r.agency_id, case_id=r.case_id, task_id=r.task_id, task_name=r.task_name, kind=r.kind,
+                      version=r.version, payload=r.payload, author_id=r.author_id, created_at=r.created_at,
+                      content_hash=r.content_hash)
+        db.session.add(twin)
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()

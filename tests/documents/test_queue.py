@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.support.app import migrated_app
 from webapp.db import db
 from webapp.loadgen.flows import file_case
 from webapp.models import Document, RenderJob
@@ -35,3 +36,22 @@ def test_a_failed_render_keeps_the_task_done_and_is_retried_by_the_cli(app, walk
     result = app.test_cli_runner().invoke(args=["liuhen", "render-pending"])
     assert result.exit_code == 0, result.output
     assert _jobs(app, cid)[0][1] is True
+
+
+def test_after_a_crash_queued_documents_are_reported_and_rendered_when_the_web_process_starts(
+        app, walker, agency, clock, database_url, tmp_path_factory, monkeypatch):
+    """A process killed between the completion's commit and the render leaves the job queued: ``verify`` names
+    it once it has waited too long, and the next web process renders it without anyone running a command."""
+    monkeypatch.setitem(app.config, "LIUHEN_RENDER_INLINE", False)  # the process dies right after the commit
+    cid = file_case(walker)
+    [(kind, done, _)] = _jobs(app, cid)
+    assert not done
+    clock.advance(minutes=31)
+    result = app.test_cli_runner().invoke(args=["liuhen", "verify"])
+    assert result.exit_code == 1 and f"文书 {kind}" in result.output and "排队超过 30 分钟仍未制作" in result.output
+    same = {k: app.config[k] for k in ("LIUHEN_FILE_STORE", "LIUHEN_SIGNING_KEY_FILE")}
+    with migrated_app(database_url, tmp_path_factory, clock, LIUHEN_RENDER_AT_START=True, **same) as restarted:
+        restarted.test_client().get("/api/me")
+        restarted.extensions["liuhen.render_thread"].join(60)
+    assert _jobs(app, cid)[0][1] is True
+    assert app.test_cli_runner().invoke(args=["liuhen", "verify"]).exit_code == 0

@@ -106,7 +106,8 @@ def test_export_for_the_file_is_verifiable_offline(walker, app, tmp_path):
     assert pkg.status_code == 200 and hashlib.sha256(pkg.data).hexdigest() == export["package_sha256"]
     _unzip(pkg.data, tmp_path)
     check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout.count(": OK") == 3, check.stdout
+    # two recordings, manifest.json, proofs.json, verify_package.py and (evidence) records.json
+    assert check.returncode == 0 and check.stdout.count(": OK") == 6, check.stdout
     (tmp_path / manifest["files"][0]["path"]).write_bytes(b"altered")
     assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path, capture_output=True).returncode == 1
     actions = _actions(app, cid)

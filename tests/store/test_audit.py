@@ -11,7 +11,7 @@ from tests.support.tamper import tamper
 from webapp.db import db
 from webapp.loadgen.flows import file_case
 from webapp.models import AppendOnlyViolation, AuditEntry, Record
-from webapp.store import audit
+from webapp.store import audit, sealed
 
 
 def _entries(app, agency_id):
@@ -23,7 +23,7 @@ def _entries(app, agency_id):
 def test_clean_chain_verifies(app, walker, agency):
     file_case(walker)
     with app.app_context():
-        assert audit.verify_chains() == [] and audit.verify_records() == []
+        assert audit.verify_chains() == [] and sealed.verify_records() == []
     result = app.test_cli_runner().invoke(args=["liuhen", "verify"])
     assert result.exit_code == 0 and "校验通过" in result.output
 
@@ -52,10 +52,10 @@ def test_deleted_audit_row_and_altered_record_are_caught(app, walker, agency):
         record = db.session.scalars(select(Record).where(Record.case_id == cid).order_by(Record.id)).first()
         original = db.session.execute(text("SELECT payload FROM records WHERE id = :id"), {"id": record.id}).scalar()
         tamper("UPDATE records SET payload = :p WHERE id = :id", id=record.id, p='{"facts": "改过的"}')
-        assert [b.where for b in audit.verify_records()] == [f"记录 id={record.id}（{record.kind}）"]
+        assert [b.where for b in sealed.verify_records()] == [f"记录 id={record.id}（{record.kind}）"]
         tamper("UPDATE records SET payload = :p WHERE id = :id", id=record.id,
                p=original if isinstance(original, str) else json.dumps(original))
-        assert audit.verify_records() == []
+        assert sealed.verify_records() == []
         victim = db.session.execute(text("SELECT * FROM audit_entries WHERE id = :id"), {"id": entries[-2][0]}).mappings().one()
         tamper("DELETE FROM audit_entries WHERE id = :id", id=victim["id"])
         mine = [b for b in audit.verify_chains() if f"机构 {agency.id} " in b.where]

@@ -15,6 +15,7 @@ from handlers.audit_actions import Action
 from handlers.law.model import Rule
 from handlers.task_rules import TaskRules
 from tests.engine.test_agency_profiles import _weakened, filed, profiled
+from tests.support.app import migrated_app, private_database
 from tests.support.media import MiB, upload
 from tests.support.storage import raw_delete, raw_write, stored_bytes
 from tests.support.tamper import tamper
@@ -45,6 +46,13 @@ INSPECTION = "现场检查（勘验）"
 AV_BASIS = "fushun-culture 第十二条"
 REPORT_BASIS = "fushun-culture 第七条；lishui-city 第八条"
 HANDOVER_BASIS = "fushun-culture 第三十一条"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, clock):
+    """A database of its own: the tampering these tests do (and the deletions that undo it) stays here."""
+    with private_database(tmp_path_factory) as url, migrated_app(url, tmp_path_factory, clock) as app:
+        yield app
 
 
 def _investigated(w: Walker, cid: int, av: dict) -> None:
@@ -229,7 +237,8 @@ def test_a_party_export_that_bypassed_the_filter_is_listed_as_a_leak(app, walker
     (leak,) = [i for i in acc["items"] if i["category"] == "泄露"]
     assert leak["case_id"] == cid and "录有举报人、投诉人或第三人" in leak["what"]
     assert leak["basis"] == "fushun-culture 第三十五条（二）；naiman-culture 第十二条"
-    assert runner.invoke(args=["liuhen", "verify"]).exit_code == 0
+    result = runner.invoke(args=["liuhen", "verify"])  # removing the forged row is itself a deletion, and caught
+    assert result.exit_code == 1 and f"media_exports id={export_id}: 该行已被删除" in result.output
 
 
 def test_backfill_reviews_steps_completed_without_the_receiver_exactly_as_live(app, client):

@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from handlers.clock import FixedClock
+from handlers.hashing import sha256_bytes
 from webapp import create_app
 from webapp.accounts import create_agency, create_user, issue_token
 from webapp.db import db
@@ -62,7 +63,10 @@ def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, cl
     app = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "LIUHEN_STORAGE": "local",
         "LIUHEN_FILE_STORE": str(tmp_path_factory.mktemp("files")), "LIUHEN_CLOCK": clock,
-        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, **LONG_SESSIONS, **config,
+        "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, **LONG_SESSIONS,
+        # one key per database, as in production: an app restarted on the same database signs with the same key
+        "LIUHEN_SIGNING_KEY_FILE": str(tmp_path_factory.getbasetemp() / "keys" / f"{sha256_bytes(database_url)[:16]}.pem"),
+        "LIUHEN_RENDER_AT_START": False, **config,
     })
     with app.app_context():
         upgrade(revision="heads")

@@ -15,10 +15,12 @@ from webapp.api.contract import op
 from webapp.cases import deadlines
 from webapp.db import db
 from webapp.engine import compliance
-from webapp.errors import Forbidden
+from webapp.errors import Conflict, Forbidden, Invalid
 from webapp.models import Agency
+from webapp.store.checkpoints import Inconsistent
 from webapp.supervision import case_review, spot_checks
 from webapp.supervision import figures as supervision
+from webapp.supervision.accountability import sign_checkpoint
 from webapp.supervision.scopes import agency_for
 
 bp = common.install(Blueprint("oversight_api", __name__, url_prefix="/oversight/api"))
@@ -53,6 +55,22 @@ def supervision_json(query: dict[str, Any]) -> Any:
     agency = agency_for(current_user, query.get("agency"))
     return jsonify(supervision.figures(agency.id))
 
+
+
+@bp.get("/checkpoint")
+def checkpoint_json() -> Any:
+    """A freshly signed checkpoint of the agency's audit log, for the supervising 司法局's witness
+    (``flask liuhen witness <this address>``); ``since`` asks for the consistency proof from that size."""
+    agency = agency_for(current_user, request.args.get("agency"))
+    since = request.args.get("since", "")
+    if since and not since.isdigit():
+        raise Invalid(f"参数 since 应为条数（数字），收到“{since}”")
+    try:
+        cp = sign_checkpoint(agency, int(since) if since else None)
+    except Inconsistent as exc:
+        raise Conflict(str(exc)) from exc
+    db.session.commit()
+    return jsonify(cp.to_json())
 
 
 @bp.get("/cases/<int:case_id>/review")

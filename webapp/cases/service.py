@@ -17,8 +17,8 @@ from typing import Any, cast
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import exists, or_, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import exists, or_, select, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers import clock, gate
@@ -47,7 +47,7 @@ def conflict_guard(message: str) -> Iterator[None]:
     try:
         yield
         db.session.commit()
-    except (StaleDataError, OperationalError) as exc:
+    except (StaleDataError, OperationalError, IntegrityError) as exc:
         db.session.rollback()
         if isinstance(exc, OperationalError) and "locked" not in str(exc).lower():
             raise
@@ -55,6 +55,13 @@ def conflict_guard(message: str) -> Iterator[None]:
 
 
 def get_case(case_id: int, user: User, *, lock: bool = False) -> Case:
+    """The case, checked against the user's agency; ``lock`` holds it for the transaction.
+
+    PostgreSQL locks the row (FOR UPDATE); SQLite has no row locks, so a no-op write takes the database's write
+    lock before the case is read: the second of two racing requests waits and then reads what the first wrote.
+    """
+    if lock and db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("UPDATE cases SET id = id WHERE id = :id"), {"id": case_id})
     case = db.session.get(Case, case_id, with_for_update=lock or None, populate_existing=lock)
     if case is None:
         raise NotFound(f"案件 {case_id} 不存在")
@@ -138,7 +145,13 @@ def _by_kind(records: list[Record]) -> dict[str, list[dict[str, Any]]]:
 
 
 def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: Any) -> Record:
-    case = get_case(case_id, user)
+    """Store a record while its task is open, under the case lock completion takes.
+
+    The case row is locked (PostgreSQL) and its revision bumped (both databases), so a record racing a
+    completion either lands before the gate reads the task's records or is refused; a version number
+    taken twice is refused by the unique (task, kind, version) index.
+    """
+    case = get_case(case_id, user, lock=True)
     _, task = _ready_task(case, task_id, user)
     rk = CATALOGUE.get(kind)
     if rk is None:
@@ -153,12 +166,13 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
                     kind=kind, version=len(previous) + 1, supersedes_id=previous[-1].id if previous else None,
                     payload=payload, author_id=user.id, created_at=clock.now())
     record.content_hash = audit.record_hash(record)
-    db.session.add(record)
-    db.session.flush()
-    audit.append(case.agency_id, Action.RECORD_ADDED, actor_id=user.id, case_id=case.id,
-                 detail={"record_id": record.id, "kind": kind, "version": record.version, "task_id": task_id,
-                         "content_hash": record.content_hash})
-    db.session.commit()
+    with conflict_guard(f"任务“{task.task_spec.bpmn_name}”正由他人同时办理或已办结，记录未保存，请刷新后重试"):
+        case.updated_at = record.created_at  # bumps the revision: a completion committed meanwhile makes this stale
+        db.session.add(record)
+        db.session.flush()
+        audit.append(case.agency_id, Action.RECORD_ADDED, actor_id=user.id, case_id=case.id,
+                     detail={"record_id": record.id, "kind": kind, "version": record.version, "task_id": task_id,
+                             "content_hash": record.content_hash})
     return record
 
 

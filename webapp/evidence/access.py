@@ -14,8 +14,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterable
-from typing import Any, TypeAlias, cast
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -29,13 +28,12 @@ from webapp import store
 from webapp.cases.service import get_case, record_json, require_handler
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
+from webapp.evidence import proofs
 from webapp.evidence.media import _hold, disposal_of, holds_of, media_item, retention_until, sealed, settings
 from webapp.models import (
-    AuditEntry,
     Case,
     Document,
     FileDisposal,
-    MediaExplanation,
     MediaExport,
     MediaItem,
     MediaRequest,
@@ -43,11 +41,11 @@ from webapp.models import (
     RetentionHold,
     StoredFile,
     User,
-    row_hash,
     seal,
 )
 from webapp.store import audit
 from webapp.store.audit import Break
+from webapp.store.sealed import MEDIA_TABLES, verify_sealed
 
 REQUEST_KINDS = {"disposal": "销毁音像记录", "copy_external": "相关部门调取、复制音像记录",
                  "view_secret": "查阅涉密音像记录"}
@@ -267,7 +265,9 @@ def export(user: User, data: Any) -> MediaExport:
             raise Conflict(f"音像记录“{item.file_name}”已销毁，不能导出")
     now = clock.now()
     manifest = _manifest(user, case, purpose, department, extractor, included, withheld, now) | recipient
-    sha, size = _package(manifest, included, case if purpose == "party" else None)
+    entries = proofs.sealing_entries(case.agency_id, case.id, [i.id for i in included], purpose == "evidence")
+    bundle = proofs.bundle(case.agency_id, entries, records_proven=purpose == "evidence")
+    sha, size = _package(manifest, included, case, purpose, bundle)
     store.register(sha, size, content_type="application/zip", name=f"案件{case.id}-音像记录-{now:%Y%m%d%H%M%S}.zip",
                    agency_id=case.agency_id, user_id=user.id, at=now)
     row = seal(MediaExport(agency_id=case.agency_id, case_id=case.id, purpose=purpose, department=department,
@@ -354,15 +354,22 @@ def _arcname(n: int, item: MediaItem) -> str:
 
 README = """留痕 音像记录导出包
 
-校验（离线）：
+校验（离线，无需本系统）：
   1. sha256sum 包.zip          —— 与系统审计记录中的 package_sha256 比对
   2. unzip 包.zip -d 目录 && cd 目录 && sha256sum -c SHA256SUMS
-     —— 逐一核对音像文件、manifest.json、records.json（如有）的 SHA-256
+     —— 逐一核对音像文件、manifest.json、proofs.json、records.json（如有）的 SHA-256
+  3. python3 verify_package.py 包.zip（或解压后的目录）
+     —— 只用 Python 3 标准库：核对上述哈希；核对 proofs.json 中检查点的 Ed25519 签名；
+        按条目内容重算每条封存审计条目的哈希，并以默克尔包含证明（RFC 6962）算到检查点的根哈希；
+        核对每个音像文件的 SHA-256 和元数据哈希、（作为证据导出时）每条记录的哈希与封存的一致。
+     检查点中的公钥须与执法机关公布的公钥或上级司法局见证的检查点副本一致，签名才证明来源。
 manifest.json 载明制作人、提取人、提取时间、案件和用途（naiman-culture 第十一条、pishan-culture 第十九条）。
+当事人导出包的 records.json 已遮蔽举报人等信息（naiman-culture 第十二条），其内容因此不能与封存的哈希比对。
 """
 
 
-def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case | None) -> tuple[str, int]:
+def _package(manifest: dict[str, Any], items: list[MediaItem], case: Case, purpose: str,
+             bundle: dict[str, Any]) -> tuple[str, int]:
     """Write the zip (stored, not compressed: recordings do not shrink) and put it in the file store."""
     sums: list[str] = []
     # the six fields of an ISO 8601 date and time
@@ -376,10 +383,12 @@ def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case 
                     while piece := src.read(1 << 20):
                         dst.write(piece)
                 sums.append(f"{item.sha256}  {entry['path']}")
-            extras = {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2).encode()}
-            if party_case is not None:
-                extras["records.json"] = json.dumps(_party_records(party_case), ensure_ascii=False,
-                                                    indent=2).encode()
+            extras = {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2).encode(),
+                      "proofs.json": json.dumps(bundle, ensure_ascii=False, indent=2).encode(),
+                      "verify_package.py": proofs.VERIFIER.read_bytes()}
+            if purpose in ("party", "evidence"):
+                records = _party_records(case) if purpose == "party" else _case_records(case)
+                extras["records.json"] = json.dumps(records, ensure_ascii=False, indent=2).encode()
             for name, body in extras.items():
                 zf.writestr(zipfile.ZipInfo(name, date_time=stamp), body)
                 sums.append(f"{sha256_bytes(body)}  {name}")
@@ -387,6 +396,12 @@ def _package(manifest: dict[str, Any], items: list[MediaItem], party_case: Case 
             zf.writestr(zipfile.ZipInfo("README.txt", date_time=stamp), README)
         tmp.seek(0)
         return store.current().put(tmp)
+
+
+def _case_records(case: Case) -> list[dict[str, Any]]:
+    """The case's records as sealed (evidence for a court: each proven by ``proofs.json``)."""
+    rows = db.session.scalars(select(Record).where(Record.case_id == case.id).order_by(Record.id))
+    return [record_json(r) for r in rows]
 
 
 def _party_records(case: Case) -> list[dict[str, Any]]:
@@ -423,30 +438,9 @@ def request_json(r: MediaRequest) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- verify
 
-SealedRow: TypeAlias = "MediaItem | MediaExplanation | RetentionHold | FileDisposal | MediaExport"
-SEALED_TABLES: dict[str, type[SealedRow]] = {
-    "media_items": MediaItem, "media_explanations": MediaExplanation, "media_holds": RetentionHold,
-    "file_disposals": FileDisposal, "media_exports": MediaExport}
-
-
 def verify_rows() -> list[audit.Break]:
-    """Every media row matches its hash, and that hash is the one its audit entry sealed."""
-    sealed_rows: dict[tuple[str | None, int | None], str | None] = {}  # audit details are free-form JSON
-    for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.in_(
-            (Action.MEDIA_UPLOADED, Action.MEDIA_EXPLAINED, Action.MEDIA_HELD, Action.FILE_DISPOSED, Action.MEDIA_EXPORTED)))).yield_per(1000):
-        s = (e.detail or {}).get("sealed") or {}
-        sealed_rows[(s.get("table"), s.get("id"))] = s.get("hash")
-    out: list[Break] = []
-    for table, model in SEALED_TABLES.items():
-        # mypy types select() of a union of classes as their common base
-        rows = cast("Iterable[SealedRow]", db.session.scalars(select(model).order_by(model.id)).yield_per(1000))
-        for row in rows:
-            where = f"{table} id={row.id}"
-            if row_hash(row) != row.row_hash:
-                out.append(Break(where, "内容与哈希不符：该行被改动", row.agency_id, getattr(row, "case_id", None)))
-            elif sealed_rows.get((table, row.id)) != row.row_hash:
-                out.append(Break(where, "审计链中无此行或哈希不符", row.agency_id, getattr(row, "case_id", None)))
-    return out
+    """The A/V tables both ways (:mod:`webapp.store.sealed`): each row matches its seal, each seal has its row."""
+    return verify_sealed(MEDIA_TABLES)
 
 
 def verify_files() -> list[audit.Break]:

@@ -35,9 +35,12 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from handlers import merkle
 from webapp.db import Model, db
 from webapp.models import AuditEntry, Record, UTCDateTime, row_hash
 from webapp.store import audit
+from webapp.store.keys import keyring
+from webapp.store.tree import leaf_of
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[+-]\d{2}:\d{2}|Z)")
@@ -304,7 +307,7 @@ class Compiler:
             if op is not None:
                 ops.append((c, op))
         for c in cols.jsons:
-            op = self.json(row[c])
+            op = self.json(row[c], c)  # the column name keys it as in JSON: sources rows, media_ids
             if op is not None:
                 ops.append((c, op))
         return Recipe(row[cols.pk] if cols.pk else None, row, ops)
@@ -384,8 +387,9 @@ def copy_batch(conn: Connection, columns: dict[str, Columns], recipes: dict[str,
 
     The chain head is updated first, which locks it (and, on SQLite, the database) until the caller commits."""
     head = db.metadata.tables["audit_heads"]
-    seq, prev = conn.execute(sa.update(head).where(head.c.agency_id == agency_id).values(seq=head.c.seq)
-                             .returning(head.c.seq, head.c.hash)).one()
+    seq, prev, frontier = conn.execute(sa.update(head).where(head.c.agency_id == agency_id).values(seq=head.c.seq)
+                                       .returning(head.c.seq, head.c.hash, head.c.frontier)).one()
+    ring, tree = keyring(), [bytes.fromhex(h) for h in frontier or []]
     # pk_kind is "int" only for a table with its own primary key
     pools = {n: reserve_ids(conn, c.table, cast(str, c.pk), sum(len(recipes[n][k.template_id]) for k in copies))
              for n, c in columns.items() if c.pk_kind == "int"}
@@ -406,11 +410,14 @@ def copy_batch(conn: Connection, columns: dict[str, Columns], recipes: dict[str,
                     new["seq"] = seq
                     # entry_hash reads only the entry's attributes, which the namespace has
                     new["hash"] = prev = audit.entry_hash(cast(AuditEntry, SimpleNamespace(**new)))
+                    new["mac"] = ring.current.mac(prev)
+                    tree = merkle.push(tree, seq - 1, leaf_of(prev))
                 out[n].append(new)
     for n, rows in out.items():
         if rows:
             insert_rows(conn, columns[n].table, rows)
-    conn.execute(sa.update(head).where(head.c.agency_id == agency_id).values(seq=seq, hash=prev))
+    conn.execute(sa.update(head).where(head.c.agency_id == agency_id)
+                 .values(seq=seq, hash=prev, frontier=[h.hex() for h in tree]))
     return {n: len(rows) for n, rows in out.items()}
 
 

@@ -80,5 +80,8 @@ class Record(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     content_hash: Mapped[str] = mapped_column(String(64))
 
+    # a version is taken once: two records racing for the same number cannot both be stored
+    __table_args__ = (Index("uq_records_task_kind_version", "task_id", "kind", "version", unique=True),)
+
 
 append_only(Record)

@@ -30,6 +30,8 @@ class AuditHead(Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     hash: Mapped[str] = mapped_column(String(64))
+    #: the Merkle tree's compact range (roots of its perfect subtrees, hex), so a root costs log n hashes
+    frontier: Mapped[list | None] = mapped_column(JSON)
 
 
 class AuditEntry(Model):
@@ -45,6 +47,8 @@ class AuditEntry(Model):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: "key id:HMAC-SHA256 of hash" under the signing key kept outside the database (absent before issue 14)
+    mac: Mapped[str | None] = mapped_column(String(100))
 
 
 append_only(StoredFile, AuditEntry)

@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 CHUNK = 1 << 20
 PARTIAL = ".partial"
+LOGS = "logs"  # named, write-once objects beside the content-addressed files: signed checkpoints
 _SHA = re.compile(r"[0-9a-f]{64}")
 
 
@@ -55,6 +56,17 @@ class FileStore(ABC):
     @abstractmethod
     def _commit(self, source: Path, sha256: str) -> bool:
         """Store the finished local file ``source`` as ``sha256`` unless that name exists; ``True`` if added."""
+
+    @abstractmethod
+    def put_log(self, name: str, body: bytes) -> bool:
+        """Write a named log object (a signed checkpoint) once; ``False`` if the name is taken (never overwritten)."""
+
+    @abstractmethod
+    def get_log(self, name: str) -> bytes | None: ...
+
+    @abstractmethod
+    def log_names(self, prefix: str) -> list[str]:
+        """The names of the log objects under ``prefix``, sorted."""
 
     def put(self, stream: BinaryIO, max_bytes: int | None = None) -> tuple[str, int]:
         """Store ``stream``; return its SHA-256 and size.  Raises ValueError if empty or past ``max_bytes``."""
@@ -128,6 +140,34 @@ class LocalStore(FileStore):
             return False
         self.path(sha256).unlink()
         return True
+
+    def _log_path(self, name: str) -> Path:
+        if ".." in name.split("/"):
+            raise ValueError(name)
+        return self.root / LOGS / name
+
+    def put_log(self, name: str, body: bytes) -> bool:
+        path = self._log_path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(body)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return True
+
+    def get_log(self, name: str) -> bytes | None:
+        try:
+            return self._log_path(name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def log_names(self, prefix: str) -> list[str]:
+        base = self.root / LOGS
+        return sorted(str(p.relative_to(base)) for p in (base / prefix).glob("**/*") if p.is_file())
 
     def _commit(self, source: Path, sha256: str) -> bool:
         target = self.path(sha256)

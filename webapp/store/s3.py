@@ -23,7 +23,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from webapp.store.files import FileStore, is_sha256
+from webapp.store.files import LOGS, FileStore, is_sha256
 
 PART = 8 << 20
 MAX_PARTS = 9000  # S3 allows 10,000 parts per object
@@ -90,9 +90,37 @@ class S3Store(FileStore):
         self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
         return True
 
+    def put_log(self, name: str, body: bytes) -> bool:
+        """Written once (If-None-Match); with Object Lock on the bucket it cannot be rewritten or deleted either."""
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=f"{self.prefix}{LOGS}/{name}", Body=body, IfNoneMatch="*")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+                return False
+            raise
+        return True
+
+    def get_log(self, name: str) -> bytes | None:
+        try:
+            body: bytes = self.client.get_object(Bucket=self.bucket, Key=f"{self.prefix}{LOGS}/{name}")["Body"].read()
+        except ClientError as exc:
+            if _absent(exc):
+                return None
+            raise
+        return body
+
+    def log_names(self, prefix: str) -> list[str]:
+        start = f"{self.prefix}{LOGS}/"
+        return sorted(obj["Key"][len(start):]
+                      for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                                        Prefix=start + prefix)
+                      for obj in page.get("Contents", []))
+
     def all_hashes(self) -> Iterator[str]:
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
             for obj in page.get("Contents", []):
+                if obj["Key"].startswith(f"{self.prefix}{LOGS}/"):
+                    continue
                 rest = obj["Key"][len(self.prefix):]
                 name = rest.rsplit("/", 1)[-1]
                 yield name if self.key(name) == obj["Key"] else rest

@@ -33,25 +33,31 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
-from handlers import av_rules, clock
+from handlers import av_rules, clock, merkle
 from handlers.audit_actions import Action
 from handlers.case_review import china
 from webapp.db import db
+from webapp.errors import Forbidden, Invalid
 from webapp.evidence import access as media_access
 from webapp.models import (
     Agency,
     AuditEntry,
+    AuditHead,
     Case,
     IntegrityCheck,
     MediaExport,
     MediaItem,
     MediaRequest,
+    RenderJob,
     StepReview,
     User,
 )
-from webapp.store import audit
+from webapp.store import audit, checkpoints, sealed
+from webapp.store.s3 import STORAGE_ERRORS
+from webapp.store.tree import stored_leaves
 
 ARTICLE = "fushun-culture 第三十五条"
 CATEGORIES = {
@@ -62,9 +68,10 @@ CATEGORIES = {
     "其他": (f"{ARTICLE}（五）", "其他违反执法全过程记录规定"),
 }
 VERIFY = "flask liuhen verify"
+OTHER_SEALED = tuple(t.table for t in sealed.TABLES if t.table != "records" and t.table not in sealed.MEDIA_TABLES)
 SOURCES: tuple[tuple[str, Callable[[], list[audit.Break]]], ...] = (
-    ("审计链校验", audit.verify_chains), ("记录哈希校验", audit.verify_records),
-    ("音像记录元数据校验", media_access.verify_rows), ("文件库校验", media_access.verify_files))
+    ("记录哈希校验", sealed.verify_records), ("音像记录元数据校验", media_access.verify_rows),
+    ("封存行校验", lambda: sealed.verify_sealed(OTHER_SEALED)), ("文件库校验", media_access.verify_files))
 MEDIA_ACTIONS = (Action.MEDIA_VIEWED, Action.MEDIA_DOWNLOADED, Action.MEDIA_EXPORTED, Action.MEDIA_EXPORT_DOWNLOADED)
 ITEM_LIMIT = 200
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -160,15 +167,60 @@ def _foreign_actors() -> Iterator[Finding]:
                       f"审计记录分析（{VERIFY}）", basis("泄露", *av_rules.ACCESS_BASIS), e.at)
 
 
-def find_problems() -> list[Finding]:
+def _safely(name: str, check: Callable[[], list[audit.Break]]) -> list[audit.Break]:
+    """A check that meets data it cannot read reports that as a finding instead of crashing ``verify``."""
+    try:
+        return check()
+    except STORAGE_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - bad data must be named, never a traceback
+        db.session.rollback()
+        return [audit.Break(name, f"校验无法完成，数据异常：{type(exc).__name__}: {exc}"[:500])]
+
+
+def _chains(full: bool) -> list[audit.ChainResult]:
+    try:
+        return audit.verify_all(full)
+    except STORAGE_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - as in _safely
+        db.session.rollback()
+        return [audit.ChainResult(0, [audit.Break("审计链校验", f"校验无法完成，数据异常：{type(exc).__name__}: {exc}"[:500])])]
+
+
+def _stale_renders() -> Iterator[Finding]:
+    """文书 queued longer than ``LIUHEN_RENDER_STALE_MINUTES`` (a crash, a failing template): nothing may wait unseen."""
+    minutes = float(current_app.config.get("LIUHEN_RENDER_STALE_MINUTES", 30))
+    cutoff = clock.now() - dt.timedelta(minutes=minutes)
+    for job in db.session.scalars(select(RenderJob).where(RenderJob.document_id.is_(None),
+                                                          RenderJob.requested_at < cutoff).order_by(RenderJob.id)):
+        why = f"，最近一次失败：{job.last_error}" if job.last_error else ""
+        yield Finding("其他", job.agency_id, job.case_id,
+                      f"文书 {job.kind}（任务“{job.task_title}”，排队 {job.id}）自 {china(job.requested_at)} 起排队超过 "
+                      f"{minutes:g} 分钟仍未制作（已尝试 {job.attempts} 次{why}）", f"文书排队检查（{VERIFY}）",
+                      basis("其他"), job.requested_at)
+
+
+def find_problems(full: bool = False) -> tuple[list[Finding], list[audit.ChainResult]]:
     """Every integrity break and every leak the data shows, across all agencies (the expensive part)."""
-    found = [f for name, check in SOURCES for b in check() for f in _from_break(name, b)]
-    return found + [*_export_leaks(), *_view_leaks(), *_foreign_actors()]
+    chains = _chains(full)
+    found = [f for r in chains for b in r.breaks for f in _from_break("审计链校验", b)]
+    found += [f for name, check in SOURCES for b in _safely(name, check) for f in _from_break(name, b)]
+    return found + [*_stale_renders(), *_export_leaks(), *_view_leaks(), *_foreign_actors()], chains
 
 
-def verify_and_record() -> list[Finding]:
-    """Run the checks and store each agency's findings (installation-wide ones go to every agency)."""
-    findings, now = find_problems(), clock.now()
+def _anchor(chains: list[audit.ChainResult]) -> None:
+    """Sign a checkpoint of every chain that verified clean; a damaged chain gets none (fails closed)."""
+    for r in chains:
+        if r.agency_id and not r.breaks:
+            checkpoints.checkpoint_now(r.agency_id, r.size, r.head, r.frontier)
+            audit.repair_frontier(r)
+
+
+def verify_and_record(full: bool = False) -> tuple[list[Finding], list[audit.ChainResult]]:
+    """Run the checks, anchor the clean chains, and store each agency's findings (installation-wide ones go to every agency)."""
+    (findings, chains), now = find_problems(full), clock.now()
+    _anchor(chains)
     for agency_id in db.session.scalars(select(Agency.id).order_by(Agency.id)):
         mine = [f for f in findings if f.agency_id in (agency_id, None)]
         row = IntegrityCheck(agency_id=agency_id, at=now, problems=len(mine), findings=[f.item(now) for f in mine])
@@ -176,7 +228,7 @@ def verify_and_record() -> list[Finding]:
         db.session.flush()
         audit.append(agency_id, Action.INTEGRITY_CHECKED, detail={
             "check_id": row.id, "problems": len(mine), "by_category": dict(Counter(f.category for f in mine))})
-    return findings
+    return findings, chains
 
 
 def latest_check(agency_id: int) -> IntegrityCheck | None:
@@ -239,3 +291,53 @@ def integrity_status(agency_id: int) -> dict[str, Any]:
     check = latest_check(agency_id)
     return {"checked_at": check.at.isoformat() if check else None, "problems": check.problems if check else None,
             "command": VERIFY}
+
+
+# --------------------------------------------------------------------------- recovery
+
+
+def reanchor(user: User, agency: Agency, reason: str) -> audit.ChainResult:
+    """After an incident: seal what a full verify finds, then sign a checkpoint of the chain as it now stands.
+
+    Nothing is deleted or rewritten (the damaged entries stay, strays stay quarantined); the ``audit.reanchored``
+    entry lists every break, names the administrator and the reason, and is itself a leaf of the new checkpoint,
+    so the recovery leaves a sealed trace and later incremental checks start clean from it.
+    """
+    if user.agency_id != agency.id or not user.has_role("admin"):
+        raise Forbidden("只有本机构管理员可以重新锚定本机构的审计链")
+    if len(reason.strip()) < 6:
+        raise Invalid("须写明恢复的理由与处置经过（至少 6 个字）", fields={"reason": ["至少 6 个字"]})
+    head = db.session.get(AuditHead, agency.id, with_for_update=True)
+    if head is None:
+        raise Invalid(f"机构 {agency.name} 没有审计链")
+    res = audit.verify_chain(agency.id, head.seq, head.hash, full=True)
+    entry = audit.append(agency.id, Action.AUDIT_REANCHORED, actor_id=user.id, detail={
+        "reason": reason.strip(), "breaks": [str(b) for b in res.breaks], "size": res.size,
+        "root": merkle.frontier_root(res.frontier).hex()})
+    db.session.flush()
+    tree = res.frontier
+    for n, leaf in enumerate(stored_leaves(agency.id, res.size + 1, entry.seq), res.size):
+        tree = merkle.push(tree, n, leaf)
+    checkpoints.checkpoint_now(agency.id, entry.seq, entry.hash, tree, note=f"重新锚定：{reason.strip()}",
+                               reanchored=True)
+    res.size, res.head, res.frontier = entry.seq, entry.hash, tree
+    audit.repair_frontier(res)
+    return res
+
+
+def sign_checkpoint(agency: Agency, since: int | None = None) -> checkpoints.Checkpoint:
+    """Verify the agency's chain (incrementally) and sign a checkpoint of it, with a proof from ``since`` if given."""
+    head = db.session.get(AuditHead, agency.id)
+    if head is None:
+        raise Invalid(f"机构 {agency.name} 没有审计链")
+    res = audit.verify_chain(agency.id, head.seq, head.hash)
+    if res.breaks:
+        raise Invalid(f"机构 {agency.name} 的审计链有问题，不签发检查点（请运行 flask liuhen verify）：{res.breaks[0]}")
+    cp = checkpoints.checkpoint_now(agency.id, res.size, res.head, res.frontier)
+    if since is None or since == (cp.previous or {}).get("size"):
+        return cp
+    base = checkpoints.load(checkpoints.name(agency.id, since))
+    if base is None:
+        raise Invalid(f"没有第 {since} 条处的检查点")
+    previous = checkpoints.consistency_from(base, cp.size, agency.id)
+    return checkpoints.sign(agency.id, cp.size, cp.head, res.frontier, previous, cp.note)

@@ -3,7 +3,8 @@
 When a task completes (``signals.task_completed``), the documents it makes are queued in the same
 transaction — those its diagram lists in the user-task property ``documents``, or else those
 :mod:`documents.kinds` makes on the kinds of record the task holds — and rendered right after the
-commit (``signals.task_committed``), or later by ``flask liuhen render-pending``.  Each gets a 文号 from the agency's counter for its series
+commit (``signals.task_committed``), or — after a crash — at the web process's start (:func:`render_queue_at_start`)
+or by ``flask liuhen render-pending``.  Each gets a 文号 from the agency's counter for its series
 and year (UPDATE … SET last = last + 1 RETURNING, under the row lock, so concurrent requests never
 share or skip a number and a rolled-back render gives its number back), its PDF goes to the
 content-addressed file store, and a ``document.rendered`` audit entry seals its SHA-256 with the ids
@@ -14,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Mapping
 from typing import Any, cast
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -229,3 +231,33 @@ def _claim(job_id: int) -> bool:
         .values(claimed_at=now, attempts=RenderJob.attempts + 1).execution_options(synchronize_session=False)))
     db.session.commit()
     return claimed.rowcount == 1
+
+
+def render_queue_at_start(app: Flask) -> None:
+    """Nothing waits for a human after a crash: the first request a (re)started web process serves starts a
+    thread that renders every queued 文书 (until the worker service takes this over).  Off with
+    ``LIUHEN_RENDER_AT_START=0``; ``flask liuhen verify`` names any job still queued too long."""
+    if not app.config.get("LIUHEN_RENDER_AT_START", True):
+        return
+    once = threading.Lock()
+
+    def start() -> None:
+        if "liuhen.render_thread" in app.extensions or not once.acquire(blocking=False):
+            return
+        thread = threading.Thread(target=_drain, args=(app,), name="liuhen-render-queue", daemon=True)
+        app.extensions["liuhen.render_thread"] = thread
+        thread.start()
+
+    app.before_request(start)
+
+
+def _drain(app: Flask) -> None:
+    with app.app_context():
+        try:
+            done, failed = render_pending()
+            if done or failed:
+                app.logger.warning("启动时补制排队的文书：成功 %s 份，失败 %s 份", done, failed)
+        except Exception:  # noqa: BLE001 - a failure here must not stop the web process; verify reports the queue
+            app.logger.exception("启动时补制排队的文书失败")
+        finally:
+            db.session.remove()
