@@ -115,6 +115,11 @@ class AgencyQuery(In):
     agency = row_id(strict=False)
 
 
+class CheckpointQuery(In):
+    agency = row_id(strict=False)
+    since = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1), error_messages=MESSAGES)
+
+
 class LedgerQuery(In):
     finding = text(10)
     checker = row_id(strict=False)
@@ -401,3 +406,15 @@ class SpotCheckOut(Out):
 
 class MessageOut(Out):
     message = _Str()
+
+
+class CheckpointOut(Out):
+    agency_id = fields.Integer()
+    size = fields.Integer()
+    root = fields.String()
+    head = fields.String()
+    at = fields.String()
+    kid = fields.String()
+    public_key = fields.String()
+    signature = fields.String()
+    format = fields.String()
