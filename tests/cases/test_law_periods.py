@@ -6,7 +6,15 @@ import datetime as dt
 from handlers.workcalendar import end_of_day, local_date, national
 from tests.support.flows import start
 from tests.support.walker import Walker
-from webapp.loadgen.flows import investigate, reminder, report_to_statement, service_steps, simple
+from webapp.loadgen.flows import (
+    approval_steps,
+    file_case,
+    investigate,
+    reminder,
+    report_to_statement,
+    service_steps,
+    simple,
+)
 from webapp.loadgen.payloads import av_recording, payload
 
 QZ_54 = "《中华人民共和国行政强制法》第五十四条"
@@ -20,9 +28,8 @@ def _to_court_application(w: Walker, served_at: dt.datetime) -> tuple[int, dict]
             records = {"service_receipt": payload("service_receipt", served_at=when)}
         w.do(cid, name, records)
     w.do(cid, "t_enforcement_route", {"enforcement_route": payload("enforcement_route", route="court")})
-    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
-                       ("t_approval_decision", "approval_decision")):
-        w.do(cid, name, {kind: None})
+    for name, records in approval_steps():
+        w.do(cid, name, records)
     task = w.task(cid, "t_court_application")
     # the typed date no longer counts: only the 送达回证 of this 催告书 does
     assert w.add(cid, task, "court_application", payload("court_application", applied_at=when)).status_code == 201
@@ -46,10 +53,7 @@ def test_xingzheng_qiangzhi_fa_54_court_application_counts_working_days_from_ser
 
 def test_xingzheng_chufa_fa_60_a_decision_after_ninety_days_reaches_the_case_audit_chain(client, agency, clock):
     w = Walker(client, agency.tokens)
-    cid = w.create_case()["id"]
-    for name, kind in (("t_filing", "case_filing"), ("t_unit_opinion", "unit_opinion"),
-                       ("t_filing_approval", "filing_approval")):
-        w.do(cid, name, {kind: None})
+    cid = file_case(w)
     investigate(w, cid)
     report_to_statement(w, cid)
     w.do(cid, "t_approval", {"decision_approval": None})
@@ -63,10 +67,7 @@ def test_xingzheng_chufa_fa_60_a_decision_after_ninety_days_reaches_the_case_aud
 def test_xingzheng_chufa_fa_64_the_hearing_notice_must_be_served_seven_working_days_before(client, agency):
     """The arrangement's planned date is not the fact: the 送达回证 of the notice is (行政处罚法 第六十四条（二）)."""
     w = Walker(client, agency.tokens)
-    cid = w.create_case()["id"]
-    for name, kind in (("t_filing", "case_filing"), ("t_unit_opinion", "unit_opinion"),
-                       ("t_filing_approval", "filing_approval")):
-        w.do(cid, name, {kind: None})
+    cid = file_case(w)
     investigate(w, cid)
     report_to_statement(w, cid, hearing=True)
     held, served = "2026-03-13T09:00:00+08:00", "2026-03-10T10:00:00+08:00"  # three days before
@@ -92,9 +93,8 @@ def _to_enforcement(w: Walker, method: str, task_name: str) -> tuple[int, dict]:
     for name, records in reminder():
         w.do(cid, name, records)
     w.do(cid, "t_enforcement_route", {"enforcement_route": None})
-    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
-                       ("t_approval_decision", "approval_decision")):
-        w.do(cid, name, {kind: None})
+    for name, records in approval_steps():
+        w.do(cid, name, records)
     w.do(cid, "t_enforcement_decision", {"enforcement_decision": payload("enforcement_decision", method=method)})
     for name, records in service_steps("direct"):
         w.do(cid, name, records)
@@ -137,10 +137,7 @@ def test_xingzheng_chufa_fa_67_no_reminder_before_the_fifteen_days_to_pay_have_p
     """A decision served by 公告 counts as served thirty days after publication (民事诉讼法 第九十五条), and the
     party then has fifteen days to pay (行政处罚法 第六十七条): the case cannot go on to 催告 before."""
     w = Walker(client, agency.tokens)
-    cid = w.create_case()["id"]
-    for name, kind in (("t_filing", "case_filing"), ("t_unit_opinion", "unit_opinion"),
-                       ("t_filing_approval", "filing_approval")):
-        w.do(cid, name, {kind: None})
+    cid = file_case(w)
     investigate(w, cid)
     report_to_statement(w, cid)
     w.do(cid, "t_approval", {"decision_approval": None})

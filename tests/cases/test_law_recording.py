@@ -10,7 +10,7 @@ from handlers.catalogue import CATALOGUE
 from tests.support.app import profiled
 from tests.support.flows import start
 from tests.support.walker import Walker
-from webapp.loadgen.flows import file_case, report_to_statement, simple
+from webapp.loadgen.flows import approval_steps, file_case, report_to_statement, simple
 from webapp.loadgen.payloads import OFFICER_SIGS, PARTY_REFUSED, av_recording, payload
 
 NO_EXCEPTION = "不得以不适宜音像记录的书面理由代替"
@@ -22,9 +22,8 @@ CHANGLI_12 = "《昌黎县市场监管局行政执法全过程记录实施办法
 def _preservation(w: Walker) -> tuple[int, dict]:
     cid = file_case(w)
     w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["preservation"])})
-    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
-                       ("t_approval_decision", "approval_decision")):
-        w.do(cid, name, {kind: None})
+    for name, records in approval_steps():
+        w.do(cid, name, records)
     return cid, w.task(cid, "t_preservation")
 
 

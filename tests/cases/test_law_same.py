@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.support.app import profiled
 from tests.support.flows import start
 from tests.support.walker import Walker
+from webapp.loadgen.flows import approval_steps
 from webapp.loadgen.payloads import payload
 
 
@@ -15,9 +16,8 @@ def test_fushun_culture_8_the_notice_goes_to_the_named_complainant(app, client):
     review = payload("complaint_review", pursue=False)
     review.pop("procedure")
     w.do(cid, "t_complaint_review", {"complaint_review": review})
-    for name, kind in (("t_approval_request", "approval_request"), ("t_approval_review", "approval_review"),
-                       ("t_approval_decision", "approval_decision")):
-        w.do(cid, name, {kind: None})
+    for name, records in approval_steps():
+        w.do(cid, name, records)
     task = w.task(cid, "t_complaint_notice")
     w.add(cid, task, "complaint_notice", payload("complaint_notice", complainant="吴十"))
     res = w.complete(cid, task)
