@@ -41,8 +41,9 @@ def start_chain(agency_id: int) -> None:
 
 
 def _tree(agency_id: int, size: int, frontier: list[str] | None) -> list[bytes]:
-    """The head's frontier; a chain from before the Merkle tree gets it computed once from its entries."""
-    if frontier is not None:
+    """The head's frontier; a chain from before the Merkle tree, or a head whose frontier does not fit its size
+    (a cache, rewound or rewritten with the head), gets it computed from its entries."""
+    if frontier is not None and len(frontier) == bin(size).count("1"):
         return [bytes.fromhex(h) for h in frontier]
     return merkle.frontier_of(stored_leaves(agency_id, 1, size))[0]
 
