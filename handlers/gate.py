@@ -157,8 +157,7 @@ def _amounts(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence
     for r in law:
         if r.kind != "amount" or not r.at:
             continue
-        kind_code, _, name = r.at.rpartition(".")
-        typed = (records.get(kind_code) or [{}])[-1].get(name)
+        kind_code, name, typed = _field(r.at, records)
         fact = timing.facts.get(r.fact) if r.fact else None
         if typed is None or (r.fact and fact is None):
             continue  # the record is missing (refused for that), or the case holds no such sum
@@ -178,8 +177,8 @@ def _same(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Ma
     for r in law:
         if r.kind != "same" or not (r.at and r.fact):
             continue
-        kind_code, _, name = r.at.rpartition(".")
-        typed, fact = (records.get(kind_code) or [{}])[-1].get(name), timing.facts.get(r.fact)
+        kind_code, name, typed = _field(r.at, records)
+        fact = timing.facts.get(r.fact)
         if typed is None or fact is None or str(typed).strip() == fact.value:
             continue
         out.append(Missing(kind_code, f"{r.title}：记录为“{typed}”，{fact.title}为“{fact.value}”", (r.basis,), "invalid",
@@ -211,10 +210,15 @@ def _holder(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]])
     return kind_code or next((k for k, p in records.items() if p and p[-1].get(name)), "")
 
 
+def _field(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tuple[str, str, Any]:
+    """(record kind, field, value) of the field ``ref`` names in the task's newest records (see :func:`_holder`)."""
+    holder, name = _holder(ref, records), ref.rpartition(".")[2]
+    return holder, name, (records.get(holder) or [{}])[-1].get(name)
+
+
 def _moment_of(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dt.datetime | None:
-    """The moment in the field ``ref`` names of the task's newest records (see :func:`_holder`)."""
-    holder, name = _holder(ref, records), (ref or "").rpartition(".")[2]
-    value = (records.get(holder) or [{}])[-1].get(name) if ref else None
+    """The moment in the field ``ref`` names of the task's newest records."""
+    value = _field(ref, records)[2] if ref else None
     return value if isinstance(value, dt.datetime) or not value else dt.datetime.fromisoformat(str(value))
 
 
