@@ -298,3 +298,7 @@ def tick_cmd() -> None:
     for f in fired:
         click.echo(f"案件 {f['case_id']}：{f['title']}（{'；'.join(f['basis'])}），期限 {f['due_at']}")
     click.echo(f"共触发 {len(fired)} 个到期定时器")
+    flagged = deadlines.flag_overdue()
+    for d in flagged:
+        click.echo(f"案件 {d.case_id}：{d.title} 期限已届满未办结（{d.basis}），期限 {d.due_at.isoformat()}")
+    click.echo(f"新记入审计链的逾期事项 {len(flagged)} 项")

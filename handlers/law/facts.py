@@ -53,6 +53,7 @@ SERVED = {"service_receipt": Proof("served_at"), "relay_receipt": Proof("served_
           "public_notice": Proof("published_at", days=30)}
 FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
+    "事先告知": FactSource("行政处罚事先告知", {"prior_notice": Proof("notified_at")}),
     "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
     "代履行催告": FactSource("代履行前催告", {"substitute_performance": Proof("reminded_at")}),
     "当场收缴": FactSource("当场收缴罚款", {"fine_collection": Proof("collected_at")}),

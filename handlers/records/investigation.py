@@ -118,6 +118,13 @@ class StatementRecord(Signed):
     adopted = choice("是否采纳", {"yes": "采纳", "partly": "部分采纳", "no": "不采纳"}, required=False)
     adoption_reason = text("采纳或不采纳的理由", required=False)
     hearing_requested = flag("当事人要求听证")
+    requested_at = moment("提出听证要求的时间", "当事人要求听证的，记录其提出要求的时间", required=False)
+
+    @validates_schema
+    def _request_time(self, data: dict[str, Any], **_: Any) -> None:
+        """Whether a request came within 行政处罚法 第六十四条（一）'s five days is judged on this time, so it is kept."""
+        if data.get("hearing_requested") and not data.get("requested_at"):
+            raise ValidationError("当事人要求听证的，须记录提出要求的时间（行政处罚法 第六十四条）", "requested_at")
 
     @validates_schema
     def _statement_or_waiver(self, data: dict[str, Any], **_: Any) -> None:

@@ -176,3 +176,47 @@ def test_xingzheng_chufa_fa_71_fines_collected_on_the_spot_are_handed_in_within_
     w.add(cid, task, "fine_collection", payload("fine_collection", collected_at=friday,
                                                 handed_in_at="2026-03-10T16:00:00+08:00"))
     assert w.complete(cid, task).status_code == 200
+
+
+def test_xingzheng_chufa_fa_64_1_a_hearing_request_comes_within_five_working_days_of_the_notice(client, agency):
+    """Told on Monday 3-02 (payloads.T): the fifth working day ends Monday 3-09; a request on 3-10 opens no hearing
+    as if it were timely (行政处罚法 第六十四条（一）, five days being working days under 第八十五条)."""
+    w = Walker(client, agency.tokens)
+    cid = file_case(w)
+    investigate(w, cid)
+    w.do(cid, "t_report", {"investigation_report": None})
+    w.do(cid, "t_case_review", {"case_review": None})
+    w.do(cid, "t_notice", {"prior_notice": None})
+    task = w.task(cid, "t_statement")
+    res = w.add(cid, task, "statement_record", payload("statement_record", hearing_requested=True))
+    assert res.status_code == 422 and "requested_at" in str(res.get_json()), res.get_json()
+    w.add(cid, task, "statement_record", payload("statement_record", hearing_requested=True,
+                                                 requested_at="2026-03-10T09:00:00+08:00"))
+    res = w.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十四条（一）" in body["message"], body
+    assert "按工作日计算" in body["message"] and "2026-03-10 00:00 前" in body["message"], body["message"]
+    w.add(cid, task, "statement_record", payload("statement_record", hearing_requested=True,
+                                                 requested_at="2026-03-09T17:00:00+08:00"))
+    assert w.complete(cid, task).status_code == 200
+    assert w.task(cid, "t_hearing_notice")["name"] == "t_hearing_notice"
+
+
+def test_xingzheng_chufa_fa_60_a_decision_not_yet_made_after_ninety_days_reaches_the_audit_chain_at_the_tick(
+        app, client, agency, clock):
+    """The breach is sealed when the worker notices it, not only if the decision is ever made (行政处罚法 第六十条)."""
+    w = Walker(client, agency.tokens)
+    cid = file_case(w)
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    clock.advance(days=95)
+    for _ in range(2):  # a second tick seals nothing twice
+        result = app.test_cli_runner().invoke(args=["liuhen", "tick"])
+        assert result.exit_code == 0, result.output
+    overdue = [a for a in w.case(cid)["audit"] if a["action"] == "deadline.overdue"]
+    assert [(a["detail"]["task"], a["detail"].get("open")) for a in overdue] == [("t_decision", True)]
+    assert "行政处罚法 第六十条" in overdue[0]["detail"]["basis"]
+    w.do(cid, "t_decision", {"penalty_decision": None})
+    overdue = [a for a in w.case(cid)["audit"] if a["action"] == "deadline.overdue"]
+    assert [a["detail"].get("closed_at") is not None for a in overdue] == [False, True]

@@ -22,7 +22,7 @@ from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
 from webapp.db import db
 from webapp.engine import runner
-from webapp.models import Agency, Case, CaseTask, Deadline, Record, StatusCount, User
+from webapp.models import Agency, AuditEntry, Case, CaseTask, Deadline, Record, StatusCount, User
 from webapp.store import audit
 
 
@@ -92,9 +92,34 @@ def _close(deadline: Deadline, row: CaseTask, wf: Any) -> None:
     task = runner.find_task(wf, row.id)
     if deadline.status == "late" and not (task is not None and runner.timed(task)):  # a timer seals its own breach
         audit.append(deadline.agency_id, Action.DEADLINE_OVERDUE, actor_id=deadline.closed_by, case_id=deadline.case_id,
-                     detail={"deadline_id": deadline.id, "task": deadline.spec_name, "title": deadline.title,
-                             "period": deadline.period, "basis": deadline.basis, "due_at": deadline.due_at.isoformat(),
-                             "closed_at": deadline.closed_at.isoformat(), "late": True})
+                     detail=_overdue_detail(deadline, closed_at=deadline.closed_at.isoformat(), late=True))
+
+
+def _overdue_detail(d: Deadline, **more: Any) -> dict[str, Any]:
+    return {"deadline_id": d.id, "task": d.spec_name, "title": d.title, "period": d.period, "basis": d.basis,
+            "due_at": d.due_at.isoformat(), **more}
+
+
+def flag_overdue(limit: int = 1000) -> list[Deadline]:
+    """Seal each open period that has run out into its case's audit chain, once, when the worker notices.
+
+    A breach is a fact of the case whether or not the step is ever done (行政处罚法 第六十条: a decision not made
+    within ninety days), so it cannot wait for a late completion to be recorded; a period whose BPMN timer
+    already sealed it (``task_id`` in the timer's entry) is not sealed twice.
+    """
+    due = list(db.session.scalars(select(Deadline).where(Deadline.status == "open", Deadline.due_at < clock.now())
+                                  .order_by(Deadline.due_at).limit(limit)))
+    if not due:
+        return []
+    sealed = {(e.case_id, str(key)) for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == Action.DEADLINE_OVERDUE, AuditEntry.case_id.in_({d.case_id for d in due})))
+        for key in ((e.detail or {}).get("deadline_id"), (e.detail or {}).get("task_id")) if key}
+    flagged = [d for d in due if not {(d.case_id, str(d.id)), (d.case_id, str(d.task_id))} & sealed]
+    for d in flagged:
+        audit.append(d.agency_id, Action.DEADLINE_OVERDUE, case_id=d.case_id,
+                     detail=_overdue_detail(d, task_id=d.task_id, late=True, open=True))
+    db.session.commit()
+    return flagged
 
 
 def on_case_created(case: Case, workflow: Any, **_: Any) -> None:

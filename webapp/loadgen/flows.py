@@ -46,7 +46,8 @@ def report_to_statement(w: Walks, cid: int, major: bool = False, hearing: bool =
     w.do(cid, "t_report", {"investigation_report": None})
     w.do(cid, "t_case_review", {"case_review": payload("case_review", major_case=major)})
     w.do(cid, "t_notice", {"prior_notice": None})
-    w.do(cid, "t_statement", {"statement_record": payload("statement_record", hearing_requested=hearing)})
+    asked = {"requested_at": "2026-03-03T10:00:00+08:00"} if hearing else {}  # the day after 告知 (payloads.T)
+    w.do(cid, "t_statement", {"statement_record": payload("statement_record", hearing_requested=hearing, **asked)})
 
 
 def decide_and_close(w: Walks, cid: int, correction: bool = False) -> dict[str, Any]:
