@@ -25,6 +25,8 @@ from handlers.records import (
 
 AV_RECORDING = "av_recording"
 AV_NOT_SUITABLE = "av_not_suitable"
+REFUSAL = "refusal_record"
+REFUSABLE = investigation.REFUSABLE
 
 STAGES = (startup, investigation, decision, service, service_methods, approval, simple, enforcement, intake,
           measures)

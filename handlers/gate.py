@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from handlers.av_rules import GAP_BASIS
-from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, kind
+from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, REFUSABLE, REFUSAL, kind
 from handlers.clock import CHINA, local_text
 from handlers.deadlines import due_at
 from handlers.law.facts import FACTS, Fact
@@ -90,7 +90,8 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
     """Everything the task still lacks. ``records`` maps kind → payloads, newest last; ``law`` holds the
     rules that govern the task (:func:`applying`)."""
     out: list[Missing] = []
-    for code in rules.records:
+    refused = _refused_measures(records, file_exists)
+    for code in (c for c in rules.records if c not in refused):
         out.extend(_check(code, records.get(code, ()), rules.basis or kind(code).basis, file_exists))
     for r in law:
         if r.kind == "record":
@@ -293,6 +294,15 @@ def _too_few_devices(rules: TaskRules, records: Mapping[str, Sequence[Mapping[st
              f"实有 {len(devices)} 台（{'、'.join(sorted(d for d in devices if d))}）")
     return [Missing(AV_RECORDING, title, (av.officers_per_recorder_basis or "本机构配置 devices.officers_per_recorder",),
                     "invalid")]
+
+
+def _refused_measures(records: Mapping[str, Sequence[Mapping[str, Any]]], file_exists: Callable[[str], bool]
+                      ) -> frozenset[str]:
+    """The record kinds a valid 拒绝接受调查、提供证据 record stands in for at this task (fushun-culture 第十一条:
+    the refusal is recorded; the 笔录 it made impossible cannot be)."""
+    if not _valid(REFUSAL, records, file_exists):
+        return frozenset()
+    return frozenset(c for c in records[REFUSAL][-1].get("refused", []) if c in REFUSABLE)
 
 
 def _refused(records: Mapping[str, Sequence[Mapping[str, Any]]], kinds: Sequence[str]) -> bool:

@@ -153,6 +153,43 @@ class HearingRecord(Signed):
             raise ValidationError("听证主持人不得为本案调查人员（行政处罚法 第六十四条）", "chair")
 
 
+#: what a refusal can stand in for: the record of each kind of 调查 the party or others refused
+REFUSABLE = {"inquiry_record": "接受询问", "evidence_collection": "提供证据", "sampling_record": "接受抽样取证"}
+
+
+class RefusalRecord(Witnessed):
+    """当事人或有关人员拒绝接受调查和提供证据的记录 (fushun-culture 第十一条, pishan-culture 第九条, changli-market
+    第十一条, lishui-city 第十一条（一）): the officers record who refused what, when and how, and the case goes on
+    on that record instead of the 笔录 or 证据清单 the refusal made impossible."""
+
+    signers_needed = {"officer": 2}
+    person = one(Party, "拒绝人")
+    capacity = choice("拒绝人身份", {"party": "当事人", "witness": "证人", "other": "其他有关人员"})
+    refused = many(choice("拒绝的调查事项", REFUSABLE), "拒绝的调查事项")
+    refused_at = moment("拒绝时间")
+    place = text("地点")
+    circumstances = text("拒绝的具体情况", "拒绝的方式、理由及执法人员采取的措施")
+
+
+class ExpertOpinion(Strict):
+    """鉴定意见、检验检测报告或专家论证意见 (fushun-culture 第十一条（7）、第十七条, lishui-city 第十一条（七）、
+    第十五条（三）): who gave it, on what commission, when, its conclusion and the document itself."""
+
+    form = choice("形式", {"appraisal": "鉴定意见书", "testing": "检验（检测、检疫）报告",
+                           "expert_minutes": "专家论证会议纪要", "expert_opinion": "专家意见书"})
+    issuer = text("出具机构或专家", "鉴定机构名称及资质，或参加论证的专家姓名、职称")
+    commissioned_at = moment("委托或组织时间")
+    issued_at = moment("出具时间")
+    subject = text("鉴定或论证事项")
+    conclusion = text("结论")
+    files = many(text("文件 SHA-256", min_len=64), "意见书原件（扫描件）", help="先上传文件，再填写其 SHA-256")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("commissioned_at") and data.get("issued_at") and data["issued_at"] < data["commissioned_at"]:
+            raise ValidationError("出具时间不能早于委托或组织时间", "issued_at")
+
+
 KINDS = [
     RecordKind("investigation_plan", "调查措施", InvestigationPlan,
                ("fushun-culture 第十一条",), exports=("measures",)),
@@ -177,4 +214,9 @@ KINDS = [
                exports=("hearing_requested", "waived")),
     RecordKind("hearing_record", "听证笔录", HearingRecord,
                ("行政处罚法 第六十四条", "fushun-culture 第十一条")),
+    RecordKind("refusal_record", "拒绝接受调查、提供证据的记录", RefusalRecord,
+               ("fushun-culture 第十一条", "pishan-culture 第九条", "changli-market 第十一条", "lishui-city 第十一条")),
+    RecordKind("expert_opinion", "鉴定意见或专家论证意见", ExpertOpinion,
+               ("fushun-culture 第十一条", "fushun-culture 第十七条", "lishui-city 第十一条", "lishui-city 第十五条"),
+               file_fields=("files",)),
 ]
