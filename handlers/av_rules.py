@@ -216,7 +216,8 @@ EXPORT_PURPOSES = {
 # --------------------------------------------------------------------------- masking
 
 MASK = "＊＊＊"
-PROTECTED_KEYS = frozenset({"complainant", "complainants", "informant", "informants", "reporter", "reporters",
+#: keys whose value identifies a protected person; ``contact`` is the complainant's phone or address (投诉举报登记)
+PROTECTED_KEYS = frozenset({"complainant", "complainants", "contact", "informant", "informants", "reporter", "reporters",
                             "third_party", "third_parties", "witness", "witnesses"})
 PROTECTED_CAPACITIES = frozenset({"witness", "present", "signee"})
 PERSON_FIELDS = ("name", "signer", "id_number", "address", "phone", "refusal_note")

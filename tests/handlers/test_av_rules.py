@@ -5,6 +5,7 @@ import datetime as dt
 
 from handlers import av_rules
 from handlers.settings import Settings
+from webapp.loadgen.payloads import payload
 
 CN = dt.timezone(dt.timedelta(hours=8))
 
@@ -72,3 +73,9 @@ def test_masking_hides_protected_persons_but_not_the_party():
     assert "张明" in text and "王五" in text and masked["content"] == "问：……"
     own = av_rules.mask_for_party({"interviewee": {"name": "王五"}, "interviewee_role": "party"})
     assert own["interviewee"]["name"] == "王五"
+
+
+def test_naiman_culture_12_a_partys_copy_hides_the_complainants_phone_as_well_as_the_name():
+    """naiman-culture 第十二条 (个人隐私): a named complainant's contact is as private as the name."""
+    masked = str(av_rules.mask_for_party(payload("complaint_record")))
+    assert "周九" not in masked and "13800000000" not in masked and "抚顺县星光网吧" in masked
