@@ -24,7 +24,7 @@ KINDS = {
     "presence": "程序中须有该环节",
     "order": "环节先后顺序",
     "retention": "保存期限",
-    "access": "查阅、复制的权限",
+    "access": "查阅、复制须经行政机关负责人同意",
 }
 MODES = {"mandatory": "必须音像记录，不得以书面理由代替", "unless_unsuitable": "不适宜音像记录的，书面记录原因",
          "on_refusal": "当事人或有关人员拒绝签名的，须以视频、音频记录"}

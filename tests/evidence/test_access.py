@@ -8,7 +8,7 @@ import zipfile
 
 from sqlalchemy import select
 
-from tests.support.app import make_agency
+from tests.support.app import make_agency, profiled
 from tests.support.media import MiB, recording, upload
 from tests.support.walker import Walker
 from webapp.db import db
@@ -170,3 +170,18 @@ def test_a_chunk_uploaded_recording_satisfies_an_av_required_task(walker):
     item = upload(walker, cid, seed=70)
     investigate(walker, cid, item["sha256"])  # t_inspection: av=required, av_recording names the file by hash
     assert [t["name"] for t in walker.ready(cid)] == ["t_report"]
+
+
+def test_changli_market_21_a_partys_copy_needs_the_heads_consent(app, client):
+    """changli-market 第二十一条: 当事人申请复制……经行政机关负责人同意，可复制使用 (an ``access`` rule of its profile)."""
+    w = Walker(client, profiled(app, "changli-market").tokens)
+    cid = w.create_case()["id"]
+    item = upload(w, cid, seed=71)
+    ask = {"case_id": cid, "media_ids": [item["id"]], "purpose": "party", "extractor": "当事人 王五"}
+    res = w.call("post", "/api/media/exports", "officer1", json=ask)
+    message = res.get_json()["message"]
+    assert res.status_code == 403 and "《昌黎县市场监管局行政执法全过程记录实施办法》第二十一条" in message, message
+    rid = w.call("post", "/api/media/requests", "officer1", json={"kind": "copy_party", "media_ids": [item["id"]],
+                                                                  "reason": "当事人申请复制现场录像"}).get_json()["id"]
+    w.call("post", f"/api/media/requests/{rid}/decision", "approver1", json={"approve": True, "note": "同意"})
+    assert w.call("post", "/api/media/exports", "officer1", json=ask).status_code == 201

@@ -23,6 +23,7 @@ from handlers.audit_actions import Action
 from handlers.av_rules import DECISION_KINDS
 from handlers.catalogue import AV_RECORDING
 from handlers.hashing import sha256_bytes
+from handlers.law.model import Rule
 from handlers.roles import CASE_READER_ROLES
 from webapp import store
 from webapp.cases.service import get_case, record_json, require_handler
@@ -48,7 +49,9 @@ from webapp.store.audit import Break
 from webapp.store.sealed import MEDIA_TABLES, verify_sealed
 
 REQUEST_KINDS = {"disposal": "销毁音像记录", "copy_external": "相关部门调取、复制音像记录",
-                 "view_secret": "查阅涉密音像记录"}
+                 "copy_party": "当事人申请复制音像记录", "view_secret": "查阅涉密音像记录"}
+#: the access act of each copy, as the law's ``access`` rules name it (handlers/law/acts.py)
+COPY_ACTS = {"party": "复制.当事人", "department": "复制.相关部门"}
 
 
 # --------------------------------------------------------------------------- viewing and copying
@@ -289,17 +292,27 @@ def export(user: User, data: Any) -> MediaExport:
 
 
 def _export_allowed(user: User, purpose: str, items: list[MediaItem], department: str | None) -> MediaRequest | None:
-    if purpose == "department":
-        if not department:
-            raise Invalid("请写明调取部门", fields={"department": ["必填项"]})
-        req = next((r for r in [_approved(user, "copy_external", items[0].id, department)] if r), None)
-        if req is None or not all(i.id in req.media_ids for i in items):
-            raise Forbidden("为相关部门复制音像记录须经本单位负责人批准（pishan-culture 第十九条、第二十条（二））；"
-                            "请先提交 copy_external 申请")
-        return req
+    """A copy for another department always needs the head's approved request; a party's copy needs one where
+    the agency's law has an ``access`` rule on it (changli-market 第二十一条: 经行政机关负责人同意，可复制使用)."""
+    if purpose == "department" and not department:
+        raise Invalid("请写明调取部门", fields={"department": ["必填项"]})
     if not user.has_role("officer") and not user.has_role("approver"):
         raise Forbidden("只有执法人员或负责人可以导出音像记录")
-    return None
+    rules = _access_rules(user, purpose)
+    if purpose != "department" and not rules:
+        return None
+    kind = "copy_external" if purpose == "department" else "copy_party"
+    req = _approved(user, kind, items[0].id, department if purpose == "department" else None)
+    if req is None or not all(i.id in req.media_ids for i in items):
+        cited = settings(user.agency_id).citer().text(r.basis for r in rules)
+        raise Forbidden(f"{av_rules.EXPORT_PURPOSES[purpose]}须经本单位负责人同意" + (f"（依据：{cited}）" if cited else "")
+                        + f"；请先提交“{REQUEST_KINDS[kind]}”申请（{kind}）并经负责人批准")
+    return req
+
+
+def _access_rules(user: User, purpose: str) -> list[Rule]:
+    act = COPY_ACTS.get(purpose)
+    return [r for r in settings(user.agency_id).law() if r.kind == "access" and act and r.governs("", (), act)]
 
 
 def _recipient(user: User, data: dict[str, Any]) -> dict[str, str]:
