@@ -155,3 +155,17 @@ def test_a_nul_in_a_path_part_is_refused(client, agency):
     cid = Walker(client, agency.tokens).create_case()["id"]
     res = client.get(f"/api/cases/{cid}/tasks/a%00b", headers=_auth(agency))
     assert res.status_code == 422 and res.is_json
+
+
+def test_every_json_answer_is_described_by_a_schema(client):
+    """No JSON answer is a bare ``object``: API clients (and the fuzzer) check each answer against its schema."""
+    spec = client.get("/api/openapi.json").get_json()
+    bare = [(path, method) for path, ops in spec["paths"].items() for method, op in ops.items()
+            for status, answer in op["responses"].items() if status.startswith("2")
+            and answer.get("content", {}).get("application/json", {}).get("schema") == {"type": "object"}]
+    assert bare == []
+    catalogue = spec["paths"]["/api/catalogue"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    kind = spec["components"]["schemas"][catalogue["additionalProperties"]["$ref"].rsplit("/", 1)[1]]
+    assert {"code", "title", "basis", "fields"} <= set(kind["properties"]) and "fields" in kind["required"]
+    compliance = spec["paths"]["/oversight/api/compliance"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert compliance["schema"]["$ref"].endswith("/ComplianceOut")

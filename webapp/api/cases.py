@@ -30,7 +30,7 @@ def me() -> Any:
 
 
 @bp.get("/catalogue")
-@op("记录种类目录：每种记录的字段、依据", tag="案件")
+@op("记录种类目录：每种记录的字段、依据（以记录种类代码为键）", answer=s.RecordKindOut, keyed=True, tag="案件")
 def catalogue() -> Any:
     return jsonify({code: k.describe() for code, k in CATALOGUE.items()})
 

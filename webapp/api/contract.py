@@ -33,6 +33,7 @@ class Op:
     query: type[Schema] | None = None
     answer: type[Schema] | None = None
     many: bool = False
+    keyed: bool = False  # the answer is an object mapping codes to ``answer`` (the record catalogue)
     status: int = 200
     errors: tuple[int, ...] = ()
     produces: str = "application/json"
@@ -85,6 +86,9 @@ def describe(app: Flask) -> dict[str, Any]:
         contract = getattr(app.view_functions[rule.endpoint], "contract", None)
         if contract is None:
             continue
+        if contract.keyed and contract.answer and contract.answer.__name__ not in spec.components.schemas:
+            spec.components.schema(contract.answer.__name__, schema=contract.answer)  # apispec leaves
+            # additionalProperties unresolved, so the keyed answer refers to the component by name
         path = _PARAM.sub(r"{\2}", rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             spec.path(path=path, operations={method.lower(): _operation(rule.rule, contract)})
@@ -122,6 +126,8 @@ def _answer(c: Op) -> dict[str, Any]:
     if c.answer is None:
         return {"description": "成功", "content": {"application/json": {"schema": {"type": "object"}}}}
     schema: Any = {"type": "array", "items": c.answer} if c.many else c.answer
+    if c.keyed:
+        schema = {"type": "object", "additionalProperties": {"$ref": f"#/components/schemas/{c.answer.__name__}"}}
     return {"description": "成功", "content": {"application/json": {"schema": schema}}}
 
 

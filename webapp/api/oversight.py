@@ -32,7 +32,7 @@ def _require(roles: tuple[str, ...], message: str = "您的角色无权访问此
 
 
 @bp.get("/compliance")
-@op("合规检查：每条规则及执行它的任务", errors=(403,), tag="执法监督")
+@op("合规检查：每条规则及执行它的任务", answer=s.ComplianceOut, errors=(403,), tag="执法监督")
 def compliance_json() -> Any:
     _require(COMPLIANCE_ROLES)
     agency = cast(Agency, db.session.get(Agency, current_user.agency_id))  # a user's agency exists (foreign key)

@@ -404,6 +404,39 @@ class SpotCheckOut(Out):
     follow_up_of = _opt(_Int)
 
 
+class RecordKindOut(Out):
+    """One record kind of the catalogue: its fields as generated forms read them."""
+
+    code = _Str(required=True)
+    title = _Str(required=True)
+    basis = fields.List(_Str(), required=True, metadata={"description": "要求制作该记录的条款"})
+    fields_ = fields.Dict(data_key="fields", required=True,
+                          metadata={"description": "字段名 → {type, required, title, help, choices, items, fields}"})
+
+
+class TaskRefOut(Out):
+    process = _Str()
+    task = _Str()
+    title = _Str()
+
+
+class FindingOut(Out):
+    rule = fields.Dict(required=True, metadata={"description": "规则：id、title、kind、basis、acts……"})
+    status = _Str(required=True, metadata={"description": "enforced | violated | absent | missing"})
+    status_title = _Str()
+    enforced_by = fields.List(fields.Nested(TaskRefOut))
+    offending = fields.List(fields.Dict())
+    message = _Str()
+
+
+class ComplianceOut(Out):
+    profile = _Str(required=True)
+    processes = fields.List(_Str())
+    ok = fields.Boolean(required=True)
+    waived = fields.List(_Str())
+    findings = fields.List(fields.Nested(FindingOut), required=True)
+
+
 class MessageOut(Out):
     message = _Str()
 
