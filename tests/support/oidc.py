@@ -9,8 +9,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import requests
 from flask import Flask, abort, jsonify, redirect, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
@@ -55,13 +56,27 @@ class Provider:
         grant = self.codes.pop(request.form.get("code", ""), None)
         if client != (CLIENT_ID, CLIENT_SECRET) or grant is None:
             return jsonify({"error": "invalid_grant"}), 400
-        now = int(time.time())
-        claims = {"iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 300, "nonce": grant["nonce"],
-                  **grant["claims"]}
-        key = RSAKey.generate_key(2048, parameters={"kid": "test-key"}) if self.tamper else self.key
-        id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
+        id_token = self.id_token({"nonce": grant["nonce"], **grant["claims"]})
         return jsonify({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
                         "id_token": id_token})
+
+    def id_token(self, claims: dict[str, Any]) -> str:
+        """An RS256 ID token for this client, valid five minutes; ``claims`` may override any standard claim."""
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 300, **claims}
+        key = RSAKey.generate_key(2048, parameters={"kid": "test-key"}) if self.tamper else self.key
+        return jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
+
+    def device_sign_in(self, **claims: Any) -> str:
+        """What a field tablet does at the provider itself (code flow to its own redirect URI): the ID token it gets."""
+        self.claims = {"sub": "device-1", **claims}
+        back = requests.get(f"{self.issuer}/authorize", params={
+            "client_id": CLIENT_ID, "response_type": "code", "state": "s", "nonce": "n",
+            "redirect_uri": "http://127.0.0.1:9/device"}, allow_redirects=False, timeout=10)
+        code = parse_qs(urlsplit(back.headers["Location"]).query)["code"][0]
+        res = requests.post(f"{self.issuer}/token", data={"grant_type": "authorization_code", "code": code},
+                            auth=(CLIENT_ID, CLIENT_SECRET), timeout=10)
+        return str(res.json()["id_token"])
 
 
 @contextmanager

@@ -95,3 +95,41 @@ def test_an_agency_can_switch_local_passwords_off(sso_app, agency, provider):
     assert api.status_code == 401
     client, res = _sign_in(sso_app, provider, preferred_username=agency.usernames["reviewer1"])
     assert res.status_code == 302 and client.get("/inbox").status_code == 200
+
+
+def test_a_device_exchanges_its_id_token_for_an_api_token(sso_app, agency, provider):
+    """Token exchange (issue 16, point 6, for the JSON API): a tablet signs in at the provider itself and hands its ID
+    token to ``POST /api/login/sso``; a forged, foreign-audience or expired token, or an unknown person, gets JSON."""
+    api = sso_app.test_client()
+    id_token = provider.device_sign_in(preferred_username=agency.usernames["officer1"])
+    res = api.post("/api/login/sso", json={"id_token": id_token, "device": "执法记录平板 3 号"})
+    assert res.status_code == 200, res.get_json()
+    body = res.get_json()
+    assert body["user"]["username"] == agency.usernames["officer1"] and body["token"]
+    me = api.get("/api/tasks", headers={"Authorization": f"Bearer {body['token']}"})
+    assert me.status_code == 200
+    sessions = api.get("/api/tokens", headers={"Authorization": f"Bearer {body['token']}"}).get_json()
+    assert any(r.get("device") == "执法记录平板 3 号" for r in sessions), sessions
+    refused = {
+        "foreign audience": provider.id_token({"sub": "d", "aud": "another-system",
+                                               "preferred_username": agency.usernames["officer1"]}),
+        "expired": provider.id_token({"sub": "d", "iat": 1_000_000_000, "exp": 1_000_000_300,
+                                      "preferred_username": agency.usernames["officer1"]}),
+        "not a JWT": "not-a-token",
+    }
+    for why, token in refused.items():
+        res = api.post("/api/login/sso", json={"id_token": token})
+        assert res.status_code == 401 and res.is_json and "统一身份认证未通过" in res.get_json()["message"], why
+    provider.tamper = True
+    try:
+        forged = provider.id_token({"sub": "d", "preferred_username": agency.usernames["officer1"]})
+    finally:
+        provider.tamper = False
+    assert api.post("/api/login/sso", json={"id_token": forged}).status_code == 401
+    res = api.post("/api/login/sso", json={"id_token": provider.id_token({"sub": "d", "preferred_username": "nobody"})})
+    assert res.status_code == 403 and "没有对应的启用用户" in res.get_json()["message"]
+
+
+def test_without_a_provider_the_api_says_so_in_json(client):
+    res = client.post("/api/login/sso", json={"id_token": "x"})
+    assert res.status_code == 404 and res.get_json()["message"] == "本系统未配置统一身份认证"

@@ -10,7 +10,7 @@ from webapp.api.common import check_arguments, error_json, is_api_request
 from webapp.errors import PasswordChangeRequired, Unauthorized
 
 BLUEPRINTS = (auth.bp, cases.bp, documents.bp, media.bp, oversight.bp, contract.bp)
-PUBLIC = ("api_auth.login", *contract.PUBLIC)
+PUBLIC = (*auth.PUBLIC, *contract.PUBLIC)
 #: what a user whose password must change may still do
 BEFORE_PASSWORD = ("api_auth.password", "api_auth.logout", "api.me")
 

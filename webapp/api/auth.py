@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
-from webapp import accounts
+from webapp import accounts, oidc
 from webapp.api import common as json_api
 from webapp.api import schemas as s
 from webapp.api.contract import op
@@ -16,7 +16,8 @@ from webapp.errors import Forbidden
 from webapp.models import User
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api")
-json_api.install(bp, public=("api_auth.login",))
+PUBLIC = ("api_auth.login", "api_auth.login_sso")  # the sign-ins: no token yet
+json_api.install(bp, public=PUBLIC)
 
 
 def user_json(user: Any) -> dict[str, Any]:
@@ -31,7 +32,20 @@ def user_json(user: Any) -> dict[str, Any]:
     errors=(401, 423), tag="登录")
 def login(data: dict[str, Any]) -> Any:
     user = accounts.authenticate(data["username"], data["password"])
-    token = accounts.issue_token(user, data.get("device") or "")
+    return _token_for(user, data.get("device") or "")
+
+
+@bp.post("/login/sso")
+@accounts.limiter.limit(accounts.login_limit)
+@op("统一身份认证登录：以统一身份认证平台签发给本系统的 ID 令牌换取本设备的令牌", body=s.SsoLoginIn, answer=s.TokenOut,
+    public=True, errors=(401, 403, 404, 423), tag="登录")
+def login_sso(data: dict[str, Any]) -> Any:
+    """Token exchange for devices that sign in at the 统一身份认证 provider themselves (mobile apps, field tablets)."""
+    return _token_for(oidc.id_token_user(data["id_token"]), data.get("device") or "", method="oidc")
+
+
+def _token_for(user: User, device: str, method: str = "password") -> Any:
+    token = accounts.start_session(user, "api", device, method=method)
     row = accounts.session_of(token)
     return jsonify({"token": token, "token_id": row.id, "expires_at": row.expires_at.isoformat(),
                     "user": user_json(user)})

@@ -48,6 +48,11 @@ class LoginIn(In):
     device = text(100, description="设备名称（令牌按设备签发，可分别注销）")
 
 
+class SsoLoginIn(In):
+    id_token = text(8192, required=True, min_len=1, description="统一身份认证平台签发的 ID 令牌（JWT），受众为本系统")
+    device = text(100, description="设备名称（令牌按设备签发，可分别注销）")
+
+
 class PasswordIn(In):
     old_password = text(256, required=True, min_len=1)
     new_password = text(256, required=True, min_len=1)

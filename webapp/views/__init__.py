@@ -13,6 +13,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from webapp import oidc
 from webapp.accounts import login_manager
 from webapp.errors import ServiceError
 from webapp.views import admin, auth, cases, common, designer, inbox, sso, tasks
@@ -34,7 +35,7 @@ def register(app: Flask) -> None:
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     common.install(app)
-    sso.install(app)
+    oidc.install(app)
 
 
 def _csrf_unless_token() -> None:

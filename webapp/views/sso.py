@@ -6,54 +6,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import login_user
-from joserfc.errors import JoseError
-from requests import RequestException
 
-from webapp import accounts
+from webapp import accounts, oidc
 from webapp.errors import ServiceError
 from webapp.views.auth import home_for
 from webapp.views.forms import LoginForm
 
 bp = Blueprint("web_sso", __name__)
-CLIENT = "liuhen.sso"
-
-
-def install(app: Flask) -> None:
-    """Register the provider when an issuer is configured; its metadata is fetched at the first sign-in."""
-    issuer = app.config.get("LIUHEN_OIDC_ISSUER")
-    if not issuer:
-        return
-    oauth = OAuth(app)
-    app.extensions[CLIENT] = oauth.register(
-        "sso", client_id=app.config["LIUHEN_OIDC_CLIENT_ID"], client_secret=app.config["LIUHEN_OIDC_CLIENT_SECRET"],
-        server_metadata_url=f"{issuer.rstrip('/')}/.well-known/openid-configuration",
-        client_kwargs={"scope": "openid profile"})
-
-
-def _client() -> Any:
-    client = current_app.extensions.get(CLIENT)
-    if client is None:
-        abort(404)
-    return client
 
 
 @bp.get("/login/sso")
 def start() -> Any:
-    return _client().authorize_redirect(url_for("web_sso.callback", _external=True))
+    return oidc.client().authorize_redirect(url_for("web_sso.callback", _external=True))
 
 
 @bp.get("/login/sso/callback")
 def callback() -> Any:
     """The provider's answer: the ID token is checked (signature, issuer, audience, nonce) by Authlib."""
     try:
-        token = _client().authorize_access_token()
+        token = oidc.client().authorize_access_token()
         user = accounts.sso_user(dict(token.get("userinfo") or {}))
-    except (AuthlibBaseError, JoseError, RequestException) as exc:
-        return _refused(f"统一身份认证未通过：{getattr(exc, 'description', None) or exc}", 401)
+    except oidc.FAILURES as exc:
+        return _refused(oidc.failure_text(exc), 401)
     except ServiceError as exc:
         return _refused(exc.message, exc.status)
     session.clear()
