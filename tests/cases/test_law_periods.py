@@ -51,13 +51,18 @@ def test_xingzheng_qiangzhi_fa_54_court_application_counts_working_days_from_ser
     assert w.complete(cid, task).status_code == 200
 
 
-def test_xingzheng_chufa_fa_60_a_decision_after_ninety_days_reaches_the_case_audit_chain(client, agency, clock):
-    w = Walker(client, agency.tokens)
+def _ninety_five_days_after_filing_without_a_decision(w: Walker, clock) -> int:
     cid = file_case(w)
     investigate(w, cid)
     report_to_statement(w, cid)
     w.do(cid, "t_approval", {"decision_approval": None})
     clock.advance(days=95)
+    return cid
+
+
+def test_xingzheng_chufa_fa_60_a_decision_after_ninety_days_reaches_the_case_audit_chain(client, agency, clock):
+    w = Walker(client, agency.tokens)
+    cid = _ninety_five_days_after_filing_without_a_decision(w, clock)
     w.do(cid, "t_decision", {"penalty_decision": None})
     overdue = [a for a in w.case(cid)["audit"] if a["action"] == "deadline.overdue"]
     assert len(overdue) == 1 and overdue[0]["detail"]["task"] == "t_decision"
@@ -206,11 +211,7 @@ def test_xingzheng_chufa_fa_60_a_decision_not_yet_made_after_ninety_days_reaches
         app, client, agency, clock):
     """The breach is sealed when the worker notices it, not only if the decision is ever made (行政处罚法 第六十条)."""
     w = Walker(client, agency.tokens)
-    cid = file_case(w)
-    investigate(w, cid)
-    report_to_statement(w, cid)
-    w.do(cid, "t_approval", {"decision_approval": None})
-    clock.advance(days=95)
+    cid = _ninety_five_days_after_filing_without_a_decision(w, clock)
     for _ in range(2):  # a second tick seals nothing twice
         result = app.test_cli_runner().invoke(args=["liuhen", "tick"])
         assert result.exit_code == 0, result.output
