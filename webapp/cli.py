@@ -18,7 +18,7 @@ from webapp.cases import service as cases
 from webapp.cases.queue import open_tasks
 from webapp.db import db
 from webapp.demo import seed_demo
-from webapp.engine import compliance, profiles
+from webapp.engine import compliance, law_matrix, profiles
 from webapp.engine.diagrams import base_sources
 from webapp.errors import ServiceError
 from webapp.evidence.expiry import purge
@@ -185,6 +185,23 @@ def compliance_cmd(code: str, files: bool, as_json: bool) -> None:
     click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2) if as_json else report.text())
     if not report.ok:
         sys.exit(1)
+
+
+law_cli = AppGroup("law", help="法律规则库：法律依据矩阵")
+cli.add_command(law_cli)
+
+
+@law_cli.command("matrix")
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "html"]), default="md", help="输出格式")
+def law_matrix_cmd(code: str, fmt: str) -> None:
+    """逐条列出本机构规定和国家法律的条款：规则、执行任务、测试，或软件无法检查的组织性规定及理由；最后打印覆盖率。"""
+    try:
+        result = law_matrix.build(profiles.load_profile(code))
+    except (ServiceError, profile_rules.ProfileError) as exc:
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+    click.echo({"md": result.markdown, "csv": result.csv, "html": result.html}[fmt]())
+    click.echo(result.summary(), err=fmt != "md")
 
 
 @cli.command("create-agency")

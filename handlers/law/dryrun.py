@@ -41,7 +41,7 @@ class Fault:
 
     def to_json(self) -> dict[str, str]:
         return {"element": f"{self.name}（{self.element}）" if self.name else self.element,
-                "element_id": self.element, "message": "试运行：" + self.text()}
+                "element_id": self.element, "message": "试运行：" + self.message, "text": "试运行：" + self.text()}
 
 
 def values(field: Any) -> list[Any]:

@@ -57,9 +57,11 @@ class Finding:
         return f"{self.process}/{where}：{self.message}{cite}"
 
     def to_json(self) -> dict[str, str]:
+        """As the designer page lists a problem: the element, then the message with its article."""
         return {"element": f"{self.name}（{self.element}）" if self.name else self.element,
                 "element_id": self.element, "name": self.name, "process": self.process, "rule": self.rule,
-                "article": self.article, "message": self.text()}
+                "article": self.article, "message": self.message + (f"（{self.article}）" if self.article else ""),
+                "text": self.text()}
 
 
 class ProofFailed(ValueError):

@@ -96,12 +96,25 @@ class RuleSchema(Schema):
             raise ValidationError(f"音像记录规则须写 mode（{'、'.join(MODES)}）", "mode")
 
 
+def articles_field() -> fields.Integer:
+    """How many articles the law or regulation has: the matrix lists each (``liuhen law matrix``)."""
+    return fields.Integer(validate=validate.Range(min=1, error="条文数须为正整数"))
+
+
+def organisational_field() -> fields.Dict:
+    """Articles no software can check (``第N条`` → why): the matrix lists them as organisational."""
+    return fields.Dict(keys=fields.String(validate=validate.Regexp(r"^第.+条$", error="须写“第N条”")),
+                       values=fields.String(validate=validate.Length(min=4, error="须写明理由")), load_default=dict)
+
+
 class LawFileSchema(Schema):
     class Meta:
         unknown = "raise"
 
     code = fields.String(required=True, validate=validate.Length(min=2))
     title = fields.String(required=True, validate=validate.Regexp(r"^中华人民共和国", error="须写法律全称"))
+    articles = articles_field()
+    organisational = organisational_field()
     rules = fields.List(fields.Nested(RuleSchema), required=True)
 
 
@@ -124,6 +137,11 @@ def _named(messages: Any, rules: Sequence[Mapping[str, Any]]) -> Any:
         rid = rules[int(i)].get("id", i) if str(i).isdigit() and int(i) < len(rules) else i
         named[f"[{rid}]"] = v
     return {**messages, "rules": named}
+
+
+def law_file_data(path: Path) -> dict[str, Any]:
+    """The validated content of one national law's rule file (its articles and organisational list too)."""
+    return dict(LawFileSchema().load(tomllib.loads(path.read_text(encoding="utf-8"))))
 
 
 def load_law_file(path: Path) -> tuple[str, str, tuple[Rule, ...]]:

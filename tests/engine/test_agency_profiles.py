@@ -151,22 +151,25 @@ def _weakened(agency_id: int) -> object:
 
 
 def test_deploying_a_diagram_that_drops_a_gate_is_refused_unless_an_admin_records_an_exception(app):
+    """fushun-culture 第十二条 (不适宜的书面记录原因: an exception is possible); fushun-culture 第十四条第二款 is
+    mandatory: no exception."""
     agency = profiled(app, "fushun-culture")
     with app.app_context():
-        row = db.session.get(Agency, agency.id)
-        version = _weakened(agency.id)
-        with pytest.raises(ComplianceRefused) as refused:
-            deploy(row, version)
-        assert "fushun-culture 第十二条" in refused.value.message and "t_inspection" in refused.value.message
-        assert refused.value.extra["rules"][0]["id"] == "av-on-site"
+        with pytest.raises(ComplianceRefused) as refused:  # the proof refuses the version when it is saved
+            _weakened(agency.id)
+        assert "《抚顺县文化市场综合执法全过程记录实施办法》第十二条" in refused.value.message
+        assert "t_inspection" in refused.value.message and refused.value.extra["rules"] == ["av-on-site"]
+        assert refused.value.extra["problems"][0]["element_id"] == "t_inspection"
         db.session.rollback()
 
         officer = db.session.get(User, agency.user_ids["officer1"])
-        from webapp.errors import Forbidden
+        from webapp.errors import Forbidden, Invalid
 
         with pytest.raises(Forbidden):
             record_exception(officer, "av-on-site", "现场无法录像的特殊场所")
         admin = db.session.get(User, agency.user_ids["admin1"])
+        with pytest.raises(Invalid, match="第十四条第二款》?.*强制性规定"):
+            record_exception(admin, "av-seizure", "试点期间由纸质记录替代，报司法局备案")
         record_exception(admin, "av-on-site", "试点期间由纸质记录替代，报司法局备案")
         version = _weakened(agency.id)
         deploy(db.session.get(Agency, agency.id), version)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from handlers import diagrams
 from webapp.db import db
+from webapp.engine import proving
 from webapp.engine.runner import dump_spec
 from webapp.errors import NotFound
 from webapp.models import Deployment, DiagramVersion
@@ -39,7 +40,8 @@ def _sha(sources: dict[str, bytes]) -> str:
 
 def save_version(process_id: str, sources: dict[str, bytes], agency_id: int | None = None,
                  user_id: int | None = None) -> DiagramVersion:
-    """Parse and check the diagrams, then store them as a new version (or return the identical one)."""
+    """Parse and check the diagrams, prove them against the law of the agency that stores them (the national
+    law for a shipped version) and dry-run them, then store them as a new version (or return the identical one)."""
     sha = _sha(sources)
     same = db.session.scalar(select(DiagramVersion).where(
         DiagramVersion.process_id == process_id, DiagramVersion.agency_id.is_(agency_id) if agency_id is None
@@ -47,6 +49,7 @@ def save_version(process_id: str, sources: dict[str, bytes], agency_id: int | No
     if same:
         return same
     spec, subprocesses = diagrams.parse(sources, process_id)
+    proving.require(proving.agency_of(agency_id), process_id, sources, sha, spec, subprocesses)
     latest = db.session.scalar(select(func.max(DiagramVersion.version)).where(
         DiagramVersion.process_id == process_id,
         DiagramVersion.agency_id.is_(None) if agency_id is None else DiagramVersion.agency_id == agency_id)) or 0
