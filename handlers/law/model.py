@@ -58,6 +58,7 @@ class Rule:
     procedures: tuple[str, ...] = ()  # presence/order: the procedures the rule binds (empty: every one)
     preceded_by: tuple[str, ...] = ()  # order: acts that must come before the rule's acts on every path
     followed_by: tuple[str, ...] = ()  # order: acts that must follow the rule's acts on every path to an end
+    not_after: tuple[str, ...] = ()  # order: acts that must not come before the rule's acts on any path
 
     def governs(self, task: str, records: Sequence[str], act: str | None = None) -> bool:
         """Whether the rule applies to a step: its act, its task id, or a record kind the step makes."""
@@ -71,7 +72,7 @@ class Rule:
                 "required": self.required, "text": self.text, "tightens": self.tightens,
                 "fact": self.fact, "at": self.at, "value": self.value, "start": self.start,
                 "procedures": list(self.procedures), "preceded_by": list(self.preceded_by),
-                "followed_by": list(self.followed_by)}
+                "followed_by": list(self.followed_by), "not_after": list(self.not_after)}
 
 
 def rule_from_json(r: Mapping[str, Any]) -> Rule:
@@ -89,7 +90,8 @@ def rule_from_json(r: Mapping[str, Any]) -> Rule:
                 requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)),
                 text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"), at=r.get("at"), value=r.get("value"),
                 start=r.get("start"), procedures=tuple(r.get("procedures", ())),
-                preceded_by=tuple(r.get("preceded_by", ())), followed_by=tuple(r.get("followed_by", ())))
+                preceded_by=tuple(r.get("preceded_by", ())), followed_by=tuple(r.get("followed_by", ())),
+                not_after=tuple(r.get("not_after", ())))
 
 
 def rules_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:

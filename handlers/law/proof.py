@@ -28,6 +28,7 @@ from handlers.catalogue import CATALOGUE
 from handlers.conditions import UnsafeExpression, check
 from handlers.law.acts import act_of, governs
 from handlers.law.cite import Citer
+from handlers.law.facts import FACTS
 from handlers.law.model import Rule
 from handlers.law.periods import Counting, Period, PeriodError, counting_for, parse_period
 from handlers.law.props import split_basis, split_list
@@ -259,6 +260,7 @@ def _gen(n: Node) -> set[str]:
     act = n.act
     if act:
         out.add("act:" + act)
+    out |= {"fact:" + name for name, source in FACTS.items() if any(k in source.proofs for k in n.records)}
     for kind in n.records:
         out.add("rec:" + kind)
         rk = CATALOGUE.get(kind)
@@ -289,6 +291,24 @@ def before(g: Graph) -> dict[str, frozenset[str]]:
                 inn = _union(known) if parallel else _meet(known)
             new = inn | gens[k]
             into[k] = inn
+            if out[k] != new:
+                out[k], changed = new, True
+    return into
+
+
+def possibly_before(g: Graph) -> dict[str, frozenset[str]]:
+    """What may have happened when each node is reached, on some path into it (a may-analysis)."""
+    preds = g.preds()
+    gens = {k: _gen(n) for k, n in g.nodes.items()}
+    out: dict[str, frozenset[str]] = {k: frozenset() for k in g.nodes}
+    into: dict[str, frozenset[str]] = {k: frozenset() for k in g.nodes}
+    order = _order(g)
+    changed = True
+    while changed:
+        changed = False
+        for k in order:
+            into[k] = _union([out[p] for p in preds[k]]) if preds[k] else frozenset()
+            new = into[k] | gens[k]
             if out[k] != new:
                 out[k], changed = new, True
     return into
@@ -413,6 +433,25 @@ def _task_gap(rule: Rule, n: Node, g: Graph) -> str | None:
     return None
 
 
+def _fact_gap(rule: Rule, n: Node, into: Mapping[str, frozenset[str]],
+              maybe: Mapping[str, frozenset[str]]) -> str | None:
+    """A rule judged on a fact of the case needs the fact's anchor record upstream on every path (the 催告书
+    before its 送达回证) and a record that can prove the fact upstream (the task's own record counts).
+
+    Whether the proving record is made on *every* path depends on conditions (a 送达 that failed leads back,
+    not on), which the analysis does not correlate; the gate judges that on the case's facts at run time."""
+    source = FACTS.get(rule.fact or "")
+    if source is None or source.optional or rule.kind not in ("not_before", "period", "same"):
+        return None
+    own = _gen(n)
+    if source.after and "rec:" + source.after not in into.get(n.key, frozenset()) | own:
+        return f"并非每条到达本环节的路径上都先有“{CATALOGUE[source.after].title}”：无法确定“{source.title}”"
+    if "fact:" + (rule.fact or "") not in maybe.get(n.key, frozenset()) | own:
+        kinds = "、".join(CATALOGUE[k].title for k in source.proofs if k in CATALOGUE)
+        return f"上游没有任何任务制作证明“{source.title}”的记录（{kinds}之一）：期限无从起算"
+    return None
+
+
 def _period_gap(rule: Rule, n: Node, g: Graph) -> str | None:
     limit = parse_period(rule.within or "")
     try:
@@ -447,7 +486,7 @@ def _start_gap(start: str, starts: str | None, n: Node, g: Graph) -> str | None:
 
 
 def check_rules(g: Graph, rules: Sequence[Rule], citer: Citer, into: Mapping[str, frozenset[str]],
-                outs: Mapping[str, frozenset[str]]) -> list[Finding]:
+                outs: Mapping[str, frozenset[str]], maybe: Mapping[str, frozenset[str]]) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
     tasks = g.tasks()
@@ -466,20 +505,25 @@ def check_rules(g: Graph, rules: Sequence[Rule], citer: Citer, into: Mapping[str
                 continue
             key = (rule.id, n.process, n.id)
             if rule.kind == "order":
-                out += _order_gaps(rule, n, article, into, outs)
+                out += _order_gaps(rule, n, article, into, outs, maybe)
                 continue
             if key in seen:
                 continue
             seen.add(key)
-            why = _task_gap(rule, n, g)
+            why = _task_gap(rule, n, g) or _fact_gap(rule, n, into, maybe)
             if why:
                 out.append(Finding(n.id, n.name, n.process, rule.id, article, f"{rule.title}——{why}"))
     return out
 
 
 def _order_gaps(rule: Rule, n: Node, article: str, into: Mapping[str, frozenset[str]],
-                outs: Mapping[str, frozenset[str]]) -> list[Finding]:
+                outs: Mapping[str, frozenset[str]], maybe: Mapping[str, frozenset[str]]) -> list[Finding]:
     out = []
+    earlier = {s[4:] for s in maybe.get(n.key, frozenset()) if s.startswith("act:")}
+    for a in rule.not_after:
+        if any(governs(a, x) for x in earlier):
+            out.append(Finding(n.id, n.name, n.process, rule.id, article,
+                               f"{rule.title}——有路径在“{a}”之后才到达本环节：本环节须在“{a}”之前"))
     done = {s[4:] for s in into.get(n.key, frozenset()) if s.startswith("act:")}
     later = {s[4:] for s in outs.get(n.key, frozenset()) if s.startswith("act:")}
     for a in rule.preceded_by:
@@ -512,8 +556,8 @@ def prove(sources: Mapping[str, bytes], procedures: Iterable[str], rules: Sequen
         if g.problems and not g.nodes:
             findings += g.problems
             continue
-        into, outs = before(g), after(g)
-        findings += check_version(g) + check_data_flow(g, into) + check_rules(g, rules, citer, into, outs)
+        into, outs, maybe = before(g), after(g), possibly_before(g)
+        findings += check_version(g) + check_data_flow(g, into) + check_rules(g, rules, citer, into, outs, maybe)
         findings += g.problems
     return list(dict.fromkeys(findings))
 

@@ -68,6 +68,7 @@ class RuleSchema(Schema):
     procedures = fields.List(fields.String(), load_default=list)
     preceded_by = fields.List(fields.String(validate=_known_act), load_default=list)
     followed_by = fields.List(fields.String(validate=_known_act), load_default=list)
+    not_after = fields.List(fields.String(validate=_known_act), load_default=list)
     at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+$",
                                                 error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at"))
 
@@ -88,8 +89,9 @@ class RuleSchema(Schema):
             raise ValidationError("一致性规则须写 at（记录中的字段）和 fact（案件事实）", "at")
         if data["kind"] == "amount" and not (data.get("at") and (data.get("fact") or data.get("value") is not None)):
             raise ValidationError("数额规则须写 at（记录中的数额字段）以及 fact（案件事实）或 value（法定数值）", "at")
-        if data["kind"] == "order" and not (data.get("preceded_by") or data.get("followed_by")):
-            raise ValidationError("顺序规则须写 preceded_by（之前须有的环节）或 followed_by（之后须有的环节）", "preceded_by")
+        if data["kind"] == "order" and not (data.get("preceded_by") or data.get("followed_by") or data.get("not_after")):
+            raise ValidationError("顺序规则须写 preceded_by（之前须有的环节）、followed_by（之后须有的环节）"
+                                  "或 not_after（不得在其后的环节）", "preceded_by")
         if data["kind"] == "presence" and not data.get("acts"):
             raise ValidationError("环节规则须以 acts 写明程序中须有的执法行为", "acts")
         if data["kind"] == "recording" and not data.get("mode"):

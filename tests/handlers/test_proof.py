@@ -271,3 +271,26 @@ def test_dry_run_refuses_a_gateway_whose_record_is_no_longer_written() -> None:
     faults = dry_run_of("fushun-culture", "general_procedure", delete_task("t_plan"))
     assert faults and all(f.element == "gw_measures" for f in faults)
     assert "investigation_plan" in faults[0].message and faults[0].to_json()["message"].startswith("试运行")
+
+
+def test_hearing_or_legal_review_after_the_decision_is_refused() -> None:
+    """行政处罚法 第六十五条 (决定 on the 听证笔录) and 第五十八条 (法制审核 before 决定): a path that reaches them
+    after the decision is refused."""
+    def back_to_hearing(root: etree._Element) -> None:
+        _el(root, "f_decision_service").set("targetRef", "gw_hearing")
+    found = weaken("fushun-culture", "general_procedure", back_to_hearing)
+    assert "决定" in refused(found, "t_hearing", "《中华人民共和国行政处罚法》第六十五条").message
+    refused(found, "t_legal", "《中华人民共和国行政处罚法》第五十八条")
+
+
+def test_court_application_with_no_service_of_the_reminder_is_refused() -> None:
+    """行政强制法 第五十四条: ten days from the service of the 催告书 — a procedure with no service of it has no start."""
+    found = weaken("lishui-city", "compulsory_enforcement", delete_task("ca_reminder_service"))
+    assert "催告书送达" in refused(found, "t_court_application", "《中华人民共和国行政强制法》第五十四条").message
+
+
+def test_procedure_without_its_required_acts_is_refused() -> None:
+    """行政许可法 第三十二条 (一次告知补正), 行政强制法 第三十五条 (催告): a version missing them is no version of
+    its procedure."""
+    found = weaken("changli-market", "licensing_intake", delete_task("t_supplement_notice"))
+    assert "许可.补正告知" in refused(found, "licensing_intake", "《中华人民共和国行政许可法》第三十二条").message

@@ -43,12 +43,14 @@ def _tests(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root.parent)): p.read_text(encoding="utf-8") for p in sorted(root.rglob("test_*.py"))}
 
 
-def build(profile: profiles.Profile) -> matrix.Matrix:
+def build(profile: profiles.Profile, agency: Agency | None = None) -> matrix.Matrix:
+    """The matrix of ``profile``, with the tasks of ``agency``'s deployed versions (default: the agency whose
+    code is the profile's, if any; else the composed shipped diagrams)."""
     national = [law_file_data(p) for p in sorted(LAW_DIR.glob("*.toml"))]
     laws = [matrix.Law(profile.code, profile.data["regulation"], profile.data.get("articles"),
                        profile.data.get("organisational") or {})]
     laws += [matrix.Law(d["code"], d["title"], d.get("articles"), d.get("organisational") or {}) for d in national]
-    agency = db.session.scalar(select(Agency).where(Agency.code == profile.code))
+    agency = agency or db.session.scalar(select(Agency).where(Agency.code == profile.code))
     if agency is not None and (versions := deployed_versions(agency.id)):
         by_process = {pid: {k: t.encode("utf-8") for k, t in v.sources.items()} for pid, v in versions.items()}
     else:
