@@ -12,6 +12,11 @@ from sqlalchemy import select
 
 from handlers import compliance as rule_check
 from handlers import profiles as profile_rules
+from handlers.diagrams import DiagramError
+from handlers.diagrams import parse as parse_diagrams
+from handlers.law import dryrun, proof
+from handlers.law.cite import for_agency
+from handlers.law.schema import binding
 from webapp.accounts import check_password, create_user
 from webapp.cases import deadlines, timeline, timers
 from webapp.cases import service as cases
@@ -202,6 +207,35 @@ def law_matrix_cmd(code: str, fmt: str) -> None:
         raise click.ClickException(getattr(exc, "message", str(exc))) from exc
     click.echo({"md": result.markdown, "csv": result.csv, "html": result.html}[fmt]())
     click.echo(result.summary(), err=fmt != "md")
+
+
+@law_cli.command("prove")
+@click.argument("code")
+@click.option("--bpmn", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="以此文件替换机构配置组合出的同名流程图文件（可多次）")
+def law_prove_cmd(code: str, files: tuple[Path, ...]) -> None:
+    """证明机构配置的每个程序：每条规则在每条路径上成立、条件只读上游数据、试运行到达结束；有问题时以状态 1 退出。"""
+    try:
+        profile = profiles.load_profile(code)
+        sources = {**profile_rules.compose_sources(profile, base_sources()), **{f.name: f.read_bytes() for f in files}}
+        rules, citer = binding(profile.rules), for_agency(profile.code, profile.data["regulation"])
+        problems: list[str] = []
+        for pid in profile.procedures:
+            try:
+                spec, subs = parse_diagrams(sources, pid)
+            except DiagramError as exc:
+                problems += [f"{pid}/{p}" for p in exc.problems]
+                continue
+            found = proof.prove(sources, [pid], rules, citer)
+            problems += [f.text() for f in found] or [f"{pid}/{f.text()}" for f in dryrun.dry_run(spec, subs)]
+    except (ServiceError, profile_rules.ProfileError) as exc:
+        raise click.ClickException(getattr(exc, "message", str(exc))) from exc
+    for line in problems:
+        click.echo(f"✗ {line}")
+    click.echo(f"结论：{len(problems)} 处不符合，未通过证明" if problems else
+               f"结论：{'、'.join(profile.procedures)} 均通过证明（法定规则、数据流、试运行）")
+    if problems:
+        sys.exit(1)
 
 
 @cli.command("create-agency")

@@ -236,6 +236,8 @@ def test_applying_the_profile_keeps_a_designers_version_or_refuses_with_the_reas
     assert result.exit_code == 0, result.output
     assert "《奈曼旗文化市场综合执法全过程记录规范》,第八条,已落实并有测试,av-full" in result.output
     assert "naiman-culture：本规定共 16 条" in result.output
+    result = app.test_cli_runner().invoke(cli, ["law", "prove", "naiman-culture"])
+    assert result.exit_code == 0 and "均通过证明" in result.output, result.output
 
 
 def test_compliance_page_command_and_json(app, client):

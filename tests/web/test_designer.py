@@ -84,7 +84,9 @@ def test_designer_cannot_open_or_deploy_another_agencys_version(app, agency):
     designer = web(app, agency, "designer1")
     xml, base = designer_xml(designer.text("/designer/general_procedure"))
     task = filing_task(xml)
-    mine = save(designer, xml.replace(task, task.replace("立案", "立案审批")), base).get_json()["version_id"]
+    renamed = task.replace('name="填写立案审批表"', 'name="填写立案审批表（本局）"')  # the name only, not the act
+    assert renamed != task
+    mine = save(designer, xml.replace(task, renamed), base).get_json()["version_id"]
     other = web(app, make_agency(app), "designer1")
     assert other.get(f"/designer/general_procedure?version={mine}").status_code == 404
     assert other.post(f"/designer/versions/{mine}/deploy", csrf_from="/designer").status_code == 404
