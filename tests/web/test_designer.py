@@ -221,6 +221,18 @@ def test_save_refuses_what_the_proof_finds_and_a_stuck_case_answers_json(app, ag
     assert res.status_code == 422
     assert any(p["element_id"] == "t_notice" and "不安全" in p["message"] for p in res.get_json()["problems"])
 
+    api = walker.call("post", "/oversight/api/diagrams/general_procedure", "designer1",
+                      json={"xml": _without_plan(xml), "base_version_id": base})  # the JSON API refuses alike
+    assert api.status_code == 422 and api.get_json()["error"] == "compliance_refused"
+    assert any(p["element_id"] == "gw_measures" for p in api.get_json()["problems"])
+    assert walker.call("post", "/oversight/api/diagrams/general_procedure", "officer1",
+                       json={"xml": xml, "base_version_id": base}).status_code == 403
+    ok = walker.call("post", "/oversight/api/diagrams/general_procedure", "designer1",
+                     json={"xml": xml.replace('name="确定调查措施"', 'name="确定调查措施（本局）"'), "base_version_id": base})
+    assert ok.status_code == 201, ok.get_json()
+    deployed = walker.call("post", f"/oversight/api/diagrams/versions/{ok.get_json()['version_id']}/deploy", "designer1")
+    assert deployed.status_code == 200 and deployed.get_json()["deployed"] is True
+
     with app.app_context():  # a version stored before the proof existed, and deployed: its cases get stuck
         sources = {**base_sources(), "general_procedure.bpmn": _without_plan(
             base_sources()["general_procedure.bpmn"].decode()).encode()}

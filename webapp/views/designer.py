@@ -106,11 +106,8 @@ def save(process_id: str) -> Any:
     xml = data.get("xml")
     if not isinstance(xml, str) or not xml.strip():
         return jsonify({"error": "invalid", "message": "流程图内容为空", "problems": []}), 422
-    file_name, _ = process_file(base.sources, process_id)
-    sources = {name: text.encode("utf-8") for name, text in base.sources.items()}
-    sources[file_name] = xml.encode("utf-8")
     try:
-        version = diagram_store.save_version(process_id, sources, current_user.agency_id, current_user.id)
+        version = diagram_store.save_edit(process_id, xml, base, current_user.agency_id, current_user.id)
     except DiagramError as exc:
         db.session.rollback()
         return jsonify({"error": "diagram_invalid", "message": "流程图未通过校验，未保存",
