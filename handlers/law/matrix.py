@@ -128,8 +128,21 @@ def tests_by_article(sources: Mapping[str, str], titles: Mapping[str, str]) -> d
             continue
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
-                for ref in dict.fromkeys(refs(ast.get_docstring(node) or "", titles)):
+                found = refs(ast.get_docstring(node) or "", titles) + _marked(node)
+                for ref in dict.fromkeys(found):
                     out.setdefault(ref, []).append(f"{path}::{node.name}")
+    return out
+
+
+def _marked(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str]]:
+    """``@pytest.mark.article("fushun-culture", 12)`` decorations of a test, as (code, 第十二条)."""
+    out = []
+    for d in node.decorator_list:
+        if (isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute) and d.func.attr == "article"
+                and len(d.args) == 2 and all(isinstance(a, ast.Constant) for a in d.args)):
+            code, number = (a.value for a in d.args)  # type: ignore[attr-defined]  # both are ast.Constant here
+            if isinstance(code, str) and isinstance(number, int):
+                out.append((code, article_no(number)))
     return out
 
 

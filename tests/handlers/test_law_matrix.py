@@ -42,3 +42,11 @@ def test_every_article_of_the_regulation_is_listed_with_rules_tasks_tests_or_its
     assert c["articles"] == 37 and c["organisational"] == 10 and c["enforced"] <= c["checkable"] == 27
     assert "《抚顺县文化市场综合执法全过程记录实施办法》" in m.markdown() and "fushun-culture 第" not in m.html()
     assert m.csv().splitlines()[0].startswith("法律法规,条款,状态")
+
+
+def test_tests_declare_articles_by_docstring_or_marker() -> None:
+    text = ('import pytest\n\n@pytest.mark.article("lishui-city", 13)\ndef test_a():\n    pass\n\n\n'
+            'def test_b():\n    """《中华人民共和国行政强制法》第十九条 and naiman-culture 第八条."""\n')
+    found = matrix.tests_by_article({"t.py": text}, {"中华人民共和国行政强制法": "行政强制法"})
+    assert found == {("lishui-city", "第十三条"): ["t.py::test_a"], ("行政强制法", "第十九条"): ["t.py::test_b"],
+                     ("naiman-culture", "第八条"): ["t.py::test_b"]}
