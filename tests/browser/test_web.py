@@ -134,7 +134,7 @@ def test_designer_sees_the_proofs_refusal_in_chinese_on_the_element(app, live, b
     designer = sign_in(browser, live, agency.usernames["designer1"])
     designer.goto(f"{live}/designer/general_procedure")
     designer.wait_for_selector('#canvas[data-ready="1"]')
-    designer.click('g.djs-element[data-element-id="t_decision"]')
+    designer.select_option("#jump", "t_decision")  # far right on the canvas: the jump list selects and scrolls to it
     expect(designer.locator("#prop-deadline")).to_have_value("P90D")
     designer.fill("#prop-deadline", "")
     designer.click("#save")
