@@ -61,11 +61,13 @@ def values(field: Any) -> list[Any]:
     return ["样例"]
 
 
-def exports(task: str, kinds: tuple[str, ...], walk: int, visit: int) -> dict[str, Any]:
+def exports(task: str, kinds: tuple[str, ...], walk: int, visit: int, taken: set[str] | None = None) -> dict[str, Any]:
     """The workflow data a task's records export on walk number ``walk``, its ``visit``-th time this walk.
 
-    Each field's value is drawn from what its schema allows by a hash of (walk, task, visit, field): the
-    same on every run, and independent between fields, so branches that need two values at once are met."""
+    A field takes, on a task's first visit of a walk, a value no earlier walk gave it there (so every value is
+    met within a few walks); otherwise, and on later visits (loops), a value drawn by a hash of (walk, task,
+    visit, field): the same on every run and independent between fields, so branches needing two values
+    at once are met too."""
     out: dict[str, Any] = {}
     for kind in kinds:
         rk = CATALOGUE.get(kind)
@@ -75,7 +77,9 @@ def exports(task: str, kinds: tuple[str, ...], walk: int, visit: int) -> dict[st
         data = {}
         for name in rk.exports:
             options = values(schema.fields[name]) if name in schema.fields else ["样例"]
-            data[name] = options[zlib.crc32(f"{walk}:{task}:{visit}:{kind}.{name}".encode()) % len(options)]
+            pick = zlib.crc32(f"{walk}:{task}:{visit}:{kind}.{name}".encode()) % len(options)
+            fresh = [o for o in options if f"{task}:{kind}.{name}={o!r}" not in (taken or ())]
+            data[name] = fresh[pick % len(fresh)] if fresh and visit == 1 and taken is not None else options[pick]
         out[kind] = data
     return out
 
@@ -101,7 +105,8 @@ def walk(spec: Any, subprocess_specs: dict[str, Any], number: int, initial: dict
             current = ready[(number + len(seen)) % len(ready)]
             name = current.task_spec.name
             seen[name] = seen.get(name, 0) + 1
-            data = exports(name, split_list(current.task_spec.extensions.get("properties", {}).get("records")), number, seen[name])
+            records = split_list(current.task_spec.extensions.get("properties", {}).get("records"))
+            data = exports(name, records, number, seen[name], taken)
             if taken is not None:
                 taken.update(f"{name}:{kind}.{k}={v!r}" for kind, d in data.items() for k, v in d.items())
                 taken.add(name)
@@ -125,7 +130,7 @@ def walk(spec: Any, subprocess_specs: dict[str, Any], number: int, initial: dict
 
 
 def dry_run(spec: Any, subprocess_specs: dict[str, Any], initial: dict[str, Any] | None = None,
-            walks: int = MAX_WALKS, settle: int = 6) -> list[Fault]:
+            walks: int = MAX_WALKS, settle: int = 4) -> list[Fault]:
     """Faults found walking the version with rotating values (empty: every walk ended).
 
     Walks stop after ``settle`` walks in a row choose nothing new at any task (or after ``walks``)."""
