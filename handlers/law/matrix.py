@@ -118,8 +118,19 @@ class Matrix:
                 f"<thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>")
 
 
-def tests_by_article(sources: Mapping[str, str], titles: Mapping[str, str]) -> dict[tuple[str, str], list[str]]:
-    """``path::test`` names by the (code, article) their docstrings cite (the module's docstring counts for all)."""
+def named(name: str, slugs: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Articles a test's name carries by the suite's convention: ``test_fushun_culture_12_…``,
+    ``test_xingzheng_chufa_fa_60_…`` (``slugs``: ``fushun_culture`` → ``fushun-culture``, file stem → short name)."""
+    out = []
+    for slug, code in slugs.items():
+        for m in re.finditer(rf"(?:^|_){re.escape(slug)}_(\d+)(?=_|$)", name):
+            out.append((code, article_no(int(m[1]))))
+    return out
+
+
+def tests_by_article(sources: Mapping[str, str], titles: Mapping[str, str],
+                     slugs: Mapping[str, str] | None = None) -> dict[tuple[str, str], list[str]]:
+    """``path::test`` names by the (code, article) their docstrings, ``article`` marks or names cite."""
     out: dict[tuple[str, str], list[str]] = {}
     for path, text in sources.items():
         try:
@@ -128,7 +139,7 @@ def tests_by_article(sources: Mapping[str, str], titles: Mapping[str, str]) -> d
             continue
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test"):
-                found = refs(ast.get_docstring(node) or "", titles) + _marked(node)
+                found = refs(ast.get_docstring(node) or "", titles) + _marked(node) + named(node.name, slugs or {})
                 for ref in dict.fromkeys(found):
                     out.setdefault(ref, []).append(f"{path}::{node.name}")
     return out

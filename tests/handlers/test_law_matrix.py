@@ -46,7 +46,10 @@ def test_every_article_of_the_regulation_is_listed_with_rules_tasks_tests_or_its
 
 def test_tests_declare_articles_by_docstring_or_marker() -> None:
     text = ('import pytest\n\n@pytest.mark.article("lishui-city", 13)\ndef test_a():\n    pass\n\n\n'
-            'def test_b():\n    """《中华人民共和国行政强制法》第十九条 and naiman-culture 第八条."""\n')
-    found = matrix.tests_by_article({"t.py": text}, {"中华人民共和国行政强制法": "行政强制法"})
+            'def test_b():\n    """《中华人民共和国行政强制法》第十九条 and naiman-culture 第八条."""\n\n\n'
+            'def test_naiman_culture_8_and_xingzheng_qiangzhi_fa_54_by_name():\n    pass\n')
+    found = matrix.tests_by_article({"t.py": text}, {"中华人民共和国行政强制法": "行政强制法"},
+                                    {"naiman_culture": "naiman-culture", "xingzheng_qiangzhi_fa": "行政强制法"})
+    by_name = "t.py::test_naiman_culture_8_and_xingzheng_qiangzhi_fa_54_by_name"
     assert found == {("lishui-city", "第十三条"): ["t.py::test_a"], ("行政强制法", "第十九条"): ["t.py::test_b"],
-                     ("naiman-culture", "第八条"): ["t.py::test_b"]}
+                     ("naiman-culture", "第八条"): ["t.py::test_b", by_name], ("行政强制法", "第五十四条"): [by_name]}

@@ -57,5 +57,6 @@ def build(profile: profiles.Profile, agency: Agency | None = None) -> matrix.Mat
         composed = profiles.compose_sources(profile, base_sources())
         by_process = {pid: composed for pid in profile.procedures}
     titles = {law.title: law.code for law in laws}
-    tests = matrix.tests_by_article(_tests(Path(current_app.root_path).parent / "tests"), titles)
+    slugs = {profile.code.replace("-", "_"): profile.code, **{p.stem: law_file_data(p)["code"] for p in LAW_DIR.glob("*.toml")}}
+    tests = matrix.tests_by_article(_tests(Path(current_app.root_path).parent / "tests"), titles, slugs)
     return matrix.build(profile.code, laws, binding(profile.rules), _tasks(by_process), _settings(profile.data), tests)
