@@ -113,7 +113,11 @@ class ConditionEngine(PythonScriptEngine):  # type: ignore[misc]  # SpiffWorkflo
         try:
             return evaluate(expression, {**(external_context or {}), **task.data})
         except (UnsafeExpression, MissingName, TypeError, ZeroDivisionError) as exc:
-            raise WorkflowTaskException(f"条件表达式 {expression!r} 无法求值：{exc}", task=task, exception=exc) from exc
+            err = WorkflowTaskException(f"条件表达式 {expression!r} 无法求值：{exc}", task=task, exception=exc)
+            # Spiff appends a "did you mean" note that is None when no name is close; str(err) then raised
+            # TypeError, and a case stuck at such a gateway answered an HTML 500 instead of its Chinese reason
+            err.notes = [n for n in err.notes if n]
+            raise err from exc
 
     def execute(self, task: Any, script: str, external_context: Mapping[str, Any] | None = None) -> NoReturn:
         raise WorkflowTaskException("本系统不执行图中的脚本；请改用服务任务调用已登记的处理程序", task=task)

@@ -21,7 +21,14 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from handlers.law import schema
 from handlers.law.model import Rule, rule_from_json
-from handlers.law.schema import RuleSchema, basis_field, check_tightening, format_errors
+from handlers.law.schema import (
+    RuleSchema,
+    articles_field,
+    basis_field,
+    check_tightening,
+    format_errors,
+    organisational_field,
+)
 from handlers.settings import (
     DEFAULT_ARCHIVE_DAYS,
     DEFAULT_AV_HANDOVER_HOURS,
@@ -127,6 +134,8 @@ class ProfileSchema(_Strict):
     rules = fields.List(fields.Nested(RuleSchema), load_default=list)
     patches = fields.List(fields.Nested(PatchSchema), load_default=list)
     sign_in = fields.Nested(SignInSchema, load_default=dict)
+    articles = articles_field()
+    organisational = organisational_field()
 
     @validates_schema
     def _unique_rules(self, data: dict[str, Any], **_: Any) -> None:

@@ -9,16 +9,16 @@ enforcement act the task performs (:mod:`handlers.law.acts`), which the law's ru
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from handlers.law.acts import act_of
+from handlers.law.props import split_basis, split_list
+
+__all__ = ["AV_RULES", "TaskRules", "rules_from_properties", "rules_of", "split_basis", "split_list"]
 
 AV_RULES = ("required", "optional", "none")
-_SPLIT_LIST = re.compile(r"[,，\s]+")
-_SPLIT_BASIS = re.compile(r"[;；]\s*")
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,6 @@ class TaskRules:
     def av_required(self) -> bool:
         return self.av == "required"
 
-
-def split_list(value: str | None) -> tuple[str, ...]:
-    return tuple(p for p in _SPLIT_LIST.split(value or "") if p)
-
-
-def split_basis(value: str | None) -> tuple[str, ...]:
-    return tuple(p.strip() for p in _SPLIT_BASIS.split(value or "") if p.strip())
 
 
 def rules_from_properties(props: Mapping[str, Any], task_id: str = "") -> TaskRules:

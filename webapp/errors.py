@@ -58,9 +58,10 @@ class PasswordChangeRequired(ServiceError):
 
 
 class DiagramFault(ServiceError):
-    """The diagram could not be run (e.g. a condition reads data no task recorded)."""
+    """The diagram could not be run (e.g. a condition reads data no task recorded): the case cannot go on
+    until the version is corrected; nothing was saved.  409, not 500: the request was sound, the case is stuck."""
 
-    status, code = 500, "diagram_fault"
+    status, code = 409, "diagram_fault"
 
 
 class StorageUnavailable(ServiceError):

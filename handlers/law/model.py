@@ -54,6 +54,11 @@ class Rule:
     fact: str | None = None
     at: str | None = None  # ``kind.field`` of the act's own record: its moment (not_before), its sum (amount)
     value: str | None = None  # amount: the sum or rate the law fixes, where no fact of the case gives it
+    start: str | None = None  # period: what starts it (an act, ``kind.field`` of a record, or ``case``)
+    procedures: tuple[str, ...] = ()  # presence/order: the procedures the rule binds (empty: every one)
+    preceded_by: tuple[str, ...] = ()  # order: acts that must come before the rule's acts on every path
+    followed_by: tuple[str, ...] = ()  # order: acts that must follow the rule's acts on every path to an end
+    not_after: tuple[str, ...] = ()  # order: acts that must not come before the rule's acts on any path
 
     def governs(self, task: str, records: Sequence[str], act: str | None = None) -> bool:
         """Whether the rule applies to a step: its act, its task id, or a record kind the step makes."""
@@ -65,7 +70,9 @@ class Rule:
                 "records": list(self.records), "tasks": list(self.tasks), "acts": list(self.acts),
                 "media": self.media, "mode": self.mode, "within": self.within, "requires": list(self.requires),
                 "required": self.required, "text": self.text, "tightens": self.tightens,
-                "fact": self.fact, "at": self.at, "value": self.value}
+                "fact": self.fact, "at": self.at, "value": self.value, "start": self.start,
+                "procedures": list(self.procedures), "preceded_by": list(self.preceded_by),
+                "followed_by": list(self.followed_by), "not_after": list(self.not_after)}
 
 
 def rule_from_json(r: Mapping[str, Any]) -> Rule:
@@ -81,7 +88,10 @@ def rule_from_json(r: Mapping[str, Any]) -> Rule:
                 records=tuple(r.get("records", ())), tasks=tuple(r.get("tasks", ())), acts=tuple(r.get("acts", ())),
                 media=r.get("media") or "video", mode=mode, within=r.get("within"),
                 requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)),
-                text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"), at=r.get("at"), value=r.get("value"))
+                text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"), at=r.get("at"), value=r.get("value"),
+                start=r.get("start"), procedures=tuple(r.get("procedures", ())),
+                preceded_by=tuple(r.get("preceded_by", ())), followed_by=tuple(r.get("followed_by", ())),
+                not_after=tuple(r.get("not_after", ())))
 
 
 def rules_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:

@@ -63,6 +63,12 @@ class RuleSchema(Schema):
     tightens = fields.String()
     fact = fields.String(validate=validate.OneOf(list(FACTS), error="未知的案件事实：{input}（可用：{choices}）"))
     value = fields.Decimal(as_string=True)
+    start = fields.String(validate=validate.Regexp(r"^(case|[a-z_]+\.[a-z_]+|[\u4e00-\u9fff.]+)$",
+                                                   error="起算须为 case、“记录类型.时间字段”或执法行为"))
+    procedures = fields.List(fields.String(), load_default=list)
+    preceded_by = fields.List(fields.String(validate=_known_act), load_default=list)
+    followed_by = fields.List(fields.String(validate=_known_act), load_default=list)
+    not_after = fields.List(fields.String(validate=_known_act), load_default=list)
     at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+$",
                                                 error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at"))
 
@@ -83,8 +89,24 @@ class RuleSchema(Schema):
             raise ValidationError("一致性规则须写 at（记录中的字段）和 fact（案件事实）", "at")
         if data["kind"] == "amount" and not (data.get("at") and (data.get("fact") or data.get("value") is not None)):
             raise ValidationError("数额规则须写 at（记录中的数额字段）以及 fact（案件事实）或 value（法定数值）", "at")
+        if data["kind"] == "order" and not (data.get("preceded_by") or data.get("followed_by") or data.get("not_after")):
+            raise ValidationError("顺序规则须写 preceded_by（之前须有的环节）、followed_by（之后须有的环节）"
+                                  "或 not_after（不得在其后的环节）", "preceded_by")
+        if data["kind"] == "presence" and not data.get("acts"):
+            raise ValidationError("环节规则须以 acts 写明程序中须有的执法行为", "acts")
         if data["kind"] == "recording" and not data.get("mode"):
             raise ValidationError(f"音像记录规则须写 mode（{'、'.join(MODES)}）", "mode")
+
+
+def articles_field() -> fields.Integer:
+    """How many articles the law or regulation has: the matrix lists each (``liuhen law matrix``)."""
+    return fields.Integer(validate=validate.Range(min=1, error="条文数须为正整数"))
+
+
+def organisational_field() -> fields.Dict:
+    """Articles no software can check (``第N条`` → why): the matrix lists them as organisational."""
+    return fields.Dict(keys=fields.String(validate=validate.Regexp(r"^第.+条$", error="须写“第N条”")),
+                       values=fields.String(validate=validate.Length(min=4, error="须写明理由")), load_default=dict)
 
 
 class LawFileSchema(Schema):
@@ -93,6 +115,8 @@ class LawFileSchema(Schema):
 
     code = fields.String(required=True, validate=validate.Length(min=2))
     title = fields.String(required=True, validate=validate.Regexp(r"^中华人民共和国", error="须写法律全称"))
+    articles = articles_field()
+    organisational = organisational_field()
     rules = fields.List(fields.Nested(RuleSchema), required=True)
 
 
@@ -115,6 +139,11 @@ def _named(messages: Any, rules: Sequence[Mapping[str, Any]]) -> Any:
         rid = rules[int(i)].get("id", i) if str(i).isdigit() and int(i) < len(rules) else i
         named[f"[{rid}]"] = v
     return {**messages, "rules": named}
+
+
+def law_file_data(path: Path) -> dict[str, Any]:
+    """The validated content of one national law's rule file (its articles and organisational list too)."""
+    return dict(LawFileSchema().load(tomllib.loads(path.read_text(encoding="utf-8"))))
 
 
 def load_law_file(path: Path) -> tuple[str, str, tuple[Rule, ...]]:

@@ -128,6 +128,24 @@ def test_designer_edits_validates_deploys_and_new_cases_follow(app, live, browse
     expect(officer.locator("#sec-evidence_preservation h3")).to_contain_text("证据先行登记保存")
 
 
+def test_designer_sees_the_proofs_refusal_in_chinese_on_the_element(app, live, browser):
+    """行政处罚法 第六十条: deleting the decision's 90-day period is refused at save, the task outlined in red."""
+    agency = make_agency(app)
+    designer = sign_in(browser, live, agency.usernames["designer1"])
+    designer.goto(f"{live}/designer/general_procedure")
+    designer.wait_for_selector('#canvas[data-ready="1"]')
+    designer.select_option("#jump", "t_decision")  # far right on the canvas: the jump list selects and scrolls to it
+    expect(designer.locator("#prop-deadline")).to_have_value("P90D")
+    designer.fill("#prop-deadline", "")
+    designer.click("#save")
+    expect(designer.locator("#save-status")).to_contain_text("不符合本机构适用的法律规定")
+    item = designer.locator('li.problem[data-element="t_decision"]')
+    expect(item).to_contain_text("《中华人民共和国行政处罚法》第六十条")
+    expect(item).to_contain_text("未设期限")
+    expect(designer.locator('g.djs-element.has-error[data-element-id="t_decision"]')).to_have_count(1)
+    designer.screenshot(path=SHOTS.format("designer-proof"), full_page=True)
+
+
 def test_designer_page_shows_lanes_and_admin_pages_render(app, live, browser):
     agency = make_agency(app)
     designer = sign_in(browser, live, agency.usernames["designer1"])

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from handlers import av_rules
+from handlers import av_rules, profiles
 from handlers.workcalendar import end_of_day, local_date, national
 from tests.support.app import profiled
 from tests.support.walker import Walker
@@ -16,7 +16,8 @@ from webapp.cli import cli
 from webapp.db import db
 from webapp.engine.compliance import ComplianceRefused, record_exception
 from webapp.engine.deployment import deploy
-from webapp.engine.diagrams import base_sources, save_version
+from webapp.engine.diagrams import base_sources, deployed, save_version
+from webapp.engine.profiles import apply_profile, load_profile
 from webapp.loadgen.flows import investigate, report_to_statement
 from webapp.loadgen.payloads import av_recording, payload
 from webapp.models import Agency, AuditEntry, Deadline, User
@@ -151,22 +152,25 @@ def _weakened(agency_id: int) -> object:
 
 
 def test_deploying_a_diagram_that_drops_a_gate_is_refused_unless_an_admin_records_an_exception(app):
+    """fushun-culture 第十二条 (不适宜的书面记录原因: an exception is possible); fushun-culture 第十四条第二款 is
+    mandatory: no exception."""
     agency = profiled(app, "fushun-culture")
     with app.app_context():
-        row = db.session.get(Agency, agency.id)
-        version = _weakened(agency.id)
-        with pytest.raises(ComplianceRefused) as refused:
-            deploy(row, version)
-        assert "fushun-culture 第十二条" in refused.value.message and "t_inspection" in refused.value.message
-        assert refused.value.extra["rules"][0]["id"] == "av-on-site"
+        with pytest.raises(ComplianceRefused) as refused:  # the proof refuses the version when it is saved
+            _weakened(agency.id)
+        assert "《抚顺县文化市场综合执法全过程记录实施办法》第十二条" in refused.value.message
+        assert "t_inspection" in refused.value.message and refused.value.extra["rules"] == ["av-on-site"]
+        assert refused.value.extra["problems"][0]["element_id"] == "t_inspection"
         db.session.rollback()
 
         officer = db.session.get(User, agency.user_ids["officer1"])
-        from webapp.errors import Forbidden
+        from webapp.errors import Forbidden, Invalid
 
         with pytest.raises(Forbidden):
             record_exception(officer, "av-on-site", "现场无法录像的特殊场所")
         admin = db.session.get(User, agency.user_ids["admin1"])
+        with pytest.raises(Invalid, match="第十四条第二款》?.*强制性规定"):
+            record_exception(admin, "av-seizure", "试点期间由纸质记录替代，报司法局备案")
         record_exception(admin, "av-on-site", "试点期间由纸质记录替代，报司法局备案")
         version = _weakened(agency.id)
         deploy(db.session.get(Agency, agency.id), version)
@@ -175,6 +179,65 @@ def test_deploying_a_diagram_that_drops_a_gate_is_refused_unless_an_admin_record
                                             .order_by(AuditEntry.seq)))
         assert "compliance.exception_grant" in actions and actions[-1] == "diagram.deployed"
         db.session.remove()
+
+
+STRICTER = """
+[[rules]]
+id = "av-filing"
+title = "立案时同时进行音像记录"
+kind = "recording"
+mode = "mandatory"
+acts = ["立案"]
+basis = "naiman-culture 第八条"
+
+[[patches]]
+process = "general_procedure"
+task = "t_filing"
+properties = { av = "required", av_basis = "naiman-culture 第八条" }
+basis = "naiman-culture 第八条"
+"""
+
+
+def test_applying_the_profile_keeps_a_designers_version_or_refuses_with_the_reasons(app):
+    """Issue 13: saving the agency profile never redeploys the shipped diagrams over a designer's deployed version;
+    a profile under which that version breaks a rule (naiman-culture 第八条 here) is refused, nothing changed."""
+    agency = profiled(app, "naiman-culture")
+    with app.app_context():
+        row = db.session.get(Agency, agency.id)
+        sources = {k: v.encode() for k, v in deployed(agency.id, "general_procedure").sources.items()}
+        renamed = sources["general_procedure.bpmn"].replace("填写立案审批表".encode(), "填写程序启动审批表".encode())
+        mine = save_version("general_procedure", {**sources, "general_procedure.bpmn": renamed}, agency.id)
+        deploy(row, mine)
+        db.session.commit()
+
+        applied = apply_profile(row, load_profile("naiman-culture"))
+        assert deployed(agency.id, "general_procedure").id == mine.id
+        assert applied.kept == {"general_procedure": mine.version} and "保留本机构设计的第" in applied.text()
+        assert "general_procedure" not in applied.replaced
+        db.session.commit()
+
+        text = (profiles.PROFILES_DIR / "naiman-culture" / "profile.toml").read_text(encoding="utf-8")
+        stricter = profiles.parse(text.replace("\n[organisational]", STRICTER + "\n[organisational]"))
+        with pytest.raises(ComplianceRefused) as refused:
+            apply_profile(row, stricter)
+        assert "本机构设计的 general_procedure" in refused.value.message
+        assert "《奈曼旗文化市场综合执法全过程记录规范》第八条" in refused.value.message
+        assert refused.value.extra["problems"][0]["element_id"] == "t_filing"
+        db.session.rollback()
+        assert deployed(agency.id, "general_procedure").id == mine.id
+        db.session.remove()
+
+    page = Walker(app.test_client(), agency.tokens).call("get", "/oversight/law", "admin1")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "法律依据矩阵" in html and "《奈曼旗文化市场综合执法全过程记录规范》" in html and "coercive_measure/t_coercive_onsite" in html
+
+    result = app.test_cli_runner().invoke(cli, ["law", "matrix", "naiman-culture", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "《奈曼旗文化市场综合执法全过程记录规范》,第八条,已落实并有测试,av-full" in result.output
+    assert "naiman-culture：本规定共 16 条" in result.output
+    result = app.test_cli_runner().invoke(cli, ["law", "prove", "naiman-culture"])
+    assert result.exit_code == 0 and "均通过证明" in result.output, result.output
 
 
 def test_compliance_page_command_and_json(app, client):

@@ -4,10 +4,13 @@ from __future__ import annotations
 import json
 import re
 
+from handlers.diagrams import parse
 from tests.support import WORKFLOWS
 from tests.support.web_client import web
 from webapp.db import db
-from webapp.models import Agency
+from webapp.engine.diagrams import base_sources
+from webapp.engine.runner import dump_spec
+from webapp.models import Agency, Deployment, DiagramVersion
 from webapp.views.diagram_files import process_file
 
 PROFILES = WORKFLOWS / "profiles"
@@ -81,7 +84,9 @@ def test_designer_cannot_open_or_deploy_another_agencys_version(app, agency):
     designer = web(app, agency, "designer1")
     xml, base = designer_xml(designer.text("/designer/general_procedure"))
     task = filing_task(xml)
-    mine = save(designer, xml.replace(task, task.replace("立案", "立案审批")), base).get_json()["version_id"]
+    renamed = task.replace('name="填写立案审批表"', 'name="填写立案审批表（本局）"')  # the name only, not the act
+    assert renamed != task
+    mine = save(designer, xml.replace(task, renamed), base).get_json()["version_id"]
     other = web(app, make_agency(app), "designer1")
     assert other.get(f"/designer/general_procedure?version={mine}").status_code == 404
     assert other.post(f"/designer/versions/{mine}/deploy", csrf_from="/designer").status_code == 404
@@ -185,3 +190,66 @@ def test_case_view_has_diagram_colours_and_timeline(app, agency, walker):
     assert '<bpmn:process id="general_procedure"' in data["xml"]
     for text in ("启动案件", "添加记录", "办结任务", "添加记录：立案（程序启动）审批表（第 1 版）", "bpmn-navigated-viewer.production.min.js"):
         assert text in page
+
+
+def _without_plan(xml: str) -> str:
+    """确定调查措施 deleted in the modeler: its flows joined, so 批准立案 leads straight to 调查措施."""
+    start = xml.index('<bpmn:userTask id="t_plan"')
+    xml = xml[:start] + xml[xml.index("</bpmn:userTask>", start) + len("</bpmn:userTask>"):]
+    xml = re.sub(r'<bpmn:sequenceFlow id="f_plan"[^>]*/>', "", xml)
+    return xml.replace('targetRef="t_plan"', 'targetRef="gw_measures"').replace(
+        "<bpmn:incoming>f_plan</bpmn:incoming>", "<bpmn:incoming>f_filed_yes</bpmn:incoming>")
+
+
+def test_save_refuses_what_the_proof_finds_and_a_stuck_case_answers_json(app, agency, walker):
+    """Issue 13: a deleted 确定调查措施 (a later gateway reads its record) and an unsafe condition on a user task's
+    flow are refused at save with the element named, in Chinese; a case already on such a version answers JSON."""
+    designer = web(app, agency, "designer1")
+    xml, base = designer_xml(designer.text("/designer/general_procedure"))
+    res = save(designer, _without_plan(xml), base)
+    assert res.status_code == 422 and res.get_json()["error"] == "compliance_refused"
+    problems = res.get_json()["problems"]
+    gate = next(p for p in problems if p["element_id"] == "gw_measures")
+    assert "investigation_plan" in gate["message"] and "调查措施（gw_measures）" == gate["element"]
+
+    unsafe = xml.replace('<bpmn:sequenceFlow id="f_notice_statement" sourceRef="t_notice" targetRef="t_statement" />',
+                         '<bpmn:sequenceFlow id="f_notice_statement" sourceRef="t_notice" targetRef="t_statement">'
+                         '<bpmn:conditionExpression>().__class__.__base__.__subclasses__()</bpmn:conditionExpression>'
+                         '</bpmn:sequenceFlow>')
+    assert unsafe != xml
+    res = save(designer, unsafe, base)
+    assert res.status_code == 422
+    assert any(p["element_id"] == "t_notice" and "不安全" in p["message"] for p in res.get_json()["problems"])
+
+    api = walker.call("post", "/oversight/api/diagrams/general_procedure", "designer1",
+                      json={"xml": _without_plan(xml), "base_version_id": base})  # the JSON API refuses alike
+    assert api.status_code == 422 and api.get_json()["error"] == "compliance_refused"
+    assert any(p["element_id"] == "gw_measures" for p in api.get_json()["problems"])
+    assert walker.call("post", "/oversight/api/diagrams/general_procedure", "officer1",
+                       json={"xml": xml, "base_version_id": base}).status_code == 403
+    ok = walker.call("post", "/oversight/api/diagrams/general_procedure", "designer1",
+                     json={"xml": xml.replace('name="确定调查措施"', 'name="确定调查措施（本局）"'), "base_version_id": base})
+    assert ok.status_code == 201, ok.get_json()
+    deployed = walker.call("post", f"/oversight/api/diagrams/versions/{ok.get_json()['version_id']}/deploy", "designer1")
+    assert deployed.status_code == 200 and deployed.get_json()["deployed"] is True
+
+    with app.app_context():  # a version stored before the proof existed, and deployed: its cases get stuck
+        sources = {**base_sources(), "general_procedure.bpmn": _without_plan(
+            base_sources()["general_procedure.bpmn"].decode()).encode()}
+        spec, subs = parse(sources, "general_procedure")
+        old = DiagramVersion(process_id="general_procedure", agency_id=agency.id, version=99, sources_sha256="0" * 64,
+                             sources={k: v.decode() for k, v in sources.items()}, spec=dump_spec(spec, subs))
+        db.session.add(old)
+        db.session.flush()
+        db.session.add(Deployment(agency_id=agency.id, process_id="general_procedure", diagram_version_id=old.id))
+        db.session.commit()
+    cid = walker.create_case()["id"]
+    walker.do(cid, "t_filing", {"case_filing": None})
+    walker.do(cid, "t_unit_opinion", {"unit_opinion": None})
+    task = walker.task(cid, "t_filing_approval")
+    assert walker.add(cid, task, "filing_approval").status_code == 201
+    res = walker.complete(cid, task)
+    assert res.status_code == 409 and res.is_json, res.get_data(as_text=True)[:200]
+    body = res.get_json()
+    assert body["error"] == "diagram_fault" and "investigation_plan" in body["message"] and "流程图无法继续执行" in body["message"]
+    assert walker.task(cid, "t_filing_approval")  # nothing was saved: the task is still open

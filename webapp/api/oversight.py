@@ -7,6 +7,7 @@ from typing import Any, cast
 from flask import Blueprint, jsonify, request
 from flask_login import current_user
 
+from handlers.diagrams import DiagramError
 from handlers.roles import COMPLIANCE_ROLES, OVERDUE_QUEUE_ROLES, SUPERVISION_ROLES
 from handlers.spot_checks import BASIS, SpotCheckInput
 from webapp.api import common
@@ -14,9 +15,9 @@ from webapp.api import schemas as s
 from webapp.api.contract import op
 from webapp.cases import deadlines
 from webapp.db import db
-from webapp.engine import compliance
-from webapp.errors import Conflict, Forbidden
-from webapp.models import Agency
+from webapp.engine import compliance, deployment, diagrams
+from webapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
+from webapp.models import Agency, DiagramVersion
 from webapp.store.checkpoints import Inconsistent
 from webapp.supervision import case_review, spot_checks
 from webapp.supervision import figures as supervision
@@ -55,6 +56,52 @@ def supervision_json(query: dict[str, Any]) -> Any:
     agency = agency_for(current_user, query.get("agency"))
     return jsonify(supervision.figures(agency.id))
 
+
+
+def _visible_version(version_id: int) -> DiagramVersion:
+    version = db.session.get(DiagramVersion, version_id)
+    if version is None or version.agency_id not in (None, current_user.agency_id):
+        raise NotFound(f"没有本机构可用的流程图版本 {version_id}")
+    return version
+
+
+@bp.post("/diagrams/<process_id>")
+@op("保存流程图新版本：经校验、法定规则证明和试运行，不合格的逐条说明（元素、规则、条款）", body=s.DiagramIn,
+    answer=s.DiagramVersionOut, status=201, errors=(403, 404), tag="流程设计")
+def save_diagram_json(process_id: str, data: dict[str, Any]) -> Any:
+    _require(("designer",), "只有流程设计人员可以保存流程图")
+    base = _visible_version(data["base_version_id"])
+    if base.process_id != process_id:
+        raise NotFound(f"版本 {base.id} 不是流程 {process_id} 的版本")
+    try:
+        version = diagrams.save_edit(process_id, data["xml"], base, current_user.agency_id, current_user.id)
+    except DiagramError as exc:
+        db.session.rollback()
+        raise Invalid("流程图未通过校验，未保存",
+                      problems=[{"element": p.element, "message": p.message} for p in exc.problems]) from exc
+    except ServiceError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return jsonify({"version_id": version.id, "process_id": process_id, "version": version.version,
+                    "deployed": False}), 201
+
+
+@bp.post("/diagrams/versions/<int:version_id>/deploy")
+@op("部署流程图版本：按本机构适用的法律再证明一次，不合格的拒绝部署并逐条说明", answer=s.DiagramVersionOut,
+    errors=(403, 404), tag="流程设计")
+def deploy_diagram_json(version_id: int) -> Any:
+    _require(("designer",), "只有流程设计人员可以部署流程图")
+    version = _visible_version(version_id)
+    agency = cast(Agency, db.session.get(Agency, current_user.agency_id))  # a user's agency exists (foreign key)
+    try:
+        deployment.deploy(agency, version, current_user.id)
+    except ServiceError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return jsonify({"version_id": version.id, "process_id": version.process_id, "version": version.version,
+                    "deployed": True})
 
 
 @bp.get("/checkpoint")

@@ -456,3 +456,18 @@ class CheckpointOut(Out):
     public_key = fields.String()
     signature = fields.String()
     format = fields.String()
+
+
+class DiagramIn(Schema):
+    """A designer's edit of one procedure's file, on top of a version this agency can see."""
+
+    xml = fields.String(required=True, validate=validate.Length(min=1), metadata={"description": "BPMN 2.0 XML"})
+    base_version_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1),
+                                     metadata={"description": "在其上修改的版本（基础版本或本机构版本）"})
+
+
+class DiagramVersionOut(Out):
+    version_id = _Int()
+    process_id = _Str()
+    version = _Int()
+    deployed = fields.Boolean()

@@ -212,7 +212,8 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
         wf.do_engine_steps()
     except SpiffWorkflowException as exc:
         db.session.rollback()
-        raise DiagramFault(f"流程图无法继续执行：{exc}", task=task.task_spec.name) from exc
+        raise DiagramFault(f"流程图无法继续执行，本步骤未保存：{exc}。请流程设计人员修正流程图后重新部署",
+                           task=task.task_spec.name) from exc
     with conflict_guard(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看"):
         _persist(case, wf, user, task_id)
         signals.task_completed.send(case, workflow=wf, task=task, user=user, records=latest)

@@ -13,27 +13,18 @@ from sqlalchemy import select
 
 from handlers import compliance, profiles
 from handlers.audit_actions import Action
+from handlers.law.model import Rule
 from webapp.db import db
 from webapp.engine import runner
 from webapp.engine.diagrams import deployed_versions
-from webapp.errors import Forbidden, Invalid, NotFound, ServiceError
+from webapp.engine.proving import ComplianceRefused, waived_rules
+from webapp.errors import Forbidden, Invalid, NotFound
 from webapp.models import Agency, ComplianceException, DiagramVersion, User
 from webapp.store import audit
 
-
-class ComplianceRefused(ServiceError):
-    """The diagrams would leave a rule of the agency's profile unenforced."""
-
-    status, code = 422, "compliance_refused"
+__all__ = ["ComplianceRefused", "exceptions", "guard_deploy", "record_exception", "report", "waived_rules"]
 
 
-def waived_rules(agency_id: int) -> set[str]:
-    """Rules with an exception in force: the newest grant-or-revoke row of each rule decides."""
-    latest: dict[str, str] = {}
-    for row in db.session.scalars(select(ComplianceException).where(ComplianceException.agency_id == agency_id)
-                                  .order_by(ComplianceException.id)):
-        latest[row.rule_id] = row.action
-    return {rule for rule, action in latest.items() if action == "grant"}
 
 
 def _specs(versions: Iterable[DiagramVersion]) -> list[Any]:
@@ -84,6 +75,11 @@ def record_exception(user: User, rule_id: str, reason: str, action: str = "grant
     rules = {r.id: r for r in agency.settings.rules}
     if rule_id not in rules:
         raise NotFound(f"本机构配置中没有规则 {rule_id!r}（可用：{'、'.join(rules) or '无'}）")
+    rule = rules[rule_id]
+    if action == "grant" and not discretionary(rule):
+        cited = agency.settings.citer().one(rule.basis) or rule.basis
+        raise Invalid(f"{cited}为强制性规定（{rule.title}），不得登记例外；只有条文本身允许变通的规则"
+                      "（如“不适宜音像记录的，书面说明理由”）可以登记例外", fields={"rule_id": ["强制性规定不得例外"]})
     if action not in ("grant", "revoke"):
         raise Invalid("action 须为 grant 或 revoke")
     if len(reason.strip()) < 6:
@@ -95,6 +91,11 @@ def record_exception(user: User, rule_id: str, reason: str, action: str = "grant
     audit.append(agency.id, Action(f"compliance.exception_{action}"), actor_id=user.id,
                  detail={"exception_id": row.id, "rule_id": rule_id, "basis": row.basis, "reason": row.reason})
     return row
+
+
+def discretionary(rule: Rule) -> bool:
+    """Whether the article itself leaves room for an exception: a recording it excuses where unsuitable."""
+    return rule.kind == "recording" and rule.mode == "unless_unsuitable"
 
 
 def exceptions(agency_id: int) -> list[ComplianceException]:

@@ -98,7 +98,7 @@ def profile() -> Any:
         folder = profile_service.profiles_dir() / agency.code
         try:
             parsed = profiles.parse(text, "机构配置", folder if folder.is_dir() else None)
-            profile_service.apply_profile(agency, parsed, current_user.id, source=text)
+            applied = profile_service.apply_profile(agency, parsed, current_user.id, source=text)
         except profiles.ProfileError as exc:
             errors = str(exc).splitlines()
         except ServiceError as exc:
@@ -109,7 +109,7 @@ def profile() -> Any:
             audit.append(agency.id, Action.AGENCY_PROFILE_CHANGED, actor_id=current_user.id,
                          detail={"code": parsed.code, "source_sha256": sha256_bytes(text)})
             db.session.commit()
-            flash("机构配置已校验、保存并部署")
+            flash(f"机构配置已校验并保存：{applied.text()}")
             return redirect(url_for("web_admin.profile"))
     elif not form.is_submitted():
         form.profile.data = _profile_source(agency)

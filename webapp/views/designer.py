@@ -1,8 +1,9 @@
 """The process designer: bpmn-js Modeler in the browser, saving checked versions and deploying them.
 
 Saving goes through :func:`webapp.diagram_store.save_version`, which parses the files with
-SpiffWorkflow and runs :mod:`handlers.diagrams`' checks; a refusal comes back as a list of problems
-each naming its element, which the page highlights.  A saved version is immutable; deploying it
+SpiffWorkflow, runs :mod:`handlers.diagrams`' checks, the law's proof and the dry run
+(:mod:`webapp.engine.proving`); a refusal comes back as a list of problems each naming its element
+(and, for the law, its article by real title), which the page highlights.  A saved version is immutable; deploying it
 makes the agency's *new* cases use it, while running cases keep the version they started on.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from webapp.db import db
 from webapp.engine import deployment
 from webapp.engine import diagrams as diagram_store
 from webapp.engine.diagrams import PROCEDURES
+from webapp.engine.proving import ComplianceRefused
 from webapp.models import Case, DiagramVersion, User
 from webapp.views.common import role_required
 from webapp.views.diagram_files import process_file
@@ -104,15 +106,15 @@ def save(process_id: str) -> Any:
     xml = data.get("xml")
     if not isinstance(xml, str) or not xml.strip():
         return jsonify({"error": "invalid", "message": "流程图内容为空", "problems": []}), 422
-    file_name, _ = process_file(base.sources, process_id)
-    sources = {name: text.encode("utf-8") for name, text in base.sources.items()}
-    sources[file_name] = xml.encode("utf-8")
     try:
-        version = diagram_store.save_version(process_id, sources, current_user.agency_id, current_user.id)
+        version = diagram_store.save_edit(process_id, xml, base, current_user.agency_id, current_user.id)
     except DiagramError as exc:
         db.session.rollback()
         return jsonify({"error": "diagram_invalid", "message": "流程图未通过校验，未保存",
                         "problems": [_problem_json(p) for p in exc.problems]}), 422
+    except ComplianceRefused as exc:  # the proof or the dry run: each problem names its element and article
+        db.session.rollback()
+        return jsonify({**exc.to_json(), "message": "流程图不符合本机构适用的法律规定，未保存（逐条见下）"}), 422
     db.session.commit()
     return jsonify({"version_id": version.id, "version": version.version,
                     "url": url_for("web_designer.edit", process_id=process_id, version=version.id),
@@ -131,7 +133,12 @@ def deploy(version_id: int) -> Any:
     version = _visible(db.session.get(DiagramVersion, version_id))
     if not CsrfOnly().validate_on_submit():
         abort(400)
-    deployment.deploy(current_user.agency, version, current_user.id)
+    try:
+        deployment.deploy(current_user.agency, version, current_user.id)
+    except ComplianceRefused as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("web_designer.edit", process_id=version.process_id, version=version.id))
     db.session.commit()
     flash(f"已部署 {version.process_id} 第 {version.version} 版：此后新启动的案件使用此版本，办理中的案件仍按原版本办理")
     return redirect(url_for("web_designer.index"))

@@ -1,18 +1,7 @@
-"""Which file of a diagram version defines a process (a version may hold several, e.g. a called 送达 process)."""
+"""Which file of a diagram version defines a process (a version may hold several, e.g. a called 送达 process);
+kept in :mod:`webapp.engine.diagrams`, which the JSON API shares."""
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from webapp.engine.diagrams import defines, process_file
 
-
-def defines(xml: str, process_id: str) -> bool:
-    return re.search(r"<(?:\w+:)?process\b[^>]*\bid=\"" + re.escape(process_id) + "\"", xml) is not None
-
-
-def process_file(sources: Mapping[str, str], process_id: str) -> tuple[str, str]:
-    """The (file name, XML) that defines ``process_id``; the first file if none names it."""
-    for name, xml in sources.items():
-        if defines(xml, process_id):
-            return name, xml
-    name = next(iter(sources))
-    return name, sources[name]
+__all__ = ["defines", "process_file"]

@@ -16,6 +16,7 @@ from handlers.roles import COMPLIANCE_ROLES, OVERDUE_QUEUE_ROLES
 from webapp.cases import deadlines
 from webapp.db import db
 from webapp.engine import compliance as compliance_service
+from webapp.engine import law_matrix, profiles
 from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
@@ -45,6 +46,19 @@ def compliance_page() -> Any:
     return render_template("oversight/compliance.html", agency=agency, report=report, titles=STATUS_TITLES,
                            exceptions=compliance_service.exceptions(agency.id),
                            versions=deployed_versions(agency.id))
+
+
+@bp.get("/law")
+@login_required
+def law_page() -> Any:
+    """法律依据矩阵: every article of the agency's regulation and the national laws, with rules, tasks, tests."""
+    _require(*COMPLIANCE_ROLES)
+    agency = _agency()
+    try:
+        result = law_matrix.build(profiles.load_profile(agency.settings.code), agency)
+    except ServiceError as exc:
+        return render_template("oversight/law.html", agency=agency, matrix=None, error=exc.message), 200
+    return render_template("oversight/law.html", agency=agency, matrix=result, error=None)
 
 
 @bp.post("/compliance/exceptions")
