@@ -28,7 +28,7 @@ install: system-deps $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade heads
 	$(FLASK) liuhen seed-demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) liuhen serve --host $(HOST) --port $(PORT)
 
 test: install check
 	$(PY) -m pytest
