@@ -28,6 +28,7 @@ from webapp.errors import ServiceError
 from webapp.evidence.expiry import purge
 from webapp.loadgen.generator import generate
 from webapp.models import User
+from webapp.store import backup as backups
 from webapp.store import checkpoints
 from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
 from webapp.store.witness import WitnessRefused, witness
@@ -362,3 +363,29 @@ def serve_cmd(host: str, port: int, workers: int | None, threads: int | None) ->
     """以 gunicorn 提供网页服务并同时运行后台服务；Ctrl-C 同时停止两者。"""
 
     sys.exit(launcher.serve(host, port, workers or launcher.web_workers(), threads or launcher.web_threads(), click.echo))
+
+
+@cli.command("backup")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+def backup_cmd(out: Path) -> None:
+    """备份运行中的实例：数据库（SQLite 在线备份 / PostgreSQL pg_dump）、文件库与清单，写入新目录 OUT（签名密钥须另行备份）。"""
+
+    try:
+        manifest = backups.backup(out)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = manifest["counts"]
+    click.echo(f"已备份到 {out}：{manifest['dialect']} 数据库（{manifest['database']['size']} 字节），"
+               f"案件 {counts['cases']} 件，审计条目 {counts['audit_entries']} 条，文件 {manifest['files']['copied']} 个")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def restore_cmd(source: Path) -> None:
+    """把备份目录 SOURCE 恢复到本实例（须为空数据库、空文件库）；之后运行 flask liuhen verify 核验。"""
+
+    try:
+        manifest = backups.restore(source)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已恢复 {manifest['made_at']} 的备份：案件 {manifest['counts']['cases']} 件；请运行 flask liuhen verify 核验")
