@@ -27,31 +27,41 @@ _HANDLER_NAME = "liuhen-json"
 log = structlog.get_logger("liuhen.request")
 
 
-def configure(stream: IO[str] | None = None, fmt: str = "json", level: int = logging.INFO) -> None:
+SHARED: list[Any] = [structlog.contextvars.merge_contextvars, structlog.stdlib.add_log_level,
+                     structlog.stdlib.add_logger_name, structlog.processors.TimeStamper(fmt="iso", utc=True)]
+
+
+def _through_logging() -> None:
+    """structlog hands its events to the standard library's logging (so levels, handlers and pytest's capture apply)."""
+    structlog.configure(processors=[*SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+                        logger_factory=structlog.stdlib.LoggerFactory(), cache_logger_on_first_use=False)
+
+
+def configure(stream: IO[str] | None = None, fmt: str = "json", level: int = logging.INFO) -> logging.Handler:
     """Route structlog and the standard library's logging (Flask, gunicorn's error log, SQLAlchemy warnings) through
-    one handler writing JSON lines (``fmt="console"`` for people) to ``stream`` (standard error)."""
-    shared: list[Any] = [structlog.contextvars.merge_contextvars, structlog.stdlib.add_log_level,
-                         structlog.stdlib.add_logger_name, structlog.processors.TimeStamper(fmt="iso", utc=True)]
+    one handler writing JSON lines (``fmt="console"`` for people) to ``stream`` (standard error); returns it."""
+    _through_logging()
     renderer: Any = (structlog.processors.JSONRenderer(ensure_ascii=False) if fmt == "json"
                      else structlog.dev.ConsoleRenderer(colors=False))
-    structlog.configure(processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
-                        logger_factory=structlog.stdlib.LoggerFactory(), cache_logger_on_first_use=False)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.name = _HANDLER_NAME
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared, processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+        foreign_pre_chain=SHARED, processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
                                               structlog.processors.format_exc_info, renderer]))
     root = logging.getLogger()
     for old in [h for h in root.handlers if h.name == _HANDLER_NAME]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    return handler
 
 
 def install(app: Flask) -> None:
     """Bind the request's id, time it, and log it when it ends.  Logging is configured for the process unless testing
     (the tests configure it themselves to read the lines)."""
-    if not app.testing:
+    if app.testing:
+        _through_logging()
+    else:
         configure(fmt=app.config.get("LIUHEN_LOG_FORMAT", "json"))
     app.before_request(_start)
     app.after_request(_finish)

@@ -75,15 +75,15 @@ def test_metrics_only_for_the_monitoring_token_or_an_administrator_and_count_com
 
 
 def test_each_request_is_one_json_log_line_with_its_id_user_agency_and_duration(app, client, agency):
-    stream = io.StringIO()
-    logs.configure(stream=stream)
+    stream, root = io.StringIO(), logging.getLogger()
+    level = root.level
+    handler = logs.configure(stream=stream)
     try:
         res = client.get("/api/me", headers={"Authorization": f"Bearer {agency.tokens['officer1']}",
                                              "X-Request-ID": "req-42"})
     finally:
-        root = logging.getLogger()
-        for h in [h for h in root.handlers if h.name == "liuhen-json"]:
-            root.removeHandler(h)
+        root.removeHandler(handler)
+        root.setLevel(level)
     assert res.status_code == 200 and res.headers["X-Request-ID"] == "req-42"
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     [line] = [x for x in lines if x.get("event") == "request"]
