@@ -43,4 +43,5 @@ bench: install
 	$(PY) bench/general_procedure.py
 	$(PY) bench/documents.py
 	$(PY) bench/rule_base.py
+	$(PY) bench/http_load.py
 	$(PY) bench/supervision_pages.py --reuse   # builds 100,000 cases per database the first time (~25 min each)
