@@ -37,7 +37,7 @@ from webapp.supervision.case_review import backfill
 from webapp.supervision.scopes import assign
 from webapp.worker import launcher
 from webapp.worker.sealing import render_pending
-from webapp.worker.service import Scheduled, Worker
+from webapp.worker.service import Findings, Scheduled, Worker
 
 cli = AppGroup("liuhen", help="留痕 行政执法全过程记录系统 管理命令")
 
@@ -323,7 +323,7 @@ def _verify() -> str:
     problems, chains = verify_and_record(False)
     db.session.commit()
     if problems:
-        raise RuntimeError(f"校验发现 {len(problems)} 项问题（详见执法监督·责任追究线索）")
+        raise Findings(f"校验发现 {len(problems)} 项问题（详见执法监督·责任追究线索）")
     return f"校验通过：{len(chains)} 个机构的审计链、封存表与文件"
 
 

@@ -16,7 +16,7 @@ from webapp.db import db
 from webapp.loadgen.flows import file_case, investigate, report_to_statement
 from webapp.models import Document, RenderJob, ScheduledJob, WorkerHeartbeat
 from webapp.worker import sealing
-from webapp.worker.service import Scheduled, Worker
+from webapp.worker.service import Findings, Scheduled, Worker
 
 
 @pytest.fixture()
@@ -147,6 +147,17 @@ def test_a_scheduled_job_runs_once_per_period_whoever_runs_it_and_a_failure_back
         assert row.ok is True and row.failures == 0 and row.summary == "完成" and row.worker == "sched-a"
         db.session.remove()
     assert runs == ["run"] * 3
+
+    def finds() -> str:
+        raise Findings("校验发现 1 项问题")
+
+    audit_like = Scheduled(f"{name}-verify", dt.timedelta(minutes=60), finds)
+    with app.app_context():
+        assert a.run_scheduled(audit_like) == 1
+        row = db.session.get(ScheduledJob, audit_like.name, populate_existing=True)
+        # problems found are not a fault of the job: no faster retry, the next run keeps the schedule
+        assert row.ok is False and row.last_error == "校验发现 1 项问题" and row.next_run_at == clock.now() + audit_like.every
+        db.session.remove()
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ScheduledJob).where(ScheduledJob.name == name)) == 1
         db.session.remove()

@@ -31,6 +31,11 @@ from webapp.worker import sealing
 RENDER_BATCH = 20
 
 
+class Findings(Exception):
+    """Raised by a job that ran to the end and found problems (``verify``): recorded as failed with the message,
+    next run on the normal schedule — retrying sooner would only find the same problems again."""
+
+
 @dataclass(frozen=True)
 class Scheduled:
     """A periodic job: its name (the row in ``scheduled_jobs``), how often, and what it runs (returns a summary)."""
@@ -81,6 +86,10 @@ class Worker:
         try:
             summary = job.run()
             db.session.commit()
+        except Findings as found:
+            db.session.commit()
+            self._finish(job.name, ok=False, error=str(found), every=job.every, retry=False)
+            return 1
         except Exception as exc:  # noqa: BLE001 - a failing job is recorded and retried; the loop goes on
             db.session.rollback()
             current_app.logger.exception("后台任务 %s 失败", job.name)
@@ -99,7 +108,7 @@ class Worker:
             db.session.rollback()
 
     def _finish(self, name: str, *, ok: bool, every: dt.timedelta, summary: str | None = None,
-                error: str | None = None) -> None:
+                error: str | None = None, retry: bool = True) -> None:
         now = clock.now()
         values: dict[str, object] = {"finished_at": now, "ok": ok, "summary": (summary or "")[:1000] or None,
                                      "last_error": error[:1000] if error else None}
@@ -108,7 +117,8 @@ class Worker:
         else:  # retry sooner than the schedule, backing off: 30 s, 1 min, 2 min … never later than the schedule
             failures = (db.session.scalar(select(ScheduledJob.failures).where(ScheduledJob.name == name)) or 0) + 1
             values["failures"] = failures
-            values["next_run_at"] = now + min(sealing.backoff(failures), every)
+            if retry:
+                values["next_run_at"] = now + min(sealing.backoff(failures), every)
         db.session.execute(update(ScheduledJob).where(ScheduledJob.name == name).values(**values))
         db.session.commit()
 
