@@ -1,6 +1,6 @@
 """``make run``'s server: ``flask liuhen serve`` starts gunicorn and the worker; a case completed over HTTP through two
-gunicorn processes, with a second worker running, gets its 文书 rendered by the workers exactly once; Ctrl-C stops
-every process."""
+gunicorn processes, with a second worker running, gets its 文书 rendered by the workers exactly once; SIGHUP restarts
+the web workers gracefully; Ctrl-C stops every process."""
 from __future__ import annotations
 
 import os
@@ -40,6 +40,10 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _children(pid: int) -> set[int]:
+    return {int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()}
+
+
 def _wait(predicate, timeout: float) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -56,7 +60,7 @@ def _up(base: str) -> bool:
         return False
 
 
-def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_and_ctrl_c_stops_both(app, agency, database_url,
+def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_reloads_on_hup_and_ctrl_c_stops_both(app, agency, database_url,
                                                                                           tmp_path):
     env, port = _env(app, database_url, tmp_path), free_port()
     launcher = subprocess.Popen([*FLASK, "serve", "--port", str(port), "--workers", "2", "--threads", "2"], env=env,
@@ -87,6 +91,13 @@ def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_and_ctrl_c_stop
             assert sorted(d.id for d in docs) == sorted(j.document_id for j in jobs)
             assert max(Counter((d.kind, d.task_id) for d in docs).values()) == 1 and all(j.attempts == 1 for j in jobs)
             db.session.remove()
+
+        # graceful restart: SIGHUP to the launcher reaches gunicorn, which replaces its workers and keeps serving
+        before = _children(pids[0])
+        assert len(before) == 2
+        launcher.send_signal(signal.SIGHUP)
+        assert _wait(lambda: len(_children(pids[0])) == 2 and not _children(pids[0]) & before, 60)
+        assert _wait(lambda: _up(base), 30) and launcher.poll() is None
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(60) == 0
