@@ -16,7 +16,6 @@ from typing import IO, Any
 
 import structlog
 from flask import Flask, Response, g, request
-from flask_login import current_user
 from prometheus_client import Counter, Histogram
 
 REQUEST_SECONDS = Histogram("liuhen_request_seconds", "请求耗时（秒）", ["method", "endpoint", "status"],
@@ -81,7 +80,8 @@ def _finish(response: Response) -> Response:
     seconds = time.perf_counter() - started
     endpoint = request.endpoint or "404"
     REQUEST_SECONDS.labels(request.method, endpoint, str(response.status_code)).observe(seconds)
-    user = current_user if current_user and current_user.is_authenticated else None
+    loaded = g.get("_login_user")  # only the user the request already loaded: logging never queries the database
+    user = loaded if loaded is not None and loaded.is_authenticated else None
     log.info("request", method=request.method, path=request.path, endpoint=endpoint, status=response.status_code,
              duration_ms=round(seconds * 1000, 1), user=user.username if user else None,
              agency_id=user.agency_id if user else None, remote=request.remote_addr)
