@@ -28,7 +28,7 @@ install: system-deps $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade heads
 	$(FLASK) liuhen seed-demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) liuhen serve --host $(HOST) --port $(PORT)
 
 # one pytest worker per core (pytest-xdist): each worker has its own database (SQLite file or PostgreSQL schema)
 test: install check
@@ -44,4 +44,5 @@ bench: install
 	$(PY) bench/general_procedure.py
 	$(PY) bench/documents.py
 	$(PY) bench/rule_base.py
+	$(PY) bench/http_load.py
 	$(PY) bench/supervision_pages.py --reuse   # builds 100,000 cases per database the first time (~25 min each)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import Forbidden, MethodNotAllowed, NotFound, RequestEn
 from werkzeug.routing import IntegerConverter, Map
 
 from handlers import clock
-from webapp import accounts, api, config, signals, views
+from webapp import accounts, api, config, logs, signals, views
 from webapp.cases import deadlines, timers
 from webapp.cli import cli
 from webapp.db import db, migrate
@@ -31,6 +31,7 @@ RECEIVERS: tuple[tuple[Any, Callable[..., Any]], ...] = (
     (signals.task_completed, timers.on_case),
     (signals.task_completed, sealing.queue_for_task),
     (signals.task_committed, sealing.render_after_commit),
+    (signals.task_committed, logs.on_task_committed),
 )
 ERRORS = (ServiceError, CSRFError, Forbidden, NotFound, MethodNotAllowed, RequestEntityTooLarge, TooManyRequests,
           *STORAGE_ERRORS)
@@ -42,7 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(config.from_environment(app.instance_path), **(overrides or {}))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     # the start-up render hook before the API's, whose token check refuses a request before later hooks run
-    for step in (_database, _file_store, _clock, _routes, accounts.install, sealing.render_queue_at_start, api.register,
+    for step in (_database, _file_store, _clock, _routes, logs.install, accounts.install, sealing.render_queue_at_start, api.register,
                  views.register, _errors, _headers):
         step(app)
     for signal, receiver in RECEIVERS:

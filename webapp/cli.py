@@ -1,12 +1,16 @@
 """``flask liuhen …``: seed the demo, verify integrity, list and complete tasks from a terminal."""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import NoReturn
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -29,13 +33,16 @@ from webapp.errors import ServiceError
 from webapp.evidence.expiry import purge
 from webapp.loadgen.generator import generate
 from webapp.models import User
+from webapp.store import backup as backups
 from webapp.store import checkpoints
 from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
 from webapp.store.witness import WitnessRefused, witness
 from webapp.supervision.accountability import reanchor, sign_checkpoint, verify_and_record
 from webapp.supervision.case_review import backfill
 from webapp.supervision.scopes import assign
+from webapp.worker import launcher
 from webapp.worker.sealing import render_pending
+from webapp.worker.service import Findings, Scheduled, Worker
 
 cli = AppGroup("liuhen", help="留痕 行政执法全过程记录系统 管理命令")
 
@@ -353,3 +360,88 @@ def tick_cmd() -> None:
     for d in flagged:
         click.echo(f"案件 {d.case_id}：{d.title} 期限已届满未办结（{d.basis}），期限 {d.due_at.isoformat()}")
     click.echo(f"新记入审计链的逾期事项 {len(flagged)} 项")
+
+
+# --------------------------------------------------------------------------- the services
+
+
+def _tick() -> str:
+    fired = timers.fire_due_timers()
+    return f"触发到期定时器 {len(fired)} 个，新记入审计链的逾期事项 {len(deadlines.flag_overdue())} 项"
+
+
+def _purge() -> str:
+    expired = purge(None)
+    return f"清除放弃的上传 {len(expired)} 个，{sum(r for _, r in expired)} 字节"
+
+
+def _verify() -> str:
+    problems, chains = verify_and_record(False)
+    db.session.commit()
+    if problems:
+        raise Findings(f"校验发现 {len(problems)} 项问题（详见执法监督·责任追究线索）")
+    return f"校验通过：{len(chains)} 个机构的审计链、封存表与文件"
+
+
+def scheduled_jobs() -> list[Scheduled]:
+    """What the worker runs on a schedule: the one-off commands' own functions, every LIUHEN_*_MINUTES (0: never)."""
+    table = (("tick", "LIUHEN_TICK_MINUTES", _tick), ("purge-uploads", "LIUHEN_PURGE_MINUTES", _purge),
+             ("verify", "LIUHEN_VERIFY_MINUTES", _verify))
+    return [Scheduled(name, dt.timedelta(minutes=float(current_app.config[key])), run)
+            for name, key, run in table if float(current_app.config[key]) > 0]
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="只运行一轮（制作排队的文书、到期的定时任务）后退出")
+def worker_cmd(once: bool) -> None:
+    """后台服务：制作排队的文书，按时触发流程定时器与期限检查、清除放弃的上传、校验审计链；可在多台机器上同时运行。"""
+
+    worker = Worker(scheduled_jobs())
+    if once:
+        work = worker.run_once()
+        worker.leave()
+        click.echo(f"本轮完成 {work} 项工作（失败 {worker.failed} 项）")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    click.echo(f"后台服务 {worker.name} 已启动")
+    worker.run_forever(stop, float(current_app.config["LIUHEN_WORKER_POLL_SECONDS"]))
+    click.echo(f"后台服务 {worker.name} 已停止：完成 {worker.done} 项，失败 {worker.failed} 项")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址")
+@click.option("--port", type=int, default=5000, show_default=True, help="监听端口")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="网页进程数（缺省取 LIUHEN_WEB_WORKERS，再缺省为 CPU 核数的 2 倍）")
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="每个网页进程的线程数（缺省取 LIUHEN_WEB_THREADS，再缺省 2）")
+def serve_cmd(host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """以 gunicorn 提供网页服务并同时运行后台服务；Ctrl-C 同时停止两者。"""
+
+    sys.exit(launcher.serve(host, port, workers or launcher.web_workers(), threads or launcher.web_threads(), click.echo))
+
+
+@cli.command("backup")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+def backup_cmd(out: Path) -> None:
+    """备份运行中的实例：数据库（SQLite 在线备份 / PostgreSQL pg_dump）、文件库与清单，写入新目录 OUT（签名密钥须另行备份）。"""
+
+    try:
+        manifest = backups.backup(out)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = manifest["counts"]
+    click.echo(f"已备份到 {out}：{manifest['dialect']} 数据库（{manifest['database']['size']} 字节），"
+               f"案件 {counts['cases']} 件，审计条目 {counts['audit_entries']} 条，文件 {manifest['files']['copied']} 个")
+
+
+@cli.command("restore")
+@click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def restore_cmd(source: Path) -> None:
+    """把备份目录 SOURCE 恢复到本实例（须为空数据库、空文件库）；之后运行 flask liuhen verify 核验。"""
+
+    try:
+        manifest = backups.restore(source)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已恢复 {manifest['made_at']} 的备份：案件 {manifest['counts']['cases']} 件；请运行 flask liuhen verify 核验")

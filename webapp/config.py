@@ -30,9 +30,29 @@ def from_environment(instance: str) -> dict[str, Any]:
         LIUHEN_CHECKPOINT_EVERY=int(os.environ.get("LIUHEN_CHECKPOINT_EVERY", 1000)),
         LIUHEN_CHECKPOINT_MINUTES=float(os.environ.get("LIUHEN_CHECKPOINT_MINUTES", 10)),
         LIUHEN_RENDER_STALE_MINUTES=float(os.environ.get("LIUHEN_RENDER_STALE_MINUTES", 30)),
-        LIUHEN_RENDER_AT_START=os.environ.get("LIUHEN_RENDER_AT_START", "1") not in ("0", "false", "no"),
+        LIUHEN_RENDER_AT_START=_flag("LIUHEN_RENDER_AT_START"),
+        LIUHEN_RENDER_INLINE=_flag("LIUHEN_RENDER_INLINE"),
         JSON_AS_ASCII=False,
         **security(),
+        **service(),
+    )
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value.lower() in ("1", "true", "yes", "on")
+
+
+def service() -> dict[str, Any]:
+    """The worker service's schedule and the operations endpoints (health, metrics, logs); documented in README.md."""
+    return dict(
+        LIUHEN_WORKER_POLL_SECONDS=float(os.environ.get("LIUHEN_WORKER_POLL_SECONDS") or 2),
+        LIUHEN_TICK_MINUTES=float(os.environ.get("LIUHEN_TICK_MINUTES") or 1),
+        LIUHEN_PURGE_MINUTES=float(os.environ.get("LIUHEN_PURGE_MINUTES") or 60),
+        LIUHEN_VERIFY_MINUTES=float(os.environ.get("LIUHEN_VERIFY_MINUTES") or 60),
+        LIUHEN_WORKER_STALE_SECONDS=float(os.environ.get("LIUHEN_WORKER_STALE_SECONDS") or 120),
+        LIUHEN_METRICS_TOKEN=os.environ.get("LIUHEN_METRICS_TOKEN") or None,
+        LIUHEN_LOG_FORMAT=os.environ.get("LIUHEN_LOG_FORMAT") or "json",
     )
 
 

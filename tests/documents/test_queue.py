@@ -35,7 +35,7 @@ def test_a_failed_render_keeps_the_task_done_and_is_retried_by_the_cli(app, walk
     monkeypatch.setattr(documents, "render", real)
     result = app.test_cli_runner().invoke(args=["liuhen", "render-pending"])
     assert result.exit_code == 0, result.output
-    assert _jobs(app, cid)[0][1] is True
+    assert _jobs(app, cid)[0][1] is True, (result.output, _jobs(app, cid))
 
 
 def test_after_a_crash_queued_documents_are_reported_and_rendered_when_the_web_process_starts(

@@ -64,7 +64,7 @@ def test_sign_in_does_not_redirect_off_site(app, agency):
 @pytest.mark.parametrize("who,path", [
     ("officer1", "/designer"), ("officer1", "/admin/users"), ("officer1", "/admin/profile"),
     ("officer1", "/approvals"), ("designer1", "/inbox"), ("admin1", "/designer/general_procedure"),
-    ("reviewer1", "/admin/users/new"),
+    ("reviewer1", "/admin/users/new"), ("approver1", "/admin/worker"),
 ])
 def test_pages_of_other_roles_show_the_403_page(app, agency, who, path):
     res = web(app, agency, who).get(path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Model
@@ -62,9 +62,17 @@ class RenderJob(Model):
     requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: the worker holding the claim (host:pid); a claim older than the lease is free again (a killed worker)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    #: after a failure, not retried before this moment (back-off doubling per attempt)
+    not_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     last_error: Mapped[str | None] = mapped_column(String(1000))
+
+    #: the queue is the pending rows only, however many 文书 were ever made
+    __table_args__ = (Index("ix_render_jobs_pending", "id", postgresql_where=text("document_id IS NULL"),
+                            sqlite_where=text("document_id IS NULL")),)
 
 
 append_only(Document)

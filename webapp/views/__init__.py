@@ -16,11 +16,12 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from webapp import oidc
 from webapp.accounts import login_manager
 from webapp.errors import ServiceError
-from webapp.views import admin, auth, cases, common, designer, inbox, sso, tasks
+from webapp.views import admin, auth, cases, common, designer, inbox, ops, sso, tasks
 from webapp.views.oversight import compliance, review, supervision
 
 csrf = CSRFProtect()
-BLUEPRINTS = (auth.bp, sso.bp, inbox.bp, tasks.bp, cases.bp, designer.bp, admin.bp, compliance.bp, supervision.bp, review.bp)
+BLUEPRINTS = (auth.bp, sso.bp, inbox.bp, tasks.bp, cases.bp, designer.bp, admin.bp, compliance.bp, supervision.bp, review.bp,
+              ops.bp)
 HTTP_MESSAGES = {403: "您的角色无权访问此页面。", 404: "页面不存在。", 429: "尝试过于频繁，请稍后再试。"}
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from handlers import profiles
+import documents
+from handlers import clock, profiles
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
@@ -24,8 +25,21 @@ from webapp.paging import paginate_list
 from webapp.store import audit
 from webapp.views.common import role_required
 from webapp.views.forms import ProfileForm, UserForm
+from webapp.worker.service import queue_state
 
 bp = Blueprint("web_admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/worker")
+@role_required("admin")
+def worker() -> Any:
+    """后台任务: the agency's 文书 queue (depth, oldest, failures with their error), the schedule and the workers."""
+    state = queue_state(current_user.agency_id)
+    now = clock.now()
+    stale = current_app.config["LIUHEN_WORKER_STALE_SECONDS"]
+    return render_template("admin_worker.html", state=state, now=now,
+                           titles={code: dk.title for code, dk in documents.BY_CODE.items()},
+                           alive=[w for w in state.workers if (now - w.beat_at).total_seconds() <= stale])
 
 
 @bp.get("/users")

@@ -2,9 +2,10 @@
 
 When a task completes (``signals.task_completed``), the documents it makes are queued in the same
 transaction — those its diagram lists in the user-task property ``documents``, or else those
-:mod:`documents.kinds` makes on the kinds of record the task holds — and rendered right after the
-commit (``signals.task_committed``), or — after a crash — at the web process's start (:func:`render_queue_at_start`)
-or by ``flask liuhen render-pending``.  Each gets a 文号 from the agency's counter for its series
+:mod:`documents.kinds` makes on the kinds of record the task holds — and rendered by the worker service
+(``flask liuhen worker``, :mod:`webapp.worker.service`), so a completion never waits for a PDF; the case page
+shows them as 生成中 until sealed.  ``flask liuhen render-pending`` renders the queue once; tests ask for
+rendering right after the commit (``LIUHEN_RENDER_INLINE``).  Each gets a 文号 from the agency's counter for its series
 and year (UPDATE … SET last = last + 1 RETURNING, under the row lock, so concurrent requests never
 share or skip a number and a rolled-back render gives its number back), its PDF goes to the
 content-addressed file store, and a ``document.rendered`` audit entry seals its SHA-256 with the ids
@@ -15,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, cast
 
 from flask import Flask, current_app
@@ -175,7 +178,20 @@ def document_json(doc: Document) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- the render queue
 
+#: a claim older than this is free again: the worker that held it was killed mid-job (its transaction rolled back)
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)
+#: the first retry after a failed render waits this long, doubling per attempt up to BACKOFF_MAX
+BACKOFF = dt.timedelta(seconds=30)
+BACKOFF_MAX = dt.timedelta(hours=1)
+
+
+def worker_name(role: str = "") -> str:
+    """Who holds a claim: host and process (and role, e.g. ``web`` for inline rendering)."""
+    return f"{socket.gethostname()}:{os.getpid()}" + (f":{role}" if role else "")
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(BACKOFF * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
 
 
 def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, Record], **_: Any) -> None:
@@ -186,58 +202,111 @@ def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, R
 
 
 def render_after_commit(case: Case, **_: Any) -> None:
-    """Receiver of ``signals.task_committed``: render the case's queued documents now, unless deferred by config."""
-    if current_app.config.get("LIUHEN_RENDER_INLINE", True):
-        render_pending(case.id)
+    """Receiver of ``signals.task_committed``: render the case's queued documents in the request only when
+    ``LIUHEN_RENDER_INLINE`` asks for it (tests); otherwise the worker service renders them."""
+    if current_app.config.get("LIUHEN_RENDER_INLINE", False):
+        render_pending(case.id, worker=worker_name("web"))
 
 
-def render_pending(case_id: int | None = None) -> tuple[int, int]:
-    """Render queued documents, each in its own transaction; return (rendered, failed).
+def pending_jobs(case_id: int) -> list[tuple[str, RenderJob]]:
+    """The case's 文书 still queued, with their titles (the case page shows them as 生成中 until sealed)."""
+    jobs = db.session.scalars(select(RenderJob).where(RenderJob.case_id == case_id, RenderJob.document_id.is_(None))
+                              .order_by(RenderJob.id))
+    return [(documents.BY_CODE[j.kind].title if j.kind in documents.BY_CODE else j.kind, j) for j in jobs]
 
-    A job is claimed with a conditional UPDATE, so two workers never render the same job; a failure is
-    recorded on the job and left for the next run.
-    """
-    query = select(RenderJob.id).where(RenderJob.document_id.is_(None)).order_by(RenderJob.id)
-    if case_id is not None:
-        query = query.where(RenderJob.case_id == case_id)
-    done = failed = 0
-    for job_id in db.session.scalars(query).all():
-        if not _claim(job_id):
-            continue
-        job = cast(RenderJob, db.session.get(RenderJob, job_id))  # just claimed, so the row exists
-        try:
-            # the job's case and requester exist (foreign keys)
-            doc = seal(cast(Case, db.session.get(Case, job.case_id)), documents.kind(job.kind),
-                       cast(User, db.session.get(User, job.requested_by)), task_title=job.task_title)
-            job.document_id = doc.id
-            db.session.commit()
-            done += 1
-        except Exception as exc:  # noqa: BLE001 - any render failure leaves the job queued with its reason
+
+def _claimable(now: dt.datetime, ignore_backoff: bool) -> list[Any]:
+    conditions = [RenderJob.document_id.is_(None),
+                  or_(RenderJob.claimed_at.is_(None), RenderJob.claimed_at < now - CLAIM_TIMEOUT)]
+    if not ignore_backoff:
+        conditions.append(or_(RenderJob.not_before.is_(None), RenderJob.not_before <= now))
+    return conditions
+
+
+def claim_next(worker: str, case_id: int | None = None, ignore_backoff: bool = False,
+               skip: Collection[int] = ()) -> int | None:
+    """Claim the oldest job that is free and due, in a short transaction of its own.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets several workers take different jobs at once without waiting
+    on each other; the conditional UPDATE then makes the claim (and is what guards SQLite, which has no row
+    locks).  Returns None when nothing is free."""
+    for _attempt in range(5):  # on SQLite another worker may claim the row between our SELECT and UPDATE
+        now = clock.now()
+        conditions = _claimable(now, ignore_backoff)
+        query = select(RenderJob.id).where(*conditions).order_by(RenderJob.id).limit(1)
+        if case_id is not None:
+            query = query.where(RenderJob.case_id == case_id)
+        if skip:
+            query = query.where(RenderJob.id.not_in(skip))
+        job_id = db.session.scalar(query.with_for_update(skip_locked=True))
+        if job_id is None:
             db.session.rollback()
-            db.session.execute(update(RenderJob).where(RenderJob.id == job_id)
-                               .values(last_error=f"{type(exc).__name__}: {exc}"[:1000], claimed_at=None))
-            db.session.commit()
-            current_app.logger.exception("文书 %s 制作失败（任务 %s），已留待重试", job.kind, job_id)
-            failed += 1
-    return done, failed
+            return None
+        # DML executes to a CursorResult, which has the rowcount; Session.execute is typed as returning a plain Result
+        claimed = cast("CursorResult[Any]", db.session.execute(
+            update(RenderJob).where(RenderJob.id == job_id, *conditions)
+            .values(claimed_at=now, claimed_by=worker, attempts=RenderJob.attempts + 1)
+            .execution_options(synchronize_session=False)))
+        db.session.commit()
+        if claimed.rowcount == 1:
+            return job_id
+    return None
 
 
-def _claim(job_id: int) -> bool:
-    now = clock.now()
-    # DML executes to a CursorResult, which has the rowcount; Session.execute is typed as returning a plain Result
-    claimed = cast("CursorResult[Any]", db.session.execute(
-        update(RenderJob).where(RenderJob.id == job_id, RenderJob.document_id.is_(None),
-                                or_(RenderJob.claimed_at.is_(None), RenderJob.claimed_at < now - CLAIM_TIMEOUT))
-        .values(claimed_at=now, attempts=RenderJob.attempts + 1).execution_options(synchronize_session=False)))
-    db.session.commit()
-    return claimed.rowcount == 1
+def render_job(job_id: int, worker: str) -> bool:
+    """Seal a claimed job's 文书 in one transaction; True if sealed.  The job is marked done only while the claim
+    is still ours, so a worker whose lease ran out never adds a second version; a failure keeps the job queued
+    with its error and a back-off before the next attempt."""
+    job = cast(RenderJob, db.session.get(RenderJob, job_id))  # claimed, so the row exists
+    kind, attempts = job.kind, job.attempts
+    try:
+        # the job's case and requester exist (foreign keys)
+        doc = seal(cast(Case, db.session.get(Case, job.case_id)), documents.kind(job.kind),
+                   cast(User, db.session.get(User, job.requested_by)), task_title=job.task_title)
+        done = cast("CursorResult[Any]", db.session.execute(
+            update(RenderJob).where(RenderJob.id == job_id, RenderJob.document_id.is_(None),
+                                    RenderJob.claimed_by == worker)
+            .values(document_id=doc.id, last_error=None).execution_options(synchronize_session=False)))
+        if done.rowcount != 1:
+            db.session.rollback()
+            return False
+        db.session.commit()
+        return True
+    except Exception as exc:  # noqa: BLE001 - any render failure leaves the job queued with its reason
+        db.session.rollback()
+        db.session.execute(update(RenderJob).where(RenderJob.id == job_id, RenderJob.claimed_by == worker)
+                           .values(last_error=f"{type(exc).__name__}: {exc}"[:1000], claimed_at=None,
+                                   claimed_by=None, not_before=clock.now() + backoff(attempts))
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        current_app.logger.exception("文书 %s 制作失败（任务 %s），已留待重试", kind, job_id)
+        raise
+
+
+def render_pending(case_id: int | None = None, *, worker: str | None = None, ignore_backoff: bool = True,
+                   limit: int | None = None) -> tuple[int, int]:
+    """Render queued documents, each claimed and sealed in its own transactions; return (rendered, failed).
+
+    The one-off command and inline rendering retry failed jobs at once (``ignore_backoff``); the worker
+    service respects the back-off."""
+    worker = worker or worker_name("cli")
+    done, failures = 0, set[int]()
+    while limit is None or done + len(failures) < limit:
+        job_id = claim_next(worker, case_id, ignore_backoff, skip=failures)  # one attempt per job and run
+        if job_id is None:
+            break
+        try:
+            done += render_job(job_id, worker)
+        except Exception:  # noqa: BLE001 - recorded on the job by render_job
+            failures.add(job_id)
+    return done, len(failures)
 
 
 def render_queue_at_start(app: Flask) -> None:
-    """Nothing waits for a human after a crash: the first request a (re)started web process serves starts a
-    thread that renders every queued 文书 (until the worker service takes this over).  Off with
-    ``LIUHEN_RENDER_AT_START=0``; ``flask liuhen verify`` names any job still queued too long."""
-    if not app.config.get("LIUHEN_RENDER_AT_START", True):
+    """For an installation without the worker service: the first request a (re)started web process serves starts
+    a thread that renders every queued 文书.  On with ``LIUHEN_RENDER_AT_START=1`` (the worker service,
+    ``flask liuhen worker``, does this otherwise); ``flask liuhen verify`` names any job still queued too long."""
+    if not app.config.get("LIUHEN_RENDER_AT_START", False):
         return
     once = threading.Lock()
 
@@ -254,7 +323,7 @@ def render_queue_at_start(app: Flask) -> None:
 def _drain(app: Flask) -> None:
     with app.app_context():
         try:
-            done, failed = render_pending()
+            done, failed = render_pending(worker=worker_name("web"))
             if done or failed:
                 app.logger.warning("启动时补制排队的文书：成功 %s 份，失败 %s 份", done, failed)
         except Exception:  # noqa: BLE001 - a failure here must not stop the web process; verify reports the queue

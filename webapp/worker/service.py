@@ -1,0 +1,191 @@
+"""The worker service (``flask liuhen worker``): one long-running loop that does what no request should wait for.
+
+Each pass renders queued 文书 (:mod:`webapp.worker.sealing`: claimed with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, retried with back-off, the error kept on the job) and runs every scheduled job that is due —
+firing BPMN timers and deadline checks, purging abandoned uploads, ``verify`` — then records a heartbeat.
+Several workers may run on several machines: a scheduled job is claimed by locking its row and moving its
+next run on before it starts, so only one of them runs it; a render job by its claim.  A worker killed mid-job
+loses nothing: its transaction rolls back, the render job's claim expires (``CLAIM_TIMEOUT``) and a scheduled
+job runs again at its next time (they are all idempotent scans).
+
+The scheduled jobs are given by the caller (``webapp.cli`` wires the same functions the one-off commands
+``tick``, ``purge-uploads`` and ``verify`` run), so this layer imports none of them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from handlers import clock
+from webapp.db import db
+from webapp.models import RenderJob, ScheduledJob, WorkerHeartbeat
+from webapp.worker import sealing
+
+#: a pass renders at most this many 文书 before looking at the schedule and beating again
+RENDER_BATCH = 20
+
+
+class Findings(Exception):
+    """Raised by a job that ran to the end and found problems (``verify``): recorded as failed with the message,
+    next run on the normal schedule — retrying sooner would only find the same problems again."""
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A periodic job: its name (the row in ``scheduled_jobs``), how often, and what it runs (returns a summary)."""
+
+    name: str
+    every: dt.timedelta
+    run: Callable[[], str]
+
+
+@dataclass
+class Worker:
+    jobs: Sequence[Scheduled]
+    name: str = ""
+    started_at: dt.datetime | None = None
+    done: int = 0
+    failed: int = 0
+
+    def __post_init__(self) -> None:
+        self.name = self.name or sealing.worker_name()
+        self.started_at = clock.now()
+
+    # ------------------------------------------------------------------ one pass
+
+    def run_once(self) -> int:
+        """Render a batch of queued 文书 and run the scheduled jobs that are due; how many jobs were done."""
+        self.beat("制作文书")
+        done, failed = sealing.render_pending(worker=self.name, ignore_backoff=False, limit=RENDER_BATCH)
+        self.done, self.failed = self.done + done, self.failed + failed
+        work = done + failed
+        for job in self.jobs:
+            work += self.run_scheduled(job)
+        self.beat(None)
+        return work
+
+    def run_scheduled(self, job: Scheduled) -> int:
+        """Claim ``job`` if it is due (row lock, skip if another worker holds it), run it, record the outcome."""
+        now = clock.now()
+        row = db.session.get(ScheduledJob, job.name, with_for_update={"skip_locked": True}, populate_existing=True)
+        if row is None:
+            self._create(job.name, now)
+            row = db.session.get(ScheduledJob, job.name, with_for_update={"skip_locked": True}, populate_existing=True)
+        if row is None or row.next_run_at > now:
+            db.session.rollback()
+            return 0
+        row.next_run_at, row.started_at, row.worker = now + job.every, now, self.name
+        db.session.commit()
+        self.beat(job.name)
+        try:
+            summary = job.run()
+            db.session.commit()
+        except Findings as found:
+            db.session.commit()
+            self._finish(job.name, ok=False, error=str(found), every=job.every, retry=False)
+            return 1
+        except Exception as exc:  # noqa: BLE001 - a failing job is recorded and retried; the loop goes on
+            db.session.rollback()
+            current_app.logger.exception("后台任务 %s 失败", job.name)
+            self._finish(job.name, ok=False, error=f"{type(exc).__name__}: {exc}", every=job.every)
+            self.failed += 1
+            return 1
+        self._finish(job.name, ok=True, summary=summary, every=job.every)
+        self.done += 1
+        return 1
+
+    def _create(self, name: str, now: dt.datetime) -> None:
+        try:
+            db.session.add(ScheduledJob(name=name, next_run_at=now, failures=0))
+            db.session.commit()
+        except IntegrityError:  # another worker made it first
+            db.session.rollback()
+
+    def _finish(self, name: str, *, ok: bool, every: dt.timedelta, summary: str | None = None,
+                error: str | None = None, retry: bool = True) -> None:
+        now = clock.now()
+        values: dict[str, object] = {"finished_at": now, "ok": ok, "summary": (summary or "")[:1000] or None,
+                                     "last_error": error[:1000] if error else None}
+        if ok:
+            values["failures"] = 0
+        else:  # retry sooner than the schedule, backing off: 30 s, 1 min, 2 min … never later than the schedule
+            failures = (db.session.scalar(select(ScheduledJob.failures).where(ScheduledJob.name == name)) or 0) + 1
+            values["failures"] = failures
+            if retry:
+                values["next_run_at"] = now + min(sealing.backoff(failures), every)
+        db.session.execute(update(ScheduledJob).where(ScheduledJob.name == name).values(**values))
+        db.session.commit()
+
+    # ------------------------------------------------------------------ heartbeat
+
+    def beat(self, doing: str | None) -> None:
+        """Upsert this worker's heartbeat (``/healthz`` and the admin page read it)."""
+        now = clock.now()
+        values = {"beat_at": now, "doing": doing, "jobs_done": self.done, "jobs_failed": self.failed}
+        changed = db.session.execute(update(WorkerHeartbeat).where(WorkerHeartbeat.worker == self.name)
+                                     .values(**values)).rowcount  # type: ignore[attr-defined]
+        if not changed:
+            db.session.add(WorkerHeartbeat(worker=self.name, started_at=self.started_at, **values))
+        db.session.commit()
+
+    def leave(self) -> None:
+        """A clean stop removes the heartbeat, so a stopped worker is not mistaken for a stuck one."""
+        db.session.rollback()
+        db.session.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.worker == self.name))
+        db.session.commit()
+
+    # ------------------------------------------------------------------ the loop
+
+    def run_forever(self, stop: threading.Event, poll: float) -> None:
+        """Pass after pass until ``stop`` is set (SIGTERM/SIGINT); sleeps ``poll`` seconds when there was nothing to do.
+        A database outage is logged and waited out, not fatal."""
+        try:
+            while not stop.is_set():
+                try:
+                    work = self.run_once()
+                except Exception:  # noqa: BLE001 - e.g. the database restarting: wait and try again
+                    db.session.rollback()
+                    current_app.logger.exception("后台服务本轮出错，稍后重试")
+                    work = 0
+                finally:
+                    db.session.remove()
+                if not work:
+                    stop.wait(poll)
+        finally:
+            self.leave()
+            db.session.remove()
+
+
+# ---------------------------------------------------------------------- what the admin page and /healthz show
+
+
+@dataclass
+class QueueState:
+    depth: int
+    oldest: dt.datetime | None
+    failing: list[RenderJob]
+    scheduled: list[ScheduledJob]
+    workers: list[WorkerHeartbeat]
+
+
+def queue_state(agency_id: int | None = None, failures: int = 50) -> QueueState:
+    """Queued 文书 (of one agency, or all), the oldest, the jobs whose last attempt failed, the schedule, the workers."""
+    pending = select(func.count(), func.min(RenderJob.requested_at)).where(RenderJob.document_id.is_(None))
+    failing = select(RenderJob).where(RenderJob.document_id.is_(None), RenderJob.last_error.is_not(None))
+    if agency_id is not None:
+        pending, failing = pending.where(RenderJob.agency_id == agency_id), failing.where(RenderJob.agency_id == agency_id)
+    depth, oldest = db.session.execute(pending).one()
+    return QueueState(depth=depth, oldest=oldest,
+                      failing=list(db.session.scalars(failing.order_by(RenderJob.id).limit(failures))),
+                      scheduled=list(db.session.scalars(select(ScheduledJob).order_by(ScheduledJob.name))),
+                      workers=list(db.session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.worker))))
+
+
+def last_heartbeat() -> dt.datetime | None:
+    return db.session.scalar(select(func.max(WorkerHeartbeat.beat_at)))
