@@ -507,10 +507,10 @@ def check_rules(g: Graph, rules: Sequence[Rule], citer: Citer, into: Mapping[str
             if rule.kind == "order":
                 out += _order_gaps(rule, n, article, into, outs, maybe)
                 continue
-            if key in seen:
-                continue
+            # what a task carries is the same in every inlined copy; what precedes it depends on where it is called
+            why = None if key in seen else _task_gap(rule, n, g)
             seen.add(key)
-            why = _task_gap(rule, n, g) or _fact_gap(rule, n, into, maybe)
+            why = why or _fact_gap(rule, n, into, maybe)
             if why:
                 out.append(Finding(n.id, n.name, n.process, rule.id, article, f"{rule.title}——{why}"))
     return out

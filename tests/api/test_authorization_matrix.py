@@ -17,6 +17,7 @@ from tests.support.media import upload
 from tests.support.walker import Walker
 from webapp.accounts import create_user, issue_token
 from webapp.db import db
+from webapp.engine.diagrams import deployed
 from webapp.loadgen.flows import file_case
 from webapp.models import Agency, Document
 
@@ -45,6 +46,9 @@ MATRIX = {
     "GET /oversight/api/supervision": (LOGIN, NO, NO, NO, OK, OK, OK, NO, OK),
     "GET /oversight/api/spot-checks": (LOGIN, NO, NO, NO, OK, OK, OK, NO, OK),
     "GET /oversight/api/cases/{case}/review": (LOGIN, NO, OK, OK, OK, OK, OK, NO, OK),
+    # deploying a diagram version: the agency's designers only (the version deployed already: nothing changes);
+    # with no token a POST to /oversight/api is a browser session's and fails its CSRF check first (400, JSON)
+    "POST /oversight/api/diagrams/versions/{version}/deploy": (400, NO, NO, NO, NO, NO, NO, OK, NO),
 }
 BODIES = {"POST /api/cases": {"title": "矩阵测试", "party_name": "当事人"},
           "POST /api/media/cases/{case}/holds": {"trigger": "complaint", "note": "当事人已投诉"}}
@@ -65,8 +69,10 @@ def world(app):
         db.session.commit()
         tokens = {**home.tokens, "officer3": issue_token(outsider), "stranger": other.tokens["officer1"]}
         document = db.session.query(Document).filter_by(case_id=case_id).first()
+        version = deployed(home.id, "general_procedure").id
     task = walker.case(case_id)["tasks"][0]["id"]
-    ids = {"case": case_id, "task": task, "media": media["id"], "export": export["id"], "document": document.id}
+    ids = {"case": case_id, "task": task, "media": media["id"], "export": export["id"], "document": document.id,
+           "version": version}
     return SimpleNamespace(tokens=tokens, ids=ids)
 
 
