@@ -246,9 +246,18 @@ def _recording(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any
     if mandatory:
         medium = "录音或录像" if all(r.media == "audio" for r in mandatory) else "音像记录"
         title = f"{medium}（依法必须{medium}，不得以不适宜音像记录的书面理由代替）"
-        return [Missing(AV_RECORDING, title, tuple(dict.fromkeys(r.basis for r in mandatory)), problem, errors)]
-    basis = tuple(dict.fromkeys((*(rules.av_basis if rules.av_required else ()), *(r.basis for r in demands))))
-    return [Missing(AV_RECORDING, AV_TITLE, basis, problem, errors)]
+        return [Missing(AV_RECORDING, title, recording_basis(rules, law), problem, errors)]
+    return [Missing(AV_RECORDING, AV_TITLE, recording_basis(rules, law), problem, errors)]
+
+
+def recording_basis(rules: TaskRules, law: Sequence[Rule]) -> tuple[str, ...]:
+    """The articles a task's recording stands on: the rules that make it mandatory where any does (the diagram's
+    own ``av_basis`` then allows an exception the law does not), else the diagram's and the law's."""
+    demands = [r for r in law if r.kind == "recording" and r.mode in ("mandatory", "unless_unsuitable")]
+    mandatory = [r.basis for r in demands if r.mode == "mandatory"]
+    if mandatory:
+        return tuple(dict.fromkeys(mandatory))
+    return tuple(dict.fromkeys((*(rules.av_basis if rules.av_required else ()), *(r.basis for r in demands))))
 
 
 def _wrong_media(mandatory: Sequence[Rule], av: AvFacts) -> list[Missing]:

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 from handlers.law.schema import national_titles
 
-_REF = re.compile(r"^(?P<code>[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法)\s*(?P<article>第.+)$")
+# codes: a profile's, a law's short name, or a State Council document's number; articles: 第N条…, or a document's
+# part and item (三（八）)
+_REF = re.compile(r"^(?P<code>[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法|国办发〔\d{4}〕\d+号)\s*"
+                  r"(?P<article>第.+|[一二三四五六七八九十]+（[一二三四五六七八九十]+）.*)$")
 _SPLIT = re.compile(r"[；;]\s*")
 
 

@@ -28,7 +28,8 @@ class RuleFileError(ValueError):
 
 def basis_field(required: bool = True) -> fields.String:
     return fields.String(required=required, validate=validate.Regexp(
-        r"^.*第.+条", error="依据须写明条款，如“fushun-culture 第三十一条”或“行政处罚法 第六十条”"))
+        r"^.*(第.+条|[一二三四五六七八九十]+（[一二三四五六七八九十]+）)",
+        error="依据须写明条款，如“fushun-culture 第三十一条”“行政处罚法 第六十条”或“国办发〔2018〕118号 三（八）”"))
 
 
 def _period(value: str) -> None:
@@ -114,7 +115,7 @@ class LawFileSchema(Schema):
         unknown = "raise"
 
     code = fields.String(required=True, validate=validate.Length(min=2))
-    title = fields.String(required=True, validate=validate.Regexp(r"^中华人民共和国", error="须写法律全称"))
+    title = fields.String(required=True, validate=validate.Regexp(r"^(中华人民共和国|国务院)", error="须写法律或国务院文件的全称"))
     articles = articles_field()
     organisational = organisational_field()
     rules = fields.List(fields.Nested(RuleSchema), required=True)

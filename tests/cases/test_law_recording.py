@@ -127,3 +127,22 @@ def test_changli_market_13_an_order_to_correct_is_recorded_or_photographed(app, 
     assert res.status_code == 422 and "《昌黎县市场监管局行政执法全过程记录实施办法》第十三条" in res.get_json()["message"]
     assert w.add(cid, task, "av_recording", av_recording(w.upload(b"changli correction photos"))).status_code == 201
     assert w.complete(cid, task).status_code == 200
+
+
+def test_guoban_2018_118_a_seizure_is_recorded_throughout_even_where_the_county_is_silent(app, client):
+    """国办发〔2018〕118号 三（八）: 对查封扣押财产……要推行全程音像记录 — binds changli-market, whose regulation says nothing
+    of seizures: a written reason is refused, citing the guidance by its title."""
+    w = Walker(client, profiled(app, "changli-market").tokens)
+    cid = file_case(w)
+    w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["coercive"])})
+    w.do(cid, "t_coercive_request", {"coercive_request": payload("coercive_request", emergency=True)})
+    task = w.task(cid, "t_coercive_onsite")
+    w.add(cid, task, "coercive_decision")
+    w.add(cid, task, "coercive_record")
+    w.add(cid, task, "av_not_suitable")
+    res = w.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and NO_EXCEPTION in body["message"], body
+    assert "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》三（八）" in body["message"]
+    w.add(cid, task, "av_recording", av_recording(w.upload(b"changli seizure footage")))
+    assert w.complete(cid, task).status_code == 200

@@ -109,10 +109,12 @@ def test_shipped_diagrams_of_every_profile_are_proved(code: str) -> None:
     ("naiman-culture", "《奈曼旗文化市场综合执法全过程记录规范》第八条"),
     ("pishan-culture", "《皮山县文化体育广播电视和旅游局行政执法全过程记录制度》第十六条（二）"),
     ("lishui-city", "《丽水市行政执法全过程记录实施办法》第十三条"),
+    ("changli-market", "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》三（八）"),
 ])
 def test_seizure_without_av_is_refused(code: str, article: str) -> None:
     """查封扣押 with no A/V: fushun-culture 第十四条第二款, naiman-culture 第八条, pishan-culture 第十六条（二），
-    lishui-city 第十三条 (on refusal to sign). changli-market's regulation has no article on it (see the note)."""
+    lishui-city 第十三条 (on refusal to sign); changli-market's regulation is silent, the national guidance
+    国办发〔2018〕118号 三（八） (全程音像记录 of 查封扣押) binds it as every agency."""
     found = weaken(code, "coercive_measure", prop("t_coercive_onsite", "av", "none"),
                    prop("t_coercive_onsite", "av_on_refusal", None))
     f = refused(found, "t_coercive_onsite", article)

@@ -17,7 +17,7 @@ def start(w: Walker, process_id: str, emergency: bool = False, user: str = "offi
     return res.get_json()["id"]
 
 
-ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条")
+ARTICLE = re.compile(r"第[一二三四五六七八九十百零]+条|[一二三四五六七八九十]+（[一二三四五六七八九十]+）")  # a law's, or a guidance's item
 CODE_FORM = re.compile(r"[a-z]+-[a-z]+ 第")
 
 
