@@ -10,6 +10,7 @@ file and field at fault.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -206,7 +207,7 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{where} 不是合法的 TOML：{exc}") from exc
+        raise ProfileError(f"{where} 不是合法的 TOML：{_toml_position(exc)}有语法错误（检查引号、方括号和等号）") from exc
     try:
         data = ProfileSchema().load(raw)
     except ValidationError as exc:
@@ -274,3 +275,14 @@ def load_all(root: Path = PROFILES_DIR) -> dict[str, Profile]:
 def from_agency(settings: Settings) -> Profile:
     """A profile rebuilt from an agency's stored settings, enough for the compliance check."""
     return Profile(settings.code, settings.name, {"procedures": list(settings.procedures)}, settings.rules)
+
+
+_TOML_AT = re.compile(r"at line (\d+), column (\d+)|at end of document")
+
+
+def _toml_position(exc: tomllib.TOMLDecodeError) -> str:
+    """Where tomllib stopped, in Chinese (its own message is English): ``第 3 行第 7 列``, or ``文末``."""
+    m = _TOML_AT.search(str(exc))
+    if m is None:
+        return ""
+    return f"第 {m[1]} 行第 {m[2]} 列" if m[1] else "文末"

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from handlers.law.schema import national_titles
 
 _REF = re.compile(r"^(?P<code>[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法)\s*(?P<article>第.+)$")
-_SPLIT = re.compile(r"[；;]\s*")
+#: between references: ``；``, or ``、`` when a new regulation's code follows (``a 第一条、b 第二条``)
+_SPLIT = re.compile(r"[；;]\s*|、(?=\s*(?:[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法)\s*第)")
 
 
 @dataclass(frozen=True)

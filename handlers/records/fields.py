@@ -8,10 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
 
 if TYPE_CHECKING:  # type-only import: marshmallow documents marshmallow.types as provisional
     from marshmallow.types import ErrorMessages
 
+#: party kind → (python-stdnum module, the number's name, the national standard that defines its check digit)
+ID_NUMBERS: dict[str, tuple[Any, str, str]] = {"citizen": (ric, "公民身份号码", "GB 11643"),
+                                               "organisation": (uscc, "统一社会信用代码", "GB 32100")}
 REQUIRED: ErrorMessages = {"required": "必填项", "null": "不能为空", "invalid": "格式不正确"}
 #: a row id: the databases keep ids in 32-bit integers, so a larger number names nothing (and must not reach them)
 ROW_ID = validate.Range(min=1, max=2**31 - 1, error="编号应为 1 至 2147483647 之间的整数")
@@ -81,9 +86,30 @@ class Strict(Schema):
 class Party(Strict):
     name = text("当事人名称或姓名")
     kind = choice("当事人类型", {"citizen": "公民", "organisation": "法人或其他组织"})
-    id_number = text("身份证件号码或统一社会信用代码")
+    id_number = text("身份证件号码或统一社会信用代码", "公民填 18 位居民身份号码，法人或其他组织填 18 位统一社会信用代码")
     address = text("住所或地址")
     phone = text("联系电话", required=False)
+
+    @validates_schema
+    def _id_number(self, data: dict[str, Any], **_: Any) -> None:
+        """A mistyped number names another person or nobody: both numbers end in a check digit
+        (GB 11643 公民身份号码, GB 32100 统一社会信用代码), checked here so a wrong one is refused as it is typed."""
+        if problem := id_number_problem(data.get("kind"), data.get("id_number")):
+            raise ValidationError(problem, "id_number")
+
+
+def id_number_problem(kind: str | None, number: str | None) -> str | None:
+    """Why ``number`` is not a valid 居民身份号码 (a citizen) or 统一社会信用代码 (an organisation), or ``None``."""
+    if not number or kind not in ID_NUMBERS:
+        return None
+    module, name, standard = ID_NUMBERS[kind]
+    try:
+        module.validate(number)
+    except stdnum_errors.InvalidChecksum:
+        return f"{name}校验位不符（{standard}），请逐位核对"
+    except stdnum_errors.ValidationError:
+        return f"不是有效的{name}（{standard}：18 位，含校验位），请核对"
+    return None
 
 
 class Officer(Strict):

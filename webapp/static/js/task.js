@@ -22,6 +22,21 @@
     });
   });
 
+  // 执法人员: the name offers the roster (valid 执法证 only); choosing one fills in the certificate number.
+  function isOfficerName(el) { return el.matches && el.matches('[data-rows$=".officers"] input[name$=".name"]'); }
+  document.querySelectorAll('[data-rows$=".officers"] input[name$=".name"]').forEach(function (el) {
+    el.setAttribute('list', 'roster');
+  });
+  document.addEventListener('input', function (e) {
+    if (!isOfficerName(e.target)) return;
+    e.target.setAttribute('list', 'roster');
+    const pick = Array.from(document.querySelectorAll('#roster option')).find(function (o) {
+      return o.value === e.target.value;
+    });
+    const badge = e.target.closest('.row-item').querySelector('input[name$=".certificate_no"]');
+    if (pick && badge) badge.value = pick.dataset.badge;
+  });
+
   // 签名: a refusal note is asked for only when the person did not sign.
   function syncSignature(select) {
     const row = select.closest('.row-item');

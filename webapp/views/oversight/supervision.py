@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
@@ -28,26 +27,27 @@ from webapp.supervision import charts, spot_checks
 from webapp.supervision import figures as supervision
 from webapp.supervision import reports as supervision_report
 from webapp.supervision.scopes import agency_for, visible_agencies
-from webapp.views.forms import MultiCheckbox
+from webapp.views.common import cite_note
+from webapp.views.forms import Form, MultiCheckbox
 
 bp = Blueprint("supervision", __name__, url_prefix="/oversight")
 FIELDS = ("case_id", "media_id", "follow_up_of", "finding", "note", "rectification")
 RECENT_RECORDINGS = 100
 
 
-class SpotCheckForm(FlaskForm):
+class SpotCheckForm(Form):
     media_id = SelectField("抽检的音像记录", choices=[], validate_choice=False)
     case_id = IntegerField("或：检查的案件编号（检查案卷）", validators=[Optional()])
     follow_up_of = IntegerField("复查的检查编号（复查时填写）", validators=[Optional()])
     aspects = MultiCheckbox("检查内容", choices=[(a, a) for a in ASPECTS])
     finding = RadioField("检查结论", choices=[(f, f) for f in FINDINGS])
     note = TextAreaField("检查情况")
-    rectification = TextAreaField(f"整改要求（结论为存在问题的须填写，{RECTIFY_BASIS}：责令改正）")
+    rectification = TextAreaField("整改要求（结论为存在问题的须填写：责令改正）")
 
 
 def _require(*roles: str) -> None:
     if not current_user.has_any(*roles):
-        raise Forbidden(f"您的角色无权访问检查台账（{BASIS}）")
+        raise Forbidden(f"您的角色无权访问检查台账{cite_note(BASIS)}")
 
 
 # --------------------------------------------------------------------------- 检查台账
@@ -70,7 +70,7 @@ def _ledger_page(form: SpotCheckForm, status: int = 200) -> Any:
     checkers = db.session.scalars(select(User).where(User.agency_id == current_user.agency_id).order_by(User.id))
     return render_template(
         "oversight/spot_checks.html", form=form, page=spot_checks.ledger_page(current_user.agency_id, request.args),
-        checkers=[u for u in checkers if u.has_any(*CHECKER_ROLES)], findings=FINDINGS, basis=BASIS,
+        checkers=[u for u in checkers if u.has_any(*CHECKER_ROLES)], findings=FINDINGS, basis=BASIS, rectify_basis=RECTIFY_BASIS,
         may_check=current_user.has_any(*CHECKER_ROLES)), status
 
 
