@@ -27,6 +27,7 @@ from handlers.settings import (
     DEFAULT_ARCHIVE_DAYS,
     DEFAULT_AV_HANDOVER_HOURS,
     DEFAULT_AV_RETENTION_MONTHS,
+    DEFAULT_WARNING_HOURS,
     Settings,
 )
 from handlers.workcalendar import Calendar
@@ -76,6 +77,12 @@ class AvSchema(_Strict):
     def _one_handover(self, data: dict[str, Any], **_: Any) -> None:
         if "handover_hours" in data and "handover_working_days" in data:
             raise ValidationError("移交期限只能写 handover_hours 或 handover_working_days 之一", "handover_hours")
+
+
+class WarningsSchema(_Strict):
+    """黄牌 before 红牌: how long before a period ends its task shows yellow and its users are told."""
+
+    deadline_hours = fields.Integer(validate=validate.Range(min=1, max=24 * 90))
 
 
 class DevicesSchema(_Strict):
@@ -128,6 +135,7 @@ class ProfileSchema(_Strict):
     rules = fields.List(fields.Nested(RuleSchema), load_default=list)
     patches = fields.List(fields.Nested(PatchSchema), load_default=list)
     sign_in = fields.Nested(SignInSchema, load_default=dict)
+    warnings = fields.Nested(WarningsSchema, load_default=dict)
 
     @validates_schema
     def _unique_rules(self, data: dict[str, Any], **_: Any) -> None:
@@ -193,6 +201,7 @@ class Profile:
             "makeup_workdays": sorted(d.isoformat() for d in calendar.workdays),
             "timezone_hours": 8,
             "local_passwords": bool(self.data.get("sign_in", {}).get("local_passwords", True)),
+            "deadline_warning_hours": int(self.data.get("warnings", {}).get("deadline_hours", DEFAULT_WARNING_HOURS)),
             "rules": [r.to_json() for r in self.rules],
         }
         if "handover_working_days" in av:

@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from handlers import compliance as rule_check
 from handlers import profiles as profile_rules
 from webapp.accounts import check_password, create_user
-from webapp.cases import deadlines, timeline, timers
+from webapp.cases import deadlines, notifications, timeline, timers
 from webapp.cases import service as cases
 from webapp.cases.queue import open_tasks
 from webapp.db import db
@@ -40,6 +41,16 @@ def seed_demo_cmd() -> None:
     """创建演示机构、演示用户并部署内置流程图。"""
     agency = seed_demo()
     click.echo(f"演示机构：{agency.name}（{agency.code}）已就绪")
+
+
+@cli.command("notify")
+def notify_cmd() -> None:
+    """把尚未发出的通知（新任务、待审批、即将到期、已逾期）按电子邮件发给设有邮箱的用户；每条只发一次（可定时运行）。"""
+    channel = notifications.channel_from_config(current_app.config)
+    if channel is None:
+        click.echo("未配置邮件服务器（LIUHEN_SMTP_HOST），不发送")
+        return
+    click.echo(f"已发送 {notifications.deliver(channel)} 条通知")
 
 
 @cli.command("verify")

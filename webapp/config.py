@@ -63,6 +63,10 @@ def security() -> dict[str, Any]:
         LIUHEN_OIDC_CLIENT_SECRET=os.environ.get("LIUHEN_OIDC_CLIENT_SECRET") or None,
         LIUHEN_OIDC_USERNAME_CLAIM=os.environ.get("LIUHEN_OIDC_USERNAME_CLAIM") or "preferred_username",
         LIUHEN_OIDC_BADGE_CLAIM=os.environ.get("LIUHEN_OIDC_BADGE_CLAIM") or "badge_no",
+        # notifications by e-mail (webapp.cases.notifications): off unless a relay is named
+        LIUHEN_SMTP_HOST=os.environ.get("LIUHEN_SMTP_HOST") or None,
+        LIUHEN_SMTP_PORT=int(os.environ.get("LIUHEN_SMTP_PORT") or 25),
+        LIUHEN_MAIL_FROM=os.environ.get("LIUHEN_MAIL_FROM") or "liuhen@localhost",
     )
 
 

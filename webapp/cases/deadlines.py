@@ -127,6 +127,20 @@ def overdue(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 5
     return [(d, title) for d, title in db.session.execute(query)]
 
 
+def due_soon(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 500) -> list[tuple[Deadline, str]]:
+    """Open deadlines within the agency's warning window (黄牌), soonest first."""
+    now = clock.now()
+    agency = db.session.get(Agency, agency_id)
+    hours = agency.settings.deadline_warning_hours if agency else 0
+    query = (select(Deadline, Case.title).join(Case, Case.id == Deadline.case_id)
+             .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at >= now,
+                    Deadline.due_at <= now + dt.timedelta(hours=hours))
+             .order_by(Deadline.due_at).limit(limit))
+    if roles is not None:
+        query = query.where(Deadline.role.in_(roles))
+    return [(d, title) for d, title in db.session.execute(query)]
+
+
 def inbox_overdue(user: User) -> list[tuple[Deadline, str]]:
     """The officer's overdue items: steps of their roles past due (the officer's inbox)."""
     return overdue(user.agency_id, tuple(user.roles or ()))
@@ -145,4 +159,9 @@ def counts(agency_id: int) -> dict[str, int]:
     out = {"open": 0, "met": 0, "late": 0, "cancelled": 0, **{s: n for s, n in rows}}
     out["overdue"] = db.session.scalar(select(func.count()).select_from(Deadline).where(and_(
         Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < now))) or 0
+    agency = db.session.get(Agency, agency_id)
+    window = now + dt.timedelta(hours=agency.settings.deadline_warning_hours if agency else 0)
+    out["due_soon"] = db.session.scalar(select(func.count()).select_from(Deadline).where(and_(
+        Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at >= now,
+        Deadline.due_at <= window))) or 0
     return out

@@ -20,9 +20,10 @@ from webapp.models.oversight import ComplianceException, Deadline
 from webapp.models.review import CaseScore, IntegrityCheck, StepReview
 from webapp.models.spotchecks import SpotCheck, SupervisionScope
 from webapp.models.timers import CaseTimer
+from webapp.models.notifications import NotificationDelivery
 
 __all__ = ["Agency", "AppendOnlyViolation", "AuditEntry", "AuditHead", "Case", "CaseScore", "CaseTask", "CaseTimer",
            "ComplianceException", "Deadline", "Deployment", "DiagramVersion", "Document", "DocumentCounter",
-           "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest", "Record",
+           "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest", "NotificationDelivery", "Record",
            "RenderJob", "RetentionHold", "SpotCheck", "StatusCount", "StepReview", "StoredFile", "SupervisionScope",
            "UTCDateTime", "UploadSession", "User", "UserSession", "row_hash", "seal"]

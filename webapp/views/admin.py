@@ -51,6 +51,7 @@ def new_user() -> Any:
             user = create_user(current_user.agency, form.username.data, form.display_name.data, list(form.roles.data),
                                form.password.data, must_change=True)
             user.badge_no, user.badge_valid_until = (form.badge_no.data or "").strip() or None, form.badge_valid_until.data
+            user.email = (form.email.data or "").strip() or None
             db.session.commit()
             flash(f"已添加用户 {form.username.data}")
             return redirect(url_for("web_admin.users"))
@@ -78,6 +79,7 @@ def edit_user(user_id: int) -> Any:
                        "badge_no": badge, "badge_valid_until": until.isoformat() if until else None}
             user.display_name, user.roles, user.active = changes["display_name"], roles, changes["active"]
             user.badge_no, user.badge_valid_until = badge, until
+            user.email = (form.email.data or "").strip() or None
             if form.password.data:
                 set_password(user, form.password.data, by=current_user)
                 changes["password_reset"] = True

@@ -9,10 +9,11 @@ from typing import Any, TypeVar, cast
 from flask import Flask, abort, g
 from flask_login import current_user, login_required
 
-from handlers import catalogue, clock
+from handlers import catalogue, clock, deadlines
 from handlers.catalogue import CATALOGUE
 from handlers.law.cite import Citer
 from handlers.roles import MANAGER_ROLES, ROLES
+from handlers.settings import Settings
 from webapp.engine.diagrams import procedure_title
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -79,6 +80,20 @@ def device(user_agent: str | None) -> str:
     return f"{browser} · {system}" if system else browser
 
 
+def due_state(due_at: dt.datetime | None, agency: Any = None) -> str:
+    """``overdue`` (红牌), ``due_soon`` (黄牌, within the agency's warning window) or ``""``: a CSS class and a tag."""
+    settings = _settings(agency if agency is not None else current_user.agency)
+    return deadlines.standing(due_at, clock.now(), settings.deadline_warning_hours) or ""
+
+
+def _settings(agency: Any) -> Settings:
+    """An agency's settings once per request (a list page asks for every row)."""
+    cache = g.setdefault("liuhen_settings", {})
+    if agency.id not in cache:
+        cache[agency.id] = agency.settings
+    return cast(Settings, cache[agency.id])
+
+
 def install(app: Flask) -> None:
     app.add_template_filter(clock.local_text, "bj")
     app.add_template_filter(cite, "cite")
@@ -86,6 +101,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(procedure_title, "procedure")
     app.add_template_filter(device, "device")
     app.add_template_global(overdue, "is_overdue")
+    app.add_template_global(due_state, "due_state")
     app.add_template_global(ROLES, "ROLES")  # type: ignore[arg-type]  # Flask types globals as callables only
     app.add_template_global(MANAGER_ROLES, "MANAGER_ROLES")  # type: ignore[arg-type]  # likewise: any value works
     app.add_template_global(lambda: clock.now(), "now")

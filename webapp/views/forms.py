@@ -59,6 +59,8 @@ class UserForm(Form):
     roles = MultiCheckbox("角色", choices=list(ROLES.items()))
     badge_no = StringField("执法证号", validators=[Optional(), Length(max=40)])
     badge_valid_until = DateField("执法证有效期至", validators=[Optional()])
+    email = StringField("电子邮箱（接收通知，可空）", validators=[
+        Optional(), Length(max=200), Regexp(r"^[^@\s]+@[^@\s]+$", message="电子邮箱地址无效")])
     active = BooleanField("启用", default=True)
 
     def validate_password(self, field: PasswordField) -> None:

@@ -67,8 +67,11 @@ def record_exception() -> Any:
 @login_required
 def deadlines_page() -> Any:
     mine = deadlines.inbox_overdue(current_user)
-    queue = deadlines.manager_queue(current_user) if current_user.has_any(*OVERDUE_QUEUE_ROLES) else None
-    return render_template("oversight/deadlines.html", mine=mine, queue=queue)
+    manager = current_user.has_any(*OVERDUE_QUEUE_ROLES)
+    queue = deadlines.manager_queue(current_user) if manager else None
+    return render_template("oversight/deadlines.html", mine=mine, queue=queue,
+                           mine_soon=deadlines.due_soon(current_user.agency_id, tuple(current_user.roles or ())),
+                           queue_soon=deadlines.due_soon(current_user.agency_id) if manager else None)
 
 
 @bp.get("/supervision")
