@@ -46,7 +46,8 @@ def latin_words(page: Page) -> set[str]:
 
 
 def crawl(page: Page, live: str) -> dict[str, set[str]]:
-    """Every page reachable from the navigation and from the pages it links (two steps), with its Latin words."""
+    """Every page reachable from the navigation and from the pages it links (two steps), with its Latin words; every
+    navigation link opens (the navigation offers only what the role may open)."""
     found: dict[str, set[str]] = {}
     queue = [page.url, *(live + h for h in page.eval_on_selector_all("header nav a", "as => as.map(a => a.getAttribute('href'))"))]
     depth = {u: 0 for u in queue}
@@ -60,6 +61,7 @@ def crawl(page: Page, live: str) -> dict[str, set[str]]:
             continue
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
+        assert depth[url] > 0 or response.status == 200, (url, response.status)
         if page.locator("#canvas").count():
             page.wait_for_selector('#canvas[data-ready="1"]')
         found[url] = latin_words(page)
@@ -86,6 +88,11 @@ def test_every_page_of_every_role_is_in_chinese(app, live, browser: Browser, cli
         bad = {urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else ""): sorted(words)
                for u, words in found.items() if words}
         assert not bad, (username, bad)
+        if username == judge.username:  # the 司法局's 案件 tab: the assigned agency's case 台账, not an empty page
+            assert any("/oversight/ledger" in u for u in found)
+            page.goto(f"{live}/oversight/ledger?agency={agency.id}")
+            assert page.locator("#ledger-table tbody tr").count() == 1
+            page.screenshot(path=SHOTS.format("zh-judicial-ledger"), full_page=True)
         if username == agency.usernames["officer1"]:
             assert any(f"/cases/{case_id}" in u for u in found)  # the case page and its task were among them
             page.goto(f"{live}/cases/{case_id}")

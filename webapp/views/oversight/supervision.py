@@ -23,7 +23,7 @@ from handlers.spot_checks import ASPECTS, BASIS, CHECKER_ROLES, FINDINGS, RECTIF
 from webapp.db import db
 from webapp.errors import Forbidden, ServiceError
 from webapp.models import MediaItem, User
-from webapp.supervision import charts, spot_checks
+from webapp.supervision import charts, ledger, spot_checks
 from webapp.supervision import figures as supervision
 from webapp.supervision import reports as supervision_report
 from webapp.supervision.scopes import agency_for, visible_agencies
@@ -108,8 +108,10 @@ def page_extras(figures: dict[str, Any]) -> dict[str, Any]:
 def _export(kind: str, mimetype: str) -> Response:
     agency = agency_for(current_user, request.args.get("agency"))
     figures = supervision.figures(agency.id)
-    build = supervision_report.to_csv if kind == "csv" else supervision_report.to_pdf
-    data = build(agency, figures)
+    if kind == "xlsx":
+        data = supervision_report.to_xlsx(agency, figures, [_ledger_table(agency.id, ledger.period_of(request.args))])
+    else:
+        data = (supervision_report.to_csv if kind == "csv" else supervision_report.to_pdf)(agency, figures)
     supervision_report.audit_export(agency, current_user, kind, data, figures)
     db.session.commit()
     name = f"supervision-{agency.code}-{clock.local_text(figures['at'], '%Y%m%d-%H%M')}.{kind}"
@@ -120,6 +122,30 @@ def _export(kind: str, mimetype: str) -> Response:
 @login_required
 def supervision_csv() -> Response:
     return _export("csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/supervision.xlsx")
+@login_required
+def supervision_xlsx() -> Response:
+    """The figures as an Excel workbook, one sheet per table with its title and articles, the case 台账 last."""
+    return _export("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _ledger_table(agency_id: int, period: ledger.Period | None) -> supervision_report.Table:
+    title = f"案件台账（{period.label if period else '全部'}）"
+    return supervision_report.Table("ledger", title, "lishui-city 第二十二条", ledger.HEADERS,
+                                    ledger.rows(agency_id, period))
+
+
+@bp.get("/ledger")
+@login_required
+def ledger_page() -> Any:
+    """案件台账: the cases an agency started in a period (year, quarter, month or any range), for its managers and for
+    the 司法局 supervisor assigned to it; exported with the figures as XLSX."""
+    agency = agency_for(current_user, request.args.get("agency"))
+    period = ledger.period_of(request.args)
+    return render_template("oversight/ledger.html", agency=agency, period=period, agencies=visible_agencies(current_user),
+                           table=_ledger_table(agency.id, period), year=clock.local(clock.now()).year)
 
 
 @bp.get("/supervision.pdf")
