@@ -11,6 +11,7 @@ from email.policy import default
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from handlers.clock import local
 from tests.support.web_client import web
 from webapp.cases.notifications import SmtpChannel, deliver
 from webapp.db import db
@@ -74,3 +75,5 @@ def test_yellow_before_red_after_on_every_list_and_by_mail(app, agency, walker, 
         assert "已逾期" in box.messages[-1]["Subject"] and "已逾期" in box.messages[-1].get_content()
     finally:
         server.stop()
+        after = local(clock.now()) + dt.timedelta(days=1)  # leave the shared clock in working hours, forward
+        clock.set(after.replace(hour=10, minute=0).astimezone(dt.UTC))
