@@ -1,5 +1,6 @@
 """Chinese wherever users look: every role signs in, every page reachable from its navigation is visited (links
-followed two steps deep), and no Latin word may show outside a short list of abbreviations people use as such.
+followed two steps deep), and no Latin word may show outside a short list of abbreviations people use as such; the
+same pages are axe-core clean (contrast, labels, table headers …).
 
 Identifiers a person must be able to copy exactly (user names, file names, hashes, the agency's code) are marked
 ``translate="no"``, as HTML marks text that is not language; the bpmn.io watermark stays by its licence.
@@ -7,6 +8,7 @@ Identifiers a person must be able to copy exactly (user names, file names, hashe
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page
@@ -37,6 +39,11 @@ VISIBLE_TEXT = """() => {
   });
   return out.join('\\n');
 }"""
+AXE = (Path(__file__).parents[1] / "support" / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+#: axe-core's rules, run in the page through the test driver (not a page script: the CSP stays as served)
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .map(v => v.id + ': ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))"""
+SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f-]{27}|\d+")  # ids in a path: /cases/7/tasks/<uuid> is one kind of page
 ROLES = ("officer1", "reviewer1", "legal1", "approver1", "designer1", "admin1")
 MAX_PAGES = 30
 
@@ -46,9 +53,11 @@ def latin_words(page: Page) -> set[str]:
 
 
 def crawl(page: Page, live: str) -> dict[str, set[str]]:
-    """Every page reachable from the navigation and from the pages it links (two steps), with its Latin words; every
-    navigation link opens (the navigation offers only what the role may open)."""
+    """Every page reachable from the navigation and from the pages it links (two steps), with its Latin words and
+    its axe-core violations (as ``axe:<rule>: <elements>``); every navigation link opens (the navigation offers only
+    what the role may open)."""
     found: dict[str, set[str]] = {}
+    checked: set[str] = set()
     queue = [page.url, *(live + h for h in page.eval_on_selector_all("header nav a", "as => as.map(a => a.getAttribute('href'))"))]
     depth = {u: 0 for u in queue}
     while queue and len(found) < MAX_PAGES:
@@ -65,6 +74,10 @@ def crawl(page: Page, live: str) -> dict[str, set[str]]:
         if page.locator("#canvas").count():
             page.wait_for_selector('#canvas[data-ready="1"]')
         found[url] = latin_words(page)
+        if (shape := SHAPE.sub("N", urlsplit(url).path)) not in checked:  # axe once per page kind (slow)
+            checked.add(shape)
+            page.evaluate(AXE)
+            found[url] |= {f"axe:{v}" for v in page.evaluate(AXE_RUN)}
         if depth[url] >= 2:
             continue
         for href in page.eval_on_selector_all("main a[href^='/']:not([download])", "as => as.map(a => a.getAttribute('href'))"):

@@ -18,6 +18,7 @@ from webapp.db import db
 from webapp.engine.diagrams import procedure_title
 from webapp.models import Agency, AuditEntry
 from webapp.supervision import figures as supervision
+from webapp.supervision import ledger
 from webapp.supervision import reports as supervision_report
 
 NOTE = "执法人员未出示执法证件即开始检查"
@@ -172,4 +173,17 @@ def test_xlsx_has_a_sheet_per_table_with_articles_by_title_and_the_case_ledger_o
     assert page.count("星光网吧接纳未成年人上网案") == 3 and f"{year}年" in page
     earlier = walker.call("get", f"/oversight/ledger?year={year - 1}&quarter=4", "approver1").get_data(as_text=True)
     assert "此期间没有启动的案件" in earlier and f"{year - 1}年第4季度" in earlier
+
+    # the same period filter on the figures: the cases started in it (the 台账's period, the page's and the export's)
+    month = clock.now().month
+    for query, started in ((f"year={year}&month={month}", 3), (f"year={year - 1}", 0),
+                           (f"from={year - 1}-01-01&to={year - 1}-12-31", 0)):
+        page = walker.call("get", f"/oversight/supervision?{query}", "approver1").get_data(as_text=True)
+        shown = re.search(r"<td>一般程序</td><td>(\d+)</td><td>(\d+)</td>", page)
+        assert (int(shown[1]) + int(shown[2]) if shown else 0) == started, query
+        assert "启动的案件；检查台账、案卷评查和责任追究为全部期间" in page
+    with app.app_context():
+        period = ledger.period_of({"year": str(year - 1)})
+        assert period is not None and supervision.figures(agency.id, period.bounds())["av"]["recordings"] == 0
+        assert supervision.figures(agency.id)["av"]["recordings"] == 1
 

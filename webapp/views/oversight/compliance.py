@@ -79,7 +79,8 @@ def deadlines_page() -> Any:
 def supervision_page() -> Any:
     """One agency's figures (``?agency=``): the user's own, or one assigned to a 司法局 supervisor."""
     agency = agency_for(current_user, request.args.get("agency"))
-    figures = supervision.figures(agency.id)
+    window = supervision_views.window_of(request.args)
+    figures = supervision.figures(agency.id, window)
     return render_template("oversight/supervision.html", agency=agency, figures=figures,
-                           overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN),
+                           overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN, window=window),
                            **supervision_views.page_extras(figures))

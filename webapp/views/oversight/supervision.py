@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -101,13 +102,20 @@ def record_spot_check() -> Any:
 
 
 def page_extras(figures: dict[str, Any]) -> dict[str, Any]:
-    """What the supervision page adds to the figures: the charts, the agencies to choose from, the export links."""
-    return {"charts": charts.charts(figures), "agencies": visible_agencies(current_user)}
+    """What the supervision page adds to the figures: the charts, the agencies to choose from, the period chosen."""
+    return {"charts": charts.charts(figures), "agencies": visible_agencies(current_user),
+            "period": ledger.period_of(request.args), "year": clock.local(clock.now()).year}
+
+
+def window_of(args: Any) -> tuple[dt.datetime, dt.datetime] | None:
+    """The figures' window from the page's period filter (``?year=…&quarter=…``, ``?from=…&to=…``), or all time."""
+    period = ledger.period_of(args)
+    return period.bounds() if period else None
 
 
 def _export(kind: str, mimetype: str) -> Response:
     agency = agency_for(current_user, request.args.get("agency"))
-    figures = supervision.figures(agency.id)
+    figures = supervision.figures(agency.id, window_of(request.args))
     if kind == "xlsx":
         data = supervision_report.to_xlsx(agency, figures, [_ledger_table(agency.id, ledger.period_of(request.args))])
     else:
