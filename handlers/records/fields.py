@@ -128,10 +128,14 @@ class Signature(Strict):
     })
     signed = flag("已签名或盖章")
     signed_at = moment("签名时间", required=False)
+    image = fields.String(required=False, metadata=_meta("手写签名", "在屏幕上签名后自动存档（按 SHA-256），随本版记录一并封存"),
+                          validate=validate.Regexp(r"^[0-9a-f]{64}$", error="手写签名应为已存档图像的 SHA-256"))
     refusal_note = text("拒绝签名情况记录", "当事人或有关人员拒绝签名的，执法人员现场记录具体情况", required=False)
 
     @validates_schema
     def _signed_or_refused(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("image") and not data.get("signed"):
+            raise ValidationError("有手写签名的，应选择“已签名或盖章”", "signed")
         if data.get("signed"):
             return
         if data.get("capacity") in {"officer", "server", "approver", "reviewer", "recorder", "chair"}:

@@ -161,6 +161,8 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     errors = rk.validate(payload, store.current().exists)
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
+    if unknown := _missing_signature_images(payload):
+        raise Invalid(f"{rk.title}未保存：手写签名图像未存档，请重新签名", kind=kind, fields=unknown)
     if lapsed := certificates.expired(payload, badge_validity(case.agency_id), clock.local(clock.now()).date()):
         raise Invalid(f"{rk.title}未保存：执法证已过期的人员不能作为执法人员（{cite_one(case, certificates.BASIS)}）",
                       kind=kind, fields=lapsed)
@@ -177,6 +179,14 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
                      detail={"record_id": record.id, "kind": kind, "version": record.version, "task_id": task_id,
                              "content_hash": record.content_hash})
     return record
+
+
+def _missing_signature_images(payload: dict[str, Any]) -> dict[str, list[str]]:
+    """A hand-written signature is an image in the file store named by its hash; the record binds that hash, so the
+    image must be there before the record is (``signatures.N.image``)."""
+    rows = payload.get("signatures")
+    return {f"signatures.{i}.image": ["签名图像不在文件库中"] for i, row in enumerate(rows if isinstance(rows, list) else [])
+            if isinstance(row, dict) and row.get("image") and not store.current().exists(str(row["image"]))}
 
 
 def badge_validity(agency_id: int) -> dict[str, Any]:
