@@ -72,7 +72,7 @@ def test_a_judicial_supervisor_switches_between_assigned_agencies(app, live, bro
     expect(page).to_have_url(f"{live}/oversight/supervision")
     expect(page.locator("h1")).to_contain_text("测试执法队")
     page.select_option("select[name=agency]", str(b.id))
-    page.click("#supervision-tools button:has-text('查看')")
+    page.click("#period button:has-text('查看')")
     expect(page).to_have_url(f"{live}/oversight/supervision?agency={b.id}")
     expect(page.locator('svg.chart[data-chart="stages"] rect.bar')).to_have_count(6)
     expect(page.locator("nav")).not_to_contain_text("检查台账")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import re
 import socket
 from email.policy import default
 
@@ -15,6 +16,7 @@ from handlers.clock import local
 from tests.support.web_client import web
 from webapp.cases.notifications import SmtpChannel, deliver
 from webapp.db import db
+from webapp.loadgen.payloads import payload
 from webapp.models import CaseTask, User
 
 
@@ -34,17 +36,19 @@ def test_yellow_before_red_after_on_every_list_and_by_mail(app, agency, walker, 
         db.session.get(User, agency.user_ids["officer1"]).email = "officer1@example.org"
         db.session.commit()
     case = walker.create_case(emergency=True)
-    walker.do(case["id"], "t_emergency", {"emergency_start": None})  # 补报 within 24 hours of the start now runs
+    started = {**payload("emergency_start"), "started_at": clock.now().isoformat()}  # 补报 within 24 hours of it
+    walker.do(case["id"], "t_emergency", {"emergency_start": started})
     with app.app_context():
         task = db.session.scalars(select(CaseTask).where(CaseTask.case_id == case["id"], CaseTask.state == "ready",
                                                          CaseTask.due_at.is_not(None))).first()
         assert task is not None, "an emergency start opens a task with a period (补报 within 24 hours)"
         due, title = task.due_at, task.title
-    assert due - clock.now() < dt.timedelta(hours=72)  # inside the default warning window
+    assert dt.timedelta(0) < due - clock.now() < dt.timedelta(hours=72)  # inside the default warning window
 
     officer = web(app, agency, "officer1")
     inbox = officer.text("/inbox")
-    assert 'class="due_soon"' in inbox and "即将到期" in inbox and 'tag overdue">已逾期' not in inbox
+    assert 'class="due_soon"' in inbox and "即将到期" in inbox and 'tag overdue">已逾期' not in inbox, \
+        (clock.now(), due, re.findall(r'<tr class=.*?</tr>', inbox, re.S))
     assert "即将到期" in officer.text(f"/cases/{case['id']}")
     notices = officer.text("/notifications")
     assert "即将到期" in notices and title in notices and "新任务" in notices

@@ -5,6 +5,10 @@ document.addEventListener("change", (e) => {
 });
 document.addEventListener("submit", (e) => {
   if (e.target.matches("form[data-nosubmit]")) e.preventDefault();
+  // form[data-compact] leaves its empty fields out of the address (?agency=3, not ?agency=3&year=&month=…)
+  if (e.target.matches("form[data-compact]")) {
+    e.target.querySelectorAll("input, select").forEach((el) => { if (!el.value) el.disabled = true; });
+  }
 });
 document.addEventListener("click", (e) => {
   const back = e.target.closest("a[data-back]");
