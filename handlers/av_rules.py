@@ -118,6 +118,12 @@ class Handover:
         return received_at > self.due_at
 
 
+def handover_period(rule: str) -> str:
+    """The period of a stored handover rule (``24小时（<articles in code form>）`` → ``24小时``), for a sentence
+    whose articles are cited apart, by their titles."""
+    return rule.split("（", 1)[0]
+
+
 def end_of_working_days(moment: dt.datetime, days: int, settings: Settings) -> dt.datetime:
     """The end (24:00 China time) of the ``days``-th working day after the day of ``moment``."""
     day = settings.calendar(workcalendar.national()).add_working_days(workcalendar.local_date(moment), days)

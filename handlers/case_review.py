@@ -30,6 +30,7 @@ from typing import Any
 
 from marshmallow import fields
 
+from handlers import av_rules
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.law.model import Rule
 from handlers.records.fields import Signature
@@ -182,8 +183,10 @@ def _av_checks(facts: StepFacts, basis: str | None) -> tuple[list[Check], str | 
 
 
 def _handover_checks(facts: StepFacts) -> list[Check]:
+    """The stored rule reads ``24小时（<articles in code form>）``: the period is shown, the articles are the check's
+    basis (cited by title where shown)."""
     return [Check("handover", f"音像记录“{r.name}”应于 {china(r.due_at)} 前移交，{'逾期移交' if r.late else '已按时移交'}"
-                              f"；移交期限：{r.rule}", facts.handover_basis, not r.late)
+                              f"；移交期限：{av_rules.handover_period(r.rule)}", facts.handover_basis, not r.late)
             for r in facts.recordings]
 
 

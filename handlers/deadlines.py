@@ -79,3 +79,14 @@ def task_deadline(props: Mapping[str, Any]) -> TaskDeadline | None:
 
 def deadline_of(task_spec: Any) -> TaskDeadline | None:
     return task_deadline(getattr(task_spec, "extensions", {}).get("properties", {}))
+
+
+def standing(due_at: dt.datetime | None, now: dt.datetime, warning_hours: float) -> str | None:
+    """Where a period stands: ``"overdue"`` (红牌) once it has ended, ``"due_soon"`` (黄牌) within the agency's warning
+    window before it ends, else ``None`` — the 执法监督 platforms' 黄牌/红牌, so an officer is warned while there is
+    still time."""
+    if due_at is None:
+        return None
+    if due_at < now:
+        return "overdue"
+    return "due_soon" if due_at - now <= dt.timedelta(hours=warning_hours) else None

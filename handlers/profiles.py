@@ -10,6 +10,7 @@ file and field at fault.
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from handlers.settings import (
     DEFAULT_ARCHIVE_DAYS,
     DEFAULT_AV_HANDOVER_HOURS,
     DEFAULT_AV_RETENTION_MONTHS,
+    DEFAULT_WARNING_HOURS,
     Settings,
 )
 from handlers.workcalendar import Calendar
@@ -82,6 +84,12 @@ class AvSchema(_Strict):
     def _one_handover(self, data: dict[str, Any], **_: Any) -> None:
         if "handover_hours" in data and "handover_working_days" in data:
             raise ValidationError("移交期限只能写 handover_hours 或 handover_working_days 之一", "handover_hours")
+
+
+class WarningsSchema(_Strict):
+    """黄牌 before 红牌: how long before a period ends its task shows yellow and its users are told."""
+
+    deadline_hours = fields.Integer(validate=validate.Range(min=1, max=24 * 90))
 
 
 class DevicesSchema(_Strict):
@@ -136,6 +144,7 @@ class ProfileSchema(_Strict):
     sign_in = fields.Nested(SignInSchema, load_default=dict)
     articles = articles_field()
     organisational = organisational_field()
+    warnings = fields.Nested(WarningsSchema, load_default=dict)
 
     @validates_schema
     def _unique_rules(self, data: dict[str, Any], **_: Any) -> None:
@@ -201,6 +210,7 @@ class Profile:
             "makeup_workdays": sorted(d.isoformat() for d in calendar.workdays),
             "timezone_hours": 8,
             "local_passwords": bool(self.data.get("sign_in", {}).get("local_passwords", True)),
+            "deadline_warning_hours": int(self.data.get("warnings", {}).get("deadline_hours", DEFAULT_WARNING_HOURS)),
             "rules": [r.to_json() for r in self.rules],
         }
         if "handover_working_days" in av:
@@ -215,7 +225,7 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{where} 不是合法的 TOML：{exc}") from exc
+        raise ProfileError(f"{where} 不是合法的 TOML：{_toml_position(exc)}有语法错误（检查引号、方括号和等号）") from exc
     try:
         data = ProfileSchema().load(raw)
     except ValidationError as exc:
@@ -283,3 +293,14 @@ def load_all(root: Path = PROFILES_DIR) -> dict[str, Profile]:
 def from_agency(settings: Settings) -> Profile:
     """A profile rebuilt from an agency's stored settings, enough for the compliance check."""
     return Profile(settings.code, settings.name, {"procedures": list(settings.procedures)}, settings.rules)
+
+
+_TOML_AT = re.compile(r"at line (\d+), column (\d+)|at end of document")
+
+
+def _toml_position(exc: tomllib.TOMLDecodeError) -> str:
+    """Where tomllib stopped, in Chinese (its own message is English): ``第 3 行第 7 列``, or ``文末``."""
+    m = _TOML_AT.search(str(exc))
+    if m is None:
+        return ""
+    return f"第 {m[1]} 行第 {m[2]} 列" if m[1] else "文末"

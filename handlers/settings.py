@@ -16,6 +16,8 @@ from handlers.workcalendar import Calendar
 
 DEFAULT_ARCHIVE_DAYS = 60
 DEFAULT_AV_HANDOVER_HOURS = 24
+#: a period shows yellow (黄牌) this long before it ends, unless the profile's [warnings] deadline_hours says otherwise
+DEFAULT_WARNING_HOURS = 72
 DEFAULT_AV_REMOTE_HOURS = 24
 DEFAULT_AV_RETENTION_MONTHS = 36
 
@@ -53,6 +55,7 @@ class Settings:
     local_calendar: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     timezone: str | None = None
     local_passwords: bool = True
+    deadline_warning_hours: int = DEFAULT_WARNING_HOURS
     rules: tuple[Rule, ...] = ()
     source_toml: str | None = None
 
@@ -80,6 +83,7 @@ class Settings:
             local_calendar={k: tuple(cal.get(k, ())) + tuple(s.get(old, ()))
                             for k, old in (("holidays", "holidays"), ("workdays", "makeup_workdays"))},
             timezone=s.get("timezone") or None, local_passwords=bool(s.get("local_passwords", True)),
+            deadline_warning_hours=int(s.get("deadline_warning_hours", DEFAULT_WARNING_HOURS)),
             rules=rules_from_json(s.get("rules", [])),
             source_toml=s.get("source_toml"))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, Response
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, MethodNotAllowed, NotFound, RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter, Map
 
 from handlers import clock
@@ -33,8 +33,9 @@ RECEIVERS: tuple[tuple[Any, Callable[..., Any]], ...] = (
     (signals.task_committed, sealing.render_after_commit),
     (signals.task_committed, logs.on_task_committed),
 )
-ERRORS = (ServiceError, CSRFError, Forbidden, NotFound, MethodNotAllowed, RequestEntityTooLarge, TooManyRequests,
-          *STORAGE_ERRORS)
+#: every HTTP error (400, 403, 404, 405, 413, 429 …) and an unexpected exception (InternalServerError, which Flask hands
+#: any unhandled error to) answer in Chinese: JSON to the API, the error page to a browser, never Werkzeug's English page
+ERRORS = (ServiceError, CSRFError, HTTPException, InternalServerError, *STORAGE_ERRORS)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:

@@ -22,7 +22,7 @@ from handlers.law import dryrun, proof
 from handlers.law.cite import for_agency
 from handlers.law.schema import binding
 from webapp.accounts import check_password, create_user
-from webapp.cases import deadlines, timeline, timers
+from webapp.cases import deadlines, notifications, timeline, timers
 from webapp.cases import service as cases
 from webapp.cases.queue import open_tasks
 from webapp.db import db
@@ -52,6 +52,16 @@ def seed_demo_cmd() -> None:
     """创建演示机构、演示用户并部署内置流程图。"""
     agency = seed_demo()
     click.echo(f"演示机构：{agency.name}（{agency.code}）已就绪")
+
+
+@cli.command("notify")
+def notify_cmd() -> None:
+    """把尚未发出的通知（新任务、待审批、即将到期、已逾期）按电子邮件发给设有邮箱的用户；每条只发一次（可定时运行）。"""
+    channel = notifications.channel_from_config(current_app.config)
+    if channel is None:
+        click.echo("未配置邮件服务器（LIUHEN_SMTP_HOST），不发送")
+        return
+    click.echo(f"已发送 {notifications.deliver(channel)} 条通知")
 
 
 @cli.command("verify")
@@ -375,6 +385,11 @@ def _purge() -> str:
     return f"清除放弃的上传 {len(expired)} 个，{sum(r for _, r in expired)} 字节"
 
 
+def _notify() -> str:
+    channel = notifications.channel_from_config(current_app.config)
+    return f"已发送 {notifications.deliver(channel)} 条通知" if channel else "未配置邮件服务器，不发送"
+
+
 def _verify() -> str:
     problems, chains = verify_and_record(False)
     db.session.commit()
@@ -386,7 +401,7 @@ def _verify() -> str:
 def scheduled_jobs() -> list[Scheduled]:
     """What the worker runs on a schedule: the one-off commands' own functions, every LIUHEN_*_MINUTES (0: never)."""
     table = (("tick", "LIUHEN_TICK_MINUTES", _tick), ("purge-uploads", "LIUHEN_PURGE_MINUTES", _purge),
-             ("verify", "LIUHEN_VERIFY_MINUTES", _verify))
+             ("notify", "LIUHEN_NOTIFY_MINUTES", _notify), ("verify", "LIUHEN_VERIFY_MINUTES", _verify))
     return [Scheduled(name, dt.timedelta(minutes=float(current_app.config[key])), run)
             for name, key, run in table if float(current_app.config[key]) > 0]
 

@@ -48,6 +48,7 @@ def service() -> dict[str, Any]:
     return dict(
         LIUHEN_WORKER_POLL_SECONDS=float(os.environ.get("LIUHEN_WORKER_POLL_SECONDS") or 2),
         LIUHEN_TICK_MINUTES=float(os.environ.get("LIUHEN_TICK_MINUTES") or 1),
+        LIUHEN_NOTIFY_MINUTES=float(os.environ.get("LIUHEN_NOTIFY_MINUTES") or 5),
         LIUHEN_PURGE_MINUTES=float(os.environ.get("LIUHEN_PURGE_MINUTES") or 60),
         LIUHEN_VERIFY_MINUTES=float(os.environ.get("LIUHEN_VERIFY_MINUTES") or 60),
         LIUHEN_WORKER_STALE_SECONDS=float(os.environ.get("LIUHEN_WORKER_STALE_SECONDS") or 120),
@@ -83,6 +84,10 @@ def security() -> dict[str, Any]:
         LIUHEN_OIDC_CLIENT_SECRET=os.environ.get("LIUHEN_OIDC_CLIENT_SECRET") or None,
         LIUHEN_OIDC_USERNAME_CLAIM=os.environ.get("LIUHEN_OIDC_USERNAME_CLAIM") or "preferred_username",
         LIUHEN_OIDC_BADGE_CLAIM=os.environ.get("LIUHEN_OIDC_BADGE_CLAIM") or "badge_no",
+        # notifications by e-mail (webapp.cases.notifications): off unless a relay is named
+        LIUHEN_SMTP_HOST=os.environ.get("LIUHEN_SMTP_HOST") or None,
+        LIUHEN_SMTP_PORT=int(os.environ.get("LIUHEN_SMTP_PORT") or 25),
+        LIUHEN_MAIL_FROM=os.environ.get("LIUHEN_MAIL_FROM") or "liuhen@localhost",
     )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from handlers import clock
 from webapp.accounts import create_agency, create_user
 from webapp.db import db
 from webapp.engine.diagrams import PROCEDURES
@@ -21,6 +22,8 @@ DEMO_USERS = [
     ("designer1", "陈晨（流程设计）", ["designer"]),
     ("admin1", "孙丽（机构管理员）", ["admin"]),
 ]
+#: the demo officers' 执法证 (valid to the end of the year they are seeded in)
+DEMO_BADGES = {"officer1": "辽21042100101", "officer2": "辽21042100102"}
 #: the 司法局 and its supervisor, assigned the demo agency's figures (lishui-city 第五条)
 DEMO_JUSTICE = ("fushun-justice", "抚顺县司法局")
 DEMO_JUDICIAL = ("judicial1", "周正（司法局执法监督）", ["judicial"])
@@ -32,7 +35,10 @@ def seed_demo() -> Agency:
     if agency is None:
         agency = create_agency(*DEMO_AGENCY, PROCEDURES)
         for username, name, roles in DEMO_USERS:
-            create_user(agency, username, name, roles, DEMO_PASSWORD)
+            user = create_user(agency, username, name, roles, DEMO_PASSWORD)
+            if username in DEMO_BADGES:  # the roster the task forms offer (执法证号 and validity)
+                user.badge_no = DEMO_BADGES[username]
+                user.badge_valid_until = clock.local(clock.now()).date().replace(month=12, day=31)
     apply_profile(agency, load_profile(DEMO_AGENCY[0]))  # workflows/profiles/fushun-culture/profile.toml
     _seed_justice(agency)
     db.session.commit()

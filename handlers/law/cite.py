@@ -15,9 +15,10 @@ from handlers.law.schema import national_titles
 
 # codes: a profile's, a law's short name, or a State Council document's number; articles: 第N条…, or a document's
 # part and item (三（八）)
-_REF = re.compile(r"^(?P<code>[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法|国办发〔\d{4}〕\d+号)\s*"
-                  r"(?P<article>第.+|[一二三四五六七八九十]+（[一二三四五六七八九十]+）.*)$")
-_SPLIT = re.compile(r"[；;]\s*")
+_CODE = r"(?:[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法|国办发〔\d{4}〕\d+号)"
+_REF = re.compile(rf"^(?P<code>{_CODE})\s*(?P<article>第.+|[一二三四五六七八九十]+（[一二三四五六七八九十]+）.*)$")
+#: between references: ``；``, or ``、`` when a new regulation's code follows (``a 第一条、b 第二条``)
+_SPLIT = re.compile(rf"[；;]\s*|、(?=\s*{_CODE}\s*第)")
 
 
 @dataclass(frozen=True)

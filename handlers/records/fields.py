@@ -8,10 +8,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric, uscc
 
 if TYPE_CHECKING:  # type-only import: marshmallow documents marshmallow.types as provisional
     from marshmallow.types import ErrorMessages
 
+#: party kind → (python-stdnum module, the number's name, the national standard that defines its check digit)
+ID_NUMBERS: dict[str, tuple[Any, str, str]] = {"citizen": (ric, "公民身份号码", "GB 11643"),
+                                               "organisation": (uscc, "统一社会信用代码", "GB 32100")}
 REQUIRED: ErrorMessages = {"required": "必填项", "null": "不能为空", "invalid": "格式不正确"}
 #: a row id: the databases keep ids in 32-bit integers, so a larger number names nothing (and must not reach them)
 ROW_ID = validate.Range(min=1, max=2**31 - 1, error="编号应为 1 至 2147483647 之间的整数")
@@ -81,9 +86,30 @@ class Strict(Schema):
 class Party(Strict):
     name = text("当事人名称或姓名")
     kind = choice("当事人类型", {"citizen": "公民", "organisation": "法人或其他组织"})
-    id_number = text("身份证件号码或统一社会信用代码")
+    id_number = text("身份证件号码或统一社会信用代码", "公民填 18 位居民身份号码，法人或其他组织填 18 位统一社会信用代码")
     address = text("住所或地址")
     phone = text("联系电话", required=False)
+
+    @validates_schema
+    def _id_number(self, data: dict[str, Any], **_: Any) -> None:
+        """A mistyped number names another person or nobody: both numbers end in a check digit
+        (GB 11643 公民身份号码, GB 32100 统一社会信用代码), checked here so a wrong one is refused as it is typed."""
+        if problem := id_number_problem(data.get("kind"), data.get("id_number")):
+            raise ValidationError(problem, "id_number")
+
+
+def id_number_problem(kind: str | None, number: str | None) -> str | None:
+    """Why ``number`` is not a valid 居民身份号码 (a citizen) or 统一社会信用代码 (an organisation), or ``None``."""
+    if not number or kind not in ID_NUMBERS:
+        return None
+    module, name, standard = ID_NUMBERS[kind]
+    try:
+        module.validate(number)
+    except stdnum_errors.InvalidChecksum:
+        return f"{name}校验位不符（{standard}），请逐位核对"
+    except stdnum_errors.ValidationError:
+        return f"不是有效的{name}（{standard}：18 位，含校验位），请核对"
+    return None
 
 
 class Officer(Strict):
@@ -102,10 +128,14 @@ class Signature(Strict):
     })
     signed = flag("已签名或盖章")
     signed_at = moment("签名时间", required=False)
+    image = fields.String(required=False, metadata=_meta("手写签名", "在屏幕上签名后自动存档（按 SHA-256），随本版记录一并封存"),
+                          validate=validate.Regexp(r"^[0-9a-f]{64}$", error="手写签名应为已存档图像的 SHA-256"))
     refusal_note = text("拒绝签名情况记录", "当事人或有关人员拒绝签名的，执法人员现场记录具体情况", required=False)
 
     @validates_schema
     def _signed_or_refused(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("image") and not data.get("signed"):
+            raise ValidationError("有手写签名的，应选择“已签名或盖章”", "signed")
         if data.get("signed"):
             return
         if data.get("capacity") in {"officer", "server", "approver", "reviewer", "recorder", "chair"}:

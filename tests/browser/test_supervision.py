@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.support.app import judicial_supervisor, make_agency
+from tests.support.app import adopt_regulation, judicial_supervisor, make_agency
 from tests.support.browser import sign_in
 from tests.support.media import MiB, upload
 from tests.support.walker import Walker
@@ -15,6 +15,7 @@ from webapp.supervision import figures as supervision
 
 def test_the_supervision_page_draws_its_charts(app, live, browser, client):  # noqa: F811
     agency = make_agency(app)
+    adopt_regulation(app, agency.id)  # its articles are then cited by the regulation's title
     w = Walker(client, agency.tokens)
     cids = [w.create_case()["id"] for _ in range(3)]
     item = upload(w, cids[0], size=MiB, seed=cids[0] + 7000)
@@ -37,7 +38,7 @@ def test_the_supervision_page_draws_its_charts(app, live, browser, client):  # n
     expect(page.locator('svg.chart[data-chart="spot_checks"] rect.bar')).to_have_count(3)
     bars = page.locator('svg.chart[data-chart="spot_checks"] rect.bar')
     assert [bars.nth(i).get_attribute("data-value") for i in range(3)] == ["1", "1", "1"]
-    expect(page.locator("#chart-handover figcaption")).to_contain_text("fushun-culture 第三十一条")
+    expect(page.locator("#chart-handover figcaption")).to_contain_text("《抚顺县文化市场综合执法全过程记录实施办法》第三十一条")
     if "accountability" in figures:
         expect(page.locator('svg.chart[data-chart="accountability"] rect.bar')).to_have_count(
             len(figures["accountability"]["counts"]))
@@ -71,7 +72,7 @@ def test_a_judicial_supervisor_switches_between_assigned_agencies(app, live, bro
     expect(page).to_have_url(f"{live}/oversight/supervision")
     expect(page.locator("h1")).to_contain_text("测试执法队")
     page.select_option("select[name=agency]", str(b.id))
-    page.click("#supervision-tools button:has-text('查看')")
+    page.click("#period button:has-text('查看')")
     expect(page).to_have_url(f"{live}/oversight/supervision?agency={b.id}")
     expect(page.locator('svg.chart[data-chart="stages"] rect.bar')).to_have_count(6)
     expect(page.locator("nav")).not_to_contain_text("检查台账")

@@ -21,7 +21,7 @@ def fill(page: Page, values: dict[str, str]) -> None:
 
 FILING = {"cause": "日常巡查发现接纳未成年人上网", "source": "inspection",
           "facts": "2026年3月1日21时，执法人员在星光网吧发现三名未成年人上网。", "party.name": "抚顺县星光网吧",
-          "party.kind": "organisation", "party.id_number": "91210421MA0XXXXXX1",
+          "party.kind": "organisation", "party.id_number": "91210421MA0XXXXXXK",
           "party.address": "抚顺县石文镇人民路 18 号", "legal_basis": "《互联网上网服务营业场所管理条例》第二十一条",
           "handler_opinion": "建议立案调查。"}
 
@@ -151,7 +151,7 @@ def test_designer_page_shows_lanes_and_admin_pages_render(app, live, browser):
     designer = sign_in(browser, live, agency.usernames["designer1"])
     designer.goto(f"{live}/designer/general_procedure")
     designer.wait_for_selector('#canvas[data-ready="1"]')
-    expect(designer.locator("#lanes")).to_contain_text("法制审核 → legal")
+    expect(designer.locator("#lanes")).to_contain_text("法制审核 → 角色：法制审核")
     designer.screenshot(path=SHOTS.format("designer"), full_page=False)
     admin = sign_in(browser, live, agency.usernames["admin1"])
     expect(admin.locator("h1")).to_contain_text("用户与角色")

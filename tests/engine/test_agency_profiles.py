@@ -367,5 +367,5 @@ def test_supervision_figures_match_a_hand_count(app, client, clock):
     assert figures["av"] == {"recordings": 0, "late": 0}
     assert b != c
     html = w.call("get", "/oversight/supervision", "approver1").get_data(as_text=True)
-    assert "调查取证" in html and "已逾期 <strong>1</strong> 项" in html
+    assert "调查取证" in html and '已逾期 <strong class="tag overdue">1</strong> 项' in html
     assert w.call("get", "/oversight/api/supervision", "officer1").status_code == 403

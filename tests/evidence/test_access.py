@@ -141,7 +141,7 @@ def test_a_partys_export_leaves_out_protected_recordings_and_masks_identities(wa
     walker.do(cid, "t_plan", {"investigation_plan": None})
     inquiry = walker.task(cid, "t_inquiry")
     data = payload("inquiry_record")
-    data["interviewee"] = {"name": "赵六", "kind": "citizen", "id_number": "210421199001011234",
+    data["interviewee"] = {"name": "赵六", "kind": "citizen", "id_number": "210421199001011232",
                            "address": "抚顺县某村", "phone": "13800000000"}
     data["interviewee_role"] = "witness"
     assert walker.add(cid, inquiry, "inquiry_record", data).status_code == 201

@@ -58,7 +58,7 @@ def test_type_is_checked_against_the_first_bytes():
 
 def test_masking_hides_protected_persons_but_not_the_party():
     record = {
-        "interviewee": {"name": "赵六", "id_number": "210421199001011234", "phone": "13800000000", "kind": "citizen"},
+        "interviewee": {"name": "赵六", "id_number": "210421199001011232", "phone": "13800000000", "kind": "citizen"},
         "interviewee_role": "witness",
         "complainant": {"name": "钱七", "phone": "13900000000"},
         "signatures": [{"signer": "张明", "capacity": "officer", "signed": True},
@@ -68,7 +68,7 @@ def test_masking_hides_protected_persons_but_not_the_party():
     }
     masked = av_rules.mask_for_party(record)
     text = str(masked)
-    for secret in ("赵六", "210421199001011234", "13800000000", "钱七", "13900000000", "孙八"):
+    for secret in ("赵六", "210421199001011232", "13800000000", "钱七", "13900000000", "孙八"):
         assert secret not in text
     assert "张明" in text and "王五" in text and masked["content"] == "问：……"
     own = av_rules.mask_for_party({"interviewee": {"name": "王五"}, "interviewee_role": "party"})

@@ -3,17 +3,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 from sqlalchemy import select
 
+from tests.support.app import adopt_regulation
 from tests.support.media import MiB, upload
 from webapp.db import db
+from webapp.engine.diagrams import procedure_title
 from webapp.models import Agency, AuditEntry
 from webapp.supervision import figures as supervision
+from webapp.supervision import ledger
 from webapp.supervision import reports as supervision_report
 
 NOTE = "执法人员未出示执法证件即开始检查"
@@ -57,13 +62,14 @@ def test_csv_has_a_bom_and_one_section_per_figure_matching_the_figures(walker, a
     with app.app_context():
         figures = supervision.figures(agency.id)
         name = db.session.get(Agency, agency.id).name
+        titles = {pid: procedure_title(pid) for pid in figures["cases_by_procedure"]}
     head = next(csv.reader(io.StringIO(res.data.decode("utf-8-sig"))))
     assert head[:2] == ["执法监督数据", name]
     s = _sections(res.data)
     assert s["案件所处环节"][0][1] == "依据：fushun-culture 第三条" and s["案件所处环节"][1] == ["环节", "案件数"]
     assert _pairs(s["案件所处环节"]) == figures["cases_by_stage"]
     assert {r[0]: (int(r[1]), int(r[2])) for r in s["按执法程序"][2]} == {
-        pid: (n["open"], n["closed"]) for pid, n in figures["cases_by_procedure"].items()}
+        titles[pid]: (n["open"], n["closed"]) for pid, n in figures["cases_by_procedure"].items()}
     assert sum(int(r[1]) for r in s["按执法程序"][2]) == 3
     d = figures["deadlines"]
     assert _pairs(s["期限"]) == {"进行中": d["open"], "其中已逾期": d["overdue"], "按期办结": d["met"], "逾期办结": d["late"]}
@@ -135,3 +141,49 @@ def test_pdf_lists_are_capped_and_say_how_many_rows_the_csv_carries_instead(walk
     with app.app_context():
         stages = len(supervision.figures(agency.id)["cases_by_stage"])
     assert f"另有 {stages - 2} 行未列出，完整清单见 CSV 导出" in text.replace("\n", "")
+
+
+def _xlsx(body: bytes) -> tuple[list[str], str, int]:
+    """The sheet names, all the text and the last sheet's row count of an XLSX (a zip of XML parts: workbook.xml
+    names the sheets, the text is in sharedStrings.xml)."""
+    with zipfile.ZipFile(io.BytesIO(body)) as z:
+        sheets = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+        strings = html.unescape(z.read("xl/sharedStrings.xml").decode())
+        last = z.read(f"xl/worksheets/sheet{len(sheets)}.xml").decode().count("<row ")
+    return sheets, strings, last
+
+
+def test_xlsx_has_a_sheet_per_table_with_articles_by_title_and_the_case_ledger_of_a_period(walker, app, agency, clock):
+    """One sheet per figure's table, its title and articles (by the regulation's real title, not its code) above the
+    header; the last sheet is the case 台账 of the chosen period (lishui-city 第二十二条), shown also on its page."""
+    adopt_regulation(app, agency.id)
+    _busy_agency(walker)
+    year = clock.now().year
+    res = walker.call("get", f"/oversight/supervision.xlsx?year={year}", "approver1")
+    assert res.status_code == 200 and res.mimetype.endswith("spreadsheetml.sheet")
+    sheets, text, ledger_rows = _xlsx(res.data)
+    assert sheets[:3] == ["案件所处环节", "按执法程序", "期限"] and sheets[-1] == f"案件台账（{year}年）"
+    assert "《抚顺县文化市场综合执法全过程记录实施办法》第三条" in text and "fushun-culture 第" not in text
+    assert "一般程序" in text and "general_procedure" not in text
+    assert "星光网吧接纳未成年人上网案" in text and ledger_rows == 3 + 3  # title, articles, header; three cases
+    with app.app_context():
+        assert db.session.scalars(select(AuditEntry).where(AuditEntry.agency_id == agency.id)
+                                  .order_by(AuditEntry.seq.desc())).first().detail["format"] == "xlsx"
+    page = walker.call("get", f"/oversight/ledger?year={year}", "approver1").get_data(as_text=True)
+    assert page.count("星光网吧接纳未成年人上网案") == 3 and f"{year}年" in page
+    earlier = walker.call("get", f"/oversight/ledger?year={year - 1}&quarter=4", "approver1").get_data(as_text=True)
+    assert "此期间没有启动的案件" in earlier and f"{year - 1}年第4季度" in earlier
+
+    # the same period filter on the figures: the cases started in it (the 台账's period, the page's and the export's)
+    month = clock.now().month
+    for query, started in ((f"year={year}&month={month}", 3), (f"year={year - 1}", 0),
+                           (f"from={year - 1}-01-01&to={year - 1}-12-31", 0)):
+        page = walker.call("get", f"/oversight/supervision?{query}", "approver1").get_data(as_text=True)
+        shown = re.search(r"<td>一般程序</td><td>(\d+)</td><td>(\d+)</td>", page)
+        assert (int(shown[1]) + int(shown[2]) if shown else 0) == started, query
+        assert "启动的案件；检查台账、案卷评查和责任追究为全部期间" in page
+    with app.app_context():
+        period = ledger.period_of({"year": str(year - 1)})
+        assert period is not None and supervision.figures(agency.id, period.bounds())["av"]["recordings"] == 0
+        assert supervision.figures(agency.id)["av"]["recordings"] == 1
+

@@ -135,7 +135,8 @@ def test_av_coverage_scores_and_unrecorded_steps_match_a_hand_count(four_cases):
 
     html = w.call("get", "/oversight/supervision", "approver1").get_data(as_text=True)
     assert "两者皆无 <strong>1</strong> 个" in html and "平均得分 <strong>87.3</strong> 分" in html
-    assert "fushun-culture 第三十五条（一）" in html and "尚未运行完整性校验" in html
+    assert "》第三十五条（一）" in html and "尚未运行完整性校验" in html
+    assert "fushun-culture 第" not in html  # articles by the regulation's real title, never its code
     assert f"/oversight/cases/{c4}/review" in html
 
 
@@ -153,7 +154,7 @@ def test_case_review_page_lists_every_check_with_its_article(four_cases, app, cl
     assert [d["kind"] for d in data["defects"]] == ["handover"]
 
     page = w.call("get", f"/oversight/cases/{c1}/review", "reviewer1").get_data(as_text=True)
-    assert "得分 <strong id=\"review-score\">91.7</strong> 分" in page and HANDOVER_BASIS in page
+    assert "得分 <strong id=\"review-score\">91.7</strong> 分" in page and "》第三十一条" in page and HANDOVER_BASIS not in page
     assert f"/oversight/cases/{c1}/review" in w.call("get", f"/cases/{c1}", "officer1").get_data(as_text=True)
     other = Walker(client, profiled(app, "fushun-culture").tokens)
     refused = other.call("get", f"/oversight/api/cases/{c1}/review", "approver1")
@@ -189,7 +190,7 @@ def test_verify_puts_tampering_and_a_lost_file_on_the_accountability_list(four_c
     assert acc["counts"] == {"应记录而未记录": 2, "泄露": 0, "篡改/删除": 1, "丢失": 1, "其他": 0}
     found = {i["category"]: i for i in acc["items"] if i["category"] in ("篡改/删除", "丢失")}
     assert found["篡改/删除"]["case_id"] == c2 and f"记录 id={record_id}" in found["篡改/删除"]["what"]
-    assert found["篡改/删除"]["detected_by"] == "记录哈希校验（flask liuhen verify）"
+    assert found["篡改/删除"]["detected_by"] == "记录哈希校验（完整性校验）"
     assert found["篡改/删除"]["basis"] == "fushun-culture 第三十五条（三）"
     assert found["丢失"]["case_id"] == c1 and "文件缺失" in found["丢失"]["what"]
     assert found["丢失"]["basis"] == "fushun-culture 第三十五条（四）"

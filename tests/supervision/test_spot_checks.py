@@ -150,7 +150,7 @@ def test_the_web_form_records_a_check_and_needs_its_csrf_token(walker, app, agen
     item = _recording(walker)
     legal = web(app, agency, "legal1")
     page = legal.text("/oversight/spot-checks")
-    assert "检查台账" in page and "naiman-culture 第十四条" in page and f'value="{item["id"]}"' in page
+    assert "检查台账" in page and "naiman-culture" not in page and f'value="{item["id"]}"' in page  # no code form
     form = {"media_id": str(item["id"]), "aspects": ["队容风纪", "音像记录完整不间断"], "finding": "存在问题",
             "note": "记录中断未作语音说明", "rectification": "补作书面情况说明"}
     assert legal.post("/oversight/spot-checks", form, csrf_from=False).status_code == 400

@@ -117,6 +117,7 @@ def profiled(app, code: str) -> SimpleNamespace:
         db.session.commit()
         out = SimpleNamespace(id=agency.id, code=agency.code, profile=dict(agency.profile), settings=agency.settings,
                               user_ids={k: u.id for k, u in users.items()},
+                              usernames={k: u.username for k, u in users.items()},
                               tokens={k: issue_token(u) for k, u in users.items()})
         db.session.remove()
     return out

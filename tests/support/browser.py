@@ -1,11 +1,13 @@
 """Signing in to the live server in Chromium, and where screenshots go for a person to look at."""
 from __future__ import annotations
 
+import os
+
 from playwright.sync_api import Browser, Page
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SHOTS = "/tmp/liuhen-{}.png"
+SHOTS = os.environ.get("LIUHEN_SHOTS", "/tmp/liuhen-{}.png")  # a folder of one's own: LIUHEN_SHOTS=/tmp/me/{}.png
 
 
 def sign_in(browser: Browser, live: str, username: str) -> Page:

@@ -148,7 +148,7 @@ def test_admin_edits_the_agency_profile_with_validation(app, agency):
     """The profile is TOML as in workflows/profiles/; saving validates, checks compliance and deploys."""
     admin = web(app, agency, "admin1")
     page = admin.text("/admin/profile")
-    assert "使用的执法程序" in page and "general_procedure" in page
+    assert "使用的执法程序" in page and "一般程序" in page and "general_procedure" not in page.split("<textarea")[0]
     shipped = (PROFILES / "changli-market" / "profile.toml").read_text(encoding="utf-8")
     bad = shipped.replace("days = 30", 'days = "thirty"', 1)
     res = admin.post("/admin/profile", {"profile": bad}, csrf_from="/admin/profile")

@@ -30,7 +30,7 @@ def filing_form(**changes: str) -> MultiDict:
     data = MultiDict({p + "cause": "日常巡查发现接纳未成年人上网", p + "source": "inspection",
                       p + "facts": "2026年3月1日21时，执法人员在星光网吧发现三名未成年人上网。",
                       p + "party.name": "抚顺县星光网吧", p + "party.kind": "organisation",
-                      p + "party.id_number": "91210421MA0XXXXXX1", p + "party.address": "抚顺县石文镇人民路 18 号",
+                      p + "party.id_number": "91210421MA0XXXXXXK", p + "party.address": "抚顺县石文镇人民路 18 号",
                       p + "legal_basis": "《互联网上网服务营业场所管理条例》第二十一条",
                       p + "handler_opinion": "建议立案调查。"})
     for k, v in changes.items():
@@ -70,7 +70,7 @@ def test_gate_refusal_is_shown_beside_the_section_and_nothing_typed_is_lost(app,
     body = res.get_data(as_text=True)
     assert res.status_code == 422
     assert "巡查发现：有人举报网吧深夜接纳学生" in body  # typed text kept
-    assert 'value="91210421MA0XXXXXX1"' in body
+    assert 'value="91210421MA0XXXXXXK"' in body
     facts = body[body.index('data-field="f.case_filing.facts"'):]
     assert "必填项" in facts[:800]
     kind = body[body.index('data-field="f.case_filing.party.kind"'):]
@@ -101,7 +101,7 @@ def test_saving_keeps_the_record_and_an_unchanged_form_makes_no_new_version(app,
     form["action"] = "save"
     assert officer.post(url, form, csrf_from=url).status_code == 302
     page = officer.text(url)
-    assert "已保存" in page and 'value="91210421MA0XXXXXX1"' in page
+    assert "已保存" in page and 'value="91210421MA0XXXXXXK"' in page
     assert officer.post(url, form, csrf_from=url).status_code == 302
     form["f.case_filing.handler_opinion"] = "建议立案，并责令改正。"
     assert officer.post(url, form, csrf_from=url).status_code == 302

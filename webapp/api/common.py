@@ -14,10 +14,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from webapp.errors import Invalid, ServiceError, Unauthorized
 
-HTTP_CODES = {403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
-              429: "too_many_requests"}
-HTTP_MESSAGES = {403: "您的角色无权执行此操作", 404: "接口不存在", 405: "接口不支持此请求方法",
-                 429: "尝试过于频繁，请稍后再试"}
+HTTP_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
+              429: "too_many_requests", 500: "internal_error"}
+HTTP_MESSAGES = {400: "请求无效", 403: "您的角色无权执行此操作", 404: "接口不存在", 405: "接口不支持此请求方法",
+                 429: "尝试过于频繁，请稍后再试", 500: "系统内部出错，本次操作未完成，请稍后重试"}
 
 MAX_DEPTH = 20
 LOGIN_HINT = "请先登录（POST /api/login 取得令牌，随后以 Authorization: Bearer 令牌 调用）"

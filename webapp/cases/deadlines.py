@@ -142,10 +142,27 @@ def deadline_json(d: Deadline, case_title: str | None = None, now: dt.datetime |
             "closed_at": d.closed_at.isoformat() if d.closed_at else None}
 
 
-def overdue(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 500) -> list[tuple[Deadline, str]]:
-    """Open deadlines already past due, oldest first; ``roles`` narrows to the roles that must act."""
+def overdue(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 500,
+            window: tuple[dt.datetime, dt.datetime] | None = None) -> list[tuple[Deadline, str]]:
+    """Open deadlines already past due, oldest first; ``roles`` narrows to the roles that must act, ``window`` to the
+    cases started in it."""
     query = (select(Deadline, Case.title).join(Case, Case.id == Deadline.case_id)
-             .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < clock.now())
+             .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < clock.now(),
+                    *_started_in(window))
+             .order_by(Deadline.due_at).limit(limit))
+    if roles is not None:
+        query = query.where(Deadline.role.in_(roles))
+    return [(d, title) for d, title in db.session.execute(query)]
+
+
+def due_soon(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 500) -> list[tuple[Deadline, str]]:
+    """Open deadlines within the agency's warning window (黄牌), soonest first."""
+    now = clock.now()
+    agency = db.session.get(Agency, agency_id)
+    hours = agency.settings.deadline_warning_hours if agency else 0
+    query = (select(Deadline, Case.title).join(Case, Case.id == Deadline.case_id)
+             .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at >= now,
+                    Deadline.due_at <= now + dt.timedelta(hours=hours))
              .order_by(Deadline.due_at).limit(limit))
     if roles is not None:
         query = query.where(Deadline.role.in_(roles))
@@ -162,12 +179,28 @@ def manager_queue(user: User) -> list[tuple[Deadline, str]]:
     return overdue(user.agency_id)
 
 
-def counts(agency_id: int) -> dict[str, int]:
-    """Open, overdue, met and late deadlines of an agency."""
+def _started_in(window: tuple[dt.datetime, dt.datetime] | None) -> list[Any]:
+    return [] if window is None else [Case.created_at >= window[0], Case.created_at < window[1]]
+
+
+def counts(agency_id: int, window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, int]:
+    """Open, overdue, about-to-end, met and late deadlines of an agency (of the cases started in ``window``)."""
     now = clock.now()
-    rows = db.session.execute(select(StatusCount.status, StatusCount.n).where(
-        StatusCount.agency_id == agency_id, StatusCount.subject == "deadline")).all()  # kept by triggers
+    if window is None:
+        rows = db.session.execute(select(StatusCount.status, StatusCount.n).where(
+            StatusCount.agency_id == agency_id, StatusCount.subject == "deadline")).all()  # kept by triggers
+    else:
+        rows = db.session.execute(select(Deadline.status, func.count()).join(Case, Case.id == Deadline.case_id).where(
+            Deadline.agency_id == agency_id, *_started_in(window)).group_by(Deadline.status)).all()
     out = {"open": 0, "met": 0, "late": 0, "cancelled": 0, **{s: n for s, n in rows}}
-    out["overdue"] = db.session.scalar(select(func.count()).select_from(Deadline).where(and_(
-        Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < now))) or 0
+
+    def open_due(*conditions: Any) -> int:
+        return db.session.scalar(select(func.count()).select_from(Deadline).join(Case, Case.id == Deadline.case_id)
+                                 .where(and_(Deadline.agency_id == agency_id, Deadline.status == "open",
+                                             *conditions, *_started_in(window)))) or 0
+
+    agency = db.session.get(Agency, agency_id)
+    soon = now + dt.timedelta(hours=agency.settings.deadline_warning_hours if agency else 0)
+    out["overdue"] = open_due(Deadline.due_at < now)
+    out["due_soon"] = open_due(Deadline.due_at >= now, Deadline.due_at <= soon)
     return out

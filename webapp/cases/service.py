@@ -21,7 +21,7 @@ from sqlalchemy import exists, or_, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from handlers import clock, gate
+from handlers import certificates, clock, gate
 from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.law.model import Rule
@@ -161,6 +161,11 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     errors = rk.validate(payload, store.current().exists)
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
+    if unknown := _missing_signature_images(payload):
+        raise Invalid(f"{rk.title}未保存：手写签名图像未存档，请重新签名", kind=kind, fields=unknown)
+    if lapsed := certificates.expired(payload, badge_validity(case.agency_id), clock.local(clock.now()).date()):
+        raise Invalid(f"{rk.title}未保存：执法证已过期的人员不能作为执法人员（{cite_one(case, certificates.BASIS)}）",
+                      kind=kind, fields=lapsed)
     previous = [r for r in task_records(case.id, task_id) if r.kind == kind]
     record = Record(agency_id=case.agency_id, case_id=case.id, task_id=task_id, task_name=task.task_spec.name,
                     kind=kind, version=len(previous) + 1, supersedes_id=previous[-1].id if previous else None,
@@ -174,6 +179,27 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
                      detail={"record_id": record.id, "kind": kind, "version": record.version, "task_id": task_id,
                              "content_hash": record.content_hash})
     return record
+
+
+def _missing_signature_images(payload: dict[str, Any]) -> dict[str, list[str]]:
+    """A hand-written signature is an image in the file store named by its hash; the record binds that hash, so the
+    image must be there before the record is (``signatures.N.image``)."""
+    rows = payload.get("signatures")
+    return {f"signatures.{i}.image": ["签名图像不在文件库中"] for i, row in enumerate(rows if isinstance(rows, list) else [])
+            if isinstance(row, dict) and row.get("image") and not store.current().exists(str(row["image"]))}
+
+
+def badge_validity(agency_id: int) -> dict[str, Any]:
+    """The agency's roster: 执法证号 → 有效期 (``None`` when no date is kept)."""
+    rows = db.session.execute(select(User.badge_no, User.badge_valid_until).where(
+        User.agency_id == agency_id, User.badge_no.is_not(None)))
+    return {str(badge): until for badge, until in rows}
+
+
+def cite_one(case: Case, ref: str) -> str:
+    """An article by its real title for the case's agency (a national law's article always binds)."""
+    agency = db.session.get(Agency, case.agency_id)
+    return (agency.settings.citer().text([ref]) if agency else "") or ref
 
 
 def binding_law(agency_id: int, settings: Settings) -> tuple[Rule, ...]:

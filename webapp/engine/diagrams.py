@@ -4,6 +4,7 @@ Deploying a version goes through :mod:`webapp.engine.deployment`, which checks i
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
@@ -23,6 +24,29 @@ from webapp.models import Deployment, DiagramVersion
 #: the procedures every agency runs unless its profile names others (the shipped base diagrams)
 PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake",
               "inspection")
+
+
+_PROCESS_TAG = re.compile(r"<(?:\w+:)?process\b[^>]*>")
+_ATTR = re.compile(r'\b(id|name)="([^"]*)"')
+
+
+@functools.cache
+def _base_titles(directory: str) -> dict[str, str]:
+    """Process id → the Chinese name its base diagram gives it (``general_procedure`` → 一般程序)."""
+    out: dict[str, str] = {}
+    for path in sorted(Path(directory).glob("*.bpmn")):
+        for tag in _PROCESS_TAG.findall(path.read_text("utf-8")):
+            attrs = dict(_ATTR.findall(tag))
+            if attrs.get("id") and attrs.get("name"):
+                out[attrs["id"]] = attrs["name"]
+    return out
+
+
+def procedure_title(process_id: str | None) -> str:
+    """What people call a procedure: its Chinese name from the shipped diagram, never the process id on a screen."""
+    if not process_id:
+        return ""
+    return _base_titles(str(base_dir())).get(process_id, process_id)
 
 
 def base_dir() -> Path:

@@ -9,7 +9,7 @@ import copy
 from typing import Any
 
 T = "2026-03-02T10:00:00+08:00"
-PARTY = {"name": "抚顺县星光网吧", "kind": "organisation", "id_number": "91210421MA0XXXXXX1",
+PARTY = {"name": "抚顺县星光网吧", "kind": "organisation", "id_number": "91210421MA0XXXXXXK",
          "address": "抚顺县石文镇人民路 18 号", "phone": "024-5551234"}
 OFFICERS = [{"name": "张明", "certificate_no": "21040001"}, {"name": "李强", "certificate_no": "21040002"}]
 OFFICER_SIGS = [{"signer": "张明", "capacity": "officer", "signed": True, "signed_at": T},
@@ -105,7 +105,7 @@ def av_recording(sha: str) -> dict[str, Any]:
 
 
 # --- issue 3: 送达 by each method, internal approval, simple procedure, enforcement, intake -------------
-CITIZEN = {"name": "赵六", "kind": "citizen", "id_number": "210421199001011234", "address": "抚顺县石文镇幸福街 3 号"}
+CITIZEN = {"name": "赵六", "kind": "citizen", "id_number": "210421199001011232", "address": "抚顺县石文镇幸福街 3 号"}
 DOC = {"document": "行政处罚决定书", "document_no": "抚文执罚〔2026〕12号"}
 SERVER_SIG = {"signer": "张明", "capacity": "server", "signed": True, "signed_at": T}
 LATER = "2026-04-06T10:00:00+08:00"

@@ -20,11 +20,12 @@ from webapp.models.oversight import ComplianceException, Deadline
 from webapp.models.review import CaseScore, IntegrityCheck, StepReview
 from webapp.models.spotchecks import SpotCheck, SupervisionScope
 from webapp.models.timers import CaseTimer
+from webapp.models.notifications import NotificationDelivery
 from webapp.models.worker import ScheduledJob, WorkerHeartbeat
 
 __all__ = ["Agency", "AppendOnlyViolation", "AuditEntry", "AuditHead", "Case", "CaseScore", "CaseTask", "CaseTimer",
            "ComplianceException", "Deadline", "Deployment", "DiagramVersion", "Document", "DocumentCounter",
-           "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest", "Record",
-           "RenderJob", "RetentionHold", "ScheduledJob", "SpotCheck", "StatusCount", "StepReview", "StoredFile", "SupervisionScope",
-           "UTCDateTime", "UploadSession", "User", "UserSession", "WorkerHeartbeat", "row_hash",
-           "seal"]
+           "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest",
+           "NotificationDelivery", "Record", "RenderJob", "RetentionHold", "ScheduledJob", "SpotCheck", "StatusCount",
+           "StepReview", "StoredFile", "SupervisionScope", "UTCDateTime", "UploadSession", "User", "UserSession",
+           "WorkerHeartbeat", "row_hash", "seal"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from handlers.settings import Settings
@@ -33,6 +33,8 @@ class User(UserMixin, Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     badge_no: Mapped[str | None] = mapped_column(String(40), unique=True)  # 执法证号, matched at single sign-on
+    badge_valid_until: Mapped[dt.date | None] = mapped_column(Date)  # 执法证有效期（含当日）
+    email: Mapped[str | None] = mapped_column(String(200))  # where notifications go (webapp.cases.notifications)
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[list] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)

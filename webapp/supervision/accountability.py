@@ -67,7 +67,7 @@ CATEGORIES = {
     "丢失": (f"{ARTICLE}（四）", "不按规定储存或维护致使执法记录损毁、丢失"),
     "其他": (f"{ARTICLE}（五）", "其他违反执法全过程记录规定"),
 }
-VERIFY = "flask liuhen verify"
+VERIFY = "完整性校验"
 OTHER_SEALED = tuple(t.table for t in sealed.TABLES if t.table != "records" and t.table not in sealed.MEDIA_TABLES)
 SOURCES: tuple[tuple[str, Callable[[], list[audit.Break]]], ...] = (
     ("记录哈希校验", sealed.verify_records), ("音像记录元数据校验", media_access.verify_rows),
@@ -260,7 +260,7 @@ def _unrecorded(agency_id: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
                                 .order_by(MediaItem.uploaded_at.desc(), MediaItem.id.desc()).limit(limit)):
         items.append({"category": "应记录而未记录", "case_id": m.case_id,
                       "what": f"音像记录“{m.file_name}”逾期移交：应于 {china(m.handover_due_at)} 前移交"
-                              f"（{m.handover_rule}），{china(m.uploaded_at)} 才移交",
+                              f"（{av_rules.handover_period(m.handover_rule)}），{china(m.uploaded_at)} 才移交",
                       "detected_by": "音像记录移交登记", "at": m.uploaded_at.isoformat(),
                       "basis": basis("应记录而未记录", "fushun-culture 第三十一条")})
     return neither + missing + late, items

@@ -8,6 +8,7 @@ not of cases.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import and_, case, func, literal, select
@@ -70,13 +71,23 @@ def _rank(stage: str) -> int:
     return STAGES.index(stage) if stage in STAGES else len(STAGES)
 
 
-def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | None = None) -> dict[str, int]:
+#: a period of 立案 (case start) as UTC instants [start, end): the figures then count the cases started in it
+Window = tuple[dt.datetime, dt.datetime]
+
+
+def _started_in(window: Window | None) -> list[Any]:
+    return [] if window is None else [Case.created_at >= window[0], Case.created_at < window[1]]
+
+
+def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | None = None,
+                   window: Window | None = None) -> dict[str, int]:
     """Open cases by the earliest stage among their ready tasks; closed cases under 已办结.
 
     The stage of each user task of the diagram versions open cases run on is worked out here (per version,
     cached); the database then takes each case's earliest stage and counts the cases per stage (one grouped
     query over the open tasks' partial index).  ``by_procedure`` (:func:`cases_by_procedure`) saves a count."""
-    in_use = select(Case.diagram_version_id).where(Case.agency_id == agency_id, Case.status == "open").distinct()
+    in_use = select(Case.diagram_version_id).where(Case.agency_id == agency_id, Case.status == "open",
+                                                   *_started_in(window)).distinct()
     versions = db.session.execute(select(DiagramVersion.id, DiagramVersion.sources_sha256)
                                   .where(DiagramVersion.id.in_(in_use))).all()
     whens = [(and_(Case.diagram_version_id == v, CaseTask.spec_name.in_(names)), r)
@@ -84,14 +95,14 @@ def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | Non
     rank = case(*whens, else_=len(STAGES)) if whens else literal(len(STAGES))
     per_case = (select(func.min(rank).label("rank")).select_from(CaseTask).join(Case, Case.id == CaseTask.case_id)
                 .where(CaseTask.agency_id == agency_id, CaseTask.state == "ready", Case.agency_id == agency_id,
-                       Case.status == "open")
+                       Case.status == "open", *_started_in(window))
                 .group_by(CaseTask.case_id).subquery())
     ranked = db.session.execute(select(per_case.c.rank, func.count()).group_by(per_case.c.rank)).all()
     out = {s: 0 for s in STAGES}
     for r, n in ranked:
         stage = STAGES[r] if r < len(STAGES) else OTHER
         out[stage] = out.get(stage, 0) + n
-    by_procedure = cases_by_procedure(agency_id) if by_procedure is None else by_procedure
+    by_procedure = cases_by_procedure(agency_id, window) if by_procedure is None else by_procedure
     open_without_task = sum(p.get("open", 0) for p in by_procedure.values()) - sum(n for _, n in ranked)
     if open_without_task:
         out[OTHER] = out.get(OTHER, 0) + open_without_task
@@ -99,30 +110,41 @@ def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | Non
     return out
 
 
-def cases_by_procedure(agency_id: int) -> dict[str, dict[str, int]]:
-    """Open and closed cases per procedure, from the running counts (:mod:`webapp.models_counts`)."""
-    rows = db.session.execute(select(StatusCount.process_id, StatusCount.status, StatusCount.n).where(
-        StatusCount.agency_id == agency_id, StatusCount.subject == "case", StatusCount.n != 0)).all()
+def cases_by_procedure(agency_id: int, window: Window | None = None) -> dict[str, dict[str, int]]:
+    """Open and closed cases per procedure, from the running counts (:mod:`webapp.models_counts`); for a period,
+    counted over the cases started in it (the cases' agency-and-date index)."""
+    if window is None:
+        rows = db.session.execute(select(StatusCount.process_id, StatusCount.status, StatusCount.n).where(
+            StatusCount.agency_id == agency_id, StatusCount.subject == "case", StatusCount.n != 0)).all()
+    else:
+        rows = db.session.execute(select(Case.process_id, Case.status, func.count()).where(
+            Case.agency_id == agency_id, *_started_in(window)).group_by(Case.process_id, Case.status)).all()
     out: dict[str, dict[str, int]] = {}
     for pid, status, n in sorted(rows):
         out.setdefault(pid, {"open": 0, "closed": 0})[status] = n
     return out
 
 
-def late_av(agency_id: int) -> dict[str, int]:
-    """Recordings handed over, and handed over late (the A/V register's verdicts)."""
-    rows = dict(db.session.execute(select(MediaItem.late, func.count()).where(MediaItem.agency_id == agency_id)
-                                   .group_by(MediaItem.late)).all())
+def late_av(agency_id: int, window: Window | None = None) -> dict[str, int]:
+    """Recordings handed over, and handed over late (the A/V register's verdicts); for a period, those of the cases
+    started in it."""
+    query = select(MediaItem.late, func.count()).where(MediaItem.agency_id == agency_id).group_by(MediaItem.late)
+    if window is not None:
+        query = query.join(Case, Case.id == MediaItem.case_id).where(*_started_in(window))
+    rows = dict(db.session.execute(query).all())
     return {"recordings": sum(rows.values()), "late": rows.get(True, 0)}
 
 
-def figures(agency_id: int) -> dict[str, Any]:
-    """Everything the supervision page shows, as plain data (also the JSON answer)."""
-    procedures = cases_by_procedure(agency_id)
-    return {"at": clock.now().isoformat(), "cases_by_stage": cases_by_stage(agency_id, procedures),
-            "cases_by_procedure": procedures, "deadlines": deadlines.counts(agency_id),
-            "overdue": [deadlines.deadline_json(d, title) for d, title in deadlines.overdue(agency_id, limit=200)],
-            "av": late_av(agency_id), "spot_checks": spot_check_figures(agency_id), **review_figures(agency_id)}
+def figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
+    """Everything the supervision page shows, as plain data (also the JSON answer).  With a ``window`` the case
+    figures (stages, procedures, periods, overdue items, A/V handovers) count the cases started in it; the 检查台账,
+    案卷评查 and accountability figures are the agency's running totals either way."""
+    procedures = cases_by_procedure(agency_id, window)
+    overdue = deadlines.overdue(agency_id, limit=200, window=window)
+    return {"at": clock.now().isoformat(), "cases_by_stage": cases_by_stage(agency_id, procedures, window),
+            "cases_by_procedure": procedures, "deadlines": deadlines.counts(agency_id, window),
+            "overdue": [deadlines.deadline_json(d, title) for d, title in overdue],
+            "av": late_av(agency_id, window), "spot_checks": spot_check_figures(agency_id), **review_figures(agency_id)}
 
 
 def spot_check_figures(agency_id: int) -> dict[str, Any]:

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import xlsxwriter
+
 from documents.render import render
 from handlers import clock
 from handlers.audit_actions import Action
 from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
 from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
+from webapp.engine.diagrams import procedure_title
 from webapp.models import Agency, User
 from webapp.store import audit
 from webapp.supervision import charts
@@ -47,7 +50,7 @@ def _stages(f: dict[str, Any]) -> list[Table]:
 
 
 def _procedures(f: dict[str, Any]) -> list[Table]:
-    rows = [(pid, n.get("open", 0), n.get("closed", 0)) for pid, n in f.items()]
+    rows = [(procedure_title(pid), n.get("open", 0), n.get("closed", 0)) for pid, n in f.items()]
     return [Table("cases_by_procedure", "按执法程序", "naiman-culture 第三条", ("程序", "办理中", "已办结"), rows)]
 
 
@@ -127,6 +130,37 @@ def to_csv(agency: Agency, figures: dict[str, Any]) -> bytes:
         out.writerow(t.headers)
         out.writerows([_cell(v) for v in row] for row in t.rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(agency: Agency, figures: dict[str, Any], extra: list[Table] | tuple[Table, ...] = ()) -> bytes:
+    """An Excel workbook (XlsxWriter): one sheet per table, its title and the articles it rests on (by their real
+    titles, for this agency) above the header; ``extra`` tables (the case 台账) come after the figures'."""
+    citer = agency.settings.citer()
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    bold, head = book.add_format({"bold": True, "font_size": 13}), book.add_format({"bold": True, "bg_color": "#F0F4F8"})
+    used: set[str] = set()
+    for t in [*tables(figures), *extra]:
+        sheet = book.add_worksheet(_sheet_name(t.title, used))
+        sheet.write(0, 0, f"{agency.name} · {t.title}", bold)
+        sheet.write(1, 0, f"依据：{citer.text([t.basis]) or t.basis}；统计时间 "
+                          f"{clock.local_text(figures['at'], '%Y-%m-%d %H:%M:%S')}")
+        sheet.write_row(3, 0, t.headers, head)
+        for i, row in enumerate(t.rows):
+            sheet.write_row(4 + i, 0, [v if isinstance(v, (int, float)) else str(v) for v in row])
+        sheet.set_column(0, max(len(t.headers) - 1, 0), 16)
+    book.close()
+    return buf.getvalue()
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    """Excel's sheet names: at most 31 characters, none of []:*?/\\, each once."""
+    base = "".join(c for c in title if c not in "[]:*?/\\")[:28] or "表"
+    name, n = base, 2
+    while name in used:
+        name, n = f"{base}{n}", n + 1
+    used.add(name)
+    return name
 
 
 def _cell(value: Any) -> Any:

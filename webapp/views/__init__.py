@@ -22,12 +22,14 @@ from webapp.views.oversight import compliance, review, supervision
 csrf = CSRFProtect()
 BLUEPRINTS = (auth.bp, sso.bp, inbox.bp, tasks.bp, cases.bp, designer.bp, admin.bp, compliance.bp, supervision.bp, review.bp,
               ops.bp)
-HTTP_MESSAGES = {403: "您的角色无权访问此页面。", 404: "页面不存在。", 429: "尝试过于频繁，请稍后再试。"}
+HTTP_MESSAGES = {400: "请求无效。", 403: "您的角色无权访问此页面。", 404: "页面不存在。", 405: "此页面不支持这种操作。",
+                 429: "尝试过于频繁，请稍后再试。", 500: "系统内部出错，本次操作未完成。请稍后重试；如仍出错，请联系本机构管理员。"}
 
 
 def register(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 12 * 3600)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config["WTF_I18N_ENABLED"] = False  # WTForms' own zh catalogue (views.forms.Form), not Flask-Babel's
     csrf.init_app(app)
     app.before_request(_csrf_unless_token)
     app.before_request(auth.require_password_change)

@@ -19,6 +19,7 @@ from handlers.roles import ROLES
 from webapp.accounts import create_user, current_session, end_all, sessions_of, set_password
 from webapp.db import db
 from webapp.engine import profiles as profile_service
+from webapp.engine.diagrams import procedure_title
 from webapp.errors import ServiceError
 from webapp.models import User
 from webapp.paging import paginate_list
@@ -58,9 +59,13 @@ def new_user() -> Any:
             form.password.errors.append("新用户须设置密码")
         elif db.session.scalar(select(User).where(User.username == form.username.data)) is not None:
             form.username.errors.append("用户名已被使用")
+        elif _badge_taken(form.badge_no.data, None):
+            form.badge_no.errors.append("该执法证号已登记在另一用户名下")
         else:
-            create_user(current_user.agency, form.username.data, form.display_name.data, list(form.roles.data),
-                        form.password.data, must_change=True)
+            user = create_user(current_user.agency, form.username.data, form.display_name.data, list(form.roles.data),
+                               form.password.data, must_change=True)
+            user.badge_no, user.badge_valid_until = (form.badge_no.data or "").strip() or None, form.badge_valid_until.data
+            user.email = (form.email.data or "").strip() or None
             db.session.commit()
             flash(f"已添加用户 {form.username.data}")
             return redirect(url_for("web_admin.users"))
@@ -79,9 +84,16 @@ def edit_user(user_id: int) -> Any:
         roles = list(form.roles.data)
         if user.id == current_user.id and ("admin" not in roles or not form.active.data):
             form.roles.errors.append("不能取消自己的机构管理员角色或停用自己，以免本机构无人管理")
+        elif _badge_taken(form.badge_no.data, user.id):
+            form.badge_no.errors.append("该执法证号已登记在另一用户名下")
         else:
-            changes = {"display_name": form.display_name.data, "roles": roles, "active": bool(form.active.data)}
+            badge = (form.badge_no.data or "").strip() or None
+            until = form.badge_valid_until.data
+            changes = {"display_name": form.display_name.data, "roles": roles, "active": bool(form.active.data),
+                       "badge_no": badge, "badge_valid_until": until.isoformat() if until else None}
             user.display_name, user.roles, user.active = changes["display_name"], roles, changes["active"]
+            user.badge_no, user.badge_valid_until = badge, until
+            user.email = (form.email.data or "").strip() or None
             if form.password.data:
                 set_password(user, form.password.data, by=current_user)
                 changes["password_reset"] = True
@@ -127,7 +139,7 @@ def profile() -> Any:
             return redirect(url_for("web_admin.profile"))
     elif not form.is_submitted():
         form.profile.data = _profile_source(agency)
-    shown = [(label, getattr(agency.settings, key)) for key, label in SHOWN]
+    shown = [(label, _readable(key, getattr(agency.settings, key))) for key, label in SHOWN]
     return render_template("admin_profile.html", form=form, agency=agency, errors=errors, shown=shown,
                            ROLES=ROLES), 422 if (errors or form.errors) else 200
 
@@ -136,6 +148,22 @@ SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限
          ("av_handover_hours", "音像记录移交时限（小时）"), ("av_handover_working_days", "音像记录移交时限（工作日）"),
          ("av_retention_months", "音像记录保存期限（月）"), ("long_term_triggers", "长期保存情形"),
          ("doc_prefix", "文书编号前缀"), ("confidentiality", "保密要求"))
+
+
+def _badge_taken(badge: str | None, user_id: int | None) -> bool:
+    """A 执法证号 names one person: another user holding it already makes it unusable here."""
+    badge = (badge or "").strip()
+    return bool(badge) and db.session.scalar(select(User.id).where(User.badge_no == badge, User.id != (user_id or 0))) \
+        is not None
+
+
+def _readable(key: str, value: Any) -> Any:
+    """A setting as people read it: procedures by their Chinese names, the confidentiality level by its meaning."""
+    if key == "procedures" and value:
+        return [procedure_title(p) for p in value]
+    if key == "confidentiality" and value:
+        return profiles.CONFIDENTIALITY.get(value, value)
+    return value
 
 
 def _profile_source(agency: Any) -> str:

@@ -14,7 +14,7 @@ from handlers.catalogue import CATALOGUE
 from handlers.roles import CASE_READER_ROLES
 from webapp.cases import service as cases
 from webapp.db import db
-from webapp.engine.diagrams import PROCEDURES, deployed
+from webapp.engine.diagrams import PROCEDURES, deployed, procedure_title
 from webapp.errors import ServiceError
 from webapp.models import AuditEntry, Case, CaseTask, Record, StoredFile, User
 from webapp.paging import PER_PAGE, Page, id_value, page_number
@@ -67,7 +67,7 @@ def index() -> Any:
 
 def _new_case_form() -> NewCaseForm:
     form = NewCaseForm(process_id="general_procedure")
-    form.process_id.choices = [(p, p) for p in _processes()]
+    form.process_id.choices = [(p, procedure_title(p)) for p in _processes()]
     return form
 
 
@@ -114,7 +114,8 @@ def view(case_id: int) -> Any:
     return render_template("case.html", case=case, tasks=tasks, diagram=diagram, files=files,
                            documents=sealing.case_documents(current_user, case.id),
                            pending=sealing.pending_jobs(case.id),
-                           timeline=_timeline(records, entries, files, users), users=users, statuses=STATUSES)
+                           timeline=_timeline(records, entries, files, users, {t.spec_name: t.title for t in tasks}),
+                           users=users, statuses=STATUSES)
 
 
 @bp.get("/documents/<int:document_id>.pdf")
@@ -139,7 +140,8 @@ def _files(records: list[Record]) -> list[dict[str, Any]]:
 
 
 def _timeline(records: list[Record], entries: list[AuditEntry], files: list[dict[str, Any]],
-              users: dict[int, User]) -> list[dict[str, Any]]:
+              users: dict[int, User], task_titles: dict[str, str]) -> list[dict[str, Any]]:
+    """Each item: what happened in Chinese (``detail``) and the hash that seals it (``hash``, shown as code)."""
     def who(uid: int | None) -> str:
         return users[uid].display_name if uid in users else ("系统" if uid is None else f"用户{uid}")
 
@@ -147,21 +149,30 @@ def _timeline(records: list[Record], entries: list[AuditEntry], files: list[dict
     items = [{"at": r.created_at, "type": "记录", "css": "record", "seq": sealed[r.id].seq if r.id in sealed else 0,
               "title": f"添加记录：{CATALOGUE[r.kind].title if r.kind in CATALOGUE else r.kind}（第 {r.version} 版）",
               "who": who(r.author_id), "record": r,
-              "detail": f"任务：{r.task_name}；记录哈希 {r.content_hash[:12]}…"
-                        + (f"（审计链第 {sealed[r.id].seq} 条）" if r.id in sealed else "")}
+              "detail": f"任务：{task_titles.get(r.task_name, r.task_name)}"
+                        + (f"；审计链第 {sealed[r.id].seq} 条" if r.id in sealed else "") + "；记录哈希",
+              "hash": f"{r.content_hash[:12]}…"}
              for r in records]
     items += [{"at": f["record"].created_at, "type": "音像", "css": "av", "seq": sealed[f["record"].id].seq + 0.5
                if f["record"].id in sealed else 0.5,
                "title": f["file"].original_name if f["file"] else f["sha256"][:12],
-               "who": who(f["record"].author_id), "detail": f"SHA-256 {f['sha256']}", "sha256": f["sha256"]}
+               "who": who(f["record"].author_id), "detail": "SHA-256", "hash": f["sha256"], "sha256": f["sha256"]}
               for f in files]
     items += [{"at": e.at, "type": "文书" if e.action.startswith("document.") else "审计", "css": "audit",
                "title": title_of(e.action), "who": who(e.actor_id),
-               "detail": _audit_detail(e), "seq": e.seq} for e in entries if e.action != Action.RECORD_ADDED]
+               "detail": _audit_detail(e, task_titles), "hash": f"{e.hash[:12]}…", "seq": e.seq}
+              for e in entries if e.action != Action.RECORD_ADDED]
     return sorted(items, key=lambda i: (i["at"], i.get("seq", 0)))
 
 
-def _audit_detail(e: AuditEntry) -> str:
+#: the audit details a timeline shows, by their Chinese names, each with how its value reads
+_DETAILS: tuple[tuple[str, str], ...] = (("title", "案由"), ("task", "任务"), ("kind", "记录"), ("version", "版本"),
+                                        ("name", "名称"), ("process_id", "程序"), ("diagram_version", "流程图版本"))
+
+
+def _audit_detail(e: AuditEntry, task_titles: dict[str, str]) -> str:
     d = e.detail or {}
-    keys = ("title", "task", "kind", "version", "name", "process_id", "diagram_version")
-    return "；".join(f"{k}={d[k]}" for k in keys if k in d) + f"（第 {e.seq} 条，哈希 {e.hash[:12]}…）"
+    readable = {"task": lambda v: task_titles.get(v, v), "process_id": procedure_title,
+                "kind": lambda v: CATALOGUE[v].title if v in CATALOGUE else v}
+    parts = [f"{label}：{readable.get(key, str)(d[key])}" for key, label in _DETAILS if key in d]
+    return "；".join([*parts, f"审计链第 {e.seq} 条；哈希"])

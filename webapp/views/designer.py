@@ -27,7 +27,7 @@ from webapp.engine import diagrams as diagram_store
 from webapp.engine.diagrams import PROCEDURES
 from webapp.engine.proving import ComplianceRefused
 from webapp.models import Case, DiagramVersion, User
-from webapp.views.common import role_required
+from webapp.views.common import cite, role_required
 from webapp.views.diagram_files import process_file
 from webapp.views.forms import CsrfOnly
 
@@ -85,7 +85,7 @@ def edit(process_id: str) -> Any:
     if version.process_id != process_id:
         abort(404)
     file_name, xml = process_file(version.sources, process_id)
-    catalogue = [{"code": k.code, "title": k.title, "basis": list(k.basis), "stage": stage.__name__.rsplit(".", 1)[-1]}
+    catalogue = [{"code": k.code, "title": k.title, "basis": _cited(k.basis), "stage": stage.__name__.rsplit(".", 1)[-1]}
                  for stage in STAGES for k in stage.KINDS]
     return render_template(
         "designer.html", process_id=process_id, version=version, versions=versions, file_name=file_name,
@@ -143,3 +143,7 @@ def deploy(version_id: int) -> Any:
     flash(f"已部署 {version.process_id} 第 {version.version} 版：此后新启动的案件使用此版本，办理中的案件仍按原版本办理")
     return redirect(url_for("web_designer.index"))
 
+
+def _cited(refs: tuple[str, ...] | list[str]) -> list[str]:
+    """A record kind's articles by their real titles, those binding the agency only (the tooltip in the designer)."""
+    return [c for ref in refs if (c := cite(ref)) != "—"]

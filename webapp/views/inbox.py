@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from handlers.roles import MANAGER_ROLES, TASK_ROLES
+from webapp.cases import notifications
 from webapp.cases import queue as task_queue
 from webapp.paging import PER_PAGE, Page, page_number
 from webapp.views.common import overdue, role_required
@@ -36,3 +37,10 @@ def approvals() -> Any:
     page, late = _page(MANAGER_ROLES)
     return render_template("inbox.html", page=page, heading="待审批", endpoint="web_inbox.approvals",
                            overdue_count=late)
+
+
+@bp.get("/notifications")
+@role_required(*TASK_ROLES)
+def notices() -> Any:
+    """通知: new tasks, approvals waiting, periods about to end (黄牌) and ended (红牌), the urgent first."""
+    return render_template("notifications.html", notices=notifications.for_user(current_user))

@@ -11,6 +11,7 @@ submission is refused.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -124,18 +125,60 @@ def _indices(values: Iterable[str], path: str) -> list[int]:
     return sorted({int(m.group(1)) for k in values if (m := pat.match(k))})
 
 
+# ---- what the system already knows ---------------------------------------------------------
+
+PARTY_FIELDS = {"name", "kind", "id_number", "address"}
+OFFICER_FIELDS = {"name", "certificate_no"}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a new record can start with instead of being retyped: the case's party (as the last record that named
+    it has it), the signed-in officer and their 执法证号, and the present minute in local time."""
+
+    party: Mapping[str, Any]
+    officer: tuple[str, str] | None
+    now: str
+
+
+def prefill(kind: str, known: Known) -> dict[str, str]:
+    """Form values for a section with no stored record: the party group, the first officer (a second row left
+    for the colleague, chosen from the roster) and the first signature's time."""
+    out: dict[str, str] = {}
+    for name, d in CATALOGUE[kind].describe()["fields"].items():
+        path, sub = f"{prefix(kind)}.{name}", set(d.get("fields") or d.get("items", {}).get("fields") or {})
+        if d["type"] == "Nested" and PARTY_FIELDS <= sub:
+            out.update({f"{path}.{k}": str(v) for k, v in known.party.items() if k in sub and v not in (None, "")})
+        elif _kind_of(d) == "rows" and sub == OFFICER_FIELDS and known.officer:
+            out.update({f"{path}.0.name": known.officer[0], f"{path}.0.certificate_no": known.officer[1],
+                        f"{path}.1.name": ""})
+        elif _kind_of(d) == "rows" and "signed_at" in sub:
+            out[f"{path}.0.signed_at"] = known.now
+    return out
+
+
 # ---- submitted form → payload -------------------------------------------------------------
 
 def touched(kind: str, form: Mapping[str, Any]) -> bool:
-    """Whether anything was typed or chosen in ``kind``'s section (a blank section is not a record)."""
+    """Whether anything was typed or chosen in ``kind``'s section (a blank section is not a record); what the page
+    filled in itself (:func:`prefill`, echoed in the section's hidden ``__prefilled`` input) is not a touch."""
     p = prefix(kind) + "."
     getlist = getattr(form, "getlist", None)
+    given = _prefilled(kind, form)
     for key in form:
-        if key.startswith(p) and "__i__" not in key:
+        if key.startswith(p) and "__" not in key[len(p):]:
             vals = getlist(key) if getlist else [form[key]]
-            if any(str(v).strip() for v in vals):
+            if any(str(v).strip() and str(v) != given.get(key) for v in vals):
                 return True
     return False
+
+
+def _prefilled(kind: str, form: Mapping[str, Any]) -> dict[str, str]:
+    try:
+        given = json.loads(form.get(f"{prefix(kind)}.__prefilled") or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in given.items()} if isinstance(given, dict) else {}
 
 
 def payload_of(kind: str, form: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ into messages beside the fields they concern.  A refused page is re-drawn from w
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from handlers import clock
 from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, TASK_ROLES
@@ -22,7 +24,7 @@ from webapp.cases import service as cases
 from webapp.db import db
 from webapp.errors import GateRefused, Invalid, ServiceError
 from webapp.evidence import access as media_access
-from webapp.models import Record, StoredFile
+from webapp.models import Record, StoredFile, User
 from webapp.paging import id_value
 from webapp.store import audit
 from webapp.store.downloads import send_stored
@@ -93,12 +95,33 @@ def _save_sections(view: Mapping[str, Any], form: Any) -> dict[str, dict[str, li
 
 
 def _stored_values(view: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored records' values; a section with none starts from what the case and the officer already know."""
     values: dict[str, Any] = {}
-    for kind, payload in _latest(view).items():
+    latest = _latest(view)
+    for kind, payload in latest.items():
         if kind in CATALOGUE:
             values.update(record_forms.form_values(kind, payload))
+    known = _known(view["case_id"])
+    for kind in _kinds(view, "recording") + _kinds(view, "not_suitable"):
+        if kind not in latest and kind in CATALOGUE and (given := record_forms.prefill(kind, known)):
+            values.update(given)
+            values[f"{record_forms.prefix(kind)}.__prefilled"] = json.dumps(given, ensure_ascii=False)
     values["av_choice"] = _default_av_choice(view)
     return values
+
+
+def _known(case_id: int) -> record_forms.Known:
+    """The party as the newest record of the case names it (else the case's party name), the signed-in officer
+    with their 执法证号 (when the roster has one), and the present minute in local time."""
+    party: Mapping[str, Any] = {}
+    for record in reversed(case_file(case_id)["records"]):
+        if isinstance(record.payload.get("party"), dict):
+            party = record.payload["party"]
+            break
+    if not party:
+        party = {"name": cases.get_case(case_id, current_user).party_name}
+    officer = (current_user.display_name, current_user.badge_no) if current_user.badge_no else None
+    return record_forms.Known(party, officer, clock.local(clock.now()).strftime("%Y-%m-%dT%H:%M"))
 
 
 def _default_av_choice(view: Mapping[str, Any]) -> str:
@@ -119,6 +142,7 @@ def _section(view: Mapping[str, Any], kind: str, values: Any, errors: dict[str, 
     if missing and missing.get("problem") == "invalid" and missing.get("record") == kind:
         errors = {**record_forms.error_paths(kind, missing.get("errors", {})), **errors}
     return {"kind": kind, "title": rk.title, "basis": basis, "av": is_av,
+            "prefilled": values.get(f"{record_forms.prefix(kind)}.__prefilled", ""),
             "widgets": record_forms.widgets(kind, values, errors),
             "top_errors": record_forms.unplaced(kind, errors),
             "missing": missing, "stored": any(r["kind"] == kind for r in view["records"])}
@@ -139,7 +163,16 @@ def _page(view: Mapping[str, Any], values: Any, errors: dict[str, dict[str, list
         "task.html", view=view, case=case, sections=sections, av_sections=av_sections, av_choice=av_choice,
         av_missing=missing.get(AV_RECORDING) if AV_RECORDING not in view["requires"]["records"] else None,
         may_work=_may_work(view), role_title=ROLES.get(view["role"] or "", view["role"]), alert=alert,
+        roster=roster(case.agency_id),
         case_file=case_file(case.id), missing_now=view["missing"]), status
+
+
+def roster(agency_id: int) -> list[User]:
+    """Officers of the agency holding a 执法证 valid today (an expired one cannot be named: 行政处罚法 第四十二条)."""
+    today = clock.local(clock.now()).date()
+    users = db.session.scalars(select(User).where(User.agency_id == agency_id, User.active.is_(True),
+                                                  User.badge_no.is_not(None)).order_by(User.display_name))
+    return [u for u in users if u.has_role("officer") and (u.badge_valid_until is None or u.badge_valid_until >= today)]
 
 
 def case_file(case_id: int) -> dict[str, Any]:

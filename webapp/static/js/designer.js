@@ -4,8 +4,9 @@
   'use strict';
   const data = JSON.parse(document.getElementById('designer-data').textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const KEYS = ['records', 'av', 'basis', 'av_basis', 'deadline'];
-  const modeler = new BpmnJS({container: '#canvas', moddleExtensions: {spiffworkflow: data.moddle}});
+  const KEYS = ['records', 'av', 'basis', 'av_basis', 'deadline', 'deadline_count'];
+  const modeler = new BpmnJS({container: '#canvas', moddleExtensions: {spiffworkflow: data.moddle},
+                              additionalModules: [window.LiuhenBpmnZh]});
   const $ = function (id) { return document.getElementById(id); };
   let current = null;
 
@@ -15,12 +16,14 @@
     const label = document.createElement('label');
     label.className = 'check';
     label.title = '依据：' + k.basis.join('；');
-    label.innerHTML = '<input type="checkbox" value="' + k.code + '"> ' + k.title + ' <code>' + k.code + '</code>';
+    const input = document.createElement('input');
+    input.type = 'checkbox'; input.value = k.code;
+    label.append(input, ' ' + k.title);
     box.appendChild(label);
   });
   Object.keys(data.roles).forEach(function (code) {
     const o = document.createElement('option');
-    o.value = data.roles[code]; o.textContent = data.roles[code] + '（' + code + '）';
+    o.value = data.roles[code]; o.textContent = data.roles[code];
     $('lane-role').appendChild(o);
   });
 
@@ -59,15 +62,31 @@
       const props = readProps(element.businessObject);
       const records = (props.records || '').split(/[,，\s]+/).filter(Boolean);
       $('prop-name').textContent = element.businessObject.name || '';
-      $('prop-id').textContent = element.id;
       box.querySelectorAll('input').forEach(function (c) { c.checked = records.indexOf(c.value) >= 0; });
       $('prop-av').value = props.av || 'none';
-      ['basis', 'av_basis', 'deadline'].forEach(function (k) { $('prop-' + k).value = props[k] || ''; });
+      ['basis', 'av_basis', 'deadline', 'deadline_count'].forEach(function (k) { $('prop-' + k).value = props[k] || ''; });
+      showDeadline(props.deadline || '');
     } else if (type === 'bpmn:Lane') {
       $('lane-id').textContent = element.id + '：' + (element.businessObject.name || '');
       const role = data.lane_roles[(element.businessObject.name || '').trim()];
       $('lane-role').value = role ? data.roles[role] || '' : '';
     }
+  }
+
+  // The period as number + unit (24 小时, 60 日, 3 个月), kept as the ISO 8601 length the engine reads.
+  function showDeadline(iso) {
+    const m = /^P(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?)?$/.exec(iso);
+    let n = '', unit = '';
+    if (m && m[1] && !m[2] && !m[3] && !m[4]) { n = m[1]; unit = 'M'; }
+    else if (m && m[4] && !m[1]) { n = String(((+m[2] || 0) * 7 + (+m[3] || 0)) * 24 + (+m[4])); unit = 'H'; }
+    else if (m && (m[2] || m[3]) && !m[1]) { n = String((+m[2] || 0) * 7 + (+m[3] || 0)); unit = 'D'; }
+    $('prop-deadline-n').value = n;
+    $('prop-deadline-unit').value = unit;
+  }
+  function isoDeadline() {
+    const n = parseInt($('prop-deadline-n').value, 10), unit = $('prop-deadline-unit').value;
+    if (!unit || !(n > 0)) return '';
+    return unit === 'H' ? 'PT' + n + 'H' : 'P' + n + unit;
   }
 
   function collect() {
@@ -79,7 +98,8 @@
     props.av = $('prop-av').value;
     props.basis = $('prop-basis').value.trim();
     props.av_basis = $('prop-av_basis').value.trim();
-    props.deadline = $('prop-deadline').value.trim();
+    props.deadline = isoDeadline();
+    props.deadline_count = $('prop-deadline_count').value;
     return props;
   }
   $('task-props').addEventListener('input', function () { if (current) writeProps(current, collect()); });
@@ -98,7 +118,7 @@
       const name = (lane.businessObject.name || '').trim();
       const role = data.lane_roles[name];
       const li = document.createElement('li');
-      li.textContent = (name || '（未命名）') + ' → ' + (role && data.roles[role] ? role : '无对应角色');
+      li.textContent = (name || '（未命名）') + ' → ' + (role && data.roles[role] ? '角色：' + data.roles[role] : '无对应角色');
       if (!(role && data.roles[role])) li.className = 'error';
       ul.appendChild(li);
     });
@@ -169,7 +189,7 @@
     const jump = $('jump');
     modeler.get('elementRegistry').filter(function (e) { return e.type === 'bpmn:UserTask'; }).forEach(function (e) {
       const o = document.createElement('option');
-      o.value = e.id; o.textContent = (e.businessObject.name || e.id) + '（' + e.id + '）';
+      o.value = e.id; o.textContent = e.businessObject.name || e.id;
       jump.appendChild(o);
     });
     jump.addEventListener('change', function () { if (jump.value) select(jump.value); });

@@ -16,11 +16,74 @@
       });
       const html = tpl.innerHTML.split('__i__').join(String(next));
       list.insertAdjacentHTML('beforeend', html);
+      attachPads(list);
     });
     set.addEventListener('click', function (e) {
       if (e.target.classList.contains('remove-row')) e.target.closest('.row-item').remove();
     });
   });
+
+  // 执法人员: the name offers the roster (valid 执法证 only); choosing one fills in the certificate number.
+  function isOfficerName(el) { return el.matches && el.matches('[data-rows$=".officers"] input[name$=".name"]'); }
+  document.querySelectorAll('[data-rows$=".officers"] input[name$=".name"]').forEach(function (el) {
+    el.setAttribute('list', 'roster');
+  });
+  document.addEventListener('input', function (e) {
+    if (!isOfficerName(e.target)) return;
+    e.target.setAttribute('list', 'roster');
+    const pick = Array.from(document.querySelectorAll('#roster option')).find(function (o) {
+      return o.value === e.target.value;
+    });
+    const badge = e.target.closest('.row-item').querySelector('input[name$=".certificate_no"]');
+    if (pick && badge) badge.value = pick.dataset.badge;
+  });
+
+  // 手写签名: the person signs on the screen (signature_pad); the PNG is stored by its SHA-256 (POST /files) and the
+  // hash goes into the signature row, so the record version binds the image.  Refusing stays its own path (拒签记录).
+  function attachPads(root) {
+    if (!window.SignaturePad) return;
+    root.querySelectorAll('[data-rows$=".signatures"] input[name$=".image"]')
+      .forEach(function (input) {
+        if (input.dataset.pad || input.name.indexOf('__i__') >= 0) return;
+        input.dataset.pad = '1';
+        input.type = 'hidden';
+        const box = document.createElement('div');
+        box.className = 'sign-pad';
+        box.innerHTML = '<canvas width="320" height="120" aria-label="在此手写签名"></canvas>' +
+          '<div><button type="button" class="link pad-clear">重签</button> ' +
+          '<button type="button" class="pad-save">确认签名</button> <span class="pad-status muted small"></span></div>';
+        input.after(box);
+        const canvas = box.querySelector('canvas');
+        const pad = new window.SignaturePad(canvas, {backgroundColor: 'rgb(255,255,255)'});
+        const state = box.querySelector('.pad-status');
+        if (input.value) state.textContent = '已存档的签名：' + input.value.slice(0, 12) + '…';
+        box.querySelector('.pad-clear').addEventListener('click', function () { pad.clear(); input.value = ''; state.textContent = ''; });
+        box.querySelector('.pad-save').addEventListener('click', function () {
+          if (pad.isEmpty()) { state.textContent = '请先签名'; return; }
+          canvas.toBlob(function (blob) {
+            const data = new FormData();
+            data.append('file', blob, 'signature.png');
+            fetch('/files', {method: 'POST', body: data, credentials: 'same-origin',
+                             headers: {'X-CSRFToken': csrf, 'Accept': 'application/json'}})
+              .then(function (res) { return res.json().then(function (b) { return {ok: res.status === 201, b: b}; }); })
+              .then(function (r) {
+                if (!r.ok) { state.textContent = '签名未存档：' + (r.b.message || ''); return; }
+                input.value = r.b.sha256;
+                state.textContent = '签名已存档（' + r.b.sha256.slice(0, 12) + '…）';
+                const row = input.closest('.row-item');
+                const signed = row && row.querySelector('select[name$=".signed"]');
+                if (signed) { signed.value = 'true'; syncSignature(signed); }
+                const at = row && row.querySelector('input[name$=".signed_at"]');
+                if (at && !at.value) {
+                  const now = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 16);  // 北京时间
+                  at.value = now;
+                }
+              });
+          }, 'image/png');
+        });
+      });
+  }
+  attachPads(document);
 
   // 签名: a refusal note is asked for only when the person did not sign.
   function syncSignature(select) {

@@ -81,8 +81,11 @@ def record_exception() -> Any:
 @login_required
 def deadlines_page() -> Any:
     mine = deadlines.inbox_overdue(current_user)
-    queue = deadlines.manager_queue(current_user) if current_user.has_any(*OVERDUE_QUEUE_ROLES) else None
-    return render_template("oversight/deadlines.html", mine=mine, queue=queue)
+    manager = current_user.has_any(*OVERDUE_QUEUE_ROLES)
+    queue = deadlines.manager_queue(current_user) if manager else None
+    return render_template("oversight/deadlines.html", mine=mine, queue=queue,
+                           mine_soon=deadlines.due_soon(current_user.agency_id, tuple(current_user.roles or ())),
+                           queue_soon=deadlines.due_soon(current_user.agency_id) if manager else None)
 
 
 @bp.get("/supervision")
@@ -90,7 +93,8 @@ def deadlines_page() -> Any:
 def supervision_page() -> Any:
     """One agency's figures (``?agency=``): the user's own, or one assigned to a 司法局 supervisor."""
     agency = agency_for(current_user, request.args.get("agency"))
-    figures = supervision.figures(agency.id)
+    window = supervision_views.window_of(request.args)
+    figures = supervision.figures(agency.id, window)
     return render_template("oversight/supervision.html", agency=agency, figures=figures,
-                           overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN),
+                           overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN, window=window),
                            **supervision_views.page_extras(figures))

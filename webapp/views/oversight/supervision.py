@@ -9,11 +9,11 @@
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Optional
@@ -24,30 +24,31 @@ from handlers.spot_checks import ASPECTS, BASIS, CHECKER_ROLES, FINDINGS, RECTIF
 from webapp.db import db
 from webapp.errors import Forbidden, ServiceError
 from webapp.models import MediaItem, User
-from webapp.supervision import charts, spot_checks
+from webapp.supervision import charts, ledger, spot_checks
 from webapp.supervision import figures as supervision
 from webapp.supervision import reports as supervision_report
 from webapp.supervision.scopes import agency_for, visible_agencies
-from webapp.views.forms import MultiCheckbox
+from webapp.views.common import cite_note
+from webapp.views.forms import Form, MultiCheckbox
 
 bp = Blueprint("supervision", __name__, url_prefix="/oversight")
 FIELDS = ("case_id", "media_id", "follow_up_of", "finding", "note", "rectification")
 RECENT_RECORDINGS = 100
 
 
-class SpotCheckForm(FlaskForm):
+class SpotCheckForm(Form):
     media_id = SelectField("抽检的音像记录", choices=[], validate_choice=False)
     case_id = IntegerField("或：检查的案件编号（检查案卷）", validators=[Optional()])
     follow_up_of = IntegerField("复查的检查编号（复查时填写）", validators=[Optional()])
     aspects = MultiCheckbox("检查内容", choices=[(a, a) for a in ASPECTS])
     finding = RadioField("检查结论", choices=[(f, f) for f in FINDINGS])
     note = TextAreaField("检查情况")
-    rectification = TextAreaField(f"整改要求（结论为存在问题的须填写，{RECTIFY_BASIS}：责令改正）")
+    rectification = TextAreaField("整改要求（结论为存在问题的须填写：责令改正）")
 
 
 def _require(*roles: str) -> None:
     if not current_user.has_any(*roles):
-        raise Forbidden(f"您的角色无权访问检查台账（{BASIS}）")
+        raise Forbidden(f"您的角色无权访问检查台账{cite_note(BASIS)}")
 
 
 # --------------------------------------------------------------------------- 检查台账
@@ -70,7 +71,7 @@ def _ledger_page(form: SpotCheckForm, status: int = 200) -> Any:
     checkers = db.session.scalars(select(User).where(User.agency_id == current_user.agency_id).order_by(User.id))
     return render_template(
         "oversight/spot_checks.html", form=form, page=spot_checks.ledger_page(current_user.agency_id, request.args),
-        checkers=[u for u in checkers if u.has_any(*CHECKER_ROLES)], findings=FINDINGS, basis=BASIS,
+        checkers=[u for u in checkers if u.has_any(*CHECKER_ROLES)], findings=FINDINGS, basis=BASIS, rectify_basis=RECTIFY_BASIS,
         may_check=current_user.has_any(*CHECKER_ROLES)), status
 
 
@@ -101,15 +102,24 @@ def record_spot_check() -> Any:
 
 
 def page_extras(figures: dict[str, Any]) -> dict[str, Any]:
-    """What the supervision page adds to the figures: the charts, the agencies to choose from, the export links."""
-    return {"charts": charts.charts(figures), "agencies": visible_agencies(current_user)}
+    """What the supervision page adds to the figures: the charts, the agencies to choose from, the period chosen."""
+    return {"charts": charts.charts(figures), "agencies": visible_agencies(current_user),
+            "period": ledger.period_of(request.args), "year": clock.local(clock.now()).year}
+
+
+def window_of(args: Any) -> tuple[dt.datetime, dt.datetime] | None:
+    """The figures' window from the page's period filter (``?year=…&quarter=…``, ``?from=…&to=…``), or all time."""
+    period = ledger.period_of(args)
+    return period.bounds() if period else None
 
 
 def _export(kind: str, mimetype: str) -> Response:
     agency = agency_for(current_user, request.args.get("agency"))
-    figures = supervision.figures(agency.id)
-    build = supervision_report.to_csv if kind == "csv" else supervision_report.to_pdf
-    data = build(agency, figures)
+    figures = supervision.figures(agency.id, window_of(request.args))
+    if kind == "xlsx":
+        data = supervision_report.to_xlsx(agency, figures, [_ledger_table(agency.id, ledger.period_of(request.args))])
+    else:
+        data = (supervision_report.to_csv if kind == "csv" else supervision_report.to_pdf)(agency, figures)
     supervision_report.audit_export(agency, current_user, kind, data, figures)
     db.session.commit()
     name = f"supervision-{agency.code}-{clock.local_text(figures['at'], '%Y%m%d-%H%M')}.{kind}"
@@ -120,6 +130,30 @@ def _export(kind: str, mimetype: str) -> Response:
 @login_required
 def supervision_csv() -> Response:
     return _export("csv", "text/csv; charset=utf-8")
+
+
+@bp.get("/supervision.xlsx")
+@login_required
+def supervision_xlsx() -> Response:
+    """The figures as an Excel workbook, one sheet per table with its title and articles, the case 台账 last."""
+    return _export("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _ledger_table(agency_id: int, period: ledger.Period | None) -> supervision_report.Table:
+    title = f"案件台账（{period.label if period else '全部'}）"
+    return supervision_report.Table("ledger", title, "lishui-city 第二十二条", ledger.HEADERS,
+                                    ledger.rows(agency_id, period))
+
+
+@bp.get("/ledger")
+@login_required
+def ledger_page() -> Any:
+    """案件台账: the cases an agency started in a period (year, quarter, month or any range), for its managers and for
+    the 司法局 supervisor assigned to it; exported with the figures as XLSX."""
+    agency = agency_for(current_user, request.args.get("agency"))
+    period = ledger.period_of(request.args)
+    return render_template("oversight/ledger.html", agency=agency, period=period, agencies=visible_agencies(current_user),
+                           table=_ledger_table(agency.id, period), year=clock.local(clock.now()).year)
 
 
 @bp.get("/supervision.pdf")

@@ -1,0 +1,68 @@
+"""Forms that know what the system knows: the party of the case, the signed-in officer and a colleague from the
+roster with their 执法证, the present minute; an expired 执法证 cannot be named (行政处罚法 第四十二条)."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+
+from tests.support.web_client import web
+from tests.web.test_tasks import start_case
+from webapp.db import db
+from webapp.loadgen.payloads import payload
+from webapp.models import User
+
+PREFILLED = re.compile(r'name="f\.case_filing\.__prefilled" value="([^"]*)"')
+
+
+def test_admin_records_certificates_and_the_task_form_starts_from_what_is_known(app, agency, clock):
+    """The administrator keeps each officer's 执法证号 and validity; the filing form starts with the case's party
+    and the signing minute, offers only officers with a valid certificate, and a prefilled but untouched section is
+    no record: 办结 is refused by the gate, not by the fields nobody typed."""
+    admin = web(app, agency, "admin1")
+    today = clock.now().date()
+    for user, badge, until in (("officer1", "辽文执0001", today + dt.timedelta(days=365)),
+                               ("officer2", "辽文执0002", today - dt.timedelta(days=1))):
+        uid = agency.user_ids[user]
+        form = {"username": agency.usernames[user], "display_name": f"{user}姓名", "roles": "officer",
+                "active": "y", "badge_no": badge, "badge_valid_until": until.isoformat()}
+        res = admin.post(f"/admin/users/{uid}", form, csrf_from=f"/admin/users/{uid}")
+        assert res.status_code == 302, res.get_data(as_text=True)[-1500:]
+    users = admin.text("/admin/users")
+    assert "辽文执0002" in users and "已过期" in users
+    taken = admin.post(f"/admin/users/{agency.user_ids['officer2']}",
+                       {"username": agency.usernames["officer2"], "display_name": "x", "roles": "officer",
+                        "active": "y", "badge_no": "辽文执0001"}, csrf_from="/admin/users")
+    assert taken.status_code == 422 and "已登记在另一用户名下" in taken.get_data(as_text=True)
+
+    officer = web(app, agency, "officer1")
+    cid, tid = start_case(officer)
+    page = officer.text(f"/cases/{cid}/tasks/{tid}")
+    assert 'name="f.case_filing.party.name" value="抚顺县星光网吧"' in page
+    assert 'data-badge="辽文执0001"' in page and "辽文执0002" not in page  # the roster: valid certificates only
+    given = json.loads(html.unescape(PREFILLED.search(page).group(1)))
+    assert given["f.case_filing.party.name"] == "抚顺县星光网吧"
+    res = officer.post(f"/cases/{cid}/tasks/{tid}", {**given, "f.case_filing.__prefilled": json.dumps(given),
+                                                     "action": "complete"}, csrf_from=f"/cases/{cid}/tasks/{tid}")
+    body = res.get_data(as_text=True)
+    assert res.status_code == 422 and "任务尚不能办结" in body and "有记录填写有误" not in body
+
+
+def test_an_officer_whose_certificate_has_expired_cannot_be_named(app, agency, clock, walker):
+    """行政处罚法 第四十二条: 执法人员不得少于两人 — holding a valid 执法证; a record naming an expired one is refused,
+    on the API as on the page, with the field and the article."""
+    with app.app_context():
+        db.session.get(User, agency.user_ids["officer2"]).badge_no = "辽文执0102"
+        db.session.get(User, agency.user_ids["officer2"]).badge_valid_until = clock.now().date() - dt.timedelta(days=2)
+        db.session.commit()
+    case = walker.create_case()
+    task = next(t for t in case["tasks"] if t["name"] == "t_filing")
+    data = payload("inquiry_record")
+    data["officers"] = [data["officers"][0], {"name": "李强", "certificate_no": "辽文执0102"}]
+    res = walker.add(case["id"], task, "inquiry_record", data)
+    body = res.get_json()
+    assert res.status_code == 422 and "已于" in body["fields"]["officers.1.certificate_no"][0], body
+    assert "第四十二条" in body["message"]
+    data["officers"][1]["certificate_no"] = "辽文执9999"  # not on the roster (another agency's officer): the reviewer's call
+    assert walker.add(case["id"], task, "inquiry_record", data).status_code == 201
