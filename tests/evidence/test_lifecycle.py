@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from handlers.clock import CHINA
 from tests.support.media import MiB, upload
 from tests.support.storage import raw_delete, raw_write, stored_bytes
 from tests.support.tamper import tamper
@@ -49,6 +50,8 @@ def test_late_handover_is_accepted_but_flagged_on_the_case_and_in_figures(walker
 
 
 def test_one_working_day_profile_is_read_from_the_agency(walker, app, agency, clock):
+    now = clock.now().astimezone(CHINA)  # a Monday morning ahead: the shared clock may stand just after midnight
+    clock.set((now + dt.timedelta(days=7 - now.weekday())).replace(hour=10, minute=0, second=0, microsecond=0))
     _set_profile(app, agency.id, av_handover_working_days=1)
     cid = walker.create_case()["id"]
     item = upload(walker, cid, seed=44)
