@@ -5,9 +5,9 @@ audits what :func:`render` makes.
 """
 from __future__ import annotations
 
-from documents.kinds import BY_CODE, DOCUMENT_KINDS, DocumentKind, kind, made_on
+from documents.kinds import BY_CODE, DOCUMENT_KINDS, DocumentKind, act_moment, kind, made_on
 from documents.numbering import format_number, prefix_of
 from documents.render import SlowFontSubsetting, render, subsetter
 
-__all__ = ["BY_CODE", "DOCUMENT_KINDS", "DocumentKind", "SlowFontSubsetting", "format_number", "kind", "made_on",
+__all__ = ["BY_CODE", "DOCUMENT_KINDS", "DocumentKind", "act_moment", "SlowFontSubsetting", "format_number", "kind", "made_on",
            "prefix_of", "render", "subsetter"]

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from documents import amounts
 from documents.compact_cff import compact_font
 
 HERE = Path(__file__).resolve().parent
@@ -56,7 +57,8 @@ def cndatetime(value: Any) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(yesno=lambda value: "是" if value else "否", cndate=cndate, cndatetime=cndatetime)
+    env.filters.update(yesno=lambda value: "是" if value else "否", cndate=cndate, cndatetime=cndatetime,
+                       money=amounts.money, upper=amounts.upper)
     return env
 
 

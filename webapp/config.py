@@ -27,6 +27,8 @@ def from_environment(instance: str) -> dict[str, Any]:
         LIUHEN_SIGNING_KEY=os.environ.get("LIUHEN_SIGNING_KEY"),
         LIUHEN_SIGNING_KEY_FILE=os.environ.get("LIUHEN_SIGNING_KEY_FILE") or str(Path(instance) / "signing_key.pem"),
         LIUHEN_RETIRED_KEYS_DIR=os.environ.get("LIUHEN_RETIRED_KEYS_DIR"),
+        LIUHEN_DOCUMENT_CERTS=os.environ.get("LIUHEN_DOCUMENT_CERTS") or str(Path(instance) / "document_certs"),
+        LIUHEN_DOCUMENT_SELF_SIGNED=os.environ.get("LIUHEN_DOCUMENT_SELF_SIGNED", "1") not in ("0", "false", "no"),
         LIUHEN_CHECKPOINT_EVERY=int(os.environ.get("LIUHEN_CHECKPOINT_EVERY", 1000)),
         LIUHEN_CHECKPOINT_MINUTES=float(os.environ.get("LIUHEN_CHECKPOINT_MINUTES", 10)),
         LIUHEN_RENDER_STALE_MINUTES=float(os.environ.get("LIUHEN_RENDER_STALE_MINUTES", 30)),

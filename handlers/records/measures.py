@@ -121,7 +121,7 @@ class CoerciveDecision(Signed):
     items = many(Item, "场所、设施或者财物的名称、数量等（清单）", min_len=0, required=False)
     period_days = fields.Integer(required=False, allow_none=True, metadata={
         "title": "期限（日）", "help": "查封、扣押的期限，不得超过三十日（行政强制法 第二十五条）"})
-    remedies = text("申请行政复议或者提起行政诉讼的途径和期限")
+    remedies = text("申请行政复议或者提起行政诉讼的途径和期限", "文书按本机构配置的复议机关、人民法院和期限打印；此处仅作补充", required=False)
     decided_at = moment("决定日期")
     delivered_on_spot = flag("决定书和清单已当场交付当事人")
 

@@ -2,6 +2,7 @@
 embedded, party text escaped, the fast (HarfBuzz) font subsetter in use."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import subprocess
@@ -14,12 +15,16 @@ import documents
 import documents.compact_cff
 from documents import DOCUMENT_KINDS, format_number
 from documents.render import STYLESHEET, TEMPLATES, renderer
-from handlers.catalogue import CATALOGUE, display
-from handlers.law.cite import for_agency
+from handlers import profiles
+from handlers.catalogue import CATALOGUE
+from handlers.workcalendar import national
 from webapp.loadgen.payloads import PAYLOADS, payload
+from webapp.models import Agency, Case, Record
+from webapp.worker import sealing
 
 AGENCY = "抚顺县文化市场综合行政执法队"
 CASE = {"id": 7, "title": "星光网吧接纳未成年人上网案", "party_name": "抚顺县星光网吧"}
+CASE_NO = "抚县文执案〔2026〕3号"
 
 #: What the regulations require each document to state, as it must appear in the PDF's text.
 MANDATORY: dict[str, list[str]] = {
@@ -45,16 +50,18 @@ MANDATORY: dict[str, list[str]] = {
     "legal_review": ["法制审核意见书", "法制审核人员", "赵静", "审核意见", "程序合法", "建议", "审核通过"],
     "collective_discussion": ["集体讨论记录", "主持人", "参加人员", "刘伟、王芳、赵静", "讨论意见", "讨论结论"],
     "penalty_decision": ["行政处罚决定书", "当事人", "抚顺县石文镇人民路18号", "违法事实和证据", "决定理由", "处罚依据",
-                         "警告、罚款", "10000.00", "履行方式和期限", "十五日内", "申请行政复议或者提起行政诉讼的途径和期限",
-                         "六十日内", "（印章）", "2026年3月2日"],
-    "onspot_decision": ["当场行政处罚决定书", "在禁止张贴区域张贴演出广告", "《营业性演出管理条例》第四十六条", "50.00",
-                        "2026年3月2日10时00分", "抚顺县石文镇人民路", "六十日内申请行政复议", "执法证号21040001", "执法人员签名",
+                         "警告、罚款", "人民币壹万元整（¥10,000.00）", "履行方式和期限", "十五日内",
+                         "中国工商银行抚顺县支行", "抚顺县财政局非税收入汇缴结算户", "0704 0000 0000 0000 001",
+                         "申请行政复议或者提起行政诉讼的途径和期限", "60日内向抚顺县人民政府申请行政复议",
+                         "6个月内依法向抚顺县人民法院提起行政诉讼", "（印章）", "2026年3月2日"],
+    "onspot_decision": ["当场行政处罚决定书", "在禁止张贴区域张贴演出广告", "《营业性演出管理条例》第四十六条", "人民币伍拾元整（¥50.00）",
+                        "2026年3月2日10时00分", "抚顺县石文镇人民路", "60日内向抚顺县人民政府申请行政复议", "执法证号21040001", "执法人员签名",
                         "当事人签名", "已当场交付当事人"],
     "correction_notice": ["责令改正通知书", "责令你（单位）改正", "2026年3月20日17时00分", "复查"],
-    "service_receipt": ["送达回证", "送达文书名称", "行政处罚决定书", "文号", "抚文执罚〔2026〕12号", "受送达人", "王五",
+    "service_receipt": ["送达回证", "送达文书名称", "行政处罚决定书", "文号", "抚县文执罚〔2026〕1号", "文书日期", "受送达人", "王五",
                         "送达方式", "直接送达", "送达人签名", "张明", "受送达人签名"],
     "enforcement_reminder": ["催告书", "履行义务的期限", "2026年3月20日17时00分", "履行义务的方式", "到指定银行缴纳",
-                             "10000.00", "中国工商银行抚顺县支行", "陈述和申辩"],
+                             "人民币壹万元整（¥10,000.00）", "中国工商银行抚顺县支行", "陈述和申辩"],
     "enforcement_decision": ["行政强制执行决定书", "强制执行的理由和依据", "第七十二条加处罚款", "强制执行的方式和时间",
                              "加处罚款或滞纳金", "2026年3月25日9时00分", "申请行政复议或者提起行政诉讼的途径和期限",
                              "2026年3月24日", "（印章）"],
@@ -73,16 +80,26 @@ SOURCE_CHANGES: dict[str, dict[str, Any]] = {
 }
 
 
-def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What webapp.sealing gives a template, built from the realistic payloads of tests/payloads.py."""
-    records = {k: display(k, payload(k, **SOURCE_CHANGES.get(k, {}))) for k in PAYLOADS}
+def snapshot(code: str) -> dict[str, Any]:
+    return profiles.load(code).agency_profile(national())
+
+
+def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any] | None = None,
+                profile: str = "fushun-culture", name: str = AGENCY) -> dict[str, Any]:
+    """What webapp.worker.sealing gives a template (its own ``context``), built from the realistic payloads of
+    webapp/loadgen/payloads.py for an agency on the shipped ``profile``; the 回证 serves an issued 决定书."""
+    changes = {k: dict(v) for k, v in SOURCE_CHANGES.items()}
     if party is not None:
-        records["penalty_decision"] = display("penalty_decision", payload("penalty_decision", party=party))
-    return {"agency": {"name": AGENCY, "archive_days": 60, "archive_basis": "fushun-culture 第三十一条"},
-            "cite": for_agency("fushun-culture", "抚顺县文化市场综合执法全过程记录实施办法").text,
-            "title": kind.title, "number": format_number("抚文执", kind.series, 2026, n),
-            "date": "2026年3月2日", "task_title": "现场检查（勘验）", "case": CASE,
-            "doc": records[kind.source], "records": records}
+        changes["penalty_decision"] = {"party": party}
+    made = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+    records = {k: Record(kind=k, payload=payload(k, **changes.get(k, {})), created_at=made) for k in PAYLOADS}
+    agency = Agency(name=name, profile=snapshot(profile))
+    number = (format_number("抚文执", kind.series, 2026, n) if kind.numbered
+              else f"{CASE_NO}{sealing.CASE_NO_SEPARATOR}{kind.series}1")
+    served = {"id": 1, "title": "行政处罚决定书", "number": "抚县文执罚〔2026〕1号", "date": "2026年3月2日"}
+    return sealing.context(kind, agency, Case(id=7, title=CASE["title"], party_name=CASE["party_name"]), records,
+                           number, dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), "现场检查（勘验）",
+                           case_no=CASE_NO, served=served if kind.code == "service_receipt" else None)
 
 
 def pdf_text(pdf: bytes, tmp_path, layout: bool = False) -> str:
@@ -116,8 +133,10 @@ def test_each_document_states_what_the_regulations_require(kind, tmp_path):
     pdf = documents.render(kind.template, context_for(kind))
     assert pdf.startswith(b"%PDF")
     text = squeeze(pdf_text(pdf, tmp_path))
-    number = f"抚文执{kind.series}〔2026〕12号"
-    assert number in text
+    if kind.numbered:  # a 文号 of its own only where the official formats give one; the others carry the 案号
+        assert f"抚文执{kind.series}〔2026〕12号" in text and "案号" not in text
+    else:
+        assert f"案号：{CASE_NO}" in text and "〔2026〕12号" not in text
     assert squeeze(AGENCY) in text
     missing = [m for m in MANDATORY[kind.code] if squeeze(m) not in text]
     assert not missing, f"{kind.code} lacks {missing}"
@@ -206,9 +225,27 @@ def test_footers_cite_the_agencys_own_regulation_by_title_and_no_other_countys()
     (changli-market 第十九条) on its 结案审批表, not Fushun's sixty days."""
     filing = renderer().html("case_filing.html", context_for(documents.kind("case_filing")))
     assert "《抚顺县文化市场综合执法全过程记录实施办法》第七条" in filing and "lishui" not in filing and "丽水" not in filing
-    changli = {**context_for(documents.kind("closing_approval")),
-               "agency": {"name": "昌黎县市场监管局", "archive_days": 30, "archive_basis": "changli-market 第十九条"},
-               "cite": for_agency("changli-market", "昌黎县市场监管局行政执法全过程记录实施办法").text}
+    changli = context_for(documents.kind("closing_approval"), profile="changli-market", name="昌黎县市场监督管理局")
     closing = renderer().html("closing_approval.html", changli)
     assert "30日内" in closing and "《昌黎县市场监管局行政执法全过程记录实施办法》第十九条" in closing
     assert "六十日" not in closing and "fushun" not in closing
+
+
+CODE = re.compile(r"[a-z]+-[a-z]+")
+
+
+@pytest.mark.parametrize("code,name", [("fushun-culture", AGENCY), ("changli-market", "昌黎县市场监督管理局")])
+def test_no_paper_prints_an_internal_code_or_another_agencys_regulation(code, name, tmp_path):
+    """Every kind rendered for two agencies: no ``fushun-culture``-style code, no other profile's regulation or
+    court on any page; the agency's own remedies (复议机关, 人民法院) and bank on its 决定书."""
+    shipped = profiles.load_all()
+    foreign = [t for c, p in shipped.items() if c != code
+               for t in (p.data["regulation"], p.data["documents"]["remedies"]["court"])]
+    own = shipped[code].data["documents"]
+    for kind in DOCUMENT_KINDS:
+        text = pdf_text(documents.render(kind.template, context_for(kind, profile=code, name=name)), tmp_path)
+        flat = squeeze(text)
+        assert not CODE.search(text), (kind.code, CODE.findall(text))
+        assert not [t for t in foreign if squeeze(t) in flat], (kind.code, [t for t in foreign if squeeze(t) in flat])
+        if kind.code == "penalty_decision":
+            assert squeeze(own["remedies"]["court"]) in flat and squeeze(own["payment"]["account"]) in flat
