@@ -26,6 +26,8 @@ class DocumentKind:
     record_style: bool = False  # 笔录: 第x页 共y页 and a signature line on every page
     numbered: bool = True  # carries its own 文号; 笔录, 审批表, 回证 and records carry only the case's 案号
     dated_by: tuple[str, ...] = ()  # where the act's moment is: ``kind.field`` or ``kind.signatures@capacity``
+    quotes: str = ""  # the kind of 文书 whose issued 文号, title and date this one prints (``issued`` in the template)
+    bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
 
     @property
     def template(self) -> str:
@@ -101,6 +103,26 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("supplement_notice", "补正告知书", "补", "supplement_notice",
                  ("行政许可法 第三十二条", "changli-market 第六条"),
                  dated_by=("supplement_notice.notified_at",)),
+    DocumentKind("coercive_decision", "查封（扣押）决定书", "封扣", "coercive_decision",
+                 ("行政强制法 第二十四条", "fushun-culture 第十四条"), when="measure=seal|seize",
+                 dated_by=("coercive_decision.decided_at",)),
+    DocumentKind("court_application", "强制执行申请书", "申执", "court_application",
+                 ("行政强制法 第五十三条", "行政强制法 第五十五条"), dated_by=("court_application.applied_at",),
+                 quotes="penalty_decision", uses=("penalty_decision",)),
+    DocumentKind("decision_approval", "行政处罚决定审批表", "审", "decision_approval",
+                 ("行政处罚法 第五十七条", "fushun-culture 第十九条"), when="decision=approve",
+                 uses=("investigation_report", "legal_review", "collective_discussion"),
+                 numbered=False, dated_by=("decision_approval.signatures@approver",)),
+    DocumentKind("no_penalty_decision", "不予行政处罚决定书", "不罚", "decision_approval",
+                 ("行政处罚法 第五十七条",), when="decision=no_penalty", uses=("case_filing", "investigation_report"),
+                 dated_by=("decision_approval.signatures@approver",)),
+    DocumentKind("address_confirmation", "送达地址确认书", "址", "service_address_confirmation",
+                 ("行政处罚法 第六十一条", "民事诉讼法 第九十条"), numbered=False,
+                 dated_by=("service_address_confirmation.confirmed_at",)),
+    DocumentKind("case_source", "案件来源登记表", "源", "complaint_record", ("fushun-culture 第八条",),
+                 numbered=False, dated_by=("complaint_record.received_at",)),
+    DocumentKind("case_file", "电子案卷", "卷", "archive_record", ("fushun-culture 第三十一条", "档案法 第十四条"),
+                 numbered=False, bound=True, dated_by=("archive_record.archived_at",)),
     DocumentKind("av_explanation", "工作情况说明", "说", "av_not_suitable",
                  ("fushun-culture 第十二条", "pishan-culture 第十九条", "naiman-culture 第十条"),
                  numbered=False, dated_by=("av_not_suitable.recorded_at",)),
@@ -128,8 +150,15 @@ def act_moment(dk: DocumentKind, payloads: Mapping[str, Mapping[str, Any]]) -> A
 
 def made_on(record_kinds: set[str], flags: dict[str, dict[str, object]]) -> list[DocumentKind]:
     """The kinds a task with records of ``record_kinds`` makes; ``flags`` = exported fields per record kind."""
-    return [k for k in DOCUMENT_KINDS
-            if k.trigger in record_kinds and (k.when is None or flags.get(k.trigger, {}).get(k.when))]
+    return [k for k in DOCUMENT_KINDS if k.trigger in record_kinds and _when(k.when, flags.get(k.trigger, {}))]
+
+
+def _when(condition: str | None, values: Mapping[str, object]) -> bool:
+    """``flag`` (the field is true) or ``field=a|b`` (the field holds one of the values)."""
+    if condition is None:
+        return True
+    name, equals, options = condition.partition("=")
+    return values.get(name) in options.split("|") if equals else bool(values.get(name))
 
 
 def kind(code: str) -> DocumentKind:

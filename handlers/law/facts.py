@@ -51,7 +51,7 @@ class Fact:
 # the day of 留置; a 公告 counts as served thirty days after publication (第九十五条), whatever is typed.
 SERVED = {"service_receipt": Proof("served_at"), "relay_receipt": Proof("served_at"),
           "mail_receipt": Proof("received_at"), "lodging_record": Proof("refused_at"),
-          "public_notice": Proof("published_at", days=30)}
+          "public_notice": Proof("published_at", days=30), "electronic_service": Proof("delivered_at")}
 FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
     "听证通知送达": FactSource("听证通知书送达", SERVED, after="hearing_arrangement"),
@@ -63,6 +63,8 @@ FACTS: dict[str, FactSource] = {
     # and a decision exists before it is served
     "立案": FactSource("负责人批准立案", {"filing_approval": Proof("signatures", signer="approver")}),
     "行政处罚决定": FactSource("作出行政处罚决定", {"penalty_decision": Proof("decided_at")}),
+    "电子送达地址": FactSource("送达地址确认书确认的电子送达地址",
+                         {"service_address_confirmation": Proof("electronic_address", text=True)}),
     "罚款数额": FactSource("行政处罚决定的罚款数额", {"penalty_decision": Proof("fine", amount=True),
                                                  "onspot_decision": Proof("fine", amount=True)}),
 }

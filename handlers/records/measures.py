@@ -114,7 +114,7 @@ class CoerciveDecision(Signed):
     """行政强制措施决定书 (and for 查封、扣押 the 清单, 行政强制法 第二十四条): delivered on the spot, the 清单 signed."""
 
     signers_needed = {"officer": 1}
-    document_no = text("决定书文号")
+    document_no = text("决定书文号", "不再填写：查封（扣押）决定书由系统制作并编文号", required=False)
     measure = choice("行政强制措施", MEASURES)
     party = one(Party, "当事人")
     reasons = text("理由和依据")

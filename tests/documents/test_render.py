@@ -25,6 +25,7 @@ from webapp.worker import sealing
 AGENCY = "抚顺县文化市场综合行政执法队"
 CASE = {"id": 7, "title": "星光网吧接纳未成年人上网案", "party_name": "抚顺县星光网吧"}
 CASE_NO = "抚县文执案〔2026〕3号"
+SINGLE = [k for k in DOCUMENT_KINDS if not k.bound]  # the 电子案卷 binds the others: tests/documents/test_sealing.py
 
 #: What the regulations require each document to state, as it must appear in the PDF's text.
 MANDATORY: dict[str, list[str]] = {
@@ -71,6 +72,23 @@ MANDATORY: dict[str, list[str]] = {
     "intake_decision": ["受理通知书", "抚顺县新星文化传媒有限公司", "营业性演出许可证", "予以受理", "申请材料齐全",
                         "抚文许受〔2026〕8号", "（印章）", "2026年3月2日"],
     "supplement_notice": ["补正告知书", "需要补正的全部内容", "演出场所消防验收证明", "演员名单及身份证明", "申请材料已退回"],
+    "coercive_decision": ["查封（扣押）决定书", "抚顺县星光网吧", "涉嫌违法经营", "扣押财物", "期限为30日", "扣押财物清单",
+                          "电脑主机", "联想M720", "2台", "本清单为抚文执封扣〔2026〕12号决定书的附件",
+                          "60日内向抚顺县人民政府申请行政复议", "已当场交付当事人", "《中华人民共和国行政强制法》第二十四条",
+                          "当事人签名"],
+    "court_application": ["强制执行申请书", "抚顺县人民法院", "申请人", "被申请人", "行政处罚决定书", "抚县文执罚〔2026〕1号",
+                          "人民币壹万元整（¥10,000.00）", "催告书送达十日后", "《中华人民共和国行政强制法》第五十三条",
+                          "强制执行申请书", "负责人签名", "刘伟", "2026年3月20日"],
+    "decision_approval": ["行政处罚决定审批表", "违法事实", "当事人接纳三名未成年人上网", "承办人处理意见", "警告，罚款人民币一万元",
+                          "法制审核意见", "审核通过", "集体讨论意见", "同意给予警告并罚款一万元", "行政机关负责人意见",
+                          "同意作出处罚决定", "刘伟"],
+    "no_penalty_decision": ["不予行政处罚决定书", "抚顺县星光网吧", "91210421MA0XXXXXX1", "调查终结", "决定不予行政处罚",
+                            "《中华人民共和国行政处罚法》第五十七条", "60日内向抚顺县人民政府申请行政复议"],
+    "address_confirmation": ["送达地址确认书", "受送达人", "王五", "送达地址", "是否同意电子送达", "是",
+                             "wangwu@xingguang.example", "到达上述电子邮箱所在系统的日期为送达日期",
+                             "《中华人民共和国民事诉讼法》第九十条", "当事人签名"],
+    "case_source": ["案件来源登记表", "来源渠道", "电话", "周九", "13800000000", "被投诉、举报对象", "夜间接纳未成年人上网",
+                    "登记日期：2026年3月2日"],
     "av_explanation": ["工作情况说明", "未进行（或中断）音像记录的原因", "不适宜录像", "说明人", "张明", "负责人"],
 }
 
@@ -99,7 +117,8 @@ def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any]
     served = {"id": 1, "title": "行政处罚决定书", "number": "抚县文执罚〔2026〕1号", "date": "2026年3月2日"}
     return sealing.context(kind, agency, Case(id=7, title=CASE["title"], party_name=CASE["party_name"]), records,
                            number, dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), "现场检查（勘验）",
-                           case_no=CASE_NO, served=served if kind.code == "service_receipt" else None)
+                           case_no=CASE_NO, served=served if kind.code == "service_receipt" else None,
+                           issued=served if kind.quotes else None)
 
 
 def pdf_text(pdf: bytes, tmp_path, layout: bool = False) -> str:
@@ -121,14 +140,22 @@ def embedded_fonts(pdf: bytes, tmp_path) -> list[list[str]]:
 
 
 def test_every_kind_has_a_template_mandatory_contents_and_known_record_kinds():
-    assert set(MANDATORY) == {k.code for k in DOCUMENT_KINDS}
+    assert set(MANDATORY) == {k.code for k in SINGLE}
+    table = (TEMPLATES.parent / "README.md").read_text()
+    assert all(f"| `{k.code}` | `templates/{k.template}` |" in table for k in DOCUMENT_KINDS)  # documents/README.md
+    approved = {k.code for k in documents.made_on({"decision_approval"}, {"decision_approval": {"decision": "approve"}})}
+    refused = {k.code for k in documents.made_on({"decision_approval"}, {"decision_approval": {"decision": "no_penalty"}})}
+    assert approved == {"decision_approval"} and refused == {"no_penalty_decision"}  # 行政处罚法 第五十七条（二）
+    seized = documents.made_on({"coercive_decision"}, {"coercive_decision": {"measure": "seize"}})
+    assert [k.code for k in seized] == ["coercive_decision"]
+    assert not documents.made_on({"coercive_decision"}, {"coercive_decision": {"measure": "freeze"}})
     for k in DOCUMENT_KINDS:
         assert (TEMPLATES / k.template).is_file(), k.code
         for record_kind in (k.source, k.trigger, *k.uses):
             assert record_kind in CATALOGUE, f"{k.code}: record kind {record_kind} not in the catalogue"
 
 
-@pytest.mark.parametrize("kind", DOCUMENT_KINDS, ids=lambda k: k.code)
+@pytest.mark.parametrize("kind", SINGLE, ids=lambda k: k.code)
 def test_each_document_states_what_the_regulations_require(kind, tmp_path):
     pdf = documents.render(kind.template, context_for(kind))
     assert pdf.startswith(b"%PDF")
@@ -242,7 +269,7 @@ def test_no_paper_prints_an_internal_code_or_another_agencys_regulation(code, na
     foreign = [t for c, p in shipped.items() if c != code
                for t in (p.data["regulation"], p.data["documents"]["remedies"]["court"])]
     own = shipped[code].data["documents"]
-    for kind in DOCUMENT_KINDS:
+    for kind in SINGLE:
         text = pdf_text(documents.render(kind.template, context_for(kind, profile=code, name=name)), tmp_path)
         flat = squeeze(text)
         assert not CODE.search(text), (kind.code, CODE.findall(text))

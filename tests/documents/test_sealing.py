@@ -3,6 +3,7 @@ store and audit chain, versioned when re-rendered, downloadable by the case's ag
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import threading
@@ -16,6 +17,7 @@ from webapp.db import db
 from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
 from webapp.models import Agency, AuditEntry, Document
 from webapp.store import audit
+from webapp.worker import signing
 from webapp.worker.sealing import issue_number
 
 NUMBER = re.compile(r"^测执(\S+)〔(\d{4})〕(\d+)号$")
@@ -47,7 +49,8 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
     docs = documents_of(walker, cid)
     kinds = [d["kind"] for d in docs]
     assert kinds == ["case_filing", "inquiry_record", "inspection_record", "av_explanation", "prior_notice",
-                     "statement_record", "penalty_decision", "service_receipt", "closing_approval"]
+                     "statement_record", "decision_approval", "penalty_decision", "service_receipt", "closing_approval",
+                     "case_file"]
     case_nos = set()
     for d in docs:
         if documents.kind(d["kind"]).numbered:
@@ -69,9 +72,10 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
     receipt = pdf_text(walker.call("get", docs[kinds.index("service_receipt")]["url"], "officer1").data, tmp_path)
     assert "测执罚〔2026〕1号" in receipt and "抚文执罚〔2026〕12号" not in receipt and "2026年3月2日" in receipt
     assert f"案号：{case_nos.pop()}" in receipt
-    for d in docs:
+    for d in docs[:-1]:
         body = pdf_text(walker.call("get", d["url"], "officer1").data, tmp_path)
         assert render_day not in body, (d["kind"], render_day)
+    check_case_file(app, walker, agency, docs, tmp_path)
     with app.app_context():
         entries = db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
                                                               AuditEntry.action == "document.rendered")).all()
@@ -81,6 +85,40 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
         assert db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
                                                            AuditEntry.action == "document.downloaded")).all()
         assert audit.verify_chains() == []
+
+
+def check_case_file(app, walker, agency, docs, tmp_path) -> None:
+    """The 电子案卷 bound at 归档 (fushun-culture 第三十一条): PDF/A-3, cover and 卷内目录 whose page numbers are where each
+    文书 really starts, every other 文书 in the order made, the signed originals and a manifest attached; signed."""
+    case_file = docs[-1]
+    pdf = walker.call("get", case_file["url"], "officer1").data
+    path = tmp_path / "case_file.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "pdfaid:part" in meta and ">3<" in meta.split("pdfaid:part")[1][:5] or 'pdfaid:part="3"' in meta, meta[:400]
+    attached = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "manifest.json" in attached and attached.count(".pdf") == len(docs) - 1, attached
+    index = re.search(r"(\d+): manifest\.json", attached).group(1)
+    subprocess.run(["pdfdetach", "-save", index, "-o", str(tmp_path / "manifest.json"), str(path)], check=True)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [e["number"] for e in manifest["documents"]] == [d["number"] for d in docs[:-1]]
+    assert [e["sha256"] for e in manifest["documents"]] == [d["sha256"] for d in docs[:-1]]
+    assert manifest["pages"] == pages
+    for e in manifest["documents"]:  # each 文书 starts on the page the 卷内目录 gives
+        first = subprocess.run(["pdftotext", "-f", str(e["first"]), "-l", str(e["first"]), str(path), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        assert re.sub(r"\s+", "", e["title"]) in re.sub(r"\s+", "", first), (e, first[:200])
+    front = pdf_text(pdf, tmp_path)
+    assert "卷内目录" in front and "备考表" in front and "音像记录清单" in front and "抚顺县星光网吧" in front
+    with app.app_context():
+        sealed, = signing.check(pdf, agency.id)
+        assert sealed.ok, sealed
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "document.rendered")
+                                   .order_by(AuditEntry.id.desc()).limit(1)).one()
+        assert entry.detail["kind"] == "case_file" and [b[1] for b in entry.detail["bound"]] == \
+            [d["sha256"] for d in docs[:-1]]
 
 
 def test_another_agency_cannot_list_or_download(app, walker, client):

@@ -23,7 +23,7 @@ from webapp.models import Document, Record
 
 SERVICE_BASIS = ["行政处罚法 第六十一条", "民事诉讼法 第八十七条"]
 #: the field of each referring record kind that holds the moment of its own act
-ACT_FIELDS = {"service_receipt": "served_at"}
+ACT_FIELDS = {"service_receipt": "served_at", "electronic_service": "delivered_at"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Issued:
     title: str
     number: str
     moment: dt.datetime | None
+    sha256: str = ""
 
     def quoted(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "number": self.number, "date": cndate(self.moment)}
@@ -62,12 +63,19 @@ def by_title(case_id: int, title: str) -> Issued | None:
     return _issued(doc) if doc is not None else None
 
 
+def of_kind(case_id: int, kind: str) -> Issued | None:
+    """The case's newest 文书 of ``kind`` (a 强制执行申请书 quotes the 决定书 it asks the court to enforce)."""
+    doc = db.session.scalar(select(Document).where(Document.case_id == case_id, Document.kind == kind)
+                            .order_by(Document.id.desc()).limit(1))
+    return _issued(doc) if doc is not None else None
+
+
 def _issued(doc: Document) -> Issued:
     ids = [int(s[0]) for s in doc.sources or []]
     rows: list[Record] = list(db.session.scalars(select(Record).where(Record.id.in_(ids)))) if ids else []
     payloads = {r.kind: r.payload for r in rows}
     moment = documents.act_moment(documents.kind(doc.kind), payloads) if doc.kind in documents.BY_CODE else None
-    return Issued(doc.id, doc.kind, doc.title, doc.number, _aware(moment))
+    return Issued(doc.id, doc.kind, doc.title, doc.number, _aware(moment), doc.sha256)
 
 
 def _aware(value: Any) -> dt.datetime | None:

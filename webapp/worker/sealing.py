@@ -39,7 +39,7 @@ from webapp.cases import references
 from webapp.cases.service import get_case, require_handler
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, Record, RenderJob, User
+from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, MediaItem, Record, RenderJob, User
 from webapp.store import audit
 from webapp.worker.signing import signer_for
 
@@ -71,7 +71,7 @@ def latest_records(case_id: int) -> dict[str, Record]:
 
 def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, Record], number: str,
             now: dt.datetime, task_title: str = "", *, case_no: str = "",
-            served: Mapping[str, Any] | None = None) -> dict[str, Any]:
+            served: Mapping[str, Any] | None = None, issued: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """What a template reads.  ``date`` (the 落款) is the day of the act the 文书 records — the decision, the
     notice, the approval — or, where no field states it, the day its source record was made; never the render day."""
     settings = agency.settings
@@ -82,7 +82,7 @@ def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, 
                        "remedies": dict(settings.remedies), "payment": dict(settings.payment),
                        "format_set": settings.format_set},
             "cite": settings.citer().text, "title": dk.title, "number": number, "numbered": dk.numbered,
-            "case_no": case_no, "served": dict(served) if served else None,
+            "case_no": case_no, "served": dict(served) if served else None, "issued": dict(issued) if issued else None,
             "date": day, "task_title": task_title,
             "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
             "doc": catalogue.display(dk.source, records[dk.source].payload),
@@ -143,9 +143,17 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
             Document.case_id == case.id, Document.kind == dk.code, Document.version == 1))
         number, version = f"{case_no}{CASE_NO_SEPARATOR}{dk.series}{(made or 0) + 1}", 1
     task_title = task_title or db.session.scalar(select(CaseTask.title).where(CaseTask.id == source.task_id)) or ""
+    quoted = references.of_kind(case.id, dk.quotes) if dk.quotes else None
     ctx = context(dk, agency, case, records, number, now, task_title, case_no=case_no,
-                  served=served_document(case, records, dk))
-    pdf = signer_for(agency).sign(documents.render(dk.template, ctx))
+                  served=served_document(case, records, dk), issued=quoted.quoted() if quoted else None)
+    bound: dict[str, Any] = {}
+    if dk.bound:
+        body, manifest = case_file(case, agency, records, ctx)
+        bound = {"bound": [[e["number"], e["sha256"]] for e in manifest["documents"]], "pages": manifest["pages"],
+                 "media": [m["sha256"] for m in manifest["media"]]}
+    else:
+        body = documents.render(dk.template, ctx)
+    pdf = signer_for(agency).sign(body)
     sha, size = _store(pdf, f"{number}{dk.title}.pdf", agency.id, user.id)
     used = [records[k] for k in dict.fromkeys((dk.source, dk.trigger, *dk.uses)) if k in records]
     doc = Document(agency_id=agency.id, case_id=case.id, task_id=source.task_id, kind=dk.code, title=dk.title,
@@ -156,8 +164,46 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     db.session.flush()
     audit.append(agency.id, Action.DOCUMENT_RENDERED, actor_id=user.id, case_id=case.id,
                  detail={"document_id": doc.id, "kind": dk.code, "number": number, "version": version,
-                         "sha256": sha, "size": size, "sources": doc.sources})
+                         "sha256": sha, "size": size, "sources": doc.sources, **bound})
     return doc
+
+
+def case_file(case: Case, agency: Agency, records: Mapping[str, Record], ctx: Mapping[str, Any]
+              ) -> tuple[bytes, dict[str, Any]]:
+    """The 电子案卷 (:mod:`documents.case_file`): the case's sealed 文书 (newest version of each, in the order first
+    made), each laid out again from the records it was sealed from and its signed original attached; the A/V list."""
+    rows = list(db.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id)))
+    newest: dict[str, Document] = {}
+    for d in rows:
+        if d.kind in documents.BY_CODE and not documents.BY_CODE[d.kind].bound:
+            newest[d.number] = d  # insertion order stays that of the first version
+    filed = []
+    for d in newest.values():
+        dk = documents.kind(d.kind)
+        ids = [int(s[0]) for s in d.sources or []]
+        sealed_from = {r.kind: r for r in db.session.scalars(select(Record).where(Record.id.in_(ids)))} if ids else {}
+        merged = {**records, **sealed_from}
+        case_no = "" if dk.numbered else d.number.split(CASE_NO_SEPARATOR, 1)[0]
+        quoted = references.of_kind(case.id, dk.quotes) if dk.quotes else None
+        part = context(dk, agency, case, merged, d.number, local_now(agency), case_no=case_no,
+                       served=served_document(case, merged, dk), issued=quoted.quoted() if quoted else None)
+        with store.current().open(d.sha256) as fh:
+            original = fh.read()
+        filed.append(documents.Filed(d.title, d.number, part["date"], dk.template, part, original, d.sha256,
+                                     label=d.number if dk.numbered else ""))
+    media = [{"file_name": m.file_name, "started_at": m.started_at.isoformat(), "recorded_by": m.recorded_by,
+              "seconds": int((m.ended_at - m.started_at).total_seconds()), "sha256": m.sha256}
+             for m in db.session.scalars(select(MediaItem).where(MediaItem.case_id == case.id).order_by(MediaItem.id))]
+    archive = ctx["doc"]
+    front = {**ctx, "case": {**ctx["case"]}, "archive_no": archive.get("archive_no", ""),
+             "retention": archive.get("retention", ""), "archivist": archive.get("archivist", ""),
+             "archived_on": ctx["date"], "ended_on": _ended(records)}
+    return documents.assemble_case_file(front, filed, media)
+
+
+def _ended(records: Mapping[str, Record]) -> str:
+    report = records.get("closing_report")
+    return cndate(report.payload.get("ended_at")) if report else ""
 
 
 def _store(pdf: bytes, name: str, agency_id: int, user_id: int) -> tuple[str, int]:
