@@ -83,6 +83,21 @@ def verify_pdf_cmd(path: Path, code: str) -> None:
         sys.exit(1)
 
 
+@cli.command("verify-documents")
+@click.option("--agency", "code", required=True, help="机构代码")
+def verify_documents_cmd(code: str) -> None:
+    """逐份核验本机构已制作文书的机构签章（读取每个 PDF）；有未签章、签章无效或被改动的，以非零状态退出。"""
+    agency = db.session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise click.ClickException(f"没有代码为 {code} 的机构")
+    count, problems = document_signatures.verify_documents(agency.id)
+    for line in problems:
+        click.echo(f"[签章] {line}")
+    click.echo(f"已核验文书 {count} 份，问题 {len(problems)} 项")
+    if problems:
+        sys.exit(1)
+
+
 @cli.command("reanchor")
 @click.argument("code")
 @click.option("--user", "username", required=True, help="机构管理员用户名")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 
 from tests.support.app import make_agency
+from webapp import store
 from webapp.db import db
 from webapp.loadgen.flows import file_case
 from webapp.models import Agency
@@ -36,5 +37,19 @@ def test_a_sealed_document_is_signed_by_its_agency_and_tampering_is_reported(app
     assert ok.exit_code == 0 and "签章有效" in ok.output, ok.output
     bad = runner.invoke(args=["liuhen", "verify-pdf", str(tmp_path / "bad.pdf"), "--agency", agency.code])
     assert bad.exit_code == 1 and "签章无效" in bad.output, bad.output
+    clean = runner.invoke(args=["liuhen", "verify-documents", "--agency", agency.code])
+    assert clean.exit_code == 0 and "问题 0 项" in clean.output, clean.output
+    with app.app_context():  # the stored file rewritten in place (an insider with disk access)
+        stored = store.current().path(doc["sha256"])
+        mode = stored.stat().st_mode
+        stored.chmod(0o644)
+        stored.write_bytes(changed)
+    try:
+        broken = runner.invoke(args=["liuhen", "verify-documents", "--agency", agency.code])
+        assert broken.exit_code == 1 and doc["number"] in broken.output and "签署的内容已被改动" in broken.output, \
+            broken.output
+    finally:  # put it back: the store is shared by the session's other tests, whose verify must stay clean
+        stored.write_bytes(pdf)
+        stored.chmod(mode)
     info = subprocess.run(["pdfsig", str(tmp_path / "good.pdf")], capture_output=True, text=True)
     assert "Signature #1" in info.stdout and "ETSI.CAdES.detached" in info.stdout, info.stdout

@@ -10,10 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 
 from documents import signing
 from handlers import clock
-from webapp.models import Agency
+from webapp import store
+from webapp.db import db
+from webapp.models import Agency, Document
 
 
 def _files(agency_id: int) -> tuple[Path, Path]:
@@ -42,3 +45,22 @@ def certificates(agency_id: int) -> list[Path]:
 
 def check(pdf: bytes, agency_id: int) -> list[signing.SignatureCheck]:
     return signing.check(pdf, certificates(agency_id))
+
+
+def verify_documents(agency_id: int) -> tuple[int, list[str]]:
+    """Every stored 文书 of the agency checked as a reader would: (how many, problems in Chinese).  Reads each PDF
+    from the file store, so it runs on demand (``flask liuhen verify-documents``), not in the routine verify."""
+    problems: list[str] = []
+    count = 0
+    for doc in db.session.scalars(select(Document).where(Document.agency_id == agency_id).order_by(Document.id)):
+        count += 1
+        try:
+            with store.current().open(doc.sha256) as fh:
+                found = check(fh.read(), agency_id)
+        except OSError as exc:
+            problems.append(f"{doc.number}{doc.title}（第{doc.version}版）：无法读取（{exc}）")
+            continue
+        if not found:
+            problems.append(f"{doc.number}{doc.title}（第{doc.version}版）：没有机构签章")
+        problems += [f"{doc.number}{doc.title}（第{doc.version}版）：{c.describe()}" for c in found if not c.ok]
+    return count, problems
