@@ -1,4 +1,6 @@
-"""Render times and sizes of the 文书: a one-page 行政处罚决定书 and a three-page 询问笔录.
+"""Render times and sizes of the 文书: every kind (median ms, KB), a three-page 询问笔录, the agency's PAdES
+signature, and the 电子案卷 of a case of 30 文书 (issue 17 targets: one-page kinds ≤ 120 ms and ≤ 60 KB on a quiet
+machine, signing ≤ 30 ms, the 电子案卷 of 30 ≤ 10 s).
 
 Targets (issue 4): a one-page document under 200 ms median on a 2-core machine and under 150 KB.
 Prints median and p95 wall-clock milliseconds per document (and the CPU-time median, which other
@@ -20,8 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import datetime as dt  # noqa: E402
+
 import documents  # noqa: E402
-from tests.documents.test_render import context_for  # noqa: E402
+from documents import signing  # noqa: E402
+from tests.documents.test_render import SINGLE, context_for  # noqa: E402
 
 
 def three_page_inquiry() -> dict:
@@ -68,6 +73,34 @@ def main() -> None:
     print(f"first render (loads fonts): {(time.perf_counter() - started) * 1000:.0f} ms")
     measure("行政处罚决定书 (1 page)", "penalty_decision.html", context_for(documents.kind("penalty_decision")), args.runs)
     measure("询问笔录 (3 pages)", "inquiry_record.html", three_page_inquiry(), args.runs)
+    print("per kind:")
+    for kind in SINGLE:
+        measure(f"  {kind.title[:14]}", kind.template, context_for(kind), max(3, args.runs // 6))
+    with tempfile.TemporaryDirectory() as folder:
+        key, cert = Path(folder) / "k.pem", Path(folder) / "c.pem"
+        signing.self_signed("测试执法队", key, cert, now=dt.datetime.now(dt.UTC))
+        signer = signing.PadesSigner(key, cert)
+        pdf = documents.render("penalty_decision.html", context_for(documents.kind("penalty_decision")))
+        signer.sign(pdf)
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            signed = signer.sign(pdf)
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"PAdES signature        median {statistics.median(times):6.1f} ms  (+{(len(signed) - len(pdf)) / 1024:.1f} KB)")
+        filed = []
+        for i in range(30):
+            kind = SINGLE[i % len(SINGLE)]
+            ctx = context_for(kind, n=100 + i)
+            filed.append(documents.Filed(kind.title, f"测执{kind.series}〔2026〕{100 + i}号", ctx["date"], kind.template,
+                                         ctx, signer.sign(documents.render(kind.template, ctx)), "0" * 64))
+        front = {**context_for(documents.kind("closing_approval")), "archive_no": "抚文执档〔2026〕3号",
+                 "retention": "30年", "archivist": "张明", "archived_on": "2026年3月30日", "ended_on": "2026年3月20日"}
+        started = time.perf_counter()
+        bound, manifest = documents.assemble_case_file(front, filed, [])
+        signed = signer.sign(bound)
+        print(f"电子案卷 (30 文书)     {(time.perf_counter() - started):6.2f} s  pages {manifest['pages']}  "
+              f"size {len(signed) / 1024:6.1f} KB")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ their code in ``handlers.catalogue`` (this package imports nothing from handlers
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,10 @@ class DocumentKind:
     when: str | None = None
     uses: tuple[str, ...] = ()  # other record kinds the template quotes (linked as sources when present)
     record_style: bool = False  # 笔录: 第x页 共y页 and a signature line on every page
+    numbered: bool = True  # carries its own 文号; 笔录, 审批表, 回证 and records carry only the case's 案号
+    dated_by: tuple[str, ...] = ()  # where the act's moment is: ``kind.field`` or ``kind.signatures@capacity``
+    quotes: str = ""  # the kind of 文书 whose issued 文号, title and date this one prints (``issued`` in the template)
+    bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
 
     @property
     def template(self) -> str:
@@ -35,58 +41,124 @@ class DocumentKind:
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("case_filing", "立案（程序启动）审批表", "立", "case_filing",
                  ("fushun-culture 第七条", "lishui-city 第八条"), made_on="filing_approval",
-                 uses=("unit_opinion", "emergency_start")),
+                 uses=("unit_opinion", "emergency_start"),
+                 numbered=False, dated_by=("filing_approval.signatures@approver",)),
     DocumentKind("inquiry_record", "询问笔录", "询", "inquiry_record",
-                 ("行政处罚法 第五十五条", "fushun-culture 第九条", "fushun-culture 第十一条"), record_style=True),
+                 ("行政处罚法 第五十五条", "fushun-culture 第九条", "fushun-culture 第十一条"), record_style=True,
+                 numbered=False, dated_by=("inquiry_record.started_at",)),
     DocumentKind("inspection_record", "现场检查（勘验）笔录", "检", "inspection_record",
-                 ("fushun-culture 第十一条", "lishui-city 第十一条"), record_style=True),
-    DocumentKind("sampling_record", "抽样取证通知书及物品清单", "抽", "sampling_record", ("fushun-culture 第十一条",)),
-    DocumentKind("evidence_collection", "调取证据通知书及证据清单", "调", "evidence_collection", ("fushun-culture 第十一条",)),
+                 ("fushun-culture 第十一条", "lishui-city 第十一条"), record_style=True,
+                 numbered=False, dated_by=("inspection_record.started_at",)),
+    DocumentKind("sampling_record", "抽样取证通知书及物品清单", "抽", "sampling_record", ("fushun-culture 第十一条",),
+                 dated_by=("sampling_record.sampled_at",)),
+    DocumentKind("evidence_collection", "调取证据通知书及证据清单", "调", "evidence_collection", ("fushun-culture 第十一条",),
+                 dated_by=("evidence_collection.signatures@officer",)),
     DocumentKind("evidence_preservation", "证据先行登记保存通知书及清单", "保", "evidence_preservation",
-                 ("行政处罚法 第五十六条", "fushun-culture 第十三条", "lishui-city 第十四条")),
+                 ("行政处罚法 第五十六条", "fushun-culture 第十三条", "lishui-city 第十四条"),
+                 dated_by=("evidence_preservation.approved_at",)),
     DocumentKind("prior_notice", "行政处罚事先告知书", "告", "prior_notice",
-                 ("行政处罚法 第四十四条", "fushun-culture 第十条", "lishui-city 第十二条")),
+                 ("行政处罚法 第四十四条", "fushun-culture 第十条", "lishui-city 第十二条"),
+                 dated_by=("prior_notice.notified_at",)),
     DocumentKind("statement_record", "陈述申辩笔录", "陈", "statement_record",
-                 ("行政处罚法 第四十五条", "lishui-city 第十二条"), record_style=True),
-    DocumentKind("hearing_notice", "听证通知书", "听通", "hearing_record", ("行政处罚法 第六十四条",)),
+                 ("行政处罚法 第四十五条", "lishui-city 第十二条"), record_style=True,
+                 numbered=False, dated_by=("statement_record.signatures@officer",)),
+    DocumentKind("hearing_notice", "听证通知书", "听通", "hearing_record", ("行政处罚法 第六十四条",),
+                 dated_by=("hearing_record.notice_served_at",)),
     DocumentKind("hearing_record", "听证笔录", "听", "hearing_record",
-                 ("行政处罚法 第六十四条", "fushun-culture 第十一条"), record_style=True),
+                 ("行政处罚法 第六十四条", "fushun-culture 第十一条"), record_style=True,
+                 numbered=False, dated_by=("hearing_record.held_at",)),
     DocumentKind("legal_review", "法制审核意见书", "法审", "legal_review",
-                 ("行政处罚法 第五十八条", "fushun-culture 第十六条")),
+                 ("行政处罚法 第五十八条", "fushun-culture 第十六条"),
+                 numbered=False, dated_by=("legal_review.signatures@reviewer",)),
     DocumentKind("collective_discussion", "集体讨论记录", "讨", "collective_discussion",
-                 ("行政处罚法 第五十七条", "fushun-culture 第十八条")),
+                 ("行政处罚法 第五十七条", "fushun-culture 第十八条"),
+                 numbered=False, dated_by=("collective_discussion.held_at",)),
     DocumentKind("penalty_decision", "行政处罚决定书", "罚", "penalty_decision",
-                 ("行政处罚法 第五十九条", "fushun-culture 第二十条")),
+                 ("行政处罚法 第五十九条", "fushun-culture 第二十条"),
+                 dated_by=("penalty_decision.decided_at",)),
     DocumentKind("onspot_decision", "当场行政处罚决定书", "简罚", "onspot_decision",
-                 ("行政处罚法 第五十二条", "fushun-culture 第二十一条")),
+                 ("行政处罚法 第五十二条", "fushun-culture 第二十一条"),
+                 dated_by=("onspot_decision.decided_at",)),
     DocumentKind("correction_notice", "责令改正通知书", "改", "performance_record",
                  ("fushun-culture 第二十七条", "lishui-city 第十九条"), when="correction_ordered"),
     DocumentKind("service_receipt", "送达回证", "送", "service_receipt",
-                 ("fushun-culture 第二十二条", "民事诉讼法 第八十七条")),
+                 ("fushun-culture 第二十二条", "民事诉讼法 第八十七条"),
+                 numbered=False, dated_by=("service_receipt.served_at",)),
     DocumentKind("enforcement_reminder", "催告书", "催", "enforcement_reminder",
-                 ("行政强制法 第三十五条", "fushun-culture 第二十八条")),
+                 ("行政强制法 第三十五条", "fushun-culture 第二十八条"),
+                 dated_by=("enforcement_reminder.issued_at",)),
     DocumentKind("enforcement_decision", "行政强制执行决定书", "强执", "enforcement_decision",
-                 ("行政强制法 第三十七条", "fushun-culture 第二十九条")),
+                 ("行政强制法 第三十七条", "fushun-culture 第二十九条"),
+                 dated_by=("enforcement_decision.decided_at",)),
     DocumentKind("closing_approval", "结案审批表", "结", "closing_approval",
-                 ("fushun-culture 第三十一条", "fushun-culture 第三十六条"), uses=("closing_report", "penalty_decision")),
+                 ("fushun-culture 第三十一条", "fushun-culture 第三十六条"), uses=("closing_report", "penalty_decision"),
+                 numbered=False, dated_by=("closing_approval.signatures@approver",)),
     DocumentKind("complaint_notice", "不予立案告知书", "不立", "complaint_notice",
-                 ("fushun-culture 第八条", "lishui-city 第九条")),
+                 ("fushun-culture 第八条", "lishui-city 第九条"),
+                 dated_by=("complaint_notice.notified_at",)),
     DocumentKind("intake_decision", "受理（不予受理）通知书", "受", "intake_decision",
                  ("行政许可法 第三十二条", "changli-market 第六条", "lishui-city 第七条"),
-                 uses=("license_application", "license_referral")),
+                 uses=("license_application", "license_referral"),
+                 dated_by=("intake_decision.decided_at",)),
     DocumentKind("supplement_notice", "补正告知书", "补", "supplement_notice",
-                 ("行政许可法 第三十二条", "changli-market 第六条")),
+                 ("行政许可法 第三十二条", "changli-market 第六条"),
+                 dated_by=("supplement_notice.notified_at",)),
+    DocumentKind("coercive_decision", "查封（扣押）决定书", "封扣", "coercive_decision",
+                 ("行政强制法 第二十四条", "fushun-culture 第十四条"), when="measure=seal|seize",
+                 dated_by=("coercive_decision.decided_at",)),
+    DocumentKind("court_application", "强制执行申请书", "申执", "court_application",
+                 ("行政强制法 第五十三条", "行政强制法 第五十五条"), dated_by=("court_application.applied_at",),
+                 quotes="penalty_decision", uses=("penalty_decision",)),
+    DocumentKind("decision_approval", "行政处罚决定审批表", "审", "decision_approval",
+                 ("行政处罚法 第五十七条", "fushun-culture 第十九条"), when="decision=approve",
+                 uses=("investigation_report", "legal_review", "collective_discussion"),
+                 numbered=False, dated_by=("decision_approval.signatures@approver",)),
+    DocumentKind("no_penalty_decision", "不予行政处罚决定书", "不罚", "decision_approval",
+                 ("行政处罚法 第五十七条",), when="decision=no_penalty", uses=("case_filing", "investigation_report"),
+                 dated_by=("decision_approval.signatures@approver",)),
+    DocumentKind("address_confirmation", "送达地址确认书", "址", "service_address_confirmation",
+                 ("行政处罚法 第六十一条", "民事诉讼法 第九十条"), numbered=False,
+                 dated_by=("service_address_confirmation.confirmed_at",)),
+    DocumentKind("case_source", "案件来源登记表", "源", "complaint_record", ("fushun-culture 第八条",),
+                 numbered=False, dated_by=("complaint_record.received_at",)),
+    DocumentKind("case_file", "电子案卷", "卷", "archive_record", ("fushun-culture 第三十一条", "档案法 第十四条"),
+                 numbered=False, bound=True, dated_by=("archive_record.archived_at",)),
     DocumentKind("av_explanation", "工作情况说明", "说", "av_not_suitable",
-                 ("fushun-culture 第十二条", "pishan-culture 第十九条", "naiman-culture 第十条")),
+                 ("fushun-culture 第十二条", "pishan-culture 第十九条", "naiman-culture 第十条"),
+                 numbered=False, dated_by=("av_not_suitable.recorded_at",)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}
 
 
+def act_moment(dk: DocumentKind, payloads: Mapping[str, Mapping[str, Any]]) -> Any:
+    """The moment of the act ``dk`` records, from the records' payloads (``None``: none states it).
+
+    A 文书 is dated the day of its act (the decision, the notice, the approval), never the day it was rendered.
+    """
+    for ref in dk.dated_by:
+        kind_code, _, name = ref.partition(".")
+        name, _, capacity = name.partition("@")
+        value = (payloads.get(kind_code) or {}).get(name)
+        if capacity:
+            value = next((s.get("signed_at") for s in value or () if isinstance(s, Mapping)
+                          and s.get("capacity") == capacity and s.get("signed_at")), None)
+        if value:
+            return value
+    return None
+
+
 def made_on(record_kinds: set[str], flags: dict[str, dict[str, object]]) -> list[DocumentKind]:
     """The kinds a task with records of ``record_kinds`` makes; ``flags`` = exported fields per record kind."""
-    return [k for k in DOCUMENT_KINDS
-            if k.trigger in record_kinds and (k.when is None or flags.get(k.trigger, {}).get(k.when))]
+    return [k for k in DOCUMENT_KINDS if k.trigger in record_kinds and _when(k.when, flags.get(k.trigger, {}))]
+
+
+def _when(condition: str | None, values: Mapping[str, object]) -> bool:
+    """``flag`` (the field is true) or ``field=a|b`` (the field holds one of the values)."""
+    if condition is None:
+        return True
+    name, equals, options = condition.partition("=")
+    return values.get(name) in options.split("|") if equals else bool(values.get(name))
 
 
 def kind(code: str) -> DocumentKind:

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from documents import amounts
 from documents.compact_cff import compact_font
 
 HERE = Path(__file__).resolve().parent
@@ -56,7 +57,8 @@ def cndatetime(value: Any) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(yesno=lambda value: "是" if value else "否", cndate=cndate, cndatetime=cndatetime)
+    env.filters.update(yesno=lambda value: "是" if value else "否", cndate=cndate, cndatetime=cndatetime,
+                       money=amounts.money, upper=amounts.upper)
     return env
 
 
@@ -107,6 +109,26 @@ class Renderer:
             # WeasyPrint is untyped; write_pdf() without a target returns the PDF as bytes
             return cast(bytes, HTML(string=source, base_url=str(TEMPLATES)).write_pdf(
                 stylesheets=[self.css], font_config=self.fonts, uncompressed_pdf=False))
+
+
+    def pages(self, template: str, context: Mapping[str, Any]) -> Any:
+        """The laid-out pages of one 文书 (a ``weasyprint.Document``), to be bound with others into one file."""
+        from weasyprint import HTML
+
+        source = self.html(template, context)
+        with self._lock:
+            return HTML(string=source, base_url=str(TEMPLATES)).render(stylesheets=[self.css], font_config=self.fonts)
+
+    def bind(self, parts: list[Any], attachments: list[tuple[str, bytes, str]], *, variant: str = "pdf/a-3b") -> bytes:
+        """One PDF of the pages of ``parts`` in order, with files attached (name, bytes, description): PDF/A-3
+        allows embedded files, so the signed originals and the manifest travel inside the 电子案卷."""
+        from weasyprint import Attachment
+
+        files = [Attachment(string=data, name=name, description=about, relationship="Source")
+                 for name, data, about in attachments]
+        with self._lock:
+            bound = parts[0].copy([page for part in parts for page in part.pages])
+            return cast(bytes, bound.write_pdf(pdf_variant=variant, attachments=files, uncompressed_pdf=False))
 
 
 _renderer: Renderer | None = None

@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import fields
 
 from handlers import av_rules
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
+from handlers.clock import local_text
+from handlers.law.facts import Fact
 from handlers.law.model import Rule
 from handlers.records.fields import Signature
 from handlers.task_rules import TaskRules
@@ -41,6 +43,8 @@ CHECK_TITLES = {"present": "记录齐全", "signed": "签名或拒签记录", "o
                 "handover": "音像记录按时移交", "law": "法定时限、时间和数额"}
 # rule kinds the gate judges on the case's facts before a step can complete: a completed step met them
 GATE_JUDGED = ("not_before", "time_window", "amount", "same")
+# rule kinds judged again here on the case's facts, so a step let through (an exception, an old version) is scored
+RE_JUDGED = ("after",)
 AV_OUTCOMES = {"recorded": "有音像记录", "reason": "有不适宜音像记录的书面理由", "neither": "两者皆无"}
 SIGNED_BASIS = "fushun-culture 第十一条；lishui-city 第十三条"
 DEFAULT_HANDOVER_BASIS = "fushun-culture 第三十一条"
@@ -86,6 +90,7 @@ class StepFacts:
     deadline: Deadline | None
     completed_at: dt.datetime
     handover_basis: str = DEFAULT_HANDOVER_BASIS
+    facts: Mapping[str, Fact | None] = field(default_factory=dict)  # the case's facts the ``after`` rules read
 
 
 @dataclass(frozen=True)
@@ -191,10 +196,30 @@ def _handover_checks(facts: StepFacts) -> list[Check]:
 
 
 def _law_checks(facts: StepFacts) -> list[Check]:
-    """Every rule of the agency's law the gate judged on the step's facts, with its article: the step met them."""
-    return [Check("law", f"{r.title}：已符合", r.basis, True) for r in facts.profile_rules
-            if (r.kind in GATE_JUDGED or (r.kind == "period" and r.fact))
-            and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
+    """Every rule of the agency's law the gate judged on the step's facts, with its article: the step met them;
+    the order of the case's acts (``after``: 行政处罚法 第五十四条、第六十一条) is judged again on its records."""
+    out: list[Check] = []
+    for r in facts.profile_rules:
+        if not r.governs(facts.spec_name, facts.rules.records, facts.rules.act):
+            continue
+        if r.kind in RE_JUDGED:
+            out += _order_check(r, facts)
+        elif r.kind in GATE_JUDGED or (r.kind == "period" and r.fact):
+            out.append(Check("law", f"{r.title}：已符合", r.basis, True))
+    return out
+
+
+def _order_check(r: Rule, facts: StepFacts) -> list[Check]:
+    kind_code, _, name = (r.at or "").rpartition(".")
+    raw = (facts.records.get(kind_code) or {}).get(name)
+    fact = facts.facts.get(r.fact or "")
+    if not raw or fact is None:
+        return []
+    moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
+    ok = moment >= fact.at
+    text = (f"{r.title}：已符合" if ok else
+            f"{r.title}：记录的时间 {local_text(moment)} 早于{fact.title}（{local_text(fact.at)}）")
+    return [Check("law", text, r.basis, ok)]
 
 
 def review_step(facts: StepFacts) -> StepReview:

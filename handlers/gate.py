@@ -104,7 +104,7 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
         basis = tuple(r.basis for r in refusal) or REFUSAL_AV_BASIS
         out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
     out += (_not_before(law, timing, records) + _within(law, timing, records) + _time_window(law, timing, records)
-            + _amounts(law, timing, records) + _same(law, timing, records)) if timing else []
+            + _amounts(law, timing, records) + _same(law, timing, records) + _after(law, timing, records)) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)
 
 
@@ -184,6 +184,22 @@ def _same(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Ma
             continue
         out.append(Missing(kind_code, f"{r.title}：记录为“{typed}”，{fact.title}为“{fact.value}”", (r.basis,), "invalid",
                            {name: [f"应为 {fact.value}"]}))
+    return out
+
+
+def _after(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """An act is not dated before the fact it follows (行政处罚法 第五十四条、第五十七条: a decision on a case that was
+    filed; 第六十一条: the service of a decision that exists): its moment, read from its own record, is not earlier."""
+    out: list[Missing] = []
+    for r in law:
+        if r.kind != "after" or not (r.at and r.fact):
+            continue
+        fact, moment = timing.facts.get(r.fact), _moment_of(r.at, records)
+        if fact is None or moment is None or moment >= fact.at:
+            continue
+        out.append(Missing(_holder(r.at, records), f"{r.title}：记录的时间为 {local_text(moment, tz=timing.zone)}，"
+                           f"早于{fact.title}（{local_text(fact.at, tz=timing.zone)}）", (r.basis,), "invalid",
+                           {r.at.rpartition(".")[2]: [f"不得早于{fact.title}的时间"]}))
     return out
 
 

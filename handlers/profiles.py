@@ -124,6 +124,33 @@ class SignInSchema(_Strict):
     local_passwords = fields.Boolean(load_default=True)
 
 
+FORMAT_SETS = {"culture": "文化市场综合行政执法文书格式范本", "market": "市场监督管理行政处罚文书格式范本（2021年修订版）"}
+
+
+class RemediesSchema(_Strict):
+    """What a 决定书 tells the party about remedies (行政处罚法 第五十九条（五）): the organ, the court, the periods."""
+
+    review_organ = fields.String(required=True, validate=validate.Length(min=2))
+    court = fields.String(required=True, validate=validate.Length(min=2))
+    review_days = fields.Integer(load_default=60, validate=validate.Range(min=60, max=365))  # 行政复议法 第二十条
+    litigation_months = fields.Integer(load_default=6, validate=validate.Range(min=6, max=24))  # 行政诉讼法 第四十六条
+
+
+class PaymentSchema(_Strict):
+    """Where a fine is paid (行政处罚法 第六十七条: the designated bank or the electronic payment system)."""
+
+    bank = fields.String(required=True, validate=validate.Length(min=2))
+    account_name = fields.String(required=True, validate=validate.Length(min=2))
+    account = fields.String(required=True, validate=validate.Length(min=4))
+
+
+class DocumentsSchema(_Strict):
+    format_set = fields.String(load_default="culture", validate=validate.OneOf(list(FORMAT_SETS)))
+    series = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(min=1, max=10)))
+    remedies = fields.Nested(RemediesSchema)
+    payment = fields.Nested(PaymentSchema)
+
+
 class ProfileSchema(_Strict):
     code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]+$"))
     name = fields.String(required=True, validate=validate.Length(min=2))
@@ -145,6 +172,7 @@ class ProfileSchema(_Strict):
     articles = articles_field()
     organisational = organisational_field()
     warnings = fields.Nested(WarningsSchema, load_default=dict)
+    documents = fields.Nested(DocumentsSchema, load_default=dict)
 
     @validates_schema
     def _unique_rules(self, data: dict[str, Any], **_: Any) -> None:
@@ -212,6 +240,7 @@ class Profile:
             "local_passwords": bool(self.data.get("sign_in", {}).get("local_passwords", True)),
             "deadline_warning_hours": int(self.data.get("warnings", {}).get("deadline_hours", DEFAULT_WARNING_HOURS)),
             "rules": [r.to_json() for r in self.rules],
+            "documents": dict(self.data.get("documents") or {}),
         }
         if "handover_working_days" in av:
             out["av_handover_working_days"] = int(av["handover_working_days"])

@@ -52,6 +52,9 @@ class Settings:
     confidentiality_basis: str | None = None
     doc_prefix: str | None = None
     document_series: Mapping[str, str] = field(default_factory=dict)
+    format_set: str = "culture"  # the official 文书 format set (handlers.profiles.FORMAT_SETS)
+    remedies: Mapping[str, Any] = field(default_factory=dict)  # review_organ, court, review_days, litigation_months
+    payment: Mapping[str, str] = field(default_factory=dict)  # bank, account_name, account
     local_calendar: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     timezone: str | None = None
     local_passwords: bool = True
@@ -80,6 +83,9 @@ class Settings:
             device_check_basis=s.get("device_check_basis"), confidentiality=s.get("confidentiality"),
             confidentiality_basis=s.get("confidentiality_basis"), doc_prefix=s.get("doc_prefix") or None,
             document_series=dict(((s.get("documents") or {}).get("series")) or {}),
+            format_set=str((s.get("documents") or {}).get("format_set") or "culture"),
+            remedies=dict(((s.get("documents") or {}).get("remedies")) or {}),
+            payment=dict(((s.get("documents") or {}).get("payment")) or {}),
             local_calendar={k: tuple(cal.get(k, ())) + tuple(s.get(old, ()))
                             for k, old in (("holidays", "holidays"), ("workdays", "makeup_workdays"))},
             timezone=s.get("timezone") or None, local_passwords=bool(s.get("local_passwords", True)),

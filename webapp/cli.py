@@ -32,7 +32,7 @@ from webapp.engine.diagrams import base_sources
 from webapp.errors import ServiceError
 from webapp.evidence.expiry import purge
 from webapp.loadgen.generator import generate
-from webapp.models import User
+from webapp.models import Agency, User
 from webapp.store import backup as backups
 from webapp.store import checkpoints
 from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
@@ -41,6 +41,7 @@ from webapp.supervision.accountability import reanchor, sign_checkpoint, verify_
 from webapp.supervision.case_review import backfill
 from webapp.supervision.scopes import assign
 from webapp.worker import launcher
+from webapp.worker import signing as document_signatures
 from webapp.worker.sealing import render_pending
 from webapp.worker.service import Findings, Scheduled, Worker
 
@@ -85,6 +86,38 @@ def verify_cmd(full: bool) -> None:
     if problems:
         sys.exit(1)
     click.echo("校验通过：审计链、记录、文书、音像记录、台账与文件均未被改动或删除（已批准销毁的文件除外），未见泄露迹象")
+
+
+@cli.command("verify-pdf")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agency", "code", required=True, help="出具文书的机构代码")
+def verify_pdf_cmd(path: Path, code: str) -> None:
+    """核验一份文书 PDF 的机构签章：签署后是否被改动、是否为本机构证书所签；无签章或签章无效时以非零状态退出。"""
+    agency = db.session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise click.ClickException(f"没有代码为 {code} 的机构")
+    found = document_signatures.check(path.read_bytes(), agency.id)
+    if not found:
+        raise click.ClickException(f"{path.name}：没有机构签章（或不是可读的 PDF）")
+    for c in found:
+        click.echo(f"{path.name}：{c.describe()}")
+    if not all(c.ok for c in found):
+        sys.exit(1)
+
+
+@cli.command("verify-documents")
+@click.option("--agency", "code", required=True, help="机构代码")
+def verify_documents_cmd(code: str) -> None:
+    """逐份核验本机构已制作文书的机构签章（读取每个 PDF）；有未签章、签章无效或被改动的，以非零状态退出。"""
+    agency = db.session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise click.ClickException(f"没有代码为 {code} 的机构")
+    count, problems = document_signatures.verify_documents(agency.id)
+    for line in problems:
+        click.echo(f"[签章] {line}")
+    click.echo(f"已核验文书 {count} 份，问题 {len(problems)} 项")
+    if problems:
+        sys.exit(1)
 
 
 @cli.command("reanchor")

@@ -27,6 +27,9 @@ def from_environment(instance: str) -> dict[str, Any]:
         LIUHEN_SIGNING_KEY=os.environ.get("LIUHEN_SIGNING_KEY"),
         LIUHEN_SIGNING_KEY_FILE=os.environ.get("LIUHEN_SIGNING_KEY_FILE") or str(Path(instance) / "signing_key.pem"),
         LIUHEN_RETIRED_KEYS_DIR=os.environ.get("LIUHEN_RETIRED_KEYS_DIR"),
+        LIUHEN_DOCUMENT_CERTS=os.environ.get("LIUHEN_DOCUMENT_CERTS") or str(Path(instance) / "document_certs"),
+        LIUHEN_SERVICE_CHANNEL=os.environ.get("LIUHEN_SERVICE_CHANNEL") or "smtp",
+        LIUHEN_DOCUMENT_SELF_SIGNED=os.environ.get("LIUHEN_DOCUMENT_SELF_SIGNED", "1") not in ("0", "false", "no"),
         LIUHEN_CHECKPOINT_EVERY=int(os.environ.get("LIUHEN_CHECKPOINT_EVERY", 1000)),
         LIUHEN_CHECKPOINT_MINUTES=float(os.environ.get("LIUHEN_CHECKPOINT_MINUTES", 10)),
         LIUHEN_RENDER_STALE_MINUTES=float(os.environ.get("LIUHEN_RENDER_STALE_MINUTES", 30)),
@@ -84,7 +87,7 @@ def security() -> dict[str, Any]:
         LIUHEN_OIDC_CLIENT_SECRET=os.environ.get("LIUHEN_OIDC_CLIENT_SECRET") or None,
         LIUHEN_OIDC_USERNAME_CLAIM=os.environ.get("LIUHEN_OIDC_USERNAME_CLAIM") or "preferred_username",
         LIUHEN_OIDC_BADGE_CLAIM=os.environ.get("LIUHEN_OIDC_BADGE_CLAIM") or "badge_no",
-        # notifications by e-mail (webapp.cases.notifications): off unless a relay is named
+        # one mail relay for notifications (off unless named) and 电子送达 (127.0.0.1 unless named)
         LIUHEN_SMTP_HOST=os.environ.get("LIUHEN_SMTP_HOST") or None,
         LIUHEN_SMTP_PORT=int(os.environ.get("LIUHEN_SMTP_PORT") or 25),
         LIUHEN_MAIL_FROM=os.environ.get("LIUHEN_MAIL_FROM") or "liuhen@localhost",

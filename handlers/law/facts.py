@@ -22,6 +22,7 @@ class Proof:
     days: int = 0
     amount: bool = False  # the field holds a sum of money (yuan), not a moment
     text: bool = False  # the field holds a name or a number as written
+    signer: str | None = None  # ``field`` is a list of signatures: the moment this capacity signed (a 审批 has no date field)
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Fact:
 # the day of 留置; a 公告 counts as served thirty days after publication (第九十五条), whatever is typed.
 SERVED = {"service_receipt": Proof("served_at"), "relay_receipt": Proof("served_at"),
           "mail_receipt": Proof("received_at"), "lodging_record": Proof("refused_at"),
-          "public_notice": Proof("published_at", days=30)}
+          "public_notice": Proof("published_at", days=30), "electronic_service": Proof("delivered_at")}
 FACTS: dict[str, FactSource] = {
     "催告书送达": FactSource("催告书送达", SERVED, after="enforcement_reminder"),
     "事先告知": FactSource("行政处罚事先告知", {"prior_notice": Proof("notified_at")}),
@@ -59,6 +60,12 @@ FACTS: dict[str, FactSource] = {
     "当场收缴": FactSource("当场收缴罚款", {"fine_collection": Proof("collected_at")}),
     "具名投诉举报人": FactSource("投诉举报登记的具名投诉举报人", {"complaint_record": Proof("complainant", text=True)}),
     "决定书送达": FactSource("行政处罚决定书送达", SERVED, after="penalty_decision", optional=True),
+    # the chronology of a case (行政处罚法 第五十四条、第五十七条): 立案 is approved before anything is decided on it,
+    # and a decision exists before it is served
+    "立案": FactSource("负责人批准立案", {"filing_approval": Proof("signatures", signer="approver")}),
+    "行政处罚决定": FactSource("作出行政处罚决定", {"penalty_decision": Proof("decided_at")}),
+    "电子送达地址": FactSource("送达地址确认书确认的电子送达地址",
+                         {"service_address_confirmation": Proof("electronic_address", text=True)}),
     "罚款数额": FactSource("行政处罚决定的罚款数额", {"penalty_decision": Proof("fine", amount=True),
                                                  "onspot_decision": Proof("fine", amount=True)}),
 }
@@ -90,10 +97,19 @@ def establish(name: str, records: Sequence[StoredRecord]) -> Fact | None:
         start = marks[-1] + 1
     for r in reversed(records[start:]):
         proof = source.proofs.get(r.kind)
-        value = r.payload.get(proof.field) if proof else None
+        value = _read(r.payload, proof) if proof else None
         if proof and value:
             return Fact(name, source.title, _value(value, proof), r.id)
     return None
+
+
+def _read(payload: Mapping[str, Any], proof: Proof) -> Any:
+    """The proof's field, or — for a signature list — when the named capacity signed."""
+    raw = payload.get(proof.field)
+    if proof.signer is None:
+        return raw
+    return next((s.get("signed_at") for s in raw or () if isinstance(s, Mapping) and s.get("capacity") == proof.signer
+                 and s.get("signed") and s.get("signed_at")), None)
 
 
 def _value(raw: Any, proof: Proof) -> dt.datetime | Decimal | str:

@@ -86,6 +86,8 @@ class RuleSchema(Schema):
             raise ValidationError("记录规则须写 requires", "requires")
         if data["kind"] == "not_before" and not (data.get("fact") and data.get("within")):
             raise ValidationError("不早于规则须写 fact（起算的案件事实）和 within（期限）", "fact")
+        if data["kind"] == "after" and not (data.get("at") and data.get("fact")):
+            raise ValidationError("先后顺序规则须写 at（本环节记录中的时间字段）和 fact（在先的案件事实）", "at")
         if data["kind"] == "same" and not (data.get("at") and data.get("fact")):
             raise ValidationError("一致性规则须写 at（记录中的字段）和 fact（案件事实）", "at")
         if data["kind"] == "amount" and not (data.get("at") and (data.get("fact") or data.get("value") is not None)):

@@ -44,7 +44,7 @@ class PenaltyDecision(Strict):
     fine = amount("罚款金额（元）", required=False)
     legal_basis = text("处罚依据")
     performance = text("履行方式和期限")
-    remedies = text("申请行政复议、提起行政诉讼的途径和期限")
+    remedies = text("申请行政复议、提起行政诉讼的途径和期限", "文书按本机构配置的复议机关、人民法院和期限打印；此处仅作补充", required=False)
     decided_at = moment("作出决定的日期")
 
 

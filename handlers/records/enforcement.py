@@ -77,7 +77,7 @@ class EnforcementDecision(Strict):
     reasons_and_basis = text("强制执行的理由和依据")
     method = choice("强制执行方式", METHODS)
     scheduled_at = moment("强制执行时间")
-    remedies = text("申请行政复议或者提起行政诉讼的途径和期限")
+    remedies = text("申请行政复议或者提起行政诉讼的途径和期限", "文书按本机构配置的复议机关、人民法院和期限打印；此处仅作补充", required=False)
     agency = text("行政机关名称")
     document_no = text("决定书文号")
     decided_at = moment("决定日期")

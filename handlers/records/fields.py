@@ -63,6 +63,12 @@ def amount(title: str, help: str | None = None, required: bool = True) -> fields
     )
 
 
+def document_ref(title: str, help: str | None = None, required: bool = False) -> fields.Integer:
+    """A 文书 of the case, chosen by its id: the 文书 quoting it prints the issued 文号, title and date from it."""
+    return fields.Integer(required=required, allow_none=not required, validate=ROW_ID, error_messages=REQUIRED,
+                          metadata={**_meta(title, help), "refers": "document"})
+
+
 def many(nested: type[Schema] | fields.Field[Any], title: str, min_len: int = 1, help: str | None = None,
          required: bool = True) -> fields.List[Any]:
     inner = fields.Nested(nested) if isinstance(nested, type) else nested

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from handlers.record_kind import RecordKind
 from handlers.records.fields import Party, Signed, Strict, Witnessed, choice, flag, many, moment, one, text
@@ -32,6 +32,13 @@ class InquiryRecord(Witnessed):
     ended_at = moment("询问结束时间")
     rights_notified = text("权利告知情况", "告知陈述、申辩、申请回避等权利的方式（fushun-culture 第十条）")
     content = text("询问内容（问答）")
+    # what the official 询问笔录 also states about the interviewee and who wrote it down (optional: older records lack them)
+    gender = choice("性别", {"male": "男", "female": "女"}, required=False)
+    age = fields.Integer(required=False, allow_none=True, validate=validate.Range(min=0, max=150, error="年龄不正确"),
+                         metadata={"title": "年龄"})
+    work_unit = text("工作单位及职务", required=False)
+    relation = text("与本案关系", "如：当事人的法定代表人、员工、证人", required=False)
+    recorder = text("记录人", required=False)
 
 
 class InspectionRecord(Witnessed):

@@ -114,14 +114,14 @@ class CoerciveDecision(Signed):
     """行政强制措施决定书 (and for 查封、扣押 the 清单, 行政强制法 第二十四条): delivered on the spot, the 清单 signed."""
 
     signers_needed = {"officer": 1}
-    document_no = text("决定书文号")
+    document_no = text("决定书文号", "不再填写：查封（扣押）决定书由系统制作并编文号", required=False)
     measure = choice("行政强制措施", MEASURES)
     party = one(Party, "当事人")
     reasons = text("理由和依据")
     items = many(Item, "场所、设施或者财物的名称、数量等（清单）", min_len=0, required=False)
     period_days = fields.Integer(required=False, allow_none=True, metadata={
         "title": "期限（日）", "help": "查封、扣押的期限，不得超过三十日（行政强制法 第二十五条）"})
-    remedies = text("申请行政复议或者提起行政诉讼的途径和期限")
+    remedies = text("申请行政复议或者提起行政诉讼的途径和期限", "文书按本机构配置的复议机关、人民法院和期限打印；此处仅作补充", required=False)
     decided_at = moment("决定日期")
     delivered_on_spot = flag("决定书和清单已当场交付当事人")
 

@@ -8,29 +8,35 @@ caller whether to stop or to try the next method.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from marshmallow import ValidationError, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Signed, Strict, choice, flag, many, moment, text
+from handlers.records.fields import Signed, Strict, choice, document_ref, flag, many, moment, text
 
 METHODS = {"direct": "直接送达", "mail": "邮寄送达", "lodged": "留置送达", "entrusted": "委托送达",
-           "forwarded": "转交送达", "public": "公告送达"}
+           "forwarded": "转交送达", "public": "公告送达", "electronic": "电子送达"}
+ELECTRONIC_BASIS = "行政处罚法 第六十一条；民事诉讼法 第九十条"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PUBLIC_NOTICE_PERIOD = dt.timedelta(days=30)
 
 
 class ServicePlan(Strict):
     """送达安排: which document, to whom, by which method (行政强制法 第三十八条: 直接送达为先)."""
 
-    document = text("送达文书名称")
-    document_no = text("文号")
+    document_id = document_ref("送达的文书", "选择本案已制作的文书")
+    document = text("送达文书名称", required=False)
+    document_no = text("文号", required=False)
     recipient = text("受送达人")
     method = choice("送达方式", METHODS)
     reason = text("选择该送达方式的理由", "未采用直接送达的，说明原因（行政强制法 第三十八条）", required=False)
 
     @validates_schema
     def _reason_unless_direct(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("document_id") and not data.get("document"):
+            raise ValidationError("须选择送达的文书（或在尚未制作时写明文书名称）", "document_id")
         if data.get("method") not in (None, "direct") and not data.get("reason"):
             raise ValidationError("未采用直接送达的，须说明理由（行政强制法 第三十八条）", "reason")
 
@@ -167,6 +173,44 @@ class PublicNotice(Strict):
             raise ValidationError("公告发出之日起经过三十日方视为送达（民事诉讼法 第九十五条）", "deemed_served_at")
 
 
+class AddressConfirmation(Signed):
+    """送达地址确认书: the party names where papers reach it and, if it agrees, the electronic address for 电子送达
+    (行政处罚法 第六十一条: 当事人同意并签订确认书的，可以采用传真、电子邮件等方式; 民事诉讼法 第九十条)."""
+
+    signers_needed = {"party|signee": 1}
+    recipient = text("受送达人")
+    postal_address = text("送达地址")
+    phone = text("联系电话", required=False)
+    electronic_consent = flag("同意电子送达", "当事人同意并签订确认书的，可以采用电子邮件等方式送达（行政处罚法 第六十一条）")
+    electronic_address = text("电子送达地址（电子邮箱）", required=False)
+    confirmed_at = moment("确认时间")
+
+    @validates_schema
+    def _consent_is_signed_and_names_the_address(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("electronic_consent"):
+            if data.get("electronic_address"):
+                raise ValidationError("当事人未同意电子送达的，不得填写电子送达地址（行政处罚法 第六十一条）", "electronic_address")
+            return
+        if not _EMAIL.match(str(data.get("electronic_address") or "")):
+            raise ValidationError("同意电子送达的，须写明接收文书的电子邮箱（民事诉讼法 第九十条）", "electronic_address")
+        if not any(s.get("signed") is True and s.get("capacity") in ("party", "signee") for s in data.get("signatures", [])):
+            raise ValidationError("同意电子送达须由当事人签名确认，拒签的不得电子送达（行政处罚法 第六十一条）", "signatures")
+
+
+class ElectronicService(Strict):
+    """电子送达记录: made by the system when it sends — what was sent (SHA-256), where, the message id, and the
+    receipt of the designated system; the moment it reached that system is the date of service (民事诉讼法 第九十条)."""
+
+    document_id = document_ref("送达的文书", required=True)
+    address = text("电子送达地址")
+    channel = choice("送达渠道", {"email": "电子邮件"})
+    message_id = text("邮件标识（Message-ID）")
+    sha256 = text("所送文书的 SHA-256", min_len=64, max_len=64)
+    sent_at = moment("发送时间")
+    delivered_at = moment("到达受送达人特定系统的时间", "以到达受送达人特定系统的日期为送达日期（民事诉讼法 第九十条）")
+    receipt = text("接收系统的回执")
+
+
 KINDS = [
     RecordKind("service_plan", "送达安排", ServicePlan,
                ("行政强制法 第三十八条", "lishui-city 第十八条", "fushun-culture 第二十二条"), exports=("method",)),
@@ -185,6 +229,9 @@ KINDS = [
                ("fushun-culture 第二十五条", "lishui-city 第十八条", "民事诉讼法 第九十二条")),
     RecordKind("relay_receipt", "委托、转交送达回证", RelayReceipt,
                ("fushun-culture 第二十五条", "lishui-city 第十八条", "民事诉讼法 第九十三条")),
+    RecordKind("service_address_confirmation", "送达地址确认书", AddressConfirmation,
+               ("行政处罚法 第六十一条", "民事诉讼法 第九十条")),
+    RecordKind("electronic_service", "电子送达记录", ElectronicService, ("行政处罚法 第六十一条", "民事诉讼法 第九十条")),
     RecordKind("public_notice", "公告送达记录", PublicNotice,
                ("fushun-culture 第二十六条", "lishui-city 第十八条", "民事诉讼法 第九十五条"),
                file_fields=("notice_files",)),

@@ -78,7 +78,7 @@ class OnSpotDecision(Witnessed):
     legal_basis = text("处罚依据")
     decided_at = moment("时间")
     place = text("地点")
-    remedies = text("申请行政复议、提起行政诉讼的途径和期限")
+    remedies = text("申请行政复议、提起行政诉讼的途径和期限", "文书按本机构配置的复议机关、人民法院和期限打印；此处仅作补充", required=False)
     agency = text("行政机关名称")
     handed_over = flag("已当场交付当事人")
     payment = choice("罚款缴纳方式", {"bank": "到指定银行或通过电子支付系统缴纳", "on_spot": "当场收缴",

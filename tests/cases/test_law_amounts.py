@@ -1,6 +1,7 @@
 """Sums the case already fixes are not retyped: 加处罚款 on the decision's fine at the law's 3 % a day (行政处罚法 第七十二条)."""
 from __future__ import annotations
 
+from handlers.clock import FixedClock
 from tests.support.walker import Walker
 from webapp.loadgen.flows import file_case, investigate, report_to_statement, service_steps
 from webapp.loadgen.payloads import payload
@@ -8,15 +9,16 @@ from webapp.loadgen.payloads import payload
 CF_72 = "《中华人民共和国行政处罚法》第七十二条"
 
 
-def _to_surcharge(w: Walker, fine: str) -> tuple[int, dict]:
+def _to_surcharge(w: Walker, fine: str, clock: FixedClock) -> tuple[int, dict]:
     cid = file_case(w)
     investigate(w, cid)
     report_to_statement(w, cid)
     w.do(cid, "t_approval", {"decision_approval": None})
     w.do(cid, "t_decision", {"penalty_decision": payload("penalty_decision", fine=fine)})
-    served = [(n, {"service_receipt": payload("service_receipt", served_at="2026-02-02T10:00:00+08:00")}
-               if "service_receipt" in r else r) for n, r in service_steps("direct")]  # the fifteen days to pay are over
-    steps = [*served, ("t_performance", {"performance_record": payload("performance_record", status="none")}),
+    for name, records in service_steps("direct"):  # served when decided (行政处罚法 第六十一条: not before)
+        w.do(cid, name, records)
+    clock.advance(days=20)  # the fifteen days to pay (第六十七条) are over
+    steps = [("t_performance", {"performance_record": payload("performance_record", status="none")}),
              ("t_reminder", {"enforcement_reminder": None}), *service_steps("direct"),
              ("t_reminder_response", {"reminder_response": None}), ("t_enforcement_route", {"enforcement_route": None}),
              ("t_approval_request", {"approval_request": None}), ("t_approval_review", {"approval_review": None}),
@@ -28,9 +30,9 @@ def _to_surcharge(w: Walker, fine: str) -> tuple[int, dict]:
     return cid, w.task(cid, "t_surcharge")
 
 
-def test_xingzheng_chufa_fa_72_the_surcharge_is_on_the_decisions_fine_at_three_percent(client, agency):
+def test_xingzheng_chufa_fa_72_the_surcharge_is_on_the_decisions_fine_at_three_percent(client, agency, clock):
     w = Walker(client, agency.tokens)
-    cid, task = _to_surcharge(w, "1000.00")
+    cid, task = _to_surcharge(w, "1000.00", clock)
     w.add(cid, task, "surcharge_record", payload("surcharge_record", principal="10000.00", surcharge="3000.00"))
     res = w.complete(cid, task)
     body = res.get_json()

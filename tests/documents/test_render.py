@@ -2,6 +2,7 @@
 embedded, party text escaped, the fast (HarfBuzz) font subsetter in use."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import subprocess
@@ -14,12 +15,17 @@ import documents
 import documents.compact_cff
 from documents import DOCUMENT_KINDS, format_number
 from documents.render import STYLESHEET, TEMPLATES, renderer
-from handlers.catalogue import CATALOGUE, display
-from handlers.law.cite import for_agency
+from handlers import profiles
+from handlers.catalogue import CATALOGUE
+from handlers.workcalendar import national
 from webapp.loadgen.payloads import PAYLOADS, payload
+from webapp.models import Agency, Case, Record
+from webapp.worker import sealing
 
 AGENCY = "抚顺县文化市场综合行政执法队"
 CASE = {"id": 7, "title": "星光网吧接纳未成年人上网案", "party_name": "抚顺县星光网吧"}
+CASE_NO = "抚县文执案〔2026〕3号"
+SINGLE = [k for k in DOCUMENT_KINDS if not k.bound]  # the 电子案卷 binds the others: tests/documents/test_sealing.py
 
 #: What the regulations require each document to state, as it must appear in the PDF's text.
 MANDATORY: dict[str, list[str]] = {
@@ -28,7 +34,8 @@ MANDATORY: dict[str, list[str]] = {
                     "行政机关负责人意见", "刘伟", "2026年3月2日"],
     "inquiry_record": ["询问笔录", "询问时间", "2026年3月2日10时00分", "询问地点", "执法队询问室", "张明（执法证号21040001）",
                        "李强（执法证号21040002）", "执法人员已向当事人出示执法证件", "权利告知", "申请回避", "询问内容",
-                       "被询问人签名", "第1页共1页"],
+                       "被询问人签名", "第1页共1页", "性别：男", "年龄：42", "与本案关系：当事人的负责人", "记录人：李强",
+                       "这是我们的执法证件", "以上笔录我看过（或向我宣读过），与我说的相符"],
     "inspection_record": ["现场检查（勘验）笔录", "检查（勘验）地点", "星光网吧", "当事人是否在场", "执法证号21040001",
                           "执法人员已向当事人出示执法证件", "三名未成年人正在上网", "当事人签名", "第1页共1页"],
     "sampling_record": ["抽样取证通知书及物品清单", "抽样物品清单", "电脑主机", "联想M720", "2台", "执法证号21040001"],
@@ -45,16 +52,18 @@ MANDATORY: dict[str, list[str]] = {
     "legal_review": ["法制审核意见书", "法制审核人员", "赵静", "审核意见", "程序合法", "建议", "审核通过"],
     "collective_discussion": ["集体讨论记录", "主持人", "参加人员", "刘伟、王芳、赵静", "讨论意见", "讨论结论"],
     "penalty_decision": ["行政处罚决定书", "当事人", "抚顺县石文镇人民路18号", "违法事实和证据", "决定理由", "处罚依据",
-                         "警告、罚款", "10000.00", "履行方式和期限", "十五日内", "申请行政复议或者提起行政诉讼的途径和期限",
-                         "六十日内", "（印章）", "2026年3月2日"],
-    "onspot_decision": ["当场行政处罚决定书", "在禁止张贴区域张贴演出广告", "《营业性演出管理条例》第四十六条", "50.00",
-                        "2026年3月2日10时00分", "抚顺县石文镇人民路", "六十日内申请行政复议", "执法证号21040001", "执法人员签名",
+                         "警告、罚款", "人民币壹万元整（¥10,000.00）", "履行方式和期限", "十五日内",
+                         "中国工商银行抚顺县支行", "抚顺县财政局非税收入汇缴结算户", "0704 0000 0000 0000 001",
+                         "申请行政复议或者提起行政诉讼的途径和期限", "60日内向抚顺县人民政府申请行政复议",
+                         "6个月内依法向抚顺县人民法院提起行政诉讼", "（印章）", "2026年3月2日"],
+    "onspot_decision": ["当场行政处罚决定书", "在禁止张贴区域张贴演出广告", "《营业性演出管理条例》第四十六条", "人民币伍拾元整（¥50.00）",
+                        "2026年3月2日10时00分", "抚顺县石文镇人民路", "60日内向抚顺县人民政府申请行政复议", "执法证号21040001", "执法人员签名",
                         "当事人签名", "已当场交付当事人"],
     "correction_notice": ["责令改正通知书", "责令你（单位）改正", "2026年3月20日17时00分", "复查"],
-    "service_receipt": ["送达回证", "送达文书名称", "行政处罚决定书", "文号", "抚文执罚〔2026〕12号", "受送达人", "王五",
+    "service_receipt": ["送达回证", "送达文书名称", "行政处罚决定书", "文号", "抚县文执罚〔2026〕1号", "文书日期", "受送达人", "王五",
                         "送达方式", "直接送达", "送达人签名", "张明", "受送达人签名"],
     "enforcement_reminder": ["催告书", "履行义务的期限", "2026年3月20日17时00分", "履行义务的方式", "到指定银行缴纳",
-                             "10000.00", "中国工商银行抚顺县支行", "陈述和申辩"],
+                             "人民币壹万元整（¥10,000.00）", "中国工商银行抚顺县支行", "陈述和申辩"],
     "enforcement_decision": ["行政强制执行决定书", "强制执行的理由和依据", "第七十二条加处罚款", "强制执行的方式和时间",
                              "加处罚款或滞纳金", "2026年3月25日9时00分", "申请行政复议或者提起行政诉讼的途径和期限",
                              "2026年3月24日", "（印章）"],
@@ -64,6 +73,23 @@ MANDATORY: dict[str, list[str]] = {
     "intake_decision": ["受理通知书", "抚顺县新星文化传媒有限公司", "营业性演出许可证", "予以受理", "申请材料齐全",
                         "抚文许受〔2026〕8号", "（印章）", "2026年3月2日"],
     "supplement_notice": ["补正告知书", "需要补正的全部内容", "演出场所消防验收证明", "演员名单及身份证明", "申请材料已退回"],
+    "coercive_decision": ["查封（扣押）决定书", "抚顺县星光网吧", "涉嫌违法经营", "扣押财物", "期限为30日", "扣押财物清单",
+                          "电脑主机", "联想M720", "2台", "本清单为抚文执封扣〔2026〕12号决定书的附件",
+                          "60日内向抚顺县人民政府申请行政复议", "已当场交付当事人", "《中华人民共和国行政强制法》第二十四条",
+                          "当事人签名"],
+    "court_application": ["强制执行申请书", "抚顺县人民法院", "申请人", "被申请人", "行政处罚决定书", "抚县文执罚〔2026〕1号",
+                          "人民币壹万元整（¥10,000.00）", "催告书送达十日后", "《中华人民共和国行政强制法》第五十三条",
+                          "强制执行申请书", "负责人签名", "刘伟", "2026年3月20日"],
+    "decision_approval": ["行政处罚决定审批表", "违法事实", "当事人接纳三名未成年人上网", "承办人处理意见", "警告，罚款人民币一万元",
+                          "法制审核意见", "审核通过", "集体讨论意见", "同意给予警告并罚款一万元", "行政机关负责人意见",
+                          "同意作出处罚决定", "刘伟"],
+    "no_penalty_decision": ["不予行政处罚决定书", "抚顺县星光网吧", "91210421MA0XXXXXX1", "调查终结", "决定不予行政处罚",
+                            "《中华人民共和国行政处罚法》第五十七条", "60日内向抚顺县人民政府申请行政复议"],
+    "address_confirmation": ["送达地址确认书", "受送达人", "王五", "送达地址", "是否同意电子送达", "是",
+                             "wangwu@xingguang.example", "到达上述电子邮箱所在系统的日期为送达日期",
+                             "《中华人民共和国民事诉讼法》第九十条", "当事人签名"],
+    "case_source": ["案件来源登记表", "来源渠道", "电话", "周九", "13800000000", "被投诉、举报对象", "夜间接纳未成年人上网",
+                    "登记日期：2026年3月2日"],
     "av_explanation": ["工作情况说明", "未进行（或中断）音像记录的原因", "不适宜录像", "说明人", "张明", "负责人"],
 }
 
@@ -73,16 +99,27 @@ SOURCE_CHANGES: dict[str, dict[str, Any]] = {
 }
 
 
-def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What webapp.sealing gives a template, built from the realistic payloads of tests/payloads.py."""
-    records = {k: display(k, payload(k, **SOURCE_CHANGES.get(k, {}))) for k in PAYLOADS}
+def snapshot(code: str) -> dict[str, Any]:
+    return profiles.load(code).agency_profile(national())
+
+
+def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any] | None = None,
+                profile: str = "fushun-culture", name: str = AGENCY) -> dict[str, Any]:
+    """What webapp.worker.sealing gives a template (its own ``context``), built from the realistic payloads of
+    webapp/loadgen/payloads.py for an agency on the shipped ``profile``; the 回证 serves an issued 决定书."""
+    changes = {k: dict(v) for k, v in SOURCE_CHANGES.items()}
     if party is not None:
-        records["penalty_decision"] = display("penalty_decision", payload("penalty_decision", party=party))
-    return {"agency": {"name": AGENCY, "archive_days": 60, "archive_basis": "fushun-culture 第三十一条"},
-            "cite": for_agency("fushun-culture", "抚顺县文化市场综合执法全过程记录实施办法").text,
-            "title": kind.title, "number": format_number("抚文执", kind.series, 2026, n),
-            "date": "2026年3月2日", "task_title": "现场检查（勘验）", "case": CASE,
-            "doc": records[kind.source], "records": records}
+        changes["penalty_decision"] = {"party": party}
+    made = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+    records = {k: Record(kind=k, payload=payload(k, **changes.get(k, {})), created_at=made) for k in PAYLOADS}
+    agency = Agency(name=name, profile=snapshot(profile))
+    number = (format_number("抚文执", kind.series, 2026, n) if kind.numbered
+              else f"{CASE_NO}{sealing.CASE_NO_SEPARATOR}{kind.series}1")
+    served = {"id": 1, "title": "行政处罚决定书", "number": "抚县文执罚〔2026〕1号", "date": "2026年3月2日"}
+    return sealing.context(kind, agency, Case(id=7, title=CASE["title"], party_name=CASE["party_name"]), records,
+                           number, dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), "现场检查（勘验）",
+                           case_no=CASE_NO, served=served if kind.code == "service_receipt" else None,
+                           issued=served if kind.quotes else None)
 
 
 def pdf_text(pdf: bytes, tmp_path, layout: bool = False) -> str:
@@ -104,20 +141,30 @@ def embedded_fonts(pdf: bytes, tmp_path) -> list[list[str]]:
 
 
 def test_every_kind_has_a_template_mandatory_contents_and_known_record_kinds():
-    assert set(MANDATORY) == {k.code for k in DOCUMENT_KINDS}
+    assert set(MANDATORY) == {k.code for k in SINGLE}
+    table = (TEMPLATES.parent / "README.md").read_text()
+    assert all(f"| `{k.code}` | `templates/{k.template}` |" in table for k in DOCUMENT_KINDS)  # documents/README.md
+    approved = {k.code for k in documents.made_on({"decision_approval"}, {"decision_approval": {"decision": "approve"}})}
+    refused = {k.code for k in documents.made_on({"decision_approval"}, {"decision_approval": {"decision": "no_penalty"}})}
+    assert approved == {"decision_approval"} and refused == {"no_penalty_decision"}  # 行政处罚法 第五十七条（二）
+    seized = documents.made_on({"coercive_decision"}, {"coercive_decision": {"measure": "seize"}})
+    assert [k.code for k in seized] == ["coercive_decision"]
+    assert not documents.made_on({"coercive_decision"}, {"coercive_decision": {"measure": "freeze"}})
     for k in DOCUMENT_KINDS:
         assert (TEMPLATES / k.template).is_file(), k.code
         for record_kind in (k.source, k.trigger, *k.uses):
             assert record_kind in CATALOGUE, f"{k.code}: record kind {record_kind} not in the catalogue"
 
 
-@pytest.mark.parametrize("kind", DOCUMENT_KINDS, ids=lambda k: k.code)
+@pytest.mark.parametrize("kind", SINGLE, ids=lambda k: k.code)
 def test_each_document_states_what_the_regulations_require(kind, tmp_path):
     pdf = documents.render(kind.template, context_for(kind))
     assert pdf.startswith(b"%PDF")
     text = squeeze(pdf_text(pdf, tmp_path))
-    number = f"抚文执{kind.series}〔2026〕12号"
-    assert number in text
+    if kind.numbered:  # a 文号 of its own only where the official formats give one; the others carry the 案号
+        assert f"抚文执{kind.series}〔2026〕12号" in text and "案号" not in text
+    else:
+        assert f"案号：{CASE_NO}" in text and "〔2026〕12号" not in text
     assert squeeze(AGENCY) in text
     missing = [m for m in MANDATORY[kind.code] if squeeze(m) not in text]
     assert not missing, f"{kind.code} lacks {missing}"
@@ -206,9 +253,27 @@ def test_footers_cite_the_agencys_own_regulation_by_title_and_no_other_countys()
     (changli-market 第十九条) on its 结案审批表, not Fushun's sixty days."""
     filing = renderer().html("case_filing.html", context_for(documents.kind("case_filing")))
     assert "《抚顺县文化市场综合执法全过程记录实施办法》第七条" in filing and "lishui" not in filing and "丽水" not in filing
-    changli = {**context_for(documents.kind("closing_approval")),
-               "agency": {"name": "昌黎县市场监管局", "archive_days": 30, "archive_basis": "changli-market 第十九条"},
-               "cite": for_agency("changli-market", "昌黎县市场监管局行政执法全过程记录实施办法").text}
+    changli = context_for(documents.kind("closing_approval"), profile="changli-market", name="昌黎县市场监督管理局")
     closing = renderer().html("closing_approval.html", changli)
     assert "30日内" in closing and "《昌黎县市场监管局行政执法全过程记录实施办法》第十九条" in closing
     assert "六十日" not in closing and "fushun" not in closing
+
+
+CODE = re.compile(r"[a-z]+-[a-z]+")
+
+
+@pytest.mark.parametrize("code,name", [("fushun-culture", AGENCY), ("changli-market", "昌黎县市场监督管理局")])
+def test_no_paper_prints_an_internal_code_or_another_agencys_regulation(code, name, tmp_path):
+    """Every kind rendered for two agencies: no ``fushun-culture``-style code, no other profile's regulation or
+    court on any page; the agency's own remedies (复议机关, 人民法院) and bank on its 决定书."""
+    shipped = profiles.load_all()
+    foreign = [t for c, p in shipped.items() if c != code
+               for t in (p.data["regulation"], p.data["documents"]["remedies"]["court"])]
+    own = shipped[code].data["documents"]
+    for kind in SINGLE:
+        text = pdf_text(documents.render(kind.template, context_for(kind, profile=code, name=name)), tmp_path)
+        flat = squeeze(text)
+        assert not CODE.search(text), (kind.code, CODE.findall(text))
+        assert not [t for t in foreign if squeeze(t) in flat], (kind.code, [t for t in foreign if squeeze(t) in flat])
+        if kind.code == "penalty_decision":
+            assert squeeze(own["remedies"]["court"]) in flat and squeeze(own["payment"]["account"]) in flat

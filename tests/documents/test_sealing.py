@@ -3,21 +3,25 @@ store and audit chain, versioned when re-rendered, downloadable by the case's ag
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import threading
 
 from sqlalchemy import select
 
+import documents
 from tests.support.app import make_agency
 from tests.support.walker import Walker
 from webapp.db import db
 from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
 from webapp.models import Agency, AuditEntry, Document
 from webapp.store import audit
+from webapp.worker import signing
 from webapp.worker.sealing import issue_number
 
 NUMBER = re.compile(r"^测执(\S+)〔(\d{4})〕(\d+)号$")
+CASE_NUMBERED = re.compile(r"^测执案〔(\d{4})〕(\d+)号·(\S+?)(\d+)$")
 
 
 def documents_of(walker: Walker, cid: int, user: str = "officer1") -> list[dict]:
@@ -32,7 +36,12 @@ def pdf_text(pdf: bytes, tmp_path) -> str:
                                              capture_output=True, text=True).stdout)
 
 
-def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker, agency, tmp_path):
+def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker, agency, tmp_path, clock):
+    """文号 only on the kinds the official formats number (notices, decisions); 笔录, 审批表 and the 回证 carry the
+    case's 案号.  The 回证 prints the 决定书's issued 文号, title and date, not what was typed into the receipt; every
+    落款 is the day of its act (2026-03-02 in the records), not the day the PDF was rendered."""
+    clock.advance(days=40)  # the documents are rendered weeks after the acts they record
+    render_day = f"{clock.now().year}年{clock.now().month}月{clock.now().day}日"
     cid = file_case(walker)
     investigate(walker, cid)
     report_to_statement(walker, cid)
@@ -40,10 +49,18 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
     docs = documents_of(walker, cid)
     kinds = [d["kind"] for d in docs]
     assert kinds == ["case_filing", "inquiry_record", "inspection_record", "av_explanation", "prior_notice",
-                     "statement_record", "penalty_decision", "service_receipt", "closing_approval"]
+                     "statement_record", "decision_approval", "penalty_decision", "service_receipt", "closing_approval",
+                     "case_file"]
+    case_nos = set()
     for d in docs:
-        assert NUMBER.match(d["number"]), d["number"]
+        if documents.kind(d["kind"]).numbered:
+            assert NUMBER.match(d["number"]), d["number"]
+        else:
+            m = CASE_NUMBERED.match(d["number"])
+            assert m, d["number"]
+            case_nos.add(d["number"].split("·")[0])
         assert d["version"] == 1 and d["sources"]
+    assert len(case_nos) == 1  # one 案号 per case
     decision = docs[kinds.index("penalty_decision")]
     assert decision["number"] == "测执罚〔2026〕1号"
     res = walker.call("get", decision["url"], "reviewer1")          # anyone of the case's agency
@@ -51,6 +68,14 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
     assert hashlib.sha256(res.data).hexdigest() == decision["sha256"]
     text = pdf_text(res.data, tmp_path)
     assert "测执罚〔2026〕1号" in text and "行政处罚决定书" in text and "抚顺县星光网吧" in text
+    assert "人民币壹万元整（¥10,000.00）" in text
+    receipt = pdf_text(walker.call("get", docs[kinds.index("service_receipt")]["url"], "officer1").data, tmp_path)
+    assert "测执罚〔2026〕1号" in receipt and "抚文执罚〔2026〕12号" not in receipt and "2026年3月2日" in receipt
+    assert f"案号：{case_nos.pop()}" in receipt
+    for d in docs[:-1]:
+        body = pdf_text(walker.call("get", d["url"], "officer1").data, tmp_path)
+        assert render_day not in body, (d["kind"], render_day)
+    check_case_file(app, walker, agency, docs, tmp_path)
     with app.app_context():
         entries = db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
                                                               AuditEntry.action == "document.rendered")).all()
@@ -58,8 +83,42 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
         sealed = next(e for e in entries if e.detail["kind"] == "penalty_decision")
         assert [s[1] for s in sealed.detail["sources"]] == ["penalty_decision"]
         assert db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
-                                                           AuditEntry.action == "document.downloaded")).one()
+                                                           AuditEntry.action == "document.downloaded")).all()
         assert audit.verify_chains() == []
+
+
+def check_case_file(app, walker, agency, docs, tmp_path) -> None:
+    """The 电子案卷 bound at 归档 (fushun-culture 第三十一条): PDF/A-3, cover and 卷内目录 whose page numbers are where each
+    文书 really starts, every other 文书 in the order made, the signed originals and a manifest attached; signed."""
+    case_file = docs[-1]
+    pdf = walker.call("get", case_file["url"], "officer1").data
+    path = tmp_path / "case_file.pdf"
+    path.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "pdfaid:part" in meta and ">3<" in meta.split("pdfaid:part")[1][:5] or 'pdfaid:part="3"' in meta, meta[:400]
+    attached = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "manifest.json" in attached and attached.count(".pdf") == len(docs) - 1, attached
+    index = re.search(r"(\d+): manifest\.json", attached).group(1)
+    subprocess.run(["pdfdetach", "-save", index, "-o", str(tmp_path / "manifest.json"), str(path)], check=True)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert [e["number"] for e in manifest["documents"]] == [d["number"] for d in docs[:-1]]
+    assert [e["sha256"] for e in manifest["documents"]] == [d["sha256"] for d in docs[:-1]]
+    assert manifest["pages"] == pages
+    for e in manifest["documents"]:  # each 文书 starts on the page the 卷内目录 gives
+        first = subprocess.run(["pdftotext", "-f", str(e["first"]), "-l", str(e["first"]), str(path), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        assert re.sub(r"\s+", "", e["title"]) in re.sub(r"\s+", "", first), (e, first[:200])
+    front = pdf_text(pdf, tmp_path)
+    assert "卷内目录" in front and "备考表" in front and "音像记录清单" in front and "抚顺县星光网吧" in front
+    with app.app_context():
+        sealed, = signing.check(pdf, agency.id)
+        assert sealed.ok, sealed
+        entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "document.rendered")
+                                   .order_by(AuditEntry.id.desc()).limit(1)).one()
+        assert entry.detail["kind"] == "case_file" and [b[1] for b in entry.detail["bound"]] == \
+            [d["sha256"] for d in docs[:-1]]
 
 
 def test_another_agency_cannot_list_or_download(app, walker, client):
@@ -99,12 +158,12 @@ def test_numbers_follow_on_per_series_and_come_from_the_profile(app, walker, age
     first = file_case(walker)
     with app.app_context():
         a = db.session.get(Agency, agency.id)
-        a.profile = {**a.profile, "doc_prefix": "抚文执", "documents": {"series": {"case_filing": "立审"}}}
+        a.profile = {**a.profile, "doc_prefix": "抚文执", "documents": {"series": {"case": "案审"}}}
         db.session.commit()
     second = file_case(walker)
     third = file_case(walker)
     numbers = [documents_of(walker, c)[0]["number"] for c in (first, second, third)]
-    assert numbers == ["测执立〔2026〕1号", "抚文执立审〔2026〕1号", "抚文执立审〔2026〕2号"]
+    assert numbers == ["测执案〔2026〕1号·立1", "抚文执案审〔2026〕1号·立1", "抚文执案审〔2026〕2号·立1"]
 
 
 def test_fifty_concurrent_requests_get_fifty_consecutive_numbers(app, agency):

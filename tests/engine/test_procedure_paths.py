@@ -92,14 +92,20 @@ FILING_REJECTED: Steps = [("t_filing", {"case_filing": None}), ("t_unit_opinion"
                           ("t_filing_approval", {"filing_approval": _p("filing_approval", decision="reject")})]
 
 
+EARLY_FILED = "2026-01-30T10:00:00+08:00"  # filed and decided before the early service (行政处罚法 第五十四条、第六十一条)
+
+
 def general_not_performed() -> Steps:
     head: Steps = [("t_filing", {"case_filing": None}), ("t_unit_opinion", {"unit_opinion": None}),
-                   ("t_filing_approval", {"filing_approval": None}), ("t_plan", {"investigation_plan": None}),
+                   ("t_filing_approval", {"filing_approval": _p("filing_approval", signatures=[
+                       {"signer": "刘伟", "capacity": "approver", "signed": True, "signed_at": EARLY_FILED}])}),
+                   ("t_plan", {"investigation_plan": None}),
                    ("t_inquiry", {"inquiry_record": None}), ("t_inspection", {"inspection_record": None, **NO_AV}),
                    ("t_report", {"investigation_report": None}), ("t_case_review", {"case_review": None}),
                    ("t_notice", {"prior_notice": None}), ("t_statement", {"statement_record": None}),
-                   ("t_approval", {"decision_approval": None}), ("t_decision", {"penalty_decision": None}),
-                   *_served_early(service_steps("direct")),  # 行政处罚法 第六十七条: fifteen days to pay first
+                   ("t_approval", {"decision_approval": None}), ("t_decision", {"penalty_decision": _p("penalty_decision", decided_at=EARLY_FILED)}),
+                   # served after the decision (第六十一条) and long enough ago that the fifteen days to pay (第六十七条) are over
+                   *_served_early(service_steps("direct")),
                    ("t_performance", {"performance_record": _p("performance_record", status="none")})]
     return head + enforce("surcharge") + [("t_closing_report", {"closing_report": _p("closing_report", result="enforced")}),
                                           ("t_closing_review", {"approval_review": None}),
@@ -183,6 +189,7 @@ def test_paths_visit_every_user_task_of_the_new_diagrams():
     visited = {name for steps, _ in PATHS.values() for name, _ in steps}
     visited |= {name for m in SERVICE_METHODS for served in (True, False) if served or m not in ("lodged", "public")
                 for name, _ in service_steps(m, served=served, sha=SHA)}
+    visited.add("t_electronic")  # walked against a real SMTP server by tests/cases/test_electronic_service.py
     general_only = _user_tasks("general_procedure") - _user_tasks("compulsory_enforcement") - _user_tasks("service")
     for pid in ("simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake", "service"):
         missing = _user_tasks(pid) - visited - general_only

@@ -66,6 +66,7 @@ def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, cl
         "SECRET_KEY": "test", "MAX_CONTENT_LENGTH": 5 * 1024 * 1024, **LONG_SESSIONS,
         # one key per database, as in production: an app restarted on the same database signs with the same key
         "LIUHEN_SIGNING_KEY_FILE": str(tmp_path_factory.getbasetemp() / "keys" / f"{sha256_bytes(database_url)[:16]}.pem"),
+        "LIUHEN_DOCUMENT_CERTS": str(tmp_path_factory.getbasetemp() / "document_certs" / sha256_bytes(database_url)[:16]),
         # tests read a case's 文书 right after completing its task: render in the request, not in a worker
         "LIUHEN_RENDER_AT_START": False, "LIUHEN_RENDER_INLINE": True, **config,
     })

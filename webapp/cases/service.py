@@ -30,6 +30,7 @@ from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_of
 from handlers.workcalendar import national
 from webapp import signals, store
+from webapp.cases import electronic, references
 from webapp.cases.av_facts import av_facts
 from webapp.cases.facts import case_facts
 from webapp.db import db
@@ -158,7 +159,12 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         raise Invalid(f"未知的记录类型：{kind!r}", fields={"kind": ["未知的记录类型"]})
     if not isinstance(payload, dict):
         raise Invalid("记录内容须为 JSON 对象", fields={"payload": ["须为 JSON 对象"]})
+    if kind in electronic.SYSTEM_MADE:  # the system performs the act (sends) and fills in its proof
+        payload = electronic.SYSTEM_MADE[kind](case, payload)
     errors = rk.validate(payload, store.current().exists)
+    if not errors:
+        citer = cast(Agency, db.session.get(Agency, case.agency_id)).settings.citer()  # a case's agency exists
+        errors = references.problems(case.id, kind, payload, citer.text)
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
     if unknown := _missing_signature_images(payload):

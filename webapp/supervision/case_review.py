@@ -21,6 +21,7 @@ from handlers import case_review, clock
 from handlers.catalogue import AV_RECORDING
 from handlers.law.periods import PeriodError, parse_period
 from handlers.task_rules import rules_of
+from webapp.cases.facts import case_facts
 from webapp.cases.service import get_case, task_records
 from webapp.db import db
 from webapp.engine import runner
@@ -55,9 +56,11 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
     row = db.session.scalar(select(CaseTask).where(CaseTask.id == task_id))
     # a case's agency exists (foreign key)
     settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings
+    law = settings.law()
+    ordered = case_facts(case.id, {r.fact for r in law if r.kind in case_review.RE_JUDGED and r.fact})
     facts = case_review.StepFacts(
         spec_name=spec.name, title=row.title if row else (spec.bpmn_name or spec.name), rules=rules_of(spec),
-        profile_rules=settings.law(), records=payloads,
+        profile_rules=law, records=payloads, facts=ordered,
         recordings=_recordings(case.id, task_id, payloads), deadline=_deadline(task_id),
         completed_at=(row.completed_at if row and row.completed_at else clock.now()),
         handover_basis=settings.av_handover_basis or case_review.DEFAULT_HANDOVER_BASIS)

@@ -23,7 +23,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, cast
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -38,11 +38,16 @@ from handlers.catalogue import CATALOGUE
 from handlers.roles import TASK_ROLES as MAKERS
 from handlers.task_rules import split_list
 from webapp import store
+from webapp.cases import references
 from webapp.cases.service import get_case, require_handler
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, Record, RenderJob, User
+from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, MediaItem, Record, RenderJob, User
 from webapp.store import audit
+from webapp.worker.signing import signer_for
+
+CASE_SERIES = "案"
+CASE_NO_SEPARATOR = "·"
 
 
 def issue_number(agency_id: int, series: str, year: int) -> int:
@@ -68,14 +73,49 @@ def latest_records(case_id: int) -> dict[str, Record]:
 
 
 def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, Record], number: str,
-            now: dt.datetime, task_title: str = "") -> dict[str, Any]:
+            now: dt.datetime, task_title: str = "", *, case_no: str = "",
+            served: Mapping[str, Any] | None = None, issued: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What a template reads.  ``date`` (the 落款) is the day of the act the 文书 records — the decision, the
+    notice, the approval — or, where no field states it, the day its source record was made; never the render day."""
     settings = agency.settings
-    return {"agency": {"name": agency.name, "archive_days": settings.archive_days, "archive_basis": settings.archive_basis},
-            "cite": settings.citer().text, "title": dk.title, "number": number,
-            "date": cndate(now), "task_title": task_title,
+    moment = documents.act_moment(dk, {k: r.payload for k, r in records.items()})
+    made = records[dk.source].created_at
+    day = cndate(moment) if moment else cndate(clock.local(made, clock.zone(settings.timezone)) if made else now)
+    return {"agency": {"name": agency.name, "archive_days": settings.archive_days, "archive_basis": settings.archive_basis,
+                       "remedies": dict(settings.remedies), "payment": dict(settings.payment),
+                       "format_set": settings.format_set},
+            "cite": settings.citer().text, "title": dk.title, "number": number, "numbered": dk.numbered,
+            "case_no": case_no, "served": dict(served) if served else None, "issued": dict(issued) if issued else None,
+            "date": day, "task_title": task_title,
             "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
             "doc": catalogue.display(dk.source, records[dk.source].payload),
             "records": {k: catalogue.display(k, r.payload) for k, r in records.items()}}
+
+
+def case_number(case: Case, agency: Agency, year: int) -> str:
+    """The case's 案号: the one its first unnumbered 文书 took, or a new one from the agency's 案 series.
+
+    The official formats give 笔录, 审批表 and 回证 no 文号 of their own; they carry the case's 案号 (stored as
+    the part of their document number before ``·``, so the number stays unique per document)."""
+    unnumbered = [k.code for k in documents.DOCUMENT_KINDS if not k.numbered]
+    first = db.session.scalar(select(Document.number).where(Document.case_id == case.id, Document.kind.in_(unnumbered))
+                              .order_by(Document.id).limit(1))
+    if first:
+        return first.split(CASE_NO_SEPARATOR, 1)[0]
+    settings = agency.settings
+    series = settings.document_series.get("case") or CASE_SERIES
+    n = issue_number(agency.id, series, year)
+    return documents.format_number(documents.prefix_of(settings.doc_prefix, agency.name), series, year, n)
+
+
+def served_document(case: Case, records: Mapping[str, Record], dk: DocumentKind) -> dict[str, Any] | None:
+    """The 文书 a 回证 serves, as issued: chosen by id in the record, else the case's newest of the title typed."""
+    payload = records[dk.source].payload
+    if "document_id" not in payload and "document" not in payload:
+        return None
+    found = (references.issued(case.id, int(payload["document_id"])) if payload.get("document_id")
+             else references.by_title(case.id, str(payload.get("document") or "")))
+    return found.quoted() if found else None
 
 
 # --------------------------------------------------------------------------- sealing
@@ -93,15 +133,30 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     previous = db.session.scalar(
         select(Document).where(Document.case_id == case.id, Document.kind == dk.code,
                                Document.task_id == source.task_id).order_by(Document.version.desc()).limit(1))
+    case_no = "" if dk.numbered else case_number(case, agency, now.year)
     if previous is not None:
         number, version = previous.number, previous.version + 1
-    else:
+    elif dk.numbered:
         settings = agency.settings
         series = settings.document_series.get(dk.code) or dk.series
         n = issue_number(agency.id, series, now.year)
         number, version = documents.format_number(documents.prefix_of(settings.doc_prefix, agency.name), series, now.year, n), 1
+    else:
+        made = db.session.scalar(select(func.count()).select_from(Document).where(
+            Document.case_id == case.id, Document.kind == dk.code, Document.version == 1))
+        number, version = f"{case_no}{CASE_NO_SEPARATOR}{dk.series}{(made or 0) + 1}", 1
     task_title = task_title or db.session.scalar(select(CaseTask.title).where(CaseTask.id == source.task_id)) or ""
-    pdf = documents.render(dk.template, context(dk, agency, case, records, number, now, task_title))
+    quoted = references.of_kind(case.id, dk.quotes) if dk.quotes else None
+    ctx = context(dk, agency, case, records, number, now, task_title, case_no=case_no,
+                  served=served_document(case, records, dk), issued=quoted.quoted() if quoted else None)
+    bound: dict[str, Any] = {}
+    if dk.bound:
+        body, manifest = case_file(case, agency, records, ctx)
+        bound = {"bound": [[e["number"], e["sha256"]] for e in manifest["documents"]], "pages": manifest["pages"],
+                 "media": [m["sha256"] for m in manifest["media"]]}
+    else:
+        body = documents.render(dk.template, ctx)
+    pdf = signer_for(agency).sign(body)
     sha, size = _store(pdf, f"{number}{dk.title}.pdf", agency.id, user.id)
     used = [records[k] for k in dict.fromkeys((dk.source, dk.trigger, *dk.uses)) if k in records]
     doc = Document(agency_id=agency.id, case_id=case.id, task_id=source.task_id, kind=dk.code, title=dk.title,
@@ -112,8 +167,46 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     db.session.flush()
     audit.append(agency.id, Action.DOCUMENT_RENDERED, actor_id=user.id, case_id=case.id,
                  detail={"document_id": doc.id, "kind": dk.code, "number": number, "version": version,
-                         "sha256": sha, "size": size, "sources": doc.sources})
+                         "sha256": sha, "size": size, "sources": doc.sources, **bound})
     return doc
+
+
+def case_file(case: Case, agency: Agency, records: Mapping[str, Record], ctx: Mapping[str, Any]
+              ) -> tuple[bytes, dict[str, Any]]:
+    """The 电子案卷 (:mod:`documents.case_file`): the case's sealed 文书 (newest version of each, in the order first
+    made), each laid out again from the records it was sealed from and its signed original attached; the A/V list."""
+    rows = list(db.session.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id)))
+    newest: dict[str, Document] = {}
+    for d in rows:
+        if d.kind in documents.BY_CODE and not documents.BY_CODE[d.kind].bound:
+            newest[d.number] = d  # insertion order stays that of the first version
+    filed = []
+    for d in newest.values():
+        dk = documents.kind(d.kind)
+        ids = [int(s[0]) for s in d.sources or []]
+        sealed_from = {r.kind: r for r in db.session.scalars(select(Record).where(Record.id.in_(ids)))} if ids else {}
+        merged = {**records, **sealed_from}
+        case_no = "" if dk.numbered else d.number.split(CASE_NO_SEPARATOR, 1)[0]
+        quoted = references.of_kind(case.id, dk.quotes) if dk.quotes else None
+        part = context(dk, agency, case, merged, d.number, local_now(agency), case_no=case_no,
+                       served=served_document(case, merged, dk), issued=quoted.quoted() if quoted else None)
+        with store.current().open(d.sha256) as fh:
+            original = fh.read()
+        filed.append(documents.Filed(d.title, d.number, part["date"], dk.template, part, original, d.sha256,
+                                     label=d.number if dk.numbered else ""))
+    media = [{"file_name": m.file_name, "started_at": m.started_at.isoformat(), "recorded_by": m.recorded_by,
+              "seconds": int((m.ended_at - m.started_at).total_seconds()), "sha256": m.sha256}
+             for m in db.session.scalars(select(MediaItem).where(MediaItem.case_id == case.id).order_by(MediaItem.id))]
+    archive = ctx["doc"]
+    front = {**ctx, "case": {**ctx["case"]}, "archive_no": archive.get("archive_no", ""),
+             "retention": archive.get("retention", ""), "archivist": archive.get("archivist", ""),
+             "archived_on": ctx["date"], "ended_on": _ended(records)}
+    return documents.assemble_case_file(front, filed, media)
+
+
+def _ended(records: Mapping[str, Record]) -> str:
+    report = records.get("closing_report")
+    return cndate(report.payload.get("ended_at")) if report else ""
 
 
 def _store(pdf: bytes, name: str, agency_id: int, user_id: int) -> tuple[str, int]:

@@ -1,0 +1,58 @@
+"""The 电子案卷 bound at 归档: 案卷封面, 卷内目录 with page numbers, every 文书 in the order it was made, the list of
+audio-visual records (file, time, officer, duration, SHA-256), the 备考表, and — as PDF/A-3 attachments — the signed
+original of every 文书 and a manifest (JSON) naming each with its SHA-256 (fushun-culture 第三十一条: text and A/V
+records are filed together; 档案法 第十四条).
+
+The front matter is laid out twice: its own length decides on which page each 文书 starts.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from documents.render import renderer
+
+TEMPLATE = "case_file.html"
+
+
+@dataclass(frozen=True)
+class Filed:
+    """One sealed 文书 as the 案卷 holds it: re-laid out from its template and context, its signed original attached."""
+
+    title: str
+    number: str
+    date: str
+    template: str
+    context: Mapping[str, Any]
+    original: bytes
+    sha256: str
+    label: str = ""  # what the 卷内目录 shows as its 文号: blank for a 文书 that carries only the case's 案号
+
+
+def assemble(front: Mapping[str, Any], filed: Sequence[Filed], media: Sequence[Mapping[str, Any]]) -> tuple[bytes, dict[str, Any]]:
+    """The 电子案卷 PDF/A-3 and its manifest.  ``front``: agency, case, archive_no, retention, archived_at, archivist…"""
+    r = renderer()
+    bodies = [r.pages(f.template, f.context) for f in filed]
+    lengths = [len(b.pages) for b in bodies]
+    entries: list[dict[str, Any]] = []
+    head = None
+    front_pages = 1
+    for _ in range(3):  # the table of contents may grow by a page when page numbers get wider
+        start = front_pages + 1
+        entries = []
+        for f, n in zip(filed, lengths, strict=True):
+            entries.append({"title": f.title, "number": f.number, "label": f.label, "date": f.date, "first": start,
+                            "pages": n, "sha256": f.sha256})
+            start += n
+        head = r.pages(TEMPLATE, {**front, "entries": entries, "media": list(media), "total": start - 1})
+        if len(head.pages) == front_pages:
+            break
+        front_pages = len(head.pages)
+    manifest = {"case": front["case"], "archive_no": front.get("archive_no"), "documents": entries,
+                "media": [{k: m[k] for k in ("file_name", "started_at", "recorded_by", "seconds", "sha256")} for m in media],
+                "pages": front_pages + sum(lengths)}
+    attachments = [("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode(), "案卷清单（各文书及音像记录的 SHA-256）")]
+    attachments += [(f"{i:02d}-{f.number}{f.title}.pdf", f.original, f"{f.title}（已签章原件）") for i, f in enumerate(filed, 1)]
+    return r.bind([head, *bodies], attachments), manifest

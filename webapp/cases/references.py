@@ -1,0 +1,103 @@
+"""A record that names another 文书 of its case names it by id: the issued document's 文号, title and date are
+read from its sealed row and source records, never retyped (the 送达回证 of a 决定书 prints the 决定书's 文号).
+
+A reference is checked when the record is stored: the document belongs to the case, and the act that refers
+to it is not dated before the document it concerns (a 回证 before the 决定书 it serves is refused: 行政处罚法
+第六十一条, 民事诉讼法 第八十七条).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+import documents
+from documents.render import cndate
+from handlers.catalogue import CATALOGUE
+from handlers.clock import local_text
+from webapp.db import db
+from webapp.models import Document, Record
+
+SERVICE_BASIS = ["行政处罚法 第六十一条", "民事诉讼法 第八十七条"]
+#: the field of each referring record kind that holds the moment of its own act
+ACT_FIELDS = {"service_receipt": "served_at", "electronic_service": "delivered_at"}
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A sealed 文书 as another 文书 quotes it."""
+
+    id: int
+    kind: str
+    title: str
+    number: str
+    moment: dt.datetime | None
+    sha256: str = ""
+
+    def quoted(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "number": self.number, "date": cndate(self.moment)}
+
+
+def reference_fields(kind: str) -> tuple[str, ...]:
+    rk = CATALOGUE.get(kind)
+    return tuple(n for n, f in rk._schema.fields.items() if f.metadata.get("refers") == "document") if rk else ()
+
+
+def issued(case_id: int, document_id: int) -> Issued | None:
+    """The 文书 ``document_id`` of the case (newest version of its 文号), or ``None``."""
+    doc = db.session.get(Document, document_id)
+    if doc is None or doc.case_id != case_id:
+        return None
+    latest = db.session.scalar(select(Document).where(Document.agency_id == doc.agency_id, Document.number == doc.number)
+                               .order_by(Document.version.desc()).limit(1)) or doc
+    return _issued(latest)
+
+
+def by_title(case_id: int, title: str) -> Issued | None:
+    """The case's newest 文书 titled ``title`` (records stored before references named documents by id)."""
+    doc = db.session.scalar(select(Document).where(Document.case_id == case_id, Document.title == title)
+                            .order_by(Document.id.desc()).limit(1))
+    return _issued(doc) if doc is not None else None
+
+
+def of_kind(case_id: int, kind: str) -> Issued | None:
+    """The case's newest 文书 of ``kind`` (a 强制执行申请书 quotes the 决定书 it asks the court to enforce)."""
+    doc = db.session.scalar(select(Document).where(Document.case_id == case_id, Document.kind == kind)
+                            .order_by(Document.id.desc()).limit(1))
+    return _issued(doc) if doc is not None else None
+
+
+def _issued(doc: Document) -> Issued:
+    ids = [int(s[0]) for s in doc.sources or []]
+    rows: list[Record] = list(db.session.scalars(select(Record).where(Record.id.in_(ids)))) if ids else []
+    payloads = {r.kind: r.payload for r in rows}
+    moment = documents.act_moment(documents.kind(doc.kind), payloads) if doc.kind in documents.BY_CODE else None
+    return Issued(doc.id, doc.kind, doc.title, doc.number, _aware(moment), doc.sha256)
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+
+
+def problems(case_id: int, kind: str, payload: Mapping[str, Any], cite: Callable[[list[str]], str]
+             ) -> dict[str, list[str]]:
+    """Field errors of the references in ``payload``: an unknown document, or an act dated before it."""
+    out: dict[str, list[str]] = {}
+    for name in reference_fields(kind):
+        value = payload.get(name)
+        if value in (None, ""):
+            continue
+        doc = issued(case_id, int(value))
+        if doc is None:
+            out[name] = [f"本案没有编号为 {value} 的文书"]
+            continue
+        moment = _aware(payload.get(ACT_FIELDS.get(kind, "")))
+        if moment is not None and doc.moment is not None and moment < doc.moment:
+            out[ACT_FIELDS[kind]] = [f"送达时间 {local_text(moment)} 早于{doc.title}（{doc.number}）的日期 "
+                                     f"{local_text(doc.moment)}（依据：{cite(SERVICE_BASIS)}）"]
+    return out
