@@ -55,10 +55,12 @@ def test_xingzheng_chufa_fa_61_electronic_service_needs_signed_consent_and_prove
     w.do(cid, "t_service_plan", {"service_plan": plan})
     task = w.task(cid, "t_electronic")
     view = w.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()
-    assert view["requires"]["act"] == "送达.电子" and view["requires"]["records"] == ["electronic_service"]
+    assert view["requires"]["act"] == "送达.电子" and view["requires"]["records"] == ["service_address_confirmation",
+                                                                                   "electronic_service"]
 
     res = w.complete(cid, task)  # empty-handed: the gate names the record and its articles
-    assert res.status_code == 422 and [m["record"] for m in res.get_json()["missing"]] == ["electronic_service"]
+    missing = [m["record"] for m in res.get_json()["missing"]]
+    assert res.status_code == 422 and missing == ["service_address_confirmation", "electronic_service"]
     assert "《中华人民共和国民事诉讼法》第九十条" in res.get_json()["message"]
     res = w.add(cid, task, "electronic_service", {"document_id": decision["id"]})
     body = res.get_json()
