@@ -10,6 +10,7 @@ from handlers.clock import FixedClock
 from tests.support.app import make_agency, migrated_app, private_database
 from tests.support.walker import Walker
 from webapp.db import db
+from webapp.worker.sealing import render_pending
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +55,13 @@ def client(app):
 @pytest.fixture()
 def walker(client, agency) -> Walker:
     return Walker(client, agency.tokens)
+
+
+@pytest.fixture()
+def drain_render_queue(app):
+    """For tests that leave 文书 queued on purpose: render them afterwards (after the test's monkeypatches are undone),
+    so that the next test's ``verify`` on the shared database does not meet them as stale."""
+    yield
+    with app.app_context():
+        render_pending()
+        db.session.remove()

@@ -135,8 +135,8 @@ def test_designer_sees_the_proofs_refusal_in_chinese_on_the_element(app, live, b
     designer.goto(f"{live}/designer/general_procedure")
     designer.wait_for_selector('#canvas[data-ready="1"]')
     designer.select_option("#jump", "t_decision")  # far right on the canvas: the jump list selects and scrolls to it
-    expect(designer.locator("#prop-deadline")).to_have_value("P90D")
-    designer.fill("#prop-deadline", "")
+    expect(designer.locator("#prop-deadline-n")).to_have_value("90")  # the period as number and unit (日)
+    designer.fill("#prop-deadline-n", "")
     designer.click("#save")
     expect(designer.locator("#save-status")).to_contain_text("不符合本机构适用的法律规定")
     item = designer.locator('li.problem[data-element="t_decision"]')

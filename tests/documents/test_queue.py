@@ -1,12 +1,15 @@
 """Documents are queued in the completing transaction and rendered after it; a failed render is retried."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.app import migrated_app
 from webapp.db import db
 from webapp.loadgen.flows import file_case
 from webapp.models import Document, RenderJob
+
+pytestmark = pytest.mark.usefixtures("drain_render_queue")  # what a test leaves queued is rendered after it
 
 
 def _jobs(app, cid):

@@ -11,6 +11,7 @@ import threading
 from sqlalchemy import select
 
 import documents
+from handlers.clock import CHINA
 from tests.support.app import make_agency
 from tests.support.walker import Walker
 from webapp.db import db
@@ -62,15 +63,16 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
         assert d["version"] == 1 and d["sources"]
     assert len(case_nos) == 1  # one 案号 per case
     decision = docs[kinds.index("penalty_decision")]
-    assert decision["number"] == "测执罚〔2026〕1号"
+    issued = f"测执罚〔{clock.now().astimezone(CHINA).year}〕1号"  # numbered in the year it is issued (the shared clock's)
+    assert decision["number"] == issued
     res = walker.call("get", decision["url"], "reviewer1")          # anyone of the case's agency
     assert res.status_code == 200 and res.mimetype == "application/pdf"
     assert hashlib.sha256(res.data).hexdigest() == decision["sha256"]
     text = pdf_text(res.data, tmp_path)
-    assert "测执罚〔2026〕1号" in text and "行政处罚决定书" in text and "抚顺县星光网吧" in text
+    assert issued in text and "行政处罚决定书" in text and "抚顺县星光网吧" in text
     assert "人民币壹万元整（¥10,000.00）" in text
     receipt = pdf_text(walker.call("get", docs[kinds.index("service_receipt")]["url"], "officer1").data, tmp_path)
-    assert "测执罚〔2026〕1号" in receipt and "抚文执罚〔2026〕12号" not in receipt and "2026年3月2日" in receipt
+    assert issued in receipt and "抚文执罚〔2026〕12号" not in receipt and "2026年3月2日" in receipt
     assert f"案号：{case_nos.pop()}" in receipt
     for d in docs[:-1]:
         body = pdf_text(walker.call("get", d["url"], "officer1").data, tmp_path)

@@ -18,6 +18,8 @@ from webapp.models import Document, RenderJob, ScheduledJob, WorkerHeartbeat
 from webapp.worker import sealing
 from webapp.worker.service import Findings, Scheduled, Worker
 
+pytestmark = pytest.mark.usefixtures("drain_render_queue")  # what a test leaves queued is rendered after it
+
 
 @pytest.fixture()
 def deferred(app, monkeypatch):
