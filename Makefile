@@ -30,9 +30,8 @@ run: install
 	$(FLASK) liuhen seed-demo
 	$(FLASK) liuhen serve --host $(HOST) --port $(PORT)
 
-# one pytest worker per core (pytest-xdist): each worker has its own database (SQLite file or PostgreSQL schema)
 test: install check
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest
 
 # style (ruff), types (mypy) and the import layers (import-linter): CI fails on any violation
 check: install
