@@ -52,6 +52,7 @@ def configure(stream: IO[str] | None = None, fmt: str = "json", level: int = log
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("spiff").setLevel(max(level, logging.WARNING))  # the engine logs every task state change at INFO
     return handler
 
 
