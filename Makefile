@@ -30,8 +30,9 @@ run: install
 	$(FLASK) liuhen seed-demo
 	$(FLASK) liuhen serve --host $(HOST) --port $(PORT)
 
+# one pytest worker per core (pytest-xdist): each worker has its own database (SQLite file or PostgreSQL schema)
 test: install check
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # style (ruff), types (mypy) and the import layers (import-linter): CI fails on any violation
 check: install

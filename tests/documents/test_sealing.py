@@ -156,7 +156,7 @@ def test_rendering_again_adds_a_version_with_the_same_number(app, walker, tmp_pa
             assert "只能追加" in str(exc)
 
 
-def test_numbers_follow_on_per_series_and_come_from_the_profile(app, walker, agency):
+def test_numbers_follow_on_per_series_and_come_from_the_profile(app, walker, agency, clock):
     first = file_case(walker)
     with app.app_context():
         a = db.session.get(Agency, agency.id)
@@ -165,7 +165,8 @@ def test_numbers_follow_on_per_series_and_come_from_the_profile(app, walker, age
     second = file_case(walker)
     third = file_case(walker)
     numbers = [documents_of(walker, c)[0]["number"] for c in (first, second, third)]
-    assert numbers == ["测执案〔2026〕1号·立1", "抚文执案审〔2026〕1号·立1", "抚文执案审〔2026〕2号·立1"]
+    y = clock.now().astimezone(CHINA).year  # the year of issue (the shared clock's)
+    assert numbers == [f"测执案〔{y}〕1号·立1", f"抚文执案审〔{y}〕1号·立1", f"抚文执案审〔{y}〕2号·立1"]
 
 
 def test_fifty_concurrent_requests_get_fifty_consecutive_numbers(app, agency):

@@ -292,7 +292,8 @@ def test_overdue_items_reach_inbox_queue_and_survive_a_restart(app, client, cloc
     assert w.call("get", "/oversight/api/deadlines", "approver1").get_json()["mine"] == []
 
     restarted = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "LIUHEN_FILE_STORE", "TESTING",
-                                                          "LIUHEN_SIGNING_KEY_FILE")},
+                                                          "LIUHEN_SIGNING_KEY_FILE", "LIUHEN_DOCUMENT_CERTS",
+                                                          "LIUHEN_RENDER_INLINE")},
                             "SECRET_KEY": "other"})
     w2 = Walker(restarted.test_client(), agency.tokens)
     assert [d["case_id"] for d in w2.call("get", "/oversight/api/deadlines", "officer1").get_json()["mine"]] == [cid]

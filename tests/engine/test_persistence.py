@@ -18,7 +18,8 @@ def test_a_fresh_app_instance_continues_a_half_finished_case(app, walker, agency
     walker.do(cid, "t_plan", {"investigation_plan": None})
     before = walker.case(cid)
     restarted = create_app({**{k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "LIUHEN_FILE_STORE", "TESTING",
-                                                          "LIUHEN_SIGNING_KEY_FILE")},
+                                                          "LIUHEN_SIGNING_KEY_FILE", "LIUHEN_DOCUMENT_CERTS",
+                                                          "LIUHEN_RENDER_INLINE")},
                             "SECRET_KEY": "other"})
     w2 = Walker(restarted.test_client(), agency.tokens)
     after = w2.case(cid)

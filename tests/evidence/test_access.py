@@ -176,7 +176,7 @@ def test_changli_market_21_a_partys_copy_needs_the_heads_consent(app, client):
     """changli-market 第二十一条: 当事人申请复制……经行政机关负责人同意，可复制使用 (an ``access`` rule of its profile)."""
     w = Walker(client, profiled(app, "changli-market").tokens)
     cid = w.create_case()["id"]
-    item = upload(w, cid, seed=71)
+    item = upload(w, cid, seed=271)  # bytes no other test uploads: a shared file is no one agency's to dispose of
     ask = {"case_id": cid, "media_ids": [item["id"]], "purpose": "party", "extractor": "当事人 王五"}
     res = w.call("post", "/api/media/exports", "officer1", json=ask)
     message = res.get_json()["message"]

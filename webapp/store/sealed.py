@@ -9,6 +9,7 @@ and merged, so memory stays flat however many cases the database holds.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -81,9 +82,12 @@ def _row_hash(row: Any, detail: dict[str, Any]) -> str | None:
 
 def _spot_check(row: SpotCheck, detail: dict[str, Any]) -> str | None:
     mine = {"id": row.id, "case_id": row.case_id, "media_id": row.media_id, "checker_id": row.checker_id,
-            "at": row.at.isoformat(), "aspects": list(row.aspects), "finding": row.finding, "note": row.note,
+            "at": row.at, "aspects": list(row.aspects), "finding": row.finding, "note": row.note,
             "rectification": row.rectification, "follow_up_of": row.follow_up_of}
-    return _same(*mine)(type("R", (), mine)(), detail)
+    sealed_at = detail.get("at")
+    # the moment as an instant: sealed in the offset it was made in, read back from the database in UTC
+    at = dt.datetime.fromisoformat(sealed_at) if isinstance(sealed_at, str) else sealed_at
+    return _same(*mine)(type("R", (), mine)(), {**detail, "at": at})
 
 
 def _media(table: str, model: type[Model], action: Action) -> SealedTable:
