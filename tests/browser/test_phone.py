@@ -2,10 +2,10 @@
 tables) and 1280 px; nothing may scroll sideways. Screenshots of each for a person to look at."""
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser
 
 from tests.support.app import make_agency
-from tests.support.browser import SHOTS
+from tests.support.browser import SHOTS, sign_in
 from tests.support.walker import Walker
 
 WIDTHS = (375, 1280)
@@ -18,16 +18,6 @@ OVERFLOW = """() => {
 }"""
 
 
-def signed_in(browser: Browser, live: str, username: str, width: int) -> Page:
-    page = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN").new_page()
-    page.goto(f"{live}/login")
-    page.fill("#username", username)
-    page.fill("#password", "pw")
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state()
-    return page
-
-
 def test_pages_fit_a_phone_and_a_desktop(app, live, browser: Browser, client):
     agency = make_agency(app)
     w = Walker(client, agency.tokens)
@@ -35,8 +25,8 @@ def test_pages_fit_a_phone_and_a_desktop(app, live, browser: Browser, client):
     w.do(filed, "t_filing", {"case_filing": None})  # now waiting for the reviewer (the approvals queue)
     started = w.create_case()["id"]  # and an officer's open task
     for width in WIDTHS:
-        officer = signed_in(browser, live, agency.usernames["officer1"], width)
-        reviewer = signed_in(browser, live, agency.usernames["reviewer1"], width)
+        officer = sign_in(browser, live, agency.usernames["officer1"], width)
+        reviewer = sign_in(browser, live, agency.usernames["reviewer1"], width)
         officer.goto(f"{live}/inbox")
         task_url = officer.locator("table.list a[href*='/tasks/']").first.get_attribute("href")
         pages = [(officer, "/inbox", "inbox"), (officer, task_url, "task"), (officer, f"/cases/{started}", "case"),

@@ -10,8 +10,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SHOTS = os.environ.get("LIUHEN_SHOTS", "/tmp/liuhen-{}.png")  # a folder of one's own: LIUHEN_SHOTS=/tmp/me/{}.png
 
 
-def sign_in(browser: Browser, live: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+def sign_in(browser: Browser, live: str, username: str, width: int = 1280) -> Page:
+    page = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN").new_page()
     page.set_default_timeout(15000)
     page.goto(f"{live}/login")
     page.fill("#username", username)
