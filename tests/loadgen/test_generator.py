@@ -23,7 +23,7 @@ from webapp.errors import Invalid
 from webapp.evidence import access as media_access
 from webapp.loadgen import cloner as case_cloner
 from webapp.loadgen.generator import generate
-from webapp.models import Case, CaseTask, Deadline, Document, Record, StoredFile
+from webapp.models import Case, CaseTask, Deadline, Document, Record, RenderJob, StoredFile
 from webapp.store import audit, sealed
 
 N = 300
@@ -142,6 +142,15 @@ def test_a_copied_open_case_goes_on_through_the_api(app, client, generated):
     assert [t["name"] for t in walker.ready(copy)] == ["t_decision"]
     with app.app_context():
         assert audit.verify_chains() == [] and sealed.verify_records() == []
+        # the copy's next 审批表 is sealed under the copy's own 案号, not its template's (which would collide)
+        numbers = dict(db.session.execute(select(Document.kind, Document.number).where(
+            Document.case_id == copy, Document.kind.in_(["case_filing", "decision_approval"]))).all())
+        template_no = db.session.scalar(select(Document.number).where(Document.case_id == template,
+                                                                      Document.kind == "case_filing"))
+        assert numbers["decision_approval"].split("·")[0] == numbers["case_filing"].split("·")[0]
+        assert numbers["case_filing"].split("·")[0] != template_no.split("·")[0]
+        assert not db.session.scalars(select(RenderJob).where(RenderJob.case_id == copy,
+                                                              RenderJob.document_id.is_(None))).all()
 
 
 def test_too_few_cases_for_the_templates_is_refused(app):

@@ -14,7 +14,8 @@ each column is treated by what it is —
 - ids inside JSON (audit details, manifests) follow the same maps, by key: ``<x>_id`` / ``<x>_ids``
   named like a foreign-key column, ``record_id``, ``{"table": t, "id": n}``, and the ``[id, …]`` rows of
   ``records`` / ``sources``;
-- a unique constraint the copy would collide on (a 文书's 文号) gets the copy's tag on its first text column;
+- a unique constraint the copy would collide on (a 文书's 文号) gets the copy's tag on its first text column
+  (:func:`tagged`);
 - rows sealed by a hash (records' ``content_hash``, ``row_hash`` columns) are hashed again by the
   application's own functions, and audit entries are appended to the agency's chain with
   :func:`webapp.audit.entry_hash`, so ``flask liuhen verify`` passes afterwards.
@@ -77,6 +78,7 @@ class Copy:
     party_name: str
     users: dict[int, int]
     tag: str = ""
+    case_id: int = 0  # the copy's own case id, once written
 
 
 @dataclass
@@ -178,6 +180,14 @@ def _rewritten(cols: Columns, column: str, rows: list[dict[str, Any]]) -> bool:
 
 
 Op = Callable[["Rewriter"], Any]
+
+
+def tagged(value: str, tag: str) -> str:
+    """``value`` made the copy's own: the tag joins its first part, before any ``·``, so values that share that
+    part in the template (a case's 案号, which its 笔录 and 审批表 numbers start with) share it in the copy too,
+    and a copied case that goes on numbers its next 文书 under its own 案号."""
+    head, sep, rest = value.partition("·")
+    return f"{head}-{tag}{sep}{rest}"
 
 
 class Rewriter:
@@ -301,7 +311,7 @@ class Compiler:
                 ops.append((c, cast(Op, lambda rw, v=row[c]: v + rw.delta)))
         for c in cols.vary:
             if row[c] is not None:
-                ops.append((c, cast(Op, lambda rw, v=row[c]: rw.maps.strings.setdefault(v, f"{v}·{rw.copy.tag}"))))
+                ops.append((c, cast(Op, lambda rw, v=row[c]: rw.maps.strings.setdefault(v, tagged(v, rw.copy.tag)))))
         for c in cols.texts:
             op = None if c in cols.vary else self.text(row[c])
             if op is not None:
@@ -399,7 +409,8 @@ def copy_batch(conn: Connection, columns: dict[str, Columns], recipes: dict[str,
         for n, cols in columns.items():
             assign_ids(cols, recipes[n][copy.template_id], maps, pools.get(n, iter(())))
         template_case = recipes["cases"][copy.template_id][0].const
-        copy.tag = f"G{maps.ids['cases'][copy.template_id]}"
+        copy.case_id = maps.ids["cases"][copy.template_id]
+        copy.tag = f"G{copy.case_id}"
         maps.strings.update({template_case["title"]: copy.title, template_case["party_name"]: copy.party_name})
         rw = Rewriter(copy, maps)
         for n in build_order(columns):
@@ -449,3 +460,19 @@ def analyze(engine: sa.Engine, tables: list[sa.Table]) -> None:
                 conn.exec_driver_sql(f"VACUUM (ANALYZE) {conn.dialect.identifier_preparer.quote(t.name)}")
         else:
             conn.exec_driver_sql("ANALYZE")
+
+
+def snapshot(case_id: int, agency_id: int) -> int:
+    """A copy of case ``case_id`` as it stands now (same age, names and officers); the copy's id.
+
+    The generator's walks take their template cases this way at each stage they pass, so a stage shared by
+    several templates is walked once, not once per template."""
+    tables = copied_tables()
+    columns = plan(tables)
+    with db.engine.begin() as conn:
+        rows = template_rows(conn, tables, [case_id])
+        mark_unique(columns, rows)
+        case = rows["cases"][case_id][0]
+        copy = Copy(case_id, dt.timedelta(0), case["title"], case["party_name"], {})
+        copy_batch(conn, columns, compile_templates(columns, key_tables(columns), rows), [copy], agency_id)
+    return copy.case_id

@@ -26,7 +26,6 @@ from webapp.loadgen import cloner as case_cloner
 from webapp.loadgen import templates as case_templates
 from webapp.loadgen.walker import ROLE_USER
 from webapp.models import Agency, Case, User
-from webapp.worker.sealing import render_pending
 
 DAYS = 730
 PLACES = ("石文镇", "后安镇", "章党镇", "救兵镇", "上马镇", "汤图满族乡", "马圈子乡", "峡河乡", "兰山乡", "海浪乡",
@@ -116,9 +115,7 @@ def generate(code: str, n: int, *, seed: int = 1, batch: int = 250, officers: in
     wanted = [t for t in case_templates.TEMPLATES if t.process_id in deployed]
     if n < len(wanted):
         raise Invalid(f"--cases 至少为样板案件数 {len(wanted)}（机构 {code} 已部署的程序的样板案件）")
-    templates = case_templates.walk_all(users, wanted)
-    for cid in templates.values():  # the copies carry their 文书, as cases a worker has caught up with
-        render_pending(cid)
+    templates = case_templates.walk_all(users, wanted)  # 文书 rendered: copies carry them, as a caught-up worker's
     echo(f"已办理样板案件 {len(templates)} 件（{time.perf_counter() - started:.1f} 秒）：{', '.join(templates)}")
     pool = officer_pool(agency, officers)
     statuses = dict(db.session.execute(select(Case.id, Case.status).where(Case.id.in_(templates.values()))).all())

@@ -1,11 +1,13 @@
 """The template cases the generator copies: walked for real through the case service, the gate and the engine.
 
-Each template stops at a different point of the whole process, so that copies fill every stage of the
-supervision figures and every inbox: just filed, awaiting filing approval, an emergency start awaiting its
-24-hour 补报, in investigation with an A/V recording, awaiting review, decision, service, performance and
-archiving, and closed (one with a recording handed over late), plus simple-procedure cases open and closed.
-Deadlines run from the moment each template reached its step; copies dated months back are therefore
-overdue, as an agency's old open cases would be.
+A few walks (the general procedure from 立案 to 归档 with two forks, an emergency start, the simple
+procedure) keep a copy of their case at every stage a template stands for.  Each template stops at a
+different point of the whole process, so that copies fill every stage of the supervision figures and
+every inbox: just filed, awaiting filing approval, an emergency start awaiting its 24-hour 补报, in
+investigation with an A/V recording, awaiting review, decision, service, performance and archiving, and
+closed (one with a recording handed over late), plus simple-procedure cases open and closed.  Deadlines
+run from the moment each template reached its step; copies dated months back are therefore overdue, as
+an agency's old open cases would be.
 """
 from __future__ import annotations
 
@@ -19,11 +21,13 @@ from typing import Any
 from handlers import clock
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING
 from webapp.cases import service as cases
+from webapp.db import db
 from webapp.evidence import media
-from webapp.loadgen import flows
-from webapp.loadgen.payloads import CITIZEN, PARTY, av_recording
+from webapp.loadgen import cloner, flows
+from webapp.loadgen.payloads import CITIZEN, PARTY, av_recording, payload
 from webapp.loadgen.walker import ROLE_USER, ServiceWalker
 from webapp.models import User
+from webapp.worker.sealing import render_pending
 
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 GENERAL, SIMPLE = "general_procedure", "simple_procedure"
@@ -69,80 +73,88 @@ def _steps(w: ServiceWalker, cid: int, steps: flows.Steps) -> int:
     return cid
 
 
-def _filed(w: ServiceWalker) -> int:
-    return w.create_case()["id"]
+class Stages:
+    """Where the walks leave their templates: each stage a walk passes is kept as a copy of the walked case
+    (:func:`webapp.loadgen.cloner.snapshot`), so a stage several templates share is walked once."""
+
+    def __init__(self, agency_id: int, wanted: set[str]) -> None:
+        self.agency_id, self.wanted = agency_id, wanted
+        self.found: dict[str, int] = {}
+
+    def fork(self, cid: int) -> int:
+        """A copy of the case as it stands, with its 文书 rendered (a copy carries what its original has)."""
+        render_pending(cid)
+        db.session.commit()
+        return cloner.snapshot(cid, self.agency_id)
+
+    def keep(self, key: str, cid: int) -> None:
+        if key in self.wanted:
+            self.found[key] = self.fork(cid)
+
+    def last(self, key: str, cid: int) -> None:
+        """The walk ends here: the walked case itself is the template."""
+        if key in self.wanted:
+            render_pending(cid)
+            self.found[key] = cid
 
 
-def _awaiting_filing_approval(w: ServiceWalker) -> int:
-    return _steps(w, _filed(w), [("t_filing", {"case_filing": None}), ("t_unit_opinion", {"unit_opinion": None})])
-
-
-def _emergency(w: ServiceWalker) -> int:
-    return _steps(w, w.create_case(emergency=True)["id"], [("t_emergency", {"emergency_start": None})])
-
-
-def _investigation(w: ServiceWalker) -> int:
-    cid = flows.file_case(w)
-    _steps(w, cid, [("t_plan", {"investigation_plan": None}), ("t_inquiry", {"inquiry_record": None})])
-    sha = record_av(w, cid, "t_inspection")
-    return _steps(w, cid, [("t_inspection", {"inspection_record": None, AV_RECORDING: av_recording(sha)})])
-
-
-def _review(w: ServiceWalker) -> int:
-    cid = flows.file_case(w)
+def _general(w: ServiceWalker, s: Stages) -> None:
+    """One walk from 立案 to 归档 (A/V not suitable at the inspection), kept at every stage it passes; the
+    investigation with a recording handed over in time, and a whole case with one handed over late, fork
+    from it after the first inquiry."""
+    cid = w.create_case()["id"]
+    s.keep("filed", cid)
+    _steps(w, cid, [("t_filing", {"case_filing": None}), ("t_unit_opinion", {"unit_opinion": None})])
+    s.keep("filing_approval", cid)
+    w.do(cid, "t_filing_approval", {"filing_approval": payload("filing_approval", decision="approve")})
+    _investigated(w, s, s.fork(cid))
     flows.investigate(w, cid)
-    return _steps(w, cid, [("t_report", {"investigation_report": None})])
-
-
-def _decision(w: ServiceWalker) -> int:
-    cid = flows.file_case(w)
-    flows.investigate(w, cid)
-    flows.report_to_statement(w, cid)
-    return cid
-
-
-def _decided(w: ServiceWalker) -> int:
-    return _steps(w, _decision(w), [("t_approval", {"decision_approval": None}),
-                                    ("t_decision", {"penalty_decision": None})])
-
-
-def _service(w: ServiceWalker) -> int:
-    return _steps(w, _decided(w), flows.service_steps("direct")[:1])
-
-
-def _performance(w: ServiceWalker) -> int:
-    cid = _decided(w)
-    flows.serve(w, cid)
-    return cid
-
-
-def _archive_due(w: ServiceWalker) -> int:
-    cid = _performance(w)
+    _steps(w, cid, [("t_report", {"investigation_report": None})])
+    s.keep("review", cid)
+    _steps(w, cid, [("t_case_review", {"case_review": payload("case_review", major_case=False)}),
+                    ("t_notice", {"prior_notice": None}),
+                    ("t_statement", {"statement_record": payload("statement_record", hearing_requested=False)})])
+    s.keep("decision", cid)
+    service = flows.service_steps("direct")
+    _steps(w, cid, [("t_approval", {"decision_approval": None}), ("t_decision", {"penalty_decision": None}),
+                    *service[:1]])
+    s.keep("service", cid)
+    _steps(w, cid, service[1:])
+    s.keep("performance", cid)
     _steps(w, cid, [("t_performance", {"performance_record": None}), ("t_closing_report", {"closing_report": None}),
                     ("t_closing_review", {"approval_review": None}),
                     ("t_closing_approval", {"closing_approval": None})])
-    return cid
+    s.keep("archive_due", cid)
+    _steps(w, cid, [("t_archive", {"archive_record": None})])
+    s.last("closed", cid)
 
 
-def _closed(w: ServiceWalker) -> int:
-    cid = _decision(w)
-    flows.decide_and_close(w, cid)
-    return cid
-
-
-def _closed_late_av(w: ServiceWalker) -> int:
-    cid = flows.file_case(w)
+def _investigated(w: ServiceWalker, s: Stages, cid: int) -> None:
     _steps(w, cid, [("t_plan", {"investigation_plan": None}), ("t_inquiry", {"inquiry_record": None})])
-    sha = record_av(w, cid, "t_inspection", late=True)
-    _steps(w, cid, [("t_inspection", {"inspection_record": None, AV_RECORDING: av_recording(sha)})])
-    flows.report_to_statement(w, cid)
-    flows.decide_and_close(w, cid)
-    return cid
+    in_time = s.fork(cid)
+    sha = record_av(w, in_time, "t_inspection")
+    _steps(w, in_time, [("t_inspection", {"inspection_record": None, AV_RECORDING: av_recording(sha)})])
+    s.last("investigation", in_time)
+    if "closed_late_av" in s.wanted:
+        sha = record_av(w, cid, "t_inspection", late=True)
+        _steps(w, cid, [("t_inspection", {"inspection_record": None, AV_RECORDING: av_recording(sha)})])
+        flows.report_to_statement(w, cid)
+        flows.decide_and_close(w, cid)
+        s.last("closed_late_av", cid)
 
 
-def _simple(w: ServiceWalker, upto: int | None = None) -> int:
+def _emergency(w: ServiceWalker, s: Stages) -> None:
+    cid = _steps(w, w.create_case(emergency=True)["id"], [("t_emergency", {"emergency_start": None})])
+    s.last("emergency", cid)
+
+
+def _simple(w: ServiceWalker, s: Stages) -> None:
     cid = w.create_case(title="在禁止张贴区域张贴演出广告案", party_name=CITIZEN["name"], process_id=SIMPLE)["id"]
-    return _steps(w, cid, flows.simple()[:upto])
+    steps = flows.simple()
+    _steps(w, cid, steps[:2])
+    s.keep("simple_open", cid)
+    _steps(w, cid, steps[2:])
+    s.last("simple_closed", cid)
 
 
 @dataclass(frozen=True)
@@ -150,28 +162,36 @@ class Template:
     key: str
     title: str
     process_id: str
-    walk: Callable[[ServiceWalker], int]
     party: str = "organisation"  # or "citizen": what kind of party the copies get
 
 
 TEMPLATES = (
-    Template("filed", "刚启动，待填立案审批表", GENERAL, _filed),
-    Template("filing_approval", "待立案审批", GENERAL, _awaiting_filing_approval),
-    Template("emergency", "紧急先行处置，待24小时内补报", GENERAL, _emergency),
-    Template("investigation", "调查取证中（已移交音像记录）", GENERAL, _investigation),
-    Template("review", "待案件审核", GENERAL, _review),
-    Template("decision", "待决定审批", GENERAL, _decision),
-    Template("service", "送达中", GENERAL, _service),
-    Template("performance", "待履行", GENERAL, _performance),
-    Template("archive_due", "待立卷归档", GENERAL, _archive_due),
-    Template("closed", "已结案归档", GENERAL, _closed),
-    Template("closed_late_av", "已结案（音像记录逾期移交）", GENERAL, _closed_late_av),
-    Template("simple_open", "简易程序，待当场决定", SIMPLE, lambda w: _simple(w, 2), "citizen"),
-    Template("simple_closed", "简易程序已结案", SIMPLE, _simple, "citizen"),
+    Template("filed", "刚启动，待填立案审批表", GENERAL),
+    Template("filing_approval", "待立案审批", GENERAL),
+    Template("emergency", "紧急先行处置，待24小时内补报", GENERAL),
+    Template("investigation", "调查取证中（已移交音像记录）", GENERAL),
+    Template("review", "待案件审核", GENERAL),
+    Template("decision", "待决定审批", GENERAL),
+    Template("service", "送达中", GENERAL),
+    Template("performance", "待履行", GENERAL),
+    Template("archive_due", "待立卷归档", GENERAL),
+    Template("closed", "已结案归档", GENERAL),
+    Template("closed_late_av", "已结案（音像记录逾期移交）", GENERAL),
+    Template("simple_open", "简易程序，待当场决定", SIMPLE, "citizen"),
+    Template("simple_closed", "简易程序已结案", SIMPLE, "citizen"),
 )
+#: the walks, by the procedure they run
+WALKS: dict[str, tuple[Callable[[ServiceWalker, Stages], None], ...]] = {
+    GENERAL: (_general, _emergency), SIMPLE: (_simple,)}
 
 
 def walk_all(users: dict[str, User], templates: list[Template]) -> dict[str, int]:
-    """Walk ``templates`` as ``users`` (sample walker names → users); template key → case id."""
+    """Walk the procedures of ``templates`` as ``users`` (sample walker names → users); template key → case id,
+    every case's 文书 rendered."""
+    wanted = [t.key for t in templates]
+    stages = Stages(users["officer1"].agency_id, set(wanted))
     w = TemplateWalker(users)
-    return {t.key: t.walk(w) for t in templates}
+    for process in dict.fromkeys(t.process_id for t in templates):
+        for walk in WALKS[process]:
+            walk(w, stages)
+    return {key: stages.found[key] for key in wanted}
