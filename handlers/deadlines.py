@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from handlers.law.periods import Counting, Period, PeriodError, counting_for, parse_period
-from handlers.task_rules import split_basis
+from handlers.law.periods import Counting, Declared, Period, PeriodError
 from handlers.workcalendar import Calendar, end_of_day, local_date
 
 
@@ -50,14 +48,8 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-@dataclass(frozen=True)
-class TaskDeadline:
-    """A user task's deadline as its diagram declares it."""
-
-    period: Period
-    counting: Counting
-    basis: tuple[str, ...]
-    starts: str | None  # None = task ready; "case" = case start; "kind.field" = a record's moment; else a task
+class TaskDeadline(Declared):
+    """A user task's deadline as its diagram declares it, with the arithmetic that ends it."""
 
     def due(self, start: dt.datetime, calendar: Calendar) -> dt.datetime:
         return due_at(start, self.period, self.counting, calendar)
@@ -68,13 +60,7 @@ class TaskDeadline:
 
 def task_deadline(props: Mapping[str, Any]) -> TaskDeadline | None:
     """The deadline declared by a user task's properties, or ``None``; raises :class:`PeriodError` if malformed."""
-    text = (props.get("deadline") or "").strip()
-    if not text:
-        return None
-    period = parse_period(text)
-    basis = split_basis(props.get("deadline_basis")) or split_basis(props.get("basis"))
-    counting = counting_for(period, basis, (props.get("deadline_count") or "").strip() or None)
-    return TaskDeadline(period, counting, basis, (props.get("deadline_from") or "").strip() or None)
+    return TaskDeadline.read(props)
 
 
 def deadline_of(task_spec: Any) -> TaskDeadline | None:

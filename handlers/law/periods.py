@@ -8,8 +8,11 @@ applies them to a task; the rule files use them to compare a profile's period wi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, Self
+
+from handlers.law.props import split_basis
 
 _ISO = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$")
 COUNT_MODES = ("working", "calendar")
@@ -97,3 +100,25 @@ def counting_for(period: Period, cited: Sequence[str], explicit: str | None = No
             if any(c.startswith(rule.law) for c in cited) and rule.applies(period.days):
                 return Counting("working", rule.basis)
     return Counting("calendar", CALENDAR_DAYS_BASIS)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A user task's period as its diagram's properties declare it: read here once for the deadline service
+    (which counts it) and the deploy-time proof (which compares it with the law's period rules)."""
+
+    period: Period
+    counting: Counting
+    basis: tuple[str, ...]
+    starts: str | None  # None = task ready; "case" = case start; "kind.field" = a record's moment; else a task
+
+    @classmethod
+    def read(cls, props: Mapping[str, Any]) -> Self | None:
+        """The declared period, or ``None``; raises :class:`PeriodError` if malformed."""
+        text = (props.get("deadline") or "").strip()
+        if not text:
+            return None
+        period = parse_period(text)
+        basis = split_basis(props.get("deadline_basis")) or split_basis(props.get("basis"))
+        counting = counting_for(period, basis, (props.get("deadline_count") or "").strip() or None)
+        return cls(period, counting, basis, (props.get("deadline_from") or "").strip() or None)

@@ -30,8 +30,8 @@ from handlers.law.acts import act_of, governs
 from handlers.law.cite import Citer
 from handlers.law.facts import FACTS
 from handlers.law.model import Rule
-from handlers.law.periods import Counting, Period, PeriodError, counting_for, parse_period
-from handlers.law.props import split_basis, split_list
+from handlers.law.periods import Declared, PeriodError, counting_for, parse_period
+from handlers.law.props import split_list
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
@@ -91,26 +91,6 @@ class Node:
 
     def prop(self, name: str, default: str = "none") -> str:
         return (self.props.get(name) or default).strip()
-
-
-@dataclass(frozen=True)
-class Declared:
-    """A task's period as its properties declare it (what :func:`handlers.deadlines.task_deadline` reads)."""
-
-    period: Period
-    counting: Counting
-    basis: tuple[str, ...]
-    starts: str | None
-
-
-def declared(props: Mapping[str, str]) -> Declared | None:
-    text = (props.get("deadline") or "").strip()
-    if not text:
-        return None
-    period = parse_period(text)
-    basis = split_basis(props.get("deadline_basis")) or split_basis(props.get("basis"))
-    counting = counting_for(period, basis, (props.get("deadline_count") or "").strip() or None)
-    return Declared(period, counting, basis, (props.get("deadline_from") or "").strip() or None)
 
 
 @dataclass
@@ -455,7 +435,7 @@ def _fact_gap(rule: Rule, n: Node, into: Mapping[str, frozenset[str]],
 def _period_gap(rule: Rule, n: Node, g: Graph) -> str | None:
     limit = parse_period(rule.within or "")
     try:
-        have = declared(n.props)
+        have = Declared.read(n.props)
     except PeriodError as exc:
         return str(exc)
     if have is None:
