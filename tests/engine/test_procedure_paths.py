@@ -2,10 +2,14 @@
 
 Each path is data: the tasks in order with the records they get, and the end event it must reach.
 The walker first tries to complete every task with nothing recorded and checks that the gate
-refuses, naming each missing record with the articles the diagram cites for it.
+refuses, naming each missing record with the articles the diagram cites for it.  Paths that begin
+alike share their walk: where two paths part, the case is copied (:func:`webapp.loadgen.templates.fork`)
+and a later path goes on from the copy, so each step of a shared beginning is walked and checked once.
 """
 from __future__ import annotations
 
+from collections import Counter
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,11 +18,13 @@ from SpiffWorkflow.util.task import TaskState
 from handlers.diagrams import parse
 from handlers.task_rules import rules_of
 from tests.support import WORKFLOWS
+from tests.support.app import make_agency
 from tests.support.flows import ARTICLE, GateCheckingWalker, start
 from webapp.db import db
 from webapp.engine import runner
 from webapp.loadgen.flows import AV, SERVICE_METHODS, SHA, reminder, service_steps, simple
 from webapp.loadgen.payloads import payload
+from webapp.loadgen.templates import fork
 from webapp.models import Case
 
 BASE = WORKFLOWS / "base"
@@ -163,14 +169,39 @@ def ended_at(app: Any, case_id: int) -> set[str]:
     return out
 
 
+def _prefixes(process: str, steps: Steps) -> list[tuple[str, ...]]:
+    """The keys of ``steps``' beginnings: ``[i]`` stands for the first ``i`` steps of a case of ``process``."""
+    return [(process, *(repr(s) for s in steps[:i])) for i in range(len(steps) + 1)]
+
+
+#: beginnings two or more paths share, where a walk leaves a copy for the others
+PARTINGS = {k for k, n in Counter(k for (p, _), (steps, _) in PATHS.items() for k in _prefixes(p, steps)).items()
+            if n > 1}
+
+
+@pytest.fixture(scope="module")
+def shared(app) -> SimpleNamespace:
+    """One agency for every path, its clip, and the copies left where paths part (beginning → case id)."""
+    return SimpleNamespace(agency=make_agency(app), sha="", copies={})
+
+
 @pytest.mark.parametrize("key", list(PATHS), ids=[f"{p}: {n}" for p, n in PATHS])
-def test_path_reaches_its_end(app, client, agency, key):
+def test_path_reaches_its_end(app, client, shared, key):
+    agency, copies = shared.agency, shared.copies
     steps, end = PATHS[key]
     w = GateCheckingWalker(client, agency.tokens)
-    w.sha = w.upload(f"clip for {key}".encode())
-    cid = start(w, key[0])
+    w.sha = shared.sha = shared.sha or w.upload(b"clip for the procedure paths")
+    prefixes = _prefixes(key[0], steps)
+    done = max((i for i, k in enumerate(prefixes) if k in copies), default=None)
+    with app.app_context():
+        cid = fork(copies[prefixes[done]], agency.id) if done is not None else start(w, key[0])
+        db.session.remove()
     case: dict[str, Any] = {}
-    for name, records in steps:
+    for i, (name, records) in enumerate(steps[done or 0:], start=done or 0):
+        if prefixes[i] in PARTINGS and prefixes[i] not in copies:
+            with app.app_context():
+                copies[prefixes[i]] = fork(cid, agency.id)
+                db.session.remove()
         case = w.do(cid, name, records)
     assert case["status"] == "closed", [t["name"] for t in w.ready(cid)]
     assert ended_at(app, cid) == {end}

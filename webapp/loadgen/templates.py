@@ -73,6 +73,13 @@ def _steps(w: ServiceWalker, cid: int, steps: flows.Steps) -> int:
     return cid
 
 
+def fork(cid: int, agency_id: int) -> int:
+    """A copy of the case as it stands, with its 文书 rendered first (a copy carries what its original has)."""
+    render_pending(cid)
+    db.session.commit()
+    return cloner.snapshot(cid, agency_id)
+
+
 class Stages:
     """Where the walks leave their templates: each stage a walk passes is kept as a copy of the walked case
     (:func:`webapp.loadgen.cloner.snapshot`), so a stage several templates share is walked once."""
@@ -82,10 +89,7 @@ class Stages:
         self.found: dict[str, int] = {}
 
     def fork(self, cid: int) -> int:
-        """A copy of the case as it stands, with its 文书 rendered (a copy carries what its original has)."""
-        render_pending(cid)
-        db.session.commit()
-        return cloner.snapshot(cid, self.agency_id)
+        return fork(cid, self.agency_id)
 
     def keep(self, key: str, cid: int) -> None:
         if key in self.wanted:
