@@ -5,7 +5,8 @@ import io
 
 from sqlalchemy import select
 
-from tests.support.media import MiB, chunks, put, sha256, start, upload
+from tests.support.media import MiB, chunks, meta, put, sha256, start, upload
+from tests.support.web_client import web
 from webapp.db import db
 from webapp.models import MediaItem, StoredFile, UploadSession
 from webapp.store.files import UPLOAD_DIGESTS
@@ -144,3 +145,28 @@ def test_only_the_uploader_continues_and_missing_metadata_is_listed(walker, app)
     assert start(walker, cid, MiB, user="reviewer1").status_code == 403
     with app.app_context():
         assert db.session.get(UploadSession, uid).received == 0
+
+
+def test_a_signed_in_page_uploads_with_its_csrf_token_and_a_bare_cookie_is_refused(app, walker, agency):
+    """The task page hands recordings over through this same API with the browser's session; a session cookie
+    without the page's CSRF token (what a forged cross-site request would carry) is refused, and the session may
+    not reach any other endpoint of the API."""
+    cid = walker.create_case()["id"]
+    page = web(app, agency, "officer1")
+    body = meta(cid, 2 * MiB)
+    bare = page.client.post("/api/media/uploads", json=body)
+    assert bare.status_code == 401 and "令牌" in bare.get_json()["message"]
+    token = page.csrf(f"/cases/{cid}")
+    headers = {"X-CSRFToken": token}
+    assert page.client.post("/api/media/uploads", json=body, headers={"X-CSRFToken": "forged"}).status_code == 401
+    res = page.client.post("/api/media/uploads", json=body, headers=headers)
+    assert res.status_code == 201, res.get_json()
+    uid, offset = res.get_json()["id"], 0
+    for piece in chunks(2 * MiB, MiB, seed=31):
+        res = page.client.put(f"/api/media/uploads/{uid}?offset={offset}", data=piece, headers=headers)
+        assert res.status_code == 200, res.get_json()
+        offset += len(piece)
+    assert page.client.get(f"/api/media/uploads/{uid}", headers=headers).get_json()["received"] == offset
+    done = page.client.post(f"/api/media/uploads/{uid}/finish", headers=headers)
+    assert done.status_code == 201 and done.get_json()["sha256"] == sha256(2 * MiB, seed=31)
+    assert page.client.get(f"/api/cases/{cid}", headers=headers).status_code == 401  # nothing else by cookie

@@ -20,7 +20,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from handlers import clock
-from handlers.catalogue import CATALOGUE
+from handlers.catalogue import AV_RECORDING, CATALOGUE
 
 _LONG_TEXT = ("内容", "情况", "意见", "事实", "理由", "说明", "证据", "目录", "结论", "案情", "依据", "措施", "原因")
 _LOCAL_MINUTE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$")
@@ -42,6 +42,7 @@ class Widget:
     rows: list[list[Widget]] = field(default_factory=list)
     template: list[Widget] = field(default_factory=list)
     files: bool = False
+    media: bool = False  # the files are recordings handed over through the resumable A/V upload
 
 
 def prefix(kind: str) -> str:
@@ -53,6 +54,8 @@ def widgets(kind: str, values: Mapping[str, Any], errors: Mapping[str, list[str]
     rk = CATALOGUE[kind]
     desc = rk.describe()["fields"]
     out = [_widget(prefix(kind), n, d, values, errors, n in rk.file_fields) for n, d in desc.items()]
+    for w in out:
+        w.media = w.files and kind == AV_RECORDING and w.name == f"{prefix(kind)}.files"
     return sorted(out, key=_signatures_last)
 
 

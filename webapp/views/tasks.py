@@ -24,7 +24,7 @@ from webapp.cases import service as cases
 from webapp.db import db
 from webapp.errors import GateRefused, Invalid, ServiceError
 from webapp.evidence import access as media_access
-from webapp.models import Record, StoredFile, User
+from webapp.models import MediaItem, Record, StoredFile, User
 from webapp.paging import id_value
 from webapp.store import audit
 from webapp.store.downloads import send_stored
@@ -176,7 +176,8 @@ def roster(agency_id: int) -> list[User]:
 
 
 def case_file(case_id: int) -> dict[str, Any]:
-    """The case so far, for a manager deciding on it: every record (newest version of each), and the A/V files."""
+    """The case so far, for a manager deciding on it: every record (newest version of each), the files its records
+    name, and the recordings handed over (by time, with who recorded them and for how long)."""
     records = list(db.session.scalars(select(Record).where(Record.case_id == case_id).order_by(Record.id)))
     current: dict[tuple[str, str], Record] = {}
     for r in records:
@@ -185,8 +186,10 @@ def case_file(case_id: int) -> dict[str, Any]:
                               for f in CATALOGUE[r.kind].file_fields for h in r.payload.get(f, [])))
     files = {f.sha256: f for f in db.session.scalars(select(StoredFile).where(StoredFile.sha256.in_(shas)))} \
         if shas else {}
+    recordings = list(db.session.scalars(select(MediaItem).where(MediaItem.case_id == case_id)
+                                         .order_by(MediaItem.started_at, MediaItem.id)))
     return {"records": sorted(current.values(), key=lambda r: r.id), "files": [files[h] for h in shas if h in files],
-            "versions": len(records)}
+            "versions": len(records), "recordings": recordings}
 
 
 @bp.post("/files")

@@ -107,7 +107,8 @@
   }
   document.querySelectorAll('input[name="av_choice"]').forEach(function (r) { r.addEventListener('change', syncAv); });
 
-  document.querySelectorAll('.upload').forEach(function (box) {
+  document.querySelectorAll('.upload[data-media]').forEach(resumable);
+  document.querySelectorAll('.upload:not([data-media])').forEach(function (box) {
     const input = box.querySelector('.upload-input');
     const bar = box.querySelector('progress');
     const status = box.querySelector('.upload-status');
@@ -153,4 +154,146 @@
       });
     }
   });
+
+  // 音像记录移交: through the project's resumable API (/api/media/uploads), in chunks.  The handover facts are the
+  // ones typed in this record's form (typed once); an interrupted upload resumes where the server says it stopped,
+  // after a dropped connection (retries) or a reload (the upload id is kept per file in localStorage).
+  function resumable(box) {
+    const form = document.getElementById('task-form');
+    const input = box.querySelector('.upload-input');
+    const bar = box.querySelector('progress');
+    const status = box.querySelector('.upload-status');
+    const list = box.querySelector('.upload-list');
+    const target = document.getElementById(box.dataset.target);
+    const base = box.dataset.media + '.';
+    const say = function (text, bad) { status.textContent = text; status.classList.toggle('error', !!bad); };
+    const value = function (name) {
+      const el = form.querySelector('[name="' + base + name + '"]');
+      return el ? el.value.trim() : '';
+    };
+    const moment = function (local) { return local ? local + (local.length === 16 ? ':00' : '') + '+08:00' : ''; };
+    const mb = function (n) { return (n / 1048576).toFixed(1) + ' MB'; };
+    input.addEventListener('change', function () {
+      Array.from(input.files).reduce(function (p, file) {
+        return p.then(function () { return handOver(file); });
+      }, Promise.resolve()).finally(function () { input.value = ''; });
+    });
+
+    function call(method, url, body, type) {
+      const headers = {'X-CSRFToken': csrf, 'Accept': 'application/json'};
+      if (type) headers['Content-Type'] = type;
+      return fetch(url, {method: method, body: body, headers: headers, credentials: 'same-origin'})
+        .then(function (res) {
+          return res.json().catch(function () { return {}; }).then(function (b) { return {status: res.status, body: b}; });
+        });
+    }
+    function meta(file) {
+      const facts = {recorded_by: value('recorded_by'), device_id: value('device_id'), place: value('place'),
+                     started_at: moment(value('started_at')), ended_at: moment(value('ended_at'))};
+      const blank = Object.keys(facts).filter(function (k) { return !facts[k]; });
+      if (blank.length) return null;
+      return Object.assign(facts, {case_id: Number(form.dataset.case), task_id: form.dataset.task,
+                                   content_type: file.type, size: file.size, officers: [facts.recorded_by],
+                                   device_checked: box.querySelector('.device-checked').checked});
+    }
+    function duration(file) {
+      return new Promise(function (resolve) {
+        const media = document.createElement(file.type.indexOf('audio') === 0 ? 'audio' : 'video');
+        const url = URL.createObjectURL(file);
+        const done = function (d) { URL.revokeObjectURL(url); resolve(d); };
+        media.preload = 'metadata';
+        media.onloadedmetadata = function () { done(isFinite(media.duration) ? media.duration : null); };
+        media.onerror = function () { done(null); };
+        setTimeout(function () { done(null); }, 3000);
+        media.src = url;
+      });
+    }
+    function clock(seconds) {
+      if (seconds == null) return '时长未知';
+      const s = Math.round(seconds);
+      return '时长 ' + Math.floor(s / 60) + ' 分 ' + (s % 60) + ' 秒';
+    }
+    function start(file, key) {
+      const saved = localStorage.getItem(key);
+      const fresh = function () {
+        const m = meta(file);
+        if (!m) return Promise.reject('请先填写记录人、记录设备编号、开始时间、结束时间和地点，再选择文件');
+        return call('POST', '/api/media/uploads', JSON.stringify(m), 'application/json').then(function (r) {
+          if (r.status !== 201) return Promise.reject(problem(r));
+          localStorage.setItem(key, r.body.id);
+          return r.body;
+        });
+      };
+      if (!saved) return fresh();
+      return call('GET', '/api/media/uploads/' + saved).then(function (r) {
+        return r.status === 200 && r.body.state !== 'refused' ? r.body : fresh();
+      });
+    }
+    function problem(r) {
+      const fields = r.body.fields ? Object.values(r.body.fields).map(function (v) { return [].concat(v).join('；'); }) : [];
+      return (r.body.message || ('服务器返回 ' + r.status)) + (fields.length ? '（' + fields.join('；') + '）' : '');
+    }
+    function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+    function send(file, up) {
+      const chunk = Number(box.dataset.chunk) || 8 * 1024 * 1024;  // read when sending: a test may set it smaller
+      let offset = up.received, failures = 0;
+      const next = function () {
+        bar.value = Math.floor(offset * 100 / file.size);
+        if (offset >= file.size) return Promise.resolve();
+        say('正在上传 ' + file.name + '：' + mb(offset) + ' / ' + mb(file.size) + '（' + bar.value + '%）');
+        const end = Math.min(offset + chunk, file.size);
+        return call('PUT', '/api/media/uploads/' + up.id + '?offset=' + offset, file.slice(offset, end),
+                    'application/octet-stream')
+          .then(function (r) {
+            if (r.status === 200) { offset = r.body.received; failures = 0; return next(); }
+            if (r.status === 409 && typeof r.body.received === 'number') { offset = r.body.received; return next(); }
+            if (r.status >= 500) return Promise.reject(r);
+            return Promise.reject(problem(r));
+          })
+          .catch(function (err) {
+            if (typeof err === 'string' || failures >= 6) return Promise.reject(typeof err === 'string' ? err : '网络连接中断，请稍后重新选择同一文件续传');
+            failures += 1;
+            say('网络中断，' + failures + ' 秒后从断点续传……', true);
+            return wait(1000 * failures).then(function () {
+              return call('GET', '/api/media/uploads/' + up.id);
+            }).then(function (r) {
+              if (r.status === 200) offset = r.body.received;
+              return next();
+            }, next);
+          });
+      };
+      return next();
+    }
+    function handOver(file) {
+      const key = 'liuhen-upload:' + form.dataset.case + ':' + form.dataset.task + ':' + file.name + ':' + file.size +
+        ':' + file.lastModified;
+      bar.hidden = false; bar.value = 0;
+      say('准备上传 ' + file.name + ' …');
+      return Promise.all([start(file, key), duration(file)]).then(function (both) {
+        const up = both[0];
+        const seconds = both[1];
+        const finish = function () {
+          return call('POST', '/api/media/uploads/' + up.id + '/finish').then(function (r) {
+            if (r.status !== 201 && r.status !== 200) return Promise.reject(problem(r));
+            return r.body;
+          });
+        };
+        const work = up.state === 'done' ? finish() : send(file, up).then(finish);
+        return work.then(function (item) {
+          localStorage.removeItem(key);
+          bar.value = 100;
+          const lines = target.value.split('\n').filter(function (l) { return l.trim(); });
+          if (lines.indexOf(item.sha256) < 0) lines.push(item.sha256);
+          target.value = lines.join('\n');
+          const li = document.createElement('li');
+          li.textContent = file.name + '，' + mb(file.size) + '，' + clock(seconds) + '，记录人 ' + item.recorded_by +
+            (item.late ? '（逾期移交）' : '');
+          list.appendChild(li);
+          say('已移交 ' + file.name + '（SHA-256 ' + item.sha256.slice(0, 12) + '…）');
+        });
+      }).catch(function (err) {
+        say('上传未完成：' + (typeof err === 'string' ? err : '服务器出错，请稍后重新选择同一文件续传'), true);
+      });
+    }
+  }
 })();
