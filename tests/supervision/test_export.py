@@ -181,9 +181,34 @@ def test_xlsx_has_a_sheet_per_table_with_articles_by_title_and_the_case_ledger_o
         page = walker.call("get", f"/oversight/supervision?{query}", "approver1").get_data(as_text=True)
         shown = re.search(r"<td>一般程序</td><td>(\d+)</td><td>(\d+)</td>", page)
         assert (int(shown[1]) + int(shown[2]) if shown else 0) == started, query
-        assert "启动的案件；检查台账、案卷评查和责任追究为全部期间" in page
+        assert "启动的案件（案卷评查同）及此期间的检查台账；音像记录覆盖率和责任追究为全部期间" in page
     with app.app_context():
         period = ledger.period_of({"year": str(year - 1)})
         assert period is not None and supervision.figures(agency.id, period.bounds())["av"]["recordings"] == 0
         assert supervision.figures(agency.id)["av"]["recordings"] == 1
+
+
+def test_the_period_filter_reaches_the_json_figures_and_the_spot_check_totals(walker, app, agency, clock):
+    """``GET /oversight/api/supervision`` counts the period the page counts (cases started, checks made in it) and
+    names it; a period that cannot be read is refused in Chinese rather than silently ignored."""
+    _busy_agency(walker)
+    walker.do(walker.create_case()["id"], "t_filing", {"case_filing": None})  # a step the 案卷评查 scores
+    year = clock.now().year
+
+    def figures(query: str) -> dict:
+        res = walker.call("get", f"/oversight/api/supervision?{query}", "approver1")
+        assert res.status_code == 200, res.get_json()
+        return res.get_json()
+
+    now, before = figures(f"year={year}"), figures(f"year={year - 1}&quarter=4")
+    assert now["period"] == f"{year}年" and before["period"] == f"{year - 1}年第4季度"
+    assert sum(now["cases_by_procedure"]["general_procedure"].values()) == 4
+    assert not before["cases_by_procedure"].get("general_procedure")
+    assert now["spot_checks"]["total"] == 1 and before["spot_checks"]["total"] == 0
+    assert now["case_reviews"]["cases"] == 1 and before["case_reviews"]["cases"] == 0
+    assert figures("")["period"] is None and figures("")["spot_checks"]["total"] == 1
+    for bad, field in (("year=2026&quarter=5", "quarter"), ("month=3", "year"), (f"from={year}-01-01", "to"),
+                       (f"from={year}-02-01&to={year}-01-01", "from"), ("year=2026&quarter=1&month=2", "month")):
+        res = walker.call("get", f"/oversight/api/supervision?{bad}", "approver1")
+        assert res.status_code == 422 and field in res.get_json()["fields"], (bad, res.get_json())
 

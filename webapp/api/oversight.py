@@ -19,7 +19,7 @@ from webapp.engine import compliance, deployment, diagrams
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from webapp.models import Agency, DiagramVersion
 from webapp.store.checkpoints import Inconsistent
-from webapp.supervision import case_review, spot_checks
+from webapp.supervision import case_review, ledger, spot_checks
 from webapp.supervision import figures as supervision
 from webapp.supervision.accountability import sign_checkpoint
 from webapp.supervision.scopes import agency_for
@@ -51,10 +51,13 @@ def deadlines_json() -> Any:
 
 
 @bp.get("/supervision")
-@op("执法监督数据", query=s.AgencyQuery, answer=s.SupervisionOut, errors=(403,), tag="执法监督")
+@op("执法监督数据（可按年度、季度、月份或起止日期统计）", query=s.SupervisionQuery, answer=s.SupervisionOut,
+    errors=(403,), tag="执法监督")
 def supervision_json(query: dict[str, Any]) -> Any:
     agency = agency_for(current_user, query.get("agency"))
-    return jsonify(supervision.figures(agency.id))
+    period = ledger.period_of(request.args)  # the query is valid (SupervisionQuery), so it reads as a period
+    window = period.bounds() if period else None
+    return jsonify({**supervision.figures(agency.id, window), "period": period.label if period else None})
 
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, INCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from handlers import av_rules
 from handlers.records.fields import REQUIRED, ROW_ID
@@ -118,6 +118,34 @@ class TokensQuery(In):
 
 class AgencyQuery(In):
     agency = row_id(strict=False)
+
+
+def _bounded(low: int, high: int, what: str) -> fields.Integer:
+    return fields.Integer(error_messages=MESSAGES, metadata={"description": what},
+                          validate=validate.Range(min=low, max=high, error=f"{what}应在 {low} 至 {high} 之间"))
+
+
+class SupervisionQuery(AgencyQuery):
+    """The period the figures count (cases started, checks made in it): a year, a quarter or month of it, or a range."""
+
+    year = _bounded(2000, 2100, "年度")
+    quarter = _bounded(1, 4, "季度")
+    month = _bounded(1, 12, "月份")
+    start = fields.Date(data_key="from", error_messages={**MESSAGES, "invalid": "日期格式应为 YYYY-MM-DD"},
+                        metadata={"description": "起始日期（含）"})
+    end = fields.Date(data_key="to", error_messages={**MESSAGES, "invalid": "日期格式应为 YYYY-MM-DD"},
+                      metadata={"description": "截止日期（含）"})
+
+    @validates_schema
+    def _one_period(self, data: dict[str, Any], **_: Any) -> None:
+        if ("start" in data) != ("end" in data):
+            raise ValidationError("起止日期须同时给出", "from" if "start" not in data else "to")
+        if "start" in data and data["start"] > data["end"]:
+            raise ValidationError("起始日期不能晚于截止日期", "from")
+        if ("quarter" in data or "month" in data) and "year" not in data:
+            raise ValidationError("按季度或月份统计须同时给出年度", "year")
+        if "quarter" in data and "month" in data:
+            raise ValidationError("季度和月份只能选一个", "month")
 
 
 class CheckpointQuery(In):
@@ -372,6 +400,7 @@ class MediaFiguresOut(Out):
 
 class SupervisionOut(Out):
     at = _Str()
+    period = _Str(allow_none=True, metadata={"description": "统计期间（按立案时间），未指定为全部"})
     cases_by_stage = fields.Raw()
     cases_by_procedure = fields.Raw()
     deadlines = fields.Raw()

@@ -11,6 +11,7 @@ module was installed are reviewed by :func:`backfill` (``flask liuhen review-bac
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
@@ -121,9 +122,14 @@ def _defects(steps: Iterable[StepReview]) -> list[dict[str, Any]]:
 BASIS = "naiman-culture 第十四条；fushun-culture 第十一条、第十二条、第三十一条；lishui-city 第十三条；各环节期限依据"
 
 
-def figures(agency_id: int, limit: int = WORST_LIMIT) -> dict[str, Any]:
-    """Cases reviewed, their average score, cases with full marks, defects, and the worst cases with their defects."""
-    scored = (CaseScore.agency_id == agency_id, CaseScore.checks > 0)
+def figures(agency_id: int, limit: int = WORST_LIMIT,
+            window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, Any]:
+    """Cases reviewed, their average score, cases with full marks, defects, and the worst cases with their defects;
+    with a ``window``, of the cases started in it (the supervision page's period)."""
+    scored: tuple[Any, ...] = (CaseScore.agency_id == agency_id, CaseScore.checks > 0)
+    if window is not None:
+        scored += (CaseScore.case_id.in_(select(Case.id).where(Case.agency_id == agency_id,
+                                                               Case.created_at >= window[0], Case.created_at < window[1])),)
     cases, average, full, defects = db.session.execute(select(
         func.count(), func.avg(CaseScore.score), func.sum(when((CaseScore.passed == CaseScore.checks, 1), else_=0)),
         func.sum(CaseScore.checks - CaseScore.passed)).where(*scored)).one()

@@ -137,24 +137,20 @@ def late_av(agency_id: int, window: Window | None = None) -> dict[str, int]:
 
 def figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
     """Everything the supervision page shows, as plain data (also the JSON answer).  With a ``window`` the case
-    figures (stages, procedures, periods, overdue items, A/V handovers) count the cases started in it; the 检查台账,
-    案卷评查 and accountability figures are the agency's running totals either way."""
+    figures (stages, procedures, periods, overdue items, A/V handovers, 案卷评查) count the cases started in it and
+    the 检查台账 the checks made in it; A/V coverage and the accountability list stay the agency's running totals."""
     procedures = cases_by_procedure(agency_id, window)
     overdue = deadlines.overdue(agency_id, limit=200, window=window)
     return {"at": clock.now().isoformat(), "cases_by_stage": cases_by_stage(agency_id, procedures, window),
             "cases_by_procedure": procedures, "deadlines": deadlines.counts(agency_id, window),
             "overdue": [deadlines.deadline_json(d, title) for d, title in overdue],
-            "av": late_av(agency_id, window), "spot_checks": spot_check_figures(agency_id), **review_figures(agency_id)}
+            "av": late_av(agency_id, window), "spot_checks": spot_checks.figures(agency_id, window),
+            **review_figures(agency_id, window)}
 
 
-def spot_check_figures(agency_id: int) -> dict[str, Any]:
-    """The 检查台账 summary (naiman-culture 第十四条)."""
-    return spot_checks.figures(agency_id)
-
-
-def review_figures(agency_id: int) -> dict[str, Any]:
+def review_figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
     """A/V coverage, 案卷评查 scores and the accountability list (fushun-culture 第三十五条), with the time of
     the integrity check the list's stored findings come from."""
-    return {"av_coverage": supervision_av.av_coverage(agency_id), "case_reviews": case_review.figures(agency_id),
+    return {"av_coverage": supervision_av.av_coverage(agency_id), "case_reviews": case_review.figures(agency_id, window=window),
             "accountability": accountability.accountability(agency_id),
             "integrity_check": accountability.integrity_status(agency_id)}

@@ -63,6 +63,12 @@ def period_of(args: Any) -> Period | None:
         return None
 
 
+def window_of(args: Any) -> tuple[dt.datetime, dt.datetime] | None:
+    """The supervision figures' window from a period filter (``?year=…&quarter=…``, ``?from=…&to=…``), or all time."""
+    period = period_of(args)
+    return period.bounds() if period else None
+
+
 def _month_after(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1)
 

@@ -8,6 +8,7 @@ audit chain with its whole content.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -146,13 +147,16 @@ def rows_json(rows: list[tuple[SpotCheck, str, str]]) -> list[dict[str, Any]]:
     return [spot_check_json(r, name, title, answers.get(r.id)) for r, name, title in rows]
 
 
-def figures(agency_id: int) -> dict[str, Any]:
-    """The ledger's summary for the supervision page: entries by finding, open rectifications, the newest entries."""
-    by = dict(db.session.execute(select(SpotCheck.finding, func.count()).where(SpotCheck.agency_id == agency_id)
+def figures(agency_id: int, window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, Any]:
+    """The ledger's summary for the supervision page: entries by finding, open rectifications, the newest entries;
+    with a ``window``, of the checks made in it (the supervision page's period)."""
+    made = (SpotCheck.agency_id == agency_id,
+            *(() if window is None else (SpotCheck.at >= window[0], SpotCheck.at < window[1])))
+    by = dict(db.session.execute(select(SpotCheck.finding, func.count()).where(*made)
                                  .group_by(SpotCheck.finding)).all())
     open_ = db.session.scalar(select(func.count()).select_from(SpotCheck).where(
-        SpotCheck.agency_id == agency_id, SpotCheck.finding == PROBLEM, ~_followed_up())) or 0
-    recent = db.session.execute(ledger(agency_id).limit(RECENT)).all()
+        *made, SpotCheck.finding == PROBLEM, ~_followed_up())) or 0
+    recent = db.session.execute(ledger(agency_id).where(*made).limit(RECENT)).all()
     return {"total": sum(by.values()), "by_finding": {f: by.get(f, 0) for f in FINDINGS},
             "open_rectifications": open_, "basis": BASIS, "recent": rows_json([tuple(r) for r in recent])}
 

@@ -21,6 +21,7 @@ from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
 from webapp.supervision import figures as supervision
+from webapp.supervision import ledger
 from webapp.supervision.scopes import agency_for
 from webapp.views.oversight import supervision as supervision_views
 
@@ -93,7 +94,7 @@ def deadlines_page() -> Any:
 def supervision_page() -> Any:
     """One agency's figures (``?agency=``): the user's own, or one assigned to a 司法局 supervisor."""
     agency = agency_for(current_user, request.args.get("agency"))
-    window = supervision_views.window_of(request.args)
+    window = ledger.window_of(request.args)
     figures = supervision.figures(agency.id, window)
     return render_template("oversight/supervision.html", agency=agency, figures=figures,
                            overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN, window=window),

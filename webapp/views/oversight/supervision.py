@@ -9,7 +9,6 @@
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -107,15 +106,9 @@ def page_extras(figures: dict[str, Any]) -> dict[str, Any]:
             "period": ledger.period_of(request.args), "year": clock.local(clock.now()).year}
 
 
-def window_of(args: Any) -> tuple[dt.datetime, dt.datetime] | None:
-    """The figures' window from the page's period filter (``?year=…&quarter=…``, ``?from=…&to=…``), or all time."""
-    period = ledger.period_of(args)
-    return period.bounds() if period else None
-
-
 def _export(kind: str, mimetype: str) -> Response:
     agency = agency_for(current_user, request.args.get("agency"))
-    figures = supervision.figures(agency.id, window_of(request.args))
+    figures = supervision.figures(agency.id, ledger.window_of(request.args))
     if kind == "xlsx":
         data = supervision_report.to_xlsx(agency, figures, [_ledger_table(agency.id, ledger.period_of(request.args))])
     else:
