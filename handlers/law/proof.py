@@ -162,6 +162,7 @@ def _inline(g: Graph, procs: Mapping[str, Any], pid: str, prefix: str,
     starts: list[str] = []
     ends: list[str] = []
     calls: dict[str, tuple[list[str], list[str]]] = {}
+    boundaries: list[tuple[str, str, etree._Element]] = []
     for el in proc:
         if not isinstance(el.tag, str) or not el.tag.startswith(BPMN):
             continue
@@ -188,7 +189,13 @@ def _inline(g: Graph, procs: Mapping[str, Any], pid: str, prefix: str,
                 continue
             calls[key] = _inline(g, procs, called, key + "/", (*stack, pid))
         elif tag == "boundaryEvent":
-            g.edges.append(Edge(prefix + (el.get("attachedToRef") or ""), key, boundary=True))
+            boundaries.append((prefix + (el.get("attachedToRef") or ""), key, el))
+    for host, key, el in boundaries:  # the task it is attached to may come later in the file
+        if host in g.nodes:
+            g.edges.append(Edge(host, key, boundary=True))
+        else:
+            g.problems.append(Finding(el.get("id") or "", el.get("name") or "", pid, "", "",
+                                      f"边界事件附着的任务 {el.get('attachedToRef')!r} 不存在：请删除该边界事件或重新附着"))
     for el in proc.iter(f"{BPMN}sequenceFlow"):
         cond = el.find(f"{BPMN}conditionExpression")
         text = (cond.text or "").strip() if cond is not None else None

@@ -296,3 +296,24 @@ def test_procedure_without_its_required_acts_is_refused() -> None:
     its procedure."""
     found = weaken("changli-market", "licensing_intake", delete_task("t_supplement_notice"))
     assert "许可.补正告知" in refused(found, "licensing_intake", "《中华人民共和国行政许可法》第三十二条").message
+
+
+def test_xingzheng_chufa_fa_63_a_general_procedure_without_its_hearing_is_refused() -> None:
+    """行政处罚法 第六十三条: when the party asks for a hearing the agency must hold one, so a general procedure whose
+    hearing subprocess lost its notice and hearing is no version of the procedure."""
+    found = weaken("fushun-culture", "hearing", delete_task("t_hearing_notice"))
+    assert "听证通知" in refused(found, "general_procedure", "《中华人民共和国行政处罚法》第六十三条").message
+
+
+def test_xingzheng_chufa_fa_56_preservation_without_its_decision_is_refused() -> None:
+    """行政处罚法 第五十六条: 先行登记保存 must be followed by its 处理决定 (the seven-day period rule alone finds nothing
+    once the decision task is gone)."""
+    found = weaken("pishan-culture", "evidence_preservation", delete_task("t_preservation_decision"),
+                   delete_task("tm_decision_overdue"))
+    assert "先行登记保存处理决定" in refused(found, "t_preservation", "《中华人民共和国行政处罚法》第五十六条").message
+
+
+def test_a_boundary_timer_left_without_its_task_is_named_not_a_crash() -> None:
+    """A designer deletes a task but not the timer attached to it: the proof names the timer in Chinese."""
+    found = weaken("pishan-culture", "evidence_preservation", delete_task("t_preservation_decision"))
+    assert any(f.element == "tm_decision_overdue" and "不存在" in f.message for f in found), [f.text() for f in found]
