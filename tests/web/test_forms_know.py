@@ -7,11 +7,15 @@ import html
 import json
 import re
 
+from sqlalchemy import select
+
 from tests.support.web_client import web
 from tests.web.test_tasks import start_case
 from webapp.db import db
+from webapp.loadgen.flows import file_case, investigate, report_to_statement, service_steps
 from webapp.loadgen.payloads import payload
-from webapp.models import User
+from webapp.models import Document, User
+from webapp.views import record_forms
 
 PREFILLED = re.compile(r'name="f\.case_filing\.__prefilled" value="([^"]*)"')
 
@@ -66,3 +70,32 @@ def test_an_officer_whose_certificate_has_expired_cannot_be_named(app, agency, c
     assert "第四十二条" in body["message"]
     data["officers"][1]["certificate_no"] = "辽文执9999"  # not on the roster (another agency's officer): the reviewer's call
     assert walker.add(case["id"], task, "inquiry_record", data).status_code == 201
+
+
+def test_the_served_document_is_picked_from_the_case_not_typed(app, agency, walker):
+    """The 送达回证 names the 文书 it serves: the form offers the case's issued 文书 by title and 文号 (newest version
+    of each), and what is picked is stored as the document's id, so the 回证 prints the issued 文号."""
+    cid = file_case(walker)
+    investigate(walker, cid)
+    report_to_statement(walker, cid)
+    for name, records in [("t_approval", {"decision_approval": None}), ("t_decision", {"penalty_decision": None}),
+                          *service_steps("direct")[:2]]:
+        walker.do(cid, name, records)
+    tid = walker.task(cid, "t_direct_receipt")["id"]
+    officer = web(app, agency, "officer1")
+    page = officer.text(f"/cases/{cid}/tasks/{tid}")
+    picker = re.search(r'<select id="f\.service_receipt\.document_id"[^>]*>(.*?)</select>', page, re.S)
+    assert picker, "no document picker"
+    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', picker.group(1)))
+    with app.app_context():
+        decision = db.session.scalars(select(Document).where(Document.case_id == cid,
+                                                             Document.kind == "penalty_decision")).one()
+        assert options[str(decision.id)] == html.escape(f"{decision.title}（{decision.number}）", quote=False)
+        db.session.remove()
+    typed = {k: v for k, v in payload("service_receipt").items() if k not in ("document", "document_no")}
+    form = record_forms.form_values("service_receipt", typed)
+    res = officer.post(f"/cases/{cid}/tasks/{tid}", {**form, "f.service_receipt.document_id": str(decision.id),
+                                                     "action": "save"}, csrf_from=f"/cases/{cid}/tasks/{tid}")
+    assert res.status_code in (200, 302), res.get_data(as_text=True)[-2000:]
+    receipts = [r for r in walker.case(cid)["records"] if r["kind"] == "service_receipt"]
+    assert receipts and receipts[-1]["payload"]["document_id"] == decision.id

@@ -56,6 +56,14 @@ def issued(case_id: int, document_id: int) -> Issued | None:
     return _issued(latest)
 
 
+def choices(case_id: int) -> dict[str, str]:
+    """The case's 文书 an officer may pick (newest version of each 文号), id → what the picker shows."""
+    latest: dict[str, Document] = {}
+    for doc in db.session.scalars(select(Document).where(Document.case_id == case_id).order_by(Document.id)):
+        latest[doc.number] = doc
+    return {str(d.id): f"{d.title}（{d.number}）" for d in sorted(latest.values(), key=lambda d: d.id)}
+
+
 def by_title(case_id: int, title: str) -> Issued | None:
     """The case's newest 文书 titled ``title`` (records stored before references named documents by id)."""
     doc = db.session.scalar(select(Document).where(Document.case_id == case_id, Document.title == title)

@@ -49,13 +49,18 @@ def prefix(kind: str) -> str:
     return f"f.{kind}"
 
 
-def widgets(kind: str, values: Mapping[str, Any], errors: Mapping[str, list[str]]) -> list[Widget]:
-    """The widgets of ``kind``'s form, filled from ``values`` (flat form mapping) with ``errors`` by path."""
+def widgets(kind: str, values: Mapping[str, Any], errors: Mapping[str, list[str]],
+            documents: Mapping[str, str] | None = None) -> list[Widget]:
+    """The widgets of ``kind``'s form, filled from ``values`` (flat form mapping) with ``errors`` by path; a field
+    that names a 文书 of the case offers ``documents`` (id → title and 文号) to pick from, never an id to type."""
     rk = CATALOGUE[kind]
     desc = rk.describe()["fields"]
     out = [_widget(prefix(kind), n, d, values, errors, n in rk.file_fields) for n, d in desc.items()]
     for w in out:
         w.media = w.files and kind == AV_RECORDING and w.name == f"{prefix(kind)}.files"
+        if w.kind == "document":
+            w.kind, w.choices = "select", dict(documents or {})
+            w.help = w.help if w.choices else "本案尚无已制作的文书"
     return sorted(out, key=_signatures_last)
 
 
@@ -88,6 +93,8 @@ def _widget(base: str, name: str, d: dict[str, Any], values: Mapping[str, Any],
 
 def _kind_of(d: Mapping[str, Any]) -> str:
     t = d["type"]
+    if d.get("refers") == "document":
+        return "document"
     if t == "Nested":
         return "group"
     if t == "List":
@@ -221,6 +228,8 @@ def _value(path: str, d: dict[str, Any], form: Mapping[str, Any]) -> Any:
         return {"true": True, "false": False}.get(raw, raw)
     if kind == "datetime":
         return _aware(raw)
+    if kind == "document":  # a 文书 picked from the case is stored by its id, as the API stores it
+        return int(raw) if raw.isdigit() else raw
     return raw
 
 

@@ -20,6 +20,7 @@ from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.roles import ROLES, TASK_ROLES
 from webapp import store
+from webapp.cases import references
 from webapp.cases import service as cases
 from webapp.db import db
 from webapp.errors import GateRefused, Invalid, ServiceError
@@ -135,7 +136,7 @@ def _default_av_choice(view: Mapping[str, Any]) -> str:
 
 
 def _section(view: Mapping[str, Any], kind: str, values: Any, errors: dict[str, list[str]],
-             missing: Mapping[str, Any] | None) -> dict[str, Any]:
+             missing: Mapping[str, Any] | None, documents: Mapping[str, str]) -> dict[str, Any]:
     rk = CATALOGUE[kind]
     is_av = kind in (AV_RECORDING, AV_NOT_SUITABLE) and kind not in view["requires"]["records"]
     basis = view["requires"]["av_cited"] if is_av else view["requires"]["cited"]
@@ -143,7 +144,7 @@ def _section(view: Mapping[str, Any], kind: str, values: Any, errors: dict[str, 
         errors = {**record_forms.error_paths(kind, missing.get("errors", {})), **errors}
     return {"kind": kind, "title": rk.title, "basis": basis, "av": is_av,
             "prefilled": values.get(f"{record_forms.prefix(kind)}.__prefilled", ""),
-            "widgets": record_forms.widgets(kind, values, errors),
+            "widgets": record_forms.widgets(kind, values, errors, documents),
             "top_errors": record_forms.unplaced(kind, errors),
             "missing": missing, "stored": any(r["kind"] == kind for r in view["records"])}
 
@@ -151,13 +152,14 @@ def _section(view: Mapping[str, Any], kind: str, values: Any, errors: dict[str, 
 def _page(view: Mapping[str, Any], values: Any, errors: dict[str, dict[str, list[str]]],
           missing: dict[str, Any], status: int, alert: str | None = None) -> Any:
     case = cases.get_case(view["case_id"], current_user)
-    sections = [_section(view, k, values, errors.get(k, {}), missing.get(k))
+    documents = references.choices(case.id)
+    sections = [_section(view, k, values, errors.get(k, {}), missing.get(k), documents)
                 for k in view["requires"]["records"]]
     av_sections = []
     if view["requires"]["av"] != "none":
         choices = [AV_RECORDING] if view["requires"]["recording"] == "mandatory" else list(AV_CHOICES.values())
         av_sections = [_section(view, k, values, errors.get(k, {}),
-                                missing.get(k) if k != AV_RECORDING else None) for k in choices]
+                                missing.get(k) if k != AV_RECORDING else None, documents) for k in choices]
     av_choice = values.get("av_choice") or _default_av_choice(view)
     return render_template(
         "task.html", view=view, case=case, sections=sections, av_sections=av_sections, av_choice=av_choice,
