@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 
 from tests.store.test_evidence_log import _mine, _verify_cli
 from tests.support.app import migrated_app, private_database
+from tests.support.media import MiB, upload
+from tests.support.storage import raw_delete, raw_write, stored_bytes
 from tests.support.tamper import tamper
 from webapp.cli import scheduled_jobs
 from webapp.db import db
@@ -129,6 +131,32 @@ def test_the_default_verify_starts_from_the_watermarks_and_still_names_what_it_c
     result = _verify_cli(app)
     assert result.exit_code == 1 and f"记录 id={gone_id}: 该行已被删除" in result.output
     assert "records 逐行核对：编号 ≤" in result.output, result.output
+
+
+def test_the_default_verify_rehashes_the_files_of_new_rows_and_looks_up_the_others(app, walker, agency):
+    """A recording handed over since the last verify that passed is rehashed; an older one is looked up (deleted: named
+    at once); bytes overwritten in an older file are named by ``--full``, which rehashes every file."""
+    cid = walker.create_case()["id"]
+    old = upload(walker, cid, size=2 * MiB, seed=1411)
+    with app.app_context():
+        _run()
+    new = upload(walker, cid, size=2 * MiB, seed=1412)
+    store = app.extensions["liuhen.files"]
+    originals = {item["sha256"]: stored_bytes(store, item["sha256"]) for item in (old, new)}
+    for sha, data in originals.items():
+        raw_write(store, sha, data[:MiB] + b"edited" + data[MiB + 6:])
+    try:
+        with app.app_context():
+            found = _findings(_run(), agency.id)
+            assert f"文件 {new['sha256']}: 文件内容被改动" in found
+            assert not any(old["sha256"] in f for f in found), found  # honestly: an old file's bytes wait for --full
+            found = _findings(_run(full=True), agency.id)
+            assert {f"文件 {sha}: 文件内容被改动" for sha in originals} <= set(found), found
+            raw_delete(store, old["sha256"])
+            assert f"文件 {old['sha256']}: 文件缺失" in _findings(_run(), agency.id)
+    finally:
+        for sha, data in originals.items():
+            raw_write(store, sha, data)
 
 
 def test_a_watermark_is_trusted_only_from_a_genuine_entry(app, walker, agency):

@@ -46,6 +46,7 @@ class SealedTable:
     id_path: tuple[str, ...]  # where the sealing entry's detail names the row's id
     check: Check  # why the row does not match the entry's detail, or None
     where: Callable[[Any], str]
+    files: tuple[str, ...] = ()  # columns naming a stored file (rehashed by an incremental verify when the row is new)
 
 
 def _same(*names: str, row_names: tuple[str, ...] | None = None) -> Check:
@@ -91,20 +92,20 @@ def _spot_check(row: SpotCheck, detail: dict[str, Any]) -> str | None:
     return _same(*mine)(type("R", (), mine)(), {**detail, "at": at})
 
 
-def _media(table: str, model: type[Model], action: Action) -> SealedTable:
-    return SealedTable(table, model, (action,), ("sealed", "id"), _row_hash, lambda r: f"{table} id={r.id}")
+def _media(table: str, model: type[Model], action: Action, files: tuple[str, ...] = ()) -> SealedTable:
+    return SealedTable(table, model, (action,), ("sealed", "id"), _row_hash, lambda r: f"{table} id={r.id}", files)
 
 
 TABLES: tuple[SealedTable, ...] = (
     SealedTable("records", Record, (Action.RECORD_ADDED,), ("record_id",), _record,
                 lambda r: f"记录 id={r.id}（{r.kind}）"),
     SealedTable("documents", Document, (Action.DOCUMENT_RENDERED,), ("document_id",),
-                _document, lambda r: f"文书 id={r.id}（{r.number}）"),
-    _media("media_items", MediaItem, Action.MEDIA_UPLOADED),
-    _media("media_explanations", MediaExplanation, Action.MEDIA_EXPLAINED),
+                _document, lambda r: f"文书 id={r.id}（{r.number}）", ("sha256",)),
+    _media("media_items", MediaItem, Action.MEDIA_UPLOADED, ("sha256",)),
+    _media("media_explanations", MediaExplanation, Action.MEDIA_EXPLAINED, ("voice_sha256",)),
     _media("media_holds", RetentionHold, Action.MEDIA_HELD),
     _media("file_disposals", FileDisposal, Action.FILE_DISPOSED),
-    _media("media_exports", MediaExport, Action.MEDIA_EXPORTED),
+    _media("media_exports", MediaExport, Action.MEDIA_EXPORTED, ("package_sha256",)),
     SealedTable("spot_checks", SpotCheck, (Action.SPOT_CHECK_RECORDED,), ("id",), _spot_check,
                 lambda r: f"检查台账 id={r.id}"),
     SealedTable("compliance_exceptions", ComplianceException,
@@ -145,6 +146,7 @@ class TableCheck:
     breaks: list[Break] = field(default_factory=list)
     mark: Mark = Mark(0, 0, 0)
     rows_read: int = 0
+    files: set[str] = field(default_factory=set)  # stored files the rows read name
     full: bool = True
     why_full: str = ""
 
@@ -185,11 +187,11 @@ def check_table(t: SealedTable, since: Mark | None) -> TableCheck:
             res.why_full = f"编号 ≤ {since.top} 的行有 {old} 行，上次校验通过时为 {since.count} 行：旧行被删除或插入"
     if res.full:
         merged = _Merge(t, _entries(t), _rows(t))
-        res.breaks, res.rows_read = merged.breaks, merged.read
+        res.breaks, res.rows_read, res.files = merged.breaks, merged.read, merged.files
         return res
     assert since is not None
     merged = _Merge(t, _entries(t, above=since.top, after=since.entry), _rows(t, above=since.top), hold_unsealed=True)
-    res.breaks, res.rows_read = merged.breaks, merged.read
+    res.breaks, res.rows_read, res.files = merged.breaks, merged.read, merged.files
     if merged.unsealed:  # its entry may have committed after the last verify read the highest entry id: look it up
         res.breaks += _Merge(t, _entries(t, ids=merged.unsealed), _rows(t, ids=merged.unsealed)).breaks
     resealed = sorted({key for key, _ in _entries(t, after=since.entry, upto=since.top)})
@@ -197,6 +199,7 @@ def check_table(t: SealedTable, since: Mark | None) -> TableCheck:
         merged = _Merge(t, _entries(t, after=since.entry, ids=ids), _rows(t, ids=ids))
         res.breaks += merged.breaks
         res.rows_read += merged.read
+        res.files |= merged.files
     return res
 
 
@@ -246,6 +249,7 @@ class _Merge:
                  hold_unsealed: bool = False) -> None:
         self.breaks: list[Break] = []
         self.unsealed: list[int] = []
+        self.files: set[str] = set()
         self.read = 0
         entry, row = next(entries, None), next(rows, None)
         while entry is not None or row is not None:
@@ -258,6 +262,7 @@ class _Merge:
                 entry = next(entries, None)
                 continue
             self.read += 1
+            self.files.update(h for h in (getattr(row, c) for c in t.files) if isinstance(h, str))
             detail: dict[str, Any] | None = None
             while entry is not None and entry[0] == row.id:
                 detail, entry = entry[1].detail, next(entries, None)  # a re-sealed row: the newest entry counts

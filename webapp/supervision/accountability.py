@@ -72,7 +72,6 @@ VERIFY = "完整性校验"
 OTHER_SEALED = tuple(t.table for t in sealed.TABLES if t.table != "records" and t.table not in sealed.MEDIA_TABLES)
 SEALED_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("记录哈希校验", ("records",)), ("音像记录元数据校验", sealed.MEDIA_TABLES), ("封存行校验", OTHER_SEALED))
-SOURCES: tuple[tuple[str, Callable[[], list[audit.Break]]], ...] = (("文件库校验", media_access.verify_files),)
 MARKS = "watermarks"  # in each ``integrity.checked`` entry: the sealed tables' watermarks (:class:`sealed.Mark`)
 MEDIA_ACTIONS = (Action.MEDIA_VIEWED, Action.MEDIA_DOWNLOADED, Action.MEDIA_EXPORTED, Action.MEDIA_EXPORT_DOWNLOADED)
 ITEM_LIMIT = 200
@@ -265,7 +264,10 @@ def find_problems(full: bool = False) -> Verification:
         checked = _tables(name, names, None if full else before)
         tables += checked
         found += [f for c in checked for b in c.breaks for f in _from_break(name, b)]
-    found += [f for name, check in SOURCES for b in _safely(name, check) for f in _from_break(name, b)]
+    # the files of the rows read are rehashed, every other file only looked up (its bytes rehashed by --full)
+    rehash = None if full or not before else {h for c in tables for h in c.files}
+    found += [f for b in _safely("文件库校验", lambda: media_access.verify_files(rehash))
+              for f in _from_break("文件库校验", b)]
     found += [*_stale_renders(), *_export_leaks(), *_view_leaks(), *_foreign_actors()]
     return Verification(found, chains, tables, _advance(before, chains, tables))
 
