@@ -6,6 +6,10 @@ and fushun-culture 第三十五条（三） holds deleting or altering a record 
 ``records`` is as much a finding as a row altered.  Both sides are streamed in id order — the rows by their
 primary key, the sealing entries by the id their detail names (a JSON path, on SQLite and PostgreSQL alike) —
 and merged, so memory stays flat however many cases the database holds.
+
+The default ``verify`` reads only what is new: each table from its watermark (:class:`Mark`), which a verify that
+passed sealed into its ``integrity.checked`` entries (:func:`check_table` says what that does and does not see);
+``verify --full`` reads every row.
 """
 from __future__ import annotations
 
