@@ -178,18 +178,20 @@ def check_table(t: SealedTable, since: Mark | None) -> TableCheck:
 
     Only audit entries written since the watermark are read (a range of the primary key): a row above the
     watermark did not exist at the last verify that passed, so an older entry naming it was a finding then."""
-    pk = t.model.__table__.c.id
-    count, top = db.session.execute(select(func.count(), func.coalesce(func.max(pk), 0))
-                                    .select_from(t.model.__table__)).one()
+    pk, rows = t.model.__table__.c.id, t.model.__table__
     entry = db.session.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))) or 0
-    res = TableCheck(t.table, mark=Mark(max(int(top), since.top if since else 0), int(count), int(entry)))
+    top = max(int(db.session.scalar(select(func.coalesce(func.max(pk), 0))) or 0), since.top if since else 0)
+    res = TableCheck(t.table)
     if since is not None:
-        old = db.session.scalar(select(func.count()).select_from(t.model.__table__).where(pk <= since.top)) or 0
-        if old == since.count:
+        old = db.session.scalar(select(func.count()).select_from(rows).where(pk <= since.top)) or 0
+        if old == since.count:  # the rows below are counted once: the new count is theirs plus the new rows'
             res.full = False
+            res.mark = Mark(top, old + (db.session.scalar(select(func.count()).select_from(rows).where(
+                pk > since.top, pk <= top)) or 0), int(entry))
         else:
             res.why_full = f"编号 ≤ {since.top} 的行有 {old} 行，上次校验通过时为 {since.count} 行：旧行被删除或插入"
     if res.full:
+        res.mark = Mark(top, db.session.scalar(select(func.count()).select_from(rows).where(pk <= top)) or 0, int(entry))
         merged = _Merge(t, _entries(t), _rows(t))
         res.breaks, res.rows_read, res.files = merged.breaks, merged.read, merged.files
         return res
