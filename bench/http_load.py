@@ -88,6 +88,7 @@ def run_server(kind: str, n: int, tmp: Path) -> dict[str, Any]:
     agency = make_agency(app)
     env = {**os.environ, "DATABASE_URL": url, "LIUHEN_FILE_STORE": str(files), "LIUHEN_SECRET_KEY": "bench",
            "LIUHEN_SIGNING_KEY_FILE": str(key), "LIUHEN_INSTANCE": str(tmp / f"inst{n}"), "LIUHEN_VERIFY_MINUTES": "0",
+           "LIUHEN_VERIFY_FULL_MINUTES": "0",
            "LIUHEN_WORKER_POLL_SECONDS": "0.5", "LIUHEN_LOG_FORMAT": "json"}
     port = free_port()
     flask = [sys.executable, "-m", "flask", "--app", "webapp:create_app"]

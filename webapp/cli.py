@@ -36,6 +36,7 @@ from webapp.models import Agency, User
 from webapp.store import backup as backups
 from webapp.store import checkpoints
 from webapp.store.s3 import STORAGE_ERRORS, unavailable_message
+from webapp.store.sealed import TableCheck
 from webapp.store.witness import WitnessRefused, witness
 from webapp.supervision.accountability import reanchor, sign_checkpoint, verify_and_record
 from webapp.supervision.case_review import backfill
@@ -66,26 +67,49 @@ def notify_cmd() -> None:
 
 
 @cli.command("verify")
-@click.option("--full", is_flag=True, help="从头重算全部审计链并与每个已签名检查点比对（缺省只校验最后一个检查点之后的条目）")
+@click.option("--full", is_flag=True, help="从头重算全部审计链并与每个已签名检查点比对，逐行核对各封存表的全部行，重算全部文件的哈希"
+              "（缺省只校验最后一个检查点之后的条目和上次校验通过以来的新行、新文件）")
 def verify_cmd(full: bool) -> None:
     """校验审计链（签名检查点、默克尔树）、各封存表（双向）和文件库，检查导出与查阅记录有无泄露迹象、文书有无久未制作；
-    结果记入执法监督页面，审计链完好的机构签发新的检查点；发现问题时以非零状态退出。"""
+    结果记入执法监督页面，审计链完好的机构签发新的检查点；发现问题时以非零状态退出。
+
+    缺省为增量校验：审计链自最后一个检查点起；各封存表自上次校验通过时的水位起——核对水位以下的行数未变
+    （旧行被删除即可发现，并转为逐行核对该表以指明是哪一行）、水位以上的新行与其封存条目双向一致、
+    此后写入的封存条目所指的旧行存在且一致；新行所指的文件重算哈希，其余文件只核对仍在文件库中。
+    旧行被原地改动而行数不变、旧文件的内容被覆盖，增量校验发现不了，须 --full：
+    后台服务按 LIUHEN_VERIFY_FULL_MINUTES（缺省每天一次）运行全量校验。"""
 
     try:
-        problems, chains = verify_and_record(full)  # also stored per agency for the supervision page
+        run = verify_and_record(full)  # also stored per agency for the supervision page
     except STORAGE_ERRORS as exc:
         db.session.rollback()
         click.echo(unavailable_message(exc), err=True)
         sys.exit(2)
     db.session.commit()
+    problems, chains = run.findings, run.chains
     for line in dict.fromkeys(f"[{'泄露' if p.category == '泄露' else '不一致'}] {p.what}" for p in problems):
         click.echo(line)  # a file shared by several agencies' recordings is one line
     read = sum(r.entries_read for r in chains)
     click.echo(f"审计链：{len(chains)} 个机构，读取 {read} 条（{'全量重算' if full else '自最后一个检查点起'}）；"
                f"签发检查点 {sum(1 for r in chains if r.agency_id and not r.breaks)} 个")
+    click.echo(f"封存表：{len(run.tables)} 张，核对 {sum(c.rows_read for c in run.tables)} 行（{_tables_text(run.tables)}）")
     if problems:
         sys.exit(1)
     click.echo("校验通过：审计链、记录、文书、音像记录、台账与文件均未被改动或删除（已批准销毁的文件除外），未见泄露迹象")
+    if not full:
+        click.echo("（增量校验：旧行只核对了行数、旧文件只核对了存在；旧行被原地改动、旧文件被覆盖须由 "
+                   "flask liuhen verify --full 发现，后台服务每天运行一次）")
+
+
+def _tables_text(tables: list[TableCheck]) -> str:
+    """How each sealed table was checked: in full (and why, after an incremental start), or from its watermark."""
+    full = [c for c in tables if c.full]
+    if not full:
+        return "均自上次校验通过时的水位起"
+    if len(full) == len(tables):
+        return "全部逐行核对"
+    why = "；".join(f"{c.table} 逐行核对：{c.why_full}" if c.why_full else f"{c.table} 逐行核对" for c in full)
+    return f"其余自上次校验通过时的水位起；{why}"
 
 
 @cli.command("verify-pdf")
@@ -423,18 +447,23 @@ def _notify() -> str:
     return f"已发送 {notifications.deliver(channel)} 条通知" if channel else "未配置邮件服务器，不发送"
 
 
-def _verify() -> str:
-    problems, chains = verify_and_record(False)
+def _verify(full: bool = False) -> str:
+    run = verify_and_record(full)
     db.session.commit()
-    if problems:
-        raise Findings(f"校验发现 {len(problems)} 项问题（详见执法监督·责任追究线索）")
-    return f"校验通过：{len(chains)} 个机构的审计链、封存表与文件"
+    if run.findings:
+        raise Findings(f"{'全量' if full else ''}校验发现 {len(run.findings)} 项问题（详见执法监督·责任追究线索）")
+    return f"{'全量' if full else ''}校验通过：{len(run.chains)} 个机构的审计链、封存表与文件"
+
+
+def _verify_full() -> str:
+    return _verify(full=True)
 
 
 def scheduled_jobs() -> list[Scheduled]:
     """What the worker runs on a schedule: the one-off commands' own functions, every LIUHEN_*_MINUTES (0: never)."""
     table = (("tick", "LIUHEN_TICK_MINUTES", _tick), ("purge-uploads", "LIUHEN_PURGE_MINUTES", _purge),
-             ("notify", "LIUHEN_NOTIFY_MINUTES", _notify), ("verify", "LIUHEN_VERIFY_MINUTES", _verify))
+             ("notify", "LIUHEN_NOTIFY_MINUTES", _notify), ("verify", "LIUHEN_VERIFY_MINUTES", _verify),
+             ("verify-full", "LIUHEN_VERIFY_FULL_MINUTES", _verify_full))
     return [Scheduled(name, dt.timedelta(minutes=float(current_app.config[key])), run)
             for name, key, run in table if float(current_app.config[key]) > 0]
 

@@ -5,6 +5,8 @@ at head+1 (which must not block the agency) — against signed checkpoints kept 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from webapp.db import db
 from webapp.loadgen.flows import file_case
 from webapp.models import AuditEntry, AuditHead, Document, Record
 from webapp.store import audit, checkpoints, sealed
-from webapp.store.keys import Key, Keyring
+from webapp.store.keys import Key, Keyring, verify_signature
 from webapp.store.tree import leaf_of, stored_leaves
 from webapp.supervision.accountability import verify_and_record
 
@@ -344,3 +346,56 @@ def test_the_supervising_bureau_pulls_checkpoints_over_the_api_and_only_its_own(
     assert result.exit_code == 0 and result.output.count("已见证并副署") == 2, result.output
     assert walker.call("get", "/oversight/api/checkpoint?since=x", "admin1").status_code == 422
     assert walker.call("get", "/oversight/api/checkpoint", "officer1").status_code == 403
+
+
+# --------------------------------------------------------------------------- key rotation
+
+
+def test_a_rotated_key_keeps_old_checkpoints_valid_and_the_witness_follows_the_log_across_it(app, walker, agency,
+                                                                                          tmp_path):
+    """The documented rotation (README, “签名密钥”): move the old PEM into ``LIUHEN_RETIRED_KEYS_DIR``, start with a new
+    key (made on first use), run ``verify``, hand the supervising 司法局 the new checkpoint.  Old entries and
+    checkpoints verify under the retired key, new ones under the new key; the witness accepts the new key's
+    checkpoint only as an extension of what it holds under the old one — and refuses a third key that presents
+    a shorter log."""
+    file_case(walker)
+    runner = app.test_cli_runner()
+    old_file, out = Path(app.config["LIUHEN_SIGNING_KEY_FILE"]), tmp_path / "cp.json"
+    assert runner.invoke(args=["liuhen", "checkpoint", agency.code, "--out", str(out)]).exit_code == 0
+    old_cp = checkpoints.Checkpoint.parse(out.read_text())
+    assert "已见证并副署" in runner.invoke(args=["liuhen", "witness", str(out)]).output
+    retired = tmp_path / "retired"
+    retired.mkdir()
+    shutil.move(old_file, retired / "2026-11.pem")
+    app.config["LIUHEN_RETIRED_KEYS_DIR"] = str(retired)
+    app.extensions.pop("liuhen.keys")
+    try:
+        walker.do(walker.create_case()["id"], "t_filing", {"case_filing": None})  # entries under the new key
+        with app.app_context():
+            ring = app.extensions["liuhen.keys"]
+            assert ring.current.kid != old_cp.kid and old_cp.kid in ring.by_kid
+            assert _mine(_chain(agency.id, full=True).breaks, agency.id) == []  # old MACs under the retired key
+            assert checkpoints.problem(old_cp, ring) is None
+            new_only = Keyring(ring.current, {ring.current.kid: ring.current})
+            assert "不是本系统的密钥" in (checkpoints.problem(old_cp, new_only) or "")  # the retired key is needed
+        result = runner.invoke(args=["liuhen", "checkpoint", agency.code, "--since", str(old_cp.size), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        new_cp = checkpoints.Checkpoint.parse(out.read_text())
+        assert (new_cp.kid, new_cp.public_key) == (ring.current.kid, ring.current.public_hex) != (
+            old_cp.kid, old_cp.public_key)
+        assert verify_signature(new_cp.public_key, new_cp.signature, new_cp.signed_bytes())
+        assert not verify_signature(old_cp.public_key, new_cp.signature, new_cp.signed_bytes())
+        result = runner.invoke(args=["liuhen", "witness", str(out)])
+        assert result.exit_code == 0 and f"已见证并副署：机构 {agency.id}，{new_cp.size} 条" in result.output, result.output
+        with app.app_context():
+            thief = Key.of(Ed25519PrivateKey.generate())
+            app.extensions["liuhen.keys"] = Keyring(thief, {thief.kid: thief})
+            size = old_cp.size - 1
+            leaves = stored_leaves(agency.id, 1, size)
+            truncated = checkpoints.sign(agency.id, size, "0" * 64, merkle.frontier_of(leaves)[0], None)
+            app.extensions["liuhen.keys"] = ring
+        out.write_text(json.dumps(truncated.to_json()))
+        result = runner.invoke(args=["liuhen", "witness", str(out)])
+        assert result.exit_code == 1 and f"少于已见证的 {new_cp.size} 条：日志被截断" in result.output, result.output
+    finally:  # the rest of the module signs with the new key and keeps the old one retired
+        app.extensions.pop("liuhen.keys", None)

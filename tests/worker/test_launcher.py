@@ -29,6 +29,7 @@ def _env(app, database_url: str, tmp_path) -> dict[str, str]:
             "LIUHEN_SIGNING_KEY_FILE": app.config["LIUHEN_SIGNING_KEY_FILE"], "LIUHEN_SECRET_KEY": "test",
             # the shared test database holds other tests' agencies: no scheduled verify or purge over them
             "LIUHEN_TICK_MINUTES": "0", "LIUHEN_PURGE_MINUTES": "0", "LIUHEN_VERIFY_MINUTES": "0",
+            "LIUHEN_VERIFY_FULL_MINUTES": "0",
             "LIUHEN_WORKER_POLL_SECONDS": "0.2"}
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Model
@@ -36,7 +36,8 @@ class AuditHead(Model):
 
 class AuditEntry(Model):
     __tablename__ = "audit_entries"
-    __table_args__ = (UniqueConstraint("agency_id", "seq"),)
+    #: by action: verify finds quarantined strays, re-anchorings, its watermarks and access entries without a full read
+    __table_args__ = (UniqueConstraint("agency_id", "seq"), Index("ix_audit_entries_action_agency", "action", "agency_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     seq: Mapped[int] = mapped_column(Integer)

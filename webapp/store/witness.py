@@ -4,7 +4,9 @@
 ``logs/checkpoints/<agency>/`` — or an http(s) address), checks each one's signature, and accepts it only if
 it provably extends the last checkpoint the witness holds for that agency and key (same size and root, or a
 consistency proof from exactly that size).  An accepted checkpoint is counter-signed with the witness's own
-key and written once to the witness's file store (``logs/witness/<key id>-<agency>/<size>.json``).  A log
+key and written once to the witness's file store (``logs/witness/<key id>-<agency>/<size>.json``).  A checkpoint
+under a key the witness has not seen for that agency (a key rotation) must extend the newest one it holds under
+the old key, exactly as a checkpoint under the same key must.  A log
 that was truncated or rewritten after the witness saw it can then never again produce an acceptable
 checkpoint, and the witness's copies prove what the log said and when.
 """
@@ -56,7 +58,13 @@ def _read(source: str, token: str | None = None) -> list[Checkpoint]:
 
 
 def held(cp: Checkpoint) -> Checkpoint | None:
+    """The newest checkpoint held for ``cp``'s agency under ``cp``'s key — or, for a key not seen before (the agency
+    rotated its key), the newest held under any key: the new key's log must then extend what the old key signed,
+    so a rotation cannot hide a truncated or rewritten log (README, “签名密钥”)."""
     names = store.current().log_names(_folder(cp))
+    if not names:
+        mine = f"-{cp.agency_id:08d}/"
+        names = sorted((n for n in store.current().log_names("witness/") if mine in n), key=lambda n: n.rsplit("/", 1)[-1])
     data = store.current().get_log(names[-1]) if names else None
     return Checkpoint.parse(json.loads(data)["checkpoint"]) if data else None
 

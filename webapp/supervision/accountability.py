@@ -56,6 +56,7 @@ from webapp.models import (
     User,
 )
 from webapp.store import audit, checkpoints, sealed
+from webapp.store.keys import keyring
 from webapp.store.s3 import STORAGE_ERRORS
 from webapp.store.tree import stored_leaves
 
@@ -69,9 +70,9 @@ CATEGORIES = {
 }
 VERIFY = "完整性校验"
 OTHER_SEALED = tuple(t.table for t in sealed.TABLES if t.table != "records" and t.table not in sealed.MEDIA_TABLES)
-SOURCES: tuple[tuple[str, Callable[[], list[audit.Break]]], ...] = (
-    ("记录哈希校验", sealed.verify_records), ("音像记录元数据校验", media_access.verify_rows),
-    ("封存行校验", lambda: sealed.verify_sealed(OTHER_SEALED)), ("文件库校验", media_access.verify_files))
+SEALED_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("记录哈希校验", ("records",)), ("音像记录元数据校验", sealed.MEDIA_TABLES), ("封存行校验", OTHER_SEALED))
+MARKS = "watermarks"  # in each ``integrity.checked`` entry: the sealed tables' watermarks (:class:`sealed.Mark`)
 MEDIA_ACTIONS = (Action.MEDIA_VIEWED, Action.MEDIA_DOWNLOADED, Action.MEDIA_EXPORTED, Action.MEDIA_EXPORT_DOWNLOADED)
 ITEM_LIMIT = 200
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -201,12 +202,74 @@ def _stale_renders() -> Iterator[Finding]:
                       basis("其他"), job.requested_at)
 
 
-def find_problems(full: bool = False) -> tuple[list[Finding], list[audit.ChainResult]]:
-    """Every integrity break and every leak the data shows, across all agencies (the expensive part)."""
+@dataclass
+class Verification:
+    """One run of the checks: the findings, each chain's result, each sealed table's check, and the watermarks the
+    run leaves for the next incremental one."""
+
+    findings: list[Finding]
+    chains: list[audit.ChainResult]
+    tables: list[sealed.TableCheck]
+    marks: dict[str, sealed.Mark]
+
+
+def last_marks() -> dict[str, sealed.Mark]:
+    """The sealed tables' watermarks in the newest ``integrity.checked`` entry that carries them — only if that entry
+    is genuine (its hash and its MAC under the signing key check out), else none: the next check is then full."""
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == Action.INTEGRITY_CHECKED)
+                                 .order_by(AuditEntry.id.desc()).execution_options(yield_per=100))
+    with entries:
+        for e in entries:
+            marks = e.detail.get(MARKS) if isinstance(e.detail, dict) else None
+            if not isinstance(marks, dict):
+                continue
+            if audit.entry_hash(e) != e.hash or e.mac is None or not keyring().mac_ok(e.hash, e.mac):
+                return {}
+            return {t: m for t, raw in marks.items() if t in sealed.NAMES and (m := sealed.Mark.parse(raw)) is not None}
+    return {}
+
+
+def _tables(name: str, tables: tuple[str, ...], since: dict[str, sealed.Mark] | None) -> list[sealed.TableCheck]:
+    """As :func:`_safely`: a check that cannot read its data is a finding (and sets no watermark)."""
+    try:
+        return sealed.check_tables(tables, since)
+    except STORAGE_ERRORS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - bad data must be named, never a traceback
+        db.session.rollback()
+        return [sealed.TableCheck(name, [audit.Break(name, f"校验无法完成，数据异常：{type(exc).__name__}: {exc}"[:500])])]
+
+
+def _advance(before: dict[str, sealed.Mark], chains: list[audit.ChainResult],
+             tables: list[sealed.TableCheck]) -> dict[str, sealed.Mark]:
+    """A table's watermark moves only when its check and every chain's check found nothing: a watermark always comes
+    from a verify that passed; otherwise the one before is carried on, and the next check starts from there again."""
+    marks = dict(before)
+    if any(r.breaks for r in chains):
+        return marks
+    marks.update({c.table: c.mark for c in tables if c.table in sealed.NAMES and not c.breaks})
+    return marks
+
+
+def find_problems(full: bool = False) -> Verification:
+    """Every integrity break and every leak the data shows, across all agencies (the expensive part).
+
+    By default each sealed table is checked from the watermark of the last verify that passed (see
+    :func:`sealed.check_table`); ``full`` reads every row and every chain from the start."""
+    before = last_marks()
     chains = _chains(full)
     found = [f for r in chains for b in r.breaks for f in _from_break("审计链校验", b)]
-    found += [f for name, check in SOURCES for b in _safely(name, check) for f in _from_break(name, b)]
-    return found + [*_stale_renders(), *_export_leaks(), *_view_leaks(), *_foreign_actors()], chains
+    tables: list[sealed.TableCheck] = []
+    for name, names in SEALED_SOURCES:
+        checked = _tables(name, names, None if full else before)
+        tables += checked
+        found += [f for c in checked for b in c.breaks for f in _from_break(name, b)]
+    # the files of the rows read are rehashed, every other file only looked up (its bytes rehashed by --full)
+    rehash = None if full or not before else {h for c in tables for h in c.files}
+    found += [f for b in _safely("文件库校验", lambda: media_access.verify_files(rehash))
+              for f in _from_break("文件库校验", b)]
+    found += [*_stale_renders(), *_export_leaks(), *_view_leaks(), *_foreign_actors()]
+    return Verification(found, chains, tables, _advance(before, chains, tables))
 
 
 def _anchor(chains: list[audit.ChainResult]) -> None:
@@ -217,18 +280,21 @@ def _anchor(chains: list[audit.ChainResult]) -> None:
             audit.repair_frontier(r)
 
 
-def verify_and_record(full: bool = False) -> tuple[list[Finding], list[audit.ChainResult]]:
-    """Run the checks, anchor the clean chains, and store each agency's findings (installation-wide ones go to every agency)."""
-    (findings, chains), now = find_problems(full), clock.now()
-    _anchor(chains)
+def verify_and_record(full: bool = False) -> Verification:
+    """Run the checks, anchor the clean chains, and store each agency's findings (installation-wide ones go to every
+    agency) with the watermarks the next incremental check starts from."""
+    run, now = find_problems(full), clock.now()
+    _anchor(run.chains)
+    marks = {t: m.to_json() for t, m in sorted(run.marks.items())}
     for agency_id in db.session.scalars(select(Agency.id).order_by(Agency.id)):
-        mine = [f for f in findings if f.agency_id in (agency_id, None)]
+        mine = [f for f in run.findings if f.agency_id in (agency_id, None)]
         row = IntegrityCheck(agency_id=agency_id, at=now, problems=len(mine), findings=[f.item(now) for f in mine])
         db.session.add(row)
         db.session.flush()
-        audit.append(agency_id, Action.INTEGRITY_CHECKED, detail={
-            "check_id": row.id, "problems": len(mine), "by_category": dict(Counter(f.category for f in mine))})
-    return findings, chains
+        detail: dict[str, Any] = {"check_id": row.id, "problems": len(mine),
+                                  "by_category": dict(Counter(f.category for f in mine))}
+        audit.append(agency_id, Action.INTEGRITY_CHECKED, detail={**detail, MARKS: marks} if marks else detail)
+    return run
 
 
 def latest_check(agency_id: int) -> IntegrityCheck | None:
