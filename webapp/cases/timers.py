@@ -26,7 +26,7 @@ from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,6 +34,7 @@ from handlers import clock
 from handlers.audit_actions import Action
 from handlers.task_rules import split_basis
 from webapp.cases import deadlines
+from webapp.cases.completion import Completion, upsert
 from webapp.db import db
 from webapp.engine import runner
 from webapp.models import Case, CaseTask, CaseTimer, Deadline
@@ -50,10 +51,12 @@ def _attached(timer: Any) -> Any | None:
     return next((c for c in timer.parent.children if c.task_spec.name == name), None)
 
 
-def _deadline_due(case: Case, wf: Any, task: Any) -> dt.datetime | None:
+def _deadline_due(case: Case, wf: Any, task: Any, done: Completion | None = None) -> dt.datetime | None:
     """The due moment the deadline service counted for ``task`` (working days, agency calendar), if any."""
     if task is None:
         return None
+    if done is not None and str(task.id) in done.opened:  # opened by this completion's deadline pass
+        return done.opened[str(task.id)]
     query = select(Deadline.due_at).where(Deadline.task_id == str(task.id))
     due = db.session.scalar(query)
     if due is None:
@@ -62,12 +65,12 @@ def _deadline_due(case: Case, wf: Any, task: Any) -> dt.datetime | None:
     return due
 
 
-def _arm(case: Case, wf: Any) -> bool:
+def _arm(case: Case, wf: Any, done: Completion | None = None) -> bool:
     changed = False
     for timer in _timers(wf, TaskState.WAITING):
         if timer.internal_data.get("liuhen_armed"):
             continue
-        due = _deadline_due(case, wf, _attached(timer))
+        due = _deadline_due(case, wf, _attached(timer), done)
         if due is not None:
             timer._set_internal_data(event_value=due.isoformat())
         timer._set_internal_data(liuhen_armed=True)
@@ -116,7 +119,22 @@ def _due(timer: Any) -> dt.datetime | None:
     return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
 
 
-def _schedule(case: Case, wf: Any) -> None:
+def next_due(wf: Any) -> dt.datetime | None:
+    """The earliest pending timer of the workflow: what the case's ``case_timers`` row holds."""
+    return min((d for d in (_due(t) for t in _timers(wf, TaskState.WAITING)) if d is not None), default=None)
+
+
+def _schedule(case: Case, wf: Any, done: Completion | None = None) -> None:
+    if done is not None:  # the completion knows the row's moment before the step: write only a change
+        due = next_due(wf)
+        if due == done.timer_due:
+            return
+        if due is None:
+            db.session.execute(delete(CaseTimer).where(CaseTimer.case_id == case.id))
+        else:
+            upsert(CaseTimer, {"case_id": case.id, "agency_id": case.agency_id, "due_at": due}, ["case_id"],
+                   {"due_at": due})
+        return
     dues = [d for d in (_due(t) for t in _timers(wf, TaskState.WAITING)) if d is not None]
     row = db.session.get(CaseTimer, case.id)
     if not dues:
@@ -129,18 +147,18 @@ def _schedule(case: Case, wf: Any) -> None:
         row.due_at = min(dues)
 
 
-def settle(case: Case, wf: Any) -> list[dict[str, Any]]:
+def settle(case: Case, wf: Any, done: Completion | None = None) -> list[dict[str, Any]]:
     """Arm new timers, report fired ones and keep the schedule row; re-save the state if it changed."""
-    armed = _arm(case, wf)
+    armed = _arm(case, wf, done)
     fired, touched = _report(case, wf)
     if armed or touched:
         case.state = runner.dump(wf)
-    _schedule(case, wf)
+    _schedule(case, wf, done)
     return fired
 
 
-def on_case(case: Case, workflow: Any, **_: Any) -> None:
-    settle(case, workflow)  # do_engine_steps also fires due timers, so completing a task can report one
+def on_case(case: Case, workflow: Any, completion: Completion | None = None, **_: Any) -> None:
+    settle(case, workflow, completion)  # do_engine_steps also fires due timers, so completing a task can report one
 
 
 
