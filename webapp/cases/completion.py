@@ -25,8 +25,17 @@ from handlers.roles import CASE_READER_ROLES
 from handlers.settings import Settings
 from webapp.db import db
 from webapp.errors import Forbidden, NotFound
-from webapp.models import (Agency, AuditHead, Case, CaseTask, ComplianceException, MediaExplanation, MediaItem,
-                           Record, User)
+from webapp.models import (
+    Agency,
+    AuditHead,
+    Case,
+    CaseTask,
+    ComplianceException,
+    MediaExplanation,
+    MediaItem,
+    Record,
+    User,
+)
 from webapp.store import audit
 
 SEPARATOR, FIELD = "\x1e", "\x1f"
