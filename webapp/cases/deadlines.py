@@ -97,7 +97,8 @@ def _close(deadline: Deadline, row: CaseTask, wf: Any) -> None:
                      detail=_overdue_detail(deadline, closed_at=deadline.closed_at.isoformat(), late=True))
 
 
-def _overdue_detail(d: Deadline, **more: Any) -> dict[str, Any]:
+def _overdue_detail(d: Any, **more: Any) -> dict[str, Any]:
+    """``d``: a :class:`Deadline`, or a row of its columns (a completion's UPDATE … RETURNING)."""
     return {"deadline_id": d.id, "task": d.spec_name, "title": d.title, "period": d.period, "basis": d.basis,
             "due_at": d.due_at.isoformat(), **more}
 

@@ -77,7 +77,7 @@ _by_version: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
 
 
 def _database() -> str:
-    return str(db.session.get_bind().url)
+    return str(db.engine.url)
 
 
 def spec_for(case: Case) -> tuple[Any, dict[str, Any]]:

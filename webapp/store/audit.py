@@ -61,7 +61,11 @@ def _no_strays(agency_id: int, seq: Any) -> Any:
 
 def hold_head(agency_id: int) -> bool:
     """Take the agency's head for this transaction now (SQLite: this write takes the database's write lock) and keep
-    what it holds for the next :func:`append`; False when there is no head or a stray row sits beyond it."""
+    what it holds for the next :func:`append`; False when there is no head or a stray row sits beyond it.  Held
+    already in this transaction: nothing more to do."""
+    held = db.session.info.get(KNOWN, {}).get(agency_id)
+    if held is not None and held[3]:
+        return True
     row = db.session.execute(
         update(AuditHead).where(AuditHead.agency_id == agency_id, _no_strays(agency_id, AuditHead.seq))
         .values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash, AuditHead.frontier)
@@ -75,7 +79,16 @@ def hold_head(agency_id: int) -> bool:
 def saw_head(agency_id: int, seq: int, head: str, frontier: list[str] | None) -> None:
     """The head as a statement of this transaction read it, unlocked (PostgreSQL): the next :func:`append` takes it
     only if it is still there, else appends as usual."""
-    db.session.info.setdefault(KNOWN, {})[agency_id] = (seq, head, frontier, False)
+    db.session.info.setdefault(KNOWN, {}).setdefault(agency_id, (seq, head, frontier, False))
+
+
+@event.listens_for(Session, "before_commit")
+def _give_back_heads(session: Session) -> None:
+    """A head bumped by :func:`hold_head` whose transaction appended nothing after all is put back as it was."""
+    for agency_id, (seq, _, _, held) in session.info.pop(KNOWN, {}).items():
+        if held:
+            session.execute(update(AuditHead).where(AuditHead.agency_id == agency_id).values(seq=seq)
+                            .execution_options(synchronize_session=False))
 
 
 @event.listens_for(Session, "after_commit")
@@ -101,7 +114,7 @@ def append(agency_id: int, action: Action, *, actor_id: int | None = None, case_
             update(AuditHead).where(AuditHead.agency_id == agency_id).values(seq=AuditHead.seq + 1)
             .returning(AuditHead.seq, AuditHead.hash, AuditHead.frontier).execution_options(synchronize_session=False)
         ).one()
-    seq, prev, frontier = row
+    seq, prev, frontier = cast(Any, row)
     ring, now = keyring(), clock.now()
     tree = _tree(agency_id, seq - 1, frontier)
     if strays:

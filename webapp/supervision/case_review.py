@@ -11,6 +11,7 @@ module was installed are reviewed by :func:`backfill` (``flask liuhen review-bac
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
@@ -67,6 +68,7 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
            done: Completion | None = None) -> StepReview:
     """Review one completed step and add its row and its case's totals to the session (a completion passes what
     it has read and written: settings, records, recordings, the index row it closed and the period)."""
+    completed_at: dt.datetime | None
     if done is not None:
         left = next((row for row in done.left if row.id == task_id), None)
         title, completed_at, settings = left.title if left else None, done.now, done.settings
