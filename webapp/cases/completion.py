@@ -3,18 +3,19 @@
 Completing a task used to cost some 25 SQL statements because the gate, the task index, the deadlines, the
 timers and the 案卷评查 each read the case's rows again.  :func:`load` reads the case under its lock together
 with all a completion needs — the agency's profile, the compliance exceptions in force, whether the case has
-recordings, every record of the case, and on PostgreSQL the head of the agency's audit chain — in one
-statement; the receivers of ``signals.task_completed`` take what they need from the :class:`Completion`
-passed to them and write only what changed (rows that left the ready state, rows and periods that opened).
+recordings, every record of the case, the head of the agency's audit chain — in one statement; the receivers
+of ``signals.task_completed`` take what they need from the :class:`Completion` passed to them and write only
+what changed (rows that left the ready state, rows and periods that opened).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, select, text
+from sqlalchemy import String, cast, exists, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -27,6 +28,7 @@ from webapp.db import db
 from webapp.errors import Forbidden, NotFound
 from webapp.models import (
     Agency,
+    AuditEntry,
     AuditHead,
     Case,
     CaseTask,
@@ -104,47 +106,80 @@ def _waived(packed: str | None) -> frozenset[str]:
     return frozenset(rule for rule, action in latest.items() if action == "grant")
 
 
-def _extras(sqlite: bool) -> list[Any]:
-    ex = ComplianceException
-    columns: list[Any] = [
-        select(Agency.profile).where(Agency.id == Case.agency_id).scalar_subquery(),
+def _extras(case_id: Any, agency_id: Any) -> list[Any]:
+    """What a completion reads beside the case row, as scalar subqueries on ``case_id`` and ``agency_id``: the
+    agency's profile, its exceptions, whether the case has recordings, the audit head and whether a row sits beyond
+    it (a stray: the head is then left to :func:`webapp.store.audit.append`'s usual path)."""
+    ex, head = ComplianceException, AuditHead
+    return [
+        select(Agency.profile).where(Agency.id == agency_id).scalar_subquery(),
         select(func.aggregate_strings(ex.action + FIELD + ex.rule_id + FIELD + cast(ex.id, String), SEPARATOR))
-        .where(ex.agency_id == Case.agency_id).scalar_subquery(),
-        exists().where(MediaItem.case_id == Case.id)]
-    if not sqlite:  # SQLite took the head under its write lock already (audit.hold_head)
-        columns += [select(c).where(AuditHead.agency_id == Case.agency_id).scalar_subquery()
-                    for c in (AuditHead.seq, AuditHead.hash, AuditHead.frontier)]
-    return columns
+        .where(ex.agency_id == agency_id).scalar_subquery(),
+        exists().where(MediaItem.case_id == case_id),
+        *(select(c).where(head.agency_id == agency_id).scalar_subquery() for c in (head.seq, head.hash, head.frontier)),
+        exists().where(AuditEntry.agency_id == agency_id,
+                       AuditEntry.seq > select(head.seq).where(head.agency_id == agency_id).scalar_subquery())]
+
+
+_RECORD_FIELDS = ("id", "agency_id", "case_id", "task_id", "task_name", "kind", "version", "supersedes_id", "author_id",
+                  "content_hash")
+
+
+def _records_json(case_id: Any) -> Any:
+    """Every record of the case as one JSON array (SQLite, whose UPDATE … RETURNING cannot join)."""
+    pairs = [p for name in _RECORD_FIELDS for p in (name, getattr(Record, name))]
+    return (select(func.json_group_array(func.json_object(*pairs, "created_at", Record.created_at,
+                                                          "payload", func.json(Record.payload))))
+            .where(Record.case_id == case_id).scalar_subquery())
+
+
+def _record(fields: dict[str, Any]) -> Record:
+    """A record read as JSON, detached (the completion only reads it)."""
+    at = dt.datetime.fromisoformat(fields.pop("created_at"))
+    return Record(**fields, created_at=at if at.tzinfo else at.replace(tzinfo=dt.UTC))
+
+
+def _read(case_id: int) -> tuple[Case, list[Any], list[Record]] | None:
+    """The case, locked, with the extras and its records: SQLite's no-op UPDATE takes the database's write lock and
+    returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # RETURNING names columns without their table: the subqueries name the case's explicitly
+        me: Any = literal_column("cases.id")
+        agency: Any = literal_column("cases.agency_id")
+        row = db.session.execute(
+            update(Case).where(Case.id == case_id).values(id=Case.id).returning(Case, *_extras(me, agency),
+                                                                                 _records_json(me)),
+            execution_options={"populate_existing": True, "synchronize_session": False}).first()
+        if row is None:
+            return None
+        records = sorted((_record(f) for f in json.loads(row[-1] or "[]")), key=lambda r: r.id)
+        return row[0], list(row[1:-1]), records
+    query = (select(Case, *_extras(Case.id, Case.agency_id), Record).outerjoin(Record, Record.case_id == Case.id)
+             .where(Case.id == case_id).order_by(Record.id).with_for_update(of=Case))
+    rows = db.session.execute(query, execution_options={"populate_existing": True}).all()
+    if not rows:
+        return None
+    return rows[0][0], list(rows[0][1:-1]), [row[-1] for row in rows if row[-1] is not None]
 
 
 def load(case_id: int, user: User) -> Completion:
-    """The case locked for the transaction and everything a completion reads, in one statement after the lock.
+    """The case locked for the transaction and everything a completion reads, in one statement.
 
-    PostgreSQL locks the case row (FOR UPDATE OF cases) and notes the audit head as read, to be taken at the end
-    only if nobody moved it (:func:`webapp.store.audit.saw_head`).  SQLite has no row locks: bumping the agency's
-    audit head, which the completion does anyway, takes the database's write lock first, so a racing request waits
-    and then reads what the first wrote (as ``get_case(lock=True)`` does with its no-op write).
+    The audit head is noted as read (:func:`webapp.store.audit.saw_head`): under SQLite's write lock it is the head,
+    on PostgreSQL it is taken at the end only if nobody moved it meanwhile.
     """
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    if sqlite and not audit.hold_head(user.agency_id):
-        db.session.execute(text("UPDATE cases SET id = id WHERE id = :id"), {"id": case_id})
-    query = (select(Case, *_extras(sqlite), Record).outerjoin(Record, Record.case_id == Case.id)
-             .where(Case.id == case_id).order_by(Record.id))
-    if not sqlite:
-        query = query.with_for_update(of=Case)
-    rows = db.session.execute(query, execution_options={"populate_existing": True}).all()
-    if not rows:
+    found = _read(case_id)
+    if found is None:
         raise NotFound(f"案件 {case_id} 不存在")
-    first = rows[0]
-    case = first[0]
+    case, (profile, waived, media, seq, head, frontier, strays), records = found
     if case.agency_id != user.agency_id:
         raise Forbidden(f"案件 {case_id} 不属于您所在的机构，无权访问")
     if not user.has_any(*CASE_READER_ROLES):
         raise Forbidden("您的角色无权查看案件数据（流程设计人员只接触流程图，司法局执法监督人员只查看统计数据）")
-    if not sqlite and first[4] is not None:
-        audit.saw_head(case.agency_id, first[4], first[5], first[6])
-    return Completion(case=case, settings=Settings.of(first[1]), waived=_waived(first[2]), has_media=bool(first[3]),
-                      records=[row[-1] for row in rows if row[-1] is not None])
+    if seq is not None and not strays:
+        audit.saw_head(case.agency_id, seq, head, frontier, held=db.session.get_bind().dialect.name == "sqlite")
+    return Completion(case=case, settings=Settings.of(profile), waived=_waived(waived), has_media=bool(media),
+                      records=records)
 
 
 def upsert(model: Any, values: Mapping[str, Any], keys: list[str], update: Mapping[str, Any]) -> None:

@@ -59,36 +59,11 @@ def _no_strays(agency_id: int, seq: Any) -> Any:
     return ~exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > seq)
 
 
-def hold_head(agency_id: int) -> bool:
-    """Take the agency's head for this transaction now (SQLite: this write takes the database's write lock) and keep
-    what it holds for the next :func:`append`; False when there is no head or a stray row sits beyond it.  Held
-    already in this transaction: nothing more to do."""
-    held = db.session.info.get(KNOWN, {}).get(agency_id)
-    if held is not None and held[3]:
-        return True
-    row = db.session.execute(
-        update(AuditHead).where(AuditHead.agency_id == agency_id, _no_strays(agency_id, AuditHead.seq))
-        .values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash, AuditHead.frontier)
-        .execution_options(synchronize_session=False)).first()
-    if row is None:
-        return False
-    db.session.info.setdefault(KNOWN, {})[agency_id] = (row.seq - 1, row.hash, row.frontier, True)
-    return True
-
-
-def saw_head(agency_id: int, seq: int, head: str, frontier: list[str] | None) -> None:
-    """The head as a statement of this transaction read it, unlocked (PostgreSQL): the next :func:`append` takes it
-    only if it is still there, else appends as usual."""
-    db.session.info.setdefault(KNOWN, {}).setdefault(agency_id, (seq, head, frontier, False))
-
-
-@event.listens_for(Session, "before_commit")
-def _give_back_heads(session: Session) -> None:
-    """A head bumped by :func:`hold_head` whose transaction appended nothing after all is put back as it was."""
-    for agency_id, (seq, _, _, held) in session.info.pop(KNOWN, {}).items():
-        if held:
-            session.execute(update(AuditHead).where(AuditHead.agency_id == agency_id).values(seq=seq)
-                            .execution_options(synchronize_session=False))
+def saw_head(agency_id: int, seq: int, head: str, frontier: list[str] | None, *, held: bool) -> None:
+    """The head as a statement of this transaction read it: ``held`` under a lock no other writer passes (SQLite's
+    write lock, taken before the read), so the next :func:`append` takes it as it is; else (PostgreSQL, the head
+    read unlocked) the next append takes it only if it is still there and nothing sits beyond it."""
+    db.session.info.setdefault(KNOWN, {})[agency_id] = (seq, head, frontier, held)
 
 
 @event.listens_for(Session, "after_commit")
