@@ -117,8 +117,8 @@ def _extras(case_id: Any, agency_id: Any) -> list[Any]:
         .where(ex.agency_id == agency_id).scalar_subquery(),
         exists().where(MediaItem.case_id == case_id),
         *(select(c).where(head.agency_id == agency_id).scalar_subquery() for c in (head.seq, head.hash, head.frontier)),
-        exists().where(AuditEntry.agency_id == agency_id,
-                       AuditEntry.seq > select(head.seq).where(head.agency_id == agency_id).scalar_subquery())]
+        exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > select(head.seq).where(
+            head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery())]
 
 
 _RECORD_FIELDS = ("id", "agency_id", "case_id", "task_id", "task_name", "kind", "version", "supersedes_id", "author_id",
@@ -155,10 +155,15 @@ def _read(case_id: int) -> tuple[Case, list[Any], list[Record]] | None:
         records = sorted((_record(f) for f in json.loads(row[-1] or "[]")), key=lambda r: r.id)
         return row[0], list(row[1:-1]), records
     query = (select(Case, *_extras(Case.id, Case.agency_id), Record).outerjoin(Record, Record.case_id == Case.id)
-             .where(Case.id == case_id).order_by(Record.id).with_for_update(of=Case))
-    rows = db.session.execute(query, execution_options={"populate_existing": True}).all()
+             .where(Case.id == case_id).order_by(Record.id))
+    # SKIP LOCKED: a statement that waited for the lock would return the case as its holder left it but the records
+    # and the head as they were before; when another request holds the case, wait for it first, then read afresh
+    rows = db.session.execute(query.with_for_update(of=Case, skip_locked=True),
+                              execution_options={"populate_existing": True}).all()
     if not rows:
-        return None
+        if db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update()).first() is None:
+            return None
+        rows = db.session.execute(query.with_for_update(of=Case), execution_options={"populate_existing": True}).all()
     return rows[0][0], list(rows[0][1:-1]), [row[-1] for row in rows if row[-1] is not None]
 
 

@@ -149,11 +149,13 @@ def _by_kind(records: list[Record]) -> dict[str, list[dict[str, Any]]]:
 def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: Any) -> Record:
     """Store a record while its task is open, under the case lock completion takes.
 
-    The case row is locked (PostgreSQL) and its revision bumped (both databases), so a record racing a
-    completion either lands before the gate reads the task's records or is refused; a version number
-    taken twice is refused by the unique (task, kind, version) index.
+    The case row is locked (PostgreSQL; SQLite's write lock) and its revision bumped (both databases), so a record
+    racing a completion either lands before the gate reads the task's records or is refused; a version number
+    taken twice is refused by the unique (task, kind, version) index.  The lock's read brings the task's records,
+    the agency's profile and the audit head (:mod:`.completion`), so nothing is read twice.
     """
-    case = get_case(case_id, user, lock=True)
+    done = completion.load(case_id, user)  # the case locked with its records, profile and audit head, read once
+    case = done.case
     _, task = _ready_task(case, task_id, user)
     rk = CATALOGUE.get(kind)
     if rk is None:
@@ -164,8 +166,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         payload = electronic.SYSTEM_MADE[kind](case, payload)
     errors = rk.validate(payload, store.current().exists)
     if not errors:
-        citer = cast(Agency, db.session.get(Agency, case.agency_id)).settings.citer()  # a case's agency exists
-        errors = references.problems(case.id, kind, payload, citer.text)
+        errors = references.problems(case.id, kind, payload, done.settings.citer().text)
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
     if unknown := _missing_signature_images(payload):
@@ -173,7 +174,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     if lapsed := certificates.expired(payload, badge_validity(case.agency_id), clock.local(clock.now()).date()):
         raise Invalid(f"{rk.title}未保存：执法证已过期的人员不能作为执法人员（{cite_one(case, certificates.BASIS)}）",
                       kind=kind, fields=lapsed)
-    previous = [r for r in task_records(case.id, task_id) if r.kind == kind]
+    previous = [r for r in done.task_records(task_id) if r.kind == kind]
     record = Record(agency_id=case.agency_id, case_id=case.id, task_id=task_id, task_name=task.task_spec.name,
                     kind=kind, version=len(previous) + 1, supersedes_id=previous[-1].id if previous else None,
                     payload=payload, author_id=user.id, created_at=clock.now())
