@@ -41,8 +41,15 @@ from webapp.models import Case, CaseTask, CaseTimer, Deadline
 from webapp.store import audit
 
 
-def _timers(wf: Any, state: TaskState) -> list[Any]:
-    return [t for t in wf.get_tasks(state=state) if runner.is_timer(t)]
+def _timers(wf: Any, state: TaskState, timers: list[Any] | None = None) -> list[Any]:
+    """The workflow's boundary timers in ``state``; ``timers``: all of them, collected by one walk of the tree."""
+    if timers is None:
+        return [t for t in wf.get_tasks(state=state) if runner.is_timer(t)]
+    return [t for t in timers if t.state == state]
+
+
+def _all_timers(wf: Any) -> list[Any]:
+    return [t for t in wf.get_tasks() if runner.is_timer(t)]
 
 
 def _attached(timer: Any) -> Any | None:
@@ -65,9 +72,9 @@ def _deadline_due(case: Case, wf: Any, task: Any, done: Completion | None = None
     return due
 
 
-def _arm(case: Case, wf: Any, done: Completion | None = None) -> bool:
+def _arm(case: Case, wf: Any, done: Completion | None = None, timers: list[Any] | None = None) -> bool:
     changed = False
-    for timer in _timers(wf, TaskState.WAITING):
+    for timer in _timers(wf, TaskState.WAITING, timers):
         if timer.internal_data.get("liuhen_armed"):
             continue
         due = _deadline_due(case, wf, _attached(timer), done)
@@ -87,12 +94,12 @@ def _expired(timer: Any) -> bool:
     return due is not None and due < clock.now()
 
 
-def _report(case: Case, wf: Any) -> tuple[list[dict[str, Any]], bool]:
+def _report(case: Case, wf: Any, timers: list[Any] | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Seal each timer that expired and was not reported yet as a ``deadline.overdue`` audit entry.
 
     Returns the events and whether any timer's internal data changed (the state must then be saved)."""
     out, touched = [], False
-    for timer in _timers(wf, TaskState.COMPLETED) + _timers(wf, TaskState.CANCELLED):
+    for timer in _timers(wf, TaskState.COMPLETED, timers) + _timers(wf, TaskState.CANCELLED, timers):
         if timer.internal_data.get("liuhen_reported"):
             continue
         touched = True
@@ -119,14 +126,14 @@ def _due(timer: Any) -> dt.datetime | None:
     return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
 
 
-def next_due(wf: Any) -> dt.datetime | None:
+def next_due(wf: Any, timers: list[Any] | None = None) -> dt.datetime | None:
     """The earliest pending timer of the workflow: what the case's ``case_timers`` row holds."""
-    return min((d for d in (_due(t) for t in _timers(wf, TaskState.WAITING)) if d is not None), default=None)
+    return min((d for d in (_due(t) for t in _timers(wf, TaskState.WAITING, timers)) if d is not None), default=None)
 
 
-def _schedule(case: Case, wf: Any, done: Completion | None = None) -> None:
+def _schedule(case: Case, wf: Any, done: Completion | None = None, timers: list[Any] | None = None) -> None:
     if done is not None:  # the completion knows the row's moment before the step: write only a change
-        due = next_due(wf)
+        due = next_due(wf, timers)
         if due == done.timer_due:
             return
         if due is None:
@@ -149,11 +156,12 @@ def _schedule(case: Case, wf: Any, done: Completion | None = None) -> None:
 
 def settle(case: Case, wf: Any, done: Completion | None = None) -> list[dict[str, Any]]:
     """Arm new timers, report fired ones and keep the schedule row; re-save the state if it changed."""
-    armed = _arm(case, wf, done)
-    fired, touched = _report(case, wf)
+    timers = _all_timers(wf) if done is not None else None  # one walk of the tree for the completion's pass
+    armed = _arm(case, wf, done, timers)
+    fired, touched = _report(case, wf, timers)
     if armed or touched:
         case.state = runner.dump(wf)
-    _schedule(case, wf, done)
+    _schedule(case, wf, done, timers)
     return fired
 
 

@@ -9,7 +9,13 @@ The head holds the Merkle tree's frontier (:mod:`handlers.merkle`), from which c
 
 A row found at the next sequence number that this function did not write (a stray) is not allowed to block
 the agency: the next append leaves it in place, writes an ``audit.quarantined`` entry naming it (hash and
-id) and continues after it; ``verify`` names the stray every time it looks.
+id) and continues after it; ``verify`` names the stray every time it looks.  Whether anything sits beyond the
+head is asked inside the head's own UPDATE, so the usual append reads no strays.
+
+A task completion reads the head with the case (:mod:`webapp.cases.completion`, :func:`saw_head`): under
+SQLite's write lock that read is the head, and the append is then one UPDATE of the head and the entry's
+INSERT; on PostgreSQL the read is unlocked, so the UPDATE takes the head only if it is still the one read and
+nothing sits beyond it, and otherwise the append goes the usual way.
 """
 from __future__ import annotations
 

@@ -12,18 +12,21 @@ module was installed are reviewed by :func:`backfill` (``flask liuhen review-bac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import case as when
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from handlers import case_review, clock
 from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import deadline_of
 from handlers.law.periods import PeriodError, parse_period
 from handlers.task_rules import rules_of
-from webapp.cases.completion import Completion, upsert
+from webapp.cases.completion import Completion
 from webapp.cases.facts import case_facts
 from webapp.cases.service import get_case, task_records
 from webapp.db import db
@@ -100,12 +103,20 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
 
 def _add_to_score(case: Case, step: StepReview) -> None:
     """The case's running totals, in one upsert (the case's row lock serialises it)."""
-    checks, passed = CaseScore.checks + step.checks, CaseScore.passed + step.passed
-    upsert(CaseScore, {"agency_id": case.agency_id, "case_id": case.id, "steps": 1, "checks": step.checks,
-                       "passed": step.passed, "score": 100.0 * step.passed / step.checks if step.checks else 100.0,
-                       "updated_at": clock.now()}, ["case_id"],
-           {"steps": CaseScore.steps + 1, "checks": checks, "passed": passed,
-            "score": when((checks > 0, 100.0 * passed / checks), else_=100.0), "updated_at": clock.now()})
+    db.session.execute(_score_upsert(db.session.get_bind().dialect.name), {
+        "agency_id": case.agency_id, "case_id": case.id, "steps": 1, "checks": step.checks, "passed": step.passed,
+        "score": 100.0 * step.passed / step.checks if step.checks else 100.0, "updated_at": clock.now()})
+
+
+@functools.cache
+def _score_upsert(dialect: str) -> Any:
+    """INSERT the first step's totals, or add them to the case's (built once: its parameters are the step's)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(CaseScore)
+    checks, passed = CaseScore.checks + stmt.excluded.checks, CaseScore.passed + stmt.excluded.passed
+    return stmt.on_conflict_do_update(index_elements=["case_id"], set_={
+        "steps": CaseScore.steps + 1, "checks": checks, "passed": passed,
+        "score": when((checks > 0, 100.0 * passed / checks), else_=100.0), "updated_at": stmt.excluded.updated_at})
 
 
 def on_task_completed(case: Case, task: Any, records: Mapping[str, Any], completion: Completion | None = None,
