@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
+from sqlalchemy import case as when
 
 from handlers import clock
 from handlers.audit_actions import Action
 from handlers.deadlines import TaskDeadline, deadline_of
 from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
+from webapp.cases.completion import Completion
 from webapp.db import db
 from webapp.engine import runner
 from webapp.models import Agency, AuditEntry, Case, CaseTask, Deadline, Record, StatusCount, User
@@ -95,7 +97,8 @@ def _close(deadline: Deadline, row: CaseTask, wf: Any) -> None:
                      detail=_overdue_detail(deadline, closed_at=deadline.closed_at.isoformat(), late=True))
 
 
-def _overdue_detail(d: Deadline, **more: Any) -> dict[str, Any]:
+def _overdue_detail(d: Any, **more: Any) -> dict[str, Any]:
+    """``d``: a :class:`Deadline`, or a row of its columns (a completion's UPDATE … RETURNING)."""
     return {"deadline_id": d.id, "task": d.spec_name, "title": d.title, "period": d.period, "basis": d.basis,
             "due_at": d.due_at.isoformat(), **more}
 
@@ -126,8 +129,77 @@ def on_case_created(case: Case, workflow: Any, **_: Any) -> None:
     sync(case, workflow)
 
 
-def on_task_completed(case: Case, workflow: Any, **_: Any) -> None:
-    sync(case, workflow)
+def on_task_completed(case: Case, workflow: Any, completion: Completion | None = None, **_: Any) -> None:
+    if completion is None:
+        sync(case, workflow)
+    else:
+        after_step(completion, workflow)
+
+
+def after_step(done: Completion, wf: Any) -> None:
+    """:func:`sync` for one completion, from what it changed: close the periods of the tasks that left the ready
+    state (one UPDATE, only when their diagram declares a period), open those of the newly ready tasks."""
+    _close_left(done, wf)
+    calendar = None
+    for row in done.added:
+        task = runner.find_task(wf, row.id)
+        td = deadline_of(task.task_spec) if task is not None else None
+        if td is None:
+            continue
+        assert task is not None  # td is None whenever task is
+        calendar = calendar or done.settings.calendar(national())
+        start = _start_after_step(td, done, row)
+        row.due_at = done.opened[row.id] = td.due(start, calendar)
+        records = rules_of(task.task_spec).records
+        db.session.add(Deadline(
+            agency_id=done.case.agency_id, case_id=done.case.id, task_id=row.id, spec_name=row.spec_name,
+            kind=records[0] if records else "task", title=row.title, role=row.role, period=td.period.text,
+            counting=td.describe(), basis="；".join(td.basis), starts_at=start, due_at=row.due_at,
+            status="open", created_at=clock.now()))
+
+
+def _declares(wf: Any, task_id: str) -> bool:
+    task = runner.find_task(wf, task_id)
+    return task is None or deadline_of(task.task_spec) is not None
+
+
+def _close_left(done: Completion, wf: Any) -> None:
+    """:func:`_close` for the rows this completion took out of the ready state, in one UPDATE … RETURNING."""
+    ids = [left.id for left in done.left if _declares(wf, left.id)]
+    if not ids:
+        return
+    completed = [left.id for left in done.left if left.state == "completed"]
+    mine = Deadline.task_id.in_(completed)
+    rows = db.session.execute(
+        update(Deadline).where(Deadline.task_id.in_(ids), Deadline.status == "open")
+        .values(status=when((mine, when((Deadline.due_at < done.now, "late"), else_="met")), else_="cancelled"),
+                closed_at=done.now, closed_by=when((mine, done.user_id), else_=None))
+        .returning(Deadline.id, Deadline.task_id, Deadline.status, Deadline.spec_name, Deadline.title, Deadline.period,
+                   Deadline.basis, Deadline.due_at, Deadline.agency_id, Deadline.case_id, Deadline.closed_by)
+        .execution_options(synchronize_session=False)).all()
+    done.closed = {d.task_id: d for d in rows}
+    for d in rows:
+        task = runner.find_task(wf, d.task_id)
+        if d.status == "late" and not (task is not None and runner.timed(task)):  # a timer seals its own breach
+            audit.append(d.agency_id, Action.DEADLINE_OVERDUE, actor_id=d.closed_by, case_id=d.case_id,
+                         detail=_overdue_detail(d, closed_at=done.now.isoformat(), late=True))
+
+
+def _start_after_step(td: TaskDeadline, done: Completion, row: CaseTask) -> dt.datetime:
+    """:func:`_start` from the records the completion read; a period from another task's completion reads it."""
+    if td.starts == "case":
+        return done.case.created_at
+    if td.starts and "." in td.starts:
+        kind, _, field = td.starts.partition(".")
+        payload = next((r.payload for r in reversed(done.records) if r.kind == kind), None)
+        value = (payload or {}).get(field)
+        return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if isinstance(value, str) else row.ready_at
+    if td.starts:
+        ended = db.session.scalar(select(func.max(CaseTask.completed_at)).where(
+            CaseTask.case_id == done.case.id, CaseTask.spec_name == td.starts, CaseTask.completed_at.is_not(None)))
+        if ended is not None:
+            return ended
+    return row.ready_at
 
 
 

@@ -17,7 +17,8 @@ from typing import Any, cast
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import exists, or_, select, text
+from sqlalchemy import case as when
+from sqlalchemy import exists, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,7 +31,7 @@ from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_of
 from handlers.workcalendar import national
 from webapp import signals, store
-from webapp.cases import electronic, references
+from webapp.cases import completion, electronic, references, timers
 from webapp.cases.av_facts import av_facts
 from webapp.cases.facts import case_facts
 from webapp.db import db
@@ -148,11 +149,13 @@ def _by_kind(records: list[Record]) -> dict[str, list[dict[str, Any]]]:
 def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: Any) -> Record:
     """Store a record while its task is open, under the case lock completion takes.
 
-    The case row is locked (PostgreSQL) and its revision bumped (both databases), so a record racing a
-    completion either lands before the gate reads the task's records or is refused; a version number
-    taken twice is refused by the unique (task, kind, version) index.
+    The case row is locked (PostgreSQL; SQLite's write lock) and its revision bumped (both databases), so a record
+    racing a completion either lands before the gate reads the task's records or is refused; a version number
+    taken twice is refused by the unique (task, kind, version) index.  The lock's read brings the task's records,
+    the agency's profile and the audit head (:mod:`.completion`), so nothing is read twice.
     """
-    case = get_case(case_id, user, lock=True)
+    done = completion.load(case_id, user)  # the case locked with its records, profile and audit head, read once
+    case = done.case
     _, task = _ready_task(case, task_id, user)
     rk = CATALOGUE.get(kind)
     if rk is None:
@@ -163,8 +166,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         payload = electronic.SYSTEM_MADE[kind](case, payload)
     errors = rk.validate(payload, store.current().exists)
     if not errors:
-        citer = cast(Agency, db.session.get(Agency, case.agency_id)).settings.citer()  # a case's agency exists
-        errors = references.problems(case.id, kind, payload, citer.text)
+        errors = references.problems(case.id, kind, payload, done.settings.citer().text)
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
     if unknown := _missing_signature_images(payload):
@@ -172,7 +174,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     if lapsed := certificates.expired(payload, badge_validity(case.agency_id), clock.local(clock.now()).date()):
         raise Invalid(f"{rk.title}未保存：执法证已过期的人员不能作为执法人员（{cite_one(case, certificates.BASIS)}）",
                       kind=kind, fields=lapsed)
-    previous = [r for r in task_records(case.id, task_id) if r.kind == kind]
+    previous = [r for r in done.task_records(task_id) if r.kind == kind]
     record = Record(agency_id=case.agency_id, case_id=case.id, task_id=task_id, task_name=task.task_spec.name,
                     kind=kind, version=len(previous) + 1, supersedes_id=previous[-1].id if previous else None,
                     payload=payload, author_id=user.id, created_at=clock.now())
@@ -215,30 +217,42 @@ def binding_law(agency_id: int, settings: Settings) -> tuple[Rule, ...]:
     return tuple(r for r in settings.law() if r.id not in waived)
 
 
-def missing_for(case: Case, task: Any, records: list[Record] | None = None) -> list[gate.Missing]:
-    """The gate's verdict on a task: its records, and the recordings handed over for it (:mod:`.media_gate`)."""
+def missing_for(case: Case, task: Any, records: list[Record] | None = None,
+                done: completion.Completion | None = None) -> list[gate.Missing]:
+    """The gate's verdict on a task: its records, and the recordings handed over for it (:mod:`.media_gate`);
+    ``done``: what a completion has read already (settings, exceptions, records, recordings)."""
     records = task_records(case.id, str(task.id)) if records is None else records
-    settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings  # a case's agency exists
+    # a case's agency exists
+    settings = done.settings if done else cast(Agency, db.session.get(Agency, case.agency_id)).settings
     rules = rules_of(task.task_spec)
-    law = gate.applying(binding_law(case.agency_id, settings), task.task_spec.name, rules)
-    timing = gate.Timing(case_facts(case.id, (r.fact for r in law if r.fact)), clock.now(),
+    law = gate.applying(done.law() if done else binding_law(case.agency_id, settings), task.task_spec.name, rules)
+    names = [r.fact for r in law if r.fact]
+    timing = gate.Timing(done.facts(names) if done else case_facts(case.id, names), clock.now(),
                          settings.calendar(national()), clock.zone(settings.timezone))
-    found = gate.missing(rules, _by_kind(records), store.current().exists, av_facts(case, str(task.id), records),
+    found = gate.missing(rules, _by_kind(records), store.current().exists, av_facts(case, str(task.id), records, done),
                          law, timing)
     citer = settings.citer()
     return [replace(m, cited=citer.all(m.basis)) for m in found]
 
 
 def complete_task(user: User, case_id: int, task_id: str) -> Case:
-    case = get_case(case_id, user, lock=True)
+    """Gate, engine step and one pass over what follows from it, in one transaction under the case lock.
+
+    The case, its records and what the gate and the followers need are read once (:mod:`.completion`); the task
+    index, deadlines, timers, 案卷评查 and the 文书 queue (``signals.task_completed``) write only what changed.
+    """
+    done = completion.load(case_id, user)
+    case = done.case
     wf, task = _ready_task(case, task_id, user)
-    records = task_records(case.id, task_id)
-    missing = missing_for(case, task, records)
+    records = done.task_records(task_id)
+    missing = missing_for(case, task, records, done)
     if missing:
         db.session.rollback()
         raise GateRefused(gate.refusal_text(missing), missing=[m.to_json() for m in missing])
     latest = {r.kind: r for r in records}
     task.set_data(**{k: CATALOGUE[k].exported(r.payload) for k, r in latest.items() if CATALOGUE[k].exports})
+    before = {str(t.id) for t in runner.ready_user_tasks(wf)}
+    done.timer_due, done.user_id = timers.next_due(wf), user.id
     try:
         task.run()
         wf.do_engine_steps()
@@ -246,9 +260,10 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
         db.session.rollback()
         raise DiagramFault(f"流程图无法继续执行，本步骤未保存：{exc}。请流程设计人员修正流程图后重新部署",
                            task=task.task_spec.name) from exc
-    with conflict_guard(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看"):
-        _persist(case, wf, user, task_id)
-        signals.task_completed.send(case, workflow=wf, task=task, user=user, records=latest)
+    with conflict_guard(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看"), db.session.no_autoflush:
+        _persist(done, wf, task_id, before)
+        signals.task_completed.send(case, workflow=wf, task=task, user=user, records=latest, completion=done)
+        _add_rows(done)
         audit.append(case.agency_id, Action.TASK_COMPLETED, actor_id=user.id, case_id=case.id,
                      detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
                              "records": sorted([r.id, r.content_hash] for r in latest.values())})
@@ -256,17 +271,32 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
     return case
 
 
-def _persist(case: Case, wf: Any, user: User, task_id: str) -> None:
-    now = clock.now()
+def _persist(done: completion.Completion, wf: Any, task_id: str, before: set[str]) -> None:
+    """The new state, and the task index: one UPDATE takes the done task and those no longer ready out of the
+    ready state (returning them, for the deadlines), the rows of newly ready tasks wait for their due moments."""
+    case, now = done.case, done.now
     case.state = runner.dump(wf)
     case.updated_at = now
     if wf.is_completed():
         case.status = "closed"
-    rows = list(db.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id, CaseTask.state == "ready")))
-    for row in rows:
-        if row.id == task_id:
-            row.state, row.completed_at, row.completed_by = "completed", now, user.id
-    db.session.add_all(runner.sync_index(case, wf, rows))
+    ready = {str(t.id) for t in runner.ready_user_tasks(wf)}
+    mine = CaseTask.id == task_id
+    left = db.session.execute(
+        update(CaseTask).where(CaseTask.case_id == case.id, CaseTask.state == "ready", CaseTask.id.not_in(ready))
+        .values(state=when((mine, "completed"), else_="cancelled"), completed_at=now,
+                completed_by=when((mine, done.user_id), else_=None))
+        .returning(CaseTask.id, CaseTask.spec_name, CaseTask.title, CaseTask.state)
+        .execution_options(synchronize_session=False))
+    done.left = [completion.Left(*row) for row in left]
+    done.added = runner.new_index_rows(case, wf, before, now)
+
+
+def _add_rows(done: completion.Completion) -> None:
+    """The newly ready tasks' index rows, their due moments set by the deadlines: one INSERT for all."""
+    if done.added:
+        db.session.execute(insert(CaseTask), [
+            {"id": r.id, "case_id": r.case_id, "agency_id": r.agency_id, "spec_name": r.spec_name, "title": r.title,
+             "role": r.role, "state": r.state, "ready_at": r.ready_at, "due_at": r.due_at} for r in done.added])
 
 
 def task_view(user: User, case_id: int, task_id: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from flask import current_app
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,14 +34,22 @@ from handlers import clock
 from handlers.audit_actions import Action
 from handlers.task_rules import split_basis
 from webapp.cases import deadlines
+from webapp.cases.completion import Completion, upsert
 from webapp.db import db
 from webapp.engine import runner
 from webapp.models import Case, CaseTask, CaseTimer, Deadline
 from webapp.store import audit
 
 
-def _timers(wf: Any, state: TaskState) -> list[Any]:
-    return [t for t in wf.get_tasks(state=state) if runner.is_timer(t)]
+def _timers(wf: Any, state: TaskState, timers: list[Any] | None = None) -> list[Any]:
+    """The workflow's boundary timers in ``state``; ``timers``: all of them, collected by one walk of the tree."""
+    if timers is None:
+        return [t for t in wf.get_tasks(state=state) if runner.is_timer(t)]
+    return [t for t in timers if t.state == state]
+
+
+def _all_timers(wf: Any) -> list[Any]:
+    return [t for t in wf.get_tasks() if runner.is_timer(t)]
 
 
 def _attached(timer: Any) -> Any | None:
@@ -50,10 +58,12 @@ def _attached(timer: Any) -> Any | None:
     return next((c for c in timer.parent.children if c.task_spec.name == name), None)
 
 
-def _deadline_due(case: Case, wf: Any, task: Any) -> dt.datetime | None:
+def _deadline_due(case: Case, wf: Any, task: Any, done: Completion | None = None) -> dt.datetime | None:
     """The due moment the deadline service counted for ``task`` (working days, agency calendar), if any."""
     if task is None:
         return None
+    if done is not None and str(task.id) in done.opened:  # opened by this completion's deadline pass
+        return done.opened[str(task.id)]
     query = select(Deadline.due_at).where(Deadline.task_id == str(task.id))
     due = db.session.scalar(query)
     if due is None:
@@ -62,12 +72,12 @@ def _deadline_due(case: Case, wf: Any, task: Any) -> dt.datetime | None:
     return due
 
 
-def _arm(case: Case, wf: Any) -> bool:
+def _arm(case: Case, wf: Any, done: Completion | None = None, timers: list[Any] | None = None) -> bool:
     changed = False
-    for timer in _timers(wf, TaskState.WAITING):
+    for timer in _timers(wf, TaskState.WAITING, timers):
         if timer.internal_data.get("liuhen_armed"):
             continue
-        due = _deadline_due(case, wf, _attached(timer))
+        due = _deadline_due(case, wf, _attached(timer), done)
         if due is not None:
             timer._set_internal_data(event_value=due.isoformat())
         timer._set_internal_data(liuhen_armed=True)
@@ -84,12 +94,12 @@ def _expired(timer: Any) -> bool:
     return due is not None and due < clock.now()
 
 
-def _report(case: Case, wf: Any) -> tuple[list[dict[str, Any]], bool]:
+def _report(case: Case, wf: Any, timers: list[Any] | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Seal each timer that expired and was not reported yet as a ``deadline.overdue`` audit entry.
 
     Returns the events and whether any timer's internal data changed (the state must then be saved)."""
     out, touched = [], False
-    for timer in _timers(wf, TaskState.COMPLETED) + _timers(wf, TaskState.CANCELLED):
+    for timer in _timers(wf, TaskState.COMPLETED, timers) + _timers(wf, TaskState.CANCELLED, timers):
         if timer.internal_data.get("liuhen_reported"):
             continue
         touched = True
@@ -116,7 +126,22 @@ def _due(timer: Any) -> dt.datetime | None:
     return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
 
 
-def _schedule(case: Case, wf: Any) -> None:
+def next_due(wf: Any, timers: list[Any] | None = None) -> dt.datetime | None:
+    """The earliest pending timer of the workflow: what the case's ``case_timers`` row holds."""
+    return min((d for d in (_due(t) for t in _timers(wf, TaskState.WAITING, timers)) if d is not None), default=None)
+
+
+def _schedule(case: Case, wf: Any, done: Completion | None = None, timers: list[Any] | None = None) -> None:
+    if done is not None:  # the completion knows the row's moment before the step: write only a change
+        due = next_due(wf, timers)
+        if due == done.timer_due:
+            return
+        if due is None:
+            db.session.execute(delete(CaseTimer).where(CaseTimer.case_id == case.id))
+        else:
+            upsert(CaseTimer, {"case_id": case.id, "agency_id": case.agency_id, "due_at": due}, ["case_id"],
+                   {"due_at": due})
+        return
     dues = [d for d in (_due(t) for t in _timers(wf, TaskState.WAITING)) if d is not None]
     row = db.session.get(CaseTimer, case.id)
     if not dues:
@@ -129,18 +154,19 @@ def _schedule(case: Case, wf: Any) -> None:
         row.due_at = min(dues)
 
 
-def settle(case: Case, wf: Any) -> list[dict[str, Any]]:
+def settle(case: Case, wf: Any, done: Completion | None = None) -> list[dict[str, Any]]:
     """Arm new timers, report fired ones and keep the schedule row; re-save the state if it changed."""
-    armed = _arm(case, wf)
-    fired, touched = _report(case, wf)
+    timers = _all_timers(wf) if done is not None else None  # one walk of the tree for the completion's pass
+    armed = _arm(case, wf, done, timers)
+    fired, touched = _report(case, wf, timers)
     if armed or touched:
         case.state = runner.dump(wf)
-    _schedule(case, wf)
+    _schedule(case, wf, done, timers)
     return fired
 
 
-def on_case(case: Case, workflow: Any, **_: Any) -> None:
-    settle(case, workflow)  # do_engine_steps also fires due timers, so completing a task can report one
+def on_case(case: Case, workflow: Any, completion: Completion | None = None, **_: Any) -> None:
+    settle(case, workflow, completion)  # do_engine_steps also fires due timers, so completing a task can report one
 
 
 

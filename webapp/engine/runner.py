@@ -26,6 +26,7 @@ from handlers import clock
 from handlers.conditions import ConditionEngine
 from handlers.roles import role_of_lane
 from handlers.task_rules import rules_of
+from webapp.db import db
 from webapp.models import Case, CaseTask, DiagramVersion
 
 
@@ -63,7 +64,26 @@ def _restored_spec(version_id: int, spec_json: str) -> tuple[Any, dict[str, Any]
 
 def spec_of(version: DiagramVersion) -> tuple[Any, dict[str, Any]]:
     with _lock:
-        return _restored_spec(version.id, version.spec)
+        found = _restored_spec(version.id, version.spec)
+        if len(_by_version) >= 256:
+            _by_version.clear()
+        _by_version[(_database(), version.id)] = found
+        return found
+
+
+#: (database, diagram version id) → its restored spec: a version is immutable (append-only), so loading a case
+#: need not read the version's 130 KB spec again once this process has restored it
+_by_version: dict[tuple[str, int], tuple[Any, dict[str, Any]]] = {}
+
+
+def _database() -> str:
+    return str(db.engine.url)
+
+
+def spec_for(case: Case) -> tuple[Any, dict[str, Any]]:
+    """The spec of the case's diagram version, from memory when this process restored it before."""
+    found = _by_version.get((_database(), case.diagram_version_id))
+    return found if found is not None else spec_of(case.diagram)
 
 
 def task_spec(version: DiagramVersion, spec_name: str) -> Any | None:
@@ -90,7 +110,7 @@ def dump(wf: BpmnWorkflow) -> str:
 def load(case: Case) -> BpmnWorkflow:
     dct = json.loads(case.state)
     SERIALIZER.migrate(dct)
-    dct["spec"], dct["subprocess_specs"] = spec_of(case.diagram)
+    dct["spec"], dct["subprocess_specs"] = spec_for(case)
     wf = SERIALIZER.from_dict(dct)
     wf.script_engine = ENGINE
     return wf
@@ -131,13 +151,17 @@ def sync_index(case: Case, wf: BpmnWorkflow, existing: Iterable[CaseTask]) -> li
     Returns the new rows (the caller adds them to the session).
     """
     now = clock.now()
-    ready = {str(t.id): t for t in ready_user_tasks(wf)}
+    ready = {str(t.id) for t in ready_user_tasks(wf)}
     for row in existing:
         if row.state == "ready" and row.id not in ready:
             row.state = "cancelled"
             row.completed_at = now
-    known = {row.id for row in existing}
-    return [CaseTask(id=tid, case_id=case.id, agency_id=case.agency_id, spec_name=t.task_spec.name,
+    return new_index_rows(case, wf, {row.id for row in existing}, now)
+
+
+def new_index_rows(case: Case, wf: BpmnWorkflow, known: set[str], now: dt.datetime) -> list[CaseTask]:
+    """Index rows (not added to the session) for the ready user tasks not in ``known``."""
+    return [CaseTask(id=str(t.id), case_id=case.id, agency_id=case.agency_id, spec_name=t.task_spec.name,
                      title=t.task_spec.bpmn_name or t.task_spec.name, role=role_of_lane(t.task_spec.lane) or "",
                      state="ready", ready_at=now, due_at=due_at(t, now))
-            for tid, t in ready.items() if tid not in known]
+            for t in ready_user_tasks(wf) if str(t.id) not in known]

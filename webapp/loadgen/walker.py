@@ -23,6 +23,7 @@ class ServiceWalker:
     """Acts as ``users[ROLE_USER[role]]`` for each task; ``sha`` replaces the step tables' SHA placeholder."""
 
     sha: str = ""
+    records_seconds: float = 0.0  # how long the last task's records took to submit
 
     def __init__(self, users: dict[str, User], on_complete: Callable[[str, float, dict], None] | None = None) -> None:
         self.users = users
@@ -48,8 +49,10 @@ class ServiceWalker:
         task = self.task(case_id, name)
         user = self.users[ROLE_USER[task["role"]]]
         filled = {k: substitute(v, self.sha) if v is not None else payload(k) for k, v in records.items()}
+        started = time.perf_counter()
         for kind, data in filled.items():
             cases.submit_record(user, case_id, task["id"], kind, data)
+        self.records_seconds = time.perf_counter() - started  # the whole task is this and the completion
         started = time.perf_counter()
         cases.complete_task(user, case_id, task["id"])
         elapsed = time.perf_counter() - started

@@ -9,14 +9,22 @@ The head holds the Merkle tree's frontier (:mod:`handlers.merkle`), from which c
 
 A row found at the next sequence number that this function did not write (a stray) is not allowed to block
 the agency: the next append leaves it in place, writes an ``audit.quarantined`` entry naming it (hash and
-id) and continues after it; ``verify`` names the stray every time it looks.
+id) and continues after it; ``verify`` names the stray every time it looks.  Whether anything sits beyond the
+head is asked inside the head's own UPDATE, so the usual append reads no strays.
+
+A task completion reads the head with the case (:mod:`webapp.cases.completion`, :func:`saw_head`): under
+SQLite's write lock that read is the head, and the append is then one UPDATE of the head and the entry's
+INSERT; on PostgreSQL the read is unlocked, so the UPDATE takes the head only if it is still the one read and
+nothing sits beyond it, and otherwise the append goes the usual way.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import event, exists, select, update
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
 
 from handlers import clock, merkle
 from handlers.audit_actions import Action
@@ -48,15 +56,50 @@ def _tree(agency_id: int, size: int, frontier: list[str] | None) -> list[bytes]:
     return merkle.frontier_of(stored_leaves(agency_id, 1, size))[0]
 
 
+#: session.info key: agency id → (seq, hash, frontier, held) of its head as this transaction read it
+KNOWN = "liuhen.audit_heads"
+
+
+def _no_strays(agency_id: int, seq: Any) -> Any:
+    """No row sits beyond ``seq`` in the agency's chain: the usual case, checked inside the head's own UPDATE."""
+    return ~exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > seq)
+
+
+def saw_head(agency_id: int, seq: int, head: str, frontier: list[str] | None, *, held: bool) -> None:
+    """The head as a statement of this transaction read it: ``held`` under a lock no other writer passes (SQLite's
+    write lock, taken before the read), so the next :func:`append` takes it as it is; else (PostgreSQL, the head
+    read unlocked) the next append takes it only if it is still there and nothing sits beyond it."""
+    db.session.info.setdefault(KNOWN, {})[agency_id] = (seq, head, frontier, held)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_heads(session: Session) -> None:
+    session.info.pop(KNOWN, None)
+
+
 def append(agency_id: int, action: Action, *, actor_id: int | None = None, case_id: int | None = None,
            detail: dict[str, Any] | None = None) -> AuditEntry:
-    seq, prev, frontier = db.session.execute(
-        update(AuditHead).where(AuditHead.agency_id == agency_id).values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash, AuditHead.frontier).execution_options(synchronize_session=False)
-    ).one()
+    known = db.session.info.get(KNOWN, {}).pop(agency_id, None)
+    if known is not None:
+        entry = _append_known(agency_id, known, action, actor_id, case_id, detail or {})
+        if entry is not None:
+            return entry
+    row = db.session.execute(
+        update(AuditHead).where(AuditHead.agency_id == agency_id, _no_strays(agency_id, AuditHead.seq))
+        .values(seq=AuditHead.seq + 1).returning(AuditHead.seq, AuditHead.hash, AuditHead.frontier)
+        .execution_options(synchronize_session=False)).first()
+    strays = row is None
+    if strays:  # a row sits beyond the head (or there is none, and .one() says so): step over it as before
+        row = db.session.execute(
+            update(AuditHead).where(AuditHead.agency_id == agency_id).values(seq=AuditHead.seq + 1)
+            .returning(AuditHead.seq, AuditHead.hash, AuditHead.frontier).execution_options(synchronize_session=False)
+        ).one()
+    seq, prev, frontier = cast(Any, row)
     ring, now = keyring(), clock.now()
     tree = _tree(agency_id, seq - 1, frontier)
-    seq, prev, tree = _pass_strays(agency_id, seq, prev, tree, ring)
+    if strays:
+        seq, prev, tree = _pass_strays(agency_id, seq, prev, tree, ring)
     entry = _entry(ring, agency_id, seq, prev, action.value, actor_id, case_id, detail or {}, now)
     tree = merkle.push(tree, seq - 1, leaf_of(entry.hash))
     db.session.execute(update(AuditHead).where(AuditHead.agency_id == agency_id)
@@ -66,13 +109,36 @@ def append(agency_id: int, action: Action, *, actor_id: int | None = None, case_
     return entry
 
 
+def _append_known(agency_id: int, known: tuple[int, str, list[str] | None, bool], action: Action,
+                  actor_id: int | None, case_id: int | None, detail: dict[str, Any]) -> AuditEntry | None:
+    """Append after a head this transaction already read: one UPDATE of the head (held: ours already; seen: only if
+    it is unchanged and nothing sits beyond it) and the entry's INSERT.  None: the head moved, append as usual."""
+    last, prev, frontier, held = known
+    ring, seq = keyring(), last + 1
+    tree = _tree(agency_id, last, frontier)
+    entry = _entry(ring, agency_id, seq, prev, action.value, actor_id, case_id, detail, clock.now(), add=False)
+    tree = merkle.push(tree, last, leaf_of(entry.hash))
+    where = [AuditHead.agency_id == agency_id]
+    if not held:
+        where += [AuditHead.seq == last, AuditHead.hash == prev, _no_strays(agency_id, last)]
+    done = db.session.execute(update(AuditHead).where(*where)
+                              .values(seq=seq, hash=entry.hash, frontier=[h.hex() for h in tree])
+                              .execution_options(synchronize_session=False))
+    if cast(CursorResult[Any], done).rowcount != 1:
+        return None
+    db.session.add(entry)
+    checkpoints.after_append(agency_id, seq, entry.hash, tree)
+    return entry
+
+
 def _entry(ring: Keyring, agency_id: int, seq: int, prev: str, action: str, actor_id: int | None,
-           case_id: int | None, detail: dict[str, Any], at: Any) -> AuditEntry:
+           case_id: int | None, detail: dict[str, Any], at: Any, add: bool = True) -> AuditEntry:
     entry = AuditEntry(agency_id=agency_id, seq=seq, case_id=case_id, actor_id=actor_id, action=action,
                        detail=detail, at=at, prev_hash=prev)
     entry.hash = entry_hash(entry)
     entry.mac = ring.current.mac(entry.hash)
-    db.session.add(entry)
+    if add:
+        db.session.add(entry)
     return entry
 
 

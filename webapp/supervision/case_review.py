@@ -12,16 +12,21 @@ module was installed are reviewed by :func:`backfill` (``flask liuhen review-bac
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import case as when
 from sqlalchemy import func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from handlers import case_review, clock
 from handlers.catalogue import AV_RECORDING
+from handlers.deadlines import deadline_of
 from handlers.law.periods import PeriodError, parse_period
 from handlers.task_rules import rules_of
+from webapp.cases.completion import Completion
 from webapp.cases.facts import case_facts
 from webapp.cases.service import get_case, task_records
 from webapp.db import db
@@ -32,11 +37,15 @@ from webapp.supervision import scopes as supervision_scope
 WORST_LIMIT = 50
 
 
-def _recordings(case_id: int, task_id: str, payloads: Mapping[str, Mapping[str, Any]]) -> list[case_review.Recording]:
+def _recordings(case_id: int, task_id: str, payloads: Mapping[str, Mapping[str, Any]],
+                done: Completion | None = None) -> list[case_review.Recording]:
     files = list((payloads.get(AV_RECORDING) or {}).get("files") or [])
-    rows = db.session.scalars(select(MediaItem).where(
-        MediaItem.case_id == case_id, or_(MediaItem.task_id == task_id, MediaItem.sha256.in_(files)))
-        .order_by(MediaItem.id))
+    if done is not None:
+        rows: Iterable[MediaItem] = [m for m, _ in done.media(task_id, files)]
+    else:
+        rows = db.session.scalars(select(MediaItem).where(
+            MediaItem.case_id == case_id, or_(MediaItem.task_id == task_id, MediaItem.sha256.in_(files)))
+            .order_by(MediaItem.id))
     return [case_review.Recording(r.file_name, r.late, r.handover_due_at, r.handover_rule) for r in rows]
 
 
@@ -47,23 +56,39 @@ def _period(text: str) -> str:
         return text
 
 
-def _deadline(task_id: str) -> case_review.Deadline | None:
-    d = db.session.scalar(select(Deadline).where(Deadline.task_id == task_id))
+def _deadline(task_id: str, spec: Any, done: Completion | None = None) -> case_review.Deadline | None:
+    """The step's period: the one its completion just closed, none where its diagram declares none, else read."""
+    if done is not None and task_id in done.closed:
+        d: Any = done.closed[task_id]
+    elif done is not None and deadline_of(spec) is None:
+        return None
+    else:
+        d = db.session.scalar(select(Deadline).where(Deadline.task_id == task_id))
     return case_review.Deadline(d.due_at, _period(d.period), d.basis) if d is not None else None
 
 
-def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[str, Any]]) -> StepReview:
-    """Review one completed step and add its row and its case's totals to the session."""
-    row = db.session.scalar(select(CaseTask).where(CaseTask.id == task_id))
-    # a case's agency exists (foreign key)
-    settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings
-    law = settings.law()
-    ordered = case_facts(case.id, {r.fact for r in law if r.kind in case_review.RE_JUDGED and r.fact})
+def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[str, Any]],
+           done: Completion | None = None) -> StepReview:
+    """Review one completed step and add its row and its case's totals to the session (a completion passes what
+    it has read and written: settings, records, recordings, the index row it closed and the period)."""
+    completed_at: dt.datetime | None
+    if done is not None:
+        left = next((row for row in done.left if row.id == task_id), None)
+        title, completed_at, settings = left.title if left else None, done.now, done.settings
+        law = settings.law()
+        ordered = done.facts({r.fact for r in law if r.kind in case_review.RE_JUDGED and r.fact})
+    else:
+        row = db.session.scalar(select(CaseTask).where(CaseTask.id == task_id))
+        title, completed_at = (row.title, row.completed_at) if row else (None, None)
+        # a case's agency exists (foreign key)
+        settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings
+        law = settings.law()
+        ordered = case_facts(case.id, {r.fact for r in law if r.kind in case_review.RE_JUDGED and r.fact})
     facts = case_review.StepFacts(
-        spec_name=spec.name, title=row.title if row else (spec.bpmn_name or spec.name), rules=rules_of(spec),
+        spec_name=spec.name, title=title or (spec.bpmn_name or spec.name), rules=rules_of(spec),
         profile_rules=law, records=payloads, facts=ordered,
-        recordings=_recordings(case.id, task_id, payloads), deadline=_deadline(task_id),
-        completed_at=(row.completed_at if row and row.completed_at else clock.now()),
+        recordings=_recordings(case.id, task_id, payloads, done), deadline=_deadline(task_id, spec, done),
+        completed_at=completed_at or clock.now(),
         handover_basis=settings.av_handover_basis or case_review.DEFAULT_HANDOVER_BASIS)
     result = case_review.review_step(facts)
     step = StepReview(agency_id=case.agency_id, case_id=case.id, task_id=task_id, spec_name=facts.spec_name,
@@ -77,17 +102,26 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
 
 
 def _add_to_score(case: Case, step: StepReview) -> None:
-    score = db.session.scalar(select(CaseScore).where(CaseScore.case_id == case.id))
-    if score is None:
-        score = CaseScore(agency_id=case.agency_id, case_id=case.id, steps=0, checks=0, passed=0)
-        db.session.add(score)
-    score.steps, score.checks, score.passed = score.steps + 1, score.checks + step.checks, score.passed + step.passed
-    score.score = 100.0 * score.passed / score.checks if score.checks else 100.0
-    score.updated_at = clock.now()
+    """The case's running totals, in one upsert (the case's row lock serialises it)."""
+    db.session.execute(_score_upsert(db.session.get_bind().dialect.name), {
+        "agency_id": case.agency_id, "case_id": case.id, "steps": 1, "checks": step.checks, "passed": step.passed,
+        "score": 100.0 * step.passed / step.checks if step.checks else 100.0, "updated_at": clock.now()})
 
 
-def on_task_completed(case: Case, task: Any, records: Mapping[str, Any], **_: Any) -> None:
-    review(case, task.task_spec, str(task.id), {k: r.payload for k, r in records.items()})
+@functools.cache
+def _score_upsert(dialect: str) -> Any:
+    """INSERT the first step's totals, or add them to the case's (built once: its parameters are the step's)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(CaseScore)
+    checks, passed = CaseScore.checks + stmt.excluded.checks, CaseScore.passed + stmt.excluded.passed
+    return stmt.on_conflict_do_update(index_elements=["case_id"], set_={
+        "steps": CaseScore.steps + 1, "checks": checks, "passed": passed,
+        "score": when((checks > 0, 100.0 * passed / checks), else_=100.0), "updated_at": stmt.excluded.updated_at})
+
+
+def on_task_completed(case: Case, task: Any, records: Mapping[str, Any], completion: Completion | None = None,
+                      **_: Any) -> None:
+    review(case, task.task_spec, str(task.id), {k: r.payload for k, r in records.items()}, completion)
 
 
 

@@ -23,7 +23,7 @@ from collections.abc import Collection, Mapping
 from typing import Any, cast
 
 from flask import Flask, current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -288,10 +288,13 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, Record], **_: Any) -> None:
-    """Receiver of ``signals.task_completed``: queue the task's documents in the completion's transaction."""
-    for dk in kinds_for_task(task.task_spec, records):
-        db.session.add(RenderJob(agency_id=case.agency_id, case_id=case.id, kind=dk.code,
-                                 task_title=task.task_spec.bpmn_name or "", requested_by=user.id))
+    """Receiver of ``signals.task_completed``: queue the task's documents in the completion's transaction (one
+    INSERT for all of them)."""
+    jobs = [{"agency_id": case.agency_id, "case_id": case.id, "kind": dk.code, "task_title": task.task_spec.bpmn_name or "",
+             "requested_by": user.id, "requested_at": clock.now(), "attempts": 0}
+            for dk in kinds_for_task(task.task_spec, records)]
+    if jobs:
+        db.session.execute(insert(RenderJob), jobs)
 
 
 def render_after_commit(case: Case, **_: Any) -> None:

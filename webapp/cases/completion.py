@@ -1,0 +1,195 @@
+"""One completion's reading, shared: what the case service loads once and the step's followers reuse.
+
+Completing a task used to cost some 25 SQL statements because the gate, the task index, the deadlines, the
+timers and the 案卷评查 each read the case's rows again.  :func:`load` reads the case under its lock together
+with all a completion needs — the agency's profile, the compliance exceptions in force, whether the case has
+recordings, every record of the case, the head of the agency's audit chain — in one statement; the receivers
+of ``signals.task_completed`` take what they need from the :class:`Completion` passed to them and write only
+what changed (rows that left the ready state, rows and periods that opened).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String, cast, exists, func, literal_column, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from handlers import clock
+from handlers.law.facts import FACTS, Fact, StoredRecord, binds, establish
+from handlers.law.model import Rule
+from handlers.roles import CASE_READER_ROLES
+from handlers.settings import Settings
+from webapp.db import db
+from webapp.errors import Forbidden, NotFound
+from webapp.models import (
+    Agency,
+    AuditEntry,
+    AuditHead,
+    Case,
+    CaseTask,
+    ComplianceException,
+    MediaExplanation,
+    MediaItem,
+    Record,
+    User,
+)
+from webapp.store import audit
+
+SEPARATOR, FIELD = "\x1e", "\x1f"
+
+
+@dataclass(frozen=True)
+class Left:
+    """A task index row this completion took out of the ready state (``completed`` or ``cancelled``)."""
+
+    id: str
+    spec_name: str
+    title: str
+    state: str
+
+
+@dataclass
+class Completion:
+    case: Case
+    settings: Settings
+    waived: frozenset[str]
+    records: list[Record]  # every record of the case, oldest first
+    has_media: bool
+    now: dt.datetime = field(default_factory=clock.now)
+    user_id: int | None = None  # who completes the task
+    timer_due: dt.datetime | None = None  # the case's case_timers moment before the step (None: no row)
+    left: list[Left] = field(default_factory=list)
+    added: list[CaseTask] = field(default_factory=list)
+    closed: dict[str, Any] = field(default_factory=dict)  # task id → the deadline row this completion closed
+    opened: dict[str, dt.datetime] = field(default_factory=dict)  # task id → due moment of a period opened
+    _media: list[tuple[MediaItem, bool]] | None = None
+
+    def task_records(self, task_id: str) -> list[Record]:
+        return [r for r in self.records if r.task_id == task_id]
+
+    def law(self) -> tuple[Rule, ...]:
+        """The rules that bind the agency now (as :func:`webapp.cases.service.binding_law`)."""
+        return tuple(r for r in self.settings.law() if r.id not in self.waived)
+
+    def facts(self, names: Iterable[str]) -> dict[str, Fact | None]:
+        """:func:`webapp.cases.facts.case_facts` over the records already loaded."""
+        names = [n for n in names if n in FACTS]
+        if not names:
+            return {}
+        kinds = {k for n in names for k in (*FACTS[n].proofs, FACTS[n].after) if k}
+        stored = [StoredRecord(r.id, r.kind, r.payload) for r in self.records if r.kind in kinds]
+        return {n: establish(n, stored) for n in names if binds(n, stored)}
+
+    def media(self, task_id: str, files: Iterable[str]) -> list[tuple[MediaItem, bool]]:
+        """The recordings handed over for the task or named by its 音像记录, each with whether a 工作情况说明 was
+        filed against it; the case's recordings are read once, and not at all when it has none."""
+        if not self.has_media:
+            return []
+        if self._media is None:
+            explained = exists().where(MediaExplanation.media_id == MediaItem.id)
+            self._media = [(m, bool(e)) for m, e in db.session.execute(
+                select(MediaItem, explained).where(MediaItem.case_id == self.case.id).order_by(MediaItem.id))]
+        named = set(files)
+        return [(m, e) for m, e in self._media if m.task_id == task_id or m.sha256 in named]
+
+
+def _waived(packed: str | None) -> frozenset[str]:
+    """Rules with an exception in force: the newest grant-or-revoke row of each rule decides (``waived_rules``)."""
+    rows = sorted((int(i), rule, action) for action, rule, i in
+                  (item.split(FIELD) for item in (packed or "").split(SEPARATOR) if item))
+    latest = {rule: action for _, rule, action in rows}
+    return frozenset(rule for rule, action in latest.items() if action == "grant")
+
+
+def _extras(case_id: Any, agency_id: Any) -> list[Any]:
+    """What a completion reads beside the case row, as scalar subqueries on ``case_id`` and ``agency_id``: the
+    agency's profile, its exceptions, whether the case has recordings, the audit head and whether a row sits beyond
+    it (a stray: the head is then left to :func:`webapp.store.audit.append`'s usual path)."""
+    ex, head = ComplianceException, AuditHead
+    return [
+        select(Agency.profile).where(Agency.id == agency_id).scalar_subquery(),
+        select(func.aggregate_strings(ex.action + FIELD + ex.rule_id + FIELD + cast(ex.id, String), SEPARATOR))
+        .where(ex.agency_id == agency_id).scalar_subquery(),
+        exists().where(MediaItem.case_id == case_id),
+        *(select(c).where(head.agency_id == agency_id).scalar_subquery() for c in (head.seq, head.hash, head.frontier)),
+        exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > select(head.seq).where(
+            head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery())]
+
+
+_RECORD_FIELDS = ("id", "agency_id", "case_id", "task_id", "task_name", "kind", "version", "supersedes_id", "author_id",
+                  "content_hash")
+
+
+def _records_json(case_id: Any) -> Any:
+    """Every record of the case as one JSON array (SQLite, whose UPDATE … RETURNING cannot join)."""
+    pairs = [p for name in _RECORD_FIELDS for p in (name, getattr(Record, name))]
+    return (select(func.json_group_array(func.json_object(*pairs, "created_at", Record.created_at,
+                                                          "payload", func.json(Record.payload))))
+            .where(Record.case_id == case_id).scalar_subquery())
+
+
+def _record(fields: dict[str, Any]) -> Record:
+    """A record read as JSON, detached (the completion only reads it)."""
+    at = dt.datetime.fromisoformat(fields.pop("created_at"))
+    return Record(**fields, created_at=at if at.tzinfo else at.replace(tzinfo=dt.UTC))
+
+
+def _read(case_id: int) -> tuple[Case, list[Any], list[Record]] | None:
+    """The case, locked, with the extras and its records: SQLite's no-op UPDATE takes the database's write lock and
+    returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # RETURNING names columns without their table: the subqueries name the case's explicitly
+        me: Any = literal_column("cases.id")
+        agency: Any = literal_column("cases.agency_id")
+        row = db.session.execute(
+            update(Case).where(Case.id == case_id).values(id=Case.id).returning(Case, *_extras(me, agency),
+                                                                                 _records_json(me)),
+            execution_options={"populate_existing": True, "synchronize_session": False}).first()
+        if row is None:
+            return None
+        records = sorted((_record(f) for f in json.loads(row[-1] or "[]")), key=lambda r: r.id)
+        return row[0], list(row[1:-1]), records
+    query = (select(Case, *_extras(Case.id, Case.agency_id), Record).outerjoin(Record, Record.case_id == Case.id)
+             .where(Case.id == case_id).order_by(Record.id))
+    # SKIP LOCKED: a statement that waited for the lock would return the case as its holder left it but the records
+    # and the head as they were before; when another request holds the case, wait for it first, then read afresh
+    rows = db.session.execute(query.with_for_update(of=Case, skip_locked=True),
+                              execution_options={"populate_existing": True}).all()
+    if not rows:
+        if db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update()).first() is None:
+            return None
+        rows = db.session.execute(query.with_for_update(of=Case), execution_options={"populate_existing": True}).all()
+    return rows[0][0], list(rows[0][1:-1]), [row[-1] for row in rows if row[-1] is not None]
+
+
+def load(case_id: int, user: User) -> Completion:
+    """The case locked for the transaction and everything a completion reads, in one statement.
+
+    The audit head is noted as read (:func:`webapp.store.audit.saw_head`): under SQLite's write lock it is the head,
+    on PostgreSQL it is taken at the end only if nobody moved it meanwhile.
+    """
+    found = _read(case_id)
+    if found is None:
+        raise NotFound(f"案件 {case_id} 不存在")
+    case, (profile, waived, media, seq, head, frontier, strays), records = found
+    if case.agency_id != user.agency_id:
+        raise Forbidden(f"案件 {case_id} 不属于您所在的机构，无权访问")
+    if not user.has_any(*CASE_READER_ROLES):
+        raise Forbidden("您的角色无权查看案件数据（流程设计人员只接触流程图，司法局执法监督人员只查看统计数据）")
+    if seq is not None and not strays:
+        audit.saw_head(case.agency_id, seq, head, frontier, held=db.session.get_bind().dialect.name == "sqlite")
+    return Completion(case=case, settings=Settings.of(profile), waived=_waived(waived), has_media=bool(media),
+                      records=records)
+
+
+def upsert(model: Any, values: Mapping[str, Any], keys: list[str], update: Mapping[str, Any]) -> None:
+    """One INSERT … ON CONFLICT DO UPDATE (SQLite and PostgreSQL alike) instead of a read and a write."""
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(model).values(**values)
+    db.session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=dict(update)),
+                       execution_options={"synchronize_session": False})
