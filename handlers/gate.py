@@ -84,6 +84,26 @@ def applying(law: Sequence[Rule], task_id: str, rules: TaskRules) -> tuple[Rule,
     return tuple(r for r in law if r.governs(task_id, rules.records, rules.act))
 
 
+def record_basis(rules: TaskRules, law: Sequence[Rule], code: str) -> tuple[str, ...]:
+    """The articles a record the task declares stands on: the diagram's (national) basis, or the catalogue's where
+    the diagram names none, and every ``record`` rule of the agency's law that governs the task and requires it (a
+    county's article lives in that county's rules, never in the shared diagram)."""
+    own = rules.basis or kind(code).basis
+    return tuple(dict.fromkeys((*own, *(r.basis for r in law if r.kind == "record" and code in r.requires))))
+
+
+def task_basis(rules: TaskRules, law: Sequence[Rule]) -> tuple[str, ...]:
+    """The articles a task stands on, for the task page and the 案卷评查: its diagram's basis and the ``record`` and
+    ``period`` rules of the agency's law that govern it (``law`` as :func:`applying` gives it)."""
+    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law if r.kind in ("record", "period")))))
+
+
+def period_basis(basis: Sequence[str], law: Sequence[Rule]) -> tuple[str, ...]:
+    """The articles a task's declared period stands on: the diagram's and the agency's ``period`` rules that govern
+    the task (fushun-culture 第七条 for the 24 h 补报 in Fushun, lishui-city 第八条 in Lishui)."""
+    return tuple(dict.fromkeys((*basis, *(r.basis for r in law if r.kind == "period" and not r.fact))))
+
+
 def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]],
             file_exists: Callable[[str], bool], av: AvFacts = AvFacts(), law: Sequence[Rule] = (),
             timing: Timing | None = None) -> list[Missing]:
@@ -92,7 +112,7 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
     out: list[Missing] = []
     refused = _refused_measures(records, file_exists)
     for code in (c for c in rules.records if c not in refused):
-        out.extend(_check(code, records.get(code, ()), rules.basis or kind(code).basis, file_exists))
+        out.extend(_check(code, records.get(code, ()), record_basis(rules, law, code), file_exists))
     for r in law:
         if r.kind == "record":
             for code in (c for c in r.requires if c not in rules.records):
