@@ -93,9 +93,11 @@ def record_basis(rules: TaskRules, law: Sequence[Rule], code: str) -> tuple[str,
 
 
 def task_basis(rules: TaskRules, law: Sequence[Rule]) -> tuple[str, ...]:
-    """The articles a task stands on, for the task page and the 案卷评查: its diagram's basis and the ``record`` and
-    ``period`` rules of the agency's law that govern it (``law`` as :func:`applying` gives it)."""
-    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law if r.kind in ("record", "period")))))
+    """The articles a task's records stand on, for the task page: its diagram's basis and the ``record`` rules of the
+    agency's law that govern it and require one of them (``law`` as :func:`applying` gives it) — what the gate cites
+    when one is missing (:func:`record_basis`)."""
+    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law
+                                                if r.kind == "record" and set(r.requires) & set(rules.records)))))
 
 
 def period_basis(basis: Sequence[str], law: Sequence[Rule]) -> tuple[str, ...]:
