@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from tests.support.app import profiled
 from tests.support.walker import Walker
+from webapp.cases import timers
 from webapp.db import db
+from webapp.loadgen.payloads import payload
 from webapp.models import Deadline
 
 FUSHUN = "《抚顺县文化市场综合执法全过程记录实施办法》"
@@ -77,3 +79,27 @@ def test_fushun_culture_7_the_24_hour_late_filing_period_stands_on_fushun_articl
     lishui = _late_filing_basis(app, client, "lishui-city")
     assert "fushun-culture 第七条" in fushun and "lishui-city" not in fushun
     assert "lishui-city 第八条" in lishui and "fushun-culture" not in lishui
+
+
+def _timer_basis(app: Any, client: Any, clock: Any, code: str) -> list[str]:
+    w = Walker(client, profiled(app, code).tokens)
+    cid = w.create_case(emergency=True)["id"]
+    w.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=clock.now().isoformat())})
+    before = clock.now()
+    clock.advance(hours=25)
+    try:
+        with app.app_context():
+            [fired] = [f for f in timers.fire_due_timers() if f["case_id"] == cid]
+            db.session.remove()
+    finally:
+        clock.set(before)
+    return list(fired["basis"])
+
+
+def test_lishui_city_8_the_late_filing_timer_cites_lishui_article_8_and_fushuns_cites_fushun_article_7(app, client, clock):
+    """lishui-city 第八条: 情况紧急的，可先启动行政执法程序，并在行政执法程序启动后24小时内补办审批手续 — the expired timer's
+    overdue event cites the diagram's national article and the agency's own rule, never the other county's."""
+    lishui = _timer_basis(app, client, clock, "lishui-city")
+    fushun = _timer_basis(app, client, clock, "fushun-culture")
+    assert lishui == ["行政处罚法 第五十四条", "lishui-city 第八条"]
+    assert fushun == ["行政处罚法 第五十四条", "fushun-culture 第七条"]
