@@ -114,10 +114,13 @@ def china(moment: dt.datetime) -> str:
 
 def required_records(facts: StepFacts) -> list[tuple[str, str]]:
     """(kind, basis) of every record the step must have: the diagram's, then the profile's extra ones."""
-    out = [(k, "；".join(facts.rules.basis or CATALOGUE[k].basis)) for k in facts.rules.records if k in CATALOGUE]
-    for rule in facts.profile_rules:
-        if rule.kind == "record" and rule.governs(facts.spec_name, facts.rules.records, facts.rules.act):
-            out += [(k, rule.basis) for k in rule.requires if k in CATALOGUE and k not in dict(out)]
+    governing = [r for r in facts.profile_rules
+                 if r.kind == "record" and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
+    out = [(k, "；".join(dict.fromkeys((*(facts.rules.basis or CATALOGUE[k].basis),
+                                       *(r.basis for r in governing if k in r.requires)))))
+           for k in facts.rules.records if k in CATALOGUE]
+    for rule in governing:
+        out += [(k, rule.basis) for k in rule.requires if k in CATALOGUE and k not in dict(out)]
     return out
 
 

@@ -84,6 +84,28 @@ def applying(law: Sequence[Rule], task_id: str, rules: TaskRules) -> tuple[Rule,
     return tuple(r for r in law if r.governs(task_id, rules.records, rules.act))
 
 
+def record_basis(rules: TaskRules, law: Sequence[Rule], code: str) -> tuple[str, ...]:
+    """The articles a record the task declares stands on: the diagram's (national) basis, or the catalogue's where
+    the diagram names none, and every ``record`` rule of the agency's law that governs the task and requires it (a
+    county's article lives in that county's rules, never in the shared diagram)."""
+    own = rules.basis or kind(code).basis
+    return tuple(dict.fromkeys((*own, *(r.basis for r in law if r.kind == "record" and code in r.requires))))
+
+
+def task_basis(rules: TaskRules, law: Sequence[Rule]) -> tuple[str, ...]:
+    """The articles a task's records stand on, for the task page: its diagram's basis and the ``record`` rules of the
+    agency's law that govern it and require one of them (``law`` as :func:`applying` gives it) — what the gate cites
+    when one is missing (:func:`record_basis`)."""
+    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law
+                                                if r.kind == "record" and set(r.requires) & set(rules.records)))))
+
+
+def period_basis(basis: Sequence[str], law: Sequence[Rule]) -> tuple[str, ...]:
+    """The articles a task's declared period stands on: the diagram's and the agency's ``period`` rules that govern
+    the task (fushun-culture 第七条 for the 24 h 补报 in Fushun, lishui-city 第八条 in Lishui)."""
+    return tuple(dict.fromkeys((*basis, *(r.basis for r in law if r.kind == "period" and not r.fact))))
+
+
 def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]],
             file_exists: Callable[[str], bool], av: AvFacts = AvFacts(), law: Sequence[Rule] = (),
             timing: Timing | None = None) -> list[Missing]:
@@ -92,7 +114,7 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
     out: list[Missing] = []
     refused = _refused_measures(records, file_exists)
     for code in (c for c in rules.records if c not in refused):
-        out.extend(_check(code, records.get(code, ()), rules.basis or kind(code).basis, file_exists))
+        out.extend(_check(code, records.get(code, ()), record_basis(rules, law, code), file_exists))
     for r in law:
         if r.kind == "record":
             for code in (c for c in r.requires if c not in rules.records):

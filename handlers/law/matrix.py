@@ -3,7 +3,8 @@ tests that prove it, or why no software can check it.
 
 Every article of the agency's regulation is listed (``articles`` in its profile), and every article of a
 national law that a rule, a task or a test touches.  Tasks "carry" an article when their ``basis``,
-``av_basis`` or ``deadline_basis`` cites it; tests "prove" it when their docstring names it (short form
+``av_basis`` or ``deadline_basis`` cites it, or when a rule citing it governs them (a county's articles reach the
+shared diagrams only this way); tests "prove" it when their docstring names it (short form
 ``fushun-culture 第十二条`` or by real title).  Organisational articles and their reasons are data
 (``[organisational]`` in the profile and law files).  Pure: the caller gives the diagrams and the tests.
 """
@@ -17,7 +18,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from handlers.law.acts import act_of
 from handlers.law.model import Rule
+from handlers.law.props import split_list
 
 _DIGITS = "零一二三四五六七八九"
 _REF = re.compile(r"(?P<code>[a-z][a-z0-9]*(?:-[a-z0-9]+)+|[\u4e00-\u9fff]+法)\s*(?P<art>第[一二三四五六七八九十百零]+条)")
@@ -162,6 +165,7 @@ def build(profile: str, laws: Sequence[Law], rules: Iterable[Rule], tasks: Itera
     """The matrix of ``profile``: ``tasks`` are (``process/task``, properties); ``settings`` profile key → basis."""
     by_code = {law.code: law for law in laws}
     rows: dict[tuple[str, str], Row] = {}
+    rules = list(rules)
 
     def row(code: str, art: str) -> Row | None:
         law = by_code.get(code)
@@ -179,7 +183,9 @@ def build(profile: str, laws: Sequence[Law], rules: Iterable[Rule], tasks: Itera
             if (x := row(code, art)) is not None and r.id not in x.rules:
                 x.rules.append(r.id)
     for name, props in tasks:
-        for code, art in {ref for p in _BASIS_PROPS for ref in refs(props.get(p, ""))}:
+        carried = {ref for p in _BASIS_PROPS for ref in refs(props.get(p, ""))}
+        carried |= {ref for r in rules if _governs(r, name, props) for ref in refs(r.basis)}
+        for code, art in carried:
             if (x := row(code, art)) is not None and name not in x.tasks:
                 x.tasks.append(name)
     for key, basis in settings.items():
@@ -192,6 +198,14 @@ def build(profile: str, laws: Sequence[Law], rules: Iterable[Rule], tasks: Itera
     order = {law.code: i for i, law in enumerate(laws)}
     ranked = sorted(rows.values(), key=lambda r: (order[r.law.code], _number(r.article)))
     return Matrix(profile, ranked)
+
+
+def _governs(rule: Rule, name: str, props: Mapping[str, str]) -> bool:
+    """Whether ``rule`` governs the user task ``name`` (``process/task``): a county's article reaches a shared
+    diagram's task through the rules of the agency's law, not through the diagram's ``basis``."""
+    task = name.rpartition("/")[2]
+    return bool(props.get("act") or props.get("records")) and rule.governs(
+        task, split_list(props.get("records")), act_of(task, props))
 
 
 def _number(article: str) -> int:

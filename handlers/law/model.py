@@ -62,9 +62,17 @@ class Rule:
     not_after: tuple[str, ...] = ()  # order: acts that must not come before the rule's acts on any path
 
     def governs(self, task: str, records: Sequence[str], act: str | None = None) -> bool:
-        """Whether the rule applies to a step: its act, its task id, or a record kind the step makes."""
-        return (task in self.tasks or any(k in records for k in self.records)
-                or any(governs(a, act) for a in self.acts))
+        """Whether the rule applies to a step: its act, its task id, or a record kind the step makes.
+
+        A ``record`` rule that names both acts and records governs only a step that performs one of the acts
+        *and* makes one of the records: a regulation's article on the record of one act (fushun-culture 第二十二条:
+        the 送达回证 of 直接送达) then neither reaches a sub-act that makes another record (送达.直接.回证) nor a
+        task of the same act in another procedure that makes a different one (行政检查's 现场检查)."""
+        by_act = any(governs(a, act) for a in self.acts)
+        by_record = any(k in records for k in self.records)
+        if self.kind == "record" and self.acts and self.records:
+            return task in self.tasks or (by_act and by_record)
+        return task in self.tasks or by_record or by_act
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "kind": self.kind, "basis": self.basis,

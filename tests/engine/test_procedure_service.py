@@ -122,12 +122,13 @@ def test_each_method_refuses_what_its_article_forbids(client, agency):
     no_witness["signatures"] = no_witness["signatures"][:1]
     out = _refused(w, cid, "t_lodged", "lodging_record", no_witness)
     assert "见证人" in out["fields"]["signatures"][0]
-    # the 留置 task also needs A/V (fushun-culture 第二十四条): the gate names it
+    # the 留置 task also needs A/V: the gate names it, on the diagram's national article (a county's 第二十四条 of
+    # fushun-culture now comes from that county's rules, and this agency has none)
     w.add(cid, w.task(cid, "t_lodged"), "lodging_record", payload("lodging_record"))
     res = w.complete(cid, w.task(cid, "t_lodged"))
     assert res.status_code == 422
     assert [m["record"] for m in res.get_json()["missing"]] == ["av_recording"]
-    assert "fushun-culture 第二十四条" in res.get_json()["missing"][0]["basis"]
+    assert "民事诉讼法 第八十九条" in res.get_json()["missing"][0]["basis"]
 
 
 def test_public_notice_needs_the_failure_record_and_thirty_days(client, agency):

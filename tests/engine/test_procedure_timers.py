@@ -52,7 +52,7 @@ def test_late_filing_after_an_emergency_start_becomes_an_overdue_event(app, walk
     clock.advance(hours=2)
     fired = _fire(app, cid)
     assert [(f["timer"], f["task"], f["basis"][0]) for f in fired] == [
-        ("tm_filing_late", "t_filing_late", "fushun-culture 第七条")]
+        ("tm_filing_late", "t_filing_late", "行政处罚法 第五十四条")]  # the diagram's; a county's from its rules
     events = _overdue(walker, cid)
     assert len(events) == 1 and events[0]["detail"]["title"].startswith("情况紧急先行启动后24小时内未补报")
     assert events[0]["detail"]["task_state"] == "READY"

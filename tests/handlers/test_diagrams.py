@@ -37,7 +37,9 @@ def test_unknown_record_kind_is_named_at_its_task():
 
 def test_missing_basis_and_bad_av_rule():
     out = problems(sources(
-        a=('<spiffworkflow:property name="basis" value="fushun-culture 第十一条；lishui-city 第十一条" />', ""),
+        a=('value="investigation_plan" />\n          <spiffworkflow:property name="av" value="none" />\n'
+           '          <spiffworkflow:property name="basis" value="行政处罚法 第五十四条" />',
+           'value="investigation_plan" />\n          <spiffworkflow:property name="av" value="none" />'),
         b=('name="av" value="required"', 'name="av" value="sometimes"')))
     assert "t_plan" in out and "basis" in out and "sometimes" in out
 
@@ -81,3 +83,11 @@ def test_gateway_branch_without_condition_or_default():
 def test_malformed_bpmn_gets_a_clear_error(broken):
     with pytest.raises(DiagramError, match="无法解析"):
         parse({"general_procedure.bpmn": broken}, "general_procedure")
+
+
+def test_no_base_diagram_carries_a_county_code():
+    """The shared diagrams cite national law only: a county's article lives in its profile's rules (issue 12)."""
+    codes = [p.name for p in (WORKFLOWS / "profiles").iterdir() if (p / "profile.toml").exists()]
+    assert len(codes) >= 5
+    found = {(p.name, code) for p in BASE.glob("*.bpmn") for code in codes if code in p.read_text(encoding="utf-8")}
+    assert not found, found

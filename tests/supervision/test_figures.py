@@ -44,7 +44,7 @@ UTC = dt.UTC
 START = dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # one hour after the payloads' T (10:00 China time)
 INSPECTION = "现场检查（勘验）"
 AV_BASIS = "fushun-culture 第十二条"
-REPORT_BASIS = "fushun-culture 第七条；lishui-city 第八条"
+REPORT_BASIS = "行政处罚法 第五十四条；fushun-culture 第七条"  # the diagram's national article and Fushun's period rule
 HANDOVER_BASIS = "fushun-culture 第三十一条"
 
 
@@ -104,7 +104,8 @@ def test_av_coverage_scores_and_unrecorded_steps_match_a_hand_count(four_cases):
     agency, w, (c1, c2, c3, c4), item = four_cases
     figures = w.call("get", "/oversight/api/supervision", "approver1").get_json()
     assert figures["av_coverage"] == {
-        "required": 3, "recorded": 1, "reason": 1, "neither": 1, "basis": AV_BASIS,
+        # cases 1 and 2 ran the shared diagram, whose av_basis is national now (行政处罚法 第四十七条); 第十二条 is Fushun's rule
+        "required": 3, "recorded": 1, "reason": 1, "neither": 1, "basis": f"{AV_BASIS}；行政处罚法 第四十七条",
         "by_step": [{"task": INSPECTION, "required": 3, "recorded": 1, "reason": 1, "neither": 1}],
         "neither_items": [{"case_id": c3, "case_title": "星光网吧接纳未成年人上网案", "task": INSPECTION, "basis": AV_BASIS}]}
 

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 from sqlalchemy import case as when
 
-from handlers import clock
+from handlers import clock, gate
 from handlers.audit_actions import Action
 from handlers.deadlines import TaskDeadline, deadline_of
-from handlers.task_rules import rules_of
+from handlers.task_rules import TaskRules, rules_of
 from handlers.workcalendar import Calendar, national
 from webapp.cases.completion import Completion
 from webapp.db import db
@@ -71,15 +71,25 @@ def sync(case: Case, wf: Any) -> None:
         if td is None:
             continue
         assert task is not None  # td is None whenever task is
-        calendar = calendar or calendar_of(db.session.get(Agency, case.agency_id))
+        agency = db.session.get(Agency, case.agency_id)
+        calendar = calendar or calendar_of(agency)
         start = _start(td, case, row, rows)
         row.due_at = td.due(start, calendar)
-        records = rules_of(task.task_spec).records
+        rules = rules_of(task.task_spec)
+        records = rules.records
+        basis = _basis(td.basis, agency, row.spec_name, rules)
         db.session.add(Deadline(
             agency_id=case.agency_id, case_id=case.id, task_id=row.id, spec_name=row.spec_name,
             kind=records[0] if records else "task", title=row.title, role=row.role, period=td.period.text,
-            counting=td.describe(), basis="；".join(td.basis), starts_at=start, due_at=row.due_at,
+            counting=td.describe(), basis="；".join(basis), starts_at=start, due_at=row.due_at,
             status="open", created_at=clock.now()))
+
+
+def _basis(declared: tuple[str, ...], agency: Agency | None, task_name: str, rules: TaskRules) -> tuple[str, ...]:
+    """The articles a period stands on: the diagram's (national) and the agency's period rules that govern the task
+    (a county's article is in its profile's rules, not in the shared diagram)."""
+    law = gate.applying(agency.settings.law(), task_name, rules) if agency else ()
+    return gate.period_basis(declared, law)
 
 
 def _close(deadline: Deadline, row: CaseTask, wf: Any) -> None:

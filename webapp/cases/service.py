@@ -327,9 +327,10 @@ def _requires(case: Case, task_name: str, rules: TaskRules) -> dict[str, Any]:
     mode = "mandatory" if any(r.mode == "mandatory" for r in recording) else (
         "unless_unsuitable" if recording or rules.av_required else None)
     av_basis = gate.recording_basis(rules, law) if mode else rules.av_basis
+    basis = gate.task_basis(rules, law)
     return {"records": list(rules.records), "av": "required" if mode else rules.av, "recording": mode,
-            "act": rules.act, "basis": list(rules.basis), "av_basis": list(av_basis), "deadline": rules.deadline,
-            "cited": list(citer.all(rules.basis)), "av_cited": list(citer.all(av_basis)) if mode else [],
+            "act": rules.act, "basis": list(basis), "av_basis": list(av_basis), "deadline": rules.deadline,
+            "cited": list(citer.all(basis)), "av_cited": list(citer.all(av_basis)) if mode else [],
             "rules": [{"id": r.id, "title": r.title, "kind": r.kind, "mode": r.mode, "cited": citer.text([r.basis])}
                       for r in law]}
 

@@ -1,7 +1,7 @@
 """BPMN timers on cases: armed on the agency's calendar, fired when due, each expiry sealed as an overdue event.
 
 A diagram carries a deadline the law sets as a non-interrupting boundary timer on the task that must
-be done in time (24 h 补报 after an emergency start, fushun-culture 第七条; the one-time notice to
+be done in time (24 h 补报 after an emergency start, 行政强制法 第十九条 and the county's rule, e.g. fushun-culture 第七条; the one-time notice to
 supplement licensing materials, 行政许可法 第三十二条; the 催告 period, 行政强制法 第三十五、三十七条;
 …).  The timer never cancels its task (that would skip the gate, handlers.diagrams refuses it); its
 expiry only appends a ``deadline.overdue`` entry to the agency's audit chain, on the case, which the
@@ -30,14 +30,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from handlers import clock
+from handlers import clock, gate
 from handlers.audit_actions import Action
-from handlers.task_rules import split_basis
+from handlers.task_rules import rules_of, split_basis
 from webapp.cases import deadlines
 from webapp.cases.completion import Completion, upsert
 from webapp.db import db
 from webapp.engine import runner
-from webapp.models import Case, CaseTask, CaseTimer, Deadline
+from webapp.models import Agency, Case, CaseTask, CaseTimer, Deadline
 from webapp.store import audit
 
 
@@ -109,7 +109,7 @@ def _report(case: Case, wf: Any, timers: list[Any] | None = None) -> tuple[list[
         task = _attached(timer)
         detail = {"timer": timer.task_spec.name, "process": timer.workflow.spec.name,
                   "title": props.get("overdue") or timer.task_spec.bpmn_name,
-                  "basis": list(split_basis(props.get("basis"))),
+                  "basis": list(_basis(case, props, task)),
                   "due_at": timer.internal_data.get("event_value"),
                   "task": task.task_spec.name if task else None,
                   "task_title": task.task_spec.bpmn_name if task else None,
@@ -119,6 +119,17 @@ def _report(case: Case, wf: Any, timers: list[Any] | None = None) -> tuple[list[
         timer._set_internal_data(liuhen_reported=True)
         out.append({"case_id": case.id, **detail})
     return out, touched
+
+
+def _basis(case: Case, props: dict[str, Any], task: Any | None) -> tuple[str, ...]:
+    """The timer's articles: its diagram's (national) and the period rules of the case's agency that govern the
+    task it watches (fushun-culture 第七条 on the 24 h 补报 in Fushun, lishui-city 第八条 in Lishui)."""
+    own = split_basis(props.get("basis"))
+    agency = db.session.get(Agency, case.agency_id)
+    if task is None or agency is None:
+        return own
+    rules = rules_of(task.task_spec)
+    return gate.period_basis(own, gate.applying(agency.settings.law(), task.task_spec.name, rules))
 
 
 def _due(timer: Any) -> dt.datetime | None:
