@@ -6,6 +6,7 @@ submitted, the user is loaded (as signing in loads it), then only the completion
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +17,7 @@ from webapp.cases import service as cases
 from webapp.db import db
 from webapp.loadgen import flows
 from webapp.loadgen.flows import substitute
-from webapp.loadgen.payloads import payload
+from webapp.loadgen.payloads import T, payload
 from webapp.loadgen.walker import ROLE_USER, ServiceWalker
 from webapp.models import AuditEntry, CaseScore, CaseTask, Deadline, RenderJob, StepReview, User
 from webapp.store import audit
@@ -62,7 +63,9 @@ class CountingWalker(ServiceWalker):
         return {"id": case_id}
 
 
-def _walk(app: Any, agency: Any, monkeypatch: Any) -> tuple[int, list[tuple[str, int, list[str]]]]:
+def _walk(app: Any, agency: Any, monkeypatch: Any, clock: Any) -> tuple[int, list[tuple[str, int, list[str]]]]:
+    # the sample records' dates (the day a case ends, for the archive period) are the walk's day: no period is late
+    clock.set(dt.datetime.fromisoformat(T) + dt.timedelta(hours=1))
     monkeypatch.setitem(app.config, "LIUHEN_RENDER_INLINE", False)  # 文书 are the worker's (drain_render_queue)
     with app.app_context():
         users = {k: db.session.get(User, i) for k, i in agency.user_ids.items()}
@@ -75,8 +78,8 @@ def _walk(app: Any, agency: Any, monkeypatch: Any) -> tuple[int, list[tuple[str,
     return cid, w.counts
 
 
-def test_a_completion_costs_a_bounded_number_of_statements(app, agency, monkeypatch, drain_render_queue):
-    _, counts = _walk(app, agency, monkeypatch)
+def test_a_completion_costs_a_bounded_number_of_statements(app, agency, monkeypatch, clock, drain_render_queue):
+    _, counts = _walk(app, agency, monkeypatch, clock)
     by_task = {name: n for name, n, _ in counts}
     detail = "\n".join(f"{n:3d} {name}" for name, n, _ in counts)
     assert by_task["t_inquiry"] <= PLAIN, detail
@@ -90,10 +93,10 @@ def test_a_completion_costs_a_bounded_number_of_statements(app, agency, monkeypa
     assert not any("diagram_versions" in s.split("WHERE")[0] for s in inquiry)
 
 
-def test_the_cheaper_completion_writes_what_the_listeners_wrote(app, agency, monkeypatch, drain_render_queue):
+def test_the_cheaper_completion_writes_what_the_listeners_wrote(app, agency, monkeypatch, clock, drain_render_queue):
     """The one pass keeps every effect: index rows, periods opened and closed, one review per step with the case's
     running score, the 文书 queued, and an audit chain that verifies."""
-    cid, counts = _walk(app, agency, monkeypatch)
+    cid, counts = _walk(app, agency, monkeypatch, clock)
     with app.app_context():
         tasks = list(db.session.scalars(select(CaseTask).where(CaseTask.case_id == cid)))
         reviews = list(db.session.scalars(select(StepReview).where(StepReview.case_id == cid)))

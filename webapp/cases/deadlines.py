@@ -19,6 +19,7 @@ from sqlalchemy import case as when
 from handlers import clock, gate
 from handlers.audit_actions import Action
 from handlers.deadlines import TaskDeadline, deadline_of
+from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_of
 from handlers.workcalendar import Calendar, national
 from webapp.cases.completion import Completion
@@ -77,7 +78,7 @@ def sync(case: Case, wf: Any) -> None:
         row.due_at = td.due(start, calendar)
         rules = rules_of(task.task_spec)
         records = rules.records
-        basis = _basis(td.basis, agency, row.spec_name, rules)
+        basis = _basis(td.basis, agency.settings if agency else None, row.spec_name, rules)
         db.session.add(Deadline(
             agency_id=case.agency_id, case_id=case.id, task_id=row.id, spec_name=row.spec_name,
             kind=records[0] if records else "task", title=row.title, role=row.role, period=td.period.text,
@@ -85,10 +86,10 @@ def sync(case: Case, wf: Any) -> None:
             status="open", created_at=clock.now()))
 
 
-def _basis(declared: tuple[str, ...], agency: Agency | None, task_name: str, rules: TaskRules) -> tuple[str, ...]:
+def _basis(declared: tuple[str, ...], settings: Settings | None, task_name: str, rules: TaskRules) -> tuple[str, ...]:
     """The articles a period stands on: the diagram's (national) and the agency's period rules that govern the task
     (a county's article is in its profile's rules, not in the shared diagram)."""
-    law = gate.applying(agency.settings.law(), task_name, rules) if agency else ()
+    law = gate.applying(settings.law(), task_name, rules) if settings else ()
     return gate.period_basis(declared, law)
 
 
@@ -160,11 +161,13 @@ def after_step(done: Completion, wf: Any) -> None:
         calendar = calendar or done.settings.calendar(national())
         start = _start_after_step(td, done, row)
         row.due_at = done.opened[row.id] = td.due(start, calendar)
-        records = rules_of(task.task_spec).records
+        rules = rules_of(task.task_spec)
+        records = rules.records
+        basis = _basis(td.basis, done.settings, row.spec_name, rules)
         db.session.add(Deadline(
             agency_id=done.case.agency_id, case_id=done.case.id, task_id=row.id, spec_name=row.spec_name,
             kind=records[0] if records else "task", title=row.title, role=row.role, period=td.period.text,
-            counting=td.describe(), basis="；".join(td.basis), starts_at=start, due_at=row.due_at,
+            counting=td.describe(), basis="；".join(basis), starts_at=start, due_at=row.due_at,
             status="open", created_at=clock.now()))
 
 
