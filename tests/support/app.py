@@ -125,11 +125,15 @@ def profiled(app, code: str) -> SimpleNamespace:
 
 
 def adopt_regulation(app, agency_id: int, code: str = "fushun-culture") -> str:
-    """Give a test agency the code and regulation of a shipped profile, so articles of that regulation are cited
-    to it (by title); returns the regulation's title."""
+    """Give a test agency the code and regulation of a shipped profile, with the regulation's ``record`` rules (the
+    articles the gate cites for a missing record come from them, not from the shared diagram), so its articles are
+    cited to it by title; its recording and period rules stay out, so the agency walks as before.  Returns the
+    regulation's title."""
     with app.app_context():
-        regulation = load_profile(code).data["regulation"]
+        prof = load_profile(code)
+        regulation = prof.data["regulation"]
         agency = db.session.get(Agency, agency_id)
-        agency.profile = {**(agency.profile or {}), "code": code, "regulation": regulation}
+        agency.profile = {**(agency.profile or {}), "code": code, "regulation": regulation,
+                          "rules": [r.to_json() for r in prof.rules if r.kind == "record"]}
         db.session.commit()
     return regulation

@@ -62,7 +62,9 @@ def test_gate_refusal_is_shown_beside_the_section_and_nothing_typed_is_lost(app,
     body = res.get_data(as_text=True)
     assert res.status_code == 422
     section = body[body.index('id="sec-case_filing"'):]
-    assert "缺少立案（程序启动）审批表（依据：《抚顺县文化市场综合执法全过程记录实施办法》第七条" in section[:2000]
+    refusal = section[section.index("缺少立案（程序启动）审批表（依据："):][:200]
+    assert "《中华人民共和国行政处罚法》第五十四条" in refusal  # the diagram's national article, then the county's rule
+    assert "《抚顺县文化市场综合执法全过程记录实施办法》第七条" in refusal and section.index("缺少") < 2000
 
     half = filing_form(facts="", **{"party.kind": "", "cause": "巡查发现：有人举报网吧深夜接纳学生"})
     half["action"] = "complete"
