@@ -20,7 +20,7 @@ from handlers import clock, gate
 from handlers.audit_actions import Action
 from handlers.deadlines import TaskDeadline, deadline_of
 from handlers.settings import Settings
-from handlers.task_rules import TaskRules, rules_of
+from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
 from webapp.cases.completion import Completion
 from webapp.db import db
@@ -39,6 +39,10 @@ def _recorded_moment(case: Case, ref: str) -> dt.datetime | None:
     kind, _, field = ref.partition(".")
     payload = db.session.scalar(select(Record.payload).where(Record.case_id == case.id, Record.kind == kind)
                                 .order_by(Record.id.desc()).limit(1))
+    return _moment_in(payload, field)
+
+
+def _moment_in(payload: dict[str, Any] | None, field: str) -> dt.datetime | None:
     value = (payload or {}).get(field)
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if isinstance(value, str) else None
 
@@ -71,26 +75,24 @@ def sync(case: Case, wf: Any) -> None:
         td = deadline_of(task.task_spec) if task is not None else None
         if td is None:
             continue
-        assert task is not None  # td is None whenever task is
         agency = db.session.get(Agency, case.agency_id)
         calendar = calendar or calendar_of(agency)
-        start = _start(td, case, row, rows)
-        row.due_at = td.due(start, calendar)
-        rules = rules_of(task.task_spec)
-        records = rules.records
-        basis = _basis(td.basis, agency.settings if agency else None, row.spec_name, rules)
-        db.session.add(Deadline(
-            agency_id=case.agency_id, case_id=case.id, task_id=row.id, spec_name=row.spec_name,
-            kind=records[0] if records else "task", title=row.title, role=row.role, period=td.period.text,
-            counting=td.describe(), basis="；".join(basis), starts_at=start, due_at=row.due_at,
-            status="open", created_at=clock.now()))
+        _open(case, row, task, td, _start(td, case, row, rows), calendar, agency.settings if agency else None)
 
 
-def _basis(declared: tuple[str, ...], settings: Settings | None, task_name: str, rules: TaskRules) -> tuple[str, ...]:
-    """The articles a period stands on: the diagram's (national) and the agency's period rules that govern the task
-    (a county's article is in its profile's rules, not in the shared diagram)."""
-    law = gate.applying(settings.law(), task_name, rules) if settings else ()
-    return gate.period_basis(declared, law)
+def _open(case: Case, row: CaseTask, task: Any, td: TaskDeadline, start: dt.datetime, calendar: Calendar,
+          settings: Settings | None) -> dt.datetime:
+    """The deadline row of a newly ready task (its due moment returned), citing the diagram's articles and the agency's period rules that
+    govern the task (a county's article is in its profile's rules, not in the shared diagram)."""
+    row.due_at = due = td.due(start, calendar)
+    rules = rules_of(task.task_spec)
+    law = gate.applying(settings.law(), row.spec_name, rules) if settings else ()
+    db.session.add(Deadline(
+        agency_id=case.agency_id, case_id=case.id, task_id=row.id, spec_name=row.spec_name,
+        kind=rules.records[0] if rules.records else "task", title=row.title, role=row.role, period=td.period.text,
+        counting=td.describe(), basis="；".join(gate.period_basis(td.basis, law)), starts_at=start,
+        due_at=due, status="open", created_at=clock.now()))
+    return due
 
 
 def _close(deadline: Deadline, row: CaseTask, wf: Any) -> None:
@@ -157,18 +159,8 @@ def after_step(done: Completion, wf: Any) -> None:
         td = deadline_of(task.task_spec) if task is not None else None
         if td is None:
             continue
-        assert task is not None  # td is None whenever task is
         calendar = calendar or done.settings.calendar(national())
-        start = _start_after_step(td, done, row)
-        row.due_at = done.opened[row.id] = td.due(start, calendar)
-        rules = rules_of(task.task_spec)
-        records = rules.records
-        basis = _basis(td.basis, done.settings, row.spec_name, rules)
-        db.session.add(Deadline(
-            agency_id=done.case.agency_id, case_id=done.case.id, task_id=row.id, spec_name=row.spec_name,
-            kind=records[0] if records else "task", title=row.title, role=row.role, period=td.period.text,
-            counting=td.describe(), basis="；".join(basis), starts_at=start, due_at=row.due_at,
-            status="open", created_at=clock.now()))
+        done.opened[row.id] = _open(done.case, row, task, td, _start_after_step(td, done, row), calendar, done.settings)
 
 
 def _declares(wf: Any, task_id: str) -> bool:
@@ -205,8 +197,7 @@ def _start_after_step(td: TaskDeadline, done: Completion, row: CaseTask) -> dt.d
     if td.starts and "." in td.starts:
         kind, _, field = td.starts.partition(".")
         payload = next((r.payload for r in reversed(done.records) if r.kind == kind), None)
-        value = (payload or {}).get(field)
-        return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if isinstance(value, str) else row.ready_at
+        return _moment_in(payload, field) or row.ready_at
     if td.starts:
         ended = db.session.scalar(select(func.max(CaseTask.completed_at)).where(
             CaseTask.case_id == done.case.id, CaseTask.spec_name == td.starts, CaseTask.completed_at.is_not(None)))
@@ -233,7 +224,7 @@ def overdue(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 5
     cases started in it."""
     query = (select(Deadline, Case.title).join(Case, Case.id == Deadline.case_id)
              .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < clock.now(),
-                    *_started_in(window))
+                    *Case.started_in(window))
              .order_by(Deadline.due_at).limit(limit))
     if roles is not None:
         query = query.where(Deadline.role.in_(roles))
@@ -264,10 +255,6 @@ def manager_queue(user: User) -> list[tuple[Deadline, str]]:
     return overdue(user.agency_id)
 
 
-def _started_in(window: tuple[dt.datetime, dt.datetime] | None) -> list[Any]:
-    return [] if window is None else [Case.created_at >= window[0], Case.created_at < window[1]]
-
-
 def counts(agency_id: int, window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, int]:
     """Open, overdue, about-to-end, met and late deadlines of an agency (of the cases started in ``window``)."""
     now = clock.now()
@@ -276,13 +263,13 @@ def counts(agency_id: int, window: tuple[dt.datetime, dt.datetime] | None = None
             StatusCount.agency_id == agency_id, StatusCount.subject == "deadline")).all()  # kept by triggers
     else:
         rows = db.session.execute(select(Deadline.status, func.count()).join(Case, Case.id == Deadline.case_id).where(
-            Deadline.agency_id == agency_id, *_started_in(window)).group_by(Deadline.status)).all()
+            Deadline.agency_id == agency_id, *Case.started_in(window)).group_by(Deadline.status)).all()
     out = {"open": 0, "met": 0, "late": 0, "cancelled": 0, **{s: n for s, n in rows}}
 
     def open_due(*conditions: Any) -> int:
         return db.session.scalar(select(func.count()).select_from(Deadline).join(Case, Case.id == Deadline.case_id)
                                  .where(and_(Deadline.agency_id == agency_id, Deadline.status == "open",
-                                             *conditions, *_started_in(window)))) or 0
+                                             *conditions, *Case.started_in(window)))) or 0
 
     agency = db.session.get(Agency, agency_id)
     soon = now + dt.timedelta(hours=agency.settings.deadline_warning_hours if agency else 0)

@@ -5,6 +5,7 @@ Cases carry the workflow state and a revision number that makes concurrent compl
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,6 +34,12 @@ class Case(Model):
     __mapper_args__ = {"version_id_col": revision}
     # covers the counts by status and procedure, and the open cases' versions and ids (supervision figures)
     __table_args__ = (Index("ix_cases_agency_status", "agency_id", "status", "process_id", "diagram_version_id", "id"),)
+
+    @staticmethod
+    def started_in(window: tuple[dt.datetime, dt.datetime] | None) -> list[Any]:
+        """The conditions for a case started (立案) in ``window`` [start, end), the supervision figures' period;
+        none for all time."""
+        return [] if window is None else [Case.created_at >= window[0], Case.created_at < window[1]]
 
 
 _READY = text("state = 'ready'")

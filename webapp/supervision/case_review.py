@@ -162,8 +162,7 @@ def figures(agency_id: int, limit: int = WORST_LIMIT,
     with a ``window``, of the cases started in it (the supervision page's period)."""
     scored: tuple[Any, ...] = (CaseScore.agency_id == agency_id, CaseScore.checks > 0)
     if window is not None:
-        scored += (CaseScore.case_id.in_(select(Case.id).where(Case.agency_id == agency_id,
-                                                               Case.created_at >= window[0], Case.created_at < window[1])),)
+        scored += (CaseScore.case_id.in_(select(Case.id).where(Case.agency_id == agency_id, *Case.started_in(window))),)
     cases, average, full, defects = db.session.execute(select(
         func.count(), func.avg(CaseScore.score), func.sum(when((CaseScore.passed == CaseScore.checks, 1), else_=0)),
         func.sum(CaseScore.checks - CaseScore.passed)).where(*scored)).one()

@@ -75,10 +75,6 @@ def _rank(stage: str) -> int:
 Window = tuple[dt.datetime, dt.datetime]
 
 
-def _started_in(window: Window | None) -> list[Any]:
-    return [] if window is None else [Case.created_at >= window[0], Case.created_at < window[1]]
-
-
 def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | None = None,
                    window: Window | None = None) -> dict[str, int]:
     """Open cases by the earliest stage among their ready tasks; closed cases under 已办结.
@@ -87,7 +83,7 @@ def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | Non
     cached); the database then takes each case's earliest stage and counts the cases per stage (one grouped
     query over the open tasks' partial index).  ``by_procedure`` (:func:`cases_by_procedure`) saves a count."""
     in_use = select(Case.diagram_version_id).where(Case.agency_id == agency_id, Case.status == "open",
-                                                   *_started_in(window)).distinct()
+                                                   *Case.started_in(window)).distinct()
     versions = db.session.execute(select(DiagramVersion.id, DiagramVersion.sources_sha256)
                                   .where(DiagramVersion.id.in_(in_use))).all()
     whens = [(and_(Case.diagram_version_id == v, CaseTask.spec_name.in_(names)), r)
@@ -95,7 +91,7 @@ def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | Non
     rank = case(*whens, else_=len(STAGES)) if whens else literal(len(STAGES))
     per_case = (select(func.min(rank).label("rank")).select_from(CaseTask).join(Case, Case.id == CaseTask.case_id)
                 .where(CaseTask.agency_id == agency_id, CaseTask.state == "ready", Case.agency_id == agency_id,
-                       Case.status == "open", *_started_in(window))
+                       Case.status == "open", *Case.started_in(window))
                 .group_by(CaseTask.case_id).subquery())
     ranked = db.session.execute(select(per_case.c.rank, func.count()).group_by(per_case.c.rank)).all()
     out = {s: 0 for s in STAGES}
@@ -118,7 +114,7 @@ def cases_by_procedure(agency_id: int, window: Window | None = None) -> dict[str
             StatusCount.agency_id == agency_id, StatusCount.subject == "case", StatusCount.n != 0)).all()
     else:
         rows = db.session.execute(select(Case.process_id, Case.status, func.count()).where(
-            Case.agency_id == agency_id, *_started_in(window)).group_by(Case.process_id, Case.status)).all()
+            Case.agency_id == agency_id, *Case.started_in(window)).group_by(Case.process_id, Case.status)).all()
     out: dict[str, dict[str, int]] = {}
     for pid, status, n in sorted(rows):
         out.setdefault(pid, {"open": 0, "closed": 0})[status] = n
@@ -130,7 +126,7 @@ def late_av(agency_id: int, window: Window | None = None) -> dict[str, int]:
     started in it."""
     query = select(MediaItem.late, func.count()).where(MediaItem.agency_id == agency_id).group_by(MediaItem.late)
     if window is not None:
-        query = query.join(Case, Case.id == MediaItem.case_id).where(*_started_in(window))
+        query = query.join(Case, Case.id == MediaItem.case_id).where(*Case.started_in(window))
     rows = dict(db.session.execute(query).all())
     return {"recordings": sum(rows.values()), "late": rows.get(True, 0)}
 
