@@ -44,10 +44,16 @@ def _av(sha: str) -> dict[str, Any]:
 
 def report_to_statement(w: Walks, cid: int, major: bool = False, hearing: bool = False) -> None:
     w.do(cid, "t_report", {"investigation_report": None})
-    w.do(cid, "t_case_review", {"case_review": payload("case_review", major_case=major)})
-    w.do(cid, "t_notice", {"prior_notice": None})
+    for name, records in statement_steps(major, hearing):
+        w.do(cid, name, records)
+
+
+def statement_steps(major: bool = False, hearing: bool = False) -> Steps:
+    """After the investigation report: 案件审核, 事先告知 and the party's 陈述申辩 (asking for a hearing or not)."""
     asked = {"requested_at": "2026-03-03T10:00:00+08:00"} if hearing else {}  # the day after 告知 (payloads.T)
-    w.do(cid, "t_statement", {"statement_record": payload("statement_record", hearing_requested=hearing, **asked)})
+    return [("t_case_review", {"case_review": payload("case_review", major_case=major)}),
+            ("t_notice", {"prior_notice": None}),
+            ("t_statement", {"statement_record": payload("statement_record", hearing_requested=hearing, **asked)})]
 
 
 def decide_and_close(w: Walks, cid: int, correction: bool = False) -> dict[str, Any]:
@@ -60,10 +66,14 @@ def decide_and_close(w: Walks, cid: int, correction: bool = False) -> dict[str, 
     return close(w, cid)
 
 
+#: 结案: the report, its review and the head's approval (归档 follows)
+CLOSING: Steps = [("t_closing_report", {"closing_report": None}), ("t_closing_review", {"approval_review": None}),
+                  ("t_closing_approval", {"closing_approval": None})]
+
+
 def close(w: Walks, cid: int) -> dict[str, Any]:
-    w.do(cid, "t_closing_report", {"closing_report": None})
-    w.do(cid, "t_closing_review", {"approval_review": None})
-    w.do(cid, "t_closing_approval", {"closing_approval": None})
+    for name, records in CLOSING:
+        w.do(cid, name, records)
     return w.do(cid, "t_archive", {"archive_record": None})
 
 

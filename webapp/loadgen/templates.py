@@ -115,9 +115,7 @@ def _general(w: ServiceWalker, s: Stages) -> None:
     flows.investigate(w, cid)
     _steps(w, cid, [("t_report", {"investigation_report": None})])
     s.keep("review", cid)
-    _steps(w, cid, [("t_case_review", {"case_review": payload("case_review", major_case=False)}),
-                    ("t_notice", {"prior_notice": None}),
-                    ("t_statement", {"statement_record": payload("statement_record", hearing_requested=False)})])
+    _steps(w, cid, flows.statement_steps())
     s.keep("decision", cid)
     service = flows.service_steps("direct")
     _steps(w, cid, [("t_approval", {"decision_approval": None}), ("t_decision", {"penalty_decision": None}),
@@ -125,9 +123,7 @@ def _general(w: ServiceWalker, s: Stages) -> None:
     s.keep("service", cid)
     _steps(w, cid, service[1:])
     s.keep("performance", cid)
-    _steps(w, cid, [("t_performance", {"performance_record": None}), ("t_closing_report", {"closing_report": None}),
-                    ("t_closing_review", {"approval_review": None}),
-                    ("t_closing_approval", {"closing_approval": None})])
+    _steps(w, cid, [("t_performance", {"performance_record": None}), *flows.CLOSING])
     s.keep("archive_due", cid)
     _steps(w, cid, [("t_archive", {"archive_record": None})])
     s.last("closed", cid)
