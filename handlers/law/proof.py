@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -81,13 +82,18 @@ class Node:
     props: dict[str, str] = field(default_factory=dict)
     side: bool = False  # on a boundary timer's branch
 
-    @property
+    @cached_property
     def act(self) -> str | None:
         return act_of(self.id, self.props) if self.tag == "userTask" else None
 
-    @property
+    @cached_property
     def records(self) -> tuple[str, ...]:
         return split_list(self.props.get("records")) if self.tag == "userTask" else ()
+
+    @cached_property
+    def gen(self) -> frozenset[str]:
+        """What this node establishes for the must/may analyses (the act, the records, their facts and data)."""
+        return frozenset(_gen(self))
 
     def prop(self, name: str, default: str = "none") -> str:
         return (self.props.get(name) or default).strip()
@@ -110,6 +116,8 @@ class Graph:
     starts: list[str] = field(default_factory=list)
     ends: list[str] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
+    #: path analyses of order rules with alternatives, by (entry, direction): made once per graph
+    passes: dict[tuple[str, bool], dict[str, bool]] = field(default_factory=dict, repr=False, compare=False)
 
     def preds(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {k: [] for k in self.nodes}
@@ -259,7 +267,7 @@ def _gen(n: Node) -> set[str]:
 def before(g: Graph) -> dict[str, frozenset[str]]:
     """What has certainly happened when each node is reached, on every path into it (a must-analysis)."""
     preds = g.preds()
-    gens = {k: _gen(n) for k, n in g.nodes.items()}
+    gens = {k: n.gen for k, n in g.nodes.items()}
     initial = frozenset("data:" + d for d in INITIAL_DATA)
     out: dict[str, frozenset[str] | None] = dict.fromkeys(g.nodes)
     into: dict[str, frozenset[str]] = {}
@@ -286,7 +294,7 @@ def before(g: Graph) -> dict[str, frozenset[str]]:
 def possibly_before(g: Graph) -> dict[str, frozenset[str]]:
     """What may have happened when each node is reached, on some path into it (a may-analysis)."""
     preds = g.preds()
-    gens = {k: _gen(n) for k, n in g.nodes.items()}
+    gens = {k: n.gen for k, n in g.nodes.items()}
     out: dict[str, frozenset[str]] = {k: frozenset() for k in g.nodes}
     into: dict[str, frozenset[str]] = {k: frozenset() for k in g.nodes}
     order = _order(g)
@@ -304,7 +312,7 @@ def possibly_before(g: Graph) -> dict[str, frozenset[str]]:
 def after(g: Graph) -> dict[str, frozenset[str]]:
     """What certainly happens after each node on every path to an end (boundary branches left out)."""
     succ = g.succs(main_only=True)
-    gens = {k: _gen(n) for k, n in g.nodes.items()}
+    gens = {k: n.gen for k, n in g.nodes.items()}
     ins: dict[str, frozenset[str] | None] = dict.fromkeys(g.nodes)
     outs: dict[str, frozenset[str]] = {}
     order = list(reversed(_order(g)))
@@ -396,10 +404,6 @@ def _cite(citer: Citer, rule: Rule) -> str:
     return citer.one(rule.basis) or rule.basis
 
 
-def _performs(rule: Rule, n: Node) -> bool:
-    return n.tag == "userTask" and rule.governs(n.id, n.records, n.act)
-
-
 def _task_gap(rule: Rule, n: Node, g: Graph) -> str | None:
     """Why task ``n`` does not carry what ``rule`` asks of it (None when it does)."""
     av, on_refusal = n.prop("av"), n.prop("av_on_refusal")
@@ -476,23 +480,25 @@ def check_rules(g: Graph, rules: Sequence[Rule], citer: Citer, into: Mapping[str
                 outs: Mapping[str, frozenset[str]], maybe: Mapping[str, frozenset[str]]) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, str, str]] = set()
-    tasks = g.tasks()
+    tasks = [n for n in g.tasks() if not n.side]
+    # inlined copies of one task look alike to a rule: ask once per (id, records, act), not once per copy
+    alike: dict[tuple[str, tuple[str, ...], str | None], list[Node]] = {}
+    for n in tasks:
+        alike.setdefault((n.id, n.records, n.act), []).append(n)
     for rule in rules:
         article = _cite(citer, rule)
         if rule.procedures and g.process not in rule.procedures:
             continue
         if rule.kind == "presence":
             for act in rule.acts:
-                if not any(governs(act, n.act) for n in tasks if not n.side):
+                if not any(governs(act, n.act) for n in tasks):
                     out.append(Finding(g.process, "", g.process, rule.id, article,
                                        f"程序中没有“{act}”环节（{rule.title}）：请加入 act={act} 的任务"))
             continue
-        for n in tasks:
-            if not _performs(rule, n) or n.side:
-                continue
+        for n in (n for sign, copies in alike.items() if rule.governs(*sign) for n in copies):
             key = (rule.id, n.process, n.id)
             if rule.kind == "order":
-                out += _order_gaps(rule, n, article, into, outs, maybe)
+                out += _order_gaps(rule, n, article, g, into, outs, maybe)
                 continue
             # what a task carries is the same in every inlined copy; what precedes it depends on where it is called
             why = None if key in seen else _task_gap(rule, n, g)
@@ -503,8 +509,10 @@ def check_rules(g: Graph, rules: Sequence[Rule], citer: Citer, into: Mapping[str
     return out
 
 
-def _order_gaps(rule: Rule, n: Node, article: str, into: Mapping[str, frozenset[str]],
+def _order_gaps(rule: Rule, n: Node, article: str, g: Graph, into: Mapping[str, frozenset[str]],
                 outs: Mapping[str, frozenset[str]], maybe: Mapping[str, frozenset[str]]) -> list[Finding]:
+    """Where task ``n`` breaks an order rule.  An entry ``A|B`` is met by either act (行政强制法 第二十七、二十八条:
+    a seizure ends in a decision on the goods *or* their release), judged path by path, not act by act."""
     out = []
     earlier = {s[4:] for s in maybe.get(n.key, frozenset()) if s.startswith("act:")}
     for a in rule.not_after:
@@ -514,14 +522,51 @@ def _order_gaps(rule: Rule, n: Node, article: str, into: Mapping[str, frozenset[
     done = {s[4:] for s in into.get(n.key, frozenset()) if s.startswith("act:")}
     later = {s[4:] for s in outs.get(n.key, frozenset()) if s.startswith("act:")}
     for a in rule.preceded_by:
-        if not any(governs(a, x) for x in done):
+        if not _met(g, a, n, done, forward=True):
             out.append(Finding(n.id, n.name, n.process, rule.id, article,
-                               f"{rule.title}——有路径在“{a}”之前到达本环节：请在每条到达本环节的路径上先安排“{a}”"))
+                               f"{rule.title}——有路径在“{_either(a)}”之前到达本环节：请在每条到达本环节的路径上先安排“{_either(a)}”"))
     for a in rule.followed_by:
-        if not any(governs(a, x) for x in later):
+        if not _met(g, a, n, later, forward=False):
             out.append(Finding(n.id, n.name, n.process, rule.id, article,
-                               f"{rule.title}——有路径在本环节之后未经“{a}”即结束：请在之后的每条路径上安排“{a}”"))
+                               f"{rule.title}——有路径在本环节之后未经“{_either(a)}”即结束：请在之后的每条路径上安排“{_either(a)}”"))
     return out
+
+
+def _met(g: Graph, entry: str, n: Node, certain: set[str], forward: bool) -> bool:
+    """An order entry holds at ``n``: its one act is among the ``certain`` ones (the must-analysis), or, for
+    alternatives, every path passes one of them — "A on some paths and B on the others" is in neither set."""
+    if "|" not in entry:
+        return any(governs(entry, x) for x in certain)
+    return _always(g, entry, forward)[n.key]
+
+
+def _either(entry: str) -> str:
+    return "”或“".join(entry.split("|"))
+
+
+def _always(g: Graph, entry: str, forward: bool) -> dict[str, bool]:
+    """For each node, whether every path into it (``forward``) or from it to an end passes one of the acts
+    ``A|B|…``: a must-analysis of its own, made once per graph and entry."""
+    if (entry, forward) in g.passes:
+        return g.passes[entry, forward]
+    alts = entry.split("|")
+    hit = {k: any(governs(a, n.act) for a in alts) for k, n in g.nodes.items()}
+    edges = g.preds() if forward else g.succs(main_only=True)
+    state: dict[str, bool | None] = dict.fromkeys(g.nodes)
+    result = dict.fromkeys(g.nodes, False)
+    order = _order(g) if forward else list(reversed(_order(g)))
+    changed = True
+    while changed:
+        changed = False
+        for k in order:
+            known = [v for e in edges[k] if (v := state[e]) is not None]
+            if edges[k] and not known or not forward and g.nodes[k].side:
+                continue
+            joined = any(known) if forward and g.nodes[k].tag == "parallelGateway" else bool(known) and all(known)
+            result[k] = joined
+            if state[k] != (joined or hit[k]):
+                state[k], changed = joined or hit[k], True
+    return g.passes.setdefault((entry, forward), result)
 
 
 def check_version(g: Graph) -> list[Finding]:

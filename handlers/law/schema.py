@@ -44,6 +44,12 @@ def _known_act(value: str) -> None:
         raise ValidationError(f"未知的执法行为：{value}（见 handlers/law/acts.py）")
 
 
+def _known_acts(value: str) -> None:
+    """An order entry: one act, or alternatives ``A|B`` any of which meets it."""
+    for act in value.split("|"):
+        _known_act(act)
+
+
 class RuleSchema(Schema):
     class Meta:
         unknown = "raise"
@@ -67,8 +73,8 @@ class RuleSchema(Schema):
     start = fields.String(validate=validate.Regexp(r"^(case|[a-z_]+\.[a-z_]+|[\u4e00-\u9fff.]+)$",
                                                    error="起算须为 case、“记录类型.时间字段”或执法行为"))
     procedures = fields.List(fields.String(), load_default=list)
-    preceded_by = fields.List(fields.String(validate=_known_act), load_default=list)
-    followed_by = fields.List(fields.String(validate=_known_act), load_default=list)
+    preceded_by = fields.List(fields.String(validate=_known_acts), load_default=list)
+    followed_by = fields.List(fields.String(validate=_known_acts), load_default=list)
     not_after = fields.List(fields.String(validate=_known_act), load_default=list)
     at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+$",
                                                 error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at"))

@@ -7,6 +7,7 @@ with the pure proof (no database); tests/engine/test_deploy_proof.py goes throug
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -317,3 +318,47 @@ def test_a_boundary_timer_left_without_its_task_is_named_not_a_crash() -> None:
     """A designer deletes a task but not the timer attached to it: the proof names the timer in Chinese."""
     found = weaken("pishan-culture", "evidence_preservation", delete_task("t_preservation_decision"))
     assert any(f.element == "tm_decision_overdue" and "不存在" in f.message for f in found), [f.text() for f in found]
+
+
+@pytest.mark.article("行政强制法", 27)
+def test_xingzheng_qiangzhi_fa_27_a_seizure_that_may_end_neither_decided_nor_released_is_refused() -> None:
+    """行政强制法 第二十七条: after 查封扣押 the agency decides on the goods or releases them.  The shipped measure
+    ends in 处理 on one branch and in 立即解除 on the other; with the release deleted, the branch where the
+    after-the-fact approval is refused ends with neither."""
+    found = weaken("naiman-culture", "coercive_measure", delete_task("t_immediate_release"))
+    hit = refused(found, "t_coercive_onsite", "《中华人民共和国行政强制法》第二十七条")
+    assert "“强制措施.处理”或“强制措施.解除”" in hit.message
+
+
+def test_an_order_rule_with_alternatives_is_judged_path_by_path() -> None:
+    """Either act on each path meets ``A|B``; neither alone is on every path of the shipped measure, so the rule
+    written with one act would refuse the lawful diagram."""
+    sources, procedures, rules, citer = composed("naiman-culture")
+    rule = next(r for r in rules if r.id == "qz-27-seizure-decided")
+    assert rule.followed_by == ("强制措施.处理|强制措施.解除",)
+    alone = [replace(rule, followed_by=(act,)) for act in ("强制措施.处理", "强制措施.解除")]
+    for one in alone:
+        found = proof.prove(sources, ["general_procedure"], [one], citer)
+        assert any(f.element == "t_coercive_onsite" for f in found), one.followed_by
+    assert proof.prove(sources, ["general_procedure"], [rule], citer) == []
+
+
+@pytest.mark.article("行政处罚法", 55)
+def test_xingzheng_chufa_fa_55_an_inspection_without_its_on_site_check_is_refused() -> None:
+    """行政处罚法 第五十五条 (检查应当制作笔录): with the 现场检查 deleted, an order to correct rests on no recorded
+    check (the case opened from the inspection still inspects, inside the general procedure)."""
+    found = weaken("changli-market", "inspection", delete_task("t_check"))
+    assert "现场检查" in refused(found, "t_correction_order", "《中华人民共和国行政处罚法》第五十五条").message
+
+
+@pytest.mark.article("fushun-culture", 8)
+@pytest.mark.article("lishui-city", 9)
+@pytest.mark.parametrize(("code", "article"), [
+    ("fushun-culture", "《抚顺县文化市场综合执法全过程记录实施办法》第八条"),
+    ("lishui-city", "《丽水市行政执法全过程记录实施办法》第九条"),
+])
+def test_fushun_culture_8_lishui_city_9_complaint_intake_without_its_notice_is_refused(code: str, article: str) -> None:
+    """fushun-culture 第八条, lishui-city 第九条: a named complainant not pursued is told in writing; a complaint
+    intake without that step is refused for these counties."""
+    found = weaken(code, "complaint_intake", delete_task("t_complaint_notice"))
+    assert "投诉举报.告知" in refused(found, "complaint_intake", article).message
