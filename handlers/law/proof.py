@@ -450,7 +450,7 @@ def _period_gap(rule: Rule, n: Node, g: Graph) -> str | None:
     except PeriodError as exc:
         return str(exc)
     if have is None:
-        return f"未设期限：请设 deadline 不长于 {limit.describe()}（{rule.within}）"
+        return f"未设期限：请设办理期限（deadline）不长于{limit.describe()}"
     if have.period.nominal_days() > limit.nominal_days():
         return f"期限 {have.period.describe()} 长于规定的 {limit.describe()}"
     # how the law counts this period: by the articles the task and the rule cite, as the deadline service does
@@ -599,3 +599,43 @@ def require(sources: Mapping[str, bytes], procedures: Iterable[str], rules: Sequ
     findings = prove(sources, procedures, rules, citer)
     if findings:
         raise ProofFailed(findings)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One rule as the designer sees it on a task (or on the whole procedure): held, or why not."""
+
+    rule: Rule
+    article: str
+    why: tuple[str, ...]  # the proof's findings on this element for this rule (empty: held)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule.id, "title": self.rule.title, "kind": self.rule.kind, "article": self.article,
+                "text": self.rule.text, "held": not self.why, "why": list(self.why)}
+
+
+def bindings(sources: Mapping[str, bytes], process_id: str, rules: Sequence[Rule], citer: Citer,
+             found: Sequence[Finding]) -> dict[str, list[Binding]]:
+    """For each user task of ``process_id``'s own file (key: its id) and for the procedure (key: the process id),
+    the rules that bind it and whether ``found`` — the proof of these very sources — left each held.
+
+    The designer's panel reads this, so the rules it lists are the ones the proof checks, by the same
+    ``governs`` and for the same procedures."""
+    g = compose(sources, process_id)
+    misses: dict[tuple[str, str], list[str]] = {}
+    titles = {r.id: r.title + "——" for r in rules}
+    for f in found:  # the panel shows the rule's title beside its findings: each finding without it
+        misses.setdefault((f.element, f.rule), []).append(f.message.removeprefix(titles.get(f.rule, "\0")))
+    out: dict[str, list[Binding]] = {process_id: []}
+    for rule in rules:
+        if rule.procedures and process_id not in rule.procedures:
+            continue
+        if rule.kind == "presence":
+            out[process_id].append(Binding(rule, _cite(citer, rule), tuple(misses.get((process_id, rule.id), ()))))
+            continue
+        for n in g.tasks():
+            if n.process == process_id and not n.side and rule.governs(n.id, n.records, n.act) and \
+                    not any(b.rule.id == rule.id for b in out.get(n.id, ())):
+                why = tuple(dict.fromkeys(misses.get((n.id, rule.id), ())))
+                out.setdefault(n.id, []).append(Binding(rule, _cite(citer, rule), why))
+    return out

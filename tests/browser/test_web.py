@@ -136,7 +136,16 @@ def test_designer_sees_the_proofs_refusal_in_chinese_on_the_element(app, live, b
     designer.wait_for_selector('#canvas[data-ready="1"]')
     designer.select_option("#jump", "t_decision")  # far right on the canvas: the jump list selects and scrolls to it
     expect(designer.locator("#prop-deadline-n")).to_have_value("90")  # the period as number and unit (日)
+    expect(designer.locator("#prop-act")).to_have_value("决定")
+    period = designer.locator('#law-rules li[data-rule="cf-60-decide-within-90-days"]')
+    expect(period).to_contain_text("✔ 已满足")  # the law panel: the rules binding the selected task, by real title
+    expect(period).to_contain_text("《中华人民共和国行政处罚法》第六十条")
+    expect(designer.locator("#law-procedure")).to_contain_text("一般程序须有立案")
     designer.fill("#prop-deadline-n", "")
+    expect(period).to_contain_text("✘ 未满足")  # re-proved as the designer edits, before any save
+    expect(period).to_contain_text("未设期限")
+    designer.locator("#law-panel").scroll_into_view_if_needed()
+    designer.screenshot(path=SHOTS.format("designer-law"), full_page=True)
     designer.click("#save")
     expect(designer.locator("#save-status")).to_contain_text("不符合本机构适用的法律规定")
     item = designer.locator('li.problem[data-element="t_decision"]')

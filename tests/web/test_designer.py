@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from handlers.diagrams import parse
 from tests.support import WORKFLOWS
 from tests.support.web_client import web
@@ -253,3 +255,44 @@ def test_save_refuses_what_the_proof_finds_and_a_stuck_case_answers_json(app, ag
     body = res.get_json()
     assert body["error"] == "diagram_fault" and "investigation_plan" in body["message"] and "流程图无法继续执行" in body["message"]
     assert walker.task(cid, "t_filing_approval")  # nothing was saved: the task is still open
+
+
+def law_panel(designer, xml: str, base: int, csrf: bool = True):
+    headers = {"X-CSRFToken": designer.csrf("/designer")} if csrf else {}
+    return designer.client.post("/designer/general_procedure/law", json={"xml": xml, "base_version_id": base},
+                                headers=headers)
+
+
+@pytest.mark.article("行政处罚法", 60)
+def test_the_law_panel_lists_the_rules_binding_a_task_and_whether_the_unsaved_diagram_keeps_them(app, agency):
+    """Issue 18 point 7: for the selected task the designer sees the rules of the agency's law that bind it, by
+    article and real title, each held or not by the proof of the diagram as it stands; nothing is stored.
+    行政处罚法 第六十条: the 90-day period deleted from 决定 shows as not held, with what to change."""
+    designer = web(app, agency, "designer1")
+    xml, base = designer_xml(designer.text("/designer/general_procedure"))
+    res = law_panel(designer, xml, base)
+    assert res.status_code == 200, res.get_json()
+    decision = {b["rule"]: b for b in res.get_json()["elements"]["t_decision"]}
+    assert decision["cf-60-decide-within-90-days"]["held"] is True
+    assert decision["cf-60-decide-within-90-days"]["article"] == "《中华人民共和国行政处罚法》第六十条"
+    assert decision["cf-44-notice-before-decision"]["held"] is True
+    procedure = {b["rule"] for b in res.get_json()["elements"]["general_procedure"]}
+    assert "cf-general-procedure-acts" in procedure
+    assert all(b["held"] for bs in res.get_json()["elements"].values() for b in bs)
+
+    with app.app_context():
+        versions = db.session.query(DiagramVersion).count()
+    weakened = xml.replace('<spiffworkflow:property name="deadline" value="P90D" />', "", 1)
+    assert weakened != xml
+    res = law_panel(designer, weakened, base)
+    period = next(b for b in res.get_json()["elements"]["t_decision"] if b["rule"] == "cf-60-decide-within-90-days")
+    assert period["held"] is False and "未设期限" in period["why"][0]
+    with app.app_context():
+        assert db.session.query(DiagramVersion).count() == versions  # nothing stored
+
+    broken = law_panel(designer, "<bpmn:definitions", base)
+    assert broken.status_code == 422 and "无法解析" in broken.get_json()["message"]
+    assert law_panel(designer, xml, base, csrf=False).status_code == 400
+    officer = web(app, agency, "officer1")
+    assert officer.client.post("/designer/general_procedure/law", json={"xml": xml, "base_version_id": base},
+                               headers={"X-CSRFToken": officer.csrf("/inbox")}).status_code == 403

@@ -9,17 +9,19 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from flask import current_app
+from lxml import etree
 from sqlalchemy import func, select
 
 from handlers import diagrams
+from handlers.law import proof
 from webapp.db import db
 from webapp.engine import proving
 from webapp.engine.runner import dump_spec
 from webapp.errors import Invalid, NotFound
-from webapp.models import Deployment, DiagramVersion
+from webapp.models import Agency, Deployment, DiagramVersion
 
 #: the procedures every agency runs unless its profile names others (the shipped base diagrams)
 PROCEDURES = ("general_procedure", "simple_procedure", "compulsory_enforcement", "complaint_intake", "licensing_intake",
@@ -126,9 +128,27 @@ def process_file(sources: Mapping[str, str], process_id: str) -> tuple[str, str]
 def save_edit(process_id: str, xml: str, base: DiagramVersion, agency_id: int, user_id: int | None) -> DiagramVersion:
     """A designer's edit of the file defining ``process_id`` in ``base``, saved (checked, proved, dry-run) as a
     version of the agency: the modeler and the JSON API save through here, so they refuse alike."""
+    return save_version(process_id, edited_sources(process_id, xml, base), agency_id, user_id)
+
+
+def edited_sources(process_id: str, xml: str, base: DiagramVersion) -> dict[str, bytes]:
+    """``base``'s files with the one defining ``process_id`` replaced by the designer's ``xml``."""
     if not xml.strip():
         raise Invalid("流程图内容为空", fields={"xml": ["不能为空"]})
     file_name, _ = process_file(base.sources, process_id)
     sources = {name: text.encode("utf-8") for name, text in base.sources.items()}
     sources[file_name] = xml.encode("utf-8")
-    return save_version(process_id, sources, agency_id, user_id)
+    return sources
+
+
+def law_panel(process_id: str, xml: str, base: DiagramVersion, agency: Agency) -> dict[str, list[dict[str, Any]]]:
+    """The rules binding each task of the designer's unsaved edit, each held or not by the proof (the same
+    proof, cached by content, that a save runs), for the modeler's properties panel."""
+    sources = edited_sources(process_id, xml, base)
+    rules, citer = proving.law_of(agency)
+    try:
+        found = proving.findings(process_id, sources, _sha(sources), rules, citer)
+        bound = proof.bindings(sources, process_id, rules, citer, found)
+    except etree.XMLSyntaxError as exc:
+        raise Invalid(f"流程图无法解析：{exc}", fields={"xml": ["不是有效的 BPMN XML"]}) from exc
+    return {element: [b.to_json() for b in items] for element, items in bound.items()}

@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 
 from handlers.catalogue import STAGES
 from handlers.diagrams import DiagramError
+from handlers.law.acts import ACTS, BASE_ACTS
 from handlers.roles import LANE_ROLES, ROLES, TASK_ROLES
 from handlers.task_rules import AV_RULES
 from webapp.db import db
@@ -26,6 +27,7 @@ from webapp.engine import deployment
 from webapp.engine import diagrams as diagram_store
 from webapp.engine.diagrams import PROCEDURES
 from webapp.engine.proving import ComplianceRefused
+from webapp.errors import Invalid
 from webapp.models import Case, DiagramVersion, User
 from webapp.views.common import cite, role_required
 from webapp.views.diagram_files import process_file
@@ -93,7 +95,9 @@ def edit(process_id: str) -> Any:
         designer_data={"xml": xml, "catalogue": catalogue, "av_rules": list(AV_RULES),
                        "roles": {r: ROLES[r] for r in TASK_ROLES}, "lane_roles": LANE_ROLES,
                        "moddle": json.loads(SPIFF_MODDLE.read_text(encoding="utf-8")),
+                       "acts": ACTS, "base_acts": BASE_ACTS, "process_id": process_id,
                        "save_url": url_for("web_designer.save", process_id=process_id),
+                       "law_url": url_for("web_designer.law", process_id=process_id),
                        "base_version_id": version.id})
 
 
@@ -119,6 +123,23 @@ def save(process_id: str) -> Any:
     return jsonify({"version_id": version.id, "version": version.version,
                     "url": url_for("web_designer.edit", process_id=process_id, version=version.id),
                     "deploy_url": url_for("web_designer.deploy", version_id=version.id)}), 201
+
+
+@bp.post("/<process_id>/law")
+@role_required("designer")
+def law(process_id: str) -> Any:
+    """The rules that bind each task of the unsaved diagram, and whether the proof finds each held: what the
+    properties panel shows for the selected task (nothing is stored)."""
+    data = request.get_json(silent=True) or {}
+    base = _visible(db.session.get(DiagramVersion, int(data.get("base_version_id") or 0)))
+    xml = data.get("xml")
+    if not isinstance(xml, str):
+        return jsonify({"error": "invalid", "message": "请提交流程图内容（xml）"}), 422
+    try:
+        panel = diagram_store.law_panel(process_id, xml, base, current_user.agency)
+    except Invalid as exc:
+        return jsonify({"error": "invalid", "message": exc.message}), 422
+    return jsonify({"elements": panel})
 
 
 def _problem_json(p: Any) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 // Process designer: bpmn-js Modeler plus a plain properties form for what the engine reads
-// (spiffworkflow:properties records / av / basis / av_basis / deadline) and lane → role.
+// (spiffworkflow:properties act / records / av / basis / av_basis / deadline) and lane → role, with the rules of
+// the agency's law that bind the selected task, held or not by the proof of the unsaved diagram.
 (function () {
   'use strict';
   const data = JSON.parse(document.getElementById('designer-data').textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const KEYS = ['records', 'av', 'basis', 'av_basis', 'deadline', 'deadline_count'];
+  const KEYS = ['act', 'records', 'av', 'basis', 'av_basis', 'deadline', 'deadline_count'];
   const modeler = new BpmnJS({container: '#canvas', moddleExtensions: {spiffworkflow: data.moddle},
                               additionalModules: [window.LiuhenBpmnZh]});
   const $ = function (id) { return document.getElementById(id); };
@@ -20,6 +21,11 @@
     input.type = 'checkbox'; input.value = k.code;
     label.append(input, ' ' + k.title);
     box.appendChild(label);
+  });
+  Object.keys(data.acts).forEach(function (act) {
+    const o = document.createElement('option');
+    o.value = act; o.textContent = act + '（' + data.acts[act] + '）';
+    $('prop-act').appendChild(o);
   });
   Object.keys(data.roles).forEach(function (code) {
     const o = document.createElement('option');
@@ -64,8 +70,10 @@
       $('prop-name').textContent = element.businessObject.name || '';
       box.querySelectorAll('input').forEach(function (c) { c.checked = records.indexOf(c.value) >= 0; });
       $('prop-av').value = props.av || 'none';
+      $('prop-act').value = props.act || data.base_acts[element.id] || '';
       ['basis', 'av_basis', 'deadline', 'deadline_count'].forEach(function (k) { $('prop-' + k).value = props[k] || ''; });
       showDeadline(props.deadline || '');
+      showLaw();
     } else if (type === 'bpmn:Lane') {
       $('lane-id').textContent = element.id + '：' + (element.businessObject.name || '');
       const role = data.lane_roles[(element.businessObject.name || '').trim()];
@@ -94,6 +102,7 @@
     const old = readProps(current.businessObject);
     const props = {};
     Object.keys(old).forEach(function (k) { if (KEYS.indexOf(k) < 0) props[k] = old[k]; });
+    props.act = $('prop-act').value;
     props.records = records.join(',');
     props.av = $('prop-av').value;
     props.basis = $('prop-basis').value.trim();
@@ -102,8 +111,51 @@
     props.deadline_count = $('prop-deadline_count').value;
     return props;
   }
-  $('task-props').addEventListener('input', function () { if (current) writeProps(current, collect()); });
-  $('task-props').addEventListener('change', function () { if (current) writeProps(current, collect()); });
+  $('task-props').addEventListener('input', function () { if (current) { writeProps(current, collect()); lawLater(); } });
+  $('task-props').addEventListener('change', function () { if (current) { writeProps(current, collect()); lawLater(); } });
+
+  // The law panel: the proof of the diagram as it stands (not saved), fetched once per content.
+  let lawXml = null, lawAnswer = null, lawTimer = null;
+  function lawLater() { clearTimeout(lawTimer); lawTimer = setTimeout(showLaw, 600); }
+  function fetchLaw() {
+    return modeler.saveXML({format: false}).then(function (result) {
+      if (result.xml === lawXml && lawAnswer) return lawAnswer;
+      lawXml = result.xml;
+      lawAnswer = fetch(data.law_url, {
+        method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrf, 'Accept': 'application/json'},
+        body: JSON.stringify({xml: result.xml, base_version_id: data.base_version_id})
+      }).then(function (res) {
+        return res.json().then(function (body) {
+          if (!res.ok) throw new Error(body.message || ('校验失败（' + res.status + '）'));
+          return body.elements;
+        });
+      });
+      lawAnswer.catch(function () { lawXml = null; });
+      return lawAnswer;
+    });
+  }
+  function ruleItem(b) {
+    const li = document.createElement('li');
+    li.className = b.held ? 'held' : 'error';
+    li.dataset.rule = b.rule;
+    li.title = b.text || '';
+    li.textContent = (b.held ? '✔ 已满足：' : '✘ 未满足：') + b.title + '（' + b.article + '）' +
+      (b.held ? '' : '——' + b.why.join('；'));
+    return li;
+  }
+  function showLaw() {
+    if (!current || current.type !== 'bpmn:UserTask') return;
+    const id = current.id;
+    $('law-status').textContent = '正在按本机构适用的法律校验…';
+    fetchLaw().then(function (elements) {
+      if (!current || current.id !== id) return;
+      const mine = elements[id] || [];
+      $('law-status').textContent = mine.length ? '' : '本机构适用的规定中没有直接约束本任务的条款。';
+      $('law-rules').replaceChildren.apply($('law-rules'), mine.map(ruleItem));
+      $('law-procedure').replaceChildren.apply($('law-procedure'), (elements[data.process_id] || []).map(ruleItem));
+    }).catch(function (err) { $('law-status').textContent = '无法校验：' + err.message; });
+  }
   $('lane-role').addEventListener('change', function () {
     if (current && $('lane-role').value) {
       modeler.get('modeling').updateProperties(current, {name: $('lane-role').value});
