@@ -17,9 +17,12 @@ from tests.support.media import MP4_HEAD
 from tests.support.walker import Walker
 from webapp.db import db
 from webapp.loadgen.flows import file_case
-from webapp.models import MediaItem, Record
+from webapp.models import MediaItem, Record, StoredFile
 
 CHUNK = 64 * 1024
+#: a 1×1 PNG, what a tablet's camera hands the page (any image the store accepts)
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
 def _to_inspection(app, client) -> tuple[object, int, str]:
@@ -92,3 +95,27 @@ def test_a_recording_resumes_after_a_dropped_connection_and_a_reload(app, live, 
     with app.app_context():
         record = db.session.scalars(select(Record).where(Record.case_id == cid, Record.kind == "av_recording")).one()
         assert record.payload["files"] == [sha] and record.payload["device_id"] == "DSJ-2026-0007"
+
+
+def test_a_photo_taken_with_the_device_camera_is_stored_by_hash_into_the_record(app, live, browser, client, tmp_path):
+    """Issue 18 point 4: beside the file picker, a 拍照上传 input opens the camera of a phone or tablet
+    (``capture``); the photo goes to the file store by its SHA-256, which the record's field then holds."""
+    agency, cid, task_id = _to_inspection(app, client)
+    page = sign_in(browser, live, agency.usernames["officer1"])
+    page.goto(f"{live}/cases/{cid}/tasks/{task_id}")
+    page.check('input[name="av_choice"][value="recording"]')
+    camera = page.locator('.upload:not([data-media]) input[capture="environment"]').first
+    assert camera.get_attribute("accept") == "image/*"
+    photo = tmp_path / "现场照片.png"
+    photo.write_bytes(PNG)
+    camera.set_input_files(str(photo))
+    box = page.locator(".upload:not([data-media])").first
+    target = box.get_attribute("data-target")
+    page.wait_for_function("t => document.getElementById(t).value.length === 64", arg=target)
+    sha = hashlib.sha256(PNG).hexdigest()
+    assert page.input_value(f'[id="{target}"]') == sha
+    assert "已上传 现场照片.png" in box.locator(".upload-status").inner_text()
+    with app.app_context():
+        stored = db.session.scalars(select(StoredFile).where(StoredFile.sha256 == sha)).one()
+        assert (stored.size, stored.agency_id) == (len(PNG), agency.id)
+        db.session.remove()

@@ -108,15 +108,17 @@
   document.querySelectorAll('input[name="av_choice"]').forEach(function (r) { r.addEventListener('change', syncAv); });
 
   document.querySelectorAll('.upload[data-media]').forEach(resumable);
+  // Files and photos (the camera input opens the device's camera on a phone or tablet) go to /files by hash.
   document.querySelectorAll('.upload:not([data-media])').forEach(function (box) {
-    const input = box.querySelector('.upload-input');
     const bar = box.querySelector('progress');
     const status = box.querySelector('.upload-status');
     const target = document.getElementById(box.dataset.target);
-    input.addEventListener('change', function () {
-      Array.from(input.files).reduce(function (p, file) {
-        return p.then(function () { return send(file); });
-      }, Promise.resolve()).finally(function () { input.value = ''; });
+    box.querySelectorAll('.upload-input').forEach(function (input) {
+      input.addEventListener('change', function () {
+        Array.from(input.files).reduce(function (p, file) {
+          return p.then(function () { return send(file); });
+        }, Promise.resolve()).finally(function () { input.value = ''; });
+      });
     });
     function send(file) {
       return new Promise(function (resolve) {
