@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from handlers.deadlines import due_at
 from handlers.law.periods import CALENDAR_DAYS_BASIS, Counting, parse_period
 from handlers.workcalendar import end_of_day, local_date, national
@@ -17,7 +19,7 @@ from webapp.loadgen.flows import (
     service_steps,
     simple,
 )
-from webapp.loadgen.payloads import av_recording, payload
+from webapp.loadgen.payloads import T, av_recording, payload
 
 QZ_54 = "《中华人民共和国行政强制法》第五十四条"
 
@@ -227,3 +229,50 @@ def test_xingzheng_chufa_fa_60_a_decision_not_yet_made_after_ninety_days_reaches
     w.do(cid, "t_decision", {"penalty_decision": None})
     overdue = [a for a in w.case(cid)["audit"] if a["action"] == "deadline.overdue"]
     assert [a["detail"].get("closed_at") is not None for a in overdue] == [False, True]
+
+
+QZ_53 = "《中华人民共和国行政强制法》第五十三条"
+
+
+@pytest.mark.article("行政强制法", 53)
+def test_xingzheng_qiangzhi_fa_53_the_court_is_asked_after_the_remedy_periods_and_within_three_months(
+        client, agency, clock):
+    """行政强制法 第五十三条: not before the six months to sue (行政诉讼法 第四十六条) have run from the service of the
+    decision — the fact is the 送达回证 of *that* 决定书 — and within three months after they have."""
+    w = Walker(client, agency.tokens)
+    clock.set(dt.datetime.fromisoformat(T))
+    cid = file_case(w)
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    w.do(cid, "t_decision", {"penalty_decision": None})
+    served = clock.now() + dt.timedelta(hours=2)
+    for name, records in service_steps("direct"):
+        if "service_receipt" in records:
+            records = {"service_receipt": payload("service_receipt", served_at=served.isoformat())}
+        w.do(cid, name, records)
+    w.do(cid, "t_performance", {"performance_record": payload("performance_record", status="none")})
+    clock.set(served + dt.timedelta(days=16))  # 第六十七条: the fifteen days to pay are over before the 催告
+    for name, records in reminder():
+        if "service_receipt" in records:
+            records = {"service_receipt": payload("service_receipt", served_at=clock.now().isoformat())}
+        w.do(cid, name, records)
+    clock.set(served + dt.timedelta(days=40))  # 第五十四条's ten working days after the 催告书 are over
+    w.do(cid, "t_enforcement_route", {"enforcement_route": payload("enforcement_route", route="court")})
+    for name, records in approval_steps():
+        w.do(cid, name, records)
+    task = w.task(cid, "t_court_application")
+
+    def apply(at: dt.datetime):
+        assert w.add(cid, task, "court_application", payload("court_application", applied_at=at.isoformat())
+                     ).status_code == 201
+        return w.complete(cid, task)
+
+    early = apply(clock.now())
+    assert early.status_code == 422 and QZ_53 in early.get_json()["message"], early.get_json()
+    assert "early" in [m["problem"] for m in early.get_json()["missing"]]
+    clock.set(served + dt.timedelta(days=300))  # beyond six months and three
+    late = apply(clock.now())
+    assert late.status_code == 422 and QZ_53 in late.get_json()["message"] and "实际" in late.get_json()["message"]
+    in_time = apply(served + dt.timedelta(days=200))  # applied seven months after service: recorded as made then
+    assert in_time.status_code == 200, in_time.get_json()
