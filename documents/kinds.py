@@ -86,7 +86,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  numbered=False, dated_by=("service_receipt.served_at",)),
     DocumentKind("enforcement_reminder", "催告书", "催", "enforcement_reminder",
                  ("行政强制法 第三十五条", "fushun-culture 第二十八条"),
-                 dated_by=("enforcement_reminder.issued_at",)),
+                 dated_by=("enforcement_reminder.issued_at",), quotes="penalty_decision"),
     DocumentKind("enforcement_decision", "行政强制执行决定书", "强执", "enforcement_decision",
                  ("行政强制法 第三十七条", "fushun-culture 第二十九条"),
                  dated_by=("enforcement_decision.decided_at",)),

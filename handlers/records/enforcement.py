@@ -22,7 +22,8 @@ METHODS = {"surcharge": "加处罚款或滞纳金", "transfer": "划拨存款、
 class EnforcementReminder(Strict):
     """催告书 (行政强制法 第三十五条, fushun-culture 第二十八条)."""
 
-    decision_document = text("被执行的行政决定书及文号")
+    decision_document = text("被执行的行政决定书及文号",
+                             "本案已作出的决定书，催告书按其签发的名称、文号和日期载明；另案作出的在此写明")
     party = one(Party, "当事人")
     obligation = text("应履行的义务")
     period_ends_at = moment("履行义务的期限")
@@ -30,7 +31,7 @@ class EnforcementReminder(Strict):
     sum_due = amount("金额（元）", "涉及金钱给付的，写明金额和给付方式", required=False)
     payment_method = text("给付方式", required=False)
     rights_stated = flag("已载明当事人依法享有的陈述权和申辩权")
-    document_no = text("催告书文号")
+    document_no = text("催告书文号", "不再填写：催告书由系统制作并编文号", required=False)
     issued_at = moment("制作日期")
 
     @validates_schema

@@ -62,7 +62,8 @@ MANDATORY: dict[str, list[str]] = {
     "correction_notice": ["责令改正通知书", "责令你（单位）改正", "2026年3月20日17时00分", "复查"],
     "service_receipt": ["送达回证", "送达文书名称", "行政处罚决定书", "文号", "抚县文执罚〔2026〕1号", "文书日期", "受送达人", "王五",
                         "送达方式", "直接送达", "送达人签名", "张明", "受送达人签名"],
-    "enforcement_reminder": ["催告书", "履行义务的期限", "2026年3月20日17时00分", "履行义务的方式", "到指定银行缴纳",
+    "enforcement_reminder": ["催告书", "本机关作出的行政处罚决定书（抚县文执罚〔2026〕1号，2026年3月2日）已依法送达",
+                             "履行义务的期限", "2026年3月20日17时00分", "履行义务的方式", "到指定银行缴纳",
                              "人民币壹万元整（¥10,000.00）", "中国工商银行抚顺县支行", "陈述和申辩"],
     "enforcement_decision": ["行政强制执行决定书", "强制执行的理由和依据", "第七十二条加处罚款", "强制执行的方式和时间",
                              "加处罚款或滞纳金", "2026年3月25日9时00分", "申请行政复议或者提起行政诉讼的途径和期限",
@@ -168,6 +169,8 @@ def test_each_document_states_what_the_regulations_require(kind, tmp_path):
     assert squeeze(AGENCY) in text
     missing = [m for m in MANDATORY[kind.code] if squeeze(m) not in text]
     assert not missing, f"{kind.code} lacks {missing}"
+    if kind.quotes:  # the issued document, never the 文号 typed into the record (抚文执罚〔2026〕12号 in the samples)
+        assert "抚文执罚〔2026〕12号" not in text
     assert "\ufffd" not in text and "□" not in text
     fonts = embedded_fonts(pdf, tmp_path)
     cjk = [f for f in fonts if "CJK-SC" in f[0]]

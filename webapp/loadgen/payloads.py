@@ -168,7 +168,7 @@ PAYLOADS.update({
     "enforcement_reminder": {"decision_document": "行政处罚决定书 抚文执罚〔2026〕12号", "party": PARTY,
                              "obligation": "缴纳罚款人民币一万元", "period_ends_at": "2026-03-20T17:00:00+08:00",
                              "manner": "到指定银行缴纳", "sum_due": "10000.00", "payment_method": "到中国工商银行抚顺县支行缴纳",
-                             "rights_stated": True, "document_no": "抚文执催〔2026〕2号", "issued_at": T},
+                             "rights_stated": True, "issued_at": T},
     "reminder_response": {"checked_at": "2026-03-23T10:00:00+08:00", "performed": "none", "statement_made": True,
                           "statement": "当事人称经营困难，无力缴纳。", "review": "当事人未提交证据证明确有困难。", "adopted": "no",
                           "adoption_reason": "未提供证据，且未申请延期或分期缴纳。", "justified": False},
