@@ -1,31 +1,38 @@
 """The agency administrator: users and their roles, and the agency's profile (validated before it is kept).
 
-The profile is edited as the TOML text the shipped profiles use and goes through the same schema,
-compliance check and deployment as ``flask liuhen create-agency`` (webapp/profile_service.py).
+The profile is edited through a form generated from its schema (webapp/views/profile_form.py) or, as an
+advanced view, as the TOML text the shipped profiles use; either goes through the same schema, compliance
+check and deployment as ``flask liuhen create-agency`` (webapp/engine/profiles.py).
 """
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import tomli_w
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 import documents
 from handlers import clock, profiles
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
+from handlers.law.periods import PeriodError, parse_period
 from handlers.roles import ROLES
 from webapp.accounts import create_user, current_session, end_all, sessions_of, set_password
 from webapp.db import db
 from webapp.engine import profiles as profile_service
-from webapp.engine.diagrams import procedure_title
+from webapp.engine.diagrams import PROCEDURES, procedure_title
 from webapp.errors import ServiceError
 from webapp.models import User
 from webapp.paging import paginate_list
 from webapp.store import audit
+from webapp.views import profile_form
 from webapp.views.common import role_required
-from webapp.views.forms import ProfileForm, UserForm
+from webapp.views.forms import CsrfOnly, ProfileForm, UserForm
 from webapp.worker.service import queue_state
 
 bp = Blueprint("web_admin", __name__, url_prefix="/admin")
@@ -111,37 +118,115 @@ def edit_user(user_id: int) -> Any:
 @bp.route("/profile", methods=["GET", "POST"])
 @role_required("admin")
 def profile() -> Any:
-    """The agency profile, edited in the same TOML form as ``workflows/profiles/<code>/profile.toml``.
+    """The agency profile, edited through a form generated from the profile schema, or (高级) as the TOML text
+    of ``workflows/profiles/<code>/profile.toml``.
 
-    Saving validates it with the profile schema (handlers/profiles.py), checks the agency's diagrams
-    against its rules and deploys them (profile_service.apply_profile); any failure keeps the text typed.
+    Both give one TOML text that goes the one way a profile is applied: the profile schema
+    (handlers/profiles.py), the proof of the agency's diagrams against its rules, deployment
+    (profile_service.apply_profile).  Any failure keeps what was typed.
     """
     agency = current_user.agency
-    form = ProfileForm()
+    view = "toml" if request.method == "POST" and "profile" in request.form or request.args.get("view") == "toml" \
+        else "form"
+    form, csrf = ProfileForm(), CsrfOnly()
+    current = _profile_data(agency)
+    items = profile_form.inputs(profiles.ProfileSchema(), {"procedures": _procedure_choices(current)})
     errors: list[str] = []
-    if form.validate_on_submit():
-        text = form.profile.data
-        folder = profile_service.profiles_dir() / agency.code
+    if view == "form" and form.is_submitted():
+        profile_form.read(items, request.form)
+    if view == "toml" and form.validate_on_submit():
+        errors = _save(agency, form.profile.data)
+    elif view == "form" and csrf.validate_on_submit():
+        data = profile_form.build(items, current)
         try:
-            parsed = profiles.parse(text, "机构配置", folder if folder.is_dir() else None)
-            applied = profile_service.apply_profile(agency, parsed, current_user.id, source=text)
-        except profiles.ProfileError as exc:
-            errors = str(exc).splitlines()
-        except ServiceError as exc:
-            errors = exc.message.splitlines()
-        if errors:
-            db.session.rollback()
+            profiles.ProfileSchema().load(data)
+        except ValidationError as exc:
+            errors = ["请按各项旁的提示修改。", *profile_form.place(items, exc.messages, profiles.ProfileSchema())]
         else:
-            audit.append(agency.id, Action.AGENCY_PROFILE_CHANGED, actor_id=current_user.id,
-                         detail={"code": parsed.code, "source_sha256": sha256_bytes(text)})
-            db.session.commit()
-            flash(f"机构配置已校验并保存：{applied.text()}")
-            return redirect(url_for("web_admin.profile"))
+            errors = _save(agency, FORM_HEADER + tomli_w.dumps(data))
     elif not form.is_submitted():
         form.profile.data = _profile_source(agency)
+        profile_form.fill(items, current)
+    if request.method == "POST" and not errors and not form.errors and not csrf.errors:
+        return redirect(url_for("web_admin.profile", view=view if view == "toml" else None))
+    if view == "toml" and not form.profile.data:
+        form.profile.data = _profile_source(agency)
     shown = [(label, _readable(key, getattr(agency.settings, key))) for key, label in SHOWN]
-    return render_template("admin_profile.html", form=form, agency=agency, errors=errors, shown=shown,
-                           ROLES=ROLES), 422 if (errors or form.errors) else 200
+    return render_template("admin_profile.html", form=form, csrf=csrf, agency=agency, errors=errors, shown=shown,
+                           view=view, items=items, kept=_kept(current), ROLES=ROLES), \
+        422 if (errors or form.errors or csrf.errors) else 200
+
+
+FORM_HEADER = "# 由机构配置表单生成；表单未涵盖的部分（执法规则、流程图补丁等）沿用保存前的配置\n"
+
+
+def _save(agency: Any, text: str) -> list[str]:
+    """Validate, prove and deploy a profile text, audited and committed; the reasons it was refused, if it was."""
+    folder = profile_service.profiles_dir() / agency.code
+    try:
+        parsed = profiles.parse(text, "机构配置", folder if folder.is_dir() else None)
+        applied = profile_service.apply_profile(agency, parsed, current_user.id, source=text)
+    except profiles.ProfileError as exc:
+        errors = str(exc).splitlines()
+    except ServiceError as exc:
+        errors = exc.message.splitlines()
+    else:
+        audit.append(agency.id, Action.AGENCY_PROFILE_CHANGED, actor_id=current_user.id,
+                     detail={"code": parsed.code, "source_sha256": sha256_bytes(text)})
+        db.session.commit()
+        flash(f"机构配置已校验并保存：{applied.text()}")
+        return []
+    db.session.rollback()
+    return errors
+
+
+def _profile_data(agency: Any) -> dict[str, Any]:
+    """The current profile as its TOML text reads (unvalidated: the form shows it and keeps what it does not cover)."""
+    try:
+        return tomllib.loads(_profile_source(agency))
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _procedure_choices(current: Mapping[str, Any]) -> dict[str, str]:
+    ids = [*PROCEDURES, *(p for p in current.get("procedures", []) if p not in PROCEDURES)]
+    return {pid: procedure_title(pid) for pid in ids}
+
+
+def _kept(current: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """What the form leaves unchanged, by label, with what it holds now (rules by title and period in words)."""
+    out = []
+    for path, label in profile_form.carried(profiles.ProfileSchema()):
+        value: Any = current
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value:
+            out.append(("／".join(_labels(path)) if len(path) > 1 else label, _held(value)))
+    return out
+
+
+def _labels(path: tuple[str, ...]) -> list[str]:
+    labels = {p: f.metadata.get("label", p[-1]) for p, f in profiles.walk(profiles.ProfileSchema())}
+    return [labels.get(path[:n + 1], path[n]) for n in range(len(path))]
+
+
+def _held(value: Any) -> list[str]:
+    """A carried value in words: each rule's title, period and article; a patch's task; a table's entries."""
+    if isinstance(value, Mapping):
+        return [f"{k}：{v}" for k, v in value.items()]
+    return [_item(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _item(v: Any) -> str:
+    if not isinstance(v, Mapping):
+        return str(v)
+    within = v.get("within")
+    try:
+        period = f"（{parse_period(within).describe()}内）" if within else ""
+    except PeriodError:
+        period = ""
+    what = v.get("title") or f"{procedure_title(v.get('process'))} 的任务 {v.get('task', '')}"
+    return f"{what}{period}——{v.get('basis', '')}"
 
 
 SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限（日）"),
