@@ -149,6 +149,8 @@ def test_archive_period_and_warning_window_changed_through_the_form_are_applied_
 
     page = admin.text("/admin/profile")
     assert "机构配置已校验并保存" in page
+    shown = page[:page.index('class="profile-form"')]
+    assert "<td>45日" in shown and "<td>48小时" in shown and "<td>24小时" in shown  # the settings, with their units
     again = form_of(page)
     assert again["f.archive.days"] == "45"
     assert again["f.warnings.deadline_hours"] == "2" and again["f.warnings.deadline_hours:unit"] == "deadline_hours:24"
@@ -201,3 +203,20 @@ def test_the_toml_view_still_edits_the_text(app, agency):
     assert res.status_code == 302 and res.headers["Location"].endswith("/admin/profile?view=toml")
     assert stored(app, agency)["archive_days"] == 20
     assert form_of(admin.text("/admin/profile"))["f.archive.days"] == "20"
+
+
+def test_a_handover_in_working_days_replaces_the_one_in_hours(app, agency):
+    """One input, two fields: 个工作日 writes handover_working_days and drops handover_hours (the schema takes one)."""
+    admin = with_changli(app, agency)
+    page = admin.text("/admin/profile")
+    assert "个工作日</option>" in field_html(page, "f.av.handover_hours")
+    data = form_of(page)
+    data["f.av.handover_hours"], data["f.av.handover_hours:unit"] = "3", "handover_working_days:1"
+    res = admin.post("/admin/profile", data, csrf_from="/admin/profile")
+    assert res.status_code == 302, res.get_data(as_text=True)[:3000]
+    after = stored(app, agency)
+    assert after["av_handover_working_days"] == 3 and "av_handover_hours" not in after
+    assert tomllib.loads(after["source_toml"])["av"] == {"handover_working_days": 3,
+                                                         "handover_basis": "changli-market 第十九条"}
+    again = form_of(admin.text("/admin/profile"))
+    assert again["f.av.handover_hours"] == "3" and again["f.av.handover_hours:unit"] == "handover_working_days:1"

@@ -6,6 +6,7 @@ check and deployment as ``flask liuhen create-agency`` (webapp/engine/profiles.p
 """
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +18,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 import documents
-from handlers import clock, profiles
+from handlers import clock, diagrams, profiles
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
 from handlers.law.periods import PeriodError, parse_period
@@ -25,7 +26,7 @@ from handlers.roles import ROLES
 from webapp.accounts import create_user, current_session, end_all, sessions_of, set_password
 from webapp.db import db
 from webapp.engine import profiles as profile_service
-from webapp.engine.diagrams import PROCEDURES, procedure_title
+from webapp.engine.diagrams import PROCEDURES, base_dir, base_sources, procedure_title
 from webapp.errors import ServiceError
 from webapp.models import User
 from webapp.paging import paginate_list
@@ -151,7 +152,7 @@ def profile() -> Any:
         return redirect(url_for("web_admin.profile", view=view if view == "toml" else None))
     if view == "toml" and not form.profile.data:
         form.profile.data = _profile_source(agency)
-    shown = [(label, _readable(key, getattr(agency.settings, key))) for key, label in SHOWN]
+    shown = [(label, _readable(key, agency.settings)) for key, label in SHOWN]
     return render_template("admin_profile.html", form=form, csrf=csrf, agency=agency, errors=errors, shown=shown,
                            view=view, items=items, kept=_kept(current), ROLES=ROLES), \
         422 if (errors or form.errors or csrf.errors) else 200
@@ -225,14 +226,14 @@ def _item(v: Any) -> str:
         period = f"（{parse_period(within).describe()}内）" if within else ""
     except PeriodError:
         period = ""
-    what = v.get("title") or f"{procedure_title(v.get('process'))} 的任务 {v.get('task', '')}"
+    what = v.get("title") or f"{procedure_title(v.get('process'))}：{_task_title(v.get('process'), v.get('task'))}"
     return f"{what}{period}——{v.get('basis', '')}"
 
 
-SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限（日）"),
-         ("av_handover_hours", "音像记录移交时限（小时）"), ("av_handover_working_days", "音像记录移交时限（工作日）"),
-         ("av_retention_months", "音像记录保存期限（月）"), ("long_term_triggers", "长期保存情形"),
-         ("doc_prefix", "文书编号前缀"), ("confidentiality", "保密要求"))
+SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限"), ("av_handover", "音像记录移交时限"),
+         ("av_retention_months", "音像记录保存期限"), ("long_term_triggers", "长期保存情形"),
+         ("deadline_warning_hours", "期限预警提前量"), ("doc_prefix", "文书编号前缀"), ("confidentiality", "保密要求"))
+UNITS = {"archive_days": "日", "av_retention_months": "个月", "deadline_warning_hours": "小时"}
 
 
 def _badge_taken(badge: str | None, user_id: int | None) -> bool:
@@ -242,12 +243,21 @@ def _badge_taken(badge: str | None, user_id: int | None) -> bool:
         is not None
 
 
-def _readable(key: str, value: Any) -> Any:
-    """A setting as people read it: procedures by their Chinese names, the confidentiality level by its meaning."""
+def _readable(key: str, settings: Any) -> Any:
+    """A setting as people read it: procedures by their Chinese names, periods with their unit ("24小时"), the
+    confidentiality level and the long-term cases by their meaning."""
+    if key == "av_handover":
+        days = settings.av_handover_working_days
+        return f"{days}个工作日" if days else f"{settings.av_handover_hours:g}小时"
+    value = getattr(settings, key)
+    if key in UNITS:
+        return f"{value}{UNITS[key]}"
     if key == "procedures" and value:
         return [procedure_title(p) for p in value]
     if key == "confidentiality" and value:
         return profiles.CONFIDENTIALITY.get(value, value)
+    if key == "long_term_triggers" and value:
+        return [profiles.LONG_TERM_TRIGGERS.get(v, v) for v in value]
     return value
 
 
@@ -257,3 +267,18 @@ def _profile_source(agency: Any) -> str:
         return agency.settings.source_toml
     shipped = profile_service.profiles_dir() / agency.code / "profile.toml"
     return shipped.read_text(encoding="utf-8") if shipped.is_file() else ""
+
+
+def _task_title(process_id: Any, task: Any) -> str:
+    """A patched task by its name in the base diagram (the task id only if the diagram has no such task)."""
+    return _task_titles(str(base_dir()), str(process_id)).get(str(task), str(task))
+
+
+@functools.cache
+def _task_titles(directory: str, process_id: str) -> dict[str, str]:
+    """Task id → name in a base diagram; the shipped base diagrams do not change while the app runs."""
+    try:
+        spec, _ = diagrams.parse(base_sources(), process_id)
+    except diagrams.DiagramError:
+        return {}
+    return {name: str(ts.bpmn_name) for name, ts in spec.task_specs.items() if getattr(ts, "bpmn_name", None)}
