@@ -71,7 +71,7 @@ class _Strict(Schema):
 HOURS = (("小时", 1), ("日", 24))
 DAYS = (("日", 1),)
 MONTHS = (("个月", 1), ("年", 12))
-BASIS_HELP = "写明实施办法或法律的条款，如“changli-market 第十九条”“行政处罚法 第六十条”"
+BASIS_HELP = "写明所依据的条款：法律如“行政处罚法 第六十条”，本机构实施办法写作“机构代码 第十九条”"
 
 
 def _meta(label: str, help: str = "", **extra: Any) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.test_chinese import latin_words
 from tests.support import WORKFLOWS
 from tests.support.app import make_agency
 from tests.support.browser import SHOTS, sign_in
@@ -44,9 +45,17 @@ def test_admin_changes_periods_through_the_profile_form(app, live, browser):
     expect(admin.locator("table.list")).to_contain_text("45")
     kept = admin.locator("details.kept")
     kept.locator("summary").click()
-    expect(kept).to_contain_text("执法行为终结之日起30日内立卷归档（30日内）")  # the carried rules, periods in words
+    expect(kept).to_contain_text("执法行为终结之日起30日内立卷归档（30日内）——《昌黎县市场监管局行政执法全过程记录实施办法》第十九条")
     expect(kept).to_contain_text("一般程序：询问调查")  # a patch by procedure and task name
     admin.screenshot(path=SHOTS.format("admin-profile-form"), full_page=True)
+    # every word the page renders is Chinese; these two are the shipped profile's own text (changli-market 第二条's
+    # reason among its organisational articles), shown as written
+    assert latin_words(admin) <= {"scope", "procedures"}
     with app.app_context():
         profile = db.session.get(Agency, agency.id).profile
     assert profile["archive_days"] == 45 and profile["deadline_warning_hours"] == 48
+    phone = sign_in(browser, live, agency.usernames["admin1"], width=375)
+    phone.goto(f"{live}/admin/profile")
+    expect(phone.locator('[name="f.archive.days"]')).to_have_value("45")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    phone.screenshot(path=SHOTS.format("admin-profile-form-375"), full_page=False)

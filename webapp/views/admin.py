@@ -32,7 +32,7 @@ from webapp.models import User
 from webapp.paging import paginate_list
 from webapp.store import audit
 from webapp.views import profile_form
-from webapp.views.common import role_required
+from webapp.views.common import cite, role_required
 from webapp.views.forms import CsrfOnly, ProfileForm, UserForm
 from webapp.worker.service import queue_state
 
@@ -227,7 +227,7 @@ def _item(v: Any) -> str:
     except PeriodError:
         period = ""
     what = v.get("title") or f"{procedure_title(v.get('process'))}：{_task_title(v.get('process'), v.get('task'))}"
-    return f"{what}{period}——{v.get('basis', '')}"
+    return f"{what}{period}——{cite(v.get('basis'))}"
 
 
 SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限"), ("av_handover", "音像记录移交时限"),
