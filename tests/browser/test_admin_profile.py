@@ -46,7 +46,8 @@ def test_admin_changes_periods_through_the_profile_form(app, live, browser):
     kept = admin.locator("details.kept")
     kept.locator("summary").click()
     expect(kept).to_contain_text("执法行为终结之日起30日内立卷归档（30日内）——《昌黎县市场监管局行政执法全过程记录实施办法》第十九条")
-    expect(kept).to_contain_text("一般程序：询问调查")  # a patch by procedure and task name
+    expect(kept).to_contain_text("一般程序：询问调查（须同步录音录像）")  # a patch by procedure, task and change
+    expect(kept).to_contain_text("一般程序：归档（期限改为30日）")
     admin.screenshot(path=SHOTS.format("admin-profile-form"), full_page=True)
     # every word the page renders is Chinese; these two are the shipped profile's own text (changli-market 第二条's
     # reason among its organisational articles), shown as written

@@ -226,8 +226,22 @@ def _item(v: Any) -> str:
         period = f"（{parse_period(within).describe()}内）" if within else ""
     except PeriodError:
         period = ""
-    what = v.get("title") or f"{procedure_title(v.get('process'))}：{_task_title(v.get('process'), v.get('task'))}"
+    what = v.get("title") or (f"{procedure_title(v.get('process'))}：{_task_title(v.get('process'), v.get('task'))}"
+                              f"{_patch_change(v.get('properties') or {})}")
     return f"{what}{period}——{cite(v.get('basis'))}"
+
+
+PATCH_WORDS = {("av", "required"): "须同步录音录像", ("av_on_refusal", "required"): "当事人拒绝签字时须录音录像"}
+
+
+def _patch_change(props: Mapping[str, Any]) -> str:
+    """What a patch makes stricter, in words (``deadline = "P30D"`` → 期限改为30日)."""
+    parts = [PATCH_WORDS[(k, v)] for k, v in props.items() if (k, v) in PATCH_WORDS]
+    try:
+        parts += [f"期限改为{parse_period(props['deadline']).describe()}"] if props.get("deadline") else []
+    except PeriodError:
+        parts.append("期限格式有误")
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限"), ("av_handover", "音像记录移交时限"),
