@@ -165,6 +165,7 @@ def test_an_invalid_value_is_refused_beside_its_field_in_chinese_and_what_was_ty
     data["f.confidentiality"] = "secret"
     data["f.av.retention_months"] = "三年"
     data["f.name"] = "昌黎县市场监督管理局（改）"
+    data["f.calendar.holidays"] = "2026-06-03\n2026-13-01"
     res = admin.post("/admin/profile", data, csrf_from="/admin/profile")
     page = res.get_data(as_text=True)
     assert res.status_code == 422
@@ -175,6 +176,8 @@ def test_an_invalid_value_is_refused_beside_its_field_in_chinese_and_what_was_ty
     assert '<option value="secret" selected>' in secrecy
     retention = field_html(page, "f.av.retention_months")
     assert "应为整数" in retention and 'value="三年"' in retention
+    holidays = field_html(page, "f.calendar.holidays")
+    assert "日期格式无效" in holidays and "2026-06-03\n2026-13-01</textarea>" in holidays
     assert 'value="昌黎县市场监督管理局（改）"' in page  # an untouched valid field keeps what was typed too
     assert not re.search(r"Must be|Not a valid|Unknown field", page)
     assert stored(app, agency) == before
