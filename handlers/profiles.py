@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from lxml import etree
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -54,6 +54,7 @@ LONG_TERM_TRIGGERS = {
     "other": "其他重大、疑难、复杂的情况或执法部门认为应当长期保存的",
 }
 CONFIDENTIALITY = {"internal": "内部资料，不向社会公开", "restricted": "按保密规定和权限管理"}
+FieldT = TypeVar("FieldT", bound=fields.Field[Any])
 _NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
 
@@ -66,19 +67,48 @@ class _Strict(Schema):
         unknown = "raise"
 
 
+#: Units a period field is entered in (number × factor = the stored value, in the unit the field's name says).
+HOURS = (("小时", 1), ("日", 24))
+DAYS = (("日", 1),)
+MONTHS = (("个月", 1), ("年", 12))
+BASIS_HELP = "写明所依据的条款：法律如“行政处罚法 第六十条”，本机构实施办法写作“机构代码 第十九条”"
+
+
+def _meta(label: str, help: str = "", **extra: Any) -> dict[str, Any]:
+    """A field's Chinese label and help, read by the administrator's form, its error messages and docs alike."""
+    return {"label": label, "help": help, **extra}
+
+
+def _labelled(f: FieldT, label: str, help: str = "", **extra: Any) -> FieldT:
+    """A shared field (an article citation, an article count) with this profile's label."""
+    f.metadata = {**f.metadata, **_meta(label, help, **extra)}
+    return f
+
+
+def _one_of(choices: Mapping[str, str]) -> validate.OneOf:
+    """A choice refused by naming the choices as people read them (the form shows the same names)."""
+    return validate.OneOf(list(choices), error="须为以下之一：" + "；".join(choices.values()))
+
+
 class ArchiveSchema(_Strict):
-    days = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
-    basis = basis_field(required=False)
+    days = fields.Integer(required=True, validate=validate.Range(min=1, max=365), metadata=_meta(
+        "归档期限", "执法行为终结之日起多少日内立卷归档（1 至 365 日）", units=DAYS))
+    basis = _labelled(basis_field(required=False), "归档期限依据", BASIS_HELP)
 
 
 class AvSchema(_Strict):
-    handover_hours = fields.Integer(validate=validate.Range(min=1, max=720))
-    handover_working_days = fields.Integer(validate=validate.Range(min=1, max=30))
-    handover_basis = basis_field(required=False)
-    retention_months = fields.Integer(validate=validate.Range(min=1, max=1200))
-    retention_basis = basis_field(required=False)
-    long_term_triggers = fields.List(fields.String(validate=validate.OneOf(list(LONG_TERM_TRIGGERS))))
-    long_term_basis = basis_field(required=False)
+    handover_hours = fields.Integer(validate=validate.Range(min=1, max=720), metadata=_meta(
+        "音像记录移交时限", "执法结束后多少时间内将音像记录移交存储（按小时不超过 720 小时，按工作日不超过 30 个工作日）；"
+        "留空则为 24 小时", units=HOURS))
+    handover_working_days = fields.Integer(validate=validate.Range(min=1, max=30), metadata=_meta(
+        "音像记录移交时限（工作日）", "与按小时计的移交时限二选一", units=(("个工作日", 1),), joins="handover_hours"))
+    handover_basis = _labelled(basis_field(required=False), "移交时限依据", BASIS_HELP)
+    retention_months = fields.Integer(validate=validate.Range(min=1, max=1200), metadata=_meta(
+        "音像记录保存期限", "一般音像记录至少保存多久；留空则为 36 个月", units=MONTHS))
+    retention_basis = _labelled(basis_field(required=False), "保存期限依据", BASIS_HELP)
+    long_term_triggers = fields.List(fields.String(validate=_one_of(LONG_TERM_TRIGGERS)), metadata=_meta(
+        "长期保存情形", "出现所选情形的案件，其音像记录长期保存", choices=LONG_TERM_TRIGGERS))
+    long_term_basis = _labelled(basis_field(required=False), "长期保存依据", BASIS_HELP)
 
     @validates_schema
     def _one_handover(self, data: dict[str, Any], **_: Any) -> None:
@@ -89,39 +119,42 @@ class AvSchema(_Strict):
 class WarningsSchema(_Strict):
     """黄牌 before 红牌: how long before a period ends its task shows yellow and its users are told."""
 
-    deadline_hours = fields.Integer(validate=validate.Range(min=1, max=24 * 90))
+    deadline_hours = fields.Integer(validate=validate.Range(min=1, max=24 * 90), metadata=_meta(
+        "期限预警提前量", "期限届满前多久开始黄牌提醒并通知承办人（不超过 90 日）；留空则为 24 小时", units=HOURS))
 
 
 class DevicesSchema(_Strict):
-    officers_per_recorder = fields.Integer(validate=validate.Range(min=1, max=10))
-    officers_per_recorder_basis = basis_field(required=False)
-    check_before_use = fields.Boolean()
-    check_before_use_basis = basis_field(required=False)
+    officers_per_recorder = fields.Integer(validate=validate.Range(min=1, max=10), metadata=_meta(
+        "每台执法记录仪配备执法人员数", "每多少名执法人员至少配备一台执法记录仪（1 至 10 人）", unit="人"))
+    officers_per_recorder_basis = _labelled(basis_field(required=False), "配备比例依据", BASIS_HELP)
+    check_before_use = fields.Boolean(metadata=_meta("使用前检查设备", "执法记录仪使用前须检查性能、电量、存储空间并校准时间"))
+    check_before_use_basis = _labelled(basis_field(required=False), "设备检查依据", BASIS_HELP)
 
     @validates_schema
     def _rules_cite(self, data: dict[str, Any], **_: Any) -> None:
         for key in ("officers_per_recorder", "check_before_use"):
             if data.get(key) and not data.get(f"{key}_basis"):
-                raise ValidationError(f"设备规则须写明依据条款（{key}_basis）", f"{key}_basis")
+                raise ValidationError(f"“{self.fields[key].metadata['label']}”须写明依据条款", f"{key}_basis")
 
 
 class CalendarSchema(_Strict):
-    holidays = fields.List(fields.Date())
-    workdays = fields.List(fields.Date())
-    basis = fields.String()
+    holidays = fields.List(fields.Date(), metadata=_meta("本地放假日", "国家法定节假日之外本地放假的日期，每行一个，如 2026-06-03"))
+    workdays = fields.List(fields.Date(), metadata=_meta("本地调休上班日", "本地调休上班的周末日期，每行一个，如 2026-06-07"))
+    basis = fields.String(metadata=_meta("本地日历依据", "本地放假或调休的文件名称和文号"))
 
 
 class PatchSchema(_Strict):
-    process = fields.String(required=True)
-    task = fields.String(required=True)
-    properties = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    basis = basis_field()
+    process = fields.String(required=True, metadata=_meta("流程", "补丁所改的基础流程"))
+    task = fields.String(required=True, metadata=_meta("任务", "流程中被修改的任务"))
+    properties = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata=_meta("修改的属性", "任务的属性及其新值，如音像要求、期限"))
+    basis = _labelled(basis_field(), "补丁依据", BASIS_HELP)
 
 
 class SignInSchema(_Strict):
     """How the agency's users sign in: ``local_passwords = false`` leaves only the 统一身份认证 (OpenID Connect)."""
 
-    local_passwords = fields.Boolean(load_default=True)
+    local_passwords = fields.Boolean(load_default=True, metadata=_meta(
+        "允许用户名密码登录", "选“否”则本机构用户只能通过统一身份认证登录"))
 
 
 FORMAT_SETS = {"culture": "文化市场综合行政执法文书格式范本", "market": "市场监督管理行政处罚文书格式范本（2021年修订版）"}
@@ -130,49 +163,63 @@ FORMAT_SETS = {"culture": "文化市场综合行政执法文书格式范本", "m
 class RemediesSchema(_Strict):
     """What a 决定书 tells the party about remedies (行政处罚法 第五十九条（五）): the organ, the court, the periods."""
 
-    review_organ = fields.String(required=True, validate=validate.Length(min=2))
-    court = fields.String(required=True, validate=validate.Length(min=2))
-    review_days = fields.Integer(load_default=60, validate=validate.Range(min=60, max=365))  # 行政复议法 第二十条
-    litigation_months = fields.Integer(load_default=6, validate=validate.Range(min=6, max=24))  # 行政诉讼法 第四十六条
+    review_organ = fields.String(required=True, validate=validate.Length(min=2), metadata=_meta(
+        "行政复议机关", "决定书告知当事人的复议机关全称"))
+    court = fields.String(required=True, validate=validate.Length(min=2), metadata=_meta(
+        "管辖法院", "决定书告知当事人的起诉法院全称"))
+    review_days = fields.Integer(load_default=60, validate=validate.Range(min=60, max=365), metadata=_meta(
+        "申请复议期限", "不少于 60 日（行政复议法 第二十条）", units=DAYS))
+    litigation_months = fields.Integer(load_default=6, validate=validate.Range(min=6, max=24), metadata=_meta(
+        "提起诉讼期限", "不少于 6 个月（行政诉讼法 第四十六条）", units=(("个月", 1),)))
 
 
 class PaymentSchema(_Strict):
     """Where a fine is paid (行政处罚法 第六十七条: the designated bank or the electronic payment system)."""
 
-    bank = fields.String(required=True, validate=validate.Length(min=2))
-    account_name = fields.String(required=True, validate=validate.Length(min=2))
-    account = fields.String(required=True, validate=validate.Length(min=4))
+    bank = fields.String(required=True, validate=validate.Length(min=2), metadata=_meta("代收罚款银行", "当事人缴纳罚款的指定银行全称"))
+    account_name = fields.String(required=True, validate=validate.Length(min=2), metadata=_meta("账户名称", "收款账户的户名"))
+    account = fields.String(required=True, validate=validate.Length(min=4), metadata=_meta("账号", "收款账户的账号"))
 
 
 class DocumentsSchema(_Strict):
-    format_set = fields.String(load_default="culture", validate=validate.OneOf(list(FORMAT_SETS)))
-    series = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(min=1, max=10)))
-    remedies = fields.Nested(RemediesSchema)
-    payment = fields.Nested(PaymentSchema)
+    format_set = fields.String(load_default="culture", validate=_one_of(FORMAT_SETS), metadata=_meta(
+        "文书格式", "决定书等执法文书采用的格式范本", choices=FORMAT_SETS))
+    series = fields.Dict(keys=fields.String(), values=fields.String(validate=validate.Length(min=1, max=10)),
+                         metadata=_meta("文书编号代字", "各类文书编号中的代字", carried=True))
+    remedies = fields.Nested(RemediesSchema, metadata=_meta("救济途径告知", "决定书告知当事人申请复议、提起诉讼的机关和期限；"
+                                                         "不写则本机构的决定书无法生成救济告知"))
+    payment = fields.Nested(PaymentSchema, metadata=_meta("罚款缴纳", "决定书告知当事人缴纳罚款的银行和账户"))
 
 
 class ProfileSchema(_Strict):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]+$"))
-    name = fields.String(required=True, validate=validate.Length(min=2))
-    regulation = fields.String(required=True)
-    seed = fields.String(required=True)
-    region = fields.String(required=True)
-    scope = fields.List(fields.String(), required=True)
-    procedures = fields.List(fields.String(), required=True, validate=validate.Length(min=1))
-    doc_prefix = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    confidentiality = fields.String(required=True, validate=validate.OneOf(list(CONFIDENTIALITY)))
-    confidentiality_basis = basis_field()
-    archive = fields.Nested(ArchiveSchema, load_default=dict)
-    av = fields.Nested(AvSchema, load_default=dict)
-    devices = fields.Nested(DevicesSchema, load_default=dict)
-    calendar = fields.Nested(CalendarSchema, load_default=dict)
-    rules = fields.List(fields.Nested(RuleSchema), load_default=list)
-    patches = fields.List(fields.Nested(PatchSchema), load_default=list)
-    sign_in = fields.Nested(SignInSchema, load_default=dict)
-    articles = articles_field()
-    organisational = organisational_field()
-    warnings = fields.Nested(WarningsSchema, load_default=dict)
-    documents = fields.Nested(DocumentsSchema, load_default=dict)
+    code = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9-]+$"), metadata=_meta(
+        "机构代码", "小写字母、数字和连字符，与配置目录名一致", readonly=True))
+    name = fields.String(required=True, validate=validate.Length(min=2), metadata=_meta("机构名称", "执法机关全称"))
+    regulation = fields.String(required=True, metadata=_meta("实施办法", "本机构执行的执法全过程记录实施办法全称"))
+    seed = fields.String(required=True, metadata=_meta("实施办法原文文件", "随系统保存的实施办法原文", readonly=True))
+    region = fields.String(required=True, metadata=_meta("行政区域", "如 河北省秦皇岛市昌黎县"))
+    scope = fields.List(fields.String(), required=True, metadata=_meta("执法类别", "每行一项，如 行政处罚、行政检查"))
+    procedures = fields.List(fields.String(), required=True, validate=validate.Length(min=1), metadata=_meta(
+        "使用的执法程序", "至少选一项；保存后按新配置校验并部署这些流程", choices="procedures"))
+    doc_prefix = fields.String(required=True, validate=validate.Length(min=1, max=20), metadata=_meta(
+        "文书编号前缀", "文书编号中的机关代字，如 昌市监（1 至 20 字）"))
+    confidentiality = fields.String(required=True, validate=_one_of(CONFIDENTIALITY), metadata=_meta(
+        "保密要求", "执法记录对外的保密等级", choices=CONFIDENTIALITY))
+    confidentiality_basis = _labelled(basis_field(), "保密要求依据", BASIS_HELP)
+    archive = fields.Nested(ArchiveSchema, load_default=dict, metadata=_meta("立卷归档"))
+    av = fields.Nested(AvSchema, load_default=dict, metadata=_meta("音像记录"))
+    devices = fields.Nested(DevicesSchema, load_default=dict, metadata=_meta("执法记录仪"))
+    calendar = fields.Nested(CalendarSchema, load_default=dict, metadata=_meta(
+        "本地工作日历", "在国家法定节假日之外，本地的放假和调休（计算工作日期限时使用）"))
+    rules = fields.List(fields.Nested(RuleSchema), load_default=list, metadata=_meta(
+        "执法规则", "实施办法的每条可检查规定及其条款", carried=True))
+    patches = fields.List(fields.Nested(PatchSchema), load_default=list, metadata=_meta(
+        "流程图补丁", "对基础流程图中指定任务的更严格要求", carried=True))
+    sign_in = fields.Nested(SignInSchema, load_default=dict, metadata=_meta("登录方式"))
+    articles = _labelled(articles_field(), "实施办法条文数", "实施办法共有多少条（条文对照表逐条列出）", unit="条")
+    organisational = _labelled(organisational_field(), "组织性条文", "软件无法检查的条文及理由", carried=True)
+    warnings = fields.Nested(WarningsSchema, load_default=dict, metadata=_meta("期限预警"))
+    documents = fields.Nested(DocumentsSchema, load_default=dict, metadata=_meta("执法文书"))
 
     @validates_schema
     def _unique_rules(self, data: dict[str, Any], **_: Any) -> None:
@@ -180,6 +227,15 @@ class ProfileSchema(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValidationError(f"规则编号重复：{'、'.join(dupes)}", "rules")
+
+
+def walk(schema: Schema, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], fields.Field[Any]]]:
+    """Every field of a profile schema with its path, nested schemas' fields after their own (rules and
+    patches, lists of nested tables, are fields of their own: the form carries them over whole)."""
+    for name, f in schema.fields.items():
+        yield (*prefix, name), f
+        if isinstance(f, fields.Nested) and isinstance(f.schema, Schema):
+            yield from walk(f.schema, (*prefix, name))
 
 
 @dataclass(frozen=True)

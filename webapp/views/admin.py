@@ -1,31 +1,39 @@
 """The agency administrator: users and their roles, and the agency's profile (validated before it is kept).
 
-The profile is edited as the TOML text the shipped profiles use and goes through the same schema,
-compliance check and deployment as ``flask liuhen create-agency`` (webapp/profile_service.py).
+The profile is edited through a form generated from its schema (webapp/views/profile_form.py) or, as an
+advanced view, as the TOML text the shipped profiles use; either goes through the same schema, compliance
+check and deployment as ``flask liuhen create-agency`` (webapp/engine/profiles.py).
 """
 from __future__ import annotations
 
+import functools
+import tomllib
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import tomli_w
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from marshmallow import ValidationError
 from sqlalchemy import select
 
 import documents
-from handlers import clock, profiles
+from handlers import clock, diagrams, profiles
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
+from handlers.law.periods import PeriodError, parse_period
 from handlers.roles import ROLES
 from webapp.accounts import create_user, current_session, end_all, sessions_of, set_password
 from webapp.db import db
 from webapp.engine import profiles as profile_service
-from webapp.engine.diagrams import procedure_title
+from webapp.engine.diagrams import PROCEDURES, base_dir, base_sources, procedure_title
 from webapp.errors import ServiceError
 from webapp.models import User
 from webapp.paging import paginate_list
 from webapp.store import audit
-from webapp.views.common import role_required
-from webapp.views.forms import ProfileForm, UserForm
+from webapp.views import profile_form
+from webapp.views.common import cite, role_required
+from webapp.views.forms import CsrfOnly, ProfileForm, UserForm
 from webapp.worker.service import queue_state
 
 bp = Blueprint("web_admin", __name__, url_prefix="/admin")
@@ -111,43 +119,135 @@ def edit_user(user_id: int) -> Any:
 @bp.route("/profile", methods=["GET", "POST"])
 @role_required("admin")
 def profile() -> Any:
-    """The agency profile, edited in the same TOML form as ``workflows/profiles/<code>/profile.toml``.
+    """The agency profile, edited through a form generated from the profile schema, or (高级) as the TOML text
+    of ``workflows/profiles/<code>/profile.toml``.
 
-    Saving validates it with the profile schema (handlers/profiles.py), checks the agency's diagrams
-    against its rules and deploys them (profile_service.apply_profile); any failure keeps the text typed.
+    Both give one TOML text that goes the one way a profile is applied: the profile schema
+    (handlers/profiles.py), the proof of the agency's diagrams against its rules, deployment
+    (profile_service.apply_profile).  Any failure keeps what was typed.
     """
     agency = current_user.agency
-    form = ProfileForm()
+    view = "toml" if request.method == "POST" and "profile" in request.form or request.args.get("view") == "toml" \
+        else "form"
+    form, csrf = ProfileForm(), CsrfOnly()
+    current = _profile_data(agency)
+    items = profile_form.inputs(profiles.ProfileSchema(), {"procedures": _procedure_choices(current)})
     errors: list[str] = []
-    if form.validate_on_submit():
-        text = form.profile.data
-        folder = profile_service.profiles_dir() / agency.code
+    if view == "form" and form.is_submitted():
+        profile_form.read(items, request.form)
+    if view == "toml" and form.validate_on_submit():
+        errors = _save(agency, form.profile.data)
+    elif view == "form" and csrf.validate_on_submit():
+        data = profile_form.build(items, current)
         try:
-            parsed = profiles.parse(text, "机构配置", folder if folder.is_dir() else None)
-            applied = profile_service.apply_profile(agency, parsed, current_user.id, source=text)
-        except profiles.ProfileError as exc:
-            errors = str(exc).splitlines()
-        except ServiceError as exc:
-            errors = exc.message.splitlines()
-        if errors:
-            db.session.rollback()
+            profiles.ProfileSchema().load(data)
+        except ValidationError as exc:
+            errors = ["请按各项旁的提示修改。", *profile_form.place(items, exc.messages, profiles.ProfileSchema())]
         else:
-            audit.append(agency.id, Action.AGENCY_PROFILE_CHANGED, actor_id=current_user.id,
-                         detail={"code": parsed.code, "source_sha256": sha256_bytes(text)})
-            db.session.commit()
-            flash(f"机构配置已校验并保存：{applied.text()}")
-            return redirect(url_for("web_admin.profile"))
+            errors = _save(agency, FORM_HEADER + tomli_w.dumps(data))
     elif not form.is_submitted():
         form.profile.data = _profile_source(agency)
-    shown = [(label, _readable(key, getattr(agency.settings, key))) for key, label in SHOWN]
-    return render_template("admin_profile.html", form=form, agency=agency, errors=errors, shown=shown,
-                           ROLES=ROLES), 422 if (errors or form.errors) else 200
+        profile_form.fill(items, current)
+    if request.method == "POST" and not errors and not form.errors and not csrf.errors:
+        return redirect(url_for("web_admin.profile", view=view if view == "toml" else None))
+    if view == "toml" and not form.profile.data:
+        form.profile.data = _profile_source(agency)
+    shown = [(label, _readable(key, agency.settings)) for key, label in SHOWN]
+    return render_template("admin_profile.html", form=form, csrf=csrf, agency=agency, errors=errors, shown=shown,
+                           view=view, items=items, kept=_kept(current), ROLES=ROLES), \
+        422 if (errors or form.errors or csrf.errors) else 200
 
 
-SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限（日）"),
-         ("av_handover_hours", "音像记录移交时限（小时）"), ("av_handover_working_days", "音像记录移交时限（工作日）"),
-         ("av_retention_months", "音像记录保存期限（月）"), ("long_term_triggers", "长期保存情形"),
-         ("doc_prefix", "文书编号前缀"), ("confidentiality", "保密要求"))
+FORM_HEADER = "# 由机构配置表单生成；表单未涵盖的部分（执法规则、流程图补丁等）沿用保存前的配置\n"
+
+
+def _save(agency: Any, text: str) -> list[str]:
+    """Validate, prove and deploy a profile text, audited and committed; the reasons it was refused, if it was."""
+    folder = profile_service.profiles_dir() / agency.code
+    try:
+        parsed = profiles.parse(text, "机构配置", folder if folder.is_dir() else None)
+        applied = profile_service.apply_profile(agency, parsed, current_user.id, source=text)
+    except profiles.ProfileError as exc:
+        errors = str(exc).splitlines()
+    except ServiceError as exc:
+        errors = exc.message.splitlines()
+    else:
+        audit.append(agency.id, Action.AGENCY_PROFILE_CHANGED, actor_id=current_user.id,
+                     detail={"code": parsed.code, "source_sha256": sha256_bytes(text)})
+        db.session.commit()
+        flash(f"机构配置已校验并保存：{applied.text()}")
+        return []
+    db.session.rollback()
+    return errors
+
+
+def _profile_data(agency: Any) -> dict[str, Any]:
+    """The current profile as its TOML text reads (unvalidated: the form shows it and keeps what it does not cover)."""
+    try:
+        return tomllib.loads(_profile_source(agency))
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _procedure_choices(current: Mapping[str, Any]) -> dict[str, str]:
+    ids = [*PROCEDURES, *(p for p in current.get("procedures", []) if p not in PROCEDURES)]
+    return {pid: procedure_title(pid) for pid in ids}
+
+
+def _kept(current: Mapping[str, Any]) -> list[tuple[str, list[str]]]:
+    """What the form leaves unchanged, by label, with what it holds now (rules by title and period in words)."""
+    out = []
+    for path, label in profile_form.carried(profiles.ProfileSchema()):
+        value: Any = current
+        for key in path:
+            value = value.get(key) if isinstance(value, Mapping) else None
+        if value:
+            out.append(("／".join(_labels(path)) if len(path) > 1 else label, _held(value)))
+    return out
+
+
+def _labels(path: tuple[str, ...]) -> list[str]:
+    labels = {p: f.metadata.get("label", p[-1]) for p, f in profiles.walk(profiles.ProfileSchema())}
+    return [labels.get(path[:n + 1], path[n]) for n in range(len(path))]
+
+
+def _held(value: Any) -> list[str]:
+    """A carried value in words: each rule's title, period and article; a patch's task; a table's entries."""
+    if isinstance(value, Mapping):
+        return [f"{k}：{v}" for k, v in value.items()]
+    return [_item(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _item(v: Any) -> str:
+    if not isinstance(v, Mapping):
+        return str(v)
+    within = v.get("within")
+    try:
+        period = f"（{parse_period(within).describe()}内）" if within else ""
+    except PeriodError:
+        period = ""
+    what = v.get("title") or (f"{procedure_title(v.get('process'))}：{_task_title(v.get('process'), v.get('task'))}"
+                              f"{_patch_change(v.get('properties') or {})}")
+    return f"{what}{period}——{cite(v.get('basis'))}"
+
+
+PATCH_WORDS = {("av", "required"): "须同步录音录像", ("av_on_refusal", "required"): "当事人拒绝签字时须录音录像"}
+
+
+def _patch_change(props: Mapping[str, Any]) -> str:
+    """What a patch makes stricter, in words (``deadline = "P30D"`` → 期限改为30日)."""
+    parts = [PATCH_WORDS[(k, v)] for k, v in props.items() if (k, v) in PATCH_WORDS]
+    try:
+        parts += [f"期限改为{parse_period(props['deadline']).describe()}"] if props.get("deadline") else []
+    except PeriodError:
+        parts.append("期限格式有误")
+    return f"（{'；'.join(parts)}）" if parts else ""
+
+
+SHOWN = (("procedures", "使用的执法程序"), ("archive_days", "归档期限"), ("av_handover", "音像记录移交时限"),
+         ("av_retention_months", "音像记录保存期限"), ("long_term_triggers", "长期保存情形"),
+         ("deadline_warning_hours", "期限预警提前量"), ("doc_prefix", "文书编号前缀"), ("confidentiality", "保密要求"))
+UNITS = {"archive_days": "日", "av_retention_months": "个月", "deadline_warning_hours": "小时"}
 
 
 def _badge_taken(badge: str | None, user_id: int | None) -> bool:
@@ -157,12 +257,21 @@ def _badge_taken(badge: str | None, user_id: int | None) -> bool:
         is not None
 
 
-def _readable(key: str, value: Any) -> Any:
-    """A setting as people read it: procedures by their Chinese names, the confidentiality level by its meaning."""
+def _readable(key: str, settings: Any) -> Any:
+    """A setting as people read it: procedures by their Chinese names, periods with their unit ("24小时"), the
+    confidentiality level and the long-term cases by their meaning."""
+    if key == "av_handover":
+        days = settings.av_handover_working_days
+        return f"{days}个工作日" if days else f"{settings.av_handover_hours:g}小时"
+    value = getattr(settings, key)
+    if key in UNITS:
+        return f"{value}{UNITS[key]}"
     if key == "procedures" and value:
         return [procedure_title(p) for p in value]
     if key == "confidentiality" and value:
         return profiles.CONFIDENTIALITY.get(value, value)
+    if key == "long_term_triggers" and value:
+        return [profiles.LONG_TERM_TRIGGERS.get(v, v) for v in value]
     return value
 
 
@@ -172,3 +281,18 @@ def _profile_source(agency: Any) -> str:
         return agency.settings.source_toml
     shipped = profile_service.profiles_dir() / agency.code / "profile.toml"
     return shipped.read_text(encoding="utf-8") if shipped.is_file() else ""
+
+
+def _task_title(process_id: Any, task: Any) -> str:
+    """A patched task by its name in the base diagram (the task id only if the diagram has no such task)."""
+    return _task_titles(str(base_dir()), str(process_id)).get(str(task), str(task))
+
+
+@functools.cache
+def _task_titles(directory: str, process_id: str) -> dict[str, str]:
+    """Task id → name in a base diagram; the shipped base diagrams do not change while the app runs."""
+    try:
+        spec, _ = diagrams.parse(base_sources(), process_id)
+    except diagrams.DiagramError:
+        return {}
+    return {name: str(ts.bpmn_name) for name, ts in spec.task_specs.items() if getattr(ts, "bpmn_name", None)}
