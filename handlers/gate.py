@@ -16,6 +16,7 @@ from handlers.av_rules import GAP_BASIS
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, REFUSABLE, REFUSAL, kind
 from handlers.clock import CHINA, local_text
 from handlers.deadlines import due_at
+from handlers.law.base import governing
 from handlers.law.facts import FACTS, Fact
 from handlers.law.model import Rule
 from handlers.law.periods import counting_for, parse_period
@@ -80,8 +81,9 @@ class AvFacts:
 
 
 def applying(law: Sequence[Rule], task_id: str, rules: TaskRules) -> tuple[Rule, ...]:
-    """The rules of the agency's law that govern this task: by its act, its id or the records it makes."""
-    return tuple(r for r in law if r.governs(task_id, rules.records, rules.act))
+    """The rules of the agency's law that govern this task: by its act, its id or the records it makes (looked up
+    in the law's index where ``law`` is the agency's :class:`~handlers.law.base.RuleBase`)."""
+    return governing(law, task_id, rules.records, rules.act)
 
 
 def record_basis(rules: TaskRules, law: Sequence[Rule], code: str) -> tuple[str, ...]:
