@@ -18,12 +18,42 @@ from handlers import workcalendar
 if TYPE_CHECKING:  # for annotations only: settings → rules → catalogue → records → here
     from handlers.settings import Settings
 
-HANDOVER_BASIS_HOURS = ("fushun-culture 第三十一条", "changli-market 第十九条")
-HANDOVER_BASIS_DAYS = ("pishan-culture 第十九条",)
-REMOTE_BASIS = ("fushun-culture 第三十一条",)
-GAP_BASIS = ("naiman-culture 第十条", "pishan-culture 第十九条")
-ACCESS_BASIS = ("pishan-culture 第十九条", "pishan-culture 第二十条")
-MASK_BASIS = "naiman-culture 第十二条"
+#: the acts of a recording's own handling, as the rules of a regulation name them (handlers/law/acts.py)
+HANDOVER_ACT, REMOTE_HANDOVER_ACT, GAP_ACT = "音像记录.移交", "音像记录.移交.返回后", "音像记录.中断说明"
+VIEW_ACT, MASK_ACT = "音像记录.查阅", "复制.当事人.遮蔽"
+
+
+# --------------------------------------------------------------------------- the agency's articles
+
+
+def articles(settings: Settings, act: str, kind: str, mode: str | None = None) -> tuple[str, ...]:
+    """The articles of the agency's rules of ``kind`` (and ``mode``) on one of a recording's own acts (its handover,
+    the explanation of a gap): its regulation's rule file says which article binds, never a county named here."""
+    return tuple(dict.fromkeys(r.basis for r in settings.law().governing("", (), act)
+                               if r.kind == kind and (mode is None or r.mode == mode)))
+
+
+def handover_basis(settings: Settings) -> tuple[str, ...]:
+    """The articles behind the agency's handover period (fushun-culture 第三十一条, pishan-culture 第十九条 …)."""
+    return articles(settings, HANDOVER_ACT, "period")
+
+
+def gap_basis(settings: Settings) -> tuple[str, ...]:
+    """The articles that make an interrupted or incomplete recording need an explanation (naiman-culture 第十条,
+    pishan-culture 第十九条), from the agency's ``recording`` rules of mode ``on_gap``."""
+    return articles(settings, GAP_ACT, "recording", "on_gap")
+
+
+def mask_basis(settings: Settings) -> tuple[str, ...]:
+    """The articles that keep complainants', informants' and third parties' identities out of a party's copy
+    (naiman-culture 第十二条), from the agency's ``access`` rules on that act."""
+    return articles(settings, MASK_ACT, "access")
+
+
+def level_basis(settings: Settings, level: Level) -> tuple[str, ...]:
+    """The articles behind a confidentiality level's limits: the agency's ``access`` rules on viewing recordings
+    (naiman-culture 第十二条, pishan-culture 第十七条), then the national law the level names."""
+    return tuple(dict.fromkeys((*articles(settings, VIEW_ACT, "access"), *level.basis)))
 
 
 # --------------------------------------------------------------------------- content types
@@ -137,20 +167,21 @@ def handover_deadline(ended_at: dt.datetime, settings: Settings, *,
     24 h after it ends (fushun-culture 第三十一条, changli-market 第十九条), or one working day
     (pishan-culture 第十九条) when the profile says so; for remote or continuous field work with a
     reason recorded, 24 h after the officer's return if that is later (fushun-culture 第三十一条).
+    The articles are those of the agency's ``period`` rules on the handover (:func:`handover_basis`).
     """
-    days = settings.av_handover_working_days
+    days, basis = settings.av_handover_working_days, handover_basis(settings)
     if days:
-        normal = Handover(end_of_working_days(ended_at, days, settings), f"{days}个工作日", HANDOVER_BASIS_DAYS)
+        normal = Handover(end_of_working_days(ended_at, days, settings), f"{days}个工作日", basis)
     else:
         hours = settings.av_handover_hours
-        normal = Handover(ended_at + dt.timedelta(hours=hours), f"{hours:g}小时", HANDOVER_BASIS_HOURS)
+        normal = Handover(ended_at + dt.timedelta(hours=hours), f"{hours:g}小时", basis)
     if returned_at is None or not (remote_reason or "").strip():
         return normal
     remote_hours = settings.av_remote_handover_hours
     remote = returned_at + dt.timedelta(hours=remote_hours)
     if remote <= normal.due_at:
         return normal
-    return Handover(remote, f"返回单位后{remote_hours:g}小时", REMOTE_BASIS)
+    return Handover(remote, f"返回单位后{remote_hours:g}小时", articles(settings, REMOTE_HANDOVER_ACT, "period"))
 
 
 # --------------------------------------------------------------------------- retention
@@ -199,17 +230,14 @@ class Level:
     view_roles: tuple[str, ...] | None  # None: anyone with the case's permission
     view_needs_approval: bool
     party_export: bool
-    basis: tuple[str, ...]
+    basis: tuple[str, ...] = ()  # the national law the level names; a regulation's articles: :func:`level_basis`
 
 
 CONFIDENTIALITY: dict[str, Level] = {
-    "none": Level("一般", None, False, True, ACCESS_BASIS),
-    "privacy": Level("个人隐私", ("officer", "reviewer", "legal", "approver"), False, False,
-                     ("naiman-culture 第十二条", "pishan-culture 第十七条")),
-    "commercial_secret": Level("商业秘密", ("officer", "legal", "approver"), False, False,
-                               ("naiman-culture 第十二条", "pishan-culture 第十七条")),
-    "state_secret": Level("国家秘密", ("approver",), True, False,
-                          ("naiman-culture 第十二条", "pishan-culture 第十七条", "保守国家秘密法")),
+    "none": Level("一般", None, False, True),
+    "privacy": Level("个人隐私", ("officer", "reviewer", "legal", "approver"), False, False),
+    "commercial_secret": Level("商业秘密", ("officer", "legal", "approver"), False, False),
+    "state_secret": Level("国家秘密", ("approver",), True, False, ("保守国家秘密法",)),
 }
 
 EXPORT_PURPOSES = {

@@ -33,6 +33,7 @@ from marshmallow import fields
 from handlers import av_rules
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.clock import local_text
+from handlers.law.base import governing
 from handlers.law.facts import Fact
 from handlers.law.model import Rule
 from handlers.records.fields import Signature
@@ -112,10 +113,14 @@ def china(moment: dt.datetime) -> str:
     return f"{moment.astimezone(CHINA):%Y-%m-%d %H:%M}"
 
 
+def _governing(facts: StepFacts) -> tuple[Rule, ...]:
+    """The rules of the agency's law that govern the step (looked up by its act in the law's index)."""
+    return governing(facts.profile_rules, facts.spec_name, facts.rules.records, facts.rules.act)
+
+
 def required_records(facts: StepFacts) -> list[tuple[str, str]]:
     """(kind, basis) of every record the step must have: the diagram's, then the profile's extra ones."""
-    governing = [r for r in facts.profile_rules
-                 if r.kind == "record" and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
+    governing = [r for r in _governing(facts) if r.kind == "record"]
     out = [(k, "；".join(dict.fromkeys((*(facts.rules.basis or CATALOGUE[k].basis),
                                        *(r.basis for r in governing if k in r.requires)))))
            for k in facts.rules.records if k in CATALOGUE]
@@ -127,9 +132,7 @@ def required_records(facts: StepFacts) -> list[tuple[str, str]]:
 def av_basis(facts: StepFacts) -> str | None:
     """The articles that make the step one that must be recorded, or ``None``."""
     found = list(facts.rules.av_basis) if facts.rules.av_required else []
-    found += [r.basis for r in facts.profile_rules
-              if r.kind == "recording" and r.mode != "on_refusal"
-              and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
+    found += [r.basis for r in _governing(facts) if r.kind == "recording" and r.mode != "on_refusal"]
     return "；".join(dict.fromkeys(found)) or None
 
 
@@ -180,8 +183,7 @@ def _av_checks(facts: StepFacts, basis: str | None) -> tuple[list[Check], str | 
     if basis is None:
         return [], None
     outcome = av_outcome(facts)
-    mandatory = [r.basis for r in facts.profile_rules if r.kind == "recording" and r.mode == "mandatory"
-                 and r.governs(facts.spec_name, facts.rules.records, facts.rules.act)]
+    mandatory = [r.basis for r in _governing(facts) if r.kind == "recording" and r.mode == "mandatory"]
     if outcome == "reason" and mandatory:
         return [Check("av", "依法必须音像记录，不得以不适宜音像记录的书面理由代替，但只有书面理由",
                       "；".join(dict.fromkeys(mandatory)), False)], outcome
@@ -202,9 +204,7 @@ def _law_checks(facts: StepFacts) -> list[Check]:
     """Every rule of the agency's law the gate judged on the step's facts, with its article: the step met them;
     the order of the case's acts (``after``: 行政处罚法 第五十四条、第六十一条) is judged again on its records."""
     out: list[Check] = []
-    for r in facts.profile_rules:
-        if not r.governs(facts.spec_name, facts.rules.records, facts.rules.act):
-            continue
+    for r in _governing(facts):
         if r.kind in RE_JUDGED:
             out += _order_check(r, facts)
         elif r.kind in GATE_JUDGED or (r.kind == "period" and r.fact):

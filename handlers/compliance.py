@@ -17,7 +17,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
 from handlers.deadlines import task_deadline
-from handlers.law.acts import act_of
+from handlers.law.acts import RECORDING_ACT, act_of, governs
 from handlers.law.model import KINDS, Rule
 from handlers.law.periods import PeriodError, parse_period
 from handlers.law.schema import binding
@@ -136,7 +136,9 @@ def _gap(rule: Rule, props: Mapping[str, str]) -> str | None:
 
 
 def check_rule(rule: Rule, tasks: list[tuple[TaskRef, Mapping[str, str]]]) -> Finding:
-    if rule.kind == "access":  # a copy is no diagram's step: the evidence access control enforces it for every case
+    if rule.kind == "access" or (rule.acts and all(governs(RECORDING_ACT, a) for a in rule.acts)):
+        # a copy, or a recording's handover or gap, is no diagram's step: the A/V register and its access control
+        # enforce it for every case
         return Finding(rule, "enforced")
     concerned = [(ref, props) for ref, props in tasks if _performs(rule, ref, props)]
     if not concerned:

@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from handlers.av_rules import GAP_BASIS
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, REFUSABLE, REFUSAL, kind
 from handlers.clock import CHINA, local_text
 from handlers.deadlines import due_at
+from handlers.law.base import governing
 from handlers.law.facts import FACTS, Fact
 from handlers.law.model import Rule
 from handlers.law.periods import counting_for, parse_period
@@ -24,7 +24,6 @@ from handlers.workcalendar import Calendar
 
 AV_TITLE = "音像记录（或不适宜音像记录的书面理由）"
 REFUSAL_AV_TITLE = "音像记录（当事人或有关人员拒绝签名，须以视频、音频记录）"
-REFUSAL_AV_BASIS = ("lishui-city 第十三条",)
 NIGHT = (22, 6)  # 夜间: from 22:00 to 06:00, as the national 执法 practice reads 行政强制法 第四十三条
 
 
@@ -77,11 +76,13 @@ class AvFacts:
     recordings: tuple[Recording, ...] = ()
     officers_per_recorder: int | None = None
     officers_per_recorder_basis: str | None = None
+    gap_basis: tuple[str, ...] = ()  # the agency's rules on explaining a gap (:func:`handlers.av_rules.gap_basis`)
 
 
 def applying(law: Sequence[Rule], task_id: str, rules: TaskRules) -> tuple[Rule, ...]:
-    """The rules of the agency's law that govern this task: by its act, its id or the records it makes."""
-    return tuple(r for r in law if r.governs(task_id, rules.records, rules.act))
+    """The rules of the agency's law that govern this task: by its act, its id or the records it makes (looked up
+    in the law's index where ``law`` is the agency's :class:`~handlers.law.base.RuleBase`)."""
+    return governing(law, task_id, rules.records, rules.act)
 
 
 def record_basis(rules: TaskRules, law: Sequence[Rule], code: str) -> tuple[str, ...]:
@@ -123,7 +124,7 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
     refusal = [r for r in law if r.kind == "recording" and r.mode == "on_refusal"]
     if (rules.av_on_refusal == "required" or refusal) and _refused(records, rules.records) and not _valid(
             AV_RECORDING, records, file_exists):
-        basis = tuple(r.basis for r in refusal) or REFUSAL_AV_BASIS
+        basis = tuple(r.basis for r in refusal) or rules.av_basis
         out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
     out += (_not_before(law, timing, records) + _within(law, timing, records) + _time_window(law, timing, records)
             + _amounts(law, timing, records) + _same(law, timing, records) + _after(law, timing, records)) if timing else []
@@ -308,11 +309,12 @@ def _wrong_media(mandatory: Sequence[Rule], av: AvFacts) -> list[Missing]:
 
 
 def _unexplained_gaps(records: Mapping[str, Sequence[Mapping[str, Any]]], av: AvFacts) -> list[Missing]:
-    """An interrupted or incomplete recording needs 工作情况说明 or a voice note (naiman-culture 第十条,
-    pishan-culture 第十九条): one filed against the recording, or one in the 音像记录 that names it."""
+    """An interrupted or incomplete recording needs 工作情况说明 or a voice note: one filed against the recording, or
+    one in the 音像记录 that names it; cited from the agency's ``on_gap`` rules (naiman-culture 第十条,
+    pishan-culture 第十九条), none where its regulation has no such rule."""
     latest = (records.get(AV_RECORDING) or [{}])[-1]
     in_record = bool((latest.get("explanation") or "").strip() or latest.get("explanation_files"))
-    return [Missing(AV_RECORDING, f"工作情况说明或语音说明：音像记录“{r.name}”记录中断或不完整", GAP_BASIS, "missing")
+    return [Missing(AV_RECORDING, f"工作情况说明或语音说明：音像记录“{r.name}”记录中断或不完整", av.gap_basis, "missing")
             for r in av.recordings
             if r.gap and not r.explained and not (in_record and r.sha256 in (latest.get("files") or []))]
 

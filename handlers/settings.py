@@ -5,10 +5,13 @@
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from handlers.law.base import RuleBase
 from handlers.law.cite import Citer, for_agency
 from handlers.law.model import Rule, rules_from_json
 from handlers.law.schema import binding
@@ -90,12 +93,16 @@ class Settings:
                             for k, old in (("holidays", "holidays"), ("workdays", "makeup_workdays"))},
             timezone=s.get("timezone") or None, local_passwords=bool(s.get("local_passwords", True)),
             deadline_warning_hours=int(s.get("deadline_warning_hours", DEFAULT_WARNING_HOURS)),
-            rules=rules_from_json(s.get("rules", [])),
+            rules=_RECENT.rules(s.get("rules", [])),
             source_toml=s.get("source_toml"))
 
-    def law(self) -> tuple[Rule, ...]:
-        """Every rule that binds the agency: the national laws' and its own regulation's."""
-        return binding(self.rules)
+    def law(self) -> RuleBase:
+        """Every rule that binds the agency: the national laws' and its own regulation's, indexed once."""
+        return self._law
+
+    @cached_property
+    def _law(self) -> RuleBase:
+        return _RECENT.law(self.rules)
 
     def citer(self) -> Citer:
         """Citations by real title, from this agency's regulation and national law only."""
@@ -104,6 +111,36 @@ class Settings:
     def calendar(self, national: Calendar) -> Calendar:
         """The national working-day calendar with this agency's regional holidays and make-up working days."""
         return national.with_local(self.local_calendar)
+
+
+class _Recent:
+    """The rule sets of the last few snapshots read, parsed and bound once.
+
+    Every completion reads its agency's snapshot afresh from the database, and parsing its rules (a hundred and
+    more) and indexing the law cost more than the gate itself.  A stored list equal to one read before (compared
+    whole, value by value) gives the same rule objects and the same indexed :class:`RuleBase`; entries are replaced
+    as a whole tuple, so concurrent readers see either the old or the new ones."""
+
+    KEPT = 8
+
+    def __init__(self) -> None:
+        self.entries: tuple[tuple[Any, tuple[Rule, ...], RuleBase], ...] = ()
+
+    def rules(self, items: Any) -> tuple[Rule, ...]:
+        for stored, own, _ in self.entries:
+            if stored == items:
+                return own
+        own = rules_from_json(items)
+        self.entries = ((copy.deepcopy(items), own, binding(own)), *self.entries[:self.KEPT - 1])
+        return own
+
+    def law(self, own: tuple[Rule, ...]) -> RuleBase:
+        """The law bound with ``own``: the one kept with it if ``own`` came from :meth:`rules`."""
+        found = [law for _, kept, law in self.entries if kept is own]
+        return found[0] if found else binding(own)
+
+
+_RECENT = _Recent()
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -39,6 +39,9 @@ ACTS: dict[str, str] = {
     "当场处罚决定": "当场作出行政处罚决定", "简易程序.音像记录": "提交当场执法音像记录",
     "当场收缴罚款": "当场收缴罚款", "简易程序.备案": "报所属行政机关备案",
     "复制.当事人": "为当事人复制执法全过程记录", "复制.相关部门": "为相关部门调取、复制音像记录",
+    "音像记录.移交": "移交、存储音像记录", "音像记录.移交.返回后": "异地或连续执法的，返回单位后移交音像记录",
+    "音像记录.中断说明": "说明音像记录中断或不完整的原因", "音像记录.查阅": "查阅涉密或涉及隐私的音像记录",
+    "复制.当事人.遮蔽": "为当事人复制时隐去举报人、投诉人、第三人的身份信息",
 }
 
 # The acts of the shipped diagrams' tasks: what ``act`` says in workflows/base, and what diagram
@@ -73,6 +76,10 @@ BASE_ACTS: dict[str, str] = {
     "t_simple_av": "简易程序.音像记录", "t_fine_collection": "当场收缴罚款", "t_simple_filing": "简易程序.备案",
     "t_simple_performance": "履行", "t_simple_archive": "归档",
 }
+
+
+#: the acts of a recording's own handling (handover, gaps, viewing): no diagram's step, the A/V register enforces them
+RECORDING_ACT = "音像记录"
 
 
 def governs(rule_act: str, task_act: str | None) -> bool:

@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from handlers.catalogue import CATALOGUE
 from handlers.law.acts import known
+from handlers.law.base import RuleBase
 from handlers.law.facts import FACTS
 from handlers.law.model import KINDS, MEDIA, MODES, STRICTNESS, Rule, rule_from_json
 from handlers.law.periods import PeriodError, parse_period
@@ -204,7 +205,7 @@ def check_tightening(rules: Sequence[Rule], base: Sequence[Rule] = ()) -> list[s
     return out
 
 
-def binding(own: Sequence[Rule]) -> tuple[Rule, ...]:
+def binding(own: Sequence[Rule]) -> RuleBase:
     """The rules that bind an agency: the national ones (less those its regulation tightens), then its own."""
     tightened = {r.tightens for r in own if r.tightens}
-    return tuple(r for r in national() if r.id not in tightened) + tuple(own)
+    return RuleBase((*(r for r in national() if r.id not in tightened), *own))

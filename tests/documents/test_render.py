@@ -3,6 +3,7 @@ embedded, party text escaped, the fast (HarfBuzz) font subsetter in use."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 import subprocess
@@ -10,6 +11,7 @@ import time
 from typing import Any
 
 import pytest
+from lxml import etree
 
 import documents
 import documents.compact_cff
@@ -17,10 +19,14 @@ from documents import DOCUMENT_KINDS, format_number
 from documents.render import STYLESHEET, TEMPLATES, renderer
 from handlers import profiles
 from handlers.catalogue import CATALOGUE
+from handlers.task_rules import split_list
 from handlers.workcalendar import national
+from tests.support import WORKFLOWS
 from webapp.loadgen.payloads import PAYLOADS, payload
 from webapp.models import Agency, Case, Record
 from webapp.worker import sealing
+
+BPMN, SPIFF = "http://www.omg.org/spec/BPMN/20100524/MODEL", "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 AGENCY = "抚顺县文化市场综合行政执法队"
 CASE = {"id": 7, "title": "星光网吧接纳未成年人上网案", "party_name": "抚顺县星光网吧"}
@@ -100,20 +106,35 @@ SOURCE_CHANGES: dict[str, dict[str, Any]] = {
 }
 
 
-def snapshot(code: str) -> dict[str, Any]:
-    return profiles.load(code).agency_profile(national())
+def snapshot(code: str, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The agency snapshot of a shipped profile, less the rules ``drop`` names."""
+    flat = profiles.load(code).agency_profile(national())
+    return {**flat, "rules": [r for r in flat["rules"] if r["id"] not in drop]}
+
+
+@functools.cache
+def makers() -> dict[str, str]:
+    """Record kind → the first task of the shipped diagrams that makes it (a 文书's source record names its step)."""
+    out: dict[str, str] = {}
+    for path in sorted((WORKFLOWS / "base").glob("*.bpmn")):
+        for task in etree.parse(str(path)).iter(f"{{{BPMN}}}userTask"):
+            props = {p.get("name"): p.get("value") for p in task.iter(f"{{{SPIFF}}}property")}
+            for code in split_list(props.get("records")):
+                out.setdefault(code, str(task.get("id")))
+    return out
 
 
 def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any] | None = None,
-                profile: str = "fushun-culture", name: str = AGENCY) -> dict[str, Any]:
+                profile: str = "fushun-culture", name: str = AGENCY, drop: tuple[str, ...] = ()) -> dict[str, Any]:
     """What webapp.worker.sealing gives a template (its own ``context``), built from the realistic payloads of
     webapp/loadgen/payloads.py for an agency on the shipped ``profile``; the 回证 serves an issued 决定书."""
     changes = {k: dict(v) for k, v in SOURCE_CHANGES.items()}
     if party is not None:
         changes["penalty_decision"] = {"party": party}
     made = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
-    records = {k: Record(kind=k, payload=payload(k, **changes.get(k, {})), created_at=made) for k in PAYLOADS}
-    agency = Agency(name=name, profile=snapshot(profile))
+    records = {k: Record(kind=k, payload=payload(k, **changes.get(k, {})), created_at=made, task_name=makers().get(k))
+               for k in PAYLOADS}
+    agency = Agency(name=name, profile=snapshot(profile, drop))
     number = (format_number("抚文执", kind.series, 2026, n) if kind.numbered
               else f"{CASE_NO}{sealing.CASE_NO_SEPARATOR}{kind.series}1")
     served = {"id": 1, "title": "行政处罚决定书", "number": "抚县文执罚〔2026〕1号", "date": "2026年3月2日"}
@@ -256,6 +277,9 @@ def test_footers_cite_the_agencys_own_regulation_by_title_and_no_other_countys()
     (changli-market 第十九条) on its 结案审批表, not Fushun's sixty days."""
     filing = renderer().html("case_filing.html", context_for(documents.kind("case_filing")))
     assert "《抚顺县文化市场综合执法全过程记录实施办法》第七条" in filing and "lishui" not in filing and "丽水" not in filing
+    # the 依据 line is the rules' that govern the step (立案), not a list in the template: without its rule, no 第七条
+    bare = renderer().html("case_filing.html", context_for(documents.kind("case_filing"), drop=("rec-7-case-filing",)))
+    assert "第七条" not in bare and "依据：" not in bare
     changli = context_for(documents.kind("closing_approval"), profile="changli-market", name="昌黎县市场监督管理局")
     closing = renderer().html("closing_approval.html", changli)
     assert "30日内" in closing and "《昌黎县市场监管局行政执法全过程记录实施办法》第十九条" in closing

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import documents
 from handlers.clock import CHINA
-from tests.support.app import make_agency
+from tests.support.app import adopt_regulation, make_agency
 from tests.support.walker import Walker
 from webapp.db import db
 from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
@@ -122,6 +122,21 @@ def check_case_file(app, walker, agency, docs, tmp_path) -> None:
         assert entry.detail["kind"] == "case_file" and [b[1] for b in entry.detail["bound"]] == \
             [d["sha256"] for d in docs[:-1]]
 
+
+
+def test_fushun_culture_7_the_filing_forms_basis_line_is_the_rules_of_its_step_for_this_agency(app, walker, agency,
+                                                                                               tmp_path):
+    """The 立案审批表's 依据 line: the 立案 step's diagram article (行政处罚法 第五十四条) always, fushun-culture 第七条
+    only once the agency's regulation binds it by its rule (rec-7-case-filing), by the regulation's real title."""
+    def filing_text(cid: int) -> str:
+        doc = next(d for d in documents_of(walker, cid) if d["kind"] == "case_filing")
+        return pdf_text(walker.call("get", doc["url"], "officer1").data, tmp_path)
+
+    bare = filing_text(file_case(walker))
+    assert "依据：《中华人民共和国行政处罚法》第五十四条" in bare and "第七条" not in bare
+    adopt_regulation(app, agency.id)
+    bound = filing_text(file_case(walker))
+    assert "依据：《中华人民共和国行政处罚法》第五十四条；《抚顺县文化市场综合执法全过程记录实施办法》第七条" in bound
 
 def test_another_agency_cannot_list_or_download(app, walker, client):
     cid = file_case(walker)

@@ -365,7 +365,7 @@ def test_supervision_figures_match_a_hand_count(app, client, clock):
     assert figures["cases_by_procedure"] == {"general_procedure": {"open": 5, "closed": 1}}
     assert figures["deadlines"]["overdue"] == 1 and figures["deadlines"]["open"] == 2  # 补报 (F) and 归档 (D)
     assert [d["case_id"] for d in figures["overdue"]] == [f]
-    assert figures["av"] == {"recordings": 0, "late": 0}
+    assert figures["av"] == {"recordings": 0, "late": 0, "basis": "fushun-culture 第三十一条"}  # its av-handover rule
     assert b != c
     html = w.call("get", "/oversight/supervision", "approver1").get_data(as_text=True)
     assert "调查取证" in html and '已逾期 <strong class="tag overdue">1</strong> 项' in html

@@ -75,6 +75,21 @@ def test_confidential_recordings_follow_stricter_rules(walker, app):
     assert walker.call("get", f"/api/media/{secret['id']}/content", "approver1").status_code == 200
 
 
+
+def test_naiman_culture_12_a_restricted_recording_cites_the_agencys_own_rule(walker, app, client):
+    """naiman-culture 第十二条: the view restriction cites the agency's secret-records-view rule; an agency whose
+    regulation has no such rule is refused all the same, citing only the national law the level names."""
+    cid = walker.create_case()["id"]
+    bare = upload(walker, cid, seed=1201, confidentiality="state_secret")
+    message = walker.call("get", f"/api/media/{bare['id']}/content", "approver1").get_json()["message"]
+    assert "负责人批准" in message and "（依据 保守国家秘密法）" in message and "第十二条" not in message
+    naiman = profiled(app, "naiman-culture")
+    w = Walker(client, naiman.tokens)
+    item = upload(w, w.create_case()["id"], seed=1202, confidentiality="state_secret", device_checked=True)
+    res = w.call("get", f"/api/media/{item['id']}/content", "approver1")
+    assert res.status_code == 403 and "（依据 《奈曼旗文化市场综合执法全过程记录规范》第十二条；保守国家秘密法）" in res.get_json()["message"]
+    assert "皮山" not in res.get_json()["message"]
+
 def walker_username(walker, app, key: str) -> str:
     from webapp.accounts import token_hash
     from webapp.models import User, UserSession

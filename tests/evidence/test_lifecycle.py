@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from handlers import profiles
 from handlers.clock import CHINA
 from tests.support.media import MiB, upload
 from tests.support.storage import raw_delete, raw_write, stored_bytes
@@ -14,6 +15,11 @@ from webapp.evidence import access as media_access
 from webapp.models import Agency, AuditEntry, StoredFile
 
 PISHAN = "皮山县文化体育广播电视和旅游局行政执法全过程记录制度"
+
+
+def _handover_rules(code: str) -> list[dict]:
+    """The profile's rules on handing recordings over (the articles the A/V register names come from them)."""
+    return [r.to_json() for r in profiles.load(code).rules if r.id.startswith("av-handover")]
 
 
 def _set_profile(app, agency_id: int, **values) -> None:
@@ -30,7 +36,11 @@ def _actions(app, case_id: int) -> list[str]:
 
 
 def test_late_handover_is_accepted_but_flagged_on_the_case_and_in_figures(walker, app, agency, clock):
+    """fushun-culture 第三十一条: 24 hours, the article from the agency's av-handover rule."""
     cid = walker.create_case()["id"]
+    bare = upload(walker, cid, seed=40)
+    assert bare["handover_rule"] == "24小时"  # no regulation's rule: no county's article
+    _set_profile(app, agency.id, rules=_handover_rules("fushun-culture"))
     ended = clock.now() - dt.timedelta(hours=30)
     late = upload(walker, cid, seed=41, ended_at=ended.isoformat(),
                   started_at=(ended - dt.timedelta(minutes=20)).isoformat())
@@ -52,7 +62,7 @@ def test_late_handover_is_accepted_but_flagged_on_the_case_and_in_figures(walker
 def test_one_working_day_profile_is_read_from_the_agency(walker, app, agency, clock):
     now = clock.now().astimezone(CHINA)  # a Monday morning ahead: the shared clock may stand just after midnight
     clock.set((now + dt.timedelta(days=7 - now.weekday())).replace(hour=10, minute=0, second=0, microsecond=0))
-    _set_profile(app, agency.id, av_handover_working_days=1)
+    _set_profile(app, agency.id, av_handover_working_days=1, rules=_handover_rules("pishan-culture"))
     cid = walker.create_case()["id"]
     item = upload(walker, cid, seed=44)
     assert "1个工作日" in item["handover_rule"] and "pishan-culture 第十九条" in item["handover_rule"]

@@ -26,6 +26,16 @@ def _adopt(app, agency_id: int, code: str, *keys: str) -> dict:
     return flat
 
 
+def _adopt_rules(app, agency_id: int, code: str, *ids: str) -> None:
+    """Add these rules of a shipped profile to the test agency's own (the articles the gate cites come from them)."""
+    rules = [r.to_json() for r in profiles.load(code).rules if r.id in ids]
+    assert len(rules) == len(ids)
+    with app.app_context():
+        agency = db.session.get(Agency, agency_id)
+        agency.profile = {**(agency.profile or {}), "rules": rules}
+        db.session.commit()
+
+
 def _at_inspection(walker) -> tuple[int, dict]:
     cid = file_case(walker)
     walker.do(cid, "t_plan", {"investigation_plan": None})
@@ -40,7 +50,9 @@ def _cut(clock) -> list[dict]:
 
 
 def test_an_unexplained_gap_in_a_handed_over_recording_blocks_its_task(walker, app, agency, clock):
+    """naiman-culture 第十条, cited from the agency's av-gap rule."""
     _adopt(app, agency.id, "naiman-culture")
+    _adopt_rules(app, agency.id, "naiman-culture", "av-gap")
     cid, task = _at_inspection(walker)
     item = upload(walker, cid, seed=100, interruptions=_cut(clock))
     assert walker.add(cid, task, "av_recording", av_recording(item["sha256"])).status_code == 201
@@ -56,6 +68,19 @@ def test_an_unexplained_gap_in_a_handed_over_recording_blocks_its_task(walker, a
     assert res.status_code == 201
     assert walker.complete(cid, task).status_code == 200
 
+
+
+def test_a_gap_is_refused_without_the_article_where_the_regulation_has_no_gap_rule(walker, app, agency, clock):
+    """naiman-culture 第十条 and pishan-culture 第十九条 are their rules' (av-gap), not the gate's: an agency whose
+    regulation has none is still refused an unexplained gap, citing no county's article."""
+    _adopt(app, agency.id, "naiman-culture")  # naiman's title, but its rules left out
+    cid, task = _at_inspection(walker)
+    item = upload(walker, cid, seed=109, interruptions=_cut(clock))
+    assert walker.add(cid, task, "av_recording", av_recording(item["sha256"])).status_code == 201
+    res = walker.complete(cid, task)
+    assert res.status_code == 422, res.get_json()
+    line = next(m for m in res.get_json()["missing"] if item["file_name"] in m["title"])
+    assert line["basis"] == [] and line["cited"] == [] and "第十条" not in line["message"]
 
 def test_a_recording_handed_over_for_the_task_counts_even_if_the_record_names_another(walker, clock):
     cid, task = _at_inspection(walker)
@@ -108,6 +133,7 @@ def test_the_device_must_be_checked_before_use_where_the_profile_says_so(walker,
 
 
 def test_internal_records_go_only_to_state_organs_handling_a_case(walker, app, agency):
+    """naiman-culture 第十二条: internal records; a party's copy withholds protected persons, citing the rule."""
     flat = _adopt(app, agency.id, "naiman-culture", "confidentiality", "confidentiality_basis")
     assert flat["confidentiality"] == "internal"
     cid = walker.create_case()["id"]
@@ -139,6 +165,13 @@ def test_internal_records_go_only_to_state_organs_handling_a_case(walker, app, a
                             "extractor": "当事人 王五"})
     assert res.status_code == 201
     assert [f["media_id"] for f in res.get_json()["manifest"]["files"]] == [item["id"]]
+    withheld = res.get_json()["manifest"]["withheld"]
+    assert withheld[0]["media_id"] == protected["id"] and "第十二条" not in withheld[0]["reason"]  # no rule, no article
+    _adopt_rules(app, agency.id, "naiman-culture", "party-copy-masked")  # naiman-culture 第十二条 as its rule
+    res = walker.call("post", "/api/media/exports", "officer1",
+                      json={"case_id": cid, "media_ids": [item["id"], protected["id"]], "purpose": "party",
+                            "extractor": "当事人 王五"})
+    assert "《奈曼旗文化市场综合执法全过程记录规范》第十二条" in res.get_json()["manifest"]["withheld"][0]["reason"]
 
 
 def test_a_device_rule_without_its_article_is_refused():

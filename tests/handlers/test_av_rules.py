@@ -3,18 +3,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from handlers import av_rules
+from handlers import av_rules, profiles
 from handlers.settings import Settings
+from handlers.workcalendar import national
 from webapp.loadgen.payloads import payload
 
 CN = dt.timezone(dt.timedelta(hours=8))
 
 
+def _of(code: str, **values) -> Settings:
+    return Settings.of({**profiles.load(code).agency_profile(national()), **values})
+
+
 def test_24_hour_handover_by_default():
     end = dt.datetime(2026, 3, 6, 17, 0, tzinfo=CN)  # a Friday
     h = av_rules.handover_deadline(end, Settings())
-    assert h.due_at == end + dt.timedelta(hours=24) and "fushun-culture 第三十一条" in h.basis
+    assert h.due_at == end + dt.timedelta(hours=24) and h.basis == ()  # no regulation: no county's article
     assert not h.late(end + dt.timedelta(hours=23)) and h.late(end + dt.timedelta(hours=24, seconds=1))
+
+
+def test_fushun_culture_31_and_changli_market_19_handover_articles_come_from_their_rules():
+    """fushun-culture 第三十一条, changli-market 第十九条: the article is the agency's ``av-handover`` rule's."""
+    end = dt.datetime(2026, 3, 6, 17, 0, tzinfo=CN)
+    assert av_rules.handover_deadline(end, _of("fushun-culture")).basis == ("fushun-culture 第三十一条",)
+    assert av_rules.handover_deadline(end, _of("changli-market")).basis == ("changli-market 第十九条",)
+    assert av_rules.handover_deadline(end, _of("lishui-city")).basis == ()  # its regulation sets no such period
+    without = _of("fushun-culture", rules=[r.to_json() for r in profiles.load("fushun-culture").rules
+                                           if not r.id.startswith("av-handover")])
+    assert av_rules.handover_deadline(end, without).basis == ()
 
 
 def test_one_working_day_skips_the_weekend_and_holidays():
@@ -22,7 +38,7 @@ def test_one_working_day_skips_the_weekend_and_holidays():
     friday = dt.datetime(2026, 3, 6, 17, 0, tzinfo=CN)
     h = av_rules.handover_deadline(friday, Settings.of(pishan))
     assert h.due_at == dt.datetime(2026, 3, 10, 0, 0, tzinfo=CN)  # end of Monday
-    assert h.basis == ("pishan-culture 第十九条",)
+    assert h.basis == () and av_rules.handover_deadline(friday, _of("pishan-culture")).basis == ("pishan-culture 第十九条",)
     local = {**pishan, "holidays": ["2026-03-09"]}
     assert av_rules.handover_deadline(friday, Settings.of(local)).due_at == dt.datetime(2026, 3, 11, tzinfo=CN)
     makeup = {**pishan, "makeup_workdays": ["2026-03-07"]}
@@ -33,7 +49,9 @@ def test_remote_field_work_counts_from_the_return_with_a_reason():
     end = dt.datetime(2026, 3, 2, 10, 0, tzinfo=CN)
     back = dt.datetime(2026, 3, 5, 18, 0, tzinfo=CN)
     h = av_rules.handover_deadline(end, Settings(), returned_at=back, remote_reason="在边远牧区连续执法，无网络")
-    assert h.due_at == back + dt.timedelta(hours=24) and "返回单位" in h.rule
+    assert h.due_at == back + dt.timedelta(hours=24) and "返回单位" in h.rule and h.basis == ()
+    fushun = av_rules.handover_deadline(end, _of("fushun-culture"), returned_at=back, remote_reason="在边远牧区连续执法")
+    assert fushun.due_at == h.due_at and fushun.basis == ("fushun-culture 第三十一条",)  # its av-handover-remote rule
     assert av_rules.handover_deadline(end, Settings(), returned_at=back).due_at == end + dt.timedelta(hours=24)
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 import pytest
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
+from handlers import gate
 from handlers.diagrams import parse
 from handlers.law.cite import for_agency
-from handlers.task_rules import rules_of
+from handlers.law.model import Rule
+from handlers.task_rules import TaskRules, rules_of
 from tests.support import WORKFLOWS
 from tests.support.walker import Walker
 from webapp.loadgen.flows import approval_steps, decide_and_close, file_case, hold_hearing, report_to_statement
@@ -148,3 +150,17 @@ def test_a_corrected_record_is_a_new_version_and_the_gate_reads_the_newest(walke
     assert (second["version"], second["supersedes_id"]) == (2, first["id"])
     records = walker.case(cid)["records"]
     assert [r["payload"]["facts"] for r in records] == [payload("case_filing")["facts"], "更正后的基本案情"]
+
+
+def test_lishui_city_13_a_refusal_to_sign_cites_the_rule_or_the_diagram_never_a_county_named_in_code():
+    """lishui-city 第十三条: the refusal's article is the agency's on_refusal rule's; a diagram that asks for the
+    recording without such a rule cites its own av_basis, not Lishui's article."""
+    rules = TaskRules(records=("inquiry_record",), av="optional", basis=("行政处罚法 第五十五条",),
+                      av_basis=("行政处罚法 第五十五条",), deadline=None, av_on_refusal="required")
+    refused = {"inquiry_record": [{"signatures": [{"name": "王五", "signed": False, "refusal_note": "拒绝签名"}]}]}
+    av = [m for m in gate.missing(rules, refused, lambda _: True) if m.record == "av_recording"]
+    assert [m.basis for m in av] == [("行政处罚法 第五十五条",)]
+    rule = Rule("av-on-refusal", "拒签时视频、音频记录", "recording", "lishui-city 第十三条",
+                records=("inquiry_record",), mode="on_refusal")
+    av = [m for m in gate.missing(rules, refused, lambda _: True, law=(rule,)) if m.record == "av_recording"]
+    assert [m.basis for m in av] == [("lishui-city 第十三条",)]

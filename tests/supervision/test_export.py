@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from handlers import profiles
 from tests.support.app import adopt_regulation
 from tests.support.media import MiB, upload
 from webapp.db import db
@@ -55,6 +56,13 @@ def _pairs(section: tuple) -> dict[str, int]:
 
 
 def test_csv_has_a_bom_and_one_section_per_figure_matching_the_figures(walker, app, agency):
+    """fushun-culture 第三十一条: the handover figures cite the agency's av-handover rule, none without it."""
+    with app.app_context():
+        assert supervision.figures(agency.id)["av"]["basis"] == ""
+        row = db.session.get(Agency, agency.id)
+        row.profile = {**row.profile, "rules": [r.to_json() for r in profiles.load("fushun-culture").rules
+                                                if r.id == "av-handover"]}
+        db.session.commit()
     _busy_agency(walker)
     res = walker.call("get", "/oversight/supervision.csv", "approver1")
     assert res.status_code == 200 and res.mimetype == "text/csv"

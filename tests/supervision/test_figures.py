@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from handlers import case_review as review
+from handlers import profiles
 from handlers.audit_actions import Action
 from handlers.law.model import Rule
 from handlers.task_rules import TaskRules
@@ -207,6 +208,12 @@ def test_verify_puts_tampering_and_a_lost_file_on_the_accountability_list(four_c
 
 
 def test_a_party_export_that_bypassed_the_filter_is_listed_as_a_leak(app, walker, agency):
+    """naiman-culture 第十二条, cited because the agency's rule (party-copy-masked) binds it."""
+    with app.app_context():
+        row = db.session.get(Agency, agency.id)
+        row.profile = {**row.profile, "rules": [r.to_json() for r in profiles.load("naiman-culture").rules
+                                                if r.id == "party-copy-masked"]}
+        db.session.commit()
     cid = walker.create_case()["id"]
     item = upload(walker, cid, size=MiB, seed=702, protected_persons=True)
     res = walker.call("post", "/api/media/exports", "officer1",

@@ -11,7 +11,7 @@ from typing import cast
 
 from sqlalchemy import or_, select
 
-from handlers import gate
+from handlers import av_rules, gate
 from handlers.catalogue import AV_RECORDING
 from webapp.cases.completion import Completion
 from webapp.db import db
@@ -37,4 +37,4 @@ def av_facts(case: Case, task_id: str, records: Sequence[Record], done: Completi
                                         officers=tuple(i.officers or ()), gap=bool(i.interruptions) or i.incomplete,
                                         media_kind=i.media_kind, explained=e) for i, e in found),
         officers_per_recorder=settings.officers_per_recorder,
-        officers_per_recorder_basis=settings.officers_per_recorder_basis)
+        officers_per_recorder_basis=settings.officers_per_recorder_basis, gap_basis=av_rules.gap_basis(settings))

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from handlers import clock
+from handlers.law.base import RuleBase
 from handlers.law.facts import FACTS, Fact, StoredRecord, binds, establish
-from handlers.law.model import Rule
 from handlers.roles import CASE_READER_ROLES
 from handlers.settings import Settings
 from webapp.db import db
@@ -72,9 +72,9 @@ class Completion:
     def task_records(self, task_id: str) -> list[Record]:
         return [r for r in self.records if r.task_id == task_id]
 
-    def law(self) -> tuple[Rule, ...]:
+    def law(self) -> RuleBase:
         """The rules that bind the agency now (as :func:`webapp.cases.service.binding_law`)."""
-        return tuple(r for r in self.settings.law() if r.id not in self.waived)
+        return self.settings.law().without(self.waived)
 
     def facts(self, names: Iterable[str]) -> dict[str, Fact | None]:
         """:func:`webapp.cases.facts.case_facts` over the records already loaded."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from handlers import certificates, clock, gate
 from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
-from handlers.law.model import Rule
+from handlers.law.base import RuleBase
 from handlers.roles import CASE_MATERIAL_BASIS, CASE_READER_ROLES, MANAGER_ROLES, ROLES, role_of_lane
 from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_of
@@ -210,11 +210,10 @@ def cite_one(case: Case, ref: str) -> str:
     return (agency.settings.citer().text([ref]) if agency else "") or ref
 
 
-def binding_law(agency_id: int, settings: Settings) -> tuple[Rule, ...]:
+def binding_law(agency_id: int, settings: Settings) -> RuleBase:
     """The rules that bind the agency now: its law, less those an administrator has recorded an exception to
     (the exception is sealed in the audit chain and listed on the compliance page)."""
-    waived = waived_rules(agency_id)
-    return tuple(r for r in settings.law() if r.id not in waived)
+    return settings.law().without(waived_rules(agency_id))
 
 
 def missing_for(case: Case, task: Any, records: list[Record] | None = None,

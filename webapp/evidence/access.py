@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -62,9 +63,17 @@ def check_view(user: User, item: MediaItem) -> None:
     require_handler(user, get_case(item.case_id, user), "查阅或复制本案音像记录")
     level = av_rules.CONFIDENTIALITY[item.confidentiality]
     if level.view_roles is not None and not user.has_any(*level.view_roles):
-        raise Forbidden(f"该音像记录密级为“{level.title}”，您的角色无权查阅（依据 {'、'.join(level.basis)}）")
+        raise Forbidden(f"该音像记录密级为“{level.title}”，您的角色无权查阅{_cited(user, av_rules.level_basis, level)}")
     if level.view_needs_approval and not _approved(user, "view_secret", item.id):
-        raise Forbidden(f"查阅“{level.title}”音像记录须经本单位负责人批准（依据 {'、'.join(level.basis)}）")
+        raise Forbidden(f"查阅“{level.title}”音像记录须经本单位负责人批准{_cited(user, av_rules.level_basis, level)}")
+
+
+def _cited(user: User, articles: Callable[..., tuple[str, ...]], *args: Any) -> str:
+    """``（依据 …）`` with the articles of the user's agency that ``articles`` reads from its rules, by real title; empty
+    where its regulation has none."""
+    own = settings(user.agency_id)
+    cited = own.citer().text(articles(own, *args))
+    return f"（依据 {cited}）" if cited else ""
 
 
 def _approved(user: User, kind: str, media_id: int, department: str | None = None) -> MediaRequest | None:
@@ -261,7 +270,7 @@ def export(user: User, data: Any) -> MediaExport:
         raise Invalid("只能导出本案件的音像记录", fields={"media_ids": ["含其他案件的记录"]})
     recipient = _recipient(user, data) if purpose == "department" else {}
     req = _export_allowed(user, purpose, items, department)
-    included, withheld = _party_filter(items) if purpose == "party" else (items, [])
+    included, withheld = _party_filter(user, items) if purpose == "party" else (items, [])
     for item in included:
         check_view(user, item)
         if disposal_of(item.sha256) is not None:
@@ -327,15 +336,17 @@ def _recipient(user: User, data: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in (("recipient_kind", kind), ("case_reference", reference)) if v}
 
 
-def _party_filter(items: list[MediaItem]) -> tuple[list[MediaItem], list[dict[str, Any]]]:
+def _party_filter(user: User, items: list[MediaItem]) -> tuple[list[MediaItem], list[dict[str, Any]]]:
     """What a party may receive (naiman-culture 第十二条): no secrets, nothing showing protected persons."""
     included, withheld = [], []
     for item in items:
         level = av_rules.CONFIDENTIALITY[item.confidentiality]
         if not level.party_export:
-            withheld.append({"media_id": item.id, "reason": f"涉及{level.title}（{'、'.join(level.basis)}）"})
+            withheld.append({"media_id": item.id,
+                             "reason": f"涉及{level.title}{_cited(user, av_rules.level_basis, level)}"})
         elif item.protected_persons:
-            withheld.append({"media_id": item.id, "reason": f"录有举报人、投诉人或第三人（{av_rules.MASK_BASIS}）"})
+            withheld.append({"media_id": item.id,
+                             "reason": f"录有举报人、投诉人或第三人{_cited(user, av_rules.mask_basis)}"})
         else:
             included.append(item)
     return included, withheld

@@ -241,7 +241,7 @@ def _new_item(user: User, s: UploadSession, sha: str, meta: dict[str, Any]) -> M
         confidentiality=meta.get("confidentiality") or "none", protected_persons=bool(meta.get("protected_persons")),
         interruptions=s.meta.get("interruptions") or [], incomplete=bool(meta.get("incomplete")),
         remote_reason=meta.get("remote_reason"), returned_at=meta.get("returned_at"),
-        handover_due_at=handover.due_at, handover_rule=f"{handover.rule}（{'、'.join(handover.basis)}）",
+        handover_due_at=handover.due_at, handover_rule=handover.rule + (f"（{'、'.join(handover.basis)}）" if handover.basis else ""),
         late=handover.late(now), retention_months=prof.av_retention_months, uploaded_by=user.id,
         uploaded_at=now)
     return seal(item)

@@ -116,6 +116,13 @@ def _from_break(source: str, b: audit.Break) -> list[Finding]:
             for agency_id, case_id in _owners(b)]
 
 
+def _articles(agency_id: int | None, articles: Callable[..., tuple[str, ...]], *args: Any) -> str:
+    """The articles (code form) of the agency's own rules that ``articles`` reads (:mod:`handlers.av_rules`), none where
+    its regulation has no such rule: a finding is cited from the agency's regulation, never a county named here."""
+    agency = db.session.get(Agency, agency_id) if agency_id is not None else None
+    return "、".join(articles(agency.settings, *args)) if agency else ""
+
+
 def _approved_requests(kind: str) -> list[MediaRequest]:
     """Requests of ``kind`` the head approved (an approved copy request becomes ``used`` by its export)."""
     return list(db.session.scalars(select(MediaRequest).where(MediaRequest.kind == kind,
@@ -130,7 +137,8 @@ def _export_leaks() -> Iterator[Finding]:
             if req is None or req.department != ex.department or not set(ex.media_ids) <= set(req.media_ids):
                 yield Finding("泄露", ex.agency_id, ex.case_id,
                               f"导出包 {ex.id} 为“{ex.department}”复制音像记录，无本单位负责人批准的调取申请",
-                              f"导出登记分析（{VERIFY}）", basis("泄露", "pishan-culture 第十九条、第二十条"), ex.at)
+                              f"导出登记分析（{VERIFY}）", basis("泄露", _articles(
+                                  ex.agency_id, av_rules.articles, media_access.COPY_ACTS["department"], "access")), ex.at)
         if ex.purpose != "party":
             continue
         for item in db.session.scalars(select(MediaItem).where(MediaItem.id.in_(ex.media_ids))):
@@ -140,7 +148,7 @@ def _export_leaks() -> Iterator[Finding]:
             if why:
                 yield Finding("泄露", ex.agency_id, ex.case_id,
                               f"当事人导出包 {ex.id} 含不应提供给当事人的音像记录“{item.file_name}”（{why}）",
-                              f"导出登记分析（{VERIFY}）", basis("泄露", av_rules.MASK_BASIS), ex.at)
+                              f"导出登记分析（{VERIFY}）", basis("泄露", _articles(ex.agency_id, av_rules.mask_basis)), ex.at)
 
 
 def _view_leaks() -> Iterator[Finding]:
@@ -156,7 +164,7 @@ def _view_leaks() -> Iterator[Finding]:
             yield Finding("泄露", e.agency_id, e.case_id,
                           f"用户 {e.actor_id} 未经负责人批准{'下载' if e.action == Action.MEDIA_DOWNLOADED else '查阅'}"
                           f"“{level.title}”音像记录“{item.file_name}”（审计链第 {e.seq} 条）",
-                          f"审计记录分析（{VERIFY}）", basis("泄露", *level.basis), e.at)
+                          f"审计记录分析（{VERIFY}）", basis("泄露", _articles(e.agency_id, av_rules.level_basis, level)), e.at)
 
 
 def _foreign_actors() -> Iterator[Finding]:
@@ -165,7 +173,7 @@ def _foreign_actors() -> Iterator[Finding]:
     for e, other in rows:
         yield Finding("泄露", e.agency_id, e.case_id,
                       f"机构 {other} 的用户 {e.actor_id} 取得本机构音像记录（{e.action}，审计链第 {e.seq} 条）",
-                      f"审计记录分析（{VERIFY}）", basis("泄露", *av_rules.ACCESS_BASIS), e.at)
+                      f"审计记录分析（{VERIFY}）", basis("泄露", _articles(e.agency_id, av_rules.articles, av_rules.VIEW_ACT, "access")), e.at)
 
 
 def _safely(name: str, check: Callable[[], list[audit.Break]]) -> list[audit.Break]:

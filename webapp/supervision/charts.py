@@ -13,8 +13,6 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
-
 FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', sans-serif"
 WIDTH, LABEL, ROW, BAR = 600, 170, 28, 18
 BLUE, GREEN, AMBER, RED, GREY = "#2e90fa", "#12b76a", "#f79009", "#d92d20", "#98a2b3"
@@ -95,7 +93,7 @@ def _overdue(f: dict[str, Any]) -> Chart:
 def _handover(f: dict[str, Any]) -> Chart:
     title, av = "音像记录移交", f["av"]
     parts = [("按时移交", av["recordings"] - av["late"], GREEN), ("逾期移交", av["late"], RED)]
-    return Chart("handover", title, "、".join((*HANDOVER_BASIS_HOURS, *HANDOVER_BASIS_DAYS)),
+    return Chart("handover", title, av["basis"],
                  stacked("handover", title, parts))
 
 

@@ -13,12 +13,12 @@ from typing import Any, cast
 
 from sqlalchemy import and_, case, func, literal, select
 
-from handlers import catalogue, clock
+from handlers import av_rules, catalogue, clock
 from handlers.task_rules import rules_of
 from webapp.cases import deadlines
 from webapp.db import db
 from webapp.engine import runner
-from webapp.models import Case, CaseTask, DiagramVersion, MediaItem, StatusCount
+from webapp.models import Agency, Case, CaseTask, DiagramVersion, MediaItem, StatusCount
 from webapp.supervision import accountability, case_review, spot_checks
 from webapp.supervision import av_coverage as supervision_av
 
@@ -121,14 +121,16 @@ def cases_by_procedure(agency_id: int, window: Window | None = None) -> dict[str
     return out
 
 
-def late_av(agency_id: int, window: Window | None = None) -> dict[str, int]:
+def late_av(agency_id: int, window: Window | None = None) -> dict[str, Any]:
     """Recordings handed over, and handed over late (the A/V register's verdicts); for a period, those of the cases
-    started in it."""
+    started in it; with the articles of the agency's handover rules (``basis``, in code form)."""
     query = select(MediaItem.late, func.count()).where(MediaItem.agency_id == agency_id).group_by(MediaItem.late)
     if window is not None:
         query = query.join(Case, Case.id == MediaItem.case_id).where(*Case.started_in(window))
     rows = dict(db.session.execute(query).all())
-    return {"recordings": sum(rows.values()), "late": rows.get(True, 0)}
+    agency = db.session.get(Agency, agency_id)
+    basis = "、".join(av_rules.handover_basis(agency.settings)) if agency else ""
+    return {"recordings": sum(rows.values()), "late": rows.get(True, 0), "basis": basis}
 
 
 def figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:

@@ -18,7 +18,6 @@ import xlsxwriter
 from documents.render import render
 from handlers import clock
 from handlers.audit_actions import Action
-from handlers.av_rules import HANDOVER_BASIS_DAYS, HANDOVER_BASIS_HOURS
 from handlers.hashing import sha256_bytes
 from handlers.roles import ROLES
 from webapp.engine.diagrams import procedure_title
@@ -27,7 +26,6 @@ from webapp.store import audit
 from webapp.supervision import charts
 
 STAGE_BASIS = "fushun-culture 第三条"
-HANDOVER_BASIS = "、".join((*HANDOVER_BASIS_HOURS, *HANDOVER_BASIS_DAYS))
 ACCOUNTABILITY_BASIS = "fushun-culture 第三十五条"
 
 
@@ -68,7 +66,7 @@ def _overdue(items: list[dict[str, Any]]) -> list[Table]:
 
 def _av(f: dict[str, Any]) -> list[Table]:
     rows = [("已移交", f["recordings"]), ("其中逾期移交", f["late"])]
-    return [Table("av", "音像记录移交", HANDOVER_BASIS, ("项目", "数量"), rows)]
+    return [Table("av", "音像记录移交", f["basis"], ("项目", "数量"), rows)]
 
 
 def _coverage(c: dict[str, Any]) -> list[Table]:

@@ -20,6 +20,7 @@ import os
 import socket
 import threading
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 from flask import Flask, current_app
@@ -32,15 +33,17 @@ from sqlalchemy.exc import IntegrityError
 import documents
 from documents import DocumentKind
 from documents.render import cndate
-from handlers import catalogue, clock
+from handlers import av_rules, catalogue, clock, gate
 from handlers.audit_actions import Action
-from handlers.catalogue import CATALOGUE
+from handlers.catalogue import AV_NOT_SUITABLE, CATALOGUE
 from handlers.roles import TASK_ROLES as MAKERS
-from handlers.task_rules import split_list
+from handlers.settings import Settings
+from handlers.task_rules import TaskRules, rules_from_properties, rules_of, split_list
 from webapp import store
 from webapp.cases import references
 from webapp.cases.service import get_case, require_handler
 from webapp.db import db
+from webapp.engine import runner
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, MediaItem, Record, RenderJob, User
 from webapp.store import audit
@@ -72,11 +75,35 @@ def latest_records(case_id: int) -> dict[str, Record]:
     return {r.kind: r for r in rows}
 
 
+def footer_basis(dk: DocumentKind, source: Record, settings: Settings, step: TaskRules | None = None
+                 ) -> tuple[str, ...]:
+    """The articles a 文书's 依据 line stands on: the rules of the agency's law that govern the step that made its source
+    record (as the gate finds them; ``step``: the diagram's properties of that step, else those of the shipped task of
+    its id) — the diagram's articles and the ``record`` rules that require the record; for a 工作情况说明, the step's
+    recording articles (:func:`handlers.gate.recording_basis`) and the agency's rules on explaining a gap.  Never a
+    fixed list: a county's article is printed only where its rule binds the agency."""
+    name = source.task_name or ""
+    rules = step or replace(rules_from_properties({}, name), records=(dk.source,))
+    law = gate.applying(settings.law(), name, rules)
+    if dk.source == AV_NOT_SUITABLE:
+        return tuple(dict.fromkeys((*gate.recording_basis(rules, law), *av_rules.gap_basis(settings))))
+    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law if r.kind == "record" and dk.source in r.requires))))
+
+
+def step_rules(case: Case, source: Record) -> TaskRules | None:
+    """The properties of the diagram task that made ``source``, in the case's diagram version."""
+    spec, subs = runner.spec_for(case)
+    found = next((s.task_specs[source.task_name] for s in (spec, *subs.values()) if source.task_name in s.task_specs), None)
+    return rules_of(found) if found is not None else None
+
+
 def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, Record], number: str,
             now: dt.datetime, task_title: str = "", *, case_no: str = "",
-            served: Mapping[str, Any] | None = None, issued: Mapping[str, Any] | None = None) -> dict[str, Any]:
+            served: Mapping[str, Any] | None = None, issued: Mapping[str, Any] | None = None,
+            step: TaskRules | None = None) -> dict[str, Any]:
     """What a template reads.  ``date`` (the 落款) is the day of the act the 文书 records — the decision, the
-    notice, the approval — or, where no field states it, the day its source record was made; never the render day."""
+    notice, the approval — or, where no field states it, the day its source record was made; never the render day.
+    ``basis``: the 依据 line, by real title and for this agency only (:func:`footer_basis`)."""
     settings = agency.settings
     moment = documents.act_moment(dk, {k: r.payload for k, r in records.items()})
     made = records[dk.source].created_at
@@ -84,7 +111,8 @@ def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, 
     return {"agency": {"name": agency.name, "archive_days": settings.archive_days, "archive_basis": settings.archive_basis,
                        "remedies": dict(settings.remedies), "payment": dict(settings.payment),
                        "format_set": settings.format_set},
-            "cite": settings.citer().text, "title": dk.title, "number": number, "numbered": dk.numbered,
+            "cite": settings.citer().text, "basis": settings.citer().text(footer_basis(dk, records[dk.source], settings, step)),
+            "title": dk.title, "number": number, "numbered": dk.numbered,
             "case_no": case_no, "served": dict(served) if served else None, "issued": dict(issued) if issued else None,
             "date": day, "task_title": task_title,
             "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
@@ -148,7 +176,8 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     task_title = task_title or db.session.scalar(select(CaseTask.title).where(CaseTask.id == source.task_id)) or ""
     quoted = references.of_kind(case.id, dk.quotes) if dk.quotes else None
     ctx = context(dk, agency, case, records, number, now, task_title, case_no=case_no,
-                  served=served_document(case, records, dk), issued=quoted.quoted() if quoted else None)
+                  served=served_document(case, records, dk), issued=quoted.quoted() if quoted else None,
+                  step=step_rules(case, source))
     bound: dict[str, Any] = {}
     if dk.bound:
         body, manifest = case_file(case, agency, records, ctx)
@@ -189,7 +218,8 @@ def case_file(case: Case, agency: Agency, records: Mapping[str, Record], ctx: Ma
         case_no = "" if dk.numbered else d.number.split(CASE_NO_SEPARATOR, 1)[0]
         quoted = references.of_kind(case.id, dk.quotes) if dk.quotes else None
         part = context(dk, agency, case, merged, d.number, local_now(agency), case_no=case_no,
-                       served=served_document(case, merged, dk), issued=quoted.quoted() if quoted else None)
+                       served=served_document(case, merged, dk), issued=quoted.quoted() if quoted else None,
+                       step=step_rules(case, merged[dk.source]))
         with store.current().open(d.sha256) as fh:
             original = fh.read()
         filed.append(documents.Filed(d.title, d.number, part["date"], dk.template, part, original, d.sha256,
