@@ -81,3 +81,11 @@ def test_naiman_culture_8_and_fushun_culture_12_differ_in_mode() -> None:
     fushun = {r.id: r for r in profiles.load("fushun-culture").rules}
     assert naiman.mode == "mandatory" and "查封扣押" in naiman.acts
     assert fushun["av-on-site"].mode == "unless_unsuitable" and fushun["av-seizure"].mode == "mandatory"
+
+
+@pytest.mark.parametrize("code", ["fushun-culture", "pishan-culture", "changli-market", "naiman-culture", "lishui-city"])
+def test_every_rule_quotes_the_article_it_cites(code: str) -> None:
+    """Traceability: each rule of the profile and of the national law carries the text of its article, so a
+    refusal, the matrix and the designer can show what the law says, not only where."""
+    rules = [*schema.national(), *profiles.load(code).rules]
+    assert [r.id for r in rules if len(r.text.strip()) < 8] == []
