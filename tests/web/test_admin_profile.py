@@ -125,11 +125,15 @@ def test_the_form_shows_every_field_with_periods_as_number_and_unit(app, agency)
     assert "申请材料不齐全的，当场或者在2日内一次告知需要补正的全部内容（2日内）" in form_part  # rules listed, in words
 
 
-def test_archive_period_and_warning_window_changed_through_the_form_are_applied_and_audited(app, agency):
+def editing(app, agency):
+    """The admin on Changli's profile form: the client, the stored profile, the count of its change entries, the form."""
     admin = with_changli(app, agency)
-    before = stored(app, agency)
-    changed = len(audits(app, agency, Action.AGENCY_PROFILE_CHANGED))
-    data = form_of(admin.text("/admin/profile"))
+    return (admin, stored(app, agency), len(audits(app, agency, Action.AGENCY_PROFILE_CHANGED)),
+            form_of(admin.text("/admin/profile")))
+
+
+def test_archive_period_and_warning_window_changed_through_the_form_are_applied_and_audited(app, agency):
+    admin, before, changed, data = editing(app, agency)
     data["f.archive.days"] = "45"
     data["f.warnings.deadline_hours"], data["f.warnings.deadline_hours:unit"] = "2", "deadline_hours:24"
     res = admin.post("/admin/profile", data, csrf_from="/admin/profile")
@@ -157,10 +161,7 @@ def test_archive_period_and_warning_window_changed_through_the_form_are_applied_
 
 
 def test_an_invalid_value_is_refused_beside_its_field_in_chinese_and_what_was_typed_stays(app, agency):
-    admin = with_changli(app, agency)
-    before = stored(app, agency)
-    changed = len(audits(app, agency, Action.AGENCY_PROFILE_CHANGED))
-    data = form_of(admin.text("/admin/profile"))
+    admin, before, changed, data = editing(app, agency)
     data["f.archive.days"] = "-5"
     data["f.confidentiality"] = "secret"
     data["f.av.retention_months"] = "三年"
