@@ -3,8 +3,10 @@ API on SQLite and PostgreSQL: the gate's refusal, the task page and the 24 h 补
 regulation by its real title next to the national article the diagram carries, and never another county's."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.app import profiled
@@ -103,3 +105,40 @@ def test_lishui_city_8_the_late_filing_timer_cites_lishui_article_8_and_fushuns_
     fushun = _timer_basis(app, client, clock, "fushun-culture")
     assert lishui == ["行政处罚法 第五十四条", "lishui-city 第八条"]
     assert fushun == ["行政处罚法 第五十四条", "fushun-culture 第七条"]
+
+
+def _approval_deadline(app: Any, cid: int) -> Deadline | None:
+    with app.app_context():
+        row = db.session.scalar(select(Deadline).where(Deadline.case_id == cid, Deadline.spec_name == "t_filing_approval"))
+        if row is not None:
+            db.session.expunge(row)
+        db.session.remove()
+    return row
+
+
+@pytest.mark.article("lishui-city", 8)
+def test_lishui_city_8_the_heads_approval_of_an_emergency_start_is_due_24_hours_after_the_start(app, client, clock):
+    """lishui-city 第八条: 在行政执法程序启动后24小时内补办审批手续 — the approval itself is timed from the start the
+    emergency record holds (not only the officer's 补报 form); a case started the ordinary way has no such period,
+    and Fushun's regulation (第七条: 24小时内补报) sets none on the approval."""
+    lishui = Walker(client, profiled(app, "lishui-city").tokens)
+    started = clock.now()
+    cid = lishui.create_case(emergency=True)["id"]
+    lishui.do(cid, "t_emergency", {"emergency_start": payload("emergency_start", started_at=started.isoformat())})
+    lishui.do(cid, "t_filing_late", {"case_filing": None})
+    lishui.do(cid, "t_unit_opinion", {"unit_opinion": None})
+    row = _approval_deadline(app, cid)
+    assert row is not None and "lishui-city 第八条" in row.basis
+    assert row.due_at == (started + dt.timedelta(hours=24)).astimezone(dt.UTC)
+
+    ordinary = lishui.create_case()["id"]
+    for name, records in (("t_filing", {"case_filing": None}), ("t_unit_opinion", {"unit_opinion": None})):
+        lishui.do(ordinary, name, records)
+    assert _approval_deadline(app, ordinary) is None
+
+    fushun = Walker(client, profiled(app, "fushun-culture").tokens)
+    other = fushun.create_case(emergency=True)["id"]
+    fushun.do(other, "t_emergency", {"emergency_start": payload("emergency_start", started_at=started.isoformat())})
+    fushun.do(other, "t_filing_late", {"case_filing": None})
+    fushun.do(other, "t_unit_opinion", {"unit_opinion": None})
+    assert _approval_deadline(app, other) is None

@@ -47,11 +47,13 @@ def _moment_in(payload: dict[str, Any] | None, field: str) -> dt.datetime | None
     return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if isinstance(value, str) else None
 
 
-def _start(td: TaskDeadline, case: Case, row: CaseTask, rows: list[CaseTask]) -> dt.datetime:
+def _start(td: TaskDeadline, case: Case, row: CaseTask, rows: list[CaseTask]) -> dt.datetime | None:
+    """When the period starts; ``None`` when it runs from a fact the case does not hold (no period then: the 24 h
+    to approve an emergency start, lishui-city 第八条, do not run on a case started the ordinary way)."""
     if td.starts == "case":
         return case.created_at
     if td.starts and "." in td.starts:
-        return _recorded_moment(case, td.starts) or row.ready_at
+        return _recorded_moment(case, td.starts)
     if td.starts:
         done = [r.completed_at for r in rows if r.spec_name == td.starts and r.completed_at]
         if done:
@@ -75,9 +77,12 @@ def sync(case: Case, wf: Any) -> None:
         td = deadline_of(task.task_spec) if task is not None else None
         if td is None:
             continue
+        start = _start(td, case, row, rows)
+        if start is None:
+            continue
         agency = db.session.get(Agency, case.agency_id)
         calendar = calendar or calendar_of(agency)
-        _open(case, row, task, td, _start(td, case, row, rows), calendar, agency.settings if agency else None)
+        _open(case, row, task, td, start, calendar, agency.settings if agency else None)
 
 
 def _open(case: Case, row: CaseTask, task: Any, td: TaskDeadline, start: dt.datetime, calendar: Calendar,
@@ -159,8 +164,11 @@ def after_step(done: Completion, wf: Any) -> None:
         td = deadline_of(task.task_spec) if task is not None else None
         if td is None:
             continue
+        start = _start_after_step(td, done, row)
+        if start is None:
+            continue
         calendar = calendar or done.settings.calendar(national())
-        done.opened[row.id] = _open(done.case, row, task, td, _start_after_step(td, done, row), calendar, done.settings)
+        done.opened[row.id] = _open(done.case, row, task, td, start, calendar, done.settings)
 
 
 def _declares(wf: Any, task_id: str) -> bool:
@@ -190,14 +198,14 @@ def _close_left(done: Completion, wf: Any) -> None:
                          detail=_overdue_detail(d, closed_at=done.now.isoformat(), late=True))
 
 
-def _start_after_step(td: TaskDeadline, done: Completion, row: CaseTask) -> dt.datetime:
+def _start_after_step(td: TaskDeadline, done: Completion, row: CaseTask) -> dt.datetime | None:
     """:func:`_start` from the records the completion read; a period from another task's completion reads it."""
     if td.starts == "case":
         return done.case.created_at
     if td.starts and "." in td.starts:
         kind, _, field = td.starts.partition(".")
         payload = next((r.payload for r in reversed(done.records) if r.kind == kind), None)
-        return _moment_in(payload, field) or row.ready_at
+        return _moment_in(payload, field)
     if td.starts:
         ended = db.session.scalar(select(func.max(CaseTask.completed_at)).where(
             CaseTask.case_id == done.case.id, CaseTask.spec_name == td.starts, CaseTask.completed_at.is_not(None)))
