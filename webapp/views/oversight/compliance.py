@@ -20,8 +20,8 @@ from webapp.engine import law_matrix, profiles
 from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
-from webapp.supervision import figures as supervision
 from webapp.supervision import ledger
+from webapp.supervision import rollups as supervision
 from webapp.supervision.scopes import agency_for
 from webapp.views.oversight import supervision as supervision_views
 
