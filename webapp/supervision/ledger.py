@@ -119,8 +119,8 @@ def page(agency_id: int, period: Period | None, key: Key, per_page: int = PAGE) 
 def count(agency_id: int, period: Period | None) -> int:
     """How many cases the 台账 holds: the running counts for all time, else the cases started in the period."""
     if period is None:
-        return db.session.scalar(select(func.coalesce(func.sum(StatusCount.n), 0)).where(
-            StatusCount.agency_id == agency_id, StatusCount.subject == "case")) or 0
+        return int(db.session.scalar(select(func.coalesce(func.sum(StatusCount.n), 0)).where(
+            StatusCount.agency_id == agency_id, StatusCount.subject == "case")) or 0)  # numeric on PostgreSQL
     start, end = period.bounds()
     return db.session.scalar(select(func.count()).select_from(Case).where(
         Case.agency_id == agency_id, Case.created_at >= start, Case.created_at < end)) or 0

@@ -70,9 +70,9 @@ def _total(q: Any, args: Any) -> int:
     if any(args.get(k) for k in ("officer", "stage", "overdue")):
         return db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
     statuses = [args["status"]] if args.get("status") in STATUSES else list(STATUSES)
-    return db.session.scalar(select(func.coalesce(func.sum(StatusCount.n), 0)).where(
+    return int(db.session.scalar(select(func.coalesce(func.sum(StatusCount.n), 0)).where(
         StatusCount.agency_id == current_user.agency_id, StatusCount.subject == "case",
-        StatusCount.status.in_(statuses))) or 0
+        StatusCount.status.in_(statuses))) or 0)  # PostgreSQL sums a bigint as numeric
 
 
 def _page(q: Any, args: Any) -> Page:
