@@ -159,10 +159,10 @@ def deep_pages(session: Session) -> list[str]:
 
 
 def label(path: str) -> str:
-    """A page's name in the table: keyset URLs by their page number, case ids as ``N`` (to compare sizes)."""
+    """A page's name in the table: a keyset page as the 50th (or last) page of its list, case ids as ``N``, so runs on
+    databases of different sizes compare page by page."""
     if "after=" in path:
-        number = re.search(r"page=(\d+)", path)
-        return f"{path.split('?')[0]}?page={number.group(1) if number else '?'} (keyset)"
+        return f"{path.split('?')[0]} 第{DEEP_PAGE}页(或末页,keyset)"
     return re.sub(r"/cases/\d+/", "/cases/N/", path)
 
 
