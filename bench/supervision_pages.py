@@ -1,4 +1,4 @@
-"""Benchmark: supervision pages and the officer inbox on an agency of 100,000 cases (issue 7 point 5).
+"""Benchmark: supervision pages and the officer inbox on an agency of 100,000 cases (issue 7 point 5, issue 15 point 5).
 
 Builds — or with ``--reuse`` reuses — a large database per engine: SQLite in a file under
 /tmp/bench100k/, PostgreSQL in schema ``bench100k`` of the database given by ``--pg-url`` (never the test
@@ -7,15 +7,21 @@ suite's schemas).  The agency is the demo agency (``flask liuhen seed-demo``) fi
 since it was built are there.  Signs in through the real web stack (Flask test client, CSRF and all) and
 times N requests per page: every argument-free GET page under ``/oversight/`` found in the URL map (pages
 other modules add are picked up; the PDF export only with ``--with-pdf``), the pages taking a case id, the
-officer inbox, the approvals queue, the case list and ``GET /api/tasks``.  Prints page, median and p95 in
-ms, and the rows shown (HTML table rows, or JSON list items).
-Target: every page under 300 ms median on PostgreSQL at 100,000 cases.
+officer inbox, the approvals queue, the case list and ``GET /api/tasks``, and the 50th page of the inbox and of
+the case list reached by following their "下一页" links (keyset pages).  Before timing, the worker's supervision
+roll-up job runs once (as ``flask liuhen worker`` does every ``LIUHEN_SUPERVISION_MINUTES``) and its time is printed.
+Prints page, median and p95 in ms, and the rows shown (HTML table rows, or JSON list items); with ``--baseline``
+(the ``--json`` of a run on a smaller database) also each page's ratio to it.
+Targets (issue 15 point 5): every /oversight/ page at 30,000 cases ≤ 1.15 × its time at 10,000, and ≤ 80 ms median
+on PostgreSQL at 100,000 cases.
 """
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -34,10 +40,15 @@ from webapp.db import db  # noqa: E402
 from webapp.demo import DEMO_AGENCY, DEMO_PASSWORD, seed_demo  # noqa: E402
 from webapp.loadgen.generator import generate  # noqa: E402
 from webapp.models import Agency, Case  # noqa: E402
+from webapp.supervision import rollups  # noqa: E402
 
 #: who asks for the pages: the first of these the page lets in (HTTP 200) is timed
 USERS = ("approver1", "admin1", "legal1", "judicial1", "officer1")
-INBOX = ("/inbox", "/inbox?page=50", "/inbox?overdue=1", "/approvals", "/cases")
+INBOX = ("/inbox", "/inbox?overdue=1", "/approvals", "/cases")
+#: lists whose 50th page is reached by following "下一页" (keyset pages), and who reads them
+DEEP = {"/inbox": "officer1", "/cases": "officer1"}
+DEEP_PAGE = 50
+NEXT = re.compile(r'href="([^"]+)" rel="next"')
 PAGE_USERS = {"/inbox": ("officer1",), "/api/tasks": ("officer1",), "/approvals": ("approver1",),
               "/cases": ("officer1",)}
 SKIP_SUFFIXES = (".pdf",)  # rendered documents, timed by bench/documents.py; add --with-pdf to include them
@@ -70,6 +81,14 @@ def build(app: Flask, engine: str) -> str:
         seed_demo()
         summary = generate(DEMO_AGENCY[0], ARGS.cases, seed=1, echo=lambda line: print(f"  [{engine}] {line}"))
         return f"生成 {summary.cases} 件，用时 {summary.seconds:.0f} 秒"
+
+
+def roll_up(app: Flask) -> float:
+    """The worker's supervision job once (every agency's all-time figures); seconds it took."""
+    with app.app_context():
+        started = time.perf_counter()
+        rollups.refresh_all()
+        return time.perf_counter() - started
 
 
 def size(app: Flask, engine: str) -> str:
@@ -125,6 +144,28 @@ class Session:
         return self.web[user].get(path)
 
 
+def deep_pages(session: Session) -> list[str]:
+    """The URL of the 50th page of each keyset list, found by following its "下一页" links (the last page if shorter)."""
+    found = []
+    for path, user in DEEP.items():
+        url = path
+        for _ in range(DEEP_PAGE - 1):
+            link = NEXT.search(session.get(user, url).get_data(as_text=True))
+            if link is None:
+                break
+            url = html.unescape(link.group(1))
+        found.append(url)
+    return found
+
+
+def label(path: str) -> str:
+    """A page's name in the table: a keyset page as the 50th (or last) page of its list, case ids as ``N``, so runs on
+    databases of different sizes compare page by page."""
+    if "after=" in path:
+        return f"{path.split('?')[0]} 第{DEEP_PAGE}页(或末页,keyset)"
+    return re.sub(r"/cases/\d+/", "/cases/N/", path)
+
+
 def time_page(session: Session, path: str) -> dict[str, Any] | None:
     """Median and p95 of N requests by the first user the page lets in; None when nobody may see it."""
     for user in next((u for p, u in PAGE_USERS.items() if path.startswith(p)), USERS):
@@ -141,7 +182,7 @@ def time_page(session: Session, path: str) -> dict[str, Any] | None:
             times.append((time.perf_counter() - started) * 1000)
             assert res.status_code == 200, (path, res.status_code)
         times.sort()
-        return {"page": path, "user": user, "median": statistics.median(times),
+        return {"page": label(path), "user": user, "median": statistics.median(times),
                 "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], "rows": rows_in(res)}
     return None
 
@@ -153,13 +194,21 @@ def run(engine: str) -> list[dict[str, Any]]:
     print(f"[{engine}] {done}；数据库 {size(app, engine)}（准备用时 {time.perf_counter() - started:.0f} 秒）")
     if ARGS.build_only:
         return []
+    print(f"[{engine}] 执法监督数据汇总（后台服务的 supervision 任务）用时 {roll_up(app):.2f} 秒")
     session = Session(app)
-    out = [r for p in pages(app) if ARGS.only is None or ARGS.only in p if (r := time_page(session, p))]
-    print(f"\n{engine}: {ARGS.n} requests per page (ms)")
-    print(f"{'page':<44}{'user':<11}{'median':>9}{'p95':>9}{'rows':>7}")
+    paths = [p for p in pages(app) + deep_pages(session) if ARGS.only is None or ARGS.only in p]
+    out = [r for p in paths if (r := time_page(session, p))]
+    base = {r["page"]: r["median"] for r in json.loads(Path(ARGS.baseline).read_text()).get(engine, [])} \
+        if ARGS.baseline else {}
+    print(f"\n{engine}: {ARGS.n} requests per page (ms){'; ratio to ' + ARGS.baseline if base else ''}")
+    print(f"{'page':<44}{'user':<11}{'median':>9}{'p95':>9}{'rows':>7}{'ratio':>8}")
     for r in out:
-        flag = "" if r["median"] < 300 else "  ← over 300 ms"
-        print(f"{r['page']:<44}{r['user']:<11}{r['median']:>9.1f}{r['p95']:>9.1f}{r['rows']:>7}{flag}")
+        ratio = r["median"] / base[r["page"]] if base.get(r["page"]) else None
+        r["ratio"] = ratio
+        flag = "  ← over 80 ms" if r["median"] > 80 else ""
+        flag += "  ← ratio over 1.15" if ratio is not None and ratio > 1.15 and r["page"].startswith("/oversight/") else ""
+        print(f"{r['page']:<44}{r['user']:<11}{r['median']:>9.1f}{r['p95']:>9.1f}{r['rows']:>7}"
+              f"{f'{ratio:.2f}' if ratio is not None else '—':>8}{flag}")
     return out
 
 
@@ -178,6 +227,7 @@ def main() -> None:
     parser.add_argument("--with-pdf", action="store_true", help="also time the PDF exports")
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--baseline", help="the --json of a run on a smaller database: print each page's ratio to it")
     ARGS = parser.parse_args()
     ARGS.root.mkdir(parents=True, exist_ok=True)
     engines = ("sqlite", "postgresql") if ARGS.db == "both" else (ARGS.db,)

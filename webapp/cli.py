@@ -40,6 +40,7 @@ from webapp.store.sealed import TableCheck
 from webapp.store.witness import WitnessRefused, witness
 from webapp.supervision.accountability import reanchor, sign_checkpoint, verify_and_record
 from webapp.supervision.case_review import backfill
+from webapp.supervision.rollups import refresh_all as refresh_supervision
 from webapp.supervision.scopes import assign
 from webapp.worker import launcher
 from webapp.worker import signing as document_signatures
@@ -463,7 +464,8 @@ def scheduled_jobs() -> list[Scheduled]:
     """What the worker runs on a schedule: the one-off commands' own functions, every LIUHEN_*_MINUTES (0: never)."""
     table = (("tick", "LIUHEN_TICK_MINUTES", _tick), ("purge-uploads", "LIUHEN_PURGE_MINUTES", _purge),
              ("notify", "LIUHEN_NOTIFY_MINUTES", _notify), ("verify", "LIUHEN_VERIFY_MINUTES", _verify),
-             ("verify-full", "LIUHEN_VERIFY_FULL_MINUTES", _verify_full))
+             ("verify-full", "LIUHEN_VERIFY_FULL_MINUTES", _verify_full),
+             ("supervision", "LIUHEN_SUPERVISION_MINUTES", refresh_supervision))
     return [Scheduled(name, dt.timedelta(minutes=float(current_app.config[key])), run)
             for name, key, run in table if float(current_app.config[key]) > 0]
 

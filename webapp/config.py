@@ -55,6 +55,8 @@ def service() -> dict[str, Any]:
         LIUHEN_PURGE_MINUTES=float(os.environ.get("LIUHEN_PURGE_MINUTES") or 60),
         LIUHEN_VERIFY_MINUTES=float(os.environ.get("LIUHEN_VERIFY_MINUTES") or 60),
         LIUHEN_VERIFY_FULL_MINUTES=float(os.environ.get("LIUHEN_VERIFY_FULL_MINUTES") or 1440),
+        LIUHEN_SUPERVISION_MINUTES=float(os.environ.get("LIUHEN_SUPERVISION_MINUTES") or 5),
+        LIUHEN_SUPERVISION_STALE_MINUTES=float(os.environ.get("LIUHEN_SUPERVISION_STALE_MINUTES") or 15),
         LIUHEN_WORKER_STALE_SECONDS=float(os.environ.get("LIUHEN_WORKER_STALE_SECONDS") or 120),
         LIUHEN_METRICS_TOKEN=os.environ.get("LIUHEN_METRICS_TOKEN") or None,
         LIUHEN_LOG_FORMAT=os.environ.get("LIUHEN_LOG_FORMAT") or "json",

@@ -68,7 +68,9 @@ def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, cl
         "LIUHEN_SIGNING_KEY_FILE": str(tmp_path_factory.getbasetemp() / "keys" / f"{sha256_bytes(database_url)[:16]}.pem"),
         "LIUHEN_DOCUMENT_CERTS": str(tmp_path_factory.getbasetemp() / "document_certs" / sha256_bytes(database_url)[:16]),
         # tests read a case's 文书 right after completing its task: render in the request, not in a worker
-        "LIUHEN_RENDER_AT_START": False, "LIUHEN_RENDER_INLINE": True, **config,
+        "LIUHEN_RENDER_AT_START": False, "LIUHEN_RENDER_INLINE": True,
+        # tests read the supervision figures right after a step: a roll-up serves only while nothing has happened since
+        "LIUHEN_SUPERVISION_STALE_MINUTES": 0, **config,
     })
     with app.app_context():
         upgrade(revision="heads")

@@ -15,6 +15,7 @@ from webapp.cases import queue as task_queue
 from webapp.cases import service as cases
 from webapp.cases import timeline
 from webapp.errors import Invalid
+from webapp.paging import Key
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 TASKS_PER_PAGE = 100
@@ -38,14 +39,19 @@ def catalogue() -> Any:
 @bp.get("/tasks")
 @op("我的待办，最早到期在前", query=s.PageQuery, answer=s.TaskOut, many=True)
 def my_tasks(query: dict[str, Any]) -> Any:
-    """My open tasks, soonest due first, a page at a time (``?page=``, ``?per_page=`` up to 500, default 100);
-    the total is in the ``X-Total-Count`` header and the next page in ``Link``."""
+    """My open tasks, soonest due first, a page at a time (``?per_page=`` up to 500, default 100): follow the ``Link``
+    header (``rel="next"``: the page after the last task shown, ``?after=``), which costs the same however deep;
+    ``?page=`` alone picks a page by position.  The total is in the ``X-Total-Count`` header."""
     per_page = query["per_page"]
-    tp = task_queue.page_of(current_user, None, query["page"], per_page)
+    tp = task_queue.page_of(current_user, None, query["page"], per_page, key=Key(query.get("after"), query.get("before")))
     res = jsonify([timeline.task_json(t, c.title) for t, c in tp.items])
     res.headers["X-Total-Count"] = str(tp.total)
-    if tp.page < tp.pages:
-        res.headers["Link"] = f'<{url_for("api.my_tasks", page=tp.page + 1, per_page=per_page)}>; rel="next"'
+    links = [f'<{url_for("api.my_tasks", before=tp.before_id, per_page=per_page)}>; rel="prev"'] \
+        if tp.before_id is not None else []
+    if tp.after_id is not None:
+        links.append(f'<{url_for("api.my_tasks", after=tp.after_id, per_page=per_page)}>; rel="next"')
+    if links:
+        res.headers["Link"] = ", ".join(links)
     return res
 
 

@@ -20,7 +20,7 @@ from webapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from webapp.models import Agency, DiagramVersion
 from webapp.store.checkpoints import Inconsistent
 from webapp.supervision import case_review, ledger, spot_checks
-from webapp.supervision import figures as supervision
+from webapp.supervision import rollups as supervision
 from webapp.supervision.accountability import sign_checkpoint
 from webapp.supervision.scopes import agency_for
 

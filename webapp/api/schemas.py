@@ -110,6 +110,9 @@ class ExportIn(In):
 class PageQuery(In):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6), error_messages=MESSAGES)
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500), error_messages=MESSAGES)
+    after = fields.Integer(validate=ROW_ID, error_messages=MESSAGES, metadata={
+        "description": "从此待办（id 见 Link 头）之后取一页：再深也不变慢，翻页间新增的待办不重复、不遗漏"})
+    before = fields.Integer(validate=ROW_ID, error_messages=MESSAGES, metadata={"description": "取此待办之前的一页（Link 头 rel=\"prev\"）"})
 
 
 class TokensQuery(In):
@@ -411,6 +414,8 @@ class SupervisionOut(Out):
     case_reviews = fields.Raw()
     accountability = fields.Raw()
     integrity_check = fields.Raw()
+    as_of = _Str(metadata={"description": "案件、评查、音像与检查台账数据的汇总时间（后台服务定时汇总；期限与逾期为实时）"})
+    refresh_minutes = fields.Float(allow_none=True, metadata={"description": "后台服务汇总的间隔（分钟）"})
 
 
 class ReviewOut(Out):

@@ -17,7 +17,7 @@ from webapp.models.documents import Document, DocumentCounter, RenderJob
 from webapp.models.media import (FileDisposal, MediaExplanation, MediaExport, MediaItem, MediaRequest, RetentionHold,
                                  UploadSession, row_hash, seal)
 from webapp.models.oversight import ComplianceException, Deadline
-from webapp.models.review import CaseScore, IntegrityCheck, StepReview
+from webapp.models.review import CaseScore, IntegrityCheck, StepReview, SupervisionRollup
 from webapp.models.spotchecks import SpotCheck, SupervisionScope
 from webapp.models.timers import CaseTimer
 from webapp.models.notifications import NotificationDelivery
@@ -27,5 +27,5 @@ __all__ = ["Agency", "AppendOnlyViolation", "AuditEntry", "AuditHead", "Case", "
            "ComplianceException", "Deadline", "Deployment", "DiagramVersion", "Document", "DocumentCounter",
            "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest",
            "NotificationDelivery", "Record", "RenderJob", "RetentionHold", "ScheduledJob", "SpotCheck", "StatusCount",
-           "StepReview", "StoredFile", "SupervisionScope", "UTCDateTime", "UploadSession", "User", "UserSession",
+           "StepReview", "StoredFile", "SupervisionRollup", "SupervisionScope", "UTCDateTime", "UploadSession", "User", "UserSession",
            "WorkerHeartbeat", "row_hash", "seal"]

@@ -6,6 +6,9 @@
 - ``case_scores``: the running totals of each case (checks, passed, score), working state updated in the
   same transaction (the case's row lock serialises it), so the agency's average and worst cases are one
   indexed query over cases rather than a sum over every step.
+- ``supervision_rollups``: the figures that read an agency's whole history (stages, procedures, A/V, 案卷评查,
+  检查台账, accountability), computed by the worker every few minutes and shown with their time, so a page
+  costs the same at 10,000 and at 1,000,000 cases; working state, replaced at each refresh.
 - ``integrity_checks``: the findings of the latest ``flask liuhen verify`` per agency (audit chain, record
   and A/V hashes, the file store, and leaks seen in exports and views); append-only, each sealed by an
   audit entry, so the supervision page shows them with their time without re-running the costly check.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Model
@@ -65,6 +68,19 @@ class IntegrityCheck(Model):
     findings: Mapped[list] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_integrity_checks_agency", "agency_id", "id"),)
+
+
+class SupervisionRollup(Model):
+    """``window`` is '' for all time, else the period's UTC bounds; ``watermark`` the newest audit entry id when
+    the figures were counted (every event they count appends one), so an unchanged watermark means exact figures."""
+
+    __tablename__ = "supervision_rollups"
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    window: Mapped[str] = mapped_column(String(80), primary_key=True)
+    figures: Mapped[dict] = mapped_column(JSON)
+    watermark: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    as_of: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    seconds: Mapped[float] = mapped_column(Float)
 
 
 append_only(StepReview, IntegrityCheck)

@@ -134,16 +134,28 @@ def late_av(agency_id: int, window: Window | None = None) -> dict[str, Any]:
 
 
 def figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
-    """Everything the supervision page shows, as plain data (also the JSON answer).  With a ``window`` the case
-    figures (stages, procedures, periods, overdue items, A/V handovers, 案卷评查) count the cases started in it and
-    the 检查台账 the checks made in it; A/V coverage and the accountability list stay the agency's running totals."""
+    """Everything the supervision page shows, as plain data (also the JSON answer), counted live: the reference the
+    roll-ups (:mod:`webapp.supervision.rollups`) must equal.  With a ``window`` the case figures (stages, procedures,
+    periods, overdue items, A/V handovers, 案卷评查) count the cases started in it and the 检查台账 the checks made in
+    it; A/V coverage and the accountability list stay the agency's running totals."""
+    return {"at": clock.now().isoformat(), **history(agency_id, window), **current(agency_id, window)}
+
+
+def history(agency_id: int, window: Window | None = None) -> dict[str, Any]:
+    """The figures that read the agency's history (open cases' tasks, step reviews, scores, recordings, checks): they
+    change only with events, each of which appends an audit entry, never with the clock — what a roll-up keeps."""
     procedures = cases_by_procedure(agency_id, window)
-    overdue = deadlines.overdue(agency_id, limit=200, window=window)
-    return {"at": clock.now().isoformat(), "cases_by_stage": cases_by_stage(agency_id, procedures, window),
-            "cases_by_procedure": procedures, "deadlines": deadlines.counts(agency_id, window),
-            "overdue": [deadlines.deadline_json(d, title) for d, title in overdue],
+    return {"cases_by_stage": cases_by_stage(agency_id, procedures, window), "cases_by_procedure": procedures,
             "av": late_av(agency_id, window), "spot_checks": spot_checks.figures(agency_id, window),
             **review_figures(agency_id, window)}
+
+
+def current(agency_id: int, window: Window | None = None) -> dict[str, Any]:
+    """The figures that move with the clock (periods about to end, overdue items): from the running deadline counts
+    and the open deadlines' index, read at every request."""
+    overdue = deadlines.overdue(agency_id, limit=200, window=window)
+    return {"deadlines": deadlines.counts(agency_id, window),
+            "overdue": [deadlines.deadline_json(d, title) for d, title in overdue]}
 
 
 def review_figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:

@@ -7,17 +7,20 @@ procedure, status, dates, the periods missed and the 案卷评查 score — the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from handlers import clock
 from webapp.db import db
 from webapp.engine.diagrams import procedure_title
-from webapp.models import Case, CaseScore, Deadline
+from webapp.models import Case, CaseScore, Deadline, StatusCount
+from webapp.paging import Key, keyset, keyset_rows
 
-LIMIT = 5000
+LIMIT = 5000  # rows of the exported 台账
+PAGE = 100  # rows of a page of the 台账 on screen
 STATUSES = {"open": "办理中", "closed": "已结案"}
 HEADERS = ("编号", "案由", "当事人", "执法程序", "状态", "启动时间", "最后办理时间", "逾期环节", "案卷评查得分")
 
@@ -73,19 +76,51 @@ def _month_after(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1)
 
 
-def rows(agency_id: int, period: Period | None) -> list[tuple[Any, ...]]:
-    """The 台账: one row per case started in ``period``, newest first (at most :data:`LIMIT`)."""
-    late = (select(Deadline.case_id, func.count().label("n")).where(
-        Deadline.agency_id == agency_id,
-        (Deadline.status == "late") | ((Deadline.status == "open") & (Deadline.due_at < clock.now())))
-        .group_by(Deadline.case_id).subquery())
+#: a 台账 row as read: id, 案由, party, procedure, status, started, last handled, 案卷评查 score
+Listed = Select[int, str, str, str, str, dt.datetime, dt.datetime, float]
+
+
+def _listed(agency_id: int, period: Period | None) -> Listed:
     query = (select(Case.id, Case.title, Case.party_name, Case.process_id, Case.status, Case.created_at,
-                    Case.updated_at, late.c.n, CaseScore.score)
-             .outerjoin(late, late.c.case_id == Case.id).outerjoin(CaseScore, CaseScore.case_id == Case.id)
-             .where(Case.agency_id == agency_id).order_by(Case.id.desc()).limit(LIMIT))
+                    Case.updated_at, CaseScore.score)
+             .outerjoin(CaseScore, CaseScore.case_id == Case.id).where(Case.agency_id == agency_id))
     if period is not None:
         start, end = period.bounds()
         query = query.where(Case.created_at >= start, Case.created_at < end)
+    return query
+
+
+def _rows(found: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The listed cases as 台账 rows, with their late or overdue steps counted for these cases only."""
+    ids = [r[0] for r in found]
+    late = dict(db.session.execute(select(Deadline.case_id, func.count()).where(
+        Deadline.case_id.in_(ids),
+        (Deadline.status == "late") | ((Deadline.status == "open") & (Deadline.due_at < clock.now())))
+        .group_by(Deadline.case_id)).all()) if ids else {}
     return [(cid, title, party, procedure_title(pid), STATUSES.get(status, status), clock.local_text(created),
-             clock.local_text(updated), n or 0, "—" if score is None else round(score, 1))
-            for cid, title, party, pid, status, created, updated, n, score in db.session.execute(query)]
+             clock.local_text(updated), late.get(cid, 0), "—" if score is None else round(score, 1))
+            for cid, title, party, pid, status, created, updated, score in found]
+
+
+def rows(agency_id: int, period: Period | None) -> list[tuple[Any, ...]]:
+    """The 台账: one row per case started in ``period``, newest first (at most :data:`LIMIT`; the export)."""
+    return _rows(db.session.execute(_listed(agency_id, period).order_by(Case.id.desc()).limit(LIMIT)).all())
+
+
+def page(agency_id: int, period: Period | None, key: Key, per_page: int = PAGE) -> tuple[list[tuple[Any, ...]], bool, bool]:
+    """One page of the 台账 after (or before) the case id of ``key``, newest first: its rows, and whether a page
+    comes before and after it (the page costs the same however many cases the agency has)."""
+    at = (key.after or key.before,) if key.given else None
+    found = db.session.execute(keyset(_listed(agency_id, period), (Case.id,), at, key, per_page, descending=True)).all()
+    shown, earlier, later = keyset_rows(found, key, per_page)
+    return _rows(shown), earlier, later
+
+
+def count(agency_id: int, period: Period | None) -> int:
+    """How many cases the 台账 holds: the running counts for all time, else the cases started in the period."""
+    if period is None:
+        return int(db.session.scalar(select(func.coalesce(func.sum(StatusCount.n), 0)).where(
+            StatusCount.agency_id == agency_id, StatusCount.subject == "case")) or 0)  # numeric on PostgreSQL
+    start, end = period.bounds()
+    return db.session.scalar(select(func.count()).select_from(Case).where(
+        Case.agency_id == agency_id, Case.created_at >= start, Case.created_at < end)) or 0

@@ -121,7 +121,8 @@ def to_csv(agency: Agency, figures: dict[str, Any]) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads the Chinese), one section per table: title, header, rows."""
     buf = io.StringIO()
     out = csv.writer(buf)
-    out.writerow(["执法监督数据", agency.name, f"统计时间 {clock.local_text(figures['at'], '%Y-%m-%d %H:%M:%S')}"])
+    out.writerow(["执法监督数据", agency.name, f"统计时间 {clock.local_text(figures['at'], '%Y-%m-%d %H:%M:%S')}",
+                  *([f"汇总时间 {clock.local_text(figures['as_of'], '%Y-%m-%d %H:%M:%S')}"] if figures.get("as_of") else [])])
     for t in tables(figures):
         out.writerow([])
         out.writerow([t.title, f"依据：{t.basis}"])

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from handlers import clock
 from handlers.audit_actions import Action, title_of
@@ -16,8 +16,8 @@ from webapp.cases import service as cases
 from webapp.db import db
 from webapp.engine.diagrams import PROCEDURES, deployed, procedure_title
 from webapp.errors import ServiceError
-from webapp.models import AuditEntry, Case, CaseTask, Record, StoredFile, User
-from webapp.paging import PER_PAGE, Page, id_value, page_number
+from webapp.models import AuditEntry, Case, CaseTask, Record, StatusCount, StoredFile, User
+from webapp.paging import PER_PAGE, Page, clamp, id_value, key_from, keyset, keyset_rows, page_label, page_number
 from webapp.store.downloads import send_stored
 from webapp.views.common import role_required
 from webapp.views.diagram_files import process_file
@@ -48,8 +48,8 @@ def index() -> Any:
         q = q.where(exists(ready.where(CaseTask.title == args["stage"])))
     if args.get("overdue") == "1":
         q = q.where(exists(ready.where(CaseTask.due_at < clock.now())))
-    result = db.paginate(q.order_by(Case.id.desc()), page=page_number(), per_page=PER_PAGE, error_out=False)
-    ids = [c.id for c in result.items]
+    page = _page(q, args)
+    ids = [c.id for c in page.items]
     open_rows: Iterable[CaseTask] = db.session.scalars(
         select(CaseTask).where(CaseTask.case_id.in_(ids), CaseTask.state == "ready")) if ids else []
     current: dict[int, list[CaseTask]] = {}
@@ -59,10 +59,35 @@ def index() -> Any:
     stages = sorted(set(db.session.scalars(select(CaseTask.title).where(
         CaseTask.agency_id == current_user.agency_id, CaseTask.state == "ready"))))
     return render_template(
-        "cases.html", page=Page(result.items, result.page, max(result.pages, 1), result.total or 0),
+        "cases.html", page=page,
         current=current, users=users, statuses=STATUSES, stages=stages,
         officers=[u for u in users.values() if u.has_role("officer")],
         form=_new_case_form() if current_user.has_role("officer") else None)
+
+
+def _total(q: Any, args: Any) -> int:
+    """How many cases the list holds: the running counts when only the status narrows it, else counted."""
+    if any(args.get(k) for k in ("officer", "stage", "overdue")):
+        return db.session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+    statuses = [args["status"]] if args.get("status") in STATUSES else list(STATUSES)
+    return int(db.session.scalar(select(func.coalesce(func.sum(StatusCount.n), 0)).where(
+        StatusCount.agency_id == current_user.agency_id, StatusCount.subject == "case",
+        StatusCount.status.in_(statuses))) or 0)  # PostgreSQL sums a bigint as numeric
+
+
+def _page(q: Any, args: Any) -> Page:
+    """Newest first, a page after (or before) the case id of ``?after=`` (``?before=``); ``?page=`` alone by position."""
+    total, key = _total(q, args), key_from(args)
+    if key.given:
+        rows = db.session.scalars(keyset(q, (Case.id,), (key.after or key.before,), key, PER_PAGE, descending=True)).all()
+        items, earlier, later = keyset_rows(rows, key, PER_PAGE)
+        number, pages = (page_label(total) if earlier else 1), clamp(1, total)[1]
+    else:
+        number, pages = clamp(page_number(), total)
+        items = list(db.session.scalars(q.order_by(Case.id.desc()).offset((number - 1) * PER_PAGE).limit(PER_PAGE)))
+        earlier, later = number > 1, number < pages
+    return Page(items, number, pages, total, items[0].id if earlier and items else None,
+                items[-1].id if later and items else None, keyset=True)
 
 
 def _new_case_form() -> NewCaseForm:

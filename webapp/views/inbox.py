@@ -9,17 +9,18 @@ from flask_login import current_user
 from handlers.roles import MANAGER_ROLES, TASK_ROLES
 from webapp.cases import notifications
 from webapp.cases import queue as task_queue
-from webapp.paging import PER_PAGE, Page, page_number
+from webapp.paging import PER_PAGE, Page, key_from, page_number
 from webapp.views.common import overdue, role_required
 
 bp = Blueprint("web_inbox", __name__)
 
 
 def _page(roles: tuple[str, ...]) -> tuple[Page, int]:
-    """One page of the open tasks of my roles among ``roles``, paged in SQL, and how many are overdue."""
-    tp = task_queue.page_of(current_user, roles, page_number(), PER_PAGE, request.args.get("overdue") == "1")
+    """One page of the open tasks of my roles among ``roles``, paged by key in SQL, and how many are overdue."""
+    tp = task_queue.page_of(current_user, roles, page_number(), PER_PAGE, request.args.get("overdue") == "1",
+                            key_from(request.args))
     rows = [{"task": t, "case": c, "overdue": overdue(t.due_at)} for t, c in tp.items]
-    return Page(rows, tp.page, tp.pages, tp.total), tp.overdue
+    return Page(rows, tp.page, tp.pages, tp.total, tp.before_id, tp.after_id, keyset=True), tp.overdue
 
 
 @bp.get("/inbox")

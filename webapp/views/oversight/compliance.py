@@ -20,13 +20,14 @@ from webapp.engine import law_matrix, profiles
 from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
-from webapp.supervision import figures as supervision
 from webapp.supervision import ledger
+from webapp.supervision import rollups as supervision
 from webapp.supervision.scopes import agency_for
 from webapp.views.oversight import supervision as supervision_views
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
 OVERDUE_SHOWN = 50  # the most overdue on the supervision page; the deadlines page and the JSON list more
+LISTED = 100  # rows of each list on the deadlines page
 
 
 def _require(*roles: str) -> None:
@@ -81,12 +82,15 @@ def record_exception() -> Any:
 @bp.get("/deadlines")
 @login_required
 def deadlines_page() -> Any:
-    mine = deadlines.inbox_overdue(current_user)
+    """Overdue and about-to-end items, the oldest :data:`LISTED` of each list (the JSON under ``/oversight/api/`` has
+    more), so the page costs the same however many items are late."""
+    agency_id, mine = current_user.agency_id, tuple(current_user.roles or ())
     manager = current_user.has_any(*OVERDUE_QUEUE_ROLES)
-    queue = deadlines.manager_queue(current_user) if manager else None
-    return render_template("oversight/deadlines.html", mine=mine, queue=queue,
-                           mine_soon=deadlines.due_soon(current_user.agency_id, tuple(current_user.roles or ())),
-                           queue_soon=deadlines.due_soon(current_user.agency_id) if manager else None)
+    return render_template("oversight/deadlines.html", listed=LISTED,
+                           mine=deadlines.overdue(agency_id, mine, limit=LISTED),
+                           queue=deadlines.overdue(agency_id, limit=LISTED) if manager else None,
+                           mine_soon=deadlines.due_soon(agency_id, mine, limit=LISTED),
+                           queue_soon=deadlines.due_soon(agency_id, limit=LISTED) if manager else None)
 
 
 @bp.get("/supervision")

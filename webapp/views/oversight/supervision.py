@@ -23,9 +23,10 @@ from handlers.spot_checks import ASPECTS, BASIS, CHECKER_ROLES, FINDINGS, RECTIF
 from webapp.db import db
 from webapp.errors import Forbidden, ServiceError
 from webapp.models import MediaItem, User
+from webapp.paging import Page, clamp, key_from, page_label
 from webapp.supervision import charts, ledger, spot_checks
-from webapp.supervision import figures as supervision
 from webapp.supervision import reports as supervision_report
+from webapp.supervision import rollups as supervision
 from webapp.supervision.scopes import agency_for, visible_agencies
 from webapp.views.common import cite_note
 from webapp.views.forms import Form, MultiCheckbox
@@ -142,11 +143,18 @@ def _ledger_table(agency_id: int, period: ledger.Period | None) -> supervision_r
 @login_required
 def ledger_page() -> Any:
     """案件台账: the cases an agency started in a period (year, quarter, month or any range), for its managers and for
-    the 司法局 supervisor assigned to it; exported with the figures as XLSX."""
+    the 司法局 supervisor assigned to it, a page at a time by key; exported whole with the figures as XLSX."""
     agency = agency_for(current_user, request.args.get("agency"))
     period = ledger.period_of(request.args)
+    rows, earlier, later = ledger.page(agency.id, period, key_from(request.args))
+    total = ledger.count(agency.id, period)
+    number = page_label(total, ledger.PAGE) if earlier else 1
+    page = Page(rows, number, clamp(1, total, ledger.PAGE)[1], total, rows[0][0] if earlier and rows else None,
+                rows[-1][0] if later and rows else None, keyset=True)
+    table = supervision_report.Table("ledger", f"案件台账（{period.label if period else '全部'}）", "lishui-city 第二十二条",
+                                     ledger.HEADERS, rows)
     return render_template("oversight/ledger.html", agency=agency, period=period, agencies=visible_agencies(current_user),
-                           table=_ledger_table(agency.id, period), year=clock.local(clock.now()).year)
+                           table=table, page=page, year=clock.local(clock.now()).year)
 
 
 @bp.get("/supervision.pdf")
@@ -161,5 +169,12 @@ def overview_page() -> Any:
     agencies = visible_agencies(current_user)
     if not agencies:
         agency_for(current_user, None)  # raises the clear 403
-    return render_template("oversight/overview.html", table=supervision_report.overview(agencies, supervision.figures),
-                           agencies=agencies)
+    as_of: list[str] = []
+
+    def figures_of(agency_id: int) -> dict[str, Any]:
+        f = supervision.figures(agency_id)
+        as_of.append(f["as_of"])
+        return f
+
+    table = supervision_report.overview(agencies, figures_of)
+    return render_template("oversight/overview.html", table=table, agencies=agencies, as_of=min(as_of, default=None))
