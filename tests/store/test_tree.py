@@ -97,3 +97,22 @@ def test_checkpoint_proofs_from_stored_leaves_equal_rfc_6962(app, agency):
         tree, paths = merkle.tree_and_paths(stored_leaves(agency.id, 1, n), n, [0, n // 2, n - 1])
         assert merkle.frontier_root(tree) == mth(leaves)
         assert paths == {i: path(i, leaves) for i in (0, n // 2, n - 1)}
+
+
+def test_a_checkpoint_due_during_a_completion_is_signed(app, agency):
+    """A completion appends its entry under no_autoflush: the checkpoint then due reads that entry as its last leaf
+    (read as missing, the log looked rewritten — a false alarm in the log, and no checkpoint)."""
+    with app.app_context():
+        audit.append(agency.id, Action.INTEGRITY_CHECKED, detail={"n": "before"})
+        db.session.commit()
+        every = app.config.get("LIUHEN_CHECKPOINT_EVERY")
+        app.config["LIUHEN_CHECKPOINT_EVERY"] = 1
+        try:
+            with db.session.no_autoflush:
+                entry = audit.append(agency.id, Action.INTEGRITY_CHECKED, detail={"n": "completion"})
+                pending = db.session.info.get(checkpoints.PENDING, {}).get(agency.id)
+        finally:
+            app.config["LIUHEN_CHECKPOINT_EVERY"] = every
+        assert pending is not None and pending.size == entry.seq and pending.previous is not None
+        db.session.commit()
+        assert checkpoints.load(checkpoints.name(agency.id, entry.seq)) is not None

@@ -172,6 +172,7 @@ def consistency_from(last: Checkpoint | None, size: int, agency_id: int) -> dict
     the new leaves streamed once (a million of them after a bulk load, never held)."""
     if last is None or not 0 < last.size < size:
         return None
+    db.session.flush()  # a completion appends under no_autoflush: its entry must be read as a leaf, not as missing
     try:
         proof = merkle.consistency_proof_streamed([bytes.fromhex(h) for h in last.frontier], last.size, size,
                                                   stored_leaves(agency_id, last.size + 1, size))
