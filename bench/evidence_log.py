@@ -1,7 +1,8 @@
 """Benchmark: the evidence log at 30,000 cases (issue 14) — incremental and full ``verify``, and what checkpoints cost.
 
 Builds — or with ``--reuse`` reuses — the demo agency filled by ``flask liuhen generate-cases`` in a SQLite file
-under /tmp/bench14/ (or, with ``--pg``, in schema ``bench14`` of that PostgreSQL database).  Each measurement
+under /tmp/bench14/ (or, with ``--pg``, in schema ``bench14`` of that PostgreSQL database; ``--name`` another name
+for both, to keep a second size beside it).  Each measurement
 that reports memory runs in a fresh child process (its peak RSS is then the measurement's own).  Prints:
 
 - full ``flask liuhen verify --full`` (chains recomputed, every sealed table both ways, files, leaks): seconds and
@@ -41,24 +42,23 @@ from webapp.models import Agency, AuditEntry, AuditHead, Case  # noqa: E402
 from webapp.store import audit, checkpoints  # noqa: E402
 from webapp.supervision.accountability import verify_and_record  # noqa: E402
 
-ROOT = Path("/tmp/bench14")
-
 
 def url(args: argparse.Namespace) -> str:
     if args.pg:
-        return f"{args.pg}{'&' if '?' in args.pg else '?'}options=-csearch_path%3Dbench14"
-    return f"sqlite:///{ROOT / 'liuhen.sqlite'}"
+        return f"{args.pg}{'&' if '?' in args.pg else '?'}options=-csearch_path%3D{args.name}"
+    return f"sqlite:///{Path('/tmp') / args.name / 'liuhen.sqlite'}"
 
 
 def make_app(args: argparse.Namespace, **extra: object) -> Flask:
-    ROOT.mkdir(parents=True, exist_ok=True)
+    root = Path("/tmp") / args.name
+    root.mkdir(parents=True, exist_ok=True)
     if args.pg:
         with sa.create_engine(args.pg).begin() as conn:
-            conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS bench14"))
-    os.environ["LIUHEN_INSTANCE"] = str(ROOT)
+            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{args.name}"'))
+    os.environ["LIUHEN_INSTANCE"] = str(root)
     engine = "pg" if args.pg else "sqlite"
     return create_app({"SQLALCHEMY_DATABASE_URI": url(args), "SECRET_KEY": "bench", "LIUHEN_RENDER_AT_START": False,
-                       "LIUHEN_FILE_STORE": str(ROOT / f"files-{engine}"), **extra})
+                       "LIUHEN_FILE_STORE": str(root / f"files-{engine}"), **extra})
 
 
 def agency_id() -> int:
@@ -88,7 +88,7 @@ def peak_mib() -> float:
 
 
 def child(args: argparse.Namespace, phase: str) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--phase", phase, *(["--pg", args.pg] if args.pg else [])]
+    cmd = [sys.executable, __file__, "--phase", phase, "--name", args.name, *(["--pg", args.pg] if args.pg else [])]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -157,6 +157,7 @@ def main() -> None:
                         help="with --reuse: skip the full runs (the watermarks of an earlier run's verify stay)")
     parser.add_argument("--new-cases", type=int, default=30, help="cases added after the checkpoint (default 30)")
     parser.add_argument("--pg", default="", help="PostgreSQL URL (schema bench14); default SQLite in /tmp/bench14")
+    parser.add_argument("--name", default="bench14", help="the schema and the /tmp directory (default bench14)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:

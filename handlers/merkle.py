@@ -161,7 +161,7 @@ def subtree_hashes(frontier: Sequence[bytes], size: int, leaves: Iterable[bytes]
                    wanted: Iterable[Range]) -> dict[Range, bytes]:
     """MTH(D[a:b]) of each wanted subtree of the tree of ``n`` leaves grown from a tree of ``size`` (its frontier) by
     ``leaves``, read once: a perfect subtree is a node the compact range forms as the leaves are pushed, the others
-    end at n and are roots of the final frontier's tails.  A subtree crossing the old tree's edge cannot be had."""
+    end at n and are roots of the final frontier's tails.  Inside the old tree only its frontier nodes can be had."""
     want = set(wanted)
     found = {r: h for r, h in zip(frontier_ranges(size), frontier, strict=True) if r in want}
     stack, count = list(frontier), size
