@@ -1,7 +1,8 @@
 """Benchmark: the evidence log at 30,000 cases (issue 14) — incremental and full ``verify``, and what checkpoints cost.
 
 Builds — or with ``--reuse`` reuses — the demo agency filled by ``flask liuhen generate-cases`` in a SQLite file
-under /tmp/bench14/ (or, with ``--pg``, in schema ``bench14`` of that PostgreSQL database).  Each measurement
+under /tmp/bench14/ (or, with ``--pg``, in schema ``bench14`` of that PostgreSQL database; ``--name`` another name
+for both, to keep a second size beside it).  Each measurement
 that reports memory runs in a fresh child process (its peak RSS is then the measurement's own).  Prints:
 
 - full ``flask liuhen verify --full`` (chains recomputed, every sealed table both ways, files, leaks): seconds and
@@ -10,7 +11,8 @@ that reports memory runs in a fresh child process (its peak RSS is then the meas
   tables' watermarks): the incremental chain verify, and the default ``verify`` (chains from the checkpoint,
   sealed tables from the watermarks the ``--full`` run left, files, leak analysis);
 - the cost of the log per append (MAC, frontier, stray check) and of one append-time checkpoint (consistency
-  proof, Ed25519 signature, write-once file), and so the average cost checkpoints add to a completion.
+  proof, Ed25519 signature, write-once file; appends with and without one interleaved), and so the average cost
+  checkpoints add to a completion.
 
 Targets: incremental verify after 1,000 entries ≤ 2 s; full verify memory flat, under 200 MiB; ≤ 0.5 ms per
 completion averaged.
@@ -21,6 +23,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -41,24 +44,23 @@ from webapp.models import Agency, AuditEntry, AuditHead, Case  # noqa: E402
 from webapp.store import audit, checkpoints  # noqa: E402
 from webapp.supervision.accountability import verify_and_record  # noqa: E402
 
-ROOT = Path("/tmp/bench14")
-
 
 def url(args: argparse.Namespace) -> str:
     if args.pg:
-        return f"{args.pg}{'&' if '?' in args.pg else '?'}options=-csearch_path%3Dbench14"
-    return f"sqlite:///{ROOT / 'liuhen.sqlite'}"
+        return f"{args.pg}{'&' if '?' in args.pg else '?'}options=-csearch_path%3D{args.name}"
+    return f"sqlite:///{Path('/tmp') / args.name / 'liuhen.sqlite'}"
 
 
 def make_app(args: argparse.Namespace, **extra: object) -> Flask:
-    ROOT.mkdir(parents=True, exist_ok=True)
+    root = Path("/tmp") / args.name
+    root.mkdir(parents=True, exist_ok=True)
     if args.pg:
         with sa.create_engine(args.pg).begin() as conn:
-            conn.execute(sa.text("CREATE SCHEMA IF NOT EXISTS bench14"))
-    os.environ["LIUHEN_INSTANCE"] = str(ROOT)
+            conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{args.name}"'))
+    os.environ["LIUHEN_INSTANCE"] = str(root)
     engine = "pg" if args.pg else "sqlite"
     return create_app({"SQLALCHEMY_DATABASE_URI": url(args), "SECRET_KEY": "bench", "LIUHEN_RENDER_AT_START": False,
-                       "LIUHEN_FILE_STORE": str(ROOT / f"files-{engine}"), **extra})
+                       "LIUHEN_FILE_STORE": str(root / f"files-{engine}"), **extra})
 
 
 def agency_id() -> int:
@@ -88,7 +90,7 @@ def peak_mib() -> float:
 
 
 def child(args: argparse.Namespace, phase: str) -> dict[str, float]:
-    cmd = [sys.executable, __file__, "--phase", phase, *(["--pg", args.pg] if args.pg else [])]
+    cmd = [sys.executable, __file__, "--phase", phase, "--name", args.name, *(["--pg", args.pg] if args.pg else [])]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -127,6 +129,25 @@ def append_entries(args: argparse.Namespace, n: int, every: int) -> float:
         return (time.perf_counter() - started) / n
 
 
+def checkpoint_cost(args: argparse.Namespace, rounds: int = 10, block: int = 20) -> tuple[float, float]:
+    """Seconds per append without a checkpoint and with one at every append: blocks of each interleaved, medians of
+    the blocks (on a shared machine the load changes by the minute; two runs one after the other differ more than
+    a checkpoint costs)."""
+    app = make_app(args, LIUHEN_CHECKPOINT_MINUTES=10**9)
+    times: dict[int, list[float]] = {10**9: [], 1: []}
+    with app.app_context():
+        aid = agency_id()
+        for _ in range(rounds):
+            for every, spent in times.items():
+                app.config["LIUHEN_CHECKPOINT_EVERY"] = every
+                started = time.perf_counter()
+                for i in range(block):
+                    audit.append(aid, Action.INTEGRITY_CHECKED, detail={"bench": i})
+                    db.session.commit()
+                spent.append((time.perf_counter() - started) / block)
+    return statistics.median(times[10**9]), statistics.median(times[1])
+
+
 def grow(args: argparse.Namespace, cases: int) -> tuple[int, float]:
     """New cases through the real service and the copier (records, 文书, their sealing entries): new audit entries."""
     app = make_app(args)
@@ -157,6 +178,7 @@ def main() -> None:
                         help="with --reuse: skip the full runs (the watermarks of an earlier run's verify stay)")
     parser.add_argument("--new-cases", type=int, default=30, help="cases added after the checkpoint (default 30)")
     parser.add_argument("--pg", default="", help="PostgreSQL URL (schema bench14); default SQLite in /tmp/bench14")
+    parser.add_argument("--name", default="bench14", help="the schema and the /tmp directory (default bench14)")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
@@ -178,10 +200,11 @@ def main() -> None:
     print(f"  增量校验审计链 {incr['s']:.2f} 秒（读 {incr['read']:.0f} 条）；缺省 verify（审计链、各封存表自水位起、"
           f"文件、泄露分析）{default['s']:.2f} 秒，峰值内存 {default['peak']:.0f} MiB，"
           f"核对封存表 {default['rows']:.0f} 行（逐行核对的表 {default['tables_full']:.0f} 张），发现 {default['findings']:.0f} 项")
-    with_cp = append_entries(args, 200, every=1)
-    cost = with_cp - per_append
+    plain, with_cp = checkpoint_cost(args)
+    cost = with_cp - plain
     per_completion = 3 * (cost / 1000)  # a completion appends about three entries; one checkpoint per 1000 entries
     print(f"每次追加：{per_append * 1000:.2f} 毫秒（含认证码、默克尔紧凑范围、异常条目检查）；"
+          f"交替 10 轮、每轮各 20 次的中位数：不签 {plain * 1000:.2f} 毫秒、每次都签检查点 {with_cp * 1000:.2f} 毫秒，"
           f"每个检查点另加 {cost * 1000:.2f} 毫秒（一致性证明、Ed25519 签名、一次写入）；"
           f"按每 1000 条一个检查点、每次办结约 3 条计，平均每次办结 {per_completion * 1000:.4f} 毫秒")
 

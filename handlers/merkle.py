@@ -104,19 +104,87 @@ def consistency_proof(leaves: Sequence[bytes], m: int) -> list[bytes]:
 
 def consistency_proof_with(mth: SubtreeHash, m: int, n: int) -> list[bytes]:
     """The proof with subtree hashes from ``mth(start, end)``: only frontier nodes of the old tree and new ranges are asked."""
-    if not 0 < m < n:
-        return []
-    return _subproof(m, 0, n, True, mth)
+    return [mth(a, b) for a, b in consistency_ranges(m, n)]
 
 
-def _subproof(m: int, a: int, b: int, whole: bool, mth: SubtreeHash) -> list[bytes]:
+Range = tuple[int, int]
+
+
+def consistency_ranges(m: int, n: int) -> list[Range]:
+    """The subtrees [a, b) whose hashes make PROOF(m, D[n]), in proof order: nodes of the old tree's frontier, and
+    new subtrees that together cover leaves m..n-1 exactly once."""
+    return _subproof(m, 0, n, True) if 0 < m < n else []
+
+
+def _subproof(m: int, a: int, b: int, whole: bool) -> list[Range]:
     n = b - a
     if m == n:
-        return [] if whole else [mth(a, b)]
+        return [] if whole else [(a, b)]
     k = _split(n)
     if m <= k:
-        return [*_subproof(m, a, a + k, whole, mth), mth(a + k, b)]
-    return [*_subproof(m - k, a + k, b, False, mth), mth(a, a + k)]
+        return [*_subproof(m, a, a + k, whole), (a + k, b)]
+    return [*_subproof(m - k, a + k, b, False), (a, a + k)]
+
+
+def consistency_proof_streamed(frontier: Sequence[bytes], m: int, n: int, new_leaves: Iterable[bytes]) -> list[bytes]:
+    """PROOF(m, D[n]) from the old tree's frontier and its new leaves m..n-1 read once, in order (O(log n) memory)."""
+    ranges = consistency_ranges(m, n)
+    hashes = subtree_hashes(frontier, m, new_leaves, n, ranges)
+    return [hashes[r] for r in ranges]
+
+
+def inclusion_ranges(index: int, n: int) -> list[Range]:
+    """The subtrees [a, b) whose hashes make PATH(index, D[n]), in proof order."""
+    out: list[Range] = []
+    a, b = 0, n
+    while b - a > 1:
+        k = _split(b - a)
+        if index < a + k:
+            out.append((a + k, b))
+            b = a + k
+        else:
+            out.append((a, a + k))
+            a += k
+    return out[::-1]
+
+
+def tree_and_paths(leaves: Iterable[bytes], n: int, indices: Iterable[int]) -> tuple[list[bytes], dict[int, list[bytes]]]:
+    """The frontier of the tree of the n leaves and PATH(i, D[n]) for each index, from the leaves read once, in order
+    (O(log n) memory besides the proofs)."""
+    paths = {i: inclusion_ranges(i, n) for i in indices}
+    tops = frontier_ranges(n)
+    hashes = subtree_hashes([], 0, leaves, n, [*tops, *(r for ranges in paths.values() for r in ranges)])
+    return [hashes[r] for r in tops], {i: [hashes[r] for r in ranges] for i, ranges in paths.items()}
+
+
+def subtree_hashes(frontier: Sequence[bytes], size: int, leaves: Iterable[bytes], n: int,
+                   wanted: Iterable[Range]) -> dict[Range, bytes]:
+    """MTH(D[a:b]) of each wanted subtree of the tree of ``n`` leaves grown from a tree of ``size`` (its frontier) by
+    ``leaves``, read once: a perfect subtree is a node the compact range forms as the leaves are pushed, the others
+    end at n and are roots of the final frontier's tails.  Inside the old tree only its frontier nodes can be had."""
+    want = set(wanted)
+    found = {r: h for r, h in zip(frontier_ranges(size), frontier, strict=True) if r in want}
+    stack, count = list(frontier), size
+    for leaf in leaves:
+        node, start, width, k = leaf, count, 1, count
+        if (start, start + 1) in want:
+            found[(start, start + 1)] = node
+        while k & 1:
+            node = node_hash(stack.pop(), node)
+            start, width, k = start - width, width * 2, k >> 1
+            if (start, start + width) in want:
+                found[(start, start + width)] = node
+        stack.append(node)
+        count += 1
+    if count != n:
+        raise ValueError(f"叶子数 {count} 与树的大小 {n} 不符")
+    for i, (a, _) in enumerate(frontier_ranges(n)):
+        if (a, n) in want:
+            found[(a, n)] = frontier_root(stack[i:])
+    missing = sorted(want - found.keys())
+    if missing:
+        raise ValueError(f"子树 [{missing[0][0]}, {missing[0][1]}) 无法由旧树的紧凑范围与新的叶子得出")
+    return found
 
 
 def subtree_hasher(frontier: Sequence[bytes], size: int, new_leaves: Sequence[bytes]) -> SubtreeHash:

@@ -15,6 +15,7 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Callable
+from itertools import islice
 from typing import Any, cast
 
 from sqlalchemy import select
@@ -474,10 +475,8 @@ def verify_files(rehash: set[str] | None = None) -> list[audit.Break]:
     ``verify --full``, as an old row altered in place is (:func:`webapp.store.sealed.check_table`)."""
     disposed = set(db.session.scalars(select(FileDisposal.sha256)))
     present = None if rehash is None else set(store.current().all_hashes())
-    known: set[str] = set()
     out: list[Break] = []
     for f in db.session.scalars(select(StoredFile)).yield_per(1000):
-        known.add(f.sha256)
         if rehash is None or present is None or f.sha256 in rehash:
             actual = store.current().hash_of(f.sha256)
         else:
@@ -489,6 +488,8 @@ def verify_files(rehash: set[str] | None = None) -> list[audit.Break]:
             out.append(Break(f"文件 {f.sha256}", "文件缺失", f.agency_id))
         elif actual != f.sha256:
             out.append(Break(f"文件 {f.sha256}", "文件内容被改动", f.agency_id))
-    listed = present if present is not None else store.current().all_hashes()
-    out.extend(Break(f"文件 {h}", "文件库中有未登记的文件") for h in listed if h not in known)
+    listed = iter(present if present is not None else store.current().all_hashes())
+    while chunk := list(islice(listed, 1000)):  # looked up a thousand at a time: no set of every registered file
+        known = set(db.session.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(chunk))))
+        out.extend(Break(f"文件 {h}", "文件库中有未登记的文件") for h in chunk if h not in known)
     return out

@@ -46,12 +46,12 @@ def bundle(agency_id: int, entries: list[AuditEntry], records_proven: bool) -> d
     head = db.session.get(AuditHead, agency_id)
     if head is None:
         raise Conflict("机构没有审计链，不能出具证明")
-    leaves = stored_leaves(agency_id, 1, head.seq)
-    tree, size = merkle.frontier_of(leaves)
+    size = head.seq
+    tree, paths = merkle.tree_and_paths(stored_leaves(agency_id, 1, size), size, [e.seq - 1 for e in entries])
     try:
         cp = checkpoints.checkpoint_now(agency_id, size, head.hash, tree, note="导出包证明")
     except checkpoints.Inconsistent as exc:
         raise Conflict(f"审计链与已签名检查点不一致，不能出具导出包证明：{exc}") from exc
     return {"format": "liuhen-proofs/1", "checkpoint": cp.to_json(), "records_proven": records_proven,
             "entries": [{"entry": entry_json(e), "index": e.seq - 1,
-                         "proof": [p.hex() for p in merkle.inclusion_proof(leaves, e.seq - 1)]} for e in entries]}
+                         "proof": [p.hex() for p in paths[e.seq - 1]]} for e in entries]}

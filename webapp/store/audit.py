@@ -218,11 +218,10 @@ def verify_chain(agency_id: int, head_seq: int, head_hash: str, full: bool = Fal
     res, ring = ChainResult(agency_id), keyring()
     label = f"机构 {agency_id} 审计链"
     if full:
-        signed, problems = checkpoints.all_good(agency_id, ring)
-        cp = signed[max(signed)] if signed else None
+        signed, cp, problems = checkpoints.all_good(agency_id, ring)
     else:
         cp, problem = checkpoints.latest_good(agency_id, ring)
-        signed, problems = ({cp.size: cp} if cp else {}), [problem] if problem else []
+        signed, problems = ({cp.size: (cp.root, cp.at)} if cp else {}), [problem] if problem else []
     for p in problems:
         res.add(f"{label}检查点", p)
     start = 0 if full or cp is None else cp.size
@@ -296,14 +295,15 @@ def _reanchored(agency_id: int) -> set[str]:
     return {b for listed in breaks if isinstance(listed, list) for b in listed if isinstance(b, str)}
 
 
-def _grow(res: ChainResult, leaf: bytes, start: int, signed: dict[int, checkpoints.Checkpoint]) -> None:
-    """Add a leaf; where a checkpoint signed this size (and the walk did not start from it), the roots must agree."""
+def _grow(res: ChainResult, leaf: bytes, start: int, signed: dict[int, tuple[str, str]]) -> None:
+    """Add a leaf; where a checkpoint signed this size (root and time; the walk did not start from it), the roots
+    must agree."""
     res.frontier = merkle.push(res.frontier, res.size, leaf)
     res.size += 1
     cp = signed.get(res.size)
-    if cp is not None and res.size != start and merkle.frontier_root(res.frontier).hex() != cp.root:
+    if cp is not None and res.size != start and merkle.frontier_root(res.frontier).hex() != cp[0]:
         res.add(f"机构 {res.agency_id} 审计链第 {res.size} 条",
-                f"前 {res.size} 条的根哈希与已签名检查点（{cp.at_text}）不符：此前的历史被改写或条目被删除")
+                f"前 {res.size} 条的根哈希与已签名检查点（{clock.local_text(cp[1])}）不符：此前的历史被改写或条目被删除")
 
 
 def repair_frontier(res: ChainResult) -> None:

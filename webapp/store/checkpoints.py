@@ -134,9 +134,12 @@ def latest_good(agency_id: int, ring: Keyring) -> tuple[Checkpoint | None, str |
     return None, first_problem
 
 
-def all_good(agency_id: int, ring: Keyring) -> tuple[dict[int, Checkpoint], list[str]]:
-    """Every stored checkpoint of the agency that checks out, by size, and the problems of those that do not."""
-    good: dict[int, Checkpoint] = {}
+def all_good(agency_id: int, ring: Keyring) -> tuple[dict[int, tuple[str, str]], Checkpoint | None, list[str]]:
+    """Every stored checkpoint of the agency that checks out — only its root and time, by size: checkpoints come every
+    thousand entries and every few minutes, tens of thousands in a few years, never all held parsed — the newest of
+    them, and the problems of those that do not."""
+    good: dict[int, tuple[str, str]] = {}
+    newest: Checkpoint | None = None
     problems: list[str] = []
     for key in stored(agency_id):
         try:
@@ -146,10 +149,11 @@ def all_good(agency_id: int, ring: Keyring) -> tuple[dict[int, Checkpoint], list
             continue
         why = problem(cp, ring) if cp is not None else "检查点缺失"
         if why is None and cp is not None:
-            good[cp.size] = cp
+            good[cp.size] = (cp.root, cp.at)
+            newest = cp if newest is None or cp.size >= newest.size else newest
         else:
             problems.append(why or key)
-    return good, problems
+    return good, newest, problems
 
 
 def last_known(agency_id: int) -> Checkpoint | None:
@@ -164,13 +168,14 @@ def last_known(agency_id: int) -> Checkpoint | None:
 
 
 def consistency_from(last: Checkpoint | None, size: int, agency_id: int) -> dict[str, Any] | None:
-    """The proof that the tree of ``size`` entries extends ``last`` (old ranges from its frontier, new leaves read)."""
+    """The proof that the tree of ``size`` entries extends ``last``: old ranges from its frontier, the new ones from
+    the new leaves streamed once (a million of them after a bulk load, never held)."""
     if last is None or not 0 < last.size < size:
         return None
-    new = stored_leaves(agency_id, last.size + 1, size)
+    db.session.flush()  # a completion appends under no_autoflush: its entry must be read as a leaf, not as missing
     try:
-        proof = merkle.consistency_proof_with(
-            merkle.subtree_hasher([bytes.fromhex(h) for h in last.frontier], last.size, new), last.size, size)
+        proof = merkle.consistency_proof_streamed([bytes.fromhex(h) for h in last.frontier], last.size, size,
+                                                  stored_leaves(agency_id, last.size + 1, size))
     except ValueError:
         return None
     return {"size": last.size, "root": last.root, "proof": [p.hex() for p in proof]}

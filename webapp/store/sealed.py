@@ -150,7 +150,7 @@ class TableCheck:
     breaks: list[Break] = field(default_factory=list)
     mark: Mark = Mark(0, 0, 0)
     rows_read: int = 0
-    files: set[str] = field(default_factory=set)  # stored files the rows read name
+    files: set[str] = field(default_factory=set)  # stored files the rows read name (in an incremental run)
     full: bool = True
     why_full: str = ""
 
@@ -165,11 +165,13 @@ def verify_records() -> list[Break]:
 
 
 def check_tables(tables: tuple[str, ...] | None = None, since: dict[str, Mark] | None = None) -> list[TableCheck]:
-    """Check the named tables, each from its watermark in ``since`` where there is one, else in full."""
-    return [check_table(t, (since or {}).get(t.table)) for t in TABLES if tables is None or t.table in tables]
+    """Check the named tables, each from its watermark in ``since`` where there is one, else in full; the files the
+    rows read name are collected only with watermarks (an incremental run rehashes them, a full run every file)."""
+    return [check_table(t, (since or {}).get(t.table), files=bool(since))
+            for t in TABLES if tables is None or t.table in tables]
 
 
-def check_table(t: SealedTable, since: Mark | None) -> TableCheck:
+def check_table(t: SealedTable, since: Mark | None, files: bool = True) -> TableCheck:
     """From a watermark: (a) the rows at or below it still number what they did — a deleted (or inserted) old row
     changes the count, and the table is then checked in full, which names the row; (b) every row above it merged
     with its sealing entries, both ways; (c) every sealing entry written since that names a row at or below it —
@@ -190,7 +192,7 @@ def check_table(t: SealedTable, since: Mark | None) -> TableCheck:
         else:
             res.why_full = f"编号 ≤ {since.top} 的行有 {old} 行，上次校验通过时为 {since.count} 行：旧行被删除或插入"
     if res.full:
-        merged = _Merge(t, _entries(t), _rows(t))
+        merged = _Merge(t, _entries(t), _rows(t), files=files)
         res.breaks, res.rows_read, res.files = merged.breaks, merged.read, merged.files
         return res
     assert since is not None
@@ -257,10 +259,11 @@ def _rows(t: SealedTable, above: int = 0, ids: list[int] | None = None) -> Itera
 class _Merge:
     """Merge the rows and their sealing entries by id: a row alone is unsealed, an entry alone names a deleted row.
 
-    ``hold_unsealed``: keep the ids of unsealed rows aside instead of naming them (the caller looks further)."""
+    ``hold_unsealed``: keep the ids of unsealed rows aside instead of naming them (the caller looks further).
+    ``files``: collect the stored files the rows name (not in a full run: a set as large as the table)."""
 
     def __init__(self, t: SealedTable, entries: Iterator[tuple[int, Any]], rows: Iterator[Any],
-                 hold_unsealed: bool = False) -> None:
+                 hold_unsealed: bool = False, files: bool = True) -> None:
         self.breaks: list[Break] = []
         self.unsealed: list[int] = []
         self.files: set[str] = set()
@@ -276,7 +279,8 @@ class _Merge:
                 entry = next(entries, None)
                 continue
             self.read += 1
-            self.files.update(h for h in (getattr(row, c) for c in t.files) if isinstance(h, str))
+            if files:
+                self.files.update(h for h in (getattr(row, c) for c in t.files) if isinstance(h, str))
             detail: dict[str, Any] | None = None
             while entry is not None and entry[0] == row.id:
                 detail, entry = entry[1].detail, next(entries, None)  # a re-sealed row: the newest entry counts
