@@ -142,6 +142,20 @@ def test_av_coverage_scores_and_unrecorded_steps_match_a_hand_count(four_cases):
     assert f"/oversight/cases/{c4}/review" in html
 
 
+def test_av_coverage_and_the_accountability_list_follow_the_period(four_cases):
+    """Issue 18 point 9: the period filter reaches A/V coverage (the steps completed in it) and the accountability
+    list (what happened in it), not only the case figures: nothing in a year before the walks, all of it in a
+    range that holds them."""
+    _, w, _, _ = four_cases
+    figures = w.call("get", "/oversight/api/supervision", "approver1").get_json()
+    earlier = w.call("get", "/oversight/api/supervision?from=2020-01-01&to=2020-12-31", "approver1").get_json()
+    wide = w.call("get", "/oversight/api/supervision?from=2020-01-01&to=2030-12-31", "approver1").get_json()
+    assert figures["av_coverage"]["required"] == 3 and wide["av_coverage"] == figures["av_coverage"]
+    assert earlier["av_coverage"]["required"] == 0 and earlier["av_coverage"]["neither_items"] == []
+    assert sum(figures["accountability"]["counts"].values()) == 2 and wide["accountability"] == figures["accountability"]
+    assert sum(earlier["accountability"]["counts"].values()) == 0 and earlier["accountability"]["items"] == []
+
+
 def test_case_review_page_lists_every_check_with_its_article(four_cases, app, client):
     agency, w, (c1, _, _, _), item = four_cases
     data = w.call("get", f"/oversight/api/cases/{c1}/review", "officer1").get_json()

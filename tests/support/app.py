@@ -130,12 +130,14 @@ def adopt_regulation(app, agency_id: int, code: str = "fushun-culture") -> str:
     """Give a test agency the code and regulation of a shipped profile, with the regulation's ``record`` rules (the
     articles the gate cites for a missing record come from them, not from the shared diagram), so its articles are
     cited to it by title; its recording and period rules stay out, so the agency walks as before.  Returns the
-    regulation's title."""
+    regulation's title.  The rules on a recording's own acts (its handover, a gap's explanation: 音像记录.*) come too:
+    they only name the article behind what the agency already checks."""
     with app.app_context():
         prof = load_profile(code)
         regulation = prof.data["regulation"]
         agency = db.session.get(Agency, agency_id)
         agency.profile = {**(agency.profile or {}), "code": code, "regulation": regulation,
-                          "rules": [r.to_json() for r in prof.rules if r.kind == "record"]}
+                          "rules": [r.to_json() for r in prof.rules
+                                    if r.kind == "record" or any(a.startswith("音像记录.") for a in r.acts)]}
         db.session.commit()
     return regulation

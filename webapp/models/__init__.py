@@ -10,7 +10,7 @@ from __future__ import annotations
 from webapp.models.base import AppendOnlyViolation, UTCDateTime
 from webapp.models.accounts import Agency, User, UserSession
 from webapp.models.diagrams import Deployment, DiagramVersion
-from webapp.models.cases import Case, CaseTask, Record
+from webapp.models.cases import Case, CaseTask, Record, Window, in_window
 from webapp.models.store import AuditEntry, AuditHead, StoredFile
 from webapp.models.counts import StatusCount
 from webapp.models.documents import Document, DocumentCounter, RenderJob
@@ -28,4 +28,4 @@ __all__ = ["Agency", "AppendOnlyViolation", "AuditEntry", "AuditHead", "Case", "
            "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest",
            "NotificationDelivery", "Record", "RenderJob", "RetentionHold", "ScheduledJob", "SpotCheck", "StatusCount",
            "StepReview", "StoredFile", "SupervisionRollup", "SupervisionScope", "UTCDateTime", "UploadSession", "User", "UserSession",
-           "WorkerHeartbeat", "row_hash", "seal"]
+           "Window", "WorkerHeartbeat", "in_window", "row_hash", "seal"]

@@ -14,6 +14,9 @@ from webapp.db import Model
 from webapp.models.base import UTCDateTime, append_only, utc_now
 from webapp.models.diagrams import DiagramVersion
 
+#: a period of the supervision figures, [start, end) in UTC
+Window = tuple[dt.datetime, dt.datetime]
+
 
 class Case(Model):
     __tablename__ = "cases"
@@ -36,10 +39,16 @@ class Case(Model):
     __table_args__ = (Index("ix_cases_agency_status", "agency_id", "status", "process_id", "diagram_version_id", "id"),)
 
     @staticmethod
-    def started_in(window: tuple[dt.datetime, dt.datetime] | None) -> list[Any]:
+    def started_in(window: Window | None) -> list[Any]:
         """The conditions for a case started (立案) in ``window`` [start, end), the supervision figures' period;
         none for all time."""
-        return [] if window is None else [Case.created_at >= window[0], Case.created_at < window[1]]
+        return in_window(Case.created_at, window)
+
+
+def in_window(column: Any, window: Window | None) -> list[Any]:
+    """The conditions for ``column`` in ``window`` [start, end); none for all time (the supervision figures' period:
+    cases by when they started, steps, checks and handovers by when they happened)."""
+    return [] if window is None else [column >= window[0], column < window[1]]
 
 
 _READY = text("state = 'ready'")

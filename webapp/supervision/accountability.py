@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from handlers import av_rules, clock, merkle
 from handlers.audit_actions import Action
@@ -54,6 +54,8 @@ from webapp.models import (
     RenderJob,
     StepReview,
     User,
+    Window,
+    in_window,
 )
 from webapp.store import audit, checkpoints, sealed
 from webapp.store.keys import keyring
@@ -313,14 +315,14 @@ def latest_check(agency_id: int) -> IntegrityCheck | None:
 # --------------------------------------------------------------------------- live from the data
 
 
-def _unrecorded(agency_id: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
-    mine = StepReview.agency_id == agency_id
+def _unrecorded(agency_id: int, limit: int, window: Window | None = None) -> tuple[int, list[dict[str, Any]]]:
+    mine = and_(StepReview.agency_id == agency_id, *in_window(StepReview.completed_at, window))
     neither = db.session.scalar(select(func.count()).select_from(StepReview).where(
         mine, StepReview.av_outcome == "neither")) or 0
     missing = db.session.scalar(select(func.coalesce(func.sum(StepReview.missing_records), 0)).where(
         mine, StepReview.missing_records > 0)) or 0
-    late = db.session.scalar(select(func.count()).select_from(MediaItem).where(
-        MediaItem.agency_id == agency_id, MediaItem.late.is_(True))) or 0
+    handed = and_(MediaItem.agency_id == agency_id, MediaItem.late.is_(True), *in_window(MediaItem.uploaded_at, window))
+    late = db.session.scalar(select(func.count()).select_from(MediaItem).where(handed)) or 0
     items: list[dict[str, Any]] = []
     newest = (StepReview.completed_at.desc(), StepReview.id.desc())
     # each condition on its own index (an OR of the two made SQLite read every step of the agency)
@@ -330,7 +332,7 @@ def _unrecorded(agency_id: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
                                .where(StepReview.id.in_(flagged)).order_by(*newest).limit(limit))
     for s, title in steps:
         items += [_step_item(s, title, c) for c in s.items if not c["passed"] and c["kind"] in ("av", "present")]
-    for m in db.session.scalars(select(MediaItem).where(MediaItem.agency_id == agency_id, MediaItem.late.is_(True))
+    for m in db.session.scalars(select(MediaItem).where(handed)
                                 .order_by(MediaItem.uploaded_at.desc(), MediaItem.id.desc()).limit(limit)):
         items.append({"category": "应记录而未记录", "case_id": m.case_id,
                       "what": f"音像记录“{m.file_name}”逾期移交：应于 {china(m.handover_due_at)} 前移交"
@@ -346,18 +348,23 @@ def _step_item(s: StepReview, case_title: str, check: dict[str, Any]) -> dict[st
             "basis": basis("应记录而未记录", check["basis"])}
 
 
-def accountability(agency_id: int, limit: int = ITEM_LIMIT) -> dict[str, Any]:
-    """Counts per category and the items, newest first within each category (at most ``limit`` in all)."""
-    unrecorded, items = _unrecorded(agency_id, limit)
+def accountability(agency_id: int, limit: int = ITEM_LIMIT, window: Window | None = None) -> dict[str, Any]:
+    """Counts per category and the items, newest first within each category (at most ``limit`` in all); with a
+    ``window``, what happened in it (steps completed, recordings handed over, findings dated in it)."""
+    unrecorded, items = _unrecorded(agency_id, limit, window)
     counts = {c: 0 for c in CATEGORIES}
     counts["应记录而未记录"] = unrecorded
     check = latest_check(agency_id)
-    stored = list(check.findings) if check else []
+    stored = [f for f in (check.findings if check else []) if _happened_in(f["at"], window)]
     counts.update({c: counts[c] + n for c, n in Counter(f["category"] for f in stored).items()})
     order = list(CATEGORIES)
     items = sorted(items + stored, key=lambda i: i["at"], reverse=True)
     items.sort(key=lambda i: order.index(i["category"]))
     return {"counts": counts, "items": items[:limit]}
+
+
+def _happened_in(at: str, window: Window | None) -> bool:
+    return window is None or window[0] <= dt.datetime.fromisoformat(at) < window[1]
 
 
 def integrity_status(agency_id: int) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from handlers.catalogue import AV_NOT_SUITABLE, CATALOGUE
 from webapp.db import db
-from webapp.models import Case, StepReview
+from webapp.models import Case, StepReview, Window, in_window
 
 OUTCOMES = ("recorded", "reason", "neither")
 ITEM_LIMIT = 200
@@ -26,10 +26,12 @@ def _basis(found: set[str]) -> str:
     return "；".join(parts) or "；".join(CATALOGUE[AV_NOT_SUITABLE].basis)
 
 
-def av_coverage(agency_id: int, limit: int = ITEM_LIMIT) -> dict[str, Any]:
+def av_coverage(agency_id: int, limit: int = ITEM_LIMIT, window: Window | None = None) -> dict[str, Any]:
+    """The agency's coverage; with a ``window``, of the steps completed in it (the supervision page's period)."""
+    done = in_window(StepReview.completed_at, window)
     rows = db.session.execute(
         select(StepReview.title, StepReview.av_outcome, StepReview.av_basis, func.count())
-        .where(StepReview.agency_id == agency_id, StepReview.av_outcome.is_not(None))
+        .where(StepReview.agency_id == agency_id, StepReview.av_outcome.is_not(None), *done)
         .group_by(StepReview.title, StepReview.av_outcome, StepReview.av_basis)).all()
     by_step: dict[str, dict[str, Any]] = {}
     for title, outcome, _, n in rows:
@@ -41,7 +43,7 @@ def av_coverage(agency_id: int, limit: int = ITEM_LIMIT) -> dict[str, Any]:
     neither = db.session.execute(
         select(StepReview.case_id, Case.title, StepReview.title, StepReview.av_basis)
         .join(Case, Case.id == StepReview.case_id)
-        .where(StepReview.agency_id == agency_id, StepReview.av_outcome == "neither")
+        .where(StepReview.agency_id == agency_id, StepReview.av_outcome == "neither", *done)
         .order_by(StepReview.completed_at.desc(), StepReview.id.desc()).limit(limit)).all()
     return {"required": sum(totals.values()), **totals, "basis": _basis({r[2] for r in rows if r[2]}),
             "by_step": sorted(by_step.values(), key=lambda s: (-s["required"], s["task"])),

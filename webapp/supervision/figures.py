@@ -8,7 +8,6 @@ not of cases.
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import and_, case, func, literal, select
@@ -18,7 +17,7 @@ from handlers.task_rules import rules_of
 from webapp.cases import deadlines
 from webapp.db import db
 from webapp.engine import runner
-from webapp.models import Agency, Case, CaseTask, DiagramVersion, MediaItem, StatusCount
+from webapp.models import Agency, Case, CaseTask, DiagramVersion, MediaItem, StatusCount, Window
 from webapp.supervision import accountability, case_review, spot_checks
 from webapp.supervision import av_coverage as supervision_av
 
@@ -69,10 +68,6 @@ def _tasks_by_rank(version_id: int, sources_sha256: str) -> dict[int, list[str]]
 
 def _rank(stage: str) -> int:
     return STAGES.index(stage) if stage in STAGES else len(STAGES)
-
-
-#: a period of 立案 (case start) as UTC instants [start, end): the figures then count the cases started in it
-Window = tuple[dt.datetime, dt.datetime]
 
 
 def cases_by_stage(agency_id: int, by_procedure: dict[str, dict[str, int]] | None = None,
@@ -136,8 +131,8 @@ def late_av(agency_id: int, window: Window | None = None) -> dict[str, Any]:
 def figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
     """Everything the supervision page shows, as plain data (also the JSON answer), counted live: the reference the
     roll-ups (:mod:`webapp.supervision.rollups`) must equal.  With a ``window`` the case figures (stages, procedures,
-    periods, overdue items, A/V handovers, 案卷评查) count the cases started in it and the 检查台账 the checks made in
-    it; A/V coverage and the accountability list stay the agency's running totals."""
+    periods, overdue items, A/V handovers, 案卷评查) count the cases started in it, the 检查台账 the checks made in
+    it, A/V coverage the steps completed in it and the accountability list what happened in it."""
     return {"at": clock.now().isoformat(), **history(agency_id, window), **current(agency_id, window)}
 
 
@@ -161,6 +156,7 @@ def current(agency_id: int, window: Window | None = None) -> dict[str, Any]:
 def review_figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
     """A/V coverage, 案卷评查 scores and the accountability list (fushun-culture 第三十五条), with the time of
     the integrity check the list's stored findings come from."""
-    return {"av_coverage": supervision_av.av_coverage(agency_id), "case_reviews": case_review.figures(agency_id, window=window),
-            "accountability": accountability.accountability(agency_id),
+    return {"av_coverage": supervision_av.av_coverage(agency_id, window=window),
+            "case_reviews": case_review.figures(agency_id, window=window),
+            "accountability": accountability.accountability(agency_id, window=window),
             "integrity_check": accountability.integrity_status(agency_id)}

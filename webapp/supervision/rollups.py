@@ -26,9 +26,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from handlers import clock
 from webapp.db import db
-from webapp.models import Agency, AuditEntry, SupervisionRollup
+from webapp.models import Agency, AuditEntry, SupervisionRollup, Window
 from webapp.supervision import figures as live
-from webapp.supervision.figures import Window
 
 ALL = ""
 

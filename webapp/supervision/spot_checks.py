@@ -22,7 +22,7 @@ from handlers.audit_actions import Action
 from handlers.spot_checks import BASIS, CHECKER_BASIS, CHECKER_ROLES, FINDINGS, PROBLEM, SpotCheckInput, explain
 from webapp.db import db
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.models import Case, CaseTask, MediaItem, SpotCheck, User
+from webapp.models import Case, CaseTask, MediaItem, SpotCheck, User, in_window
 from webapp.paging import PER_PAGE, Page, clamp, id_value, page_number
 from webapp.store import audit
 
@@ -150,8 +150,7 @@ def rows_json(rows: list[tuple[SpotCheck, str, str]]) -> list[dict[str, Any]]:
 def figures(agency_id: int, window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, Any]:
     """The ledger's summary for the supervision page: entries by finding, open rectifications, the newest entries;
     with a ``window``, of the checks made in it (the supervision page's period)."""
-    made = (SpotCheck.agency_id == agency_id,
-            *(() if window is None else (SpotCheck.at >= window[0], SpotCheck.at < window[1])))
+    made = (SpotCheck.agency_id == agency_id, *in_window(SpotCheck.at, window))
     by = dict(db.session.execute(select(SpotCheck.finding, func.count()).where(*made)
                                  .group_by(SpotCheck.finding)).all())
     open_ = db.session.scalar(select(func.count()).select_from(SpotCheck).where(
