@@ -80,7 +80,7 @@ def figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
     (``as_of``), and the clock's figures live — the same keys as :func:`webapp.supervision.figures.figures`."""
     row = history(agency_id, window)
     return {"at": clock.now().isoformat(), **row.figures, **live.current(agency_id, window),
-            "as_of": row.as_of.isoformat(), "refresh_minutes": current_app.config.get("LIUHEN_SUPERVISION_MINUTES")}
+            "as_of": row.as_of.astimezone(dt.UTC).isoformat(), "refresh_minutes": current_app.config.get("LIUHEN_SUPERVISION_MINUTES")}
 
 
 def refresh_all() -> str:
