@@ -27,6 +27,7 @@ class DocumentKind:
     numbered: bool = True  # carries its own 文号; 笔录, 审批表, 回证 and records carry only the case's 案号
     dated_by: tuple[str, ...] = ()  # where the act's moment is: ``kind.field`` or ``kind.signatures@capacity``
     quotes: str = ""  # the kind of 文书 whose issued 文号, title and date this one prints (``issued`` in the template)
+    typed_instead: str = ""  # the source record's field naming that 文书 where the case holds none (made elsewhere)
     bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
 
     @property
@@ -86,7 +87,8 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  numbered=False, dated_by=("service_receipt.served_at",)),
     DocumentKind("enforcement_reminder", "催告书", "催", "enforcement_reminder",
                  ("行政强制法 第三十五条", "fushun-culture 第二十八条"),
-                 dated_by=("enforcement_reminder.issued_at",), quotes="penalty_decision"),
+                 dated_by=("enforcement_reminder.issued_at",), quotes="penalty_decision",
+                 typed_instead="decision_document"),
     DocumentKind("enforcement_decision", "行政强制执行决定书", "强执", "enforcement_decision",
                  ("行政强制法 第三十七条", "fushun-culture 第二十九条"),
                  dated_by=("enforcement_decision.decided_at",)),

@@ -23,7 +23,8 @@ class EnforcementReminder(Strict):
     """催告书 (行政强制法 第三十五条, fushun-culture 第二十八条)."""
 
     decision_document = text("被执行的行政决定书及文号",
-                             "本案已作出的决定书，催告书按其签发的名称、文号和日期载明；另案作出的在此写明")
+                             "本案已作出的决定书，催告书按其签发的名称、文号和日期载明，不必填写；另案作出的在此写明",
+                             required=False)
     party = one(Party, "当事人")
     obligation = text("应履行的义务")
     period_ends_at = moment("履行义务的期限")

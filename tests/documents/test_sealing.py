@@ -2,6 +2,7 @@
 store and audit chain, versioned when re-rendered, downloadable by the case's agency only."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -13,9 +14,11 @@ from sqlalchemy import select
 import documents
 from handlers.clock import CHINA
 from tests.support.app import adopt_regulation, make_agency
+from tests.support.flows import start
 from tests.support.walker import Walker
 from webapp.db import db
-from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement
+from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement, serve
+from webapp.loadgen.payloads import T, payload
 from webapp.models import Agency, AuditEntry, Document
 from webapp.store import audit
 from webapp.worker import signing
@@ -272,3 +275,32 @@ def test_a_diagram_naming_an_unknown_document_is_refused(ctx):
         parse({**sources, "general_procedure.bpmn": bad.encode()}, "general_procedure")
     good = bpmn.replace(marker, marker + '<spiffworkflow:property name="documents" value="penalty_decision" />')
     parse({**sources, "general_procedure.bpmn": good.encode()}, "general_procedure")
+
+
+def test_the_reminder_quotes_the_issued_decision_and_asks_for_it_only_where_the_case_has_none(walker, tmp_path, clock):
+    """The 催告书 names the decision it enforces (行政强制法 第三十五条) as issued — title, 文号, date from the case's
+    sealed 决定书 — never as typed; only an enforcement begun on its own (the decision made in another case) must
+    name it in the record, and is refused in Chinese without it."""
+    alone = start(walker, "compulsory_enforcement")
+    task = walker.task(alone, "t_reminder")
+    untyped = {k: v for k, v in payload("enforcement_reminder").items() if k != "decision_document"}
+    res = walker.add(alone, task, "enforcement_reminder", untyped)
+    assert res.status_code == 422 and "本案没有行政处罚决定书" in res.get_json()["fields"]["decision_document"][0]
+    assert walker.add(alone, task, "enforcement_reminder", payload("enforcement_reminder")).status_code == 201
+
+    clock.set(dt.datetime.fromisoformat(T))
+    cid = file_case(walker)
+    investigate(walker, cid)
+    report_to_statement(walker, cid)
+    walker.do(cid, "t_approval", {"decision_approval": None})
+    walker.do(cid, "t_decision", {"penalty_decision": None})
+    serve(walker, cid)
+    walker.do(cid, "t_performance", {"performance_record": payload("performance_record", status="none")})
+    clock.advance(days=30)  # 行政处罚法 第六十七条: the fifteen days to pay are over
+    walker.do(cid, "t_reminder", {"enforcement_reminder": {**untyped, "party": payload("penalty_decision")["party"]}})
+    docs = documents_of(walker, cid)
+    decision = next(d for d in docs if d["kind"] == "penalty_decision")
+    reminder = next(d for d in docs if d["kind"] == "enforcement_reminder")
+    text = pdf_text(walker.call("get", reminder["url"], "officer1").data, tmp_path)
+    assert f"行政处罚决定书（{decision['number']}，2026年3月2日）已依法送达" in text
+    assert "抚文执罚〔2026〕12号" not in text  # the samples' typed 文号 of the decision, never printed

@@ -109,3 +109,16 @@ def problems(case_id: int, kind: str, payload: Mapping[str, Any], cite: Callable
             out[ACT_FIELDS[kind]] = [f"送达时间 {local_text(moment)} 早于{doc.title}（{doc.number}）的日期 "
                                      f"{local_text(doc.moment)}（依据：{cite(SERVICE_BASIS)}）"]
     return out
+
+
+def unquoted(kind: str, payload: Mapping[str, Any], held: set[str]) -> dict[str, list[str]]:
+    """A 文书 that quotes another (the 催告书 its 决定书) takes it from the case; where the case holds no such record
+    (an enforcement begun on its own, the decision made in another case) the record must name it instead."""
+    out: dict[str, list[str]] = {}
+    for dk in documents.DOCUMENT_KINDS:
+        quoted = documents.kind(dk.quotes) if dk.quotes and dk.typed_instead else None
+        if dk.source == kind and quoted is not None and quoted.source not in held \
+                and not str(payload.get(dk.typed_instead) or "").strip():
+            title = quoted.title
+            out[dk.typed_instead] = [f"本案没有{title}：请写明被执行的{title}名称和文号"]
+    return out
