@@ -188,3 +188,17 @@ class Witnessed(Signed):
     def _shown(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("certificates_shown") is False:
             raise ValidationError("执法人员须向当事人出示执法证件（fushun-culture 第九条）", "certificates_shown")
+
+
+class ServedDocument(Strict):
+    """The 文书 a service record concerns, picked from the case by id (the 文书 made from the record prints its issued
+    title, 文号 and date), or named where the case has not made it (a 听证通知书 served before its 文书 exists)."""
+
+    document_id = document_ref("送达的文书", "选择本案已制作的文书；其名称、文号和日期以签发的为准")
+    document = text("送达文书名称", "未选择本案文书时填写（如本案尚未制作该文书）", required=False)
+    document_no = text("文号", "未选择本案文书时填写", required=False)
+
+    @validates_schema
+    def _names_the_document(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("document_id") and not data.get("document"):
+            raise ValidationError("须选择送达的文书（或在尚未制作时写明文书名称）（民事诉讼法 第八十七条）", "document_id")

@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import ValidationError, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Signed, Strict, choice, document_ref, flag, many, moment, text
+from handlers.records.fields import ServedDocument, Signed, Strict, choice, document_ref, flag, many, moment, text
 
 METHODS = {"direct": "直接送达", "mail": "邮寄送达", "lodged": "留置送达", "entrusted": "委托送达",
            "forwarded": "转交送达", "public": "公告送达", "electronic": "电子送达"}
@@ -23,20 +23,15 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PUBLIC_NOTICE_PERIOD = dt.timedelta(days=30)
 
 
-class ServicePlan(Strict):
+class ServicePlan(ServedDocument):
     """送达安排: which document, to whom, by which method (行政强制法 第三十八条: 直接送达为先)."""
 
-    document_id = document_ref("送达的文书", "选择本案已制作的文书")
-    document = text("送达文书名称", required=False)
-    document_no = text("文号", required=False)
     recipient = text("受送达人")
     method = choice("送达方式", METHODS)
     reason = text("选择该送达方式的理由", "未采用直接送达的，说明原因（行政强制法 第三十八条）", required=False)
 
     @validates_schema
     def _reason_unless_direct(self, data: dict[str, Any], **_: Any) -> None:
-        if not data.get("document_id") and not data.get("document"):
-            raise ValidationError("须选择送达的文书（或在尚未制作时写明文书名称）", "document_id")
         if data.get("method") not in (None, "direct") and not data.get("reason"):
             raise ValidationError("未采用直接送达的，须说明理由（行政强制法 第三十八条）", "reason")
 
@@ -55,11 +50,9 @@ class ServiceAttempt(Strict):
             raise ValidationError("未能送达的，须记录具体原因（lishui-city 第十八条）", "failure_reason")
 
 
-class MailPosting(Strict):
+class MailPosting(ServedDocument):
     """邮寄送达登记及付邮凭证: registered letter or EMS only (fushun-culture 第二十三条, lishui-city 第十八条（四）)."""
 
-    document = text("送达文书名称")
-    document_no = text("文号", "付邮凭证须载明文书名称和文号（fushun-culture 第二十三条）")
     recipient = text("受送达人")
     address = text("邮寄地址")
     carrier = choice("邮寄方式", {"registered": "挂号信", "ems": "邮政特快专递"},
@@ -95,12 +88,10 @@ class MailReturned(Strict):
             raise ValidationError("被退回的邮件须留存入卷（lishui-city 第十八条（四））", "envelope_kept")
 
 
-class LodgingRecord(Signed):
+class LodgingRecord(ServedDocument, Signed):
     """留置送达: refusal reason and date, server and witness sign, document left at the residence (fushun-culture 第二十四条)."""
 
     signers_needed = {"server": 1, "witness": 1}
-    document = text("送达文书名称")
-    document_no = text("文号")
     recipient = text("受送达人")
     residence = text("受送达人住所")
     refused_at = moment("拒收日期")
@@ -114,21 +105,17 @@ class LodgingRecord(Signed):
                                   "left_at_residence")
 
 
-class EntrustmentRecord(Strict):
+class EntrustmentRecord(ServedDocument):
     """委托送达: why, and to whom the service was entrusted (fushun-culture 第二十五条, 民事诉讼法 第九十一条)."""
 
-    document = text("送达文书名称")
-    document_no = text("文号")
     reason = text("委托原因", "如直接送达有困难")
     entrusted_to = text("受委托机关")
     entrusted_at = moment("委托时间")
 
 
-class ForwardingRecord(Strict):
+class ForwardingRecord(ServedDocument):
     """转交送达: soldiers, prisoners, persons in custody (民事诉讼法 第九十二至九十四条, fushun-culture 第二十五条)."""
 
-    document = text("送达文书名称")
-    document_no = text("文号")
     reason = choice("转交原因", {"soldier": "受送达人是军人", "prisoner": "受送达人被监禁",
                                "custody": "受送达人被采取强制性教育措施"})
     forwarded_via = text("代为转交的机关或单位")
@@ -136,12 +123,10 @@ class ForwardingRecord(Strict):
     forwarded_at = moment("交付转交时间")
 
 
-class RelayReceipt(Signed):
+class RelayReceipt(ServedDocument, Signed):
     """委托、转交的送达回证: the server and the recipient sign (fushun-culture 第二十五条, lishui-city 第十八条（三）)."""
 
     signers_needed = {"server": 1, "recipient": 1}
-    document = text("送达文书名称")
-    document_no = text("文号")
     recipient = text("受送达人")
     served_at = moment("签收日期", "以送达回证上的签收日期为送达日期（民事诉讼法 第九十三条）")
 

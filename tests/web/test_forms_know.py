@@ -99,3 +99,24 @@ def test_the_served_document_is_picked_from_the_case_not_typed(app, agency, walk
     assert res.status_code in (200, 302), res.get_data(as_text=True)[-2000:]
     receipts = [r for r in walker.case(cid)["records"] if r["kind"] == "service_receipt"]
     assert receipts and receipts[-1]["payload"]["document_id"] == decision.id
+
+
+def test_a_service_record_starts_with_the_document_its_plan_chose(app, agency, walker):
+    """The 文书 being served is chosen once, in the 送达安排; the 送达回证 (and every method's record) starts with it
+    picked instead of asking again; the next 送达安排 starts blank, never with the earlier choice."""
+    cid = file_case(walker)
+    investigate(walker, cid)
+    report_to_statement(walker, cid)
+    for name, records in [("t_approval", {"decision_approval": None}), ("t_decision", {"penalty_decision": None})]:
+        walker.do(cid, name, records)
+    with app.app_context():
+        decision = db.session.scalars(select(Document).where(Document.case_id == cid,
+                                                             Document.kind == "penalty_decision")).one().id
+        db.session.remove()
+    walker.do(cid, "t_service_plan", {"service_plan": payload("service_plan", method="direct", document_id=decision)})
+    walker.do(cid, "t_direct_attempt", {"service_attempt": payload("service_attempt", method="direct", outcome="served")})
+    officer = web(app, agency, "officer1")
+    page = officer.text(f"/cases/{cid}/tasks/{walker.task(cid, 't_direct_receipt')['id']}")
+    picker = re.search(r'<select id="f\.service_receipt\.document_id"[^>]*>(.*?)</select>', page, re.S)
+    assert picker and re.search(rf'<option value="{decision}"\s+selected', picker.group(1)), picker
+    assert record_forms.prefill("service_plan", record_forms.Known({}, None, "", decision)) == {}

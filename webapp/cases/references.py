@@ -23,7 +23,8 @@ from webapp.models import Document, Record
 
 SERVICE_BASIS = ["行政处罚法 第六十一条", "民事诉讼法 第八十七条"]
 #: the field of each referring record kind that holds the moment of its own act
-ACT_FIELDS = {"service_receipt": "served_at", "electronic_service": "delivered_at"}
+ACT_FIELDS = {"service_receipt": "served_at", "electronic_service": "delivered_at", "relay_receipt": "served_at",
+              "lodging_record": "refused_at", "mail_posting": "posted_at"}
 
 
 @dataclass(frozen=True)

@@ -139,16 +139,19 @@ def _indices(values: Iterable[str], path: str) -> list[int]:
 
 PARTY_FIELDS = {"name", "kind", "id_number", "address"}
 OFFICER_FIELDS = {"name", "certificate_no"}
+CHOOSES_SERVED = "service_plan"  # the record that chooses the 文书 to serve: never prefilled with an earlier choice
 
 
 @dataclass(frozen=True)
 class Known:
     """What a new record can start with instead of being retyped: the case's party (as the last record that named
-    it has it), the signed-in officer and their 执法证号, and the present minute in local time."""
+    it has it), the signed-in officer and their 执法证号, the present minute in local time, and the 文书 being
+    served."""
 
     party: Mapping[str, Any]
     officer: tuple[str, str] | None
     now: str
+    served: int | None = None  # the 文书 the case's newest 送达安排 chose: what every later service record concerns
 
 
 def prefill(kind: str, known: Known) -> dict[str, str]:
@@ -164,6 +167,8 @@ def prefill(kind: str, known: Known) -> dict[str, str]:
                         f"{path}.1.name": ""})
         elif _kind_of(d) == "rows" and "signed_at" in sub:
             out[f"{path}.0.signed_at"] = known.now
+        elif d.get("refers") == "document" and known.served is not None and kind != CHOOSES_SERVED:
+            out[path] = str(known.served)
     return out
 
 

@@ -113,16 +113,14 @@ def _stored_values(view: Mapping[str, Any]) -> dict[str, Any]:
 
 def _known(case_id: int) -> record_forms.Known:
     """The party as the newest record of the case names it (else the case's party name), the signed-in officer
-    with their 执法证号 (when the roster has one), and the present minute in local time."""
-    party: Mapping[str, Any] = {}
-    for record in reversed(case_file(case_id)["records"]):
-        if isinstance(record.payload.get("party"), dict):
-            party = record.payload["party"]
-            break
-    if not party:
-        party = {"name": cases.get_case(case_id, current_user).party_name}
+    with their 执法证号 (when the roster has one), the present minute in local time, and the 文书 the newest
+    送达安排 chose."""
+    records = list(reversed(case_file(case_id)["records"]))
+    party: Mapping[str, Any] = next((r.payload["party"] for r in records if isinstance(r.payload.get("party"), dict)),
+                                    {}) or {"name": cases.get_case(case_id, current_user).party_name}
+    served = next((r.payload.get("document_id") for r in records if r.kind == "service_plan"), None)
     officer = (current_user.display_name, current_user.badge_no) if current_user.badge_no else None
-    return record_forms.Known(party, officer, clock.local(clock.now()).strftime("%Y-%m-%dT%H:%M"))
+    return record_forms.Known(party, officer, clock.local(clock.now()).strftime("%Y-%m-%dT%H:%M"), served)
 
 
 def _default_av_choice(view: Mapping[str, Any]) -> str:
