@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from handlers import case_review
 from handlers.law.facts import FACTS, Fact, StoredRecord, establish
 from handlers.law.schema import binding
@@ -75,3 +77,25 @@ def test_case_review_scores_a_decision_dated_before_filing_as_failed():
     assert not early.passed and "早于负责人批准立案" in early.text
     on_time, = review(T)
     assert on_time.passed
+
+
+@pytest.mark.article("行政处罚法", 61)
+def test_xingzheng_chufa_fa_61_a_lodged_service_dated_before_the_decision_it_names_is_refused(walker):
+    """行政处罚法 第六十一条, 民事诉讼法 第八十九条: 留置送达 of a 决定书, named by its id, cannot be dated before that
+    决定书 — refused at once beside the date, as the 送达回证 is."""
+    w = walker
+    cid = file_case(w)
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    w.do(cid, "t_decision", {"penalty_decision": None})
+    decision = next(d for d in w.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
+                    if d["kind"] == "penalty_decision")
+    *plan, (lodged_task, _) = service_steps("lodged")
+    for name, records in plan:
+        w.do(cid, name, records)
+    task = w.task(cid, lodged_task)
+    named = {k: v for k, v in payload("lodging_record").items() if k not in ("document", "document_no")}
+    res = w.add(cid, task, "lodging_record", {**named, "document_id": decision["id"], "refused_at": BEFORE_DECISION})
+    assert res.status_code == 422 and decision["number"] in res.get_json()["fields"]["refused_at"][0], res.get_json()
+    assert w.add(cid, task, "lodging_record", {**named, "document_id": decision["id"]}).status_code == 201
