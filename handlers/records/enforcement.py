@@ -81,7 +81,7 @@ class EnforcementDecision(Strict):
     scheduled_at = moment("强制执行时间")
     remedies = text("申请行政复议或者提起行政诉讼的途径和期限", "文书按本机构配置的复议机关、人民法院和期限打印；此处仅作补充", required=False)
     agency = text("行政机关名称")
-    document_no = text("决定书文号")
+    document_no = text("决定书文号", "不再填写：行政强制执行决定书由系统制作并编文号", required=False)
     decided_at = moment("决定日期")
 
 
