@@ -6,7 +6,20 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Party, Signed, Strict, Witnessed, choice, flag, many, moment, one, text
+from handlers.records.fields import (
+    Party,
+    Signature,
+    Signed,
+    Strict,
+    Witnessed,
+    choice,
+    flag,
+    many,
+    moment,
+    one,
+    require_signers,
+    text,
+)
 
 MEASURES = {"inquiry": "询问", "inspection": "现场检查（勘验）", "sampling": "抽样取证",
             "collection": "调取证据", "preservation": "证据先行登记保存",
@@ -107,11 +120,20 @@ class PriorNotice(Strict):
                                       "recusal": "申请回避"}), "告知的权利", min_len=2)
     manner = choice("告知方式", {"document": "告知书", "onsite": "现场笔录"})
     notified_at = moment("告知时间")
+    signatures = many(Signature, "签名", min_len=0, required=False,
+                      help="现场告知的，执法人员和当事人在笔录上签名，当事人拒签的记录拒签情况")
 
     @validates_schema
     def _statement_and_defence(self, data: dict[str, Any], **_: Any) -> None:
         if not {"statement", "defence"} <= set(data.get("rights", [])):
             raise ValidationError("须告知陈述、申辩权利（行政处罚法 第四十四条）", "rights")
+
+    @validates_schema
+    def _onsite_record_is_signed(self, data: dict[str, Any], **_: Any) -> None:
+        """A 告知 made on the spot is a 笔录 that directly concerns the party: signed by the officer and the party, or
+        the party's refusal noted (the 告知书 is proved by its 送达回证 instead)."""
+        if data.get("manner") == "onsite":
+            require_signers(data, {"officer": 1, "party": 1})
 
 
 class StatementRecord(Signed):

@@ -6,11 +6,13 @@ changli-market 第十一条 allow it, naiman-culture 第八条, fushun-culture �
 """
 from __future__ import annotations
 
+import pytest
+
 from handlers.catalogue import CATALOGUE
 from tests.support.app import profiled
 from tests.support.flows import start
 from tests.support.walker import Walker
-from webapp.loadgen.flows import approval_steps, file_case, report_to_statement, simple
+from webapp.loadgen.flows import approval_steps, file_case, investigate, report_to_statement, simple
 from webapp.loadgen.payloads import OFFICER_SIGS, PARTY_REFUSED, av_recording, payload
 
 NO_EXCEPTION = "不得以不适宜音像记录的书面理由代替"
@@ -146,3 +148,29 @@ def test_guoban_2018_118_a_seizure_is_recorded_throughout_even_where_the_county_
     assert "《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》三（八）" in body["message"]
     w.add(cid, task, "av_recording", av_recording(w.upload(b"changli seizure footage")))
     assert w.complete(cid, task).status_code == 200
+
+
+@pytest.mark.article("lishui-city", 13)
+def test_lishui_city_13_a_party_refusing_to_sign_the_onsite_notice_record_is_recorded_on_video(app, client):
+    """lishui-city 第十三条: 告知 made on the spot is a 笔录 the officer and the party sign; a party who refuses has the
+    refusal noted and recorded by video or audio — a written reason does not do.  A 告知书 (served, proved by its
+    回证) needs no signatures; Fushun's regulation sets no such recording."""
+    onsite = payload("prior_notice", manner="onsite")
+    for code, recorded in (("lishui-city", True), ("fushun-culture", False)):
+        w = Walker(client, profiled(app, code).tokens)
+        cid = file_case(w)
+        investigate(w, cid, w.upload(f"{code} inspection clip".encode()))
+        w.do(cid, "t_report", {"investigation_report": None})
+        w.do(cid, "t_case_review", {"case_review": None})
+        task = w.task(cid, "t_notice")
+        res = w.add(cid, task, "prior_notice", onsite)
+        assert res.status_code == 422 and "signatures" in res.get_json()["fields"], res.get_json()
+        assert w.add(cid, task, "prior_notice", {**onsite, "signatures": OFFICER_SIGS + [PARTY_REFUSED]}).status_code == 201
+        w.add(cid, task, "av_not_suitable")
+        res = w.complete(cid, task)
+        if not recorded:
+            assert res.status_code == 200, res.get_json()
+            continue
+        assert res.status_code == 422 and "《丽水市行政执法全过程记录实施办法》第十三条" in res.get_json()["message"]
+        w.add(cid, task, "av_recording", av_recording(w.upload(b"lishui notice refusal clip")))
+        assert w.complete(cid, task).status_code == 200
