@@ -113,6 +113,8 @@ def _performs(rule: Rule, ref: TaskRef, props: Mapping[str, str]) -> bool:
 def _gap(rule: Rule, props: Mapping[str, str]) -> str | None:
     """Why the task does not enforce the rule, or ``None`` if it does."""
     rules = rules_from_properties(props)
+    if rule.kind == "recording" and rule.mode == "on_obstruction":
+        return None  # judged by the gate once a refusal or obstruction is recorded at the task
     if rule.kind == "recording" and rule.mode == "on_refusal":
         value = (props.get("av_on_refusal") or "none").strip()
         return None if value == "required" else f"av_on_refusal={value}，应为 required"

@@ -24,6 +24,7 @@ from handlers.workcalendar import Calendar
 
 AV_TITLE = "音像记录（或不适宜音像记录的书面理由）"
 REFUSAL_AV_TITLE = "音像记录（当事人或有关人员拒绝签名，须以视频、音频记录）"
+OBSTRUCTION_AV_TITLE = "音像记录（当事人或有关人员拒绝、阻碍执法，须全过程记录）"
 NIGHT = (22, 6)  # 夜间: from 22:00 to 06:00, as the national 执法 practice reads 行政强制法 第四十三条
 
 
@@ -126,6 +127,9 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
             AV_RECORDING, records, file_exists):
         basis = tuple(r.basis for r in refusal) or rules.av_basis
         out.append(Missing(AV_RECORDING, REFUSAL_AV_TITLE, basis, "missing"))
+    obstruction = [r for r in law if r.kind == "recording" and r.mode == "on_obstruction"]
+    if obstruction and refused and not _valid(AV_RECORDING, records, file_exists):  # pishan-culture 第十六条（五）
+        out.append(Missing(AV_RECORDING, OBSTRUCTION_AV_TITLE, tuple(r.basis for r in obstruction), "missing"))
     out += (_not_before(law, timing, records) + _within(law, timing, records) + _time_window(law, timing, records)
             + _amounts(law, timing, records) + _same(law, timing, records) + _after(law, timing, records)) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)

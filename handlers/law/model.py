@@ -29,9 +29,10 @@ KINDS = {
 }
 MODES = {"mandatory": "必须音像记录，不得以书面理由代替", "unless_unsuitable": "不适宜音像记录的，书面记录原因",
          "on_refusal": "当事人或有关人员拒绝签名的，须以视频、音频记录",
-         "on_gap": "记录中断或不完整的，须以工作情况说明或语音说明原因"}
+         "on_gap": "记录中断或不完整的，须以工作情况说明或语音说明原因",
+         "on_obstruction": "当事人或有关人员拒绝、阻碍执法的，须全过程音像记录"}
 MEDIA = {"video": "录像", "audio": "录音", "photo": "照相"}
-STRICTNESS = {"unless_unsuitable": 1, "on_refusal": 1, "mandatory": 2}
+STRICTNESS = {"unless_unsuitable": 1, "on_refusal": 1, "on_obstruction": 1, "mandatory": 2}
 _LEGACY_KINDS = {"av": "recording", "av_on_refusal": "recording", "deadline": "period", "records": "record"}
 
 

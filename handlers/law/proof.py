@@ -411,6 +411,8 @@ def _task_gap(rule: Rule, n: Node, g: Graph) -> str | None:
         lacking = [k for k in rule.requires if k not in n.records]
         titles = "、".join(f"“{CATALOGUE[k].title}”（{k}）" for k in lacking)
         return f"未制作 {titles}：请在属性 records 中加入 {'、'.join(lacking)}" if lacking else None
+    if rule.kind == "recording" and rule.mode == "on_obstruction":
+        return None  # the gate demands it once a refusal or obstruction is recorded at the task, whatever ``av`` says
     if rule.kind == "recording" and rule.mode == "on_refusal":
         if av == "required" or on_refusal == "required":
             return None
