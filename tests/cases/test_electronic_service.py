@@ -77,6 +77,11 @@ def test_xingzheng_chufa_fa_61_electronic_service_needs_signed_consent_and_prove
     assert res.status_code == 422 and "wangwu@xingguang.example" in res.get_json()["message"]
     assert not smtp_server.messages
 
+    # a record refused for what the officer typed sends nothing: it is checked before the mail leaves
+    res = w.add(cid, task, "electronic_service", {"document_id": decision["id"], "note": "已电话告知"})
+    assert res.status_code == 422 and "note" in res.get_json()["fields"] and "未发送" in res.get_json()["message"]
+    assert not smtp_server.messages
+
     res = w.add(cid, task, "electronic_service", {"document_id": decision["id"]})
     assert res.status_code == 201, res.get_json()
     proof = res.get_json()["payload"]

@@ -7,9 +7,11 @@ and fills in what the officer cannot type: the address confirmed, the message id
 moment the receiving server accepted it and its reply (the receipt).
 
 The channel is pluggable (``LIUHEN_SERVICE_CHANNEL``, :data:`CHANNELS`): SMTP by default, where the receiving
-server's reply to DATA (250 and its queue id) is the receipt of the designated system.  The mail leaves before the
-record commits: a failed commit leaves a mail sent without its record, which the officer sees as an error and the
-retry sends again (the party then holds two identical messages with the same hash).
+server's reply to DATA (250 and its queue id) is the receipt of the designated system.  The record is validated,
+with what the sending fills in stood in for, before the mail leaves, so a record refused for what the officer typed
+sends nothing.  The mail still leaves before the commit: a commit that then fails (the database down) leaves a mail
+sent without its record, which the officer sees as an error and the retry sends again (the party then holds two
+identical messages with the same hash).
 """
 from __future__ import annotations
 
@@ -25,12 +27,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from handlers import clock
+from handlers.catalogue import CATALOGUE
 from handlers.records.service_methods import ELECTRONIC_BASIS
 from webapp import store
 from webapp.cases import references
 from webapp.db import db
 from webapp.errors import Invalid
 from webapp.models import Agency, Case, Record
+
+KIND = "electronic_service"
 
 
 @dataclass(frozen=True)
@@ -113,10 +118,11 @@ def deliver(case: Case, payload: Mapping[str, Any]) -> dict[str, Any]:
     if doc is None:
         raise Invalid("须选择本案已制作的文书", fields={"document_id": ["本案没有该文书"]})
     sha = doc.sha256
+    sent_at = clock.now()
+    _refuse_before_sending(payload, address, sha, sent_at)
     with store.current().open(sha) as fh:
         pdf = fh.read()
     name = agency.name if agency else ""
-    sent_at = clock.now()
     try:
         delivery = channel().send(address, f"{name}{doc.title}（{doc.number}）",
                                   f"{case.party_name}：\n\n根据您签订的送达地址确认书，现向您电子送达{doc.title}（{doc.number}），"
@@ -128,5 +134,15 @@ def deliver(case: Case, payload: Mapping[str, Any]) -> dict[str, Any]:
             "sent_at": sent_at.isoformat(), "delivered_at": clock.now().isoformat(), "receipt": delivery.receipt}
 
 
+def _refuse_before_sending(payload: Mapping[str, Any], address: str, sha: str, at: Any) -> None:
+    """The record as it will be stored, with what the sending fills in stood in for, must already be valid: a mail
+    must not leave for a record that is then refused (an unknown field, a bad value the officer typed)."""
+    trial = {**payload, "address": address, "channel": "email", "message_id": "<trial@liuhen>", "sha256": sha,
+             "sent_at": at.isoformat(), "delivered_at": at.isoformat(), "receipt": "250"}
+    errors = CATALOGUE[KIND].validate(trial, store.current().exists)
+    if errors:
+        raise Invalid(f"{CATALOGUE[KIND].title}填写有误，未发送也未保存", kind=KIND, fields=errors)
+
+
 #: record kinds the system completes when an officer submits them (the proof of an act the system performs)
-SYSTEM_MADE: dict[str, Callable[[Case, Mapping[str, Any]], dict[str, Any]]] = {"electronic_service": deliver}
+SYSTEM_MADE: dict[str, Callable[[Case, Mapping[str, Any]], dict[str, Any]]] = {KIND: deliver}
