@@ -90,7 +90,8 @@ def stored(app, agency) -> dict:
 def audits(app, agency, action: Action) -> list[AuditEntry]:
     with app.app_context():
         rows = list(db.session.scalars(select(AuditEntry).where(AuditEntry.agency_id == agency.id,
-                                                                AuditEntry.action == action.value)))
+                                                                AuditEntry.action == action.value)
+                                       .order_by(AuditEntry.seq)))  # in the chain's order: [-1] is the newest
         db.session.expunge_all()
         return rows
 
