@@ -1,5 +1,5 @@
 """The deployment files in deploy/: systemd units that systemd itself accepts, an environment file documented line by
-line (and in README.md), an nginx site with TLS and an upload limit no smaller than the application's."""
+line (and in deploy/README.md), an nginx site with TLS and an upload limit no smaller than the application's."""
 from __future__ import annotations
 
 import re
@@ -34,7 +34,7 @@ def test_the_systemd_units_pass_systemd_analyze_verify(tmp_path):
 
 
 def test_the_environment_file_is_documented_line_by_line_and_in_the_readme():
-    readme = (ROOT / "README.md").read_text()
+    readme = (DEPLOY / "README.md").read_text()
     lines = (DEPLOY / "liuhen.env").read_text().splitlines()
     keys = []
     for i, line in enumerate(lines):
@@ -44,7 +44,7 @@ def test_the_environment_file_is_documented_line_by_line_and_in_the_readme():
             above = lines[i - 1]
             assert above.startswith("#"), f"{m.group(1)} has no comment above it"
     assert len(keys) >= 20
-    assert not [k for k in keys if f"`{k}`" not in readme], "every variable is in README's table"
+    assert not [k for k in keys if f"`{k}`" not in readme], "every variable is in deploy/README.md's table"
 
 
 def test_the_nginx_site_terminates_tls_and_lets_uploads_of_the_applications_limit_through():

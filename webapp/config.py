@@ -14,7 +14,7 @@ def instance_path() -> str:
 
 
 def from_environment(instance: str) -> dict[str, Any]:
-    """Every setting the deployment may give as an environment variable (documented in README.md)."""
+    """Every setting the deployment may give as an environment variable (documented in deploy/README.md)."""
     return dict(
         SECRET_KEY=os.environ.get("LIUHEN_SECRET_KEY") or _instance_secret(instance),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance) / 'liuhen.sqlite'}",
@@ -47,7 +47,7 @@ def _flag(name: str, default: bool = False) -> bool:
 
 
 def service() -> dict[str, Any]:
-    """The worker service's schedule and the operations endpoints (health, metrics, logs); documented in README.md."""
+    """The worker service's schedule and the operations endpoints (health, metrics, logs); documented in deploy/README.md."""
     return dict(
         LIUHEN_WORKER_POLL_SECONDS=float(os.environ.get("LIUHEN_WORKER_POLL_SECONDS") or 2),
         LIUHEN_TICK_MINUTES=float(os.environ.get("LIUHEN_TICK_MINUTES") or 1),
@@ -68,7 +68,7 @@ def _int(name: str, default: int) -> int:
 
 
 def security() -> dict[str, Any]:
-    """Sign-in and session settings (等保 2.0 身份鉴别, 访问控制); each a LIUHEN_* variable, documented in README.md."""
+    """Sign-in and session settings (等保 2.0 身份鉴别, 访问控制); each a LIUHEN_* variable, documented in deploy/README.md."""
     secure = os.environ.get("LIUHEN_SECURE_COOKIES", "").lower() in ("1", "true", "yes")
     return dict(
         LIUHEN_LOCKOUT_ATTEMPTS=_int("LIUHEN_LOCKOUT_ATTEMPTS", 5),

@@ -353,7 +353,7 @@ def test_the_supervising_bureau_pulls_checkpoints_over_the_api_and_only_its_own(
 
 def test_a_rotated_key_keeps_old_checkpoints_valid_and_the_witness_follows_the_log_across_it(app, walker, agency,
                                                                                           tmp_path):
-    """The documented rotation (README, “签名密钥”): move the old PEM into ``LIUHEN_RETIRED_KEYS_DIR``, start with a new
+    """The documented rotation (webapp/store/README.md, “签名密钥”): move the old PEM into ``LIUHEN_RETIRED_KEYS_DIR``, start with a new
     key (made on first use), run ``verify``, hand the supervising 司法局 the new checkpoint.  Old entries and
     checkpoints verify under the retired key, new ones under the new key; the witness accepts the new key's
     checkpoint only as an extension of what it holds under the old one — and refuses a third key that presents

@@ -4,7 +4,7 @@ An insider who controls the database must not be able to forge the log, so the E
 checkpoints (and from which the per-entry MAC key is derived) lives in ``LIUHEN_SIGNING_KEY`` (PEM text)
 or in the file ``LIUHEN_SIGNING_KEY_FILE`` (default ``instance/signing_key.pem``), made on first run with a
 notice on standard error.  Rotation: move the old PEM into ``LIUHEN_RETIRED_KEYS_DIR`` and start with a new
-key; entries and checkpoints made under a retired key still verify (README, “签名密钥”).
+key; entries and checkpoints made under a retired key still verify (webapp/store/README.md, “签名密钥”).
 """
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def _create(path: Path) -> Ed25519PrivateKey:
         fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                    serialization.NoEncryption()))
     print(f"【留痕】已生成新的审计日志签名密钥：{path}。请将其备份到数据库之外的安全位置；"
-          "丢失后无法再核验此前的条目认证码（README“签名密钥”）。", file=sys.stderr)
+          "丢失后无法再核验此前的条目认证码（webapp/store/README.md“签名密钥”）。", file=sys.stderr)
     return key
 
 
