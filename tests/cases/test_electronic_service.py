@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from webapp.loadgen.flows import file_case, investigate, report_to_statement
+from tests.support.flows import decided
 from webapp.loadgen.payloads import payload
 
 CF_61 = "《中华人民共和国行政处罚法》第六十一条"
@@ -44,13 +44,7 @@ def smtp_server(app, monkeypatch):
 
 def test_xingzheng_chufa_fa_61_electronic_service_needs_signed_consent_and_proves_what_arrived(walker, smtp_server):
     w = walker
-    cid = file_case(w)
-    investigate(w, cid)
-    report_to_statement(w, cid)
-    w.do(cid, "t_approval", {"decision_approval": None})
-    w.do(cid, "t_decision", {"penalty_decision": None})
-    decision = next(d for d in w.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
-                    if d["kind"] == "penalty_decision")
+    cid, decision = decided(w)
     plan = {"document_id": decision["id"], "recipient": "王五", "method": "electronic", "reason": "当事人书面同意电子送达"}
     w.do(cid, "t_service_plan", {"service_plan": plan})
     task = w.task(cid, "t_electronic")

@@ -11,6 +11,7 @@ from handlers import case_review
 from handlers.law.facts import FACTS, Fact, StoredRecord, establish
 from handlers.law.schema import binding
 from handlers.task_rules import TaskRules
+from tests.support.flows import decided
 from webapp.loadgen.flows import file_case, investigate, report_to_statement, service_steps
 from webapp.loadgen.payloads import T, payload
 
@@ -84,13 +85,7 @@ def test_xingzheng_chufa_fa_61_a_lodged_service_dated_before_the_decision_it_nam
     """行政处罚法 第六十一条, 民事诉讼法 第八十九条: 留置送达 of a 决定书, named by its id, cannot be dated before that
     决定书 — refused at once beside the date, as the 送达回证 is."""
     w = walker
-    cid = file_case(w)
-    investigate(w, cid)
-    report_to_statement(w, cid)
-    w.do(cid, "t_approval", {"decision_approval": None})
-    w.do(cid, "t_decision", {"penalty_decision": None})
-    decision = next(d for d in w.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
-                    if d["kind"] == "penalty_decision")
+    cid, decision = decided(w)
     *plan, (lodged_task, _) = service_steps("lodged")
     for name, records in plan:
         w.do(cid, name, records)

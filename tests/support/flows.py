@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from tests.support.walker import Walker
+from webapp.loadgen.flows import file_case, investigate, report_to_statement
 from webapp.loadgen.flows import substitute as _substitute
 
 
@@ -45,3 +46,14 @@ class GateCheckingWalker(Walker):
             assert m["title"] in m["message"] and all(c in m["message"] for c in m["cited"])
             assert not CODE_FORM.search(m["message"]), m  # articles by their real titles, never internal codes
         return super().do(case_id, name, _substitute(records, self.sha))
+
+
+def decided(w: Walker) -> tuple[int, dict[str, Any]]:
+    """A general-procedure case walked to its 行政处罚决定书 (issued, not yet served): the case id and that 文书."""
+    cid = file_case(w)
+    investigate(w, cid)
+    report_to_statement(w, cid)
+    w.do(cid, "t_approval", {"decision_approval": None})
+    w.do(cid, "t_decision", {"penalty_decision": None})
+    return cid, next(d for d in w.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
+                     if d["kind"] == "penalty_decision")
