@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from handlers.law.schema import national_titles
 
@@ -17,6 +18,9 @@ from handlers.law.schema import national_titles
 # part and item (三（八）)
 _CODE = r"(?:[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法|国办发〔\d{4}〕\d+号)"
 _REF = re.compile(rf"^(?P<code>{_CODE})\s*(?P<article>第.+|[一二三四五六七八九十]+（[一二三四五六七八九十]+）.*)$")
+#: what a left-out citation leaves behind: empty brackets, doubled or dangling separators
+_TIDY = ((re.compile(r"[，、；]\s*(?=[，、；）])"), ""), (re.compile(r"（\s*[，、；]\s*"), "（"),
+         (re.compile(r"（\s*）"), ""))
 #: between references: ``；``, or ``、`` when a new regulation's code follows (``a 第一条、b 第二条``)
 _SPLIT = re.compile(rf"[；;]\s*|、(?=\s*{_CODE}\s*第)")
 
@@ -50,7 +54,23 @@ class Citer:
     def text(self, refs: Iterable[str]) -> str:
         return "；".join(self.all(refs))
 
+    def prose(self, sentence: str) -> str:
+        """A sentence (a field's help, a validation message) with each code-form article in it cited by real title,
+        another county's left out with what separated it (``（fushun-culture 第二十三条，lishui-city 第十八条（四））``
+        becomes ``（《抚顺县…》第二十三条）`` for Fushun)."""
+        out = _in_text(tuple(self.national)).sub(lambda m: self.one(m[0]) or "", sentence)
+        for pattern, repl in _TIDY:
+            out = pattern.sub(repl, out)
+        return out
+
 
 def for_agency(code: str, regulation: str) -> Citer:
     """The citer of the agency whose profile is ``code`` with the regulation titled ``regulation``."""
     return Citer(code, regulation, national_titles())
+
+
+@cache
+def _in_text(laws: tuple[str, ...]) -> re.Pattern[str]:
+    """A code-form article inside a sentence: a profile's code or one of ``laws``' short names, then 第N条 (款, 项)."""
+    codes = "|".join(["[a-z]+-[a-z]+", *(re.escape(law) for law in sorted(laws, key=len, reverse=True))])
+    return re.compile(rf"(?:{codes})\s+第[一二三四五六七八九十百]+条(?:第[一二三四五六七八九十]+款)?(?:（[一二三四五六七八九十]+）)?")

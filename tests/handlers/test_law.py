@@ -89,3 +89,14 @@ def test_every_rule_quotes_the_article_it_cites(code: str) -> None:
     refusal, the matrix and the designer can show what the law says, not only where."""
     rules = [*schema.national(), *profiles.load(code).rules]
     assert [r.id for r in rules if len(r.text.strip()) < 8] == []
+
+
+def test_articles_inside_a_sentence_are_cited_by_title_and_another_countys_are_left_out() -> None:
+    """The record catalogue's help texts and messages name articles in code form; people read the real title, and a
+    Fushun officer is not shown Lishui's regulation (nor its code)."""
+    citer = for_agency("fushun-culture", FUSHUN)
+    assert citer.prose("只能采用挂号信或邮政特快专递（fushun-culture 第二十三条，lishui-city 第十八条（四））") == \
+        f"只能采用挂号信或邮政特快专递（《{FUSHUN}》第二十三条）"
+    assert citer.prose("须附说明（naiman-culture 第十条、pishan-culture 第十九条）") == "须附说明"
+    assert citer.prose("依照行政处罚法 第四十四条告知") == "依照《中华人民共和国行政处罚法》第四十四条告知"
+    assert citer.prose("按《营业性演出管理条例》第四十六条（1 至 365 日）") == "按《营业性演出管理条例》第四十六条（1 至 365 日）"

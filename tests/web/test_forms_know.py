@@ -9,6 +9,7 @@ import re
 
 from sqlalchemy import select
 
+from tests.support.app import adopt_regulation
 from tests.support.web_client import web
 from tests.web.test_tasks import start_case
 from webapp.db import db
@@ -120,3 +121,16 @@ def test_a_service_record_starts_with_the_document_its_plan_chose(app, agency, w
     picker = re.search(r'<select id="f\.service_receipt\.document_id"[^>]*>(.*?)</select>', page, re.S)
     assert picker and re.search(rf'<option value="{decision}"\s+selected', picker.group(1)), picker
     assert record_forms.prefill("service_plan", record_forms.Known({}, None, "", decision)) == {}
+
+
+def test_a_task_page_cites_articles_by_title_for_its_agency_only(app, agency, walker):
+    """The forms' help texts and messages name articles in the catalogue's code form; the page shows them by the
+    regulation's real title, the agency's own and national law only (a Fushun officer sees neither a code nor
+    Lishui's regulation)."""
+    title = adopt_regulation(app, agency.id, "fushun-culture")
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    walker.do(cid, "t_inquiry", {"inquiry_record": None})
+    page = web(app, agency, "officer1").text(f"/cases/{cid}/tasks/{walker.task(cid, 't_inspection')['id']}")
+    assert f"记录执法证件出示情况（《{title}》第九条）" in page
+    assert not re.search(r"[a-z]+-[a-z]+ 第", page) and "丽水" not in page

@@ -51,6 +51,12 @@ def cite(refs: str | Iterable[str] | None, agency: Any = None) -> str:
     return citer.text([refs] if isinstance(refs, str) else refs) or "—"
 
 
+def prose(sentence: str | None, agency: Any = None) -> str:
+    """A help text or a validation message with its code-form articles cited by real title, another county's left
+    out (the record catalogue's texts name articles in code form)."""
+    return _citer(agency).prose(sentence or "")
+
+
 def cite_note(refs: str | Iterable[str] | None, agency: Any = None) -> str:
     """``（依据：…）`` after a sentence, or nothing when no cited article binds the agency."""
     text = cite(refs, agency)
@@ -103,6 +109,7 @@ def install(app: Flask) -> None:
     app.add_template_filter(clock.local_text, "bj")
     app.add_template_filter(cite, "cite")
     app.add_template_filter(cite_note, "cite_note")
+    app.add_template_filter(prose, "prose")
     app.add_template_filter(procedure_title, "procedure")
     app.add_template_filter(device, "device")
     app.add_template_global(overdue, "is_overdue")
