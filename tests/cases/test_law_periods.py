@@ -8,7 +8,7 @@ import pytest
 from handlers.deadlines import due_at
 from handlers.law.periods import CALENDAR_DAYS_BASIS, Counting, parse_period
 from handlers.workcalendar import end_of_day, local_date, national
-from tests.support.flows import start
+from tests.support.flows import decided, start
 from tests.support.walker import Walker
 from webapp.loadgen.flows import (
     approval_steps,
@@ -241,11 +241,7 @@ def test_xingzheng_qiangzhi_fa_53_the_court_is_asked_after_the_remedy_periods_an
     decision — the fact is the 送达回证 of *that* 决定书 — and within three months after they have."""
     w = Walker(client, agency.tokens)
     clock.set(dt.datetime.fromisoformat(T))
-    cid = file_case(w)
-    investigate(w, cid)
-    report_to_statement(w, cid)
-    w.do(cid, "t_approval", {"decision_approval": None})
-    w.do(cid, "t_decision", {"penalty_decision": None})
+    cid, _ = decided(w)
     served = clock.now() + dt.timedelta(hours=2)
     for name, records in service_steps("direct"):
         if "service_receipt" in records:

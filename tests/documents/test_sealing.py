@@ -14,7 +14,7 @@ from sqlalchemy import select
 import documents
 from handlers.clock import CHINA
 from tests.support.app import adopt_regulation, make_agency
-from tests.support.flows import start
+from tests.support.flows import decided, start
 from tests.support.walker import Walker
 from webapp.db import db
 from webapp.loadgen.flows import decide_and_close, file_case, investigate, report_to_statement, serve
@@ -289,18 +289,12 @@ def test_the_reminder_quotes_the_issued_decision_and_asks_for_it_only_where_the_
     assert walker.add(alone, task, "enforcement_reminder", payload("enforcement_reminder")).status_code == 201
 
     clock.set(dt.datetime.fromisoformat(T))
-    cid = file_case(walker)
-    investigate(walker, cid)
-    report_to_statement(walker, cid)
-    walker.do(cid, "t_approval", {"decision_approval": None})
-    walker.do(cid, "t_decision", {"penalty_decision": None})
+    cid, decision = decided(walker)
     serve(walker, cid)
     walker.do(cid, "t_performance", {"performance_record": payload("performance_record", status="none")})
     clock.advance(days=30)  # 行政处罚法 第六十七条: the fifteen days to pay are over
     walker.do(cid, "t_reminder", {"enforcement_reminder": {**untyped, "party": payload("penalty_decision")["party"]}})
-    docs = documents_of(walker, cid)
-    decision = next(d for d in docs if d["kind"] == "penalty_decision")
-    reminder = next(d for d in docs if d["kind"] == "enforcement_reminder")
+    reminder = next(d for d in documents_of(walker, cid) if d["kind"] == "enforcement_reminder")
     text = pdf_text(walker.call("get", reminder["url"], "officer1").data, tmp_path)
     assert f"行政处罚决定书（{decision['number']}，2026年3月2日）已依法送达" in text
     assert "抚文执罚〔2026〕12号" not in text  # the samples' typed 文号 of the decision, never printed
