@@ -134,3 +134,18 @@ def test_a_task_page_cites_articles_by_title_for_its_agency_only(app, agency, wa
     page = web(app, agency, "officer1").text(f"/cases/{cid}/tasks/{walker.task(cid, 't_inspection')['id']}")
     assert f"记录执法证件出示情况（《{title}》第九条）" in page
     assert not re.search(r"[a-z]+-[a-z]+ 第", page) and "丽水" not in page
+
+
+def test_the_apis_field_messages_cite_articles_by_title_for_the_callers_agency_only(app, agency, walker):
+    """The record catalogue's validation messages name articles in code form; a JSON caller reads them as the task
+    page does — by the regulation's real title, its own agency's only — in the message and in every field's list."""
+    title = adopt_regulation(app, agency.id, "fushun-culture")
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    walker.do(cid, "t_inquiry", {"inquiry_record": None})
+    task = walker.task(cid, "t_inspection")
+    res = walker.add(cid, task, "inspection_record", {**payload("inspection_record"), "certificates_shown": False})
+    assert res.status_code == 422
+    answer = json.dumps(res.get_json(), ensure_ascii=False)
+    assert f"执法人员须向当事人出示执法证件（《{title}》第九条）" in answer, answer
+    assert not re.search(r"[a-z]+-[a-z]+ 第", answer) and "丽水" not in answer

@@ -84,7 +84,27 @@ def check_arguments() -> None:
 
 
 def _service_error(exc: ServiceError) -> Any:
-    return jsonify(exc.to_json()), exc.status
+    return jsonify(_cited(exc.to_json())), exc.status
+
+
+def _cited(value: Any) -> Any:
+    """Every message of an error answer with its code-form articles cited by real title, for the caller's agency only:
+    the record catalogue's validation messages name articles in code form (``fushun-culture 第九条``), as the task
+    page shows them through the same :meth:`handlers.law.cite.Citer.prose`."""
+    if not current_user.is_authenticated:
+        return value
+    citer = current_user.agency.settings.citer()
+    return _each_text(value, citer.prose)
+
+
+def _each_text(value: Any, change: Any) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {k: _each_text(v, change) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_each_text(v, change) for v in value]
+    return value
 
 
 def _too_large(_: Exception, hint: str = "（分段上传请用更小的分段）") -> Any:
