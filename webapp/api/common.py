@@ -90,7 +90,8 @@ def _service_error(exc: ServiceError) -> Any:
 def _cited(value: Any) -> Any:
     """Every message of an error answer with its code-form articles cited by real title, for the caller's agency only:
     the record catalogue's validation messages name articles in code form (``fushun-culture 第九条``), as the task
-    page shows them through the same :meth:`handlers.law.cite.Citer.prose`."""
+    page shows them through the same :meth:`handlers.law.cite.Citer.prose`.  A ``basis`` stays in code form: it is
+    the machine's reference, and ``cited`` beside it already gives the titles."""
     if not current_user.is_authenticated:
         return value
     citer = current_user.agency.settings.citer()
@@ -101,7 +102,7 @@ def _each_text(value: Any, change: Any) -> Any:
     if isinstance(value, str):
         return change(value)
     if isinstance(value, dict):
-        return {k: _each_text(v, change) for k, v in value.items()}
+        return {k: v if k == "basis" else _each_text(v, change) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_each_text(v, change) for v in value]
     return value
