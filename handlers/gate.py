@@ -121,6 +121,7 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
         if r.kind == "record":
             for code in (c for c in r.requires if c not in rules.records):
                 out.extend(_check(code, records.get(code, ()), (r.basis,), file_exists))
+            out += _unfilled(r, records)
     out += _recording(rules, records, file_exists, av, law)
     refusal = [r for r in law if r.kind == "recording" and r.mode == "on_refusal"]
     if (rules.av_on_refusal == "required" or refusal) and _refused(records, rules.records) and not _valid(
@@ -370,6 +371,23 @@ def _check(code: str, payloads: Sequence[Mapping[str, Any]], basis: tuple[str, .
         return [Missing(code, rk.title, basis, "missing")]
     errors = rk.validate(payloads[-1], file_exists)
     return [Missing(code, rk.title, basis, "invalid", errors)] if errors else []
+
+
+def _unfilled(rule: Rule, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """A record rule's ``states`` left empty in the newest record it requires, where its ``when`` field holds: what a
+    regulation asks one record to state only in some cases (lishui-city 第八条第二款: the start form of a 重大 act
+    carries the 法制机构合法性审查意见)."""
+    out = []
+    for code in rule.requires if rule.states else ():
+        latest = records.get(code)
+        if not latest or (rule.when and not latest[-1].get(rule.when)):
+            continue
+        rk = kind(code)
+        errors = {f: [f"{rule.title}，须填写{rk.field_title(f)}（{rule.basis}）"]
+                  for f in rule.states if not str(latest[-1].get(f) or "").strip()}
+        if errors:
+            out.append(Missing(code, f"{rk.title}（{rule.title}）", (rule.basis,), "invalid", errors))
+    return out
 
 
 def refusal_text(items: Sequence[Missing]) -> str:

@@ -51,6 +51,12 @@ class RecordKind:
         """(title, text) per field, for the case file: choices, yes/no and moments spelled out as people read them."""
         return [(_title(self._schema.fields.get(k), k), _text(self._schema.fields.get(k), v)) for k, v in payload.items()]
 
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(self._schema.fields)
+
+    def field_title(self, name: str) -> str:
+        return _title(self._schema.fields.get(name), name)
+
     def describe(self) -> dict[str, Any]:
         """A JSON description of the fields, for API clients and generated forms."""
         return {"code": self.code, "title": self.title, "basis": list(self.basis),

@@ -62,6 +62,8 @@ class Rule:
     preceded_by: tuple[str, ...] = ()  # order: acts that must come before the rule's acts on every path
     followed_by: tuple[str, ...] = ()  # order: acts that must follow the rule's acts on every path to an end
     not_after: tuple[str, ...] = ()  # order: acts that must not come before the rule's acts on any path
+    states: tuple[str, ...] = ()  # record: fields the required record must fill (where ``when`` holds)
+    when: str | None = None  # record: a yes/no field of the required record that makes ``states`` required
 
     def governs(self, task: str, records: Sequence[str], act: str | None = None) -> bool:
         """Whether the rule applies to a step: its act, its task id, or a record kind the step makes.
@@ -83,7 +85,8 @@ class Rule:
                 "required": self.required, "text": self.text, "tightens": self.tightens,
                 "fact": self.fact, "at": self.at, "value": self.value, "start": self.start,
                 "procedures": list(self.procedures), "preceded_by": list(self.preceded_by),
-                "followed_by": list(self.followed_by), "not_after": list(self.not_after)}
+                "followed_by": list(self.followed_by), "not_after": list(self.not_after),
+                "states": list(self.states), "when": self.when}
 
 
 def rule_from_json(r: Mapping[str, Any]) -> Rule:
@@ -102,7 +105,7 @@ def rule_from_json(r: Mapping[str, Any]) -> Rule:
                 text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"), at=r.get("at"), value=r.get("value"),
                 start=r.get("start"), procedures=tuple(r.get("procedures", ())),
                 preceded_by=tuple(r.get("preceded_by", ())), followed_by=tuple(r.get("followed_by", ())),
-                not_after=tuple(r.get("not_after", ())))
+                not_after=tuple(r.get("not_after", ())), states=tuple(r.get("states", ())), when=r.get("when"))
 
 
 def rules_from_json(items: Sequence[Mapping[str, Any]]) -> tuple[Rule, ...]:

@@ -79,6 +79,8 @@ class RuleSchema(Schema):
     not_after = fields.List(fields.String(validate=_known_act), load_default=list)
     at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+$",
                                                 error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at"))
+    when = fields.String()
+    states = fields.List(fields.String(), load_default=list)
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: Any) -> None:
@@ -91,6 +93,7 @@ class RuleSchema(Schema):
             raise ValidationError("期限规则须写 within（如 P30D）", "within")
         if data["kind"] == "record" and not data.get("requires"):
             raise ValidationError("记录规则须写 requires", "requires")
+        _known_fields(data)
         if data["kind"] == "not_before" and not (data.get("fact") and data.get("within")):
             raise ValidationError("不早于规则须写 fact（起算的案件事实）和 within（期限）", "fact")
         if data["kind"] == "after" and not (data.get("at") and data.get("fact")):
@@ -209,3 +212,14 @@ def binding(own: Sequence[Rule]) -> RuleBase:
     """The rules that bind an agency: the national ones (less those its regulation tightens), then its own."""
     tightened = {r.tightens for r in own if r.tightens}
     return RuleBase((*(r for r in national() if r.id not in tightened), *own))
+
+
+def _known_fields(data: dict[str, Any]) -> None:
+    """A record rule's ``states`` and ``when`` must be fields of each record it requires."""
+    named = [*data.get("states", []), *([data["when"]] if data.get("when") else [])]
+    if named and data["kind"] != "record":
+        raise ValidationError("只有记录规则可写 states 与 when", "states")
+    for code in data.get("requires", []):
+        unknown = [f for f in named if f not in CATALOGUE[code].field_names()]
+        if unknown:
+            raise ValidationError(f"记录类型 {code} 没有这些字段：{'、'.join(unknown)}", "states")

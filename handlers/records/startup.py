@@ -22,6 +22,8 @@ class CaseFiling(Strict):
     party = one(Party, "当事人基本情况")
     legal_basis = text("法律依据")
     handler_opinion = text("承办人意见")
+    major = flag("重大行政执法行为", "属于本机关确定的重大行政执法行为的，勾选并填写法制机构合法性审查意见", required=False)
+    legality_review = text("法制机构合法性审查意见", "重大行政执法行为须载明（lishui-city 第八条第二款）", required=False)
 
 
 class EmergencyStart(Strict):

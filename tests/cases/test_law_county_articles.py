@@ -50,7 +50,7 @@ def test_fushun_culture_7_a_refusal_at_filing_cites_fushun_article_7_by_its_titl
 def test_lishui_city_8_a_refusal_at_filing_cites_lishui_article_8_by_its_title_and_no_other_county(app, client):
     """lishui-city 第八条: 行政机关依职权启动一般程序行政执法的……由行政执法人员填写程序启动审批表，履行审批程序."""
     w, cid, body = _refused_at_filing(client, profiled(app, "lishui-city").tokens)
-    assert _cited(body) == [CHUFA_54, f"{LISHUI}第八条"]
+    assert _cited(body) == [CHUFA_54, f"{LISHUI}第八条", f"{LISHUI}第八条第二款"]
     assert "抚顺" not in body["message"] and "第七条" not in body["message"]
     task = w.task(cid, "t_filing")
     requires = w.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()["requires"]
@@ -142,3 +142,26 @@ def test_lishui_city_8_the_heads_approval_of_an_emergency_start_is_due_24_hours_
     fushun.do(other, "t_filing_late", {"case_filing": None})
     fushun.do(other, "t_unit_opinion", {"unit_opinion": None})
     assert _approval_deadline(app, other) is None
+
+
+@pytest.mark.article("lishui-city", 8)
+def test_lishui_city_8_the_start_form_of_a_major_act_must_state_the_legal_units_legality_review(app, client):
+    """lishui-city 第八条第二款: 程序启动审批表……其中重大行政执法行为还应载明行政执法机关法制机构合法性审查意见 — a Lishui
+    立案审批表 marked 重大 without the review is refused at 办结 with the article by its title, and accepted once the
+    review is stated (a new version of the record); Fushun's regulation asks no such thing."""
+    major = payload("case_filing", major=True)
+    lishui = Walker(client, profiled(app, "lishui-city").tokens)
+    cid = lishui.create_case()["id"]
+    task = lishui.task(cid, "t_filing")
+    assert lishui.add(cid, task, "case_filing", major).status_code == 201
+    res = lishui.complete(cid, task)
+    assert res.status_code == 422
+    [m] = [m for m in res.get_json()["missing"] if m["record"] == "case_filing"]
+    assert m["cited"] == [f"{LISHUI}第八条第二款"] and "法制机构合法性审查意见" in m["errors"]["legality_review"][0]
+    reviewed = {**major, "legality_review": "经审查，立案依据充分，程序合法。"}
+    assert lishui.add(cid, task, "case_filing", reviewed).status_code == 201
+    assert lishui.complete(cid, task).status_code == 200
+
+    fushun = Walker(client, profiled(app, "fushun-culture").tokens)
+    other = fushun.create_case()["id"]
+    fushun.do(other, "t_filing", {"case_filing": major})
