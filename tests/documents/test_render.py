@@ -304,3 +304,17 @@ def test_no_paper_prints_an_internal_code_or_another_agencys_regulation(code, na
         assert not [t for t in foreign if squeeze(t) in flat], (kind.code, [t for t in foreign if squeeze(t) in flat])
         if kind.code == "penalty_decision":
             assert squeeze(own["remedies"]["court"]) in flat and squeeze(own["payment"]["account"]) in flat
+
+
+@pytest.mark.article("lishui-city", 8)
+def test_the_start_form_of_a_major_act_prints_the_legality_review(tmp_path):
+    """lishui-city 第八条第二款: 重大行政执法行为的程序启动审批表还应载明法制机构合法性审查意见 — printed beside the
+    handler's opinion when the record states it, and no empty row on an ordinary filing."""
+    kind = documents.kind("case_filing")
+    context = context_for(kind, profile="lishui-city", name="丽水市综合行政执法局")
+    ordinary = renderer().html("case_filing.html", context)
+    assert "合法性审查意见" not in ordinary
+    context["doc"] = {**context["doc"], "major": True, "legality_review": "经审查，立案依据充分，程序合法。"}
+    text = squeeze(pdf_text(documents.render("case_filing.html", context), tmp_path))
+    assert "法制机构合法性审查意见经审查，立案依据充分，程序合法。（重大行政执法行为）" in text, text
+    assert "《丽水市行政执法全过程记录实施办法》第八条" in text
