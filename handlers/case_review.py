@@ -47,8 +47,6 @@ GATE_JUDGED = ("not_before", "time_window", "amount", "same")
 # rule kinds judged again here on the case's facts, so a step let through (an exception, an old version) is scored
 RE_JUDGED = ("after",)
 AV_OUTCOMES = {"recorded": "有音像记录", "reason": "有不适宜音像记录的书面理由", "neither": "两者皆无"}
-SIGNED_BASIS = "fushun-culture 第十一条；lishui-city 第十三条"
-DEFAULT_HANDOVER_BASIS = "fushun-culture 第三十一条"
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ class StepFacts:
     recordings: Sequence[Recording]
     deadline: Deadline | None
     completed_at: dt.datetime
-    handover_basis: str = DEFAULT_HANDOVER_BASIS
+    handover_basis: str = ""  # the agency's handover rules' articles (none: the check cites nothing)
     facts: Mapping[str, Fact | None] = field(default_factory=dict)  # the case's facts the ``after`` rules read
 
 
@@ -155,6 +153,13 @@ def _signed(payload: Mapping[str, Any], names: Sequence[str]) -> bool:
                                  for s in entries)
 
 
+def signature_basis(facts: StepFacts, kind: str) -> str:
+    """The articles of the agency's ``signature`` rules on a record kind this step makes (fushun-culture 第十一条,
+    lishui-city 第十三条 …); empty where the agency's law names none (the check still counts: a 笔录 nobody signed
+    is no 笔录)."""
+    return "；".join(dict.fromkeys(r.basis for r in _governing(facts) if r.kind == "signature" and kind in r.records))
+
+
 def _record_checks(facts: StepFacts) -> list[Check]:
     out: list[Check] = []
     for kind, basis in required_records(facts):
@@ -165,7 +170,7 @@ def _record_checks(facts: StepFacts) -> list[Check]:
             ok = bool(payload and _signed(payload, names))
             text = f"{title}已签名或记录拒签情况" if ok else (
                 f"{title}缺失，无签名" if not payload else f"{title}有未签名且未记录拒签情况的签名栏")
-            out.append(Check("signed", text, SIGNED_BASIS, ok))
+            out.append(Check("signed", text, signature_basis(facts, kind), ok))
     return out
 
 

@@ -19,7 +19,7 @@ from handlers.law.schema import national_titles
 _CODE = r"(?:[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法|国办发〔\d{4}〕\d+号)"
 _REF = re.compile(rf"^(?P<code>{_CODE})\s*(?P<article>第.+|[一二三四五六七八九十]+（[一二三四五六七八九十]+）.*)$")
 #: what a left-out citation leaves behind: empty brackets, doubled or dangling separators
-_TIDY = ((re.compile(r"[，、；]\s*(?=[，、；）])"), ""), (re.compile(r"（\s*[，、；]\s*"), "（"),
+_TIDY = ((re.compile(r"[，、；]\s*(?=[，、；）])"), ""), (re.compile(r"（\s*[，、；：]\s*"), "（"),
          (re.compile(r"（\s*）"), ""))
 #: between references: ``；``, or ``、`` when a new regulation's code follows (``a 第一条、b 第二条``)
 _SPLIT = re.compile(rf"[；;]\s*|、(?=\s*{_CODE}\s*第)")

@@ -62,7 +62,7 @@ def test_the_simple_path_is_refused_above_the_threshold_through_the_api(client, 
     task = w.task(cid, "t_simple_conditions")
     res = w.add(cid, task, "simple_conditions", payload("simple_conditions", fine="500.00"))
     assert res.status_code == 422
-    assert "行政处罚法 第五十一条" in res.get_json()["fields"]["fine"][0]
+    assert "《中华人民共和国行政处罚法》第五十一条" in res.get_json()["fields"]["fine"][0]
     res = w.complete(cid, task)
     assert res.status_code == 422
     missing = res.get_json()["missing"]

@@ -14,6 +14,7 @@ from handlers import case_review as review
 from handlers import profiles
 from handlers.audit_actions import Action
 from handlers.law.model import Rule
+from handlers.law.schema import binding
 from handlers.task_rules import TaskRules
 from tests.engine.test_agency_profiles import _weakened, filed, profiled
 from tests.support.app import migrated_app, private_database
@@ -321,4 +322,23 @@ def test_a_record_the_profile_adds_and_a_bare_signature_are_defects_with_their_a
                                                                    "signed": False}])
     (present, signed) = review.review_step(_facts({"inspection_record": bare}, rules)).checks
     assert present.passed and not signed.passed and "未签名且未记录拒签情况" in signed.text
-    assert signed.basis == review.SIGNED_BASIS
+    assert signed.basis == ""  # no signature rule in this agency's law: the defect stands, citing nothing
+
+
+@pytest.mark.article("fushun-culture", 11)
+@pytest.mark.article("lishui-city", 13)
+def test_an_unsigned_record_cites_the_agencys_own_signature_article_only():
+    """fushun-culture 第十一条 (上述文书均应由行政执法人员、行政相对人及有关人员签字或盖章) and lishui-city 第十三条: the
+    案卷评查 defect cites the signature rule of the agency's own regulation, never the other county's; a regulation
+    with no such article (naiman-culture) cites none."""
+    rules = TaskRules(("inspection_record",), "none", (), (), None)
+    bare = payload("inspection_record", signatures=OFFICER_SIGS + [{"signer": "王五", "capacity": "party",
+                                                                   "signed": False}])
+    cited = {}
+    for code in ("fushun-culture", "lishui-city", "naiman-culture"):
+        law = tuple(binding(profiles.load(code).rules))
+        signed = review.review_step(_facts({"inspection_record": bare}, rules, law)).checks[1]
+        assert signed.kind == "signed" and not signed.passed
+        cited[code] = signed.basis
+    assert cited == {"fushun-culture": "fushun-culture 第十一条", "lishui-city": "lishui-city 第十三条",
+                     "naiman-culture": ""}

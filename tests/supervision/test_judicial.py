@@ -5,7 +5,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.support.app import judicial_supervisor, make_agency
+from tests.support.app import adopt_regulation, judicial_supervisor, make_agency
 from tests.support.walker import Walker
 from tests.support.web_client import WebUser, web
 from webapp.db import db
@@ -22,6 +22,7 @@ def test_a_judicial_supervisor_sees_the_figures_of_each_assigned_agency_and_no_o
     for _ in range(2):
         Walker(client, b.tokens).create_case()
     judge = judicial_supervisor(app, a, b)
+    title = adopt_regulation(app, judge.agency_id, "lishui-city")
     page = WebUser(app, judge.username)
     res = page.client.post("/login", data={"username": judge.username, "password": "pw", "csrf_token": page.csrf()})
     assert res.status_code == 302 and res.headers["Location"].endswith("/oversight/supervision")
@@ -38,7 +39,7 @@ def test_a_judicial_supervisor_sees_the_figures_of_each_assigned_agency_and_no_o
         assert sum(p["open"] for p in figures["cases_by_procedure"].values()) == opened
 
     refused = page.get(f"/oversight/supervision?agency={other.id}")
-    assert refused.status_code == 403 and "lishui-city 第五条" in refused.get_data(as_text=True)
+    assert refused.status_code == 403 and f"《{title}》第五条" in refused.get_data(as_text=True)
     assert page.get(f"/oversight/api/supervision?agency={other.id}").status_code == 403
     assert page.get(f"/oversight/supervision.csv?agency={other.id}").status_code == 403
     assert page.get("/oversight/supervision?agency=abc").status_code == 422
@@ -73,11 +74,12 @@ def test_the_case_review_of_an_assigned_agency_is_a_figure_the_judicial_supervis
     cid = Walker(client, a.tokens).create_case()["id"]
     foreign = Walker(client, other.tokens).create_case()["id"]
     judge = judicial_supervisor(app, a)
+    title = adopt_regulation(app, judge.agency_id, "lishui-city")
     w = Walker(client, {"judge": judge.token})
     review = w.call("get", f"/oversight/api/cases/{cid}/review", "judge")
     assert review.status_code == 200 and review.get_json()["case_id"] == cid
     refused = w.call("get", f"/oversight/api/cases/{foreign}/review", "judge")
-    assert refused.status_code == 403 and "lishui-city 第五条" in refused.get_json()["message"]
+    assert refused.status_code == 403 and f"《{title}》第五条" in refused.get_json()["message"]
     assert w.call("get", f"/api/cases/{cid}", "judge").status_code in (403, 404)
 
 

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
+from tests.support.app import adopt_regulation
 from tests.support.media import MiB, upload
 from tests.support.web_client import web
 from webapp.accounts import create_user, issue_token
@@ -99,12 +100,13 @@ def test_the_ledger_is_append_only_in_the_database_and_the_orm(walker, app, agen
 
 
 def test_wrong_roles_are_refused(walker, app, agency):
+    title = adopt_regulation(app, agency.id, "lishui-city")
     item = _recording(walker)
     answers = {who: walker.call("post", LEDGER, who, json={"media_id": item["id"], **PROBLEM})
                for who in ("reviewer1", "admin1", "officer2")}
     assert {who: res.status_code for who, res in answers.items()} == {"reviewer1": 403, "admin1": 403, "officer2": 403}
     assert "法制审核人员或负责人" in answers["reviewer1"].get_json()["message"]
-    assert "lishui-city 第五条" in answers["reviewer1"].get_json()["message"]
+    assert f"《{title}》第五条" in answers["reviewer1"].get_json()["message"]
     assert walker.call("get", LEDGER, "officer1").status_code == 403
     assert walker.call("get", LEDGER, "designer1").status_code == 403
     officer = web(app, agency, "officer1")
@@ -112,12 +114,13 @@ def test_wrong_roles_are_refused(walker, app, agency):
 
 
 def test_nobody_checks_their_own_recording_or_case(walker, app, agency):
+    title = adopt_regulation(app, agency.id, "naiman-culture")
     item = _recording(walker)
     _, named = _user(app, agency, "lq", "李强（法制审核）", ["legal"])  # named on the recording as an officer
     walker.tokens["named"] = named
     res = walker.call("post", LEDGER, "named", json={"media_id": item["id"], **PROBLEM})
     assert res.status_code == 403 and "不能抽检本人的执法记录" in res.get_json()["message"]
-    assert "naiman-culture 第十四条" in res.get_json()["message"]
+    assert f"《{title}》第十四条：由执法局对执法人员进行抽检" in res.get_json()["message"]
     _, both = _user(app, agency, "dual", "吴迪", ["officer", "legal"])
     walker.tokens["dual"] = both
     own_case = walker.create_case(user="dual")["id"]
@@ -128,9 +131,10 @@ def test_nobody_checks_their_own_recording_or_case(walker, app, agency):
 
 
 def test_bad_input_is_refused_with_the_field_and_the_article(walker, app, agency):
+    title = adopt_regulation(app, agency.id, "naiman-culture")
     item = _recording(walker)
     cases = [({"media_id": item["id"], "aspects": ["文明执法"], "finding": "存在问题", "note": "未出示证件"},
-              "整改要求", "naiman-culture 第十三条"),
+              "整改要求", f"《{title}》第十三条"),
              ({"media_id": item["id"], "aspects": ["文明执法"], "finding": "存在问题"}, "检查情况", "第十四条"),
              ({"aspects": ["文明执法"], "finding": "合格"}, "须指明抽检的案件或音像记录", "第十四条"),
              ({"media_id": item["id"], "aspects": ["着装"], "finding": "合格"}, "检查内容", "队容风纪"),

@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from handlers import case_review, clock
+from handlers import av_rules, case_review, clock
 from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import deadline_of
 from handlers.law.periods import PeriodError, parse_period
@@ -89,7 +89,7 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
         profile_rules=law, records=payloads, facts=ordered,
         recordings=_recordings(case.id, task_id, payloads, done), deadline=_deadline(task_id, spec, done),
         completed_at=completed_at or clock.now(),
-        handover_basis=settings.av_handover_basis or case_review.DEFAULT_HANDOVER_BASIS)
+        handover_basis="；".join(av_rules.handover_basis(settings)) or settings.av_handover_basis or "")
     result = case_review.review_step(facts)
     step = StepReview(agency_id=case.agency_id, case_id=case.id, task_id=task_id, spec_name=facts.spec_name,
                       title=facts.title, completed_at=facts.completed_at, av_outcome=result.av_outcome,
