@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -21,13 +21,16 @@ from lxml import etree
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from handlers.law import schema
+from handlers.law.acts import HANDOVER_ACT
 from handlers.law.model import Rule, rule_from_json
+from handlers.law.periods import Period, parse_period
 from handlers.law.schema import (
     RuleSchema,
     articles_field,
     basis_field,
     check_tightening,
     format_errors,
+    named_rules,
     organisational_field,
 )
 from handlers.settings import (
@@ -314,12 +317,31 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
     try:
         data = ProfileSchema().load(raw)
     except ValidationError as exc:
-        raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in format_errors(exc.messages))) from exc
+        lines = format_errors(named_rules(exc.messages, raw.get("rules") or []))
+        raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in lines)) from exc
     rules = tuple(rule_from_json(r) for r in data["rules"])
-    if loose := check_tightening(rules, schema.national()):
+    if loose := check_tightening(rules, schema.national()) + _handover_within_rules(data.get("av") or {}, rules):
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in loose))
     overrides = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))} if folder else {}
     return Profile(data["code"], data["name"], data, rules, folder, overrides)
+
+
+def _handover_within_rules(av: Mapping[str, Any], rules: Sequence[Rule]) -> list[str]:
+    """The ``[av]`` handover period is the agency's working setting; its regulation's handover rule is the law's
+    limit, so a setting longer than the rule is refused (a profile may tighten the law, never loosen it)."""
+    days = av.get("handover_working_days")
+    hours = float(av.get("handover_hours", DEFAULT_AV_HANDOVER_HOURS))
+    shown = f"{days}个工作日" if days else f"{hours:g}小时"
+    return [f"[av] 音像记录移交时限 {shown} 长于规则 {r.id} 规定的 {parse_period(r.within).describe()}（{r.basis}），"
+            "只能收紧不能放宽" for r in rules
+            if r.kind == "period" and HANDOVER_ACT in r.acts and r.within and _longer(days, hours, parse_period(r.within))]
+
+
+def _longer(days: int | None, hours: float, law: Period) -> bool:
+    """Working days are always longer than a period in hours (the first ends at the end of a later day)."""
+    if days:
+        return law.is_time_only or days > law.nominal_days()
+    return hours / 24 > law.nominal_days()
 
 
 def load(code: str, root: Path = PROFILES_DIR) -> Profile:

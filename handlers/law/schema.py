@@ -143,7 +143,7 @@ def format_errors(messages: Any, prefix: str = "") -> list[str]:
     return [f"{prefix.rstrip('.')}：{messages}"]
 
 
-def _named(messages: Any, rules: Sequence[Mapping[str, Any]]) -> Any:
+def named_rules(messages: Any, rules: Sequence[Mapping[str, Any]]) -> Any:
     """Error keys ``rules.<i>`` become ``rules[<id>]`` so a reader finds the rule by its id."""
     if not isinstance(messages, dict) or "rules" not in messages or not isinstance(messages["rules"], dict):
         return messages
@@ -168,7 +168,7 @@ def load_law_file(path: Path) -> tuple[str, str, tuple[Rule, ...]]:
     try:
         data = LawFileSchema().load(raw)
     except ValidationError as exc:
-        lines = format_errors(_named(exc.messages, raw.get("rules") or []))
+        lines = format_errors(named_rules(exc.messages, raw.get("rules") or []))
         raise RuleFileError(f"{path.name} 不合格：\n" + "\n".join(f"- {m}" for m in lines)) from exc
     ids = [r["id"] for r in data["rules"]]
     if dupes := sorted({i for i in ids if ids.count(i) > 1}):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -124,7 +125,8 @@ def test_an_invalid_profile_names_every_field_at_fault(tmp_path):
         profiles.load("x", _write(tmp_path, text))
     message = str(err.value)
     assert "profile.toml 不合格" in message
-    assert "rules.1.kind" in message and "archive.basis" in message and "archive.days" in message
+    first = next(r["id"] for r in tomllib.loads(_fushun_text())["rules"] if r["kind"] == "recording")
+    assert f"rules.[{first}].kind" in message and "archive.basis" in message and "archive.days" in message
 
 
 def test_unknown_record_kinds_and_bad_toml_are_refused(tmp_path):
@@ -134,6 +136,21 @@ def test_unknown_record_kinds_and_bad_toml_are_refused(tmp_path):
         profiles.parse("code = ")
     with pytest.raises(profiles.ProfileError, match="没有机构配置"):
         profiles.load("nowhere")
+
+
+@pytest.mark.article("changli-market", 19)
+@pytest.mark.article("pishan-culture", 19)
+def test_a_handover_setting_longer_than_the_regulations_rule_is_refused():
+    """changli-market 第十九条 (应在24小时内按要求将信息储存至执法信息系统) and pishan-culture 第十九条（三） (一个工作日内
+    移交): the ``[av]`` setting may be shorter than the rule, never longer."""
+    changli = (profiles.PROFILES_DIR / "changli-market" / "profile.toml").read_text(encoding="utf-8")
+    assert "handover_hours = 24" in changli
+    profiles.parse(changli.replace("handover_hours = 24", "handover_hours = 12"))
+    with pytest.raises(profiles.ProfileError, match="移交时限 48小时 长于规则 av-handover 规定的 24小时（changli-market 第十九条）"):
+        profiles.parse(changli.replace("handover_hours = 24", "handover_hours = 48"))
+    pishan = (profiles.PROFILES_DIR / "pishan-culture" / "profile.toml").read_text(encoding="utf-8")
+    with pytest.raises(profiles.ProfileError, match="2个工作日 长于规则 av-handover"):
+        profiles.parse(pishan.replace("handover_working_days = 1", "handover_working_days = 2"))
 
 
 def test_patches_change_only_the_named_task_and_cite_their_article():

@@ -211,11 +211,21 @@ def test_the_toml_view_still_edits_the_text(app, agency):
 
 
 def test_a_handover_in_working_days_replaces_the_one_in_hours(app, agency):
-    """One input, two fields: 个工作日 writes handover_working_days and drops handover_hours (the schema takes one)."""
+    """One input, two fields: 个工作日 writes handover_working_days and drops handover_hours (the schema takes one).
+    Changli's regulation (第十九条) allows 24 hours, so working days are refused there; a regulation counting the
+    handover in days (here changli's rule read as three days) takes them."""
     admin = with_changli(app, agency)
     page = admin.text("/admin/profile")
     assert "个工作日</option>" in field_html(page, "f.av.handover_hours")
     data = form_of(page)
+    data["f.av.handover_hours"], data["f.av.handover_hours:unit"] = "3", "handover_working_days:1"
+    refused = admin.post("/admin/profile", data, csrf_from="/admin/profile")
+    assert refused.status_code == 422 and "只能收紧不能放宽" in refused.get_data(as_text=True)
+    in_days = SHIPPED.replace('acts = ["音像记录.移交"]\nwithin = "PT24H"', 'acts = ["音像记录.移交"]\nwithin = "P3D"')
+    assert in_days != SHIPPED
+    res = admin.post("/admin/profile", {"profile": in_days}, csrf_from="/admin/profile?view=toml")
+    assert res.status_code == 302, res.get_data(as_text=True)[:2000]
+    data = form_of(admin.text("/admin/profile"))
     data["f.av.handover_hours"], data["f.av.handover_hours:unit"] = "3", "handover_working_days:1"
     res = admin.post("/admin/profile", data, csrf_from="/admin/profile")
     assert res.status_code == 302, res.get_data(as_text=True)[:3000]
