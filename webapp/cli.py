@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from handlers import compliance as rule_check
 from handlers import profiles as profile_rules
@@ -47,7 +48,24 @@ from webapp.worker import signing as document_signatures
 from webapp.worker.sealing import render_pending
 from webapp.worker.service import Findings, Scheduled, Worker
 
-cli = AppGroup("liuhen", help="留痕 行政执法全过程记录系统 管理命令")
+#: what SQLite and PostgreSQL say when a table does not exist yet
+_NO_TABLE = ("no such table", "does not exist")
+NOT_MIGRATED = "数据库尚未建表或版本过旧：请先运行 flask --app webapp db upgrade heads（make run 会自动执行）"
+
+
+class Commands(AppGroup):
+    """The ``liuhen`` group: a database that was never migrated is a sentence, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (OperationalError, ProgrammingError) as exc:
+            if any(words in str(exc.orig) for words in _NO_TABLE):
+                raise click.ClickException(NOT_MIGRATED) from exc
+            raise
+
+
+cli = Commands("liuhen", help="留痕 行政执法全过程记录系统 管理命令")
 
 
 @cli.command("seed-demo")

@@ -6,6 +6,7 @@ import io
 from sqlalchemy import select
 
 from tests.support.app import adopt_regulation
+from webapp import create_app
 from webapp.db import db
 from webapp.models import User
 
@@ -58,3 +59,13 @@ def test_seed_demo_is_idempotent(app):
     with app.app_context():
         names = set(db.session.scalars(select(User.username)))
     assert {"officer1", "reviewer1", "legal1", "approver1", "designer1", "admin1"} <= names
+
+
+def test_a_command_on_a_database_never_migrated_says_so_in_chinese(tmp_path):
+    """An operator who runs a command before ``db upgrade`` reads what to do, not a SQLAlchemy traceback."""
+    bare = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}",
+                       "LIUHEN_FILE_STORE": str(tmp_path / "files"), "SECRET_KEY": "test",
+                       "LIUHEN_RENDER_AT_START": False})
+    result = bare.test_cli_runner().invoke(args=["liuhen", "verify"])
+    assert result.exit_code == 1 and "数据库尚未建表" in result.output and "db upgrade heads" in result.output
+    assert "Traceback" not in result.output
