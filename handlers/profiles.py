@@ -29,6 +29,7 @@ from handlers.law.schema import (
     check_tightening,
     format_errors,
     organisational_field,
+    organisational_problems,
 )
 from handlers.settings import (
     DEFAULT_ARCHIVE_DAYS,
@@ -316,7 +317,7 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
     except ValidationError as exc:
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in format_errors(exc.messages))) from exc
     rules = tuple(rule_from_json(r) for r in data["rules"])
-    if loose := check_tightening(rules, schema.national()):
+    if loose := check_tightening(rules, schema.national()) + organisational_problems(data, rules):
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in loose))
     overrides = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))} if folder else {}
     return Profile(data["code"], data["name"], data, rules, folder, overrides)
