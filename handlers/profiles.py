@@ -32,6 +32,7 @@ from handlers.law.schema import (
     format_errors,
     named_rules,
     organisational_field,
+    organisational_problems,
 )
 from handlers.settings import (
     DEFAULT_ARCHIVE_DAYS,
@@ -320,7 +321,8 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
         lines = format_errors(named_rules(exc.messages, raw.get("rules") or []))
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in lines)) from exc
     rules = tuple(rule_from_json(r) for r in data["rules"])
-    if loose := check_tightening(rules, schema.national()) + _handover_within_rules(data.get("av") or {}, rules):
+    if loose := (check_tightening(rules, schema.national()) + _handover_within_rules(data.get("av") or {}, rules)
+                 + organisational_problems(data, rules)):
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in loose))
     overrides = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))} if folder else {}
     return Profile(data["code"], data["name"], data, rules, folder, overrides)

@@ -299,7 +299,6 @@ def law_matrix_cmd(code: str, fmt: str) -> None:
     except (ServiceError, profile_rules.ProfileError) as exc:
         raise click.ClickException(getattr(exc, "message", str(exc))) from exc
     click.echo({"md": result.markdown, "csv": result.csv, "html": result.html}[fmt]())
-    click.echo(result.summary(), err=fmt != "md")
 
 
 @law_cli.command("prove")

@@ -42,6 +42,39 @@ def article_no(n: int) -> str:
     return f"第{numeral(n)}条"
 
 
+def number(article: str) -> int:
+    """第一百零五条 → 105; 0 when ``article`` is not an article number as the texts write it."""
+    m = re.fullmatch(r"第([一二三四五六七八九十百零]+)条", article)
+    if not m:
+        return 0
+    total = digit = 0
+    for ch in m[1]:
+        if ch == "百":
+            total, digit = total + digit * 100, 0
+        elif ch == "十":
+            total, digit = total + (digit or 1) * 10, 0
+        else:
+            digit = _DIGITS.index(ch)
+    n = total + digit
+    return n if n and article_no(n) == article else 0
+
+
+def span(key: str) -> tuple[int, int]:
+    """The articles an ``[organisational]`` key names: ``第十条`` → (10, 10), ``第十条至第十六条`` → (10, 16);
+    (0, 0) when a part is not an article number.  A range keeps long runs (设定权, 法律责任) to one reason."""
+    first, _, last = key.partition("至")
+    return number(first), number(last or first)
+
+
+def expand(organisational: Mapping[str, str]) -> dict[str, str]:
+    """``第N条`` → reason, ranges spelled out (the schema has checked them: start ≤ end, no overlap)."""
+    out: dict[str, str] = {}
+    for key, reason in organisational.items():
+        start, end = span(key)
+        out.update({article_no(n): reason for n in range(start, end + 1)})
+    return out
+
+
 def refs(text: str, titles: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """(code, 第N条) pairs a text cites, short form or by real title (``titles``: title → code)."""
     out = [(m["code"], m["art"]) for m in _REF.finditer(text or "")]
@@ -84,40 +117,73 @@ class Matrix:
     profile: str
     rows: list[Row]
 
-    def coverage(self) -> dict[str, int]:
-        own = [r for r in self.rows if r.law.code == self.profile]
+    def laws(self) -> list[Law]:
+        """The laws with at least one row, in the matrix's order (the agency's regulation first)."""
+        return list({r.law.code: r.law for r in self.rows}.values())
+
+    def coverage(self, code: str | None = None) -> dict[str, int]:
+        """Counts for one law (default: the agency's regulation); a law without ``articles`` counts only the
+        articles something touches, the rows it has."""
+        own = [r for r in self.rows if r.law.code == (code or self.profile)]
         checkable = [r for r in own if r.status != "组织性规定"]
         return {"articles": len(own), "organisational": len(own) - len(checkable), "checkable": len(checkable),
                 "enforced": sum(r.status.startswith("已落实") for r in checkable),
                 "tested": sum(r.status == "已落实并有测试" for r in checkable)}
 
+    def coverage_rows(self) -> list[list[str]]:
+        """One row of counts per law shown, for the csv and for anyone who wants numbers, not sentences."""
+        head = ["法律法规", "列出条数", "组织性规定", "可检查", "已落实", "有测试", "未覆盖"]
+        out = [head]
+        for law in self.laws():
+            c = self.coverage(law.code)
+            out.append([f"《{law.title}》", *(str(c[k]) for k in ("articles", "organisational", "checkable",
+                                                                   "enforced", "tested")),
+                        str(c["checkable"] - c["enforced"])])
+        return out
+
+    def summaries(self) -> list[str]:
+        """One coverage line per law and regulation shown, each by its real title."""
+        out = []
+        for law in self.laws():
+            c = self.coverage(law.code)
+            listed = (f"共 {c['articles']} 条" if law.articles else f"列出所涉 {c['articles']} 条（本法只列出规则、任务或测试涉及的条款）")
+            out.append(f"《{law.title}》：{listed}，组织性规定 {c['organisational']} 条；可检查 {c['checkable']} 条，"
+                       f"已落实 {c['enforced']} 条，有测试 {c['tested']} 条，未覆盖 {c['checkable'] - c['enforced']} 条")
+        return out
+
+    def summary(self) -> str:
+        return "\n".join(self.summaries())
+
+    def title(self) -> str:
+        own = next((law for law in self.laws() if law.code == self.profile), None)
+        return f"法律依据矩阵：《{own.title}》" if own else f"法律依据矩阵：{self.profile}"
+
     def table(self) -> list[list[str]]:
         head = ["法律法规", "条款", "状态", "规则", "执行任务", "机构配置", "测试", "组织性规定的理由"]
         return [head] + [[f"《{r.law.title}》", r.article, r.status, "、".join(r.rules), "、".join(r.tasks),
-                          "、".join(r.settings), "、".join(r.tests), r.organisational] for r in self.rows]
-
-    def summary(self) -> str:
-        c = self.coverage()
-        return (f"{self.profile}：本规定共 {c['articles']} 条，组织性规定 {c['organisational']} 条；"
-                f"可检查 {c['checkable']} 条，已落实 {c['enforced']} 条，有测试 {c['tested']} 条")
+                          "、".join(r.settings), "、".join(r.tests),
+                          r.organisational if r.status == "组织性规定" else ""] for r in self.rows]
 
     def markdown(self) -> str:
         t = self.table()
         esc = [[c.replace("|", "｜") for c in row] for row in t]
         lines = ["| " + " | ".join(esc[0]) + " |", "|" + "---|" * len(esc[0])]
         lines += ["| " + " | ".join(row) + " |" for row in esc[1:]]
-        return "\n".join([f"# 法律依据矩阵：{self.profile}", "", *lines, "", self.summary()])
+        return "\n".join([f"# {self.title()}", "", *lines, "", "## 覆盖率", "",
+                          *(f"- {s}" for s in self.summaries())])
 
     def csv(self) -> str:
+        """The article table, an empty row, then the coverage counts per law."""
         buf = io.StringIO()
-        csv.writer(buf).writerows(self.table())
+        csv.writer(buf).writerows([*self.table(), [], *self.coverage_rows()])
         return buf.getvalue()
 
     def html(self) -> str:
         t = self.table()
         cells = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in t[1:])
         head = "".join(f"<th>{html.escape(c)}</th>" for c in t[0])
-        return (f"<table class=\"law-matrix\"><caption>{html.escape(self.summary())}</caption>"
+        caption = "".join(f"<div>{html.escape(s)}</div>" for s in self.summaries())
+        return (f"<table class=\"law-matrix\"><caption>{caption}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>")
 
 
@@ -167,16 +233,18 @@ def build(profile: str, laws: Sequence[Law], rules: Iterable[Rule], tasks: Itera
     rows: dict[tuple[str, str], Row] = {}
     rules = list(rules)
 
+    reasons = {law.code: expand(law.organisational) for law in laws}
+
     def row(code: str, art: str) -> Row | None:
         law = by_code.get(code)
         if law is None:
             return None
-        return rows.setdefault((code, art), Row(law, art, organisational=law.organisational.get(art, "")))
+        return rows.setdefault((code, art), Row(law, art, organisational=reasons[code].get(art, "")))
 
     for law in laws:
         for n in range(1, (law.articles or 0) + 1):
             row(law.code, article_no(n))
-        for art in law.organisational:
+        for art in reasons[law.code]:
             row(law.code, art)
     for r in rules:
         for code, art in refs(r.basis):
@@ -196,7 +264,7 @@ def build(profile: str, laws: Sequence[Law], rules: Iterable[Rule], tasks: Itera
         if (code, art) in rows:
             rows[(code, art)].tests.extend(n for n in names if n not in rows[(code, art)].tests)
     order = {law.code: i for i, law in enumerate(laws)}
-    ranked = sorted(rows.values(), key=lambda r: (order[r.law.code], _number(r.article)))
+    ranked = sorted(rows.values(), key=lambda r: (order[r.law.code], number(r.article)))
     return Matrix(profile, ranked)
 
 
@@ -208,8 +276,3 @@ def _governs(rule: Rule, name: str, props: Mapping[str, str]) -> bool:
         task, split_list(props.get("records")), act_of(task, props))
 
 
-def _number(article: str) -> int:
-    for n in range(1, 400):
-        if article_no(n) == article:
-            return n
-    return 0

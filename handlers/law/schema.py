@@ -17,6 +17,7 @@ from handlers.catalogue import CATALOGUE
 from handlers.law.acts import known
 from handlers.law.base import RuleBase
 from handlers.law.facts import FACTS
+from handlers.law.matrix import article_no, number, refs, span
 from handlers.law.model import KINDS, MEDIA, MODES, STRICTNESS, Rule, rule_from_json
 from handlers.law.periods import PeriodError, parse_period
 
@@ -116,10 +117,39 @@ def articles_field() -> fields.Integer:
     return fields.Integer(validate=validate.Range(min=1, error="条文数须为正整数"))
 
 
+_ARTICLE = "第[一二三四五六七八九十百零]+条"
+
+
 def organisational_field() -> fields.Dict:
-    """Articles no software can check (``第N条`` → why): the matrix lists them as organisational."""
-    return fields.Dict(keys=fields.String(validate=validate.Regexp(r"^第.+条$", error="须写“第N条”")),
-                       values=fields.String(validate=validate.Length(min=4, error="须写明理由")), load_default=dict)
+    """Articles no software can check (``第N条`` or a run ``第N条至第M条`` → why): the matrix lists them as
+    organisational.  A run keeps a chapter with one reason (设定权, 法律责任) to one line."""
+    return fields.Dict(keys=fields.String(validate=validate.Regexp(
+        rf"^{_ARTICLE}(至{_ARTICLE})?$", error="须写“第N条”或“第N条至第M条”（条文编号用汉字，如第十八条）")),
+        values=fields.String(validate=validate.Length(min=4, error="须写明理由")), load_default=dict)
+
+
+def organisational_problems(data: Mapping[str, Any], rules: Sequence[Rule]) -> list[str]:
+    """Why the ``[organisational]`` table of a law or profile cannot be used: a run backwards or past the
+    last article, an article listed twice, or an article a rule of the same file cites (a rule means software
+    checks it, so calling it organisational would hide it from the matrix's count)."""
+    out: list[str] = []
+    seen: dict[int, str] = {}
+    last = data.get("articles")
+    for key in data.get("organisational") or {}:
+        start, end = span(key)
+        if not start or not end or start > end:
+            out.append(f"[organisational] {key}：起止条文无效（起始条须不大于终止条）")
+            continue
+        if last and end > last:
+            out.append(f"[organisational] {key}：超出本法规的条文数（articles = {last}）")
+        for n in range(start, end + 1):
+            if n in seen:
+                out.append(f"[organisational] {key}：{article_no(n)}已在“{seen[n]}”中列出")
+            seen.setdefault(n, key)
+    cited = {(number(art), r.id) for r in rules for code, art in refs(r.basis) if code == data.get("code")}
+    out += [f"[organisational] {seen[n]}：{article_no(n)}被规则 {rid} 引用，软件检查的条文不能列为组织性规定"
+            for n, rid in sorted(cited) if n in seen]
+    return out
 
 
 class LawFileSchema(Schema):
@@ -156,11 +186,17 @@ def named_rules(messages: Any, rules: Sequence[Mapping[str, Any]]) -> Any:
 
 def law_file_data(path: Path) -> dict[str, Any]:
     """The validated content of one national law's rule file (its articles and organisational list too)."""
-    return dict(LawFileSchema().load(tomllib.loads(path.read_text(encoding="utf-8"))))
+    return _law_file(path)[0]
 
 
 def load_law_file(path: Path) -> tuple[str, str, tuple[Rule, ...]]:
     """(code, full title, rules) of one national law's rule file."""
+    data, rules = _law_file(path)
+    return data["code"], data["title"], rules
+
+
+def _law_file(path: Path) -> tuple[dict[str, Any], tuple[Rule, ...]]:
+    """The validated content and rules of one law file; :class:`RuleFileError` names the file and each fault."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -173,7 +209,10 @@ def load_law_file(path: Path) -> tuple[str, str, tuple[Rule, ...]]:
     ids = [r["id"] for r in data["rules"]]
     if dupes := sorted({i for i in ids if ids.count(i) > 1}):
         raise RuleFileError(f"{path.name}：规则编号重复：{'、'.join(dupes)}")
-    return data["code"], data["title"], tuple(rule_from_json(r) for r in data["rules"])
+    rules = tuple(rule_from_json(r) for r in data["rules"])
+    if problems := organisational_problems(data, rules):
+        raise RuleFileError(f"{path.name} 不合格：\n" + "\n".join(f"- {m}" for m in problems))
+    return dict(data), rules
 
 
 @cache

@@ -231,11 +231,18 @@ def test_applying_the_profile_keeps_a_designers_version_or_refuses_with_the_reas
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "法律依据矩阵" in html and "《奈曼旗文化市场综合执法全过程记录规范》" in html and "coercive_measure/t_coercive_onsite" in html
+    own = "《奈曼旗文化市场综合执法全过程记录规范》：共 16 条，组织性规定 11 条；可检查 5 条"
+    assert html.count(own) == 1 and html.count("《中华人民共和国行政处罚法》：共 86 条，组织性规定 49 条") == 1
+    assert "《中华人民共和国行政强制法》：共 71 条" in html and "《中华人民共和国行政许可法》：共 83 条" in html
+    assert "naiman-culture：" not in html
 
     result = app.test_cli_runner().invoke(cli, ["law", "matrix", "naiman-culture", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert "《奈曼旗文化市场综合执法全过程记录规范》,第八条,已落实并有测试,av-full" in result.output
-    assert "naiman-culture：本规定共 16 条" in result.output
+    assert "\n《奈曼旗文化市场综合执法全过程记录规范》,16,11,5," in result.output.replace("\r\n", "\n")
+    result = app.test_cli_runner().invoke(cli, ["law", "matrix", "naiman-culture"])
+    assert result.exit_code == 0 and result.output.count(own) == 1, result.output
+    assert result.output.count("- 《中华人民共和国行政处罚法》：共 86 条") == 1
     result = app.test_cli_runner().invoke(cli, ["law", "prove", "naiman-culture"])
     assert result.exit_code == 0 and "均通过证明" in result.output, result.output
 
