@@ -187,6 +187,12 @@ class AddressConfirmation(Signed):
             raise ValidationError("同意电子送达须由当事人签名确认，拒签的不得电子送达（行政处罚法 第六十一条）", "signatures")
 
 
+def _system(f: Any) -> Any:
+    """A field the system fills in when it performs the act; the officer's form leaves it out."""
+    f.metadata = {**f.metadata, "system": True}
+    return f
+
+
 class ElectronicService(Strict):
     """电子送达记录, append-only in versions: the officer's request stores the document and the confirmed address
     (``pending``); the worker that sends appends the outcome — what was sent (SHA-256), the message id, the moment
@@ -195,17 +201,18 @@ class ElectronicService(Strict):
     version proves the act (``RecordKind.awaits``)."""
 
     document_id = document_ref("送达的文书", required=True)
-    address = text("电子送达地址")
-    channel = choice("送达渠道", {"email": "电子邮件"})
-    sha256 = text("所送文书的 SHA-256", min_len=64, max_len=64)
-    status = choice("发送状态", SENDING)
-    message_id = text("邮件标识（Message-ID）", required=False)
-    sent_at = moment("发送时间", required=False)
-    delivered_at = moment("到达受送达人特定系统的时间", "以到达受送达人特定系统的日期为送达日期（民事诉讼法 第九十条）",
-                          required=False)
-    receipt = text("接收系统的回执", required=False)
-    failure = text("未能送达的原因", required=False)
-    attempts = fields.Integer(metadata={"title": "发送次数"}, required=False, validate=Range(min=1, error="发送次数须为正整数"))
+    address = text("电子送达地址", "不填的，送至送达地址确认书确认的电子邮箱")
+    channel = _system(choice("送达渠道", {"email": "电子邮件"}))
+    sha256 = _system(text("所送文书的 SHA-256", min_len=64, max_len=64))
+    status = _system(choice("发送状态", SENDING))
+    message_id = _system(text("邮件标识（Message-ID）", required=False))
+    sent_at = _system(moment("发送时间", required=False))
+    delivered_at = _system(moment("到达受送达人特定系统的时间", "以到达受送达人特定系统的日期为送达日期（民事诉讼法 第九十条）",
+                                  required=False))
+    receipt = _system(text("接收系统的回执", required=False))
+    failure = _system(text("未能送达的原因", required=False))
+    attempts = _system(fields.Integer(metadata={"title": "发送次数"}, required=False,
+                                      validate=Range(min=1, error="发送次数须为正整数")))
 
     @validates_schema
     def _outcome_matches_status(self, data: dict[str, Any], **_: Any) -> None:

@@ -98,6 +98,10 @@ def test_xingzheng_chufa_fa_61_the_worker_sends_once_and_service_dates_from_the_
     view = w.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()
     assert view["requires"]["act"] == "送达.电子" and view["requires"]["records"] == ["service_address_confirmation",
                                                                                    "electronic_service"]
+    form = web(app, agency, "officer1").text(f"/cases/{cid}/tasks/{task['id']}")
+    assert 'name="f.electronic_service.document_id"' in form  # the officer chooses the 文书 …
+    assert not [f for f in ("status", "message_id", "delivered_at", "receipt", "sha256")
+                if f'name="f.electronic_service.{f}"' in form]  # … what the sending records is never typed
     res = w.complete(cid, task)  # empty-handed: the gate names the record and its articles
     missing = [m["record"] for m in res.get_json()["missing"]]
     assert res.status_code == 422 and missing == ["service_address_confirmation", "electronic_service"]
