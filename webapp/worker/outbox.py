@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 
 from handlers import clock
@@ -128,7 +128,3 @@ def _retry_later(job_id: int, worker: str, reason: str, attempts: int) -> None:
     db.session.commit()
     current_app.logger.warning("电子送达（任务 %s）第 %s 次发送未成功：%s", job_id, attempts, reason)
 
-
-def open_jobs() -> int:
-    """How many sendings wait (the admin page and /healthz may show it)."""
-    return db.session.scalar(select(func.count()).select_from(OutboxJob).where(OutboxJob.done_at.is_(None))) or 0
