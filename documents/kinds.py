@@ -29,10 +29,15 @@ class DocumentKind:
     quotes: str = ""  # the kind of 文书 whose issued 文号, title and date this one prints (``issued`` in the template)
     typed_instead: str = ""  # the source record's field naming that 文书 where the case holds none (made elsewhere)
     bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
+    titles: tuple[tuple[str, str], ...] = ()  # (format set, title) where that set's 范本 names the kind otherwise
 
     @property
     def template(self) -> str:
         return f"{self.code}.html"
+
+    def title_in(self, format_set: str) -> str:
+        """The kind's title in the agency's official format set (``market``: 市场监督管理行政处罚文书格式范本（2021年修订版）)."""
+        return dict(self.titles).get(format_set, self.title)
 
     @property
     def trigger(self) -> str:
@@ -49,7 +54,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  numbered=False, dated_by=("inquiry_record.started_at",)),
     DocumentKind("inspection_record", "现场检查（勘验）笔录", "检", "inspection_record",
                  ("fushun-culture 第十一条", "lishui-city 第十一条"), record_style=True,
-                 numbered=False, dated_by=("inspection_record.started_at",)),
+                 numbered=False, dated_by=("inspection_record.started_at",), titles=(("market", "现场笔录"),)),
     DocumentKind("sampling_record", "抽样取证通知书及物品清单", "抽", "sampling_record", ("fushun-culture 第十一条",),
                  dated_by=("sampling_record.sampled_at",)),
     DocumentKind("evidence_collection", "调取证据通知书及证据清单", "调", "evidence_collection", ("fushun-culture 第十一条",),
@@ -107,14 +112,28 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  dated_by=("supplement_notice.notified_at",)),
     DocumentKind("coercive_decision", "查封（扣押）决定书", "封扣", "coercive_decision",
                  ("行政强制法 第二十四条", "fushun-culture 第十四条"), when="measure=seal|seize",
-                 dated_by=("coercive_decision.decided_at",)),
+                 dated_by=("coercive_decision.decided_at",), titles=(("market", "实施行政强制措施决定书"),)),
+    # the step extends any measure the case took (查封、扣押: 第二十五条; 冻结: 第三十二条), so the kind bears the
+    # title that fits them all
+    DocumentKind("coercive_extension", "延长行政强制措施期限决定书", "延强", "coercive_extension",
+                 ("行政强制法 第二十五条", "行政强制法 第三十二条"), quotes="coercive_decision", uses=("coercive_decision",)),
+    DocumentKind("coercive_release", "解除行政强制措施决定书", "解强", "coercive_outcome",
+                 ("行政强制法 第二十八条", "行政强制法 第三十三条"), when="outcome=release", quotes="coercive_decision",
+                 uses=("coercive_decision",), dated_by=("coercive_outcome.decided_at",)),
+    DocumentKind("preservation_decision", "先行登记保存处理决定书", "保处", "preservation_decision",
+                 ("行政处罚法 第五十六条",), quotes="evidence_preservation", uses=("evidence_preservation",),
+                 dated_by=("preservation_decision.decided_at",)),
+    DocumentKind("investigation_report", "案件调查终结报告", "终", "investigation_report",
+                 ("fushun-culture 第十五条",), uses=("case_filing", "filing_approval", "inquiry_record", "inspection_record"),
+                 numbered=False, dated_by=("investigation_report.reported_at",)),
     DocumentKind("court_application", "强制执行申请书", "申执", "court_application",
                  ("行政强制法 第五十三条", "行政强制法 第五十五条"), dated_by=("court_application.applied_at",),
                  quotes="penalty_decision", uses=("penalty_decision",)),
     DocumentKind("decision_approval", "行政处罚决定审批表", "审", "decision_approval",
                  ("行政处罚法 第五十七条", "fushun-culture 第十九条"), when="decision=approve",
                  uses=("investigation_report", "legal_review", "collective_discussion"),
-                 numbered=False, dated_by=("decision_approval.signatures@approver",)),
+                 numbered=False, dated_by=("decision_approval.signatures@approver",),
+                 titles=(("market", "行政处罚案件有关事项审批表"),)),
     DocumentKind("no_penalty_decision", "不予行政处罚决定书", "不罚", "decision_approval",
                  ("行政处罚法 第五十七条",), when="decision=no_penalty", uses=("case_filing", "investigation_report"),
                  dated_by=("decision_approval.signatures@approver",)),

@@ -54,6 +54,14 @@ def cndatetime(value: Any) -> str:
     return f"{d.year}年{d.month}月{d.day}日{d.hour}时{d.minute:02d}分" if d else ""
 
 
+def for_set(template: str, context: Mapping[str, Any]) -> str:
+    """The template of the agency's official format set (``templates/<set>/<kind>.html``) where that set's 范本 lays
+    the kind out otherwise, else the shared one (``agency.format_set`` in the context: culture or market)."""
+    agency = context.get("agency")
+    chosen = str(agency.get("format_set") or "") if isinstance(agency, Mapping) else ""
+    return f"{chosen}/{template}" if chosen and (TEMPLATES / chosen / template).is_file() else template
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -96,7 +104,7 @@ class Renderer:
         self._lock = threading.Lock()
 
     def html(self, template: str, context: Mapping[str, Any]) -> str:
-        return self.env.get_template(template).render(**context)
+        return self.env.get_template(for_set(template, context)).render(**context)
 
     def pdf(self, template: str, context: Mapping[str, Any], *, allow_slow: bool = False) -> bytes:
         from weasyprint import HTML

@@ -33,6 +33,7 @@ class Action(StrEnum):
     COMPLIANCE_EXCEPTION_REVOKE = "compliance.exception_revoke"
     DOCUMENT_RENDERED = "document.rendered"
     DOCUMENT_DOWNLOADED = "document.downloaded"
+    SENDING_FAILED = "outbox.sending_failed"
     MEDIA_UPLOADED = "media.uploaded"
     MEDIA_UPLOAD_EXPIRED = "media.upload_expired"
     MEDIA_EXPLAINED = "media.explained"
@@ -67,6 +68,7 @@ TITLES: dict[Action, str] = {
     Action.FILE_UPLOADED: "上传文件", Action.FILE_ACCESSED: "查阅文件", Action.FILE_DISPOSED: "销毁文件",
     Action.DIAGRAM_DEPLOYED: "部署流程图", Action.COMPLIANCE_EXCEPTION_GRANT: "登记合规例外",
     Action.COMPLIANCE_EXCEPTION_REVOKE: "撤销合规例外", Action.DOCUMENT_RENDERED: "生成文书",
+    Action.SENDING_FAILED: "电子送达发送未成功",
     Action.DOCUMENT_DOWNLOADED: "下载文书", Action.MEDIA_UPLOADED: "上传音像记录",
     Action.MEDIA_UPLOAD_EXPIRED: "音像上传过期", Action.MEDIA_EXPLAINED: "说明音像记录中断或缺失",
     Action.MEDIA_HELD: "音像记录转为长期保存", Action.MEDIA_VIEWED: "查阅音像记录",

@@ -370,7 +370,10 @@ def _check(code: str, payloads: Sequence[Mapping[str, Any]], basis: tuple[str, .
     if not payloads:
         return [Missing(code, rk.title, basis, "missing")]
     errors = rk.validate(payloads[-1], file_exists)
-    return [Missing(code, rk.title, basis, "invalid", errors)] if errors else []
+    if errors:
+        return [Missing(code, rk.title, basis, "invalid", errors)]
+    awaited = rk.unsettled(payloads[-1])  # stored before its act happened (a sending still queued)
+    return [Missing(code, f"{rk.title}——{next(iter(awaited.values()))[0]}", basis, "invalid", awaited)] if awaited else []
 
 
 def _unfilled(rule: Rule, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:

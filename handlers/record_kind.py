@@ -19,6 +19,9 @@ class RecordKind:
     basis: tuple[str, ...]
     exports: tuple[str, ...] = ()
     file_fields: tuple[str, ...] = ()
+    #: (field, why): a record stored before the act it proves has happened (an electronic sending still queued) does
+    #: not yet satisfy its task until a later version fills ``field`` in (:meth:`unsettled`)
+    awaits: tuple[str, str] | None = None
     _schema: Schema = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -38,6 +41,12 @@ class RecordKind:
             if absent:
                 errors[name] = [f"记录库中没有这些文件：{', '.join(absent)}"]
         return errors
+
+    def unsettled(self, payload: Mapping[str, Any]) -> dict[str, list[str]]:
+        """The field still awaited, with why, as field errors (empty when the record proves its act)."""
+        if self.awaits is None or payload.get(self.awaits[0]):
+            return {}
+        return {self.awaits[0]: [self.awaits[1]]}
 
     def exported(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The fields gateways may read, as they go into workflow data under the kind's code."""

@@ -99,6 +99,7 @@ class InvestigationReport(Strict):
     legal_basis = text("法律依据")
     factors = text("应考虑的有关因素（裁量情节）")
     proposed_penalty = text("拟处理意见")
+    reported_at = moment("报告日期", "案件调查终结报告的落款日期；不填的，以本记录保存之日为准", required=False)
 
 
 class CaseReview(Signed):

@@ -181,14 +181,15 @@ class CoerciveOutcome(Strict):
     outcome = choice("处理", {"release": "解除行政强制措施", "dispose": "依法作出处理决定（没收、销毁等）",
                              "extend": "情况复杂，呈请延长期限"})
     details = text("处理情况")
-    document_no = text("解除决定书或处理决定书文号", required=False)
+    document_no = text("处理决定书文号", "解除的，解除决定书由系统制作并编文号，不再填写；作出其他处理决定的，填写其文号",
+                       required=False)
     items_returned = flag("财物已退还", required=False)
     decided_at = moment("日期")
 
     @validates_schema
     def _documented(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("outcome") in ("release", "dispose") and not data.get("document_no"):
-            raise ValidationError("解除或处理须制作法定文书并记录文号（fushun-culture 第十四条）", "document_no")
+        if data.get("outcome") == "dispose" and not data.get("document_no"):  # 解除: the system makes the 决定书
+            raise ValidationError("作出处理决定的，须制作法定文书并记录文号（fushun-culture 第十四条）", "document_no")
 
 
 # ------------------------------------------------------------------ 证据先行登记保存
@@ -203,7 +204,7 @@ class PreservationDecision(Signed):
     measure = choice("处理决定", {"release": "解除先行登记保存", "inspect": "送检测、检验、鉴定",
                                   "seize": "依法查封、扣押", "confiscate": "依法予以没收", "transfer": "移送有关机关"})
     details = text("处理情况")
-    document_no = text("处理决定书文号")
+    document_no = text("处理决定书文号", "不再填写：先行登记保存处理决定书由系统制作并编文号", required=False)
 
     @validates_schema
     def _seven_working_days(self, data: dict[str, Any], **_: Any) -> None:

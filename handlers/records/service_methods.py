@@ -11,7 +11,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
+from marshmallow.validate import Range
 
 from handlers.record_kind import RecordKind
 from handlers.records.fields import ServedDocument, Signed, Strict, choice, document_ref, flag, many, moment, text
@@ -19,6 +20,10 @@ from handlers.records.fields import ServedDocument, Signed, Strict, choice, docu
 METHODS = {"direct": "直接送达", "mail": "邮寄送达", "lodged": "留置送达", "entrusted": "委托送达",
            "forwarded": "转交送达", "public": "公告送达", "electronic": "电子送达"}
 ELECTRONIC_BASIS = "行政处罚法 第六十一条；民事诉讼法 第九十条"
+#: the states of an electronic sending, each a version of its record (the case page shows them)
+SENDING = {"pending": "待发送", "sent": "已发送", "failed": "发送失败"}
+#: what the sending proves; only the system fills these in
+PROOF_FIELDS = ("message_id", "sent_at", "delivered_at", "receipt")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PUBLIC_NOTICE_PERIOD = dt.timedelta(days=30)
 
@@ -182,18 +187,42 @@ class AddressConfirmation(Signed):
             raise ValidationError("同意电子送达须由当事人签名确认，拒签的不得电子送达（行政处罚法 第六十一条）", "signatures")
 
 
+def _system(f: Any) -> Any:
+    """A field the system fills in when it performs the act; the officer's form leaves it out."""
+    f.metadata = {**f.metadata, "system": True}
+    return f
+
+
 class ElectronicService(Strict):
-    """电子送达记录: made by the system when it sends — what was sent (SHA-256), where, the message id, and the
-    receipt of the designated system; the moment it reached that system is the date of service (民事诉讼法 第九十条)."""
+    """电子送达记录, append-only in versions: the officer's request stores the document and the confirmed address
+    (``pending``); the worker that sends appends the outcome — what was sent (SHA-256), the message id, the moment
+    the receiving server accepted it and its reply (``sent``), or why it could not be sent (``failed``).  The
+    moment it reached the party's designated system is the date of service (民事诉讼法 第九十条), so only a ``sent``
+    version proves the act (``RecordKind.awaits``)."""
 
     document_id = document_ref("送达的文书", required=True)
-    address = text("电子送达地址")
-    channel = choice("送达渠道", {"email": "电子邮件"})
-    message_id = text("邮件标识（Message-ID）")
-    sha256 = text("所送文书的 SHA-256", min_len=64, max_len=64)
-    sent_at = moment("发送时间")
-    delivered_at = moment("到达受送达人特定系统的时间", "以到达受送达人特定系统的日期为送达日期（民事诉讼法 第九十条）")
-    receipt = text("接收系统的回执")
+    address = text("电子送达地址", "不填的，送至送达地址确认书确认的电子邮箱")
+    channel = _system(choice("送达渠道", {"email": "电子邮件"}))
+    sha256 = _system(text("所送文书的 SHA-256", min_len=64, max_len=64))
+    status = _system(choice("发送状态", SENDING))
+    message_id = _system(text("邮件标识（Message-ID）", required=False))
+    sent_at = _system(moment("发送时间", required=False))
+    delivered_at = _system(moment("到达受送达人特定系统的时间", "以到达受送达人特定系统的日期为送达日期（民事诉讼法 第九十条）",
+                                  required=False))
+    receipt = _system(text("接收系统的回执", required=False))
+    failure = _system(text("未能送达的原因", required=False))
+    attempts = _system(fields.Integer(metadata={"title": "发送次数"}, required=False,
+                                      validate=Range(min=1, error="发送次数须为正整数")))
+
+    @validates_schema
+    def _outcome_matches_status(self, data: dict[str, Any], **_: Any) -> None:
+        status, given = data.get("status"), {k for k in (*PROOF_FIELDS, "failure") if data.get(k)}
+        wanted = {"pending": set(), "sent": set(PROOF_FIELDS), "failed": {"failure"}}.get(str(status), set())
+        for name in sorted(given - wanted):
+            raise ValidationError(f"发送状态为“{SENDING.get(str(status), status)}”的电子送达记录不得填写此项", name)
+        for name in sorted(wanted - given):
+            raise ValidationError(f"发送状态为“{SENDING.get(str(status), status)}”的电子送达记录须有此项（民事诉讼法 第九十条）",
+                                  name)
 
 
 KINDS = [
@@ -216,7 +245,8 @@ KINDS = [
                ("fushun-culture 第二十五条", "lishui-city 第十八条", "民事诉讼法 第九十三条")),
     RecordKind("service_address_confirmation", "送达地址确认书", AddressConfirmation,
                ("行政处罚法 第六十一条", "民事诉讼法 第九十条")),
-    RecordKind("electronic_service", "电子送达记录", ElectronicService, ("行政处罚法 第六十一条", "民事诉讼法 第九十条")),
+    RecordKind("electronic_service", "电子送达记录", ElectronicService, ("行政处罚法 第六十一条", "民事诉讼法 第九十条"),
+               awaits=("delivered_at", "电子送达尚未到达受送达人的特定系统（待发送或发送失败），到达后方为送达")),
     RecordKind("public_notice", "公告送达记录", PublicNotice,
                ("fushun-culture 第二十六条", "lishui-city 第十八条", "民事诉讼法 第九十五条"),
                file_fields=("notice_files",)),

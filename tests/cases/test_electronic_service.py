@@ -1,28 +1,44 @@
-"""电子送达 (行政处罚法 第六十一条; 民事诉讼法 第九十条): only to the address the party confirmed in a signed 送达地址确认书
-consenting to it; the system sends the sealed 文书 and the record holds the message id, the SHA-256 of what was sent
-and the receiving system's reply — here a real SMTP server on 127.0.0.1 started by the test (aiosmtpd)."""
+"""电子送达 (行政处罚法 第六十一条; 民事诉讼法 第九十条) through the outbox: only to the address the party confirmed in a
+signed 送达地址确认书 consenting to it; the request stores the record ``pending`` with an outbox job, the worker sends
+the sealed 文书 exactly once and appends the outcome (message id, SHA-256 of what was sent, the moment the receiving
+server accepted it and its reply — or the reason it failed) — against a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 from __future__ import annotations
 
 import email
 import email.policy
 import hashlib
+import html
 import socket
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import event, select
 
+from handlers.audit_actions import Action
 from tests.support.flows import decided
+from tests.support.web_client import web
+from webapp.cases import service as cases
+from webapp.db import db
 from webapp.loadgen.payloads import payload
+from webapp.models import AuditEntry, OutboxJob, Record, User
+from webapp.worker import outbox
+from webapp.worker.service import Worker
 
 CF_61 = "《中华人民共和国行政处罚法》第六十一条"
+MS_90 = "《中华人民共和国民事诉讼法》第九十条"
 
 
 class Inbox:
+    """The party's designated system: accepts, or answers DATA with the replies queued in ``refusals`` first."""
+
     def __init__(self) -> None:
         self.messages: list[Any] = []
+        self.refusals: list[str] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        if self.refusals:
+            return self.refusals.pop(0)
         self.messages.append(envelope)
         return "250 2.0.0 Ok: queued as LH0001"
 
@@ -42,7 +58,38 @@ def smtp_server(app, monkeypatch):
     controller.stop()
 
 
-def test_xingzheng_chufa_fa_61_electronic_service_needs_signed_consent_and_proves_what_arrived(walker, smtp_server):
+def _worker(app, name: str = "test-outbox") -> int:
+    """One pass of the worker service, as ``flask liuhen worker`` runs it."""
+    with app.app_context():
+        try:
+            return Worker([], name=name).run_once()
+        finally:
+            db.session.remove()
+
+
+def _versions(app, cid: int) -> list[dict[str, Any]]:
+    with app.app_context():
+        rows = db.session.scalars(select(Record).where(Record.case_id == cid, Record.kind == "electronic_service")
+                                  .order_by(Record.id))
+        out = [{**r.payload, "version": r.version, "supersedes_id": r.supersedes_id, "id": r.id} for r in rows]
+        db.session.remove()
+        return out
+
+
+def _to_electronic(w) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    """A decided case whose 决定书 is to be served electronically, the party's consent signed."""
+    cid, decision = decided(w)
+    plan = {"document_id": decision["id"], "recipient": "王五", "method": "electronic", "reason": "当事人书面同意电子送达"}
+    w.do(cid, "t_service_plan", {"service_plan": plan})
+    task = w.task(cid, "t_electronic")
+    assert w.add(cid, task, "service_address_confirmation", payload("service_address_confirmation")).status_code == 201
+    return cid, decision, task
+
+
+@pytest.mark.article("行政处罚法", 61)
+@pytest.mark.article("民事诉讼法", 90)
+def test_xingzheng_chufa_fa_61_the_worker_sends_once_and_service_dates_from_the_sending(app, agency, walker,
+                                                                                         smtp_server, clock):
     w = walker
     cid, decision = decided(w)
     plan = {"document_id": decision["id"], "recipient": "王五", "method": "electronic", "reason": "当事人书面同意电子送达"}
@@ -51,15 +98,17 @@ def test_xingzheng_chufa_fa_61_electronic_service_needs_signed_consent_and_prove
     view = w.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()
     assert view["requires"]["act"] == "送达.电子" and view["requires"]["records"] == ["service_address_confirmation",
                                                                                    "electronic_service"]
-
+    form = web(app, agency, "officer1").text(f"/cases/{cid}/tasks/{task['id']}")
+    assert 'name="f.electronic_service.document_id"' in form  # the officer chooses the 文书 …
+    assert not [f for f in ("status", "message_id", "delivered_at", "receipt", "sha256")
+                if f'name="f.electronic_service.{f}"' in form]  # … what the sending records is never typed
     res = w.complete(cid, task)  # empty-handed: the gate names the record and its articles
     missing = [m["record"] for m in res.get_json()["missing"]]
     assert res.status_code == 422 and missing == ["service_address_confirmation", "electronic_service"]
-    assert "《中华人民共和国民事诉讼法》第九十条" in res.get_json()["message"]
+    assert MS_90 in res.get_json()["message"]
     res = w.add(cid, task, "electronic_service", {"document_id": decision["id"]})
     body = res.get_json()
     assert res.status_code == 422 and CF_61 in body["message"] and "送达地址确认书" in body["message"], body
-    assert not smtp_server.messages
 
     refused = payload("service_address_confirmation", signatures=[
         {"signer": "王五", "capacity": "party", "signed": False, "refusal_note": "当事人拒绝签名"}])
@@ -69,25 +118,124 @@ def test_xingzheng_chufa_fa_61_electronic_service_needs_signed_consent_and_prove
 
     res = w.add(cid, task, "electronic_service", {"document_id": decision["id"], "address": "other@example.com"})
     assert res.status_code == 422 and "wangwu@xingguang.example" in res.get_json()["message"]
-    assert not smtp_server.messages
-
-    # a record refused for what the officer typed sends nothing: it is checked before the mail leaves
+    # a proof is never typed: the sending's fields belong to the worker
+    res = w.add(cid, task, "electronic_service", {"document_id": decision["id"], "status": "sent",
+                                                  "delivered_at": "2026-03-02T10:00:00+08:00"})
+    assert res.status_code == 422 and {"status", "delivered_at"} <= set(res.get_json()["fields"]), res.get_json()
     res = w.add(cid, task, "electronic_service", {"document_id": decision["id"], "note": "已电话告知"})
-    assert res.status_code == 422 and "note" in res.get_json()["fields"] and "未发送" in res.get_json()["message"]
-    assert not smtp_server.messages
+    assert res.status_code == 422 and "note" in res.get_json()["fields"]
 
+    requested_at = clock.now()
     res = w.add(cid, task, "electronic_service", {"document_id": decision["id"]})
     assert res.status_code == 201, res.get_json()
-    proof = res.get_json()["payload"]
-    assert len(smtp_server.messages) == 1
+    stored = res.get_json()["payload"]
+    assert stored["status"] == "pending" and stored["sha256"] == decision["sha256"] and "delivered_at" not in stored
+    assert not smtp_server.messages  # the request only asked: nothing leaves before the commit
+    assert "待发送" in web(app, agency, "officer1").text(f"/cases/{cid}")
+    again = w.add(cid, task, "electronic_service", {"document_id": decision["id"]})
+    assert again.status_code == 422 and "待发送" in again.get_json()["message"]  # one sending per 文书
+
+    res = w.complete(cid, task)  # not served until it reaches the party's system
+    assert res.status_code == 422 and "到达" in res.get_json()["message"] and MS_90 in res.get_json()["message"]
+
+    clock.advance(minutes=7)  # the worker sends later: the date of service is the sending's, not the request's
+    assert _worker(app) >= 1
+    assert _worker(app) == 0 and len(smtp_server.messages) == 1  # exactly once, however often the worker passes
     envelope = smtp_server.messages[0]
     assert envelope.rcpt_tos == ["wangwu@xingguang.example"]
     mail = email.message_from_bytes(envelope.content, policy=email.policy.default)
-    attachment = next(mail.iter_attachments())
-    sent = attachment.get_content()
+    sent = next(mail.iter_attachments()).get_content()
+    versions = _versions(app, cid)
+    assert [v["status"] for v in versions] == ["pending", "sent"]  # appended, the request's version untouched
+    proof = versions[-1]
+    assert proof["version"] == 2 and proof["supersedes_id"] == versions[0]["id"] and versions[0] == {**versions[0],
+                                                                                                     **stored}
     assert hashlib.sha256(sent).hexdigest() == proof["sha256"] == decision["sha256"]
     assert mail["Message-ID"] == proof["message_id"] and proof["receipt"].startswith("250") and "LH0001" in proof["receipt"]
-    assert proof["address"] == "wangwu@xingguang.example" and proof["delivered_at"]
     assert decision["number"] in mail["Subject"]
+    assert proof["delivered_at"] > requested_at.isoformat() and proof["attempts"] == 1
+    page = web(app, agency, "officer1").text(f"/cases/{cid}")
+    sending = page[page.index("<h2>电子送达</h2>"):page.index("全过程时间线")]
+    assert "已发送" in sending and html.escape(proof["message_id"]) in sending and "待发送" not in sending
     assert w.complete(cid, task).status_code == 200
     assert w.task(cid, "t_performance")  # served: the procedure goes on
+
+
+def test_a_request_whose_commit_fails_sends_nothing(app, agency, walker, smtp_server):
+    cid, decision, task = _to_electronic(walker)
+
+    def database_fails(_session: Any) -> None:
+        raise RuntimeError("数据库提交失败")
+
+    with app.app_context():
+        officer = db.session.get(User, agency.user_ids["officer1"])
+        session = db.session()
+        event.listen(session, "before_commit", database_fails)
+        try:
+            with pytest.raises(RuntimeError):
+                cases.submit_record(officer, cid, task["id"], "electronic_service", {"document_id": decision["id"]})
+        finally:
+            event.remove(session, "before_commit", database_fails)
+            db.session.rollback()
+            db.session.remove()
+    assert not smtp_server.messages  # nothing left before the commit …
+    _worker(app)
+    assert not smtp_server.messages and not _versions(app, cid)  # … and nothing is left to send after it failed
+    with app.app_context():
+        assert db.session.scalar(select(OutboxJob).where(OutboxJob.case_id == cid)) is None
+        db.session.remove()
+
+
+@pytest.mark.article("民事诉讼法", 90)
+def test_a_refused_sending_is_retried_after_a_back_off_and_a_lasting_one_is_shown_with_its_reason(
+        app, agency, walker, smtp_server, clock):
+    w = walker
+    cid, decision, task = _to_electronic(w)
+    smtp_server.refusals = ["451 4.3.0 Mailbox temporarily unavailable"]
+    assert w.add(cid, task, "electronic_service", {"document_id": decision["id"]}).status_code == 201
+    _worker(app)
+    assert not smtp_server.messages and [v["status"] for v in _versions(app, cid)] == ["pending"]
+    page = web(app, agency, "officer1").text(f"/cases/{cid}")
+    assert "待发送" in page and "第 1 次发送未成功" in page and "451" in page
+    with app.app_context():
+        failed = db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
+                                                             AuditEntry.action == Action.SENDING_FAILED.value))
+        assert ["451" in e.detail["reason"] for e in failed] == [True]
+        db.session.remove()
+    _worker(app)  # within the back-off: not yet
+    assert not smtp_server.messages
+    clock.advance(seconds=31)
+    _worker(app)
+    assert len(smtp_server.messages) == 1
+    versions = _versions(app, cid)
+    assert [v["status"] for v in versions] == ["pending", "sent"] and versions[-1]["attempts"] == 2
+    assert w.complete(cid, task).status_code == 200
+
+    # the party's system refuses for good (5xx): recorded as failed with the reason, not retried
+    cid, decision, task = _to_electronic(w)
+    smtp_server.refusals = ["550 5.1.1 Mailbox does not exist"]
+    assert w.add(cid, task, "electronic_service", {"document_id": decision["id"]}).status_code == 201
+    _worker(app)
+    versions = _versions(app, cid)
+    assert [v["status"] for v in versions] == ["pending", "failed"] and "550" in versions[-1]["failure"]
+    page = web(app, agency, "officer1").text(f"/cases/{cid}")
+    assert "发送失败（接收服务器拒收邮件内容：550" in page
+    res = w.complete(cid, task)
+    assert res.status_code == 422 and "到达" in res.get_json()["message"]
+    # the officer may ask again once it failed: a new pending version and a new job
+    assert w.add(cid, task, "electronic_service", {"document_id": decision["id"]}).status_code == 201
+    _worker(app)
+    assert [v["status"] for v in _versions(app, cid)] == ["pending", "failed", "pending", "sent"]
+    assert w.complete(cid, task).status_code == 200
+
+
+def test_sending_gives_up_after_its_attempts(app, walker, smtp_server, clock):
+    cid, decision, task = _to_electronic(walker)
+    smtp_server.refusals = ["421 4.7.0 Try again later"] * outbox.MAX_ATTEMPTS
+    assert walker.add(cid, task, "electronic_service", {"document_id": decision["id"]}).status_code == 201
+    for _ in range(outbox.MAX_ATTEMPTS):
+        _worker(app)
+        clock.advance(hours=1)
+    versions = _versions(app, cid)
+    assert [v["status"] for v in versions] == ["pending", "failed"] and versions[-1]["attempts"] == outbox.MAX_ATTEMPTS
+    assert "421" in versions[-1]["failure"] and not smtp_server.messages

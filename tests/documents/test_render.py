@@ -97,6 +97,24 @@ MANDATORY: dict[str, list[str]] = {
                              "《中华人民共和国民事诉讼法》第九十条", "当事人签名"],
     "case_source": ["案件来源登记表", "来源渠道", "电话", "周九", "13800000000", "被投诉、举报对象", "夜间接纳未成年人上网",
                     "登记日期：2026年3月2日"],
+    "coercive_extension": ["延长行政强制措施期限决定书", "抚顺县星光网吧", "91210421MA0XXXXXXK",
+                           "2026年3月2日以查封（扣押）决定书（抚县文执封扣〔2026〕1号）", "扣押财物的行政强制措施",
+                           "至2026年4月1日止", "需等待检验结果，情况复杂", "经本机关负责人批准",
+                           "《中华人民共和国行政强制法》第二十五条", "延长至2026年5月1日", "电脑主机", "2台",
+                           "60日内向抚顺县人民政府申请行政复议"],
+    "coercive_release": ["解除行政强制措施决定书", "抚顺县星光网吧", "2026年3月2日以查封（扣押）决定书（抚县文执封扣〔2026〕1号）",
+                         "扣押财物的行政强制措施", "经查明与违法行为无关", "《中华人民共和国行政强制法》第二十八条",
+                         "解除扣押财物的清单",
+                         "自2026年3月20日起解除该行政强制措施", "查封、扣押的财物已退还", "电脑主机", "（印章）",
+                         "2026年3月20日"],
+    "preservation_decision": ["先行登记保存处理决定书", "抚顺县星光网吧", "于2026年3月2日以证据先行登记保存通知书及清单（抚文执保〔2026〕5号）",
+                              "《中华人民共和国行政处罚法》第五十六条", "七个工作日内", "处理决定：解除先行登记保存",
+                              "经核查，解除先行登记保存，退还物品。", "电脑主机", "执法人员签名", "（印章）", "2026年3月9日"],
+    "investigation_report": ["案件调查终结报告", "抚顺县星光网吧", "91210421MA0XXXXXXK", "案由", "星光网吧接纳未成年人上网案",
+                             "案件来源", "检查发现", "立案日期", "2026年3月2日", "张明（执法证号21040001）",
+                             "李强（执法证号21040002）", "违法事实", "当事人接纳三名未成年人上网", "证据材料",
+                             "询问笔录、现场检查笔录、录像", "法律依据", "《互联网上网服务营业场所管理条例》第三十一条", "裁量情节",
+                             "初次违法", "拟处理意见", "警告，罚款人民币一万元", "承办人：张明"],
     "av_explanation": ["工作情况说明", "未进行（或中断）音像记录的原因", "不适宜录像", "说明人", "张明", "负责人"],
 }
 
@@ -141,7 +159,13 @@ def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any]
     return sealing.context(kind, agency, Case(id=7, title=CASE["title"], party_name=CASE["party_name"]), records,
                            number, dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), "现场检查（勘验）",
                            case_no=CASE_NO, served=served if kind.code == "service_receipt" else None,
-                           issued=served if kind.quotes else None)
+                           issued=ISSUED.get(kind.quotes, served) if kind.quotes else None)
+
+
+#: the sealed 文书 a kind quotes, as the case's documents table holds it (``references.of_kind``)
+ISSUED = {"coercive_decision": {"id": 2, "title": "查封（扣押）决定书", "number": "抚县文执封扣〔2026〕1号", "date": "2026年3月2日"},
+          "evidence_preservation": {"id": 3, "title": "证据先行登记保存通知书及清单", "number": "抚文执保〔2026〕5号",
+                                    "date": "2026年3月2日"}}
 
 
 def pdf_text(pdf: bytes, tmp_path, layout: bool = False) -> str:

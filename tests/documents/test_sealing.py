@@ -9,10 +9,12 @@ import re
 import subprocess
 import threading
 
+import pytest
 from sqlalchemy import select
 
 import documents
 from handlers.clock import CHINA
+from tests.engine.test_procedure_measures import SUB_PATHS, _walker
 from tests.support.app import adopt_regulation, make_agency
 from tests.support.flows import decided, start
 from tests.support.walker import Walker
@@ -52,7 +54,8 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
     decide_and_close(walker, cid)
     docs = documents_of(walker, cid)
     kinds = [d["kind"] for d in docs]
-    assert kinds == ["case_filing", "inquiry_record", "inspection_record", "av_explanation", "prior_notice",
+    assert kinds == ["case_filing", "inquiry_record", "inspection_record", "av_explanation", "investigation_report",
+                     "prior_notice",
                      "statement_record", "decision_approval", "penalty_decision", "service_receipt", "closing_approval",
                      "case_file"]
     case_nos = set()
@@ -298,3 +301,29 @@ def test_the_reminder_quotes_the_issued_decision_and_asks_for_it_only_where_the_
     text = pdf_text(walker.call("get", reminder["url"], "officer1").data, tmp_path)
     assert f"行政处罚决定书（{decision['number']}，2026年3月2日）已依法送达" in text
     assert "抚文执罚〔2026〕12号" not in text  # the samples' typed 文号 of the decision, never printed
+
+
+@pytest.mark.parametrize("key", [("coercive_measure", "扣押, approved beforehand, released"),
+                                 ("evidence_preservation", "approved, decided within seven working days")],
+                         ids=["解除行政强制措施决定书", "先行登记保存处理决定书"])
+def test_a_release_names_the_measure_it_lifts_as_issued_and_is_dated_the_day_of_the_act(app, client, agency, tmp_path,
+                                                                                         key):
+    """The 解除 decision of a 扣押 prints the 查封（扣押）决定书's issued 文号 (not the 文号 typed in the records), its
+    清单 and the day of the release; the 处理决定书 of a 先行登记保存 the issued 通知书's 文号 and the day decided."""
+    measure, steps, _end = SUB_PATHS[key]
+    w = _walker(client, agency, key[1])
+    w.checking = False
+    cid = file_case(w)
+    w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=[measure])})
+    for name, records in steps:
+        w.do(cid, name, records)
+    docs = {d["kind"]: d for d in documents_of(w, cid)}
+    quoted, made, day = (("coercive_decision", "coercive_release", "2026年3月20日") if measure == "coercive"
+                         else ("evidence_preservation", "preservation_decision", "2026年3月9日"))
+    assert {quoted, made} <= set(docs), sorted(docs)
+    release = docs[made]
+    assert NUMBER.match(release["number"]) and NUMBER.match(docs[quoted]["number"])
+    text = pdf_text(w.call("get", release["url"], "officer1").data, tmp_path)
+    assert f"（{docs[quoted]['number']}）" in text and docs[quoted]["title"] in text
+    assert "电脑主机" in text and day in text[-40:], text[-80:]  # the 清单's goods; 落款 = the day of the act
+    assert "抚文执" not in text  # the samples' typed 文号 never reaches paper

@@ -162,8 +162,9 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         raise Invalid(f"未知的记录类型：{kind!r}", fields={"kind": ["未知的记录类型"]})
     if not isinstance(payload, dict):
         raise Invalid("记录内容须为 JSON 对象", fields={"payload": ["须为 JSON 对象"]})
-    if kind in electronic.SYSTEM_MADE:  # the system performs the act (sends) and fills in its proof
-        payload = electronic.SYSTEM_MADE[kind](case, payload)
+    system = electronic.SYSTEM_MADE.get(kind)  # the system performs the act (sends) and records its proof
+    if system is not None:
+        payload = system.prepare(case, payload)
     errors = rk.validate(payload, store.current().exists)
     if not errors:
         errors = references.problems(case.id, kind, payload, done.settings.citer().text)
@@ -187,6 +188,8 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         audit.append(case.agency_id, Action.RECORD_ADDED, actor_id=user.id, case_id=case.id,
                      detail={"record_id": record.id, "kind": kind, "version": record.version, "task_id": task_id,
                              "content_hash": record.content_hash})
+        if system is not None:
+            system.queue(record)  # the worker performs the act after the commit: a rolled-back request asks nothing
     return record
 
 

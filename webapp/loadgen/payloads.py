@@ -47,7 +47,8 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                               "approved_by": "刘伟", "approved_at": T},
     "investigation_report": {"drafter": "张明", "facts": "当事人接纳三名未成年人上网。", "evidence": "询问笔录、现场检查笔录、录像",
                              "legal_basis": "《互联网上网服务营业场所管理条例》第三十一条",
-                             "factors": "初次违法，积极配合调查", "proposed_penalty": "警告，罚款人民币一万元"},
+                             "factors": "初次违法，积极配合调查", "proposed_penalty": "警告，罚款人民币一万元",
+                             "reported_at": T},
     "case_review": {"opinion": "事实清楚，证据确凿。", "major_case": False,
                     "signatures": [{"signer": "王芳", "capacity": "reviewer", "signed": True, "signed_at": T}]},
     "prior_notice": {"facts": "接纳未成年人上网", "reasons": "违反条例第二十一条",
@@ -133,10 +134,10 @@ PAYLOADS.update({
         "recipient": "王五", "postal_address": "抚顺县石文镇人民路 18 号", "phone": "024-5551234",
         "electronic_consent": True, "electronic_address": "wangwu@xingguang.example", "confirmed_at": T,
         "signatures": [{"signer": "王五（星光网吧负责人）", "capacity": "party", "signed": True, "signed_at": T}]},
-    # what the system fills in when it sends (webapp.cases.electronic); an officer submits only document_id
+    # the version the worker appends once sent (webapp.worker.outbox); an officer submits only document_id
     "electronic_service": {"document_id": 1, "address": "wangwu@xingguang.example", "channel": "email",
-                           "message_id": "<1@liuhen.example>", "sha256": "0" * 64, "sent_at": T, "delivered_at": T,
-                           "receipt": "250 OK queued"},
+                           "status": "sent", "message_id": "<1@liuhen.example>", "sha256": "0" * 64, "sent_at": T,
+                           "delivered_at": T, "receipt": "250 OK queued", "attempts": 1},
     "public_notice": {"grounds": "others_failed", "failed_methods": ["direct", "mail"],
                       "failure_details": "三次上门无人，邮寄被退回，经社区核实当事人已搬离且去向不明。",
                       "carrier": "抚顺日报及本队公告栏", "form": "登报并张贴公告", "notice_text": "王五：本队已作出……特此公告。",

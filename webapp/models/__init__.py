@@ -21,11 +21,11 @@ from webapp.models.review import CaseScore, IntegrityCheck, StepReview, Supervis
 from webapp.models.spotchecks import SpotCheck, SupervisionScope
 from webapp.models.timers import CaseTimer
 from webapp.models.notifications import NotificationDelivery
-from webapp.models.worker import ScheduledJob, WorkerHeartbeat
+from webapp.models.worker import OutboxJob, ScheduledJob, WorkerHeartbeat
 
 __all__ = ["Agency", "AppendOnlyViolation", "AuditEntry", "AuditHead", "Case", "CaseScore", "CaseTask", "CaseTimer",
            "ComplianceException", "Deadline", "Deployment", "DiagramVersion", "Document", "DocumentCounter",
            "FileDisposal", "IntegrityCheck", "MediaExplanation", "MediaExport", "MediaItem", "MediaRequest",
-           "NotificationDelivery", "Record", "RenderJob", "RetentionHold", "ScheduledJob", "SpotCheck", "StatusCount",
+           "NotificationDelivery", "OutboxJob", "Record", "RenderJob", "RetentionHold", "ScheduledJob", "SpotCheck", "StatusCount",
            "StepReview", "StoredFile", "SupervisionRollup", "SupervisionScope", "UTCDateTime", "UploadSession", "User", "UserSession",
            "Window", "WorkerHeartbeat", "in_window", "row_hash", "seal"]

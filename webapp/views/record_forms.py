@@ -55,7 +55,8 @@ def widgets(kind: str, values: Mapping[str, Any], errors: Mapping[str, list[str]
     that names a 文书 of the case offers ``documents`` (id → title and 文号) to pick from, never an id to type."""
     rk = CATALOGUE[kind]
     desc = rk.describe()["fields"]
-    out = [_widget(prefix(kind), n, d, values, errors, n in rk.file_fields) for n, d in desc.items()]
+    out = [_widget(prefix(kind), n, d, values, errors, n in rk.file_fields) for n, d in desc.items()
+           if not d.get("system")]  # what the system records when it performs the act (电子送达) is not typed
     for w in out:
         w.media = w.files and kind == AV_RECORDING and w.name == f"{prefix(kind)}.files"
         if w.kind == "document":

@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from flask import Flask, current_app
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -47,6 +47,7 @@ from webapp.engine import runner
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, MediaItem, Record, RenderJob, User
 from webapp.store import audit
+from webapp.worker import claims
 from webapp.worker.signing import signer_for
 
 CASE_SERIES = "案"
@@ -112,7 +113,7 @@ def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, 
                        "remedies": dict(settings.remedies), "payment": dict(settings.payment),
                        "format_set": settings.format_set},
             "cite": settings.citer().text, "basis": settings.citer().text(footer_basis(dk, records[dk.source], settings, step)),
-            "title": dk.title, "number": number, "numbered": dk.numbered,
+            "title": dk.title_in(settings.format_set), "number": number, "numbered": dk.numbered,
             "case_no": case_no, "served": dict(served) if served else None, "issued": dict(issued) if issued else None,
             "date": day, "task_title": task_title,
             "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
@@ -186,9 +187,10 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     else:
         body = documents.render(dk.template, ctx)
     pdf = signer_for(agency).sign(body)
-    sha, size = _store(pdf, f"{number}{dk.title}.pdf", agency.id, user.id)
+    title = dk.title_in(agency.settings.format_set)  # the 范本 of the agency's set names it
+    sha, size = _store(pdf, f"{number}{title}.pdf", agency.id, user.id)
     used = [records[k] for k in dict.fromkeys((dk.source, dk.trigger, *dk.uses)) if k in records]
-    doc = Document(agency_id=agency.id, case_id=case.id, task_id=source.task_id, kind=dk.code, title=dk.title,
+    doc = Document(agency_id=agency.id, case_id=case.id, task_id=source.task_id, kind=dk.code, title=title,
                    number=number, version=version, supersedes_id=previous.id if previous else None, sha256=sha,
                    size=size, sources=[[r.id, r.kind, r.content_hash] for r in used], made_by=user.id,
                    made_at=clock.now())
@@ -301,20 +303,12 @@ def document_json(doc: Document) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- the render queue
 
-#: a claim older than this is free again: the worker that held it was killed mid-job (its transaction rolled back)
-CLAIM_TIMEOUT = dt.timedelta(minutes=5)
-#: the first retry after a failed render waits this long, doubling per attempt up to BACKOFF_MAX
-BACKOFF = dt.timedelta(seconds=30)
-BACKOFF_MAX = dt.timedelta(hours=1)
+CLAIM_TIMEOUT, BACKOFF, BACKOFF_MAX, backoff = claims.CLAIM_TIMEOUT, claims.BACKOFF, claims.BACKOFF_MAX, claims.backoff
 
 
 def worker_name(role: str = "") -> str:
     """Who holds a claim: host and process (and role, e.g. ``web`` for inline rendering)."""
     return f"{socket.gethostname()}:{os.getpid()}" + (f":{role}" if role else "")
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    return min(BACKOFF * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
 
 
 def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, Record], **_: Any) -> None:
@@ -341,42 +335,10 @@ def pending_jobs(case_id: int) -> list[tuple[str, RenderJob]]:
     return [(documents.BY_CODE[j.kind].title if j.kind in documents.BY_CODE else j.kind, j) for j in jobs]
 
 
-def _claimable(now: dt.datetime, ignore_backoff: bool) -> list[Any]:
-    conditions = [RenderJob.document_id.is_(None),
-                  or_(RenderJob.claimed_at.is_(None), RenderJob.claimed_at < now - CLAIM_TIMEOUT)]
-    if not ignore_backoff:
-        conditions.append(or_(RenderJob.not_before.is_(None), RenderJob.not_before <= now))
-    return conditions
-
-
 def claim_next(worker: str, case_id: int | None = None, ignore_backoff: bool = False,
                skip: Collection[int] = ()) -> int | None:
-    """Claim the oldest job that is free and due, in a short transaction of its own.
-
-    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets several workers take different jobs at once without waiting
-    on each other; the conditional UPDATE then makes the claim (and is what guards SQLite, which has no row
-    locks).  Returns None when nothing is free."""
-    for _attempt in range(5):  # on SQLite another worker may claim the row between our SELECT and UPDATE
-        now = clock.now()
-        conditions = _claimable(now, ignore_backoff)
-        query = select(RenderJob.id).where(*conditions).order_by(RenderJob.id).limit(1)
-        if case_id is not None:
-            query = query.where(RenderJob.case_id == case_id)
-        if skip:
-            query = query.where(RenderJob.id.not_in(skip))
-        job_id = db.session.scalar(query.with_for_update(skip_locked=True))
-        if job_id is None:
-            db.session.rollback()
-            return None
-        # DML executes to a CursorResult, which has the rowcount; Session.execute is typed as returning a plain Result
-        claimed = cast("CursorResult[Any]", db.session.execute(
-            update(RenderJob).where(RenderJob.id == job_id, *conditions)
-            .values(claimed_at=now, claimed_by=worker, attempts=RenderJob.attempts + 1)
-            .execution_options(synchronize_session=False)))
-        db.session.commit()
-        if claimed.rowcount == 1:
-            return job_id
-    return None
+    """Claim the oldest queued 文书 that is free and due (:func:`webapp.worker.claims.claim`)."""
+    return claims.claim(RenderJob, RenderJob.document_id.is_(None), worker, case_id, ignore_backoff, skip)
 
 
 def render_job(job_id: int, worker: str) -> bool:

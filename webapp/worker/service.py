@@ -1,7 +1,8 @@
 """The worker service (``flask liuhen worker``): one long-running loop that does what no request should wait for.
 
 Each pass renders queued 文书 (:mod:`webapp.worker.sealing`: claimed with ``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, retried with back-off, the error kept on the job) and runs every scheduled job that is due —
+PostgreSQL, retried with back-off, the error kept on the job), performs the outbox's sendings the same way
+(:mod:`webapp.worker.outbox`: 电子送达) and runs every scheduled job that is due —
 firing BPMN timers and deadline checks, purging abandoned uploads, ``verify`` — then records a heartbeat.
 Several workers may run on several machines: a scheduled job is claimed by locking its row and moving its
 next run on before it starts, so only one of them runs it; a render job by its claim.  A worker killed mid-job
@@ -25,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from handlers import clock
 from webapp.db import db
 from webapp.models import RenderJob, ScheduledJob, WorkerHeartbeat
-from webapp.worker import sealing
+from webapp.worker import outbox, sealing
 
 #: a pass renders at most this many 文书 before looking at the schedule and beating again
 RENDER_BATCH = 20
@@ -63,8 +64,10 @@ class Worker:
         """Render a batch of queued 文书 and run the scheduled jobs that are due; how many jobs were done."""
         self.beat("制作文书")
         done, failed = sealing.render_pending(worker=self.name, ignore_backoff=False, limit=RENDER_BATCH)
-        self.done, self.failed = self.done + done, self.failed + failed
-        work = done + failed
+        self.beat("电子送达")
+        sent, retried = outbox.send_pending(worker=self.name, limit=RENDER_BATCH)
+        self.done, self.failed = self.done + done + sent, self.failed + failed + retried
+        work = done + failed + sent + retried
         for job in self.jobs:
             work += self.run_scheduled(job)
         self.beat(None)
