@@ -27,7 +27,6 @@ import copy
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import product
 from typing import Any
 
 from marshmallow import fields, validate
@@ -119,13 +118,15 @@ class Model:
     #: the fields live on entry to a node: read on some path from it before a task rewrites them
     live: dict[str, frozenset[Read]] = field(default_factory=dict)
 
+    gates: dict[str, tuple[Read, ...]] = field(default_factory=dict)  # a gateway's reads, in the order written
     _soon: dict[str, frozenset[tuple[str, str | None]]] = field(default_factory=dict)
 
     def live_after(self, key: str) -> frozenset[Read]:
         return frozenset().union(*(self.live.get(s, frozenset()) for s in self.succ.get(key, ())))
 
     def soon(self, key: str) -> frozenset[tuple[str, str | None]]:
-        """What the engine may read right after ``key`` completes: on the way to the next user tasks."""
+        """What the engine may read right after ``key`` completes, on the way to the next user tasks, other
+        than at a gateway (a step stops before a gateway that reads a field still unchosen)."""
         if key not in self._soon:
             found: set[tuple[str, str | None]] = set()
             seen: set[str] = set()
@@ -135,7 +136,7 @@ class Model:
                 if k in seen or k in self.tasks:
                     continue
                 seen.add(k)
-                found |= self.at.get(k, set())
+                found |= set() if k in self.gates else self.at.get(k, set())
                 todo.extend(self.succ.get(k, ()))
             self._soon[key] = frozenset(found)
         return self._soon[key]
@@ -163,6 +164,7 @@ def _inline(m: Model, specs: Mapping[str, Any], pid: str, prefix: str, stack: tu
         for cond, _ in getattr(ts, "cond_task_specs", ()) or ():
             if cond is not None:
                 _read(m, key, str(cond.args[0]))
+                m.gates[key] = tuple(dict.fromkeys((*m.gates.get(key, ()), *_pairs(str(cond.args[0])))))
         definition = getattr(ts, "event_definition", None)
         if isinstance(definition, TimerEventDefinition):
             _read(m, key, str(definition.expression))
@@ -259,8 +261,9 @@ def _liveness(m: Model) -> None:
 # --- the walk ------------------------------------------------------------------------------------------------
 
 Sig = tuple[Any, ...]
-#: a record field whose value is chosen when a step first reads it: (record kind, field)
-Pending = tuple[str, str]
+#: a record field whose value is chosen when a step first reads it: (record kind, field), or (name, None)
+#: for the data a case starts with
+Pending = Read
 _END, _FAULT = "end", "fault"
 
 
@@ -274,6 +277,12 @@ class _Recorder(ConditionEngine):
     def evaluate(self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None) -> Any:
         self.read.update(dict.fromkeys(_pairs(expression)))
         return super().evaluate(task, expression, external_context)
+
+
+class _Pause(Exception):  # noqa: N818 - not an error: the engine stops before a gateway to branch there
+    def __init__(self, task: Any) -> None:
+        super().__init__(task.task_spec.name)
+        self.task = task
 
 
 @dataclass(frozen=True)
@@ -330,6 +339,7 @@ class _Explorer:
         self.memo = {id(x): x for x in shared}  # the specs are read-only: every copy shares them
         self.prefixes: dict[Any, str] = {}
         self.schemas: dict[str, Any] = {}
+        self.initial: dict[str, list[Any]] = INITIAL
         self.seen: dict[Sig, Any] = {}  # state → the task it decides at (to name a loop)
         self.edges: dict[Sig | str, set[Sig | str]] = {}
         self.walk = Walk(tasks=frozenset(self.m.tasks), all_ends=frozenset(self.m.ends))
@@ -338,7 +348,7 @@ class _Explorer:
     # keys and states
 
     def key(self, task: Any) -> str:
-        return self.prefix(task.workflow) + task.task_spec.name
+        return self.prefix(task.workflow) + str(task.task_spec.name)
 
     def prefix(self, workflow: Any) -> str:
         """The call activities leading to a (sub)workflow, as the composed graph keys them."""
@@ -389,7 +399,8 @@ class _Explorer:
             task = ready[0]
             kinds = exported(task.task_spec)
             live = self.m.live_after(self.key(task))
-            written = {(k, n) for k in kinds for n in CATALOGUE[k].exports if (k, n) in live or (k, None) in live}
+            written = {(k, n) for k in kinds for n in CATALOGUE[k].exports
+                       if ((k, n) in live or (k, None) in live) and len(self.field_options(k, n)) > 1}
             later = frozenset({p for p in deferred if p[0] not in kinds} | written)
             out.append(Action("task", task.id, self.defaults(kinds), later=later))
         return out + [Action("timer", t.id, {}, later=deferred) for t in timers]
@@ -398,9 +409,11 @@ class _Explorer:
         """The data a task's records export, each field with its usual value."""
         return {k: {n: self.field_options(k, n)[0] for n in CATALOGUE[k].exports} for k in kinds}
 
-    def field_options(self, kind: str, name: str) -> list[Any]:
+    def field_options(self, kind: str, name: str | None) -> list[Any]:
         """The values of a field a condition can tell apart: all its schema allows, or the constants
         conditions compare it with and one value besides (the first: its usual value)."""
+        if name is None:
+            return self.initial.get(kind, [None])
         schema = self.schemas.get(kind)
         if schema is None:
             schema = self.schemas[kind] = CATALOGUE[kind].schema()
@@ -408,7 +421,7 @@ class _Explorer:
         base = values(f) if f is not None else ["样例"]
         if f is not None and _bounded(f):
             if isinstance(f, fields.List) and len(base) > 1:
-                return [*base, [v for [v] in base]]  # each choice alone, then all of them at once
+                return [*base, [v[0] for v in base]]  # each choice alone, then all of them at once
             return base
         found = self.m.constants.get((kind, name), [])
         return [*found, *(b for b in base if b not in found)]
@@ -439,15 +452,20 @@ class _Explorer:
         return out, action.later - set(now)
 
     def apply(self, wf: BpmnWorkflow, action: Action) -> None:
+        """Take ``action``; the engine then runs until user tasks are ready, or stops (:class:`_Pause`) before
+        a gateway that reads a field still unchosen."""
+        wf.liuhen_deferred, wf.liuhen_paused = action.later, None
         if action.kind == "start":
             for t in wf.get_tasks(state=TaskState.READY):
                 t.data.update(copy.deepcopy(action.data))
-            wf.do_engine_steps()
+            wf.do_engine_steps(will_complete_task=lambda t: self.stop_before(wf, t))
             return
         task = wf.get_task_from_id(action.task)
         data = copy.deepcopy(action.data)
         for (kind, name), value in action.values:  # a value chosen where a step first reads it
-            if kind in data:
+            if name is None:
+                data[kind] = copy.deepcopy(value)
+            elif kind in data:
                 data[kind][name] = copy.deepcopy(value)
             elif isinstance(task.data.get(kind), dict):
                 data[kind] = {**task.data[kind], name: copy.deepcopy(value)}
@@ -455,11 +473,30 @@ class _Explorer:
             task.data.update(data)
             task._set_internal_data(event_value=FIRED)
             wf.refresh_timers()
+        elif action.kind == "resume":
+            task.data.update(data)
         else:
             self.walk.reached.add(self.key(task))
             task.set_data(**data)
             task.run()
-        wf.do_engine_steps()
+        wf.do_engine_steps(will_complete_task=lambda t: self.stop_before(wf, t))
+
+    def stop_before(self, wf: BpmnWorkflow, task: Any) -> None:
+        """Stop the engine before a gateway that reads a field still unchosen: its values are the next decision."""
+        reads = self.m.gates.get(self.key(task))
+        if reads and self.waiting(wf, reads):
+            raise _Pause(task)
+
+    def waiting(self, wf: BpmnWorkflow, reads: Iterable[Read]) -> list[Pending]:
+        """The unchosen fields among ``reads``, in the order read."""
+        pending = wf.liuhen_deferred
+        return [p for r in reads for p in sorted(pending) if p == r or r == (p[0], None)]
+
+    def resume(self, wf: BpmnWorkflow, gate: Any) -> list[Action]:
+        """At a gateway the engine stopped before: each value of the first unchosen field it reads."""
+        first = self.waiting(wf, self.m.gates[self.key(gate)])[0]
+        later = wf.liuhen_deferred - {first}
+        return [Action("resume", gate.id, {}, ((first, v),), later) for v in self.field_options(*first)]
 
     # the search
 
@@ -478,11 +515,11 @@ class _Explorer:
         return copy.deepcopy(wf, memo)
 
     def run(self, initial: dict[str, list[Any]]) -> Walk:
-        names = sorted(initial)
-        starts = [Action("start", None, dict(zip(names, combo, strict=True)))
-                  for combo in product(*(initial[n] for n in names))]
+        self.initial = initial
+        start = Action("start", None, {n: v[0] for n, v in initial.items()},
+                       later=frozenset((n, None) for n, v in initial.items() if len(v) > 1))
         first = BpmnWorkflow(self.spec, self.subs, script_engine=self.engine)
-        stack: list[_Branch] = [_Branch(first, (), starts, open=False)]
+        stack: list[_Branch] = [_Branch(first, (), [start], open=False)]
         while stack:
             branch = stack[-1]
             if not branch.pending:
@@ -516,8 +553,9 @@ class _Explorer:
             self.edges.setdefault(origin, set()).add(sig)
             if sig in self.seen:
                 break
-            self.seen[sig] = ready[0] if ready else None
-            actions = self.actions(wf, ready, timers)
+            gate = wf.get_task_from_id(wf.liuhen_paused) if wf.liuhen_paused is not None else None
+            self.seen[sig] = gate or (ready[0] if ready else None)
+            actions = self.resume(wf, gate) if gate is not None else self.actions(wf, ready, timers)
             if not actions:
                 self.stopped(wf, sig)
                 break
@@ -532,6 +570,9 @@ class _Explorer:
         self.walk.steps += 1
         try:
             self.apply(wf, action)
+            return True
+        except _Pause as stop:
+            wf.liuhen_paused = stop.task.id
             return True
         except SpiffWorkflowException as exc:
             ts = getattr(getattr(exc, "task", None), "task_spec", None) or self.task_spec(wf, action)
@@ -557,7 +598,8 @@ class _Explorer:
         self.edges.setdefault(sig, set()).add(_FAULT)
 
     def loops(self) -> None:
-        """A state from which no path reaches an end (nor a fault already named) is a loop with no way out."""
+        """A cycle of states from which no path reaches an end (nor a fault already named) is a loop with no
+        way out: each decision on it is named (the states leading into it are not)."""
         back: dict[Sig | str, list[Sig | str]] = {}
         for src, dsts in self.edges.items():
             for d in dsts:
@@ -569,14 +611,55 @@ class _Explorer:
             if k not in done:
                 done.add(k)
                 todo.extend(back.get(k, ()))
-        for sig, task in self.seen.items():
-            if sig not in done:
-                ts = task.task_spec if task is not None else None
-                self.fault(getattr(ts, "name", self.spec.name), getattr(ts, "bpmn_name", "") or "",
-                           "试运行发现无法离开的循环：从此处出发的任何路径都到不了结束事件")
+        stuck = {sig for sig in self.seen if sig not in done}
+        for sig in _cyclic(stuck, self.edges):
+            task = self.seen[sig]
+            ts = task.task_spec if task is not None else None
+            self.fault(getattr(ts, "name", self.spec.name), getattr(ts, "bpmn_name", "") or "",
+                       "试运行发现无法离开的循环：从此处出发的任何路径都到不了结束事件")
 
     def fault(self, element: str, name: str, message: str) -> None:
         self.faults.setdefault((element, message), Fault(element, name, message))
+
+
+def _cyclic(nodes: set[Any], edges: Mapping[Any, Iterable[Any]]) -> list[Any]:
+    """The nodes lying on a cycle within ``nodes`` (Kosaraju's strongly connected components, iteratively)."""
+    order: list[Any] = []
+    seen: set[Any] = set()
+    for root in nodes:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(edges.get(root, ())))]
+        while stack:
+            node, it = stack[-1]
+            nxt = next((w for w in it if w in nodes and w not in seen), None)
+            if nxt is None:
+                stack.pop()
+                order.append(node)
+            else:
+                seen.add(nxt)
+                stack.append((nxt, iter(edges.get(nxt, ()))))
+    back: dict[Any, list[Any]] = {}
+    for v in nodes:
+        for w in edges.get(v, ()):
+            if w in nodes:
+                back.setdefault(w, []).append(v)
+    out, placed = [], set()
+    for v in reversed(order):
+        if v in placed:
+            continue
+        members, todo = [v], [v]
+        placed.add(v)
+        while todo:
+            for u in back.get(todo.pop(), ()):
+                if u not in placed:
+                    placed.add(u)
+                    members.append(u)
+                    todo.append(u)
+        if len(members) > 1 or v in edges.get(v, ()):
+            out += members
+    return out
 
 
 def _value(data: Mapping[str, Any], read: Read) -> str:
