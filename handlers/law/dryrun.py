@@ -1,24 +1,28 @@
 """The dry run: the real engine walks a diagram version to an end on every path before it is stored.
 
 Pure (no database): throw-away SpiffWorkflow instances with the safe condition engine the runner uses.
-The walk is systematic, not random, so a fault on a deep branch is found at save, not by the first case
-that takes it:
+The walk is systematic, not random, so a fault on a deep branch (a check after 实施查封、扣押, behind
+four choices) is found at save, not by the first case that takes it:
 
-- a *decision* is a ready user task: it completes with the data its records export, and every value of
-  every exported field a later condition reads is tried — the values its schema allows, or for a free
-  field the constants the conditions compare it with — so each outgoing flow of each gateway is taken;
-  a field nothing reads later keeps one value.  Boundary timers are fired as one more decision;
-- the search branches a deep copy of the engine at each decision (specs shared, not copied);
-- a *state* is what can still change the case's future: the unfinished tasks, each named by its call
-  context (the call activities leading to it, as :func:`handlers.law.proof.compose` keys them), with the
-  workflow data a condition or timer may still read before it is rewritten (a liveness analysis of the
-  composed graph).  A state met before is not walked again, so branches that rejoin are walked once and
-  loops are bounded by the data, not by a step count;
-- an exception on any path, or a state from which no path reaches an end (a loop with no way out, or a
-  join that waits for ever), refuses the version, naming the element.
+- a *decision* is where a choice changes the path: a gateway about to read a field nobody has chosen
+  yet (the engine stops before it), a ready user task, a boundary timer that may fire.  At a gateway
+  every value of the field it reads is tried, in the order its conditions read them — the values the
+  record's schema allows, or for a free field the constants the conditions compare it with and one
+  more — so each outgoing flow of each gateway is taken.  A task completes with its records' usual
+  data; the fields it writes stay unchosen until a gateway reads them, so a choice made early and read
+  late (the enforcement method, read after the whole 送达) does not multiply what lies in between;
+- the search keeps one snapshot of the engine per decision (a deep copy sharing the specs) and takes
+  each other choice from it;
+- a *state* is what can still change the case's future: the unfinished tasks, each keyed by its call
+  context as :func:`handlers.law.proof.compose` keys it (the call activities leading to it), with the
+  fields a condition may still read before a task rewrites them (a liveness analysis of the composed
+  graph) and the fields still unchosen.  A state met before is not walked again: branches that rejoin
+  are walked once, and loops are bounded by the data, not by a step count;
+- an exception on any path refuses the version naming the element; so does a cycle of states from
+  which no path ends (a loop with no way out) and a join that waits for a branch that never comes.
 
-The walk also reports what it reached (user tasks and end events, keyed as the composed graph keys
-them), so its coverage can be checked against the diagram.
+The walk reports what it reached (user tasks and end events, keyed as the composed graph keys them),
+so its coverage is checked against the diagram (tests/handlers/test_proof.py).
 """
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ from handlers.conditions import ConditionEngine, UnsafeExpression, check
 from handlers.law.props import split_list
 
 #: states walked per procedure at most: beyond, the paths are too many to prove while a designer waits
-MAX_STATES = 4000
+MAX_STATES = 3000
 SAMPLE_MOMENT = "2026-03-02T10:00:00+08:00"
 #: a boundary timer fired by the dry run is due at this moment (long past)
 FIRED = "2000-01-01T00:00:00+00:00"
@@ -324,11 +328,10 @@ class _Branch:
 class _Explorer:
     """Walks every path of one version: depth first, a snapshot per decision, each state once.
 
-    A field a task exports that some condition reads is not chosen when the task completes: it keeps its
-    usual value and stays *pending* until a step's conditions really read it (the engine says which).  Then
-    the other values are tried from the decision's snapshot.  So a value chosen at one place and read far
-    later (an enforcement method read after the whole 送达 subprocess) does not multiply everything walked
-    in between."""
+    A field a task exports that some condition reads is *pending* until read: the engine stops before a
+    gateway that reads one, and its values are tried there.  A read elsewhere (a timer's expression) is
+    seen by the recording evaluator after the step, and the other values are then tried from the step's
+    snapshot."""
 
     def __init__(self, spec: Any, subprocess_specs: Mapping[str, Any]) -> None:
         self.spec, self.subs = spec, dict(subprocess_specs)
@@ -591,10 +594,15 @@ class _Explorer:
 
     def stopped(self, wf: BpmnWorkflow, sig: Sig) -> None:
         """No decision left: an end, a wait for something outside the case (an event), or a join waiting for ever."""
-        if wf.is_completed() or any(True for _ in self.tasks(wf, TaskState.WAITING)):
+        waiting = [t for t in self.tasks(wf, TaskState.WAITING) if not isinstance(t.task_spec, _EndJoin)]
+        if wf.is_completed() or any(getattr(t.task_spec, "event_definition", None) is not None for t in waiting):
             self.edges.setdefault(sig, set()).add(_END)
             return
-        self.fault(self.spec.name, "", "试运行未能到达结束事件")
+        if waiting:
+            ts = waiting[0].task_spec
+            self.fault(ts.name, ts.bpmn_name or "", "试运行停在此汇聚网关：它等待的分支永远不会到达，流程无法结束")
+        else:
+            self.fault(self.spec.name, "", "试运行未能到达结束事件")
         self.edges.setdefault(sig, set()).add(_FAULT)
 
     def loops(self) -> None:

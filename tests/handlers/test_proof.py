@@ -336,6 +336,15 @@ def test_dry_run_refuses_a_loop_with_no_way_out() -> None:
     assert {f.element for f in walk.faults} <= {"t_unit_opinion", "t_filing_approval", "gw_filed"}
 
 
+def test_dry_run_refuses_a_join_that_waits_for_a_branch_that_never_comes() -> None:
+    """The merge after 立案审批 (one branch normal, one emergency) made a parallel join: it waits for both, and
+    only one ever comes — the case would stand still there, so the version is refused naming the join."""
+    def to_parallel(root: etree._Element) -> None:
+        _el(root, "gw_filing_merge").tag = f"{B}parallelGateway"
+    faults = dry_run_of("fushun-culture", "general_procedure", to_parallel)
+    assert {f.element for f in faults} == {"gw_filing_merge"} and "汇聚网关" in faults[0].message
+
+
 def test_dry_run_refuses_a_gateway_whose_record_is_no_longer_written() -> None:
     """The deleted 确定调查措施: the real engine stops at 调查措施 on every walk."""
     faults = dry_run_of("fushun-culture", "general_procedure", delete_task("t_plan"))
