@@ -384,7 +384,8 @@ class _Explorer:
             # a running call activity's data is replaced by its subprocess's when it ends: only its place counts
             live = frozenset() if t.id in wf.subprocesses else self.m.live.get(k, frozenset())
             alive |= self.m.live.get(k, frozenset())
-            sig.append((k, t.state, tuple(_value(t.data, r) for r in sorted(live, key=str))))
+            sources = [t.data, *_merged(t)] if t.state == TaskState.WAITING else [t.data]
+            sig.append((k, t.state, tuple(_value(d, r) for d in sources for r in sorted(live, key=str))))
         ready.sort(key=lambda kt: kt[0])
         # a field no step can read any more is forgotten: it must not tell states apart
         wf.liuhen_deferred = frozenset(p for p in getattr(wf, "liuhen_deferred", ())
@@ -668,6 +669,14 @@ def _cyclic(nodes: set[Any], edges: Mapping[Any, Iterable[Any]]) -> list[Any]:
         if len(members) > 1 or v in edges.get(v, ()):
             out += members
     return out
+
+
+def _merged(join: Any) -> list[Mapping[str, Any]]:
+    """What a waiting join will merge besides its own data: the data before each branch that reached it."""
+    if not isinstance(join.task_spec, Join):
+        return []
+    return [t.parent.data for t in join.workflow.tasks.values()
+            if t.task_spec is join.task_spec and t is not join and t.has_state(TaskState.FINISHED_MASK)]
 
 
 def _value(data: Mapping[str, Any], read: Read) -> str:
