@@ -253,20 +253,96 @@ def test_diagram_with_no_user_task_is_refused() -> None:
     assert any("事先告知" in f.message and f.rule == "cf-general-procedure-acts" for f in found)
 
 
-def dry_run_of(code: str, process: str, *edits: Edit) -> list[dryrun.Fault]:
+def dry_walk(code: str, procedure: str, *edits: Edit, edited: str | None = None) -> dryrun.Walk:
+    """The dry run of ``code``'s ``procedure`` with ``edits`` applied to the file holding process ``edited``
+    (by default the procedure itself; a called process is edited where every caller inlines it)."""
     sources, _, _, _ = composed(code)
     sources = dict(sources)
-    name = next(n for n, c in sources.items() if f'<bpmn:process id="{process}"'.encode() in c)
+    name = next(n for n, c in sources.items() if f'<bpmn:process id="{edited or procedure}"'.encode() in c)
     root = etree.fromstring(sources[name])
     for e in edits:
         e(root)
     sources[name] = etree.tostring(root)
-    spec, subs = parse(sources, process)
-    return dryrun.dry_run(spec, subs)
+    spec, subs = parse(sources, procedure)
+    return dryrun.explore(spec, subs)
+
+
+def dry_run_of(code: str, process: str, *edits: Edit) -> list[dryrun.Fault]:
+    return dry_walk(code, process, *edits).faults
 
 
 def test_dry_run_walks_the_shipped_general_procedure_to_its_ends() -> None:
     assert dry_run_of("fushun-culture", "general_procedure") == []
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_dry_run_reaches_every_user_task_and_end_event_of_every_procedure(code: str) -> None:
+    """Every path walked: each user task and end event of each composed diagram (each call activity its own
+    copy, keyed by the calls leading to it) is reached on some path; the set comes from the diagram."""
+    sources, procedures, _, _ = composed(code)
+    for pid in procedures:
+        g = proof.compose(sources, pid)
+        walk = dry_walk(code, pid)
+        assert walk.faults == []
+        assert walk.reached == {n.key for n in g.tasks()}, (pid, dryrun.unreached(walk))
+        assert walk.ends == {k for k, n in g.nodes.items() if n.tag == "endEvent"}, (pid, dryrun.unreached(walk))
+
+
+def check_before_joining(gateway: str, task: str, join: str, expression: str) -> Edit:
+    """Put a gateway between ``task`` and ``join`` whose condition is ``expression`` (what a designer adds
+    in the modeler: a check after a task, its default flow going on)."""
+    def edit(root: etree._Element) -> None:
+        proc = _el(root, task).getparent()
+        flow = root.xpath(f"//bpmn:sequenceFlow[@sourceRef='{task}']", namespaces={"bpmn": B[1:-1]})[0]
+        flow.set("targetRef", gateway)
+        etree.SubElement(proc, f"{B}exclusiveGateway", id=gateway, name="现场核对？", default=f"{gateway}_no")
+        yes = etree.SubElement(proc, f"{B}sequenceFlow", id=f"{gateway}_yes", sourceRef=gateway, targetRef=join)
+        etree.SubElement(yes, f"{B}conditionExpression").text = expression
+        etree.SubElement(proc, f"{B}sequenceFlow", id=f"{gateway}_no", sourceRef=gateway, targetRef=join)
+    return edit
+
+
+@pytest.mark.parametrize(("code", "procedure", "task"), [
+    ("fushun-culture", "general_procedure", "t_coercive_written"),
+    ("lishui-city", "complaint_intake", "t_coercive_onsite"),
+])
+def test_dry_run_refuses_a_fault_on_a_deep_branch_naming_the_element(code: str, procedure: str, task: str) -> None:
+    """A check after 实施查封、扣押 (inside the 强制措施 call, itself behind 调查措施 = 强制措施, its kind and a
+    负责人批准 or an emergency) reads a record nothing makes: only paths through that task meet it.  The
+    random walks never got there; the walk that tries every value each condition reads does, and names the
+    gateway."""
+    deep = check_before_joining("gw_onsite_check", task, "gw_kind_join", "onsite_check.confirmed == True")
+    walk = dry_walk(code, procedure, deep, edited="coercive_measure")
+    assert [f.element for f in walk.faults] == ["gw_onsite_check"], [f.text() for f in walk.faults]
+    assert "onsite_check" in walk.faults[0].message and walk.faults[0].name == "现场核对？"
+    assert walk.faults[0].to_json()["text"].startswith("试运行：现场核对？（gw_onsite_check）")
+
+
+def test_dry_run_refuses_a_condition_that_raises_only_after_an_approved_extension() -> None:
+    """延长查封、扣押 is reached only when the outcome is 延长 and its 负责人审批 approves: a condition there
+    that cannot be evaluated (a record nothing makes) is found at save, not by the first case that extends."""
+    raising = condition("f_ext_yes", "approval_decision.decision == 'approve' and extension.days > 0")
+    walk = dry_walk("lishui-city", "general_procedure", raising, edited="coercive_measure")
+    assert {f.element for f in walk.faults} == {"gw_extension_approved"}, [f.text() for f in walk.faults]
+
+
+def test_dry_run_refuses_a_loop_with_no_way_out() -> None:
+    """立案 can no longer be approved and a refusal leads back to 承办机构意见: no path from there ends."""
+    def never_filed(root: etree._Element) -> None:
+        _el(root, "f_filed_no").set("targetRef", "t_unit_opinion")
+    walk = dry_walk("fushun-culture", "general_procedure", never_filed,
+                    condition("f_filed_yes", "filing_approval.decision == 'never'"))
+    assert walk.faults and all("循环" in f.message for f in walk.faults), [f.text() for f in walk.faults]
+    assert {f.element for f in walk.faults} <= {"t_unit_opinion", "t_filing_approval", "gw_filed"}
+
+
+def test_dry_run_refuses_a_join_that_waits_for_a_branch_that_never_comes() -> None:
+    """The merge after 立案审批 (one branch normal, one emergency) made a parallel join: it waits for both, and
+    only one ever comes — the case would stand still there, so the version is refused naming the join."""
+    def to_parallel(root: etree._Element) -> None:
+        _el(root, "gw_filing_merge").tag = f"{B}parallelGateway"
+    faults = dry_run_of("fushun-culture", "general_procedure", to_parallel)
+    assert {f.element for f in faults} == {"gw_filing_merge"} and "汇聚网关" in faults[0].message
 
 
 def test_dry_run_refuses_a_gateway_whose_record_is_no_longer_written() -> None:
