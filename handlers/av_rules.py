@@ -14,10 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from handlers import workcalendar
-from handlers.law.acts import GAP_ACT, HANDOVER_ACT, MASK_ACT, REMOTE_HANDOVER_ACT, VIEW_ACT
 
 if TYPE_CHECKING:  # for annotations only: settings → rules → catalogue → records → here
     from handlers.settings import Settings
+
+#: the acts of a recording's own handling, as the rules of a regulation name them (the vocabulary in
+#: handlers/law/acts.py lists them; they are named here because the rule base imports the catalogue, which imports
+#: this module)
+HANDOVER_ACT, REMOTE_HANDOVER_ACT, GAP_ACT = "音像记录.移交", "音像记录.移交.返回后", "音像记录.中断说明"
+VIEW_ACT, MASK_ACT = "音像记录.查阅", "复制.当事人.遮蔽"
 
 
 # --------------------------------------------------------------------------- the agency's articles

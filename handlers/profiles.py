@@ -20,8 +20,8 @@ from typing import Any, TypeVar, cast
 from lxml import etree
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from handlers.av_rules import HANDOVER_ACT
 from handlers.law import schema
-from handlers.law.acts import HANDOVER_ACT
 from handlers.law.model import Rule, rule_from_json
 from handlers.law.periods import Period, parse_period
 from handlers.law.schema import (

@@ -80,8 +80,6 @@ BASE_ACTS: dict[str, str] = {
 
 #: the acts of a recording's own handling (handover, gaps, viewing): no diagram's step, the A/V register enforces them
 RECORDING_ACT = "音像记录"
-HANDOVER_ACT, REMOTE_HANDOVER_ACT, GAP_ACT = "音像记录.移交", "音像记录.移交.返回后", "音像记录.中断说明"
-VIEW_ACT, MASK_ACT = "音像记录.查阅", "复制.当事人.遮蔽"
 
 
 def governs(rule_act: str, task_act: str | None) -> bool:

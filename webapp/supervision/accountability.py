@@ -39,7 +39,6 @@ from sqlalchemy import and_, func, select
 from handlers import av_rules, clock, merkle
 from handlers.audit_actions import Action
 from handlers.case_review import china
-from handlers.law import acts
 from webapp.db import db
 from webapp.errors import Forbidden, Invalid
 from webapp.evidence import access as media_access
@@ -176,7 +175,7 @@ def _foreign_actors() -> Iterator[Finding]:
     for e, other in rows:
         yield Finding("泄露", e.agency_id, e.case_id,
                       f"机构 {other} 的用户 {e.actor_id} 取得本机构音像记录（{e.action}，审计链第 {e.seq} 条）",
-                      f"审计记录分析（{VERIFY}）", basis("泄露", _articles(e.agency_id, av_rules.articles, acts.VIEW_ACT, "access")), e.at)
+                      f"审计记录分析（{VERIFY}）", basis("泄露", _articles(e.agency_id, av_rules.articles, av_rules.VIEW_ACT, "access")), e.at)
 
 
 def _safely(name: str, check: Callable[[], list[audit.Break]]) -> list[audit.Break]:
