@@ -8,6 +8,7 @@ import email
 import email.policy
 import hashlib
 import html
+import re
 import socket
 from typing import Any
 
@@ -197,6 +198,13 @@ def test_a_refused_sending_is_retried_after_a_back_off_and_a_lasting_one_is_show
     assert not smtp_server.messages and [v["status"] for v in _versions(app, cid)] == ["pending"]
     page = web(app, agency, "officer1").text(f"/cases/{cid}")
     assert "待发送" in page and "第 1 次发送未成功" in page and "451" in page
+    # the administrator sees it waiting in the worker's queues, and so does the monitoring system
+    admin = web(app, agency, "admin1").text("/admin/worker")
+    assert re.search(r'id="outbox-depth">1 件', admin) and re.search(r'id="outbox-failing">1 件', admin)
+    assert "451 4.3.0 Mailbox temporarily unavailable" in admin
+    metrics = web(app, agency, "admin1").text("/metrics")
+    assert re.search(r"^liuhen_outbox_queue_depth 1\.0$", metrics, re.M)
+    assert re.search(r"^liuhen_outbox_queue_failing 1\.0$", metrics, re.M)
     with app.app_context():
         failed = db.session.scalars(select(AuditEntry).where(AuditEntry.case_id == cid,
                                                              AuditEntry.action == Action.SENDING_FAILED.value))

@@ -25,9 +25,9 @@ from handlers import clock
 from webapp import store
 from webapp.db import db
 from webapp.errors import Forbidden
-from webapp.models import Deadline, IntegrityCheck, RenderJob
+from webapp.models import Deadline, IntegrityCheck
 from webapp.store.s3 import STORAGE_ERRORS
-from webapp.worker.service import last_heartbeat
+from webapp.worker.service import last_heartbeat, queue
 
 bp = Blueprint("ops", __name__)
 ABSENT = "0" * 64  # a hash no file has: asking the store for it exercises the store without reading anything
@@ -95,20 +95,18 @@ class Figures(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         now = clock.now()
-        depth, oldest = db.session.execute(select(func.count(), func.min(RenderJob.requested_at))
-                                           .where(RenderJob.document_id.is_(None))).one()
-        failing = db.session.scalar(select(func.count()).where(RenderJob.document_id.is_(None),
-                                                               RenderJob.last_error.is_not(None)))
+        documents, outbox = queue("documents", failures=0), queue("outbox", failures=0)
         overdue = db.session.execute(select(Deadline.agency_id, func.count()).where(Deadline.status == "open",
                                                                                    Deadline.due_at < now)
                                      .group_by(Deadline.agency_id)).all()
         at, problems = last_verify()
         beat = last_heartbeat()
         db.session.rollback()
-        yield GaugeMetricFamily("liuhen_render_queue_depth", "排队待制作的文书", value=depth)
-        yield GaugeMetricFamily("liuhen_render_queue_oldest_seconds", "最早排队的文书已等待（秒）",
-                                value=(now - oldest).total_seconds() if oldest else 0)
-        yield GaugeMetricFamily("liuhen_render_queue_failing", "上次制作失败、待重试的文书", value=failing)
+        for name, q, what in (("render", documents, "文书"), ("outbox", outbox, "电子送达")):
+            yield GaugeMetricFamily(f"liuhen_{name}_queue_depth", f"排队待办的{what}", value=q.depth)
+            yield GaugeMetricFamily(f"liuhen_{name}_queue_oldest_seconds", f"最早排队的{what}已等待（秒）",
+                                    value=(now - q.oldest).total_seconds() if q.oldest else 0)
+            yield GaugeMetricFamily(f"liuhen_{name}_queue_failing", f"上次失败、待重试的{what}", value=q.failed)
         family = GaugeMetricFamily("liuhen_overdue_deadlines", "已逾期未办的期限", labels=["agency_id"])
         for agency_id, n in overdue:
             family.add_metric([str(agency_id)], n)

@@ -18,6 +18,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, select, update
@@ -25,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handlers import clock
 from webapp.db import db
-from webapp.models import RenderJob, ScheduledJob, WorkerHeartbeat
+from webapp.models import OutboxJob, RenderJob, ScheduledJob, WorkerHeartbeat
 from webapp.worker import outbox, sealing
 
 #: a pass renders at most this many 文书 before looking at the schedule and beating again
@@ -169,25 +170,48 @@ class Worker:
 
 
 @dataclass
+class Queue:
+    """One job queue as an administrator reads it: how many wait, since when, which failed last time and why."""
+
+    depth: int
+    oldest: dt.datetime | None
+    failed: int  # how many open jobs failed their last attempt
+    failing: list[Any]  # the first of them, with their error
+
+
+@dataclass
 class QueueState:
     depth: int
     oldest: dt.datetime | None
     failing: list[RenderJob]
     scheduled: list[ScheduledJob]
     workers: list[WorkerHeartbeat]
+    outbox: Queue
+
+
+#: each queue's model and what makes one of its jobs still open
+QUEUES: dict[str, tuple[Any, Any]] = {"documents": (RenderJob, RenderJob.document_id.is_(None)),
+                                      "outbox": (OutboxJob, OutboxJob.done_at.is_(None))}
+
+
+def queue(name: str, agency_id: int | None = None, failures: int = 50) -> Queue:
+    """The open jobs of one queue (:data:`QUEUES`), of one agency or all."""
+    model, open_ = QUEUES[name]
+    mine = (open_,) if agency_id is None else (open_, model.agency_id == agency_id)
+    failed = (*mine, model.last_error.is_not(None))
+    depth, oldest = db.session.execute(select(func.count(), func.min(model.requested_at)).where(*mine)).one()
+    failing = db.session.scalars(select(model).where(*failed).order_by(model.id).limit(failures)) if failures else ()
+    return Queue(depth, oldest, db.session.scalar(select(func.count()).where(*failed)) or 0, list(failing))
 
 
 def queue_state(agency_id: int | None = None, failures: int = 50) -> QueueState:
-    """Queued 文书 (of one agency, or all), the oldest, the jobs whose last attempt failed, the schedule, the workers."""
-    pending = select(func.count(), func.min(RenderJob.requested_at)).where(RenderJob.document_id.is_(None))
-    failing = select(RenderJob).where(RenderJob.document_id.is_(None), RenderJob.last_error.is_not(None))
-    if agency_id is not None:
-        pending, failing = pending.where(RenderJob.agency_id == agency_id), failing.where(RenderJob.agency_id == agency_id)
-    depth, oldest = db.session.execute(pending).one()
-    return QueueState(depth=depth, oldest=oldest,
-                      failing=list(db.session.scalars(failing.order_by(RenderJob.id).limit(failures))),
+    """Queued 文书 and sendings (of one agency, or all), the oldest, the jobs whose last attempt failed, the
+    schedule, the workers."""
+    documents = queue("documents", agency_id, failures)
+    return QueueState(depth=documents.depth, oldest=documents.oldest, failing=documents.failing,
                       scheduled=list(db.session.scalars(select(ScheduledJob).order_by(ScheduledJob.name))),
-                      workers=list(db.session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.worker))))
+                      workers=list(db.session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.worker))),
+                      outbox=queue("outbox", agency_id, failures))
 
 
 def last_heartbeat() -> dt.datetime | None:
