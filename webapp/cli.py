@@ -43,7 +43,7 @@ from webapp.supervision.accountability import reanchor, sign_checkpoint, verify_
 from webapp.supervision.case_review import backfill
 from webapp.supervision.rollups import refresh_all as refresh_supervision
 from webapp.supervision.scopes import assign
-from webapp.worker import launcher
+from webapp.worker import launcher, outbox
 from webapp.worker import signing as document_signatures
 from webapp.worker.sealing import render_pending
 from webapp.worker.service import Findings, Scheduled, Worker
@@ -399,6 +399,16 @@ def render_pending_cmd() -> None:
     done, failed = render_pending()
     click.echo(f"已制作文书 {done} 份，失败 {failed} 份")
     if failed:
+        sys.exit(1)
+
+
+@cli.command("send-pending")
+@click.option("--now", "now_", is_flag=True, help="不等退避时间，立即重试发送失败的")
+def send_pending_cmd(now_: bool) -> None:
+    """发送所有待发送的电子送达（后台服务通常会发送；此命令供一次性补发）；有留待重试的时以非零状态退出。"""
+    done, retry = outbox.send_pending(worker="cli", ignore_backoff=now_)
+    click.echo(f"已办结发送 {done} 件（含记为发送失败的），留待重试 {retry} 件")
+    if retry:
         sys.exit(1)
 
 

@@ -247,3 +247,13 @@ def test_sending_gives_up_after_its_attempts(app, walker, smtp_server, clock):
     versions = _versions(app, cid)
     assert [v["status"] for v in versions] == ["pending", "failed"] and versions[-1]["attempts"] == outbox.MAX_ATTEMPTS
     assert "421" in versions[-1]["failure"] and not smtp_server.messages
+
+
+def test_the_cli_sends_what_waits_once_for_a_one_off_run(app, walker, smtp_server):
+    cid, decision, task = _to_electronic(walker)
+    assert walker.add(cid, task, "electronic_service", {"document_id": decision["id"]}).status_code == 201
+    result = app.test_cli_runner().invoke(args=["liuhen", "send-pending"])
+    assert result.exit_code == 0 and "已办结发送 1 件" in result.output, result.output
+    assert len(smtp_server.messages) == 1 and [v["status"] for v in _versions(app, cid)] == ["pending", "sent"]
+    again = app.test_cli_runner().invoke(args=["liuhen", "send-pending"])
+    assert "已办结发送 0 件" in again.output and len(smtp_server.messages) == 1
