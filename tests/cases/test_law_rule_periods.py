@@ -8,14 +8,17 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, update
 
 from handlers.workcalendar import end_of_day, local_date, national
 from tests.support.app import profiled
 from tests.support.flows import filing_approval
 from tests.support.variants import deploy_unproved, set_property
 from tests.support.walker import Walker
+from webapp.db import db
 from webapp.loadgen.flows import approval_steps, file_case, investigate, report_to_statement
 from webapp.loadgen.payloads import payload
+from webapp.models import CaseTask, Deadline
 
 CF_60 = "《中华人民共和国行政处罚法》第六十条"
 CF_56 = "《中华人民共和国行政处罚法》第五十六条"
@@ -45,6 +48,13 @@ def _to_decision(w: Walker, clock: Any, filed_at: dt.datetime) -> int:
     return cid
 
 
+def _without_period(xml: str) -> str:
+    """The general procedure as stored before its 决定 task carried the ninety days."""
+    for name in ("deadline", "deadline_from", "deadline_basis"):
+        xml = set_property(xml, "t_decision", name, None)
+    return xml
+
+
 def _queued(w: Walker, cid: int, task: str) -> dict[str, Any]:
     queue = w.call("get", "/oversight/api/deadlines", "approver1").get_json()["queue"]
     return next(d for d in queue if d["case_id"] == cid and d["task"] == task)
@@ -68,12 +78,7 @@ def test_xingzheng_chufa_fa_60_a_decision_task_without_a_period_still_runs_ninet
         app, client, agency, clock):
     """A diagram version stored without the 决定 task's ``deadline`` (before the deploy proof, or on an old version):
     the rule's ninety days run from the 立案 approval all the same, and their breach reaches the case's audit chain."""
-    def without_period(xml: str) -> str:
-        for name in ("deadline", "deadline_from", "deadline_basis"):
-            xml = set_property(xml, "t_decision", name, None)
-        return xml
-
-    deploy_unproved(app, agency.id, "general_procedure", without_period)
+    deploy_unproved(app, agency.id, "general_procedure", _without_period)
     w = Walker(client, agency.tokens)
     cid = _to_decision(w, clock, FRIDAY)
     due = _ninety_days_from(FRIDAY)
@@ -85,6 +90,23 @@ def test_xingzheng_chufa_fa_60_a_decision_task_without_a_period_still_runs_ninet
     result = app.test_cli_runner().invoke(args=["liuhen", "tick"])
     assert result.exit_code == 0, result.output
     assert [(e["task"], e["basis"]) for e in _overdue(w, cid)] == [("t_decision", "行政处罚法 第六十条")]
+
+
+@pytest.mark.article("行政处罚法", 60)
+def test_xingzheng_chufa_fa_60_a_task_ready_before_the_upgrade_gets_its_period_from_the_cli(app, client, agency, clock):
+    """On upgrade a 决定 task already waiting has no period yet: ``flask liuhen open-periods`` opens the rule's."""
+    deploy_unproved(app, agency.id, "general_procedure", _without_period)
+    w = Walker(client, agency.tokens)
+    cid = _to_decision(w, clock, FRIDAY)
+    with app.app_context():  # as the task stood before the upgrade: ready, no period
+        db.session.execute(delete(Deadline).where(Deadline.case_id == cid))
+        db.session.execute(update(CaseTask).where(CaseTask.case_id == cid).values(due_at=None))
+        db.session.commit()
+        db.session.remove()
+    assert _due(w, cid, "t_decision") is None
+    result = app.test_cli_runner().invoke(args=["liuhen", "open-periods"])
+    assert result.exit_code == 0 and "已补开期限" in result.output, result.output
+    assert _due(w, cid, "t_decision") == _ninety_days_from(FRIDAY)
 
 
 @pytest.mark.article("行政处罚法", 60)

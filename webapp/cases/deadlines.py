@@ -1,9 +1,13 @@
 """The deadline service: one table of running periods over all cases, kept in step with the workflow.
 
 Whenever a case starts or a task completes (``webapp.signals``, inside the same transaction), every
-newly ready task whose diagram declares a ``deadline`` gets a row here, its due moment counted on
-the agency's working-day calendar (``handlers.deadlines``), and the task index's ``due_at`` set to
-the same moment so inboxes sort and flag it; a completed task closes its row as met or late.
+newly ready task for which a period runs gets a row here: the period its diagram declares
+(``deadline``) and every ``period`` rule of the agency's law that governs its act, each from the fact
+of the case it starts at (the record that established it, read by id; a rule whose fact the case does
+not hold opens nothing), counted on the agency's working-day calendar as the cited law says
+(``handlers.deadlines``).  The earliest governs: its moment is the row's and the task index's
+``due_at`` (so inboxes sort and flag it), its articles the row's basis; a completed task closes its
+row as met or late.
 Because the rows are in the database and "overdue" is a query against the clock, nothing is lost
 when the server restarts.  This covers 24 h 补报 after an emergency start, 一次性告知, 催告 periods,
 decision and service periods and archiving after the case ends — whatever the procedures carry.
@@ -102,6 +106,27 @@ class Lazy(Generic[T]):
         if not self._done:
             self._value, self._done = self._read(), True
         return self._value
+
+
+def open_missing() -> int:
+    """Open the periods of tasks that were already ready when the law's rules began to run periods (an upgrade):
+    :func:`sync` for each open case with a ready task that has no deadline row, one transaction per case; returns
+    how many periods opened."""
+    ids = list(db.session.scalars(
+        select(CaseTask.case_id).outerjoin(Deadline, Deadline.task_id == CaseTask.id).join(Case, Case.id == CaseTask.case_id)
+        .where(CaseTask.state == "ready", Deadline.id.is_(None), Case.status == "open")
+        .group_by(CaseTask.case_id).order_by(CaseTask.case_id)))
+    opened = 0
+    for case_id in ids:
+        case = db.session.get(Case, case_id, with_for_update=True)
+        if case is None:
+            continue
+        rows = select(func.count()).select_from(Deadline).where(Deadline.case_id == case_id)
+        before = db.session.scalar(rows) or 0
+        sync(case, runner.load(case))
+        opened += (db.session.scalar(rows) or 0) - before
+        db.session.commit()
+    return opened
 
 
 def _stored(case_id: int) -> list[StoredRecord]:
