@@ -5,6 +5,7 @@ longer one; a rule whose fact the case does not hold opens none."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -55,6 +56,16 @@ def _without_period(xml: str) -> str:
     return xml
 
 
+def _decision_on(app: Any, w: Walker, agency_id: int, clock: Any, edit: Callable[[str], str]
+                 ) -> tuple[Walker, int, dt.datetime]:
+    """A case walked to 决定 on the general procedure as ``edit`` changes it: due ninety days after 立案."""
+    deploy_unproved(app, agency_id, "general_procedure", edit)
+    cid = _to_decision(w, clock, FRIDAY)
+    due = _ninety_days_from(FRIDAY)
+    assert _due(w, cid, "t_decision") == due
+    return w, cid, due
+
+
 def _queued(w: Walker, cid: int, task: str) -> dict[str, Any]:
     queue = w.call("get", "/oversight/api/deadlines", "approver1").get_json()["queue"]
     return next(d for d in queue if d["case_id"] == cid and d["task"] == task)
@@ -78,11 +89,7 @@ def test_xingzheng_chufa_fa_60_a_decision_task_without_a_period_still_runs_ninet
         app, client, agency, clock):
     """A diagram version stored without the 决定 task's ``deadline`` (before the deploy proof, or on an old version):
     the rule's ninety days run from the 立案 approval all the same, and their breach reaches the case's audit chain."""
-    deploy_unproved(app, agency.id, "general_procedure", _without_period)
-    w = Walker(client, agency.tokens)
-    cid = _to_decision(w, clock, FRIDAY)
-    due = _ninety_days_from(FRIDAY)
-    assert _due(w, cid, "t_decision") == due
+    w, cid, due = _decision_on(app, Walker(client, agency.tokens), agency.id, clock, _without_period)
     clock.set(due + dt.timedelta(minutes=1))
     row = _queued(w, cid, "t_decision")
     assert row["period"] == "P90D" and _at(row["starts_at"]) == FRIDAY and row["cited"] == CF_60, row
@@ -95,9 +102,7 @@ def test_xingzheng_chufa_fa_60_a_decision_task_without_a_period_still_runs_ninet
 @pytest.mark.article("行政处罚法", 60)
 def test_xingzheng_chufa_fa_60_a_task_ready_before_the_upgrade_gets_its_period_from_the_cli(app, client, agency, clock):
     """On upgrade a 决定 task already waiting has no period yet: ``flask liuhen open-periods`` opens the rule's."""
-    deploy_unproved(app, agency.id, "general_procedure", _without_period)
-    w = Walker(client, agency.tokens)
-    cid = _to_decision(w, clock, FRIDAY)
+    w, cid, due = _decision_on(app, Walker(client, agency.tokens), agency.id, clock, _without_period)
     with app.app_context():  # as the task stood before the upgrade: ready, no period
         db.session.execute(delete(Deadline).where(Deadline.case_id == cid))
         db.session.execute(update(CaseTask).where(CaseTask.case_id == cid).values(due_at=None))
@@ -106,18 +111,15 @@ def test_xingzheng_chufa_fa_60_a_task_ready_before_the_upgrade_gets_its_period_f
     assert _due(w, cid, "t_decision") is None
     result = app.test_cli_runner().invoke(args=["liuhen", "open-periods"])
     assert result.exit_code == 0 and "已补开期限" in result.output, result.output
-    assert _due(w, cid, "t_decision") == _ninety_days_from(FRIDAY)
+    assert _due(w, cid, "t_decision") == due
 
 
 @pytest.mark.article("行政处罚法", 60)
 def test_xingzheng_chufa_fa_60_a_rule_shorter_than_the_diagrams_period_governs(app, client, agency, clock):
     """A diagram that gives 决定 120 days from the approval task's completion: the law's ninety days from the approval
     end first, so the task is due then and the deadline cites 第六十条; a decision made after it is late."""
-    deploy_unproved(app, agency.id, "general_procedure", lambda xml: set_property(xml, "t_decision", "deadline", "P120D"))
-    w = Walker(client, agency.tokens)
-    cid = _to_decision(w, clock, FRIDAY)
-    due = _ninety_days_from(FRIDAY)
-    assert _due(w, cid, "t_decision") == due
+    w, cid, due = _decision_on(app, Walker(client, agency.tokens), agency.id, clock,
+                               lambda xml: set_property(xml, "t_decision", "deadline", "P120D"))
     clock.set(due + dt.timedelta(hours=1))
     row = _queued(w, cid, "t_decision")
     assert row["period"] == "P90D" and row["cited"] == CF_60, row
