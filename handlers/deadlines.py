@@ -11,14 +11,21 @@ property ``deadline_count`` (working | calendar) and name the law with ``deadlin
 e.g. 行政处罚法 第六十条 counts 90 days from 立案, not from when the decision task opens; or a record
 field ``kind.field`` holding the moment, e.g. ``emergency_start.started_at`` (补报 counts from when the
 emergency measure began, fushun-culture 第七条, not from when the officer typed the record).
+
+The law's own ``period`` rules run beside the diagram's: every one that governs the task (by its act) and is not
+judged by the gate on a moment its record states (``at``) opens a period from the fact it names — the 立案 approval
+for 行政处罚法 第六十条 — so a diagram stored without the property, or with a longer one, cannot escape it.  The task
+is due at the earliest of them (:func:`governing`).
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from handlers.law.periods import Counting, Declared, Period, PeriodError
+from handlers.law.model import Rule
+from handlers.law.periods import Counting, Declared, Period, PeriodError, counting_for, parse_period
 from handlers.workcalendar import Calendar, end_of_day, local_date
 
 
@@ -65,6 +72,47 @@ def task_deadline(props: Mapping[str, Any]) -> TaskDeadline | None:
 
 def deadline_of(task_spec: Any) -> TaskDeadline | None:
     return task_deadline(getattr(task_spec, "extensions", {}).get("properties", {}))
+
+
+def opens(rule: Rule) -> bool:
+    """Whether the deadline service runs the rule's period (breach: flagged overdue and sealed in the case's audit
+    chain); a period judged on a moment the act's own record states (``at``) is refused by the gate instead."""
+    return rule.kind == "period" and bool(rule.within) and not rule.at
+
+
+def rule_deadline(rule: Rule) -> TaskDeadline:
+    """A period rule read as a declared period: its length, counted as its own article's law says, from the fact it
+    names (``fact``, else ``start``; none: from when the task is ready)."""
+    period = parse_period(rule.within or "")
+    return TaskDeadline(period, counting_for(period, (rule.basis,)), (rule.basis,), rule.fact or rule.start)
+
+
+@dataclass(frozen=True)
+class Running:
+    """One period running for a task: the diagram's (``rule`` None) or a rule's, from its start to its end."""
+
+    deadline: TaskDeadline
+    start: dt.datetime
+    due: dt.datetime
+    rule: Rule | None = None
+    since: str = ""  # what started it, for people: the fact's title (``负责人批准立案``)
+
+    def describe(self) -> str:
+        return self.deadline.describe() + (f"，自{self.since}起算" if self.since else "")
+
+
+def governing(periods: Sequence[Running], law: Sequence[Rule]) -> tuple[Running, tuple[str, ...]]:
+    """The period that ends first (the diagram's on a tie) and the articles the task's due moment stands on.
+
+    The diagram's period, where it governs, stands on its own articles and on every period rule of the task that
+    the deploy proof held it to (``law``: the rules governing the task); a rule's period that ends first stands on
+    its article and those of the rules ending with it."""
+    first = min(periods, key=lambda p: (p.due, p.rule is not None))
+    ending = [p for p in periods if p.due == first.due]
+    basis = [b for p in ending for b in p.deadline.basis]
+    if first.rule is None:
+        basis += [r.basis for r in law if opens(r)]
+    return first, tuple(dict.fromkeys(basis))
 
 
 def standing(due_at: dt.datetime | None, now: dt.datetime, warning_hours: float) -> str | None:

@@ -392,6 +392,13 @@ def overdue_cmd(code: str) -> None:
         click.echo(json.dumps(deadlines.deadline_json(d, title), ensure_ascii=False))
 
 
+@cli.command("open-periods")
+def open_periods_cmd() -> None:
+    """升级后：为已在办的环节补开法定期限（期限规则自案件事实起算，以最早届满者为准）。"""
+
+    click.echo(f"已补开期限 {deadlines.open_missing()} 项")
+
+
 @cli.command("render-pending")
 def render_pending_cmd() -> None:
     """制作所有待制作的文书（任务办结后排队、因故未制作的）；有失败时以非零状态退出。"""

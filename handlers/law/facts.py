@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from handlers.catalogue import CATALOGUE
+
 
 @dataclass(frozen=True)
 class Proof:
@@ -68,7 +70,12 @@ FACTS: dict[str, FactSource] = {
                          {"service_address_confirmation": Proof("electronic_address", text=True)}),
     "罚款数额": FactSource("行政处罚决定的罚款数额", {"penalty_decision": Proof("fine", amount=True),
                                                  "onspot_decision": Proof("fine", amount=True)}),
+    # 行政处罚法 第五十六条: the seven days to decide on preserved evidence run from the head's approval of it
+    "先行登记保存": FactSource("经负责人批准先行登记保存", {"evidence_preservation": Proof("approved_at")}),
 }
+#: the fact an act establishes, where a period rule's ``start`` names the act (the proof matches the act to the
+#: diagram's ``deadline_from``; the deadline service counts from the fact the act's record proves)
+ESTABLISHED_BY: dict[str, str] = {"立案审批": "立案", "先行登记保存": "先行登记保存"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,29 @@ def binds(name: str, records: Sequence[StoredRecord]) -> bool:
 
 def establish(name: str, records: Sequence[StoredRecord]) -> Fact | None:
     """The fact ``name`` as the case's records establish it (the newest such record), or ``None``."""
-    source = FACTS[name]
+    return _established(name, FACTS[name], records)
+
+
+def start_source(start: str) -> tuple[str, FactSource] | None:
+    """The fact a period rule's ``start`` names — a fact, the act that establishes one (:data:`ESTABLISHED_BY`), or
+    ``kind.field`` of a record (``emergency_start.started_at``) — with its name; ``None`` for anything else
+    (``case``: the case's own start, which no record proves)."""
+    name = ESTABLISHED_BY.get(start, start)
+    if name in FACTS:
+        return name, FACTS[name]
+    kind, dot, field = start.partition(".")
+    if dot and start.isascii() and kind in CATALOGUE:
+        return start, FactSource(f"{CATALOGUE[kind].title}所载时间", {kind: Proof(field)})
+    return None
+
+
+def establish_start(start: str, records: Sequence[StoredRecord]) -> Fact | None:
+    """The fact a period rule starts from, as the case's records establish it, or ``None`` (the case holds none)."""
+    found = start_source(start)
+    return _established(*found, records) if found else None
+
+
+def _established(name: str, source: FactSource, records: Sequence[StoredRecord]) -> Fact | None:
     start = 0
     if source.after:
         marks = [i for i, r in enumerate(records) if r.kind == source.after]

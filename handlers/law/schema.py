@@ -16,7 +16,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from handlers.catalogue import CATALOGUE
 from handlers.law.acts import known
 from handlers.law.base import RuleBase
-from handlers.law.facts import FACTS
+from handlers.law.facts import ESTABLISHED_BY, FACTS, start_source
 from handlers.law.matrix import article_no, number, refs, span
 from handlers.law.model import KINDS, MEDIA, MODES, STRICTNESS, Rule, rule_from_json
 from handlers.law.periods import PeriodError, parse_period
@@ -92,6 +92,9 @@ class RuleSchema(Schema):
             raise ValidationError(f"记录目录中没有这些记录类型：{'、'.join(unknown)}", "records")
         if data["kind"] == "period" and not data.get("within"):
             raise ValidationError("期限规则须写 within（如 P30D）", "within")
+        if data["kind"] == "period" and data.get("start") not in (None, "case") and start_source(data["start"]) is None:
+            raise ValidationError(f"起算点 {data['start']} 不对应任何案件事实：须为 case、“记录类型.时间字段”、"
+                                  f"案件事实（{'、'.join(FACTS)}）或确立事实的执法行为（{'、'.join(ESTABLISHED_BY)}）", "start")
         if data["kind"] == "record" and not data.get("requires"):
             raise ValidationError("记录规则须写 requires", "requires")
         _known_fields(data)

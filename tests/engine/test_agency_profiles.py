@@ -10,6 +10,7 @@ from sqlalchemy import select
 from handlers import av_rules, profiles
 from handlers.workcalendar import end_of_day, local_date, national
 from tests.support.app import profiled
+from tests.support.flows import filing_approval
 from tests.support.walker import Walker
 from webapp import create_app
 from webapp.cli import cli
@@ -25,11 +26,12 @@ from webapp.models import Agency, AuditEntry, Deadline, User
 AV_REASON = {"av_not_suitable": None}
 
 
-def filed(w: Walker) -> int:
+def filed(w: Walker, at: dt.datetime | None = None) -> int:
+    """A case filed (立案); ``at``: when the head signed the approval (else the sample's date)."""
     cid = w.create_case()["id"]
     w.do(cid, "t_filing", {"case_filing": None})
     w.do(cid, "t_unit_opinion", {"unit_opinion": None})
-    w.do(cid, "t_filing_approval", {"filing_approval": None})
+    w.do(cid, "t_filing_approval", {"filing_approval": filing_approval(at) if at else None})
     return cid
 
 
@@ -331,8 +333,8 @@ def test_archive_deadline_expires_when_the_clock_moves(app, client, clock):
 def test_decision_is_due_ninety_days_after_filing_not_after_the_task_opens(app, client, clock):
     agency = profiled(app, "fushun-culture")
     w = Walker(client, agency.tokens)
-    cid = filed(w)
     filed_at = clock.now()
+    cid = filed(w, filed_at)  # the fact 立案: the head's approval, signed now
     clock.advance(days=40)
     investigate(w, cid)
     report_to_statement(w, cid)

@@ -2,12 +2,14 @@
 (shared with the benchmarks and the case generator); the JSON-API-only parts are here."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from tests.support.walker import Walker
 from webapp.loadgen.flows import file_case, investigate, report_to_statement
 from webapp.loadgen.flows import substitute as _substitute
+from webapp.loadgen.payloads import payload
 
 
 def start(w: Walker, process_id: str, emergency: bool = False, user: str = "officer1") -> int:
@@ -57,3 +59,9 @@ def decided(w: Walker) -> tuple[int, dict[str, Any]]:
     w.do(cid, "t_decision", {"penalty_decision": None})
     return cid, next(d for d in w.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
                      if d["kind"] == "penalty_decision")
+
+
+def filing_approval(at: dt.datetime) -> dict[str, Any]:
+    """A 立案审批 signed by the head at ``at``: the fact 立案 a period may start from (行政处罚法 第六十条)."""
+    return payload("filing_approval", signatures=[{"signer": "刘伟", "capacity": "approver", "signed": True,
+                                                   "signed_at": at.isoformat()}])

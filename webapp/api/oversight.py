@@ -44,9 +44,11 @@ def compliance_json() -> Any:
 @op("逾期事项：我的，以及（负责人等）本机构的", answer=s.DeadlinesOut, tag="执法监督")
 def deadlines_json() -> Any:
     """My overdue items, and (for managers) the agency's overdue queue."""
-    out: dict[str, Any] = {"mine": [deadlines.deadline_json(d, t) for d, t in deadlines.inbox_overdue(current_user)]}
+    citer = current_user.agency.settings.citer()
+    out: dict[str, Any] = {"mine": [deadlines.deadline_json(d, t, citer=citer)
+                                    for d, t in deadlines.inbox_overdue(current_user)]}
     if current_user.has_any(*OVERDUE_QUEUE_ROLES):
-        out["queue"] = [deadlines.deadline_json(d, t) for d, t in deadlines.manager_queue(current_user)]
+        out["queue"] = [deadlines.deadline_json(d, t, citer=citer) for d, t in deadlines.manager_queue(current_user)]
     return jsonify(out)
 
 

@@ -1,9 +1,13 @@
 """The deadline service: one table of running periods over all cases, kept in step with the workflow.
 
 Whenever a case starts or a task completes (``webapp.signals``, inside the same transaction), every
-newly ready task whose diagram declares a ``deadline`` gets a row here, its due moment counted on
-the agency's working-day calendar (``handlers.deadlines``), and the task index's ``due_at`` set to
-the same moment so inboxes sort and flag it; a completed task closes its row as met or late.
+newly ready task for which a period runs gets a row here: the period its diagram declares
+(``deadline``) and every ``period`` rule of the agency's law that governs its act, each from the fact
+of the case it starts at (the record that established it, read by id; a rule whose fact the case does
+not hold opens nothing), counted on the agency's working-day calendar as the cited law says
+(``handlers.deadlines``).  The earliest governs: its moment is the row's and the task index's
+``due_at`` (so inboxes sort and flag it), its articles the row's basis; a completed task closes its
+row as met or late.
 Because the rows are in the database and "overdue" is a query against the clock, nothing is lost
 when the server restarts.  This covers 24 h 补报 after an emergency start, 一次性告知, 催告 periods,
 decision and service periods and archiving after the case ends — whatever the procedures carry.
@@ -11,20 +15,25 @@ decision and service periods and archiving after the case ends — whatever the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy import case as when
 
 from handlers import clock, gate
 from handlers.audit_actions import Action
-from handlers.deadlines import TaskDeadline, deadline_of
-from handlers.settings import Settings
+from handlers.deadlines import Running, TaskDeadline, deadline_of, governing, opens, rule_deadline
+from handlers.law.base import RuleBase
+from handlers.law.cite import Citer
+from handlers.law.facts import StoredRecord, establish_start
+from handlers.law.model import Rule
 from handlers.task_rules import rules_of
 from handlers.workcalendar import Calendar, national
 from webapp.cases.completion import Completion
 from webapp.db import db
 from webapp.engine import runner
+from webapp.engine.compliance import waived_rules
 from webapp.models import Agency, AuditEntry, Case, CaseTask, Deadline, Record, StatusCount, User
 from webapp.store import audit
 
@@ -62,42 +71,112 @@ def _start(td: TaskDeadline, case: Case, row: CaseTask, rows: list[CaseTask]) ->
 
 
 def sync(case: Case, wf: Any) -> None:
-    """Open a deadline for each newly ready task that has one; close those of tasks no longer ready."""
+    """Open the periods of each newly ready task (its diagram's and its law's); close those of tasks no longer
+    ready."""
     rows = list(db.session.scalars(select(CaseTask).where(CaseTask.case_id == case.id)))
     existing = {d.task_id: d for d in db.session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
-    calendar = None
+    agency = db.session.get(Agency, case.agency_id)
+    law = agency.settings.law().without(waived_rules(case.agency_id)) if agency else RuleBase()
+    calendar: Lazy[Calendar] = Lazy(lambda: calendar_of(agency))
+    records: Lazy[list[StoredRecord]] = Lazy(lambda: _stored(case.id))
     for row in rows:
         found = existing.get(row.id)
         if found is not None:
             _close(found, row, wf)
             continue
-        if row.state != "ready":
+        task = runner.find_task(wf, row.id) if row.state == "ready" else None
+        if task is None:
             continue
-        task = runner.find_task(wf, row.id)
-        td = deadline_of(task.task_spec) if task is not None else None
-        if td is None:
-            continue
-        start = _start(td, case, row, rows)
-        if start is None:
-            continue
-        agency = db.session.get(Agency, case.agency_id)
-        calendar = calendar or calendar_of(agency)
-        _open(case, row, task, td, start, calendar, agency.settings if agency else None)
+        governed = gate.applying(law, row.spec_name, rules_of(task.task_spec))
+        periods = _periods(case, row, task, governed, lambda td, r: _start(td, case, r, rows), records, calendar)
+        if periods:
+            _open(case, row, task, periods, governed)
 
 
-def _open(case: Case, row: CaseTask, task: Any, td: TaskDeadline, start: dt.datetime, calendar: Calendar,
-          settings: Settings | None) -> dt.datetime:
-    """The deadline row of a newly ready task (its due moment returned), citing the diagram's articles and the agency's period rules that
-    govern the task (a county's article is in its profile's rules, not in the shared diagram)."""
-    row.due_at = due = td.due(start, calendar)
+T = TypeVar("T")
+
+
+class Lazy(Generic[T]):
+    """A value read once, only if some task needs it (the calendar, the case's records)."""
+
+    def __init__(self, read: Callable[[], T]) -> None:
+        self._read, self._value, self._done = read, cast(T, None), False
+
+    def __call__(self) -> T:
+        if not self._done:
+            self._value, self._done = self._read(), True
+        return self._value
+
+
+def open_missing() -> int:
+    """Open the periods of tasks that were already ready when the law's rules began to run periods (an upgrade):
+    :func:`sync` for each open case with a ready task that has no deadline row, one transaction per case; returns
+    how many periods opened."""
+    ids = list(db.session.scalars(
+        select(CaseTask.case_id).outerjoin(Deadline, Deadline.task_id == CaseTask.id).join(Case, Case.id == CaseTask.case_id)
+        .where(CaseTask.state == "ready", Deadline.id.is_(None), Case.status == "open")
+        .group_by(CaseTask.case_id).order_by(CaseTask.case_id)))
+    opened = 0
+    for case_id in ids:
+        case = db.session.get(Case, case_id, with_for_update=True)
+        if case is None:
+            continue
+        rows = select(func.count()).select_from(Deadline).where(Deadline.case_id == case_id)
+        before = db.session.scalar(rows) or 0
+        sync(case, runner.load(case))
+        opened += (db.session.scalar(rows) or 0) - before
+        db.session.commit()
+    return opened
+
+
+def _stored(case_id: int) -> list[StoredRecord]:
+    """The case's records a period may start from, in the order they were made."""
+    return [StoredRecord(i, k, p) for i, k, p in db.session.execute(
+        select(Record.id, Record.kind, Record.payload).where(Record.case_id == case_id).order_by(Record.id))]
+
+
+def _periods(case: Case, row: CaseTask, task: Any, governed: Sequence[Rule],
+             diagram_start: Callable[[TaskDeadline, CaseTask], dt.datetime | None], records: Callable[[], Sequence[StoredRecord]],
+             calendar: Callable[[], Calendar]) -> list[Running]:
+    """Every period that runs for a newly ready task: its diagram's (if declared and its start is a fact of the case)
+    and each governing rule's whose start the case holds (:func:`handlers.deadlines.opens`)."""
+    out: list[Running] = []
+    td = deadline_of(task.task_spec)
+    start = diagram_start(td, row) if td is not None else None
+    if td is not None and start is not None:
+        out.append(Running(td, start, td.due(start, calendar())))
+    for rule in (r for r in governed if opens(r)):
+        rd = rule_deadline(rule)
+        since = _rule_start(rd.starts, case, row, records)
+        if since is not None:
+            out.append(Running(rd, since[0], rd.due(since[0], calendar()), rule, since[1]))
+    return out
+
+
+def _rule_start(start: str | None, case: Case, row: CaseTask, records: Callable[[], Sequence[StoredRecord]]
+                ) -> tuple[dt.datetime, str] | None:
+    """When a rule's period starts and what started it: the fact it names as the record that established it says
+    (``None``: the case holds no such fact, and no period runs), the case's start, or the task's readiness."""
+    if start is None:
+        return row.ready_at, ""
+    if start == "case":
+        return case.created_at, "案件启动"
+    fact = establish_start(start, records())
+    return (fact.at.astimezone(dt.UTC), fact.title) if fact is not None else None
+
+
+def _open(case: Case, row: CaseTask, task: Any, periods: Sequence[Running], governed: Sequence[Rule]) -> dt.datetime:
+    """The deadline row of a newly ready task (its due moment returned): the period that ends first, citing its
+    articles (a county's article is in its profile's rules, not in the shared diagram)."""
+    first, basis = governing(periods, governed)
     rules = rules_of(task.task_spec)
-    law = gate.applying(settings.law(), row.spec_name, rules) if settings else ()
+    row.due_at = first.due
     db.session.add(Deadline(
         agency_id=case.agency_id, case_id=case.id, task_id=row.id, spec_name=row.spec_name,
-        kind=rules.records[0] if rules.records else "task", title=row.title, role=row.role, period=td.period.text,
-        counting=td.describe(), basis="；".join(gate.period_basis(td.basis, law)), starts_at=start,
-        due_at=due, status="open", created_at=clock.now()))
-    return due
+        kind=rules.records[0] if rules.records else "task", title=row.title, role=row.role,
+        period=first.deadline.period.text, counting=first.describe()[:200], basis="；".join(basis),
+        starts_at=first.start, due_at=first.due, status="open", created_at=clock.now()))
+    return first.due
 
 
 def _close(deadline: Deadline, row: CaseTask, wf: Any) -> None:
@@ -156,29 +235,33 @@ def on_task_completed(case: Case, workflow: Any, completion: Completion | None =
 
 def after_step(done: Completion, wf: Any) -> None:
     """:func:`sync` for one completion, from what it changed: close the periods of the tasks that left the ready
-    state (one UPDATE, only when their diagram declares a period), open those of the newly ready tasks."""
-    _close_left(done, wf)
-    calendar = None
+    state (one UPDATE, only when a period may run for them), open those of the newly ready tasks."""
+    law = done.law()
+    _close_left(done, wf, law)
+    calendar: Lazy[Calendar] = Lazy(lambda: done.settings.calendar(national()))
+    records: Lazy[list[StoredRecord]] = Lazy(lambda: [StoredRecord(r.id, r.kind, r.payload) for r in done.records])
     for row in done.added:
         task = runner.find_task(wf, row.id)
-        td = deadline_of(task.task_spec) if task is not None else None
-        if td is None:
+        if task is None:
             continue
-        start = _start_after_step(td, done, row)
-        if start is None:
-            continue
-        calendar = calendar or done.settings.calendar(national())
-        done.opened[row.id] = _open(done.case, row, task, td, start, calendar, done.settings)
+        governed = gate.applying(law, row.spec_name, rules_of(task.task_spec))
+        periods = _periods(done.case, row, task, governed, lambda td, r: _start_after_step(td, done, r),
+                           records, calendar)
+        if periods:
+            done.opened[row.id] = _open(done.case, row, task, periods, governed)
 
 
-def _declares(wf: Any, task_id: str) -> bool:
+def _declares(wf: Any, task_id: str, law: RuleBase) -> bool:
+    """Whether a period may run for the task: its diagram declares one, or a rule of the agency's law governs it."""
     task = runner.find_task(wf, task_id)
-    return task is None or deadline_of(task.task_spec) is not None
+    if task is None or deadline_of(task.task_spec) is not None:
+        return True
+    return any(opens(r) for r in gate.applying(law, task.task_spec.name, rules_of(task.task_spec)))
 
 
-def _close_left(done: Completion, wf: Any) -> None:
+def _close_left(done: Completion, wf: Any, law: RuleBase) -> None:
     """:func:`_close` for the rows this completion took out of the ready state, in one UPDATE … RETURNING."""
-    ids = [left.id for left in done.left if _declares(wf, left.id)]
+    ids = [left.id for left in done.left if _declares(wf, left.id, law)]
     if not ids:
         return
     completed = [left.id for left in done.left if left.state == "completed"]
@@ -215,12 +298,15 @@ def _start_after_step(td: TaskDeadline, done: Completion, row: CaseTask) -> dt.d
 
 
 
-def deadline_json(d: Deadline, case_title: str | None = None, now: dt.datetime | None = None) -> dict[str, Any]:
+def deadline_json(d: Deadline, case_title: str | None = None, now: dt.datetime | None = None,
+                  citer: Citer | None = None) -> dict[str, Any]:
+    """A period as the API shows it; ``cited``: its articles by real title for the agency (``citer``)."""
     now = now or clock.now()
     overdue = d.status == "open" and d.due_at < now
     return {"id": d.id, "case_id": d.case_id, "case_title": case_title, "task_id": d.task_id, "task": d.spec_name,
             "title": d.title, "kind": d.kind, "role": d.role, "period": d.period, "counting": d.counting,
-            "basis": d.basis, "starts_at": d.starts_at.isoformat(), "due_at": d.due_at.isoformat(),
+            "basis": d.basis, "cited": citer.text([d.basis]) if citer else None,
+            "starts_at": d.starts_at.isoformat(), "due_at": d.due_at.isoformat(),
             "status": d.status, "overdue": overdue,
             "overdue_hours": round((now - d.due_at).total_seconds() / 3600, 1) if overdue else 0,
             "closed_at": d.closed_at.isoformat() if d.closed_at else None}

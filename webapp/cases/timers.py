@@ -7,11 +7,14 @@ supplement licensing materials, 行政许可法 第三十二条; the 催告 peri
 expiry only appends a ``deadline.overdue`` entry to the agency's audit chain, on the case, which the
 case JSON lists with the other entries.
 
-SpiffWorkflow counts a timer's duration in calendar time.  Where the task also declares a
-``deadline``, the deadline service (webapp.deadlines) has already counted it on the agency's
-working-day calendar, so the timer is re-armed to exactly that moment: a timer and the inbox's
-overdue flag never disagree.  A timer with no such deadline (the 催告 period, whose end the 催告书
-itself states) keeps the moment SpiffWorkflow computed.
+SpiffWorkflow counts a timer's duration in calendar time.  Where a period runs for the task — the
+diagram's ``deadline`` or a ``period`` rule of the agency's law that governs the task's act — the
+deadline service (webapp.cases.deadlines) has already counted it on the agency's working-day calendar
+from the fact it starts at, and taken the earliest, so the timer is re-armed to exactly that moment:
+a timer and the inbox's overdue flag never disagree, and a rule shorter than the diagram moves the
+timer too (行政处罚法 第五十六条: seven working days from the approval of 先行登记保存, not from when the
+decision task opened).  A timer with no such period (the 催告 period, whose end the 催告书 itself
+states; no rule governs 催告复核) keeps the moment SpiffWorkflow computed.
 
 Every case with a pending timer has one ``case_timers`` row holding its earliest due moment, so
 :func:`fire_due_timers` (``flask liuhen tick``, run from cron or a worker) reads an index instead of
