@@ -1,11 +1,12 @@
 """The SQLAlchemy handle, and the SQLite settings that make concurrent writers wait, not fail."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Table, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -45,3 +46,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+
+
+def table(model: Any) -> Table:
+    """A mapped class's table, typed as one (``__table__`` is typed as any FROM clause): a statement on the table
+    skips the ORM's bookkeeping where no mapped object is written or returned."""
+    return cast(Table, model.__table__)
+
+
+def insert_now(obj: Any) -> None:
+    """INSERT a new mapped object's values at once, on its table, without adding it to the session: for a row the
+    transaction writes and never reads back (a step's review, an audit entry), the unit of work's bookkeeping at
+    flush cost more than the INSERT itself.  The object stays transient (no ``id``)."""
+    t = table(obj)
+    db.session.execute(_insert(t), {c.key: getattr(obj, c.key) for c in t.columns if c.key in vars(obj)})
+
+
+@functools.cache
+def _insert(t: Table) -> Any:
+    """One INSERT statement per table, its values passed as parameters: built and keyed for the cache once."""
+    return insert(t)

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
 from handlers.diagrams import DiagramError
-from handlers.roles import COMPLIANCE_ROLES, OVERDUE_QUEUE_ROLES, SUPERVISION_ROLES
+from handlers.roles import COMPLIANCE_ROLES, SUPERVISION_ROLES
 from handlers.spot_checks import BASIS, SpotCheckInput
 from webapp.api import common
 from webapp.api import schemas as s
 from webapp.api.contract import op
-from webapp.cases import deadlines
+from webapp.cases import deadline_pages, deadlines
 from webapp.db import db
 from webapp.engine import compliance, deployment, diagrams
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound, ServiceError
 from webapp.models import Agency, DiagramVersion
+from webapp.paging import Key
 from webapp.store.checkpoints import Inconsistent
 from webapp.supervision import case_review, ledger, spot_checks
 from webapp.supervision import rollups as supervision
@@ -41,14 +42,25 @@ def compliance_json() -> Any:
 
 
 @bp.get("/deadlines")
-@op("逾期事项：我的，以及（负责人等）本机构的", answer=s.DeadlinesOut, tag="执法监督")
-def deadlines_json() -> Any:
-    """My overdue items, and (for managers) the agency's overdue queue."""
+@op("逾期事项：我的，以及（负责人等）本机构的，按届满时间逐页列出（links 给出翻页地址）", query=s.DeadlinesQuery,
+    answer=s.DeadlinesOut, tag="执法监督")
+def deadlines_json(query: dict[str, Any]) -> Any:
+    """My overdue items, and (for managers) the agency's queue, a page of each; ``?list=`` with ``?after=`` /
+    ``?before=`` pages one list by key (:mod:`webapp.cases.deadline_pages`): however many items are late, a page
+    reads one page of rows."""
+    names = [n for n in ("mine", "queue") if n in deadline_pages.visible(current_user)]
+    only, per_page = query.get("list"), query["per_page"]
+    key = Key(query.get("after"), query.get("before")) if only in names else Key()
+    out: dict[str, Any] = {"links": {}}
     citer = current_user.agency.settings.citer()
-    out: dict[str, Any] = {"mine": [deadlines.deadline_json(d, t, citer=citer)
-                                    for d, t in deadlines.inbox_overdue(current_user)]}
-    if current_user.has_any(*OVERDUE_QUEUE_ROLES):
-        out["queue"] = [deadlines.deadline_json(d, t, citer=citer) for d, t in deadlines.manager_queue(current_user)]
+    for name in [only] if only in names else names:
+        p = deadline_pages.page(current_user, name, key, per_page)
+        out[name] = [deadlines.deadline_json(d, t, citer=citer) for d, t in p.items]
+        pages: list[tuple[str, dict[str, Any]]] = [("prev", {"before": p.before_id}), ("next", {"after": p.after_id})]
+        links = {rel: url_for("oversight_api.deadlines_json", list=name, per_page=per_page, **args)
+                 for rel, args in pages if None not in args.values()}
+        if links:
+            out["links"][name] = links
     return jsonify(out)
 
 

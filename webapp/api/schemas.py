@@ -115,6 +115,15 @@ class PageQuery(In):
     before = fields.Integer(validate=ROW_ID, error_messages=MESSAGES, metadata={"description": "取此待办之前的一页（Link 头 rel=\"prev\"）"})
 
 
+class DeadlinesQuery(In):
+    list = fields.String(validate=validate.OneOf(["mine", "queue"], error="未知的列表（mine 或 queue）"), metadata={
+        "description": "只翻阅这一个列表（mine：我的逾期事项；queue：本机构管理队列），与 after/before 同用"})
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500), error_messages=MESSAGES)
+    after = fields.Integer(validate=ROW_ID, error_messages=MESSAGES, metadata={
+        "description": "从此期限（id 见 links）之后取一页：再深也不变慢"})
+    before = fields.Integer(validate=ROW_ID, error_messages=MESSAGES, metadata={"description": "取此期限之前的一页"})
+
+
 class TokensQuery(In):
     user_id = row_id(strict=False)
 
@@ -377,6 +386,7 @@ class LedgerOut(Out):
 class DeadlinesOut(Out):
     mine = fields.List(fields.Raw())
     queue = fields.List(fields.Raw())
+    links = fields.Dict(metadata={"description": "每个列表的上一页、下一页（prev、next）地址；没有则不列出"})
 
 
 class FileIn(Schema):

@@ -10,12 +10,13 @@ what changed (rows that left the ready state, rows and periods that opened).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, literal_column, select, update
+from sqlalchemy import String, bindparam, cast, exists, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -139,31 +140,44 @@ def _record(fields: dict[str, Any]) -> Record:
     return Record(**fields, created_at=at if at.tzinfo else at.replace(tzinfo=dt.UTC))
 
 
-def _read(case_id: int) -> tuple[Case, list[Any], list[Record]] | None:
-    """The case, locked, with the extras and its records: SQLite's no-op UPDATE takes the database's write lock and
-    returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
-    if db.session.get_bind().dialect.name == "sqlite":
+@functools.cache
+def _statements(dialect: str) -> tuple[Any, ...]:
+    """The read under the lock, built once per dialect with the case's id as a parameter: building it (a dozen
+    subqueries) cost more than running it, and a statement built once keeps its cache key."""
+    case_id: Any = bindparam("case_id")
+    if dialect == "sqlite":
         # RETURNING names columns without their table: the subqueries name the case's explicitly
         me: Any = literal_column("cases.id")
         agency: Any = literal_column("cases.agency_id")
-        row = db.session.execute(
-            update(Case).where(Case.id == case_id).values(id=Case.id).returning(Case, *_extras(me, agency),
-                                                                                 _records_json(me)),
-            execution_options={"populate_existing": True, "synchronize_session": False}).first()
+        return (update(Case).where(Case.id == case_id).values(id=Case.id)
+                .returning(Case, *_extras(me, agency), _records_json(me)),)
+    query = (select(Case, *_extras(Case.id, Case.agency_id), Record).outerjoin(Record, Record.case_id == Case.id)
+             .where(Case.id == case_id).order_by(Record.id))
+    return (query.with_for_update(of=Case, skip_locked=True), query.with_for_update(of=Case),
+            select(Case.id).where(Case.id == case_id).with_for_update())
+
+
+def _read(case_id: int) -> tuple[Case, list[Any], list[Record]] | None:
+    """The case, locked, with the extras and its records: SQLite's no-op UPDATE takes the database's write lock and
+    returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
+    dialect = db.session.get_bind().dialect.name
+    params = {"case_id": case_id}
+    if dialect == "sqlite":
+        (locking,) = _statements(dialect)
+        row = db.session.execute(locking, params, execution_options={"populate_existing": True,
+                                                                     "synchronize_session": False}).first()
         if row is None:
             return None
         records = sorted((_record(f) for f in json.loads(row[-1] or "[]")), key=lambda r: r.id)
         return row[0], list(row[1:-1]), records
-    query = (select(Case, *_extras(Case.id, Case.agency_id), Record).outerjoin(Record, Record.case_id == Case.id)
-             .where(Case.id == case_id).order_by(Record.id))
+    skipping, waiting, exists_locked = _statements(dialect)
     # SKIP LOCKED: a statement that waited for the lock would return the case as its holder left it but the records
     # and the head as they were before; when another request holds the case, wait for it first, then read afresh
-    rows = db.session.execute(query.with_for_update(of=Case, skip_locked=True),
-                              execution_options={"populate_existing": True}).all()
+    rows = db.session.execute(skipping, params, execution_options={"populate_existing": True}).all()
     if not rows:
-        if db.session.execute(select(Case.id).where(Case.id == case_id).with_for_update()).first() is None:
+        if db.session.execute(exists_locked, params).first() is None:
             return None
-        rows = db.session.execute(query.with_for_update(of=Case), execution_options={"populate_existing": True}).all()
+        rows = db.session.execute(waiting, params, execution_options={"populate_existing": True}).all()
     return rows[0][0], list(rows[0][1:-1]), [row[-1] for row in rows if row[-1] is not None]
 
 

@@ -7,6 +7,7 @@ row lock; the loser gets :class:`Conflict` and nothing of its attempt is kept.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -17,8 +18,8 @@ from typing import Any, cast
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, exists, insert, or_, select, text, update
 from sqlalchemy import case as when
-from sqlalchemy import exists, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,7 +35,7 @@ from webapp import signals, store
 from webapp.cases import completion, electronic, references, timers
 from webapp.cases.av_facts import av_facts
 from webapp.cases.facts import case_facts
-from webapp.db import db
+from webapp.db import db, table
 from webapp.engine import runner
 from webapp.engine.compliance import waived_rules
 from webapp.engine.diagrams import require_deployed
@@ -119,8 +120,9 @@ def create_case(user: User, title: str, party_name: str, process_id: str = "gene
 
 
 def _ready_task(case: Case, task_id: str, user: User) -> tuple[Any, Any]:
-    """The workflow and its READY user task ``task_id`` that ``user`` may work on, or an error."""
-    wf = runner.load(case)
+    """The workflow (the request's shared one, :func:`runner.shared`) and its READY user task ``task_id`` that ``user``
+    may work on, or an error."""
+    wf = runner.shared(case)
     task = runner.find_task(wf, task_id)
     if task is None or not task.task_spec.manual:
         raise NotFound(f"案件 {case.id} 中没有任务 {task_id}")
@@ -253,6 +255,7 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
         db.session.rollback()
         raise GateRefused(gate.refusal_text(missing), missing=[m.to_json() for m in missing])
     latest = {r.kind: r for r in records}
+    runner.forget(case.id)  # the step changes the workflow: nobody else in the request may read it as the stored one
     task.set_data(**{k: CATALOGUE[k].exported(r.payload) for k, r in latest.items() if CATALOGUE[k].exports})
     before = {str(t.id) for t in runner.ready_user_tasks(wf)}
     done.timer_due, done.user_id = timers.next_due(wf), user.id
@@ -282,29 +285,42 @@ def _persist(done: completion.Completion, wf: Any, task_id: str, before: set[str
     case.updated_at = now
     if wf.is_completed():
         case.status = "closed"
-    ready = {str(t.id) for t in runner.ready_user_tasks(wf)}
-    mine = CaseTask.id == task_id
-    left = db.session.execute(
-        update(CaseTask).where(CaseTask.case_id == case.id, CaseTask.state == "ready", CaseTask.id.not_in(ready))
-        .values(state=when((mine, "completed"), else_="cancelled"), completed_at=now,
-                completed_by=when((mine, done.user_id), else_=None))
-        .returning(CaseTask.id, CaseTask.spec_name, CaseTask.title, CaseTask.state)
-        .execution_options(synchronize_session=False))
+    ready_tasks = runner.ready_user_tasks(wf)
+    left = db.session.execute(_leave_ready(), {"b_case": case.id, "ready": [str(t.id) for t in ready_tasks],
+                                               "b_task": task_id, "now": now, "user_id": done.user_id})
     done.left = [completion.Left(*row) for row in left]
-    done.added = runner.new_index_rows(case, wf, before, now)
+    done.added = runner.new_index_rows(case, wf, before, now, ready_tasks)
+
+
+@functools.cache
+def _leave_ready() -> Any:
+    """:func:`_persist`'s UPDATE of the task index, on the table (no ORM session to synchronise), built once: building
+    it cost more than running it."""
+    t = table(CaseTask)
+    mine = t.c.id == bindparam("b_task")
+    return (update(t).where(t.c.case_id == bindparam("b_case"), t.c.state == "ready",
+                            t.c.id.not_in(bindparam("ready", expanding=True)))
+            .values(state=when((mine, "completed"), else_="cancelled"),
+                    completed_at=bindparam("now", type_=t.c.completed_at.type),
+                    completed_by=when((mine, bindparam("user_id", type_=t.c.completed_by.type)), else_=None))
+            .returning(t.c.id, t.c.spec_name, t.c.title, t.c.state))
+
+
+#: the columns of a newly ready task's index row (:func:`_add_rows`)
+_ROW_COLUMNS = ("id", "case_id", "agency_id", "spec_name", "title", "role", "state", "ready_at", "due_at")
 
 
 def _add_rows(done: completion.Completion) -> None:
-    """The newly ready tasks' index rows, their due moments set by the deadlines: one INSERT for all."""
+    """The newly ready tasks' index rows, their due moments set by the deadlines: one INSERT for all, on the table
+    (nothing is returned to an ORM object)."""
     if done.added:
-        db.session.execute(insert(CaseTask), [
-            {"id": r.id, "case_id": r.case_id, "agency_id": r.agency_id, "spec_name": r.spec_name, "title": r.title,
-             "role": r.role, "state": r.state, "ready_at": r.ready_at, "due_at": r.due_at} for r in done.added])
+        db.session.execute(insert(table(CaseTask)),
+                           [{c: getattr(r, c) for c in _ROW_COLUMNS} for r in done.added])
 
 
 def task_view(user: User, case_id: int, task_id: str) -> dict[str, Any]:
     case = get_case(case_id, user)
-    wf = runner.load(case)
+    wf = runner.shared(case)  # the records saved and the completion in the same request restore it no more
     task = runner.find_task(wf, task_id)
     if task is None or not task.task_spec.manual:
         raise NotFound(f"案件 {case.id} 中没有任务 {task_id}")

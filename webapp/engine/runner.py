@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
+from flask import g, has_app_context
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -108,12 +109,47 @@ def dump(wf: BpmnWorkflow) -> str:
 
 
 def load(case: Case) -> BpmnWorkflow:
+    """The case's workflow, restored from its stored state: the caller's own, to change (see :func:`shared`)."""
     dct = json.loads(case.state)
     SERIALIZER.migrate(dct)
     dct["spec"], dct["subprocess_specs"] = spec_for(case)
     wf = SERIALIZER.from_dict(dct)
     wf.script_engine = ENGINE
     return wf
+
+
+#: ``flask.g`` key: case id → (its diagram version and stored state, the workflow restored from them) in this request
+_SHARED = "liuhen_workflows"
+#: a request works on one case, a worker's loop on many: the memo keeps a few
+_SHARED_MAX = 4
+
+
+def shared(case: Case) -> BpmnWorkflow:
+    """The case's workflow restored once per request, for reading: the task page's view, the records it saves and
+    the completion that follows reuse one restore of the same stored state (the state is compared, so a state
+    committed meanwhile is restored afresh).  Whoever is about to change it calls :func:`forget` first."""
+    memo: dict[int, tuple[tuple[int, str], BpmnWorkflow]] = g.setdefault(_SHARED, {}) if has_app_context() else {}
+    stored = (case.diagram_version_id, case.state)
+    found = memo.get(case.id)
+    if found is not None and found[0] == stored:
+        return found[1]
+    wf = load(case)
+    if len(memo) >= _SHARED_MAX:
+        memo.clear()
+    memo[case.id] = (stored, wf)
+    return wf
+
+
+def forget(case_id: int | None = None) -> None:
+    """Drop the request's shared workflow of a case (all of them with ``None``): its holder is about to change it,
+    or the next call stands for a new request."""
+    memo = g.get(_SHARED) if has_app_context() else None
+    if memo is None:
+        return
+    if case_id is None:
+        memo.clear()
+    else:
+        memo.pop(case_id, None)
 
 
 def ready_user_tasks(wf: BpmnWorkflow) -> list[Any]:
@@ -159,9 +195,11 @@ def sync_index(case: Case, wf: BpmnWorkflow, existing: Iterable[CaseTask]) -> li
     return new_index_rows(case, wf, {row.id for row in existing}, now)
 
 
-def new_index_rows(case: Case, wf: BpmnWorkflow, known: set[str], now: dt.datetime) -> list[CaseTask]:
-    """Index rows (not added to the session) for the ready user tasks not in ``known``."""
+def new_index_rows(case: Case, wf: BpmnWorkflow, known: set[str], now: dt.datetime,
+                   ready: list[Any] | None = None) -> list[CaseTask]:
+    """Index rows (not added to the session) for the ready user tasks not in ``known``; ``ready``: those tasks, when
+    the caller walked the tree for them already."""
     return [CaseTask(id=str(t.id), case_id=case.id, agency_id=case.agency_id, spec_name=t.task_spec.name,
                      title=t.task_spec.bpmn_name or t.task_spec.name, role=role_of_lane(t.task_spec.lane) or "",
                      state="ready", ready_at=now, due_at=due_at(t, now))
-            for t in ready_user_tasks(wf) if str(t.id) not in known]
+            for t in (ready_user_tasks(wf) if ready is None else ready) if str(t.id) not in known]

@@ -19,17 +19,18 @@ nothing sits beyond it, and otherwise the append goes the usual way.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import event, exists, select, update
+from sqlalchemy import bindparam, event, exists, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from handlers import clock, merkle
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_of
-from webapp.db import db
+from webapp.db import db, insert_now, table
 from webapp.models import AuditEntry, AuditHead, Record
 from webapp.store import checkpoints
 from webapp.store.keys import Keyring, keyring
@@ -60,7 +61,7 @@ def _tree(agency_id: int, size: int, frontier: list[str] | None) -> list[bytes]:
 KNOWN = "liuhen.audit_heads"
 
 
-def _no_strays(agency_id: int, seq: Any) -> Any:
+def _no_strays(agency_id: Any, seq: Any) -> Any:
     """No row sits beyond ``seq`` in the agency's chain: the usual case, checked inside the head's own UPDATE."""
     return ~exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > seq)
 
@@ -118,17 +119,27 @@ def _append_known(agency_id: int, known: tuple[int, str, list[str] | None, bool]
     tree = _tree(agency_id, last, frontier)
     entry = _entry(ring, agency_id, seq, prev, action.value, actor_id, case_id, detail, clock.now(), add=False)
     tree = merkle.push(tree, last, leaf_of(entry.hash))
-    where = [AuditHead.agency_id == agency_id]
-    if not held:
-        where += [AuditHead.seq == last, AuditHead.hash == prev, _no_strays(agency_id, last)]
-    done = db.session.execute(update(AuditHead).where(*where)
-                              .values(seq=seq, hash=entry.hash, frontier=[h.hex() for h in tree])
-                              .execution_options(synchronize_session=False))
+    done = db.session.execute(_known_head_update(held), {"agency": agency_id, "last": last, "prev": prev, "next_seq": seq,
+                                                         "next_hash": entry.hash, "next_frontier": [h.hex() for h in tree]})
     if cast(CursorResult[Any], done).rowcount != 1:
         return None
-    db.session.add(entry)
+    insert_now(entry)  # nothing reads it back in the transaction: no unit of work at flush
     checkpoints.after_append(agency_id, seq, entry.hash, tree)
     return entry
+
+
+@functools.cache
+def _known_head_update(held: bool) -> Any:
+    """:func:`_append_known`'s UPDATE of the head, on the table and built once (a completion's statements are built
+    once: building them cost more than running them)."""
+    h = table(AuditHead)
+    agency, last = bindparam("agency", type_=h.c.agency_id.type), bindparam("last", type_=h.c.seq.type)
+    where = [h.c.agency_id == agency]
+    if not held:
+        where += [h.c.seq == last, h.c.hash == bindparam("prev", type_=h.c.hash.type), _no_strays(agency, last)]
+    return update(h).where(*where).values(seq=bindparam("next_seq", type_=h.c.seq.type),
+                                          hash=bindparam("next_hash", type_=h.c.hash.type),
+                                          frontier=bindparam("next_frontier", type_=h.c.frontier.type))
 
 
 def _entry(ring: Keyring, agency_id: int, seq: int, prev: str, action: str, actor_id: int | None,

@@ -29,7 +29,7 @@ from handlers.task_rules import rules_of
 from webapp.cases.completion import Completion
 from webapp.cases.facts import case_facts
 from webapp.cases.service import get_case, task_records
-from webapp.db import db
+from webapp.db import db, insert_now, table
 from webapp.engine import runner
 from webapp.models import Agency, Case, CaseScore, CaseTask, Deadline, MediaItem, StepReview, User
 from webapp.supervision import scopes as supervision_scope
@@ -96,7 +96,7 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
                       av_basis=result.av_basis, checks=len(result.checks), passed=result.passed,
                       missing_records=result.missing_records, items=[c.to_json() for c in result.checks],
                       created_at=clock.now())
-    db.session.add(step)
+    insert_now(step)  # an append-only row nobody reads back in the transaction
     _add_to_score(case, step)
     return step
 
@@ -112,10 +112,11 @@ def _add_to_score(case: Case, step: StepReview) -> None:
 def _score_upsert(dialect: str) -> Any:
     """INSERT the first step's totals, or add them to the case's (built once: its parameters are the step's)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(CaseScore)
-    checks, passed = CaseScore.checks + stmt.excluded.checks, CaseScore.passed + stmt.excluded.passed
+    t = table(CaseScore)  # the table, not the mapped class: no ORM bookkeeping for a row nobody holds
+    stmt = insert(t)
+    checks, passed = t.c.checks + stmt.excluded.checks, t.c.passed + stmt.excluded.passed
     return stmt.on_conflict_do_update(index_elements=["case_id"], set_={
-        "steps": CaseScore.steps + 1, "checks": checks, "passed": passed,
+        "steps": t.c.steps + 1, "checks": checks, "passed": passed,
         "score": when((checks > 0, 100.0 * passed / checks), else_=100.0), "updated_at": stmt.excluded.updated_at})
 
 

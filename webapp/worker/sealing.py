@@ -42,7 +42,7 @@ from handlers.task_rules import TaskRules, rules_from_properties, rules_of, spli
 from webapp import store
 from webapp.cases import references
 from webapp.cases.service import get_case, require_handler
-from webapp.db import db
+from webapp.db import db, table
 from webapp.engine import runner
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
 from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, MediaItem, Record, RenderJob, User
@@ -318,7 +318,7 @@ def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, R
              "requested_by": user.id, "requested_at": clock.now(), "attempts": 0}
             for dk in kinds_for_task(task.task_spec, records)]
     if jobs:
-        db.session.execute(insert(RenderJob), jobs)
+        db.session.execute(insert(table(RenderJob)), jobs)  # the table: no ORM objects to return
 
 
 def render_after_commit(case: Case, **_: Any) -> None:

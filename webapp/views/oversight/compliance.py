@@ -12,22 +12,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from handlers.compliance import STATUS_TITLES
-from handlers.roles import COMPLIANCE_ROLES, OVERDUE_QUEUE_ROLES
-from webapp.cases import deadlines
+from handlers.roles import COMPLIANCE_ROLES
+from webapp.cases import deadline_pages, deadlines
 from webapp.db import db
 from webapp.engine import compliance as compliance_service
 from webapp.engine import law_matrix, profiles
 from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
+from webapp.paging import PER_PAGE, Key, key_from
 from webapp.supervision import ledger
 from webapp.supervision import rollups as supervision
 from webapp.supervision.scopes import agency_for
 from webapp.views.oversight import supervision as supervision_views
 
 bp = Blueprint("oversight", __name__, url_prefix="/oversight")
-OVERDUE_SHOWN = 50  # the most overdue on the supervision page; the deadlines page and the JSON list more
-LISTED = 100  # rows of each list on the deadlines page
+OVERDUE_SHOWN = 50  # the most overdue on the supervision page; the deadlines page and the JSON page through all
 
 
 def _require(*roles: str) -> None:
@@ -82,15 +82,15 @@ def record_exception() -> Any:
 @bp.get("/deadlines")
 @login_required
 def deadlines_page() -> Any:
-    """Overdue and about-to-end items, the oldest :data:`LISTED` of each list (the JSON under ``/oversight/api/`` has
-    more), so the page costs the same however many items are late."""
-    agency_id, mine = current_user.agency_id, tuple(current_user.roles or ())
-    manager = current_user.has_any(*OVERDUE_QUEUE_ROLES)
-    return render_template("oversight/deadlines.html", listed=LISTED,
-                           mine=deadlines.overdue(agency_id, mine, limit=LISTED),
-                           queue=deadlines.overdue(agency_id, limit=LISTED) if manager else None,
-                           mine_soon=deadlines.due_soon(agency_id, mine, limit=LISTED),
-                           queue_soon=deadlines.due_soon(agency_id, limit=LISTED) if manager else None)
+    """Overdue and about-to-end items, a page of each list; ``?list=`` with ``?after=`` / ``?before=`` pages one list
+    by key (:mod:`webapp.cases.deadline_pages`), so the page costs the same however many items are late."""
+    names = deadline_pages.visible(current_user)
+    only = request.args.get("list")
+    key = key_from(request.args) if only in names else Key()
+    names = (only,) if only in names else names
+    return render_template("oversight/deadlines.html", only=only if only in names else None, per_page=PER_PAGE,
+                           pages=[deadline_pages.page(current_user, n, key, PER_PAGE) for n in names],
+                           open_total=deadline_pages.open_count(current_user.agency_id))
 
 
 @bp.get("/supervision")
