@@ -34,7 +34,7 @@ from webapp.cases.completion import Completion
 from webapp.db import db
 from webapp.engine import runner
 from webapp.engine.compliance import waived_rules
-from webapp.models import Agency, AuditEntry, Case, CaseTask, Deadline, Record, StatusCount, User
+from webapp.models import Agency, AuditEntry, Case, CaseTask, Deadline, Record, StatusCount
 from webapp.store import audit
 
 
@@ -337,16 +337,6 @@ def due_soon(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 
     if roles is not None:
         query = query.where(Deadline.role.in_(roles))
     return [(d, title) for d, title in db.session.execute(query)]
-
-
-def inbox_overdue(user: User) -> list[tuple[Deadline, str]]:
-    """The officer's overdue items: steps of their roles past due (the officer's inbox)."""
-    return overdue(user.agency_id, tuple(user.roles or ()))
-
-
-def manager_queue(user: User) -> list[tuple[Deadline, str]]:
-    """Every overdue item of the agency, for reviewers, legal reviewers, approvers and administrators."""
-    return overdue(user.agency_id)
 
 
 def counts(agency_id: int, window: tuple[dt.datetime, dt.datetime] | None = None) -> dict[str, int]:
