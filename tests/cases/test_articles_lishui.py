@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.articles import FILING, cites, enforcement, general, licensing, preservation, refused
+from tests.support.articles import cites, enforcement, general, licensing, preservation, refused
 
 CODE = "lishui-city"
 LISHUI = "《丽水市行政执法全过程记录实施办法》"

@@ -10,8 +10,17 @@ from typing import Any
 from tests.support.app import profiled
 from tests.support.flows import start
 from tests.support.walker import Walker
-from webapp.loadgen.flows import AV, CLOSING, SHA, Steps, approval_steps, reminder, service_steps, statement_steps
-from webapp.loadgen.flows import substitute
+from webapp.loadgen.flows import (
+    AV,
+    CLOSING,
+    SHA,
+    Steps,
+    approval_steps,
+    reminder,
+    service_steps,
+    statement_steps,
+    substitute,
+)
 from webapp.loadgen.payloads import payload
 
 NO_AV = {"av_not_suitable": None}
