@@ -53,3 +53,15 @@ def test_changli_market_17_the_enforcement_decision_is_made_in_writing(app, clie
     """changli-market 第十七条: 具有强制执行权的各执法单位依法采取以下强制执行方式的，应制作相应文书进行文字记录."""
     body = _refused(app, client, enforcement(), "t_enforcement_decision", process="compulsory_enforcement")
     assert cites(body, "enforcement_decision", f"{CHANGLI}第十七条"), body
+
+
+@pytest.mark.article(CODE, 11)
+def test_changli_market_11_an_inquiry_is_recorded_on_video_unless_unsuitable(app, client):
+    """changli-market 第十一条: 行政处罚在采取现场踏勘、调查询问、举行听证程序中，应进行录音录像，不适宜录音录像的除外 — a Changli
+    询问 with its 笔录 alone is refused for the recording citing the article (a written reason is the exception: the
+    refusal does not exclude it); a Fushun 询问 needs no recording (第十二条 names 检查、抽样、听证 only)."""
+    body = _refused(app, client, general(), "t_inquiry")
+    assert "inquiry_record" in body["cited"] and cites(body, "av_recording", f"{CHANGLI}第十一条"), body
+    assert "不得以不适宜音像记录的书面理由代替" not in body["message"]
+    other = _refused(app, client, general(), "t_inquiry", code="fushun-culture")
+    assert "av_recording" not in other["cited"] and CHANGLI not in other["message"]

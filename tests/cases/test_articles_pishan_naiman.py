@@ -9,6 +9,8 @@ from tests.support.app import profiled
 from tests.support.articles import cites, general, refused
 from tests.support.flows import start
 from tests.support.walker import Walker
+from webapp.loadgen.flows import file_case
+from webapp.loadgen.payloads import OFFICER_SIGS, payload
 
 PISHAN = "《皮山县文化体育广播电视和旅游局行政执法全过程记录制度》"
 NAIMAN = "《奈曼旗文化市场综合执法全过程记录规范》"
@@ -52,3 +54,26 @@ def test_naiman_culture_3_an_inspection_is_recorded_from_its_start(app, client):
         [check] = [m for m in body["missing"] if m["record"] == "inspection_check"]
         assert res.status_code == 422 and (f"{NAIMAN}第三条" in check["cited"]) == (code == "naiman-culture"), body
         assert (NAIMAN in body["message"]) == (code == "naiman-culture")
+
+
+@pytest.mark.article("pishan-culture", 9)
+def test_pishan_culture_9_the_inquiry_records_signature_check_stands_on_article_9(app, client):
+    """pishan-culture 第九条: 调查、取证可采取以下方式进行文字记录 — the 笔录 it lists bear the signatures of the officers and
+    the party: an unsigned party line without the refusal noted is not saved, and the 案卷评查 check of the signatures
+    stands on the article for a Pishan case (on fushun-culture 第十一条 for a Fushun one, never Pishan's)."""
+    bases = {}
+    for code in ("pishan-culture", "fushun-culture"):
+        w = Walker(client, profiled(app, code).tokens)
+        cid = file_case(w)
+        w.do(cid, "t_plan", {"investigation_plan": None})
+        task = w.task(cid, "t_inquiry")
+        unsigned = payload("inquiry_record", signatures=[*OFFICER_SIGS, {"signer": "王五", "capacity": "party", "signed": False}])
+        res = w.add(cid, task, "inquiry_record", unsigned)
+        assert res.status_code == 422 and "refusal_note" in str(res.get_json()), res.get_json()
+        w.do(cid, "t_inquiry", {"inquiry_record": None, "av_not_suitable": None})
+        review = w.call("get", f"/oversight/api/cases/{cid}/review", "officer1").get_json()
+        [step] = [s for s in review["steps"] if s["spec_name"] == "t_inquiry"]
+        [signed] = [c for c in step["checks"] if c["kind"] == "signed"]
+        assert signed["passed"]
+        bases[code] = signed["basis"]
+    assert bases == {"pishan-culture": "pishan-culture 第九条", "fushun-culture": "fushun-culture 第十一条"}
