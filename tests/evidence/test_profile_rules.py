@@ -95,7 +95,9 @@ def test_a_recording_handed_over_for_the_task_counts_even_if_the_record_names_an
     assert walker.complete(cid, task).status_code == 200
 
 
+@pytest.mark.article("pishan-culture", 18)
 def test_one_recorder_per_two_officers_where_a_task_is_recorded(walker, app, agency):
+    """pishan-culture 第十八条: 配备执法记录仪或者手持执法终端，应当符合每两名执法人员不低于一台的要求."""
     _adopt(app, agency.id, "pishan-culture", "officers_per_recorder", "officers_per_recorder_basis")
     cid, task = _at_inspection(walker)  # the inspection record names 张明 and 李强
     four = ["张明", "李强", "王刚", "赵伟"]
