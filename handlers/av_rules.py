@@ -54,8 +54,11 @@ def mask_basis(settings: Settings) -> tuple[str, ...]:
 
 def level_basis(settings: Settings, level: Level) -> tuple[str, ...]:
     """The articles behind a confidentiality level's limits: the agency's ``access`` rules on viewing recordings
-    (naiman-culture 第十二条, pishan-culture 第十七条), then the national law the level names."""
-    return tuple(dict.fromkeys((*articles(settings, VIEW_ACT, "access"), *level.basis)))
+    (naiman-culture 第十二条, pishan-culture 第十七条), its regulation's article on managing secret and private
+    records by their permissions (the profile's ``confidentiality_basis``: fushun-culture 第三十四条, lishui-city
+    第二十三条, changli-market 第二十条), then the national law the level names."""
+    own = (settings.confidentiality_basis,) if settings.confidentiality_basis and level.view_roles is not None else ()
+    return tuple(dict.fromkeys((*articles(settings, VIEW_ACT, "access"), *own, *level.basis)))
 
 
 # --------------------------------------------------------------------------- content types

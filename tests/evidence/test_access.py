@@ -6,6 +6,7 @@ import io
 import subprocess
 import zipfile
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.app import make_agency, profiled
@@ -200,3 +201,23 @@ def test_changli_market_21_a_partys_copy_needs_the_heads_consent(app, client):
                                                                   "reason": "当事人申请复制现场录像"}).get_json()["id"]
     w.call("post", f"/api/media/requests/{rid}/decision", "approver1", json={"approve": True, "note": "同意"})
     assert w.call("post", "/api/media/exports", "officer1", json=ask).status_code == 201
+
+
+@pytest.mark.article("fushun-culture", 34)
+@pytest.mark.article("lishui-city", 23)
+@pytest.mark.article("changli-market", 20)
+@pytest.mark.parametrize(("code", "cited"), [
+    ("fushun-culture", "《抚顺县文化市场综合执法全过程记录实施办法》第三十四条"),
+    ("lishui-city", "《丽水市行政执法全过程记录实施办法》第二十三条"),
+    ("changli-market", "《昌黎县市场监管局行政执法全过程记录实施办法》第二十条")])
+def test_a_commercial_secret_is_refused_to_a_role_without_the_permission_citing_the_agencys_article(
+        app, client, code, cited):
+    """fushun-culture 第三十四条 (涉及国家秘密、商业秘密和个人隐私的执法记录信息，要严格按照保密工作的有关规定和权限进行管理),
+    lishui-city 第二十三条, changli-market 第二十条: a recording marked 商业秘密 is refused to a role outside its
+    permission, citing the agency's own article; an officer of the case sees it."""
+    agency = profiled(app, code)
+    w = Walker(client, agency.tokens)
+    item = upload(w, w.create_case()["id"], seed=3400, confidentiality="commercial_secret", device_checked=True)
+    res = w.call("get", f"/api/media/{item['id']}/content", "reviewer1")
+    assert res.status_code == 403 and cited in res.get_json()["message"], res.get_json()
+    assert w.call("get", f"/api/media/{item['id']}/content", "officer2").status_code == 200
