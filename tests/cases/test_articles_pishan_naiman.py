@@ -75,5 +75,6 @@ def test_pishan_culture_9_the_inquiry_records_signature_check_stands_on_article_
         [step] = [s for s in review["steps"] if s["spec_name"] == "t_inquiry"]
         [signed] = [c for c in step["checks"] if c["kind"] == "signed"]
         assert signed["passed"]
-        bases[code] = signed["basis"]
-    assert bases == {"pishan-culture": "pishan-culture 第九条", "fushun-culture": "fushun-culture 第十一条"}
+        bases[code] = (signed["basis"], signed["cited"])
+    assert bases == {"pishan-culture": ("pishan-culture 第九条", "《皮山县文化体育广播电视和旅游局行政执法全过程记录制度》第九条"),
+                     "fushun-culture": ("fushun-culture 第十一条", "《抚顺县文化市场综合执法全过程记录实施办法》第十一条")}

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from handlers import av_rules, case_review, clock
 from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import deadline_of
+from handlers.law.cite import Citer
 from handlers.law.periods import PeriodError, parse_period
 from handlers.task_rules import rules_of
 from webapp.cases.completion import Completion
@@ -148,8 +149,9 @@ def backfill(agency_id: int | None = None) -> int:
 # --------------------------------------------------------------------------- reading
 
 
-def _defects(steps: Iterable[StepReview]) -> list[dict[str, Any]]:
-    return [{"task": s.title, "kind": c["kind"], "text": c["text"], "basis": c["basis"]}
+def _defects(steps: Iterable[StepReview], citer: Citer | None = None) -> list[dict[str, Any]]:
+    return [{"task": s.title, "kind": c["kind"], "text": c["text"], "basis": c["basis"],
+             **({"cited": citer.text([c["basis"] or ""])} if citer else {})}
             for s in steps for c in s.items if not c["passed"]]
 
 
@@ -204,10 +206,13 @@ def case_json(user: User, case_id: int) -> dict[str, Any]:
     checks, passed = sum(s.checks for s in steps), sum(s.passed for s in steps)
     open_steps = db.session.scalar(select(func.count()).select_from(CaseTask).where(
         CaseTask.case_id == case.id, CaseTask.state == "ready")) or 0
+    citer = cast(Agency, db.session.get(Agency, case.agency_id)).settings.citer()  # the case's regulation
     return {"case_id": case.id, "title": case.title, "status": case.status,
             "score": round(100.0 * passed / checks, 1) if checks else None, "checks": checks, "passed": passed,
-            "open_steps": open_steps, "defects": _defects(steps),
+            "open_steps": open_steps, "defects": _defects(steps, citer),
             "steps": [{"task": s.title, "task_id": s.task_id, "spec_name": s.spec_name,
                        "completed_at": s.completed_at.isoformat(), "av_outcome": s.av_outcome,
                        "av_outcome_title": case_review.AV_OUTCOMES.get(s.av_outcome or ""), "av_basis": s.av_basis,
-                       "checks": s.items, "passed": s.passed, "total": s.checks} for s in steps]}
+                       "av_cited": citer.text([s.av_basis or ""]),
+                       "checks": [{**c, "cited": citer.text([c["basis"] or ""])} for c in s.items],
+                       "passed": s.passed, "total": s.checks} for s in steps]}
