@@ -181,12 +181,10 @@ class Queue:
 
 @dataclass
 class QueueState:
-    depth: int
-    oldest: dt.datetime | None
-    failing: list[RenderJob]
+    documents: Queue
+    outbox: Queue
     scheduled: list[ScheduledJob]
     workers: list[WorkerHeartbeat]
-    outbox: Queue
 
 
 #: each queue's model and what makes one of its jobs still open
@@ -207,11 +205,9 @@ def queue(name: str, agency_id: int | None = None, failures: int = 50) -> Queue:
 def queue_state(agency_id: int | None = None, failures: int = 50) -> QueueState:
     """Queued 文书 and sendings (of one agency, or all), the oldest, the jobs whose last attempt failed, the
     schedule, the workers."""
-    documents = queue("documents", agency_id, failures)
-    return QueueState(depth=documents.depth, oldest=documents.oldest, failing=documents.failing,
+    return QueueState(documents=queue("documents", agency_id, failures), outbox=queue("outbox", agency_id, failures),
                       scheduled=list(db.session.scalars(select(ScheduledJob).order_by(ScheduledJob.name))),
-                      workers=list(db.session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.worker))),
-                      outbox=queue("outbox", agency_id, failures))
+                      workers=list(db.session.scalars(select(WorkerHeartbeat).order_by(WorkerHeartbeat.worker))))
 
 
 def last_heartbeat() -> dt.datetime | None:
