@@ -215,6 +215,8 @@ PAYLOADS.update({
     "supplement_notice": {"items": ["演出场所消防验收证明", "演员名单及身份证明"], "once": True, "manner": "on_spot",
                           "notified_at": T, "materials_returned": True,
                           "receipt": [{"signer": "吴十", "capacity": "party", "signed": True, "signed_at": T}]},
+    "supplement_submission": {"outcome": "resubmitted", "items": ["演出场所消防验收证明", "演员名单及身份证明"],
+                              "received_at": "2026-03-04T10:00:00+08:00"},
     "license_referral": {"refer_to": "抚顺县市场监督管理局", "notified_at": T, "reasons": "申请事项不属于本机关职权范围。"},
     "onsite_verification": {"officers": OFFICERS, "place": "抚顺县新星剧场", "verified_at": T, "findings": "场所与申请材料一致。",
                             "recording": "av", "files": [],
