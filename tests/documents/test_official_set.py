@@ -29,7 +29,7 @@ def test_summons_review_and_hearing_report_are_sealed_from_the_case(walker, tmp_
     summons = docs["inquiry_summons"]
     assert NUMBER.match(summons["number"]) and "询通" in summons["number"]  # the 范本 gives the notice a 文号
     text = pdf_text(walker.call("get", summons["url"], "officer1").data, tmp_path)
-    assert "询问通知书" in text and "于2026年3月2日10时00分到抚顺县文化市场综合行政执法队询问室接受询问" in text
+    assert "询问通知书" in text and "于2026年3月3日9时00分到抚顺县文化市场综合行政执法队询问室接受询问" in text
     assert "张明（执法证号21040001）" in text and "营业执照副本" in text and "2026年3月2日" in text[-30:]
 
     review = docs["statement_review"]
@@ -75,7 +75,7 @@ def test_a_waived_statement_makes_no_review_and_a_summons_cannot_call_before_it_
     cid = file_case(walker)
     walker.do(cid, "t_plan", {"investigation_plan": None})
     task = walker.task(cid, "t_inquiry")
-    early = payload("inquiry_summons", attend_at="2026-03-02T08:00:00+08:00")
+    early = payload("inquiry_summons", attend_at="2026-03-02T09:00:00+08:00")
     res = walker.add(cid, task, "inquiry_summons", early)
     assert res.status_code == 422 and res.get_json()["fields"]["attend_at"] == ["接受询问时间须晚于通知时间"]
 

@@ -262,8 +262,8 @@ PAYLOADS.update({
 
 # --- issue 17: 询问通知书 and 听证报告 ---------------------------------------------------------------------------
 PAYLOADS.update({
-    "inquiry_summons": {"person": PARTY, "capacity": "party", "issued_at": "2026-03-02T09:00:00+08:00",
-                        "attend_at": "2026-03-02T10:00:00+08:00", "place": "抚顺县文化市场综合行政执法队询问室",
+    "inquiry_summons": {"person": PARTY, "capacity": "party", "issued_at": T,
+                        "attend_at": "2026-03-03T09:00:00+08:00", "place": "抚顺县文化市场综合行政执法队询问室",
                         "materials": ["营业执照副本", "法定代表人身份证件", "2026年3月1日上网登记记录"],
                         "officers": OFFICERS, "contact": "张明 024-5550001"},
     "hearing_report": {"investigators_case": "调查人员认为当事人接纳三名未成年人上网，证据为询问笔录、现场检查笔录和录像，拟警告并罚款一万元。",
