@@ -147,6 +147,23 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("av_explanation", "工作情况说明", "说", "av_not_suitable",
                  ("fushun-culture 第十二条", "pishan-culture 第十九条", "naiman-culture 第十条"),
                  numbered=False, dated_by=("av_not_suitable.recorded_at",)),
+    # --- issue 17 (the official set): 询问通知书, 陈述申辩复核意见, 听证报告, 通用审批表 ---
+    # a summons submitted on the 询问 step (not required there): the notice carries a 文号
+    DocumentKind("inquiry_summons", "询问通知书", "询通", "inquiry_summons", ("行政处罚法 第五十五条",),
+                 dated_by=("inquiry_summons.issued_at",)),
+    # the agency's review of what the party put forward (行政处罚法 第七条、第四十五条), held in the 陈述申辩笔录's
+    # 复核 fields; made whenever the party did state or defend (a waiver has nothing to review)
+    DocumentKind("statement_review", "陈述申辩复核意见", "复", "statement_record",
+                 ("行政处罚法 第七条", "行政处罚法 第四十五条"), when="adopted=yes|partly|no", quotes="prior_notice",
+                 uses=("prior_notice",), numbered=False,
+                 dated_by=("statement_record.reviewed_at", "statement_record.signatures@officer")),
+    # the 听证主持人's report, submitted on the 举行听证 step with the 听证笔录 it reports on (行政处罚法 第六十五条)
+    DocumentKind("hearing_report", "听证报告", "听报", "hearing_report", ("行政处罚法 第六十五条",),
+                 uses=("hearing_record", "hearing_arrangement"), numbered=False, dated_by=("hearing_report.reported_at",)),
+    # every internal approval (internal_approval.bpmn): the request, the review and the approver's decision
+    DocumentKind("general_approval", "通用审批表", "批", "approval_decision", ("行政处罚法 第四十七条",),
+                 uses=("approval_request", "approval_review"), numbered=False,
+                 dated_by=("approval_decision.signatures@approver",), titles=(("market", "行政处罚案件有关事项审批表"),)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

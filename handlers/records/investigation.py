@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from handlers.record_kind import RecordKind
 from handlers.records.fields import (
+    Officer,
     Party,
     Signature,
     Signed,
@@ -147,6 +148,7 @@ class StatementRecord(Signed):
     review = text("复核意见", "对当事人提出的事实、理由和证据的复核", required=False)
     adopted = choice("是否采纳", {"yes": "采纳", "partly": "部分采纳", "no": "不采纳"}, required=False)
     adoption_reason = text("采纳或不采纳的理由", required=False)
+    reviewed_at = moment("复核时间", "陈述申辩复核意见的落款日期；不填的，以执法人员签名之日为准", required=False)
     hearing_requested = flag("当事人要求听证")
     requested_at = moment("提出听证要求的时间", "当事人要求听证的，记录其提出要求的时间", required=False)
 
@@ -250,3 +252,46 @@ KINDS = [
                ("fushun-culture 第十一条", "fushun-culture 第十七条", "lishui-city 第十一条", "lishui-city 第十五条"),
                file_fields=("files",)),
 ]
+
+
+# --- 询问通知书 and 听证报告 (issue 17: the official set) ---------------------------------------------------
+
+
+class InquirySummons(Strict):
+    """询问通知书: whom the agency summons to be questioned, when and where to attend, what to bring, and the officers
+    who will question (行政处罚法 第五十五条: 执法人员不得少于两人、出示执法证件; 当事人或者有关人员应当如实回答询问).
+    Submitted on the 询问 step when a person is summoned rather than questioned on the spot; not required there."""
+
+    person = one(Party, "被通知人")
+    capacity = choice("被通知人身份", {"party": "当事人", "witness": "证人", "other": "其他有关人员"})
+    issued_at = moment("通知时间")
+    attend_at = moment("接受询问时间")
+    place = text("接受询问地点")
+    materials = many(text("材料"), "需携带的材料", min_len=0, required=False, help="如：营业执照、身份证件、相关账簿")
+    officers = many(Officer, "执法人员", min_len=2, help="至少两名持证执法人员（行政处罚法 第四十二条）")
+    contact = text("联系人及联系电话", required=False)
+
+    @validates_schema
+    def _later(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("issued_at") and data.get("attend_at") and data["attend_at"] <= data["issued_at"]:
+            raise ValidationError("接受询问时间须晚于通知时间", "attend_at")
+
+
+class HearingReport(Signed):
+    """听证报告: after the hearing the 听证主持人 reports what the investigators put forward, what the party answered,
+    the points in dispute and the chair's findings and recommendation (行政处罚法 第六十五条: 听证结束后，行政机关应当
+    根据听证笔录…作出决定); the chair, the time held and the investigators are read from the 听证笔录, never retyped."""
+
+    signers_needed = {"chair": 1}
+    investigators_case = text("调查人员提出的违法事实、证据和处罚意见")
+    party_case = text("当事人陈述、申辩的事实、理由和证据")
+    disputes = text("争议焦点")
+    findings = text("主持人对事实、证据和适用法律的意见")
+    recommendation = text("处理意见和建议")
+    reported_at = moment("报告日期")
+
+
+KINDS.extend([
+    RecordKind("inquiry_summons", "询问通知书", InquirySummons, ("行政处罚法 第五十五条",)),
+    RecordKind("hearing_report", "听证报告", HearingReport, ("行政处罚法 第六十五条",)),
+])

@@ -56,7 +56,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                      "rights": ["statement", "defence", "hearing"], "manner": "document", "notified_at": T},
     "statement_record": {"waived": False, "statement": "当事人称已安装身份核验设备但当晚故障。",
                          "review": "经核查设备故障不能免除核验义务。", "adopted": "no",
-                         "adoption_reason": "理由不能成立。", "hearing_requested": False,
+                         "adoption_reason": "理由不能成立。", "hearing_requested": False, "reviewed_at": T,
                          "signatures": [OFFICER_SIGS[0], PARTY_SIG]},
     "hearing_record": {"notice_served_at": "2026-03-05T10:00:00+08:00", "held_at": "2026-03-16T09:00:00+08:00",
                        "chair": "赵静", "investigators": ["张明", "李强"], "content": "调查人员陈述事实，当事人申辩。",
@@ -144,7 +144,8 @@ PAYLOADS.update({
                       "notice_files": [], "published_at": T, "deemed_served_at": LATER,
                       "reason_and_course": "直接送达、邮寄送达均未成功，依法公告送达。"},
     "approval_request": {"subject": "作出强制执行决定", "proposal": "对当事人加处罚款", "reasons": "经催告仍未缴纳罚款，无正当理由",
-                         "legal_basis": "《中华人民共和国行政处罚法》第七十二条"},
+                         "legal_basis": "《中华人民共和国行政处罚法》第七十二条", "officers": OFFICERS[:1],
+                         "requested_at": T},
     "approval_review": {"opinion": "同意。", "agreed": True,
                         "signatures": [{"signer": "王芳", "capacity": "reviewer", "signed": True, "signed_at": T}]},
     "approval_decision": {"opinion": "批准。", "decision": "approve",
@@ -259,4 +260,20 @@ PAYLOADS.update({
     "hearing_arrangement": {"party": PARTY, "held_at": "2026-03-16T09:00:00+08:00", "place": "执法队听证室", "public": True,
                             "chair": "赵静", "recorder": "孙丽", "investigators": ["张明", "李强"],
                             "notice_served_at": "2026-03-05T10:00:00+08:00"},
+})
+
+# --- issue 17: 询问通知书 and 听证报告 ---------------------------------------------------------------------------
+PAYLOADS.update({
+    "inquiry_summons": {"person": PARTY, "capacity": "party", "issued_at": T,
+                        "attend_at": "2026-03-03T09:00:00+08:00", "place": "抚顺县文化市场综合行政执法队询问室",
+                        "materials": ["营业执照副本", "法定代表人身份证件", "2026年3月1日上网登记记录"],
+                        "officers": OFFICERS, "contact": "张明 024-5550001"},
+    "hearing_report": {"investigators_case": "调查人员认为当事人接纳三名未成年人上网，证据为询问笔录、现场检查笔录和录像，拟警告并罚款一万元。",
+                       "party_case": "当事人称当晚身份核验设备故障，并非故意接纳未成年人。",
+                       "disputes": "设备故障能否免除当事人核验上网消费者身份的义务。",
+                       "findings": "违法事实清楚，证据确凿；设备故障不能免除核验义务。",
+                       "recommendation": "建议维持拟作出的处罚：警告，罚款人民币一万元。",
+                       "reported_at": "2026-03-17T10:00:00+08:00",
+                       "signatures": [{"signer": "赵静", "capacity": "chair", "signed": True,
+                                       "signed_at": "2026-03-17T10:00:00+08:00"}]},
 })
