@@ -22,6 +22,10 @@ class RecordKind:
     #: (field, why): a record stored before the act it proves has happened (an electronic sending still queued) does
     #: not yet satisfy its task until a later version fills ``field`` in (:meth:`unsettled`)
     awaits: tuple[str, str] | None = None
+    #: acts (the vocabulary of :mod:`handlers.law.acts`, a group covers the acts under it) whose task page offers this
+    #: kind beside the records the diagram requires: what an officer may need to record there and no step demands
+    #: (a summons before questioning, a party's refusal, an expert's opinion)
+    offered_on: tuple[str, ...] = ()
     _schema: Schema = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

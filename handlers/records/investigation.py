@@ -22,6 +22,9 @@ from handlers.records.fields import (
     text,
 )
 
+#: the acts of 调查取证 whose pages offer the records any of them may need (a refusal, an expert's opinion)
+INVESTIGATING = ("询问", "现场检查", "抽样取证", "调取证据", "先行登记保存")
+
 MEASURES = {"inquiry": "询问", "inspection": "现场检查（勘验）", "sampling": "抽样取证",
             "collection": "调取证据", "preservation": "证据先行登记保存",
             "coercive": "查封、扣押等行政强制措施"}
@@ -247,10 +250,11 @@ KINDS = [
     RecordKind("hearing_record", "听证笔录", HearingRecord,
                ("行政处罚法 第六十四条", "fushun-culture 第十一条")),
     RecordKind("refusal_record", "拒绝接受调查、提供证据的记录", RefusalRecord,
-               ("fushun-culture 第十一条", "pishan-culture 第九条", "changli-market 第十一条", "lishui-city 第十一条")),
+               ("fushun-culture 第十一条", "pishan-culture 第九条", "changli-market 第十一条", "lishui-city 第十一条"),
+               offered_on=INVESTIGATING),
     RecordKind("expert_opinion", "鉴定意见或专家论证意见", ExpertOpinion,
                ("fushun-culture 第十一条", "fushun-culture 第十七条", "lishui-city 第十一条", "lishui-city 第十五条"),
-               file_fields=("files",)),
+               file_fields=("files",), offered_on=INVESTIGATING),
 ]
 
 
@@ -292,6 +296,6 @@ class HearingReport(Signed):
 
 
 KINDS.extend([
-    RecordKind("inquiry_summons", "询问通知书", InquirySummons, ("行政处罚法 第五十五条",)),
-    RecordKind("hearing_report", "听证报告", HearingReport, ("行政处罚法 第六十五条",)),
+    RecordKind("inquiry_summons", "询问通知书", InquirySummons, ("行政处罚法 第五十五条",), offered_on=("询问",)),
+    RecordKind("hearing_report", "听证报告", HearingReport, ("行政处罚法 第六十五条",), offered_on=("听证",)),
 ])
