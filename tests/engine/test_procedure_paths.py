@@ -24,6 +24,8 @@ from webapp.loadgen.flows import AV, SERVICE_METHODS, SHA, reminder, service_ste
 from webapp.loadgen.payloads import payload
 from webapp.loadgen.templates import fork
 
+pytestmark = pytest.mark.xdist_group("procedure_paths")  # its module fixture is built once, on one worker
+
 BASE = WORKFLOWS / "base"
 Steps = list[tuple[str, dict[str, Any]]]
 
