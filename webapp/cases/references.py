@@ -114,7 +114,8 @@ def problems(case_id: int, kind: str, payload: Mapping[str, Any], cite: Callable
 
 def unquoted(kind: str, payload: Mapping[str, Any], held: set[str]) -> dict[str, list[str]]:
     """A 文书 that quotes another (the 催告书 its 决定书) takes it from the case; where the case holds no such record
-    (an enforcement begun on its own, the decision made in another case) the record must name it instead."""
+    (an enforcement begun on its own, the decision made in another case) the record must name it instead.  A 文书 that
+    reports on another record (``needs``: the 鉴定结果告知书 on the 鉴定意见) is refused while the case holds none."""
     out: dict[str, list[str]] = {}
     for dk in documents.DOCUMENT_KINDS:
         quoted = documents.kind(dk.quotes) if dk.quotes and dk.typed_instead else None
@@ -122,4 +123,8 @@ def unquoted(kind: str, payload: Mapping[str, Any], held: set[str]) -> dict[str,
                 and not str(payload.get(dk.typed_instead) or "").strip():
             title = quoted.title
             out[dk.typed_instead] = [f"本案没有{title}：请写明被执行的{title}名称和文号"]
+        lacking = [k for k in dk.needs if k not in held] if dk.source == kind else []
+        if lacking:  # a 结果告知书 tells the result of a 鉴定意见 the case holds: it cannot come first
+            names = "、".join(CATALOGUE[k].title if k in CATALOGUE else k for k in lacking)
+            out["_schema"] = [f"本案尚无“{names}”记录：须先保存，才能制作{dk.title}"]
     return out
