@@ -30,7 +30,7 @@ class DocumentKind:
     typed_instead: str = ""  # the source record's field naming that 文书 where the case holds none (made elsewhere)
     bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
     titles: tuple[tuple[str, str], ...] = ()  # (format set, title) where that set's 范本 names the kind otherwise
-    needs: tuple[str, ...] = ()  # record kinds the case must hold before the source record is stored (what it reports on)
+    needs: tuple[str, ...] = ()  # ``kind.field``: a record the case must hold before the source record, dated no later
 
     @property
     def template(self) -> str:
@@ -175,7 +175,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  titles=(("market", "检测（检验、检疫、鉴定）委托书"),)),
     DocumentKind("appraisal_notice", "鉴定结果告知书", "鉴告", "appraisal_notice", ("fushun-culture 第十一条",),
                  quotes="appraisal_commission", uses=("expert_opinion", "appraisal_commission", "case_filing"),
-                 needs=("expert_opinion",), dated_by=("appraisal_notice.notified_at",),
+                 needs=("expert_opinion.issued_at",), dated_by=("appraisal_notice.notified_at",),
                  titles=(("market", "检测（检验、检疫、鉴定）结果告知书"),)),
     DocumentKind("assistance_request", "协助调查函", "协查", "assistance_request", ("行政处罚法 第二十六条",),
                  dated_by=("assistance_request.requested_at",)),

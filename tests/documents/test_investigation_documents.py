@@ -71,8 +71,9 @@ def test_the_investigations_other_documents_are_sealed_when_their_step_completes
 
 
 def test_a_result_notice_waits_for_the_opinion_and_an_extraction_for_its_files(walker):
-    """The 结果告知书 tells the result of a 鉴定意见 the case holds: stored before one, it is refused in Chinese; an
-    extracted file the store does not hold is refused too (its hash would prove nothing)."""
+    """The 结果告知书 tells the result of a 鉴定意见 the case holds: stored before one, or dated before the opinion was
+    issued, it is refused in Chinese; an extracted file the store does not hold is refused too (its hash would prove
+    nothing)."""
     cid = file_case(walker)
     walker.do(cid, "t_plan", {"investigation_plan": None})
     task = walker.task(cid, "t_inquiry")
@@ -84,6 +85,9 @@ def test_a_result_notice_waits_for_the_opinion_and_an_extraction_for_its_files(w
     assert res.status_code == 422 and "记录库中没有这些文件" in str(res.get_json()["fields"]["extracted"]), res.get_json()
     opinion = walker.upload(b"opinion", name="opinion.pdf")
     assert walker.add(cid, task, "expert_opinion", payload("expert_opinion", files=[opinion])).status_code == 201
+    early = walker.add(cid, task, "appraisal_notice", payload("appraisal_notice", notified_at="2026-03-03T10:00:00+08:00"))
+    assert early.status_code == 422, early.get_json()  # the opinion was issued on 3-04 (payloads)
+    assert "早于鉴定意见或专家论证意见的出具时间" in early.get_json()["fields"]["notified_at"][0], early.get_json()
     assert walker.add(cid, task, "appraisal_notice", payload("appraisal_notice")).status_code == 201
     walker.upload(EXTRACTED_BYTES, name="上机登记_20260301.csv")
     assert walker.add(cid, task, "electronic_data", payload("electronic_data")).status_code == 201
