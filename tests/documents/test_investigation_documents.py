@@ -9,6 +9,7 @@ import subprocess
 
 from tests.support.app import profiled
 from tests.support.walker import Walker
+from tests.support.web_client import web
 from webapp.loadgen.flows import file_case
 from webapp.loadgen.payloads import EXTRACTED_BYTES, EXTRACTED_SHA, payload
 
@@ -34,7 +35,7 @@ def _supporting(w: Walker, cid: int, task: dict) -> None:
         assert res.status_code == 201, (kind, res.get_json())
 
 
-def test_the_investigations_other_documents_are_sealed_when_their_step_completes(walker, tmp_path):
+def test_the_investigations_other_documents_are_sealed_when_their_step_completes(app, agency, walker, tmp_path):
     """The 电子数据提取笔录 carries the case's 案号 and lists each extracted file by name and SHA-256; the 委托书, 告知书,
     函 and 通知书 draw 文号 of their own; the 结果告知书 names the 委托书 as issued and tells the 鉴定意见's conclusion
     from its record; each is dated the day of its act."""
@@ -68,6 +69,9 @@ def test_the_investigations_other_documents_are_sealed_when_their_step_completes
     assert "协助调查函" in text("assistance_request") and "抚顺县公安局石文派出所" in text("assistance_request")
     materials = text("materials_notice")
     assert "2026年3月9日17时00分前" in materials and "营业执照副本复印件" in materials
+    # the extracted file is in the case file the next step shows, downloadable, beside the opinion's scan
+    page = web(app, agency, "officer1").text(f"/cases/{cid}/tasks/{walker.task(cid, 't_inspection')['id']}")
+    assert "上机登记_20260301.csv" in page and f"/files/{EXTRACTED_SHA}" in page, page
 
 
 def test_a_result_notice_waits_for_the_opinion_and_an_extraction_for_its_files(walker):
