@@ -354,14 +354,17 @@ KINDS = [
     RecordKind("expert_opinion", "鉴定意见或专家论证意见", ExpertOpinion,
                ("fushun-culture 第十一条", "fushun-culture 第十七条", "lishui-city 第十一条", "lishui-city 第十五条"),
                file_fields=("files",), offered_on=INVESTIGATING),
-    # issue 17: the other 文书 of 调查取证 (records the officers add at an investigation step; none is required by every case)
+    # issue 17: the other 文书 of 调查取证 (offered on every investigation step's page; none is required by every case)
     RecordKind("electronic_data", "电子数据提取笔录", ElectronicData,
-               ("行政处罚法 第四十六条", "行政处罚法 第五十五条", "fushun-culture 第十一条"), file_fields=("extracted.sha256",)),
+               ("行政处罚法 第四十六条", "行政处罚法 第五十五条", "fushun-culture 第十一条"), file_fields=("extracted.sha256",),
+               offered_on=INVESTIGATING),
     RecordKind("appraisal_commission", "鉴定委托书", AppraisalCommission,
-               ("fushun-culture 第十一条", "lishui-city 第十一条")),
-    RecordKind("appraisal_notice", "鉴定结果告知书", AppraisalNotice, ("fushun-culture 第十一条", "lishui-city 第十一条")),
-    RecordKind("assistance_request", "协助调查函", AssistanceRequest, ("行政处罚法 第二十六条",)),
-    RecordKind("materials_notice", "限期提供材料通知书", MaterialsNotice, ("行政处罚法 第五十五条",)),
+               ("fushun-culture 第十一条", "lishui-city 第十一条"), offered_on=INVESTIGATING),
+    RecordKind("appraisal_notice", "鉴定结果告知书", AppraisalNotice, ("fushun-culture 第十一条", "lishui-city 第十一条"),
+               offered_on=INVESTIGATING),
+    RecordKind("assistance_request", "协助调查函", AssistanceRequest, ("行政处罚法 第二十六条",), offered_on=INVESTIGATING),
+    RecordKind("materials_notice", "限期提供材料通知书", MaterialsNotice, ("行政处罚法 第五十五条",),
+               offered_on=INVESTIGATING),
 ]
 
 

@@ -9,12 +9,14 @@ import subprocess
 
 from tests.support.app import profiled
 from tests.support.walker import Walker
-from tests.support.web_client import web
+from tests.support.web_client import submitted, web
 from webapp.loadgen.flows import file_case
 from webapp.loadgen.payloads import EXTRACTED_BYTES, EXTRACTED_SHA, payload
+from webapp.views.record_forms import form_values
 
 NUMBER = re.compile(r"^测执(\S+)〔(\d{4})〕(\d+)号$")
 CASE_NUMBERED = re.compile(r"^测执案〔(\d{4})〕(\d+)号·(\S+?)(\d+)$")
+OFFERED = ("electronic_data", "appraisal_commission", "appraisal_notice", "assistance_request", "materials_notice")
 SUPPORTING = ("electronic_data", "appraisal_commission", "expert_opinion", "appraisal_notice", "assistance_request",
               "materials_notice")
 
@@ -110,3 +112,36 @@ def test_the_market_set_titles_them_as_its_2021_formats_do(app, client, tmp_path
     assert titles == {"electronic_data": "电子数据证据提取笔录", "appraisal_commission": "检测（检验、检疫、鉴定）委托书",
                       "appraisal_notice": "检测（检验、检疫、鉴定）结果告知书"}
     assert "电子数据证据提取笔录" in pdf_text(w.call("get", docs["electronic_data"]["url"], "officer1").data, tmp_path)
+
+
+def test_every_investigation_page_offers_them_and_a_filled_one_makes_its_document(app, agency, walker):
+    """The 询问 and 现场检查 pages offer the five records beside the required ones (RecordKind.offered_on); a 限期提供材料
+    通知书 typed into the page is stored and sealed with its 文号 when the step completes, the untouched ones are not."""
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    officer = web(app, agency, "officer1")
+    for name in ("t_inquiry", "t_inspection"):
+        page = officer.text(f"/cases/{cid}/tasks/{walker.task(cid, name)['id']}")
+        assert all(f'id="offered-{k}"' in page for k in OFFERED), name
+        walker.do(cid, name, {"inquiry_record": None} if name == "t_inquiry" else
+                  {"inspection_record": None, "av_not_suitable": None})
+    page = officer.text(f"/cases/{cid}/tasks/{walker.task(cid, 't_report')['id']}")
+    assert not any(f'id="offered-{k}"' in page for k in OFFERED)  # the report is no investigation step
+
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    task = walker.task(cid, "t_inquiry")
+    url = f"/cases/{cid}/tasks/{task['id']}"
+    form = submitted(officer.text(url), "task-form")
+    for kind in ("inquiry_record", "materials_notice"):
+        for k, v in form_values(kind, payload(kind)).items():
+            form.setlist(k, v if isinstance(v, list) else [v])
+    form["action"] = "complete"
+    res = officer.post(url, form, csrf_from=url)
+    assert res.status_code == 302, res.get_data(as_text=True)[:2000]
+    kinds = sorted(r["kind"] for r in walker.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1")
+                   .get_json()["records"])
+    assert kinds == ["inquiry_record", "materials_notice"]
+    docs = walker.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
+    [notice] = [d for d in docs if d["kind"] == "materials_notice"]
+    assert notice["title"] == "限期提供材料通知书" and NUMBER.match(notice["number"]), notice
