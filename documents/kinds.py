@@ -30,6 +30,7 @@ class DocumentKind:
     typed_instead: str = ""  # the source record's field naming that 文书 where the case holds none (made elsewhere)
     bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
     titles: tuple[tuple[str, str], ...] = ()  # (format set, title) where that set's 范本 names the kind otherwise
+    needs: tuple[str, ...] = ()  # ``kind.field``: a record the case must hold before the source record, dated no later
 
     @property
     def template(self) -> str:
@@ -164,6 +165,22 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("general_approval", "通用审批表", "批", "approval_decision", ("行政处罚法 第四十七条",),
                  uses=("approval_request", "approval_review"), numbered=False,
                  dated_by=("approval_decision.signatures@approver",), titles=(("market", "行政处罚案件有关事项审批表"),)),
+    # issue 17: the other 文书 of 调查取证, made when the investigation step that holds their record completes (none is
+    # required by every case: the officers add the record at the step where the act happened)
+    DocumentKind("electronic_data", "电子数据提取笔录", "电", "electronic_data",
+                 ("行政处罚法 第四十六条", "行政处罚法 第五十五条"), record_style=True, numbered=False,
+                 dated_by=("electronic_data.started_at",), titles=(("market", "电子数据证据提取笔录"),)),
+    DocumentKind("appraisal_commission", "鉴定委托书", "鉴委", "appraisal_commission", ("fushun-culture 第十一条",),
+                 dated_by=("appraisal_commission.commissioned_at",),
+                 titles=(("market", "检测（检验、检疫、鉴定）委托书"),)),
+    DocumentKind("appraisal_notice", "鉴定结果告知书", "鉴告", "appraisal_notice", ("fushun-culture 第十一条",),
+                 quotes="appraisal_commission", uses=("expert_opinion", "appraisal_commission", "case_filing"),
+                 needs=("expert_opinion.issued_at",), dated_by=("appraisal_notice.notified_at",),
+                 titles=(("market", "检测（检验、检疫、鉴定）结果告知书"),)),
+    DocumentKind("assistance_request", "协助调查函", "协查", "assistance_request", ("行政处罚法 第二十六条",),
+                 dated_by=("assistance_request.requested_at",)),
+    DocumentKind("materials_notice", "限期提供材料通知书", "限提", "materials_notice", ("行政处罚法 第五十五条",),
+                 uses=("case_filing",), dated_by=("materials_notice.notified_at",)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

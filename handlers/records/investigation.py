@@ -7,6 +7,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from handlers.record_kind import RecordKind
 from handlers.records.fields import (
+    REQUIRED,
     Officer,
     Party,
     Signature,
@@ -225,6 +226,104 @@ class ExpertOpinion(Strict):
             raise ValidationError("出具时间不能早于委托或组织时间", "issued_at")
 
 
+
+# --- 调查取证的其他文书: 电子数据提取笔录, 鉴定委托书及结果告知书, 协助调查函, 限期提供材料通知书 (issue 17) ---------
+
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="SHA-256 应为 64 位小写十六进制数字")
+
+
+class ExtractedFile(Strict):
+    name = text("文件名", "提取所得文件的名称（含扩展名），与上传的文件一致")
+    sha256 = fields.String(required=True, validate=SHA256, error_messages=REQUIRED,
+                           metadata={"title": "SHA-256", "help": "先上传提取所得的文件，再填写其 SHA-256（上传后显示）"})
+    description = text("内容说明", required=False)
+
+
+class ElectronicData(Witnessed):
+    """电子数据提取笔录 (行政处罚法 第四十六条: 电子数据 is evidence once verified; 第五十五条: two officers show their
+    certificates): the device or system the data came from, how it was extracted, what was extracted — each file
+    by name and SHA-256, the files themselves in the store — signed by the officers and the data's holder."""
+
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    holder = one(Party, "电子数据持有人", "电子数据所在设备或系统的持有人、管理人")
+    source = text("电子数据来源", "存储介质或信息系统：设备名称、品牌型号、序列号，或系统名称、网址、账号")
+    place = text("提取地点")
+    started_at = moment("提取开始时间")
+    ended_at = moment("提取结束时间")
+    method = text("提取方法", "如：复制原始文件、截屏、录屏、网页下载；使用的设备、软件及其版本；原始存储介质是否封存")
+    content = text("提取内容", "提取的电子数据及其与案件事实的关联")
+    extracted = many(ExtractedFile, "提取的电子数据文件", help="每个文件的名称和 SHA-256；文件本身须已上传存档")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("started_at") and data.get("ended_at") and data["ended_at"] < data["started_at"]:
+            raise ValidationError("提取结束时间不能早于开始时间", "ended_at")
+
+
+APPRAISAL_FORMS = {"appraisal": "鉴定", "testing": "检测", "inspection": "检验", "quarantine": "检疫"}
+
+
+class AppraisalCommission(Strict):
+    """鉴定委托: the body commissioned, the matters, the materials sent and when (fushun-culture 第十一条（7）, lishui-city
+    第十一条（七）); the 鉴定委托书 is made from it, and the 结果告知书 names it as issued."""
+
+    form = choice("委托事项类别", APPRAISAL_FORMS)
+    institution = text("受委托机构", "具有法定资质的鉴定（检测、检验、检疫）机构名称")
+    qualification = text("机构资质", "资质证书名称及编号", required=False)
+    matters = text("委托鉴定事项", "需要鉴定（检测、检验、检疫）的专门事项")
+    materials = many(Item, "送检材料（样品）清单")
+    requirements = text("鉴定要求", "如：出具书面鉴定意见的期限、检验标准或方法", required=False)
+    contact = text("联系人及联系电话", required=False)
+    commissioned_at = moment("委托时间")
+
+
+class AppraisalNotice(Strict):
+    """鉴定结果告知: the party is told the conclusion of the 鉴定意见 the case holds (read from that record, never
+    retyped) and may apply for a new appraisal within the period the applicable law sets."""
+
+    notified_at = moment("告知时间")
+    objection_days = fields.Integer(required=True, error_messages=REQUIRED,
+                                    validate=validate.Range(min=1, max=365, error="申请期限应为 1 至 365 日"),
+                                    metadata={"title": "申请重新鉴定的期限（日）",
+                                              "help": "自收到告知书之日起，依照有关法律、法规、规章规定的期限"})
+    working_days = flag("期限按工作日计算", "有关规定以工作日计算期限的，选“是”")
+    objection_basis = text("期限依据", "规定该期限的法律、法规、规章名称及条款", required=False)
+
+
+class AssistanceRequest(Strict):
+    """协助调查函 (行政处罚法 第二十六条: 行政机关因实施行政处罚的需要，可以向有关机关提出协助请求)."""
+
+    recipient = text("受函单位")
+    matters = text("请求协助调查的事项", "需要协助调查、核实或提供的具体内容")
+    reply_by = moment("回复期限")
+    contact = text("联系人及联系电话")
+    attachments = many(text("附件"), "附件", min_len=0, required=False)
+    requested_at = moment("发函时间")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("requested_at") and data.get("reply_by") and data["reply_by"] <= data["requested_at"]:
+            raise ValidationError("回复期限应晚于发函时间", "reply_by")
+
+
+class MaterialsNotice(Strict):
+    """限期提供材料通知书 (行政处罚法 第五十五条: 当事人或者有关人员应当如实回答询问，并协助调查或者检查): the materials,
+    the date by which to provide them, and what follows if they are not."""
+
+    addressee = text("受通知人", "不填的，为本案当事人", required=False)
+    materials = many(text("材料名称"), "需提供的材料")
+    provide_by = moment("提供期限")
+    place = text("提供地点", required=False)
+    consequences = text("逾期不提供的后果", "依照有关法律、法规的规定，写明逾期不提供或者拒绝提供的法律后果")
+    contact = text("联系人及联系电话", required=False)
+    notified_at = moment("通知时间")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("notified_at") and data.get("provide_by") and data["provide_by"] <= data["notified_at"]:
+            raise ValidationError("提供期限应晚于通知时间", "provide_by")
+
+
 KINDS = [
     RecordKind("investigation_plan", "调查措施", InvestigationPlan,
                ("fushun-culture 第十一条",), exports=("measures",)),
@@ -255,6 +354,17 @@ KINDS = [
     RecordKind("expert_opinion", "鉴定意见或专家论证意见", ExpertOpinion,
                ("fushun-culture 第十一条", "fushun-culture 第十七条", "lishui-city 第十一条", "lishui-city 第十五条"),
                file_fields=("files",), offered_on=INVESTIGATING),
+    # issue 17: the other 文书 of 调查取证 (offered on every investigation step's page; none is required by every case)
+    RecordKind("electronic_data", "电子数据提取笔录", ElectronicData,
+               ("行政处罚法 第四十六条", "行政处罚法 第五十五条", "fushun-culture 第十一条"), file_fields=("extracted.sha256",),
+               offered_on=INVESTIGATING),
+    RecordKind("appraisal_commission", "鉴定委托书", AppraisalCommission,
+               ("fushun-culture 第十一条", "lishui-city 第十一条"), offered_on=INVESTIGATING),
+    RecordKind("appraisal_notice", "鉴定结果告知书", AppraisalNotice, ("fushun-culture 第十一条", "lishui-city 第十一条"),
+               offered_on=INVESTIGATING),
+    RecordKind("assistance_request", "协助调查函", AssistanceRequest, ("行政处罚法 第二十六条",), offered_on=INVESTIGATING),
+    RecordKind("materials_notice", "限期提供材料通知书", MaterialsNotice, ("行政处罚法 第五十五条",),
+               offered_on=INVESTIGATING),
 ]
 
 

@@ -22,7 +22,7 @@ from handlers.catalogue import CATALOGUE
 from handlers.task_rules import split_list
 from handlers.workcalendar import national
 from tests.support import WORKFLOWS
-from webapp.loadgen.payloads import PAYLOADS, payload
+from webapp.loadgen.payloads import EXTRACTED_SHA, PAYLOADS, payload
 from webapp.models import Agency, Case, Record
 from webapp.worker import sealing
 
@@ -133,6 +133,25 @@ MANDATORY: dict[str, list[str]] = {
     "general_approval": ["通用审批表", "审批事项", "作出强制执行决定", "承办人意见", "对当事人加处罚款", "经催告仍未缴纳罚款",
                          "《中华人民共和国行政处罚法》第七十二条", "承办人：张明（执法证号21040001）", "审核意见",
                          "同意承办人意见", "王芳", "负责人审批意见", "批准", "负责人：刘伟", "填表日期：2026年3月2日"],
+    # issue 17: the other 文书 of 调查取证
+    "electronic_data": ["电子数据提取笔录", "提取时间", "2026年3月2日10时00分", "提取地点", "星光网吧收银台",
+                        "电子数据持有人", "抚顺县星光网吧", "91210421MA0XXXXXXK", "张明（执法证号21040001）",
+                        "李强（执法证号21040002）", "《中华人民共和国行政处罚法》第五十五条", "电子数据来源",
+                        "联想TS80X", "提取方法", "当场计算SHA-256", "提取内容", "上机登记_20260301.csv",
+                        EXTRACTED_SHA, "共1个，已当场计算SHA-256校验值", "电子数据持有人签名", "第1页共1页"],
+    "appraisal_commission": ["鉴定委托书", "辽宁省文化市场技术鉴定中心", "星光网吧接纳未成年人上网案", "进行鉴定",
+                             "委托鉴定事项", "上网记录是否被删除或篡改", "司法鉴定许可证210000001", "十五个工作日内",
+                             "送检材料（样品）清单", "电脑主机", "联想M720", "2台", "（印章）", "2026年3月2日"],
+    "appraisal_notice": ["鉴定结果告知书", "抚顺县星光网吧：", "于2026年3月2日以鉴定委托书（抚县文执鉴委〔2026〕1号）",
+                         "委托辽宁省文化市场技术鉴定中心", "辽宁省文化市场技术鉴定中心于2026年3月4日出具鉴定意见书",
+                         "主机记录显示三名未成年人身份证号于当晚登录", "自收到本告知书之日起15日内", "书面申请重新鉴定",
+                         "视为对该结果无异议", "2026年3月5日"],
+    "assistance_request": ["协助调查函", "抚顺县公安局石文派出所：", "星光网吧接纳未成年人上网案",
+                           "《中华人民共和国行政处罚法》第二十六条", "2026年3月12日17时00分前", "请求协助调查的事项",
+                           "核实三名未成年上网人员的身份信息", "张明024-5550001", "上机登记记录摘录", "2026年3月2日"],
+    "materials_notice": ["限期提供材料通知书", "抚顺县星光网吧：", "《中华人民共和国行政处罚法》第五十五条",
+                         "2026年3月9日17时00分前", "营业执照副本复印件", "网络文化经营许可证复印件", "逾期不提供的，",
+                         "依据已经查明的事实和取得的证据依法处理", "（印章）", "2026年3月2日"],
 }
 
 SOURCE_CHANGES: dict[str, dict[str, Any]] = {
@@ -183,7 +202,8 @@ def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any]
 ISSUED = {"prior_notice": {"id": 4, "title": "行政处罚事先告知书", "number": "抚县文执告〔2026〕2号", "date": "2026年3月2日"},
           "coercive_decision": {"id": 2, "title": "查封（扣押）决定书", "number": "抚县文执封扣〔2026〕1号", "date": "2026年3月2日"},
           "evidence_preservation": {"id": 3, "title": "证据先行登记保存通知书及清单", "number": "抚文执保〔2026〕5号",
-                                    "date": "2026年3月2日"}}
+                                    "date": "2026年3月2日"},
+          "appraisal_commission": {"id": 5, "title": "鉴定委托书", "number": "抚县文执鉴委〔2026〕1号", "date": "2026年3月2日"}}
 
 
 def pdf_text(pdf: bytes, tmp_path, layout: bool = False) -> str:

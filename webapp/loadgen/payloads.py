@@ -6,6 +6,7 @@ walks its template cases with them; kept here, not under tests/, because the app
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 T = "2026-03-02T10:00:00+08:00"
@@ -276,4 +277,30 @@ PAYLOADS.update({
                        "reported_at": "2026-03-17T10:00:00+08:00",
                        "signatures": [{"signer": "赵静", "capacity": "chair", "signed": True,
                                        "signed_at": "2026-03-17T10:00:00+08:00"}]},
+})
+
+# --- issue 17: the other 文书 of 调查取证 (电子数据提取笔录, 鉴定委托书及结果告知书, 协助调查函, 限期提供材料通知书) -----
+#: the SHA-256 of the sample extracted file (a walk uploads ``EXTRACTED_BYTES`` first, so the store holds it)
+EXTRACTED_BYTES = "上机时间,机号,证件号码\n2026-03-01 21:03,13,2104211**********\n".encode()
+EXTRACTED_SHA = hashlib.sha256(EXTRACTED_BYTES).hexdigest()
+PAYLOADS.update({
+    "electronic_data": {**_WITNESSED, "holder": PARTY, "source": "上网管理系统服务器（联想 TS80X，序列号 S4K2026001）",
+                        "place": "星光网吧收银台", "started_at": T,
+                        "ended_at": "2026-03-02T10:30:00+08:00",
+                        "method": "持有人操作导出为 CSV 文件，复制至执法专用 U 盘，当场计算 SHA-256，全程录像",
+                        "content": "3月1日20时至23时的上机登记记录（三名未成年人的上机时间、机号）",
+                        "extracted": [{"name": "上机登记_20260301.csv", "sha256": EXTRACTED_SHA,
+                                       "description": "3月1日20时至23时上机登记记录"}]},
+    "appraisal_commission": {"form": "appraisal", "institution": "辽宁省文化市场技术鉴定中心",
+                             "qualification": "司法鉴定许可证 210000001", "matters": "涉案电脑主机中的上网记录是否被删除或篡改",
+                             "materials": ITEMS, "requirements": "请于十五个工作日内出具书面鉴定意见",
+                             "contact": "张明 024-5550001", "commissioned_at": T},
+    "appraisal_notice": {"notified_at": "2026-03-05T10:00:00+08:00", "objection_days": 15, "working_days": False},
+    "assistance_request": {"recipient": "抚顺县公安局石文派出所", "matters": "请协助核实三名未成年上网人员的身份信息及年龄",
+                           "reply_by": "2026-03-12T17:00:00+08:00", "contact": "张明 024-5550001",
+                           "attachments": ["上机登记记录摘录"], "requested_at": T},
+    "materials_notice": {"materials": ["营业执照副本复印件", "网络文化经营许可证复印件", "2026年3月上机登记记录"],
+                         "provide_by": "2026-03-09T17:00:00+08:00", "place": "抚顺县文化市场综合行政执法队",
+                         "consequences": "逾期不提供的，本机关将依据已经查明的事实和取得的证据依法处理；拒绝、阻挠调查的，依法承担相应的法律责任。",
+                         "contact": "张明 024-5550001", "notified_at": T},
 })

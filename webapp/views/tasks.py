@@ -189,7 +189,7 @@ def case_file(case_id: int) -> dict[str, Any]:
     for r in records:
         current[(r.task_id, r.kind)] = r
     shas = list(dict.fromkeys(h for r in current.values() if r.kind in CATALOGUE
-                              for f in CATALOGUE[r.kind].file_fields for h in r.payload.get(f, [])))
+                              for h in CATALOGUE[r.kind].hashes(r.payload)))
     files = {f.sha256: f for f in db.session.scalars(select(StoredFile).where(StoredFile.sha256.in_(shas)))} \
         if shas else {}
     recordings = list(db.session.scalars(select(MediaItem).where(MediaItem.case_id == case_id)
