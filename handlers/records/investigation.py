@@ -235,7 +235,7 @@ SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="SHA-256 应为 64 位小写�
 class ExtractedFile(Strict):
     name = text("文件名", "提取所得文件的名称（含扩展名），与上传的文件一致")
     sha256 = fields.String(required=True, validate=SHA256, error_messages=REQUIRED,
-                           metadata={"title": "SHA-256", "help": "先上传提取所得的文件，再填写其 SHA-256（上传后显示）"})
+                           metadata={"title": "SHA-256", "help": "在下方选择文件上传后自动填入"})
     description = text("内容说明", required=False)
 
 
