@@ -121,7 +121,8 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  ("行政强制法 第二十八条", "行政强制法 第三十三条"), when="outcome=release", quotes="coercive_decision",
                  uses=("coercive_decision",), dated_by=("coercive_outcome.decided_at",)),
     DocumentKind("preservation_decision", "先行登记保存处理决定书", "保处", "preservation_decision",
-                 ("行政处罚法 第五十六条",), quotes="evidence_preservation", uses=("evidence_preservation",),
+                 ("行政处罚法 第五十六条",), when="measure=inspect|seize|confiscate|transfer",
+                 quotes="evidence_preservation", uses=("evidence_preservation",),
                  dated_by=("preservation_decision.decided_at",)),
     DocumentKind("investigation_report", "案件调查终结报告", "终", "investigation_report",
                  ("fushun-culture 第十五条",), uses=("case_filing", "filing_approval", "inquiry_record", "inspection_record"),
@@ -147,6 +148,22 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("av_explanation", "工作情况说明", "说", "av_not_suitable",
                  ("fushun-culture 第十二条", "pishan-culture 第十九条", "naiman-culture 第十条"),
                  numbered=False, dated_by=("av_not_suitable.recorded_at",)),
+    # 延期（分期）缴纳罚款, 代履行, 案件移送, 解除先行登记保存 (issue 17, the full official set)
+    DocumentKind("payment_deferral", "延期（分期）缴纳罚款决定书", "延缴", "payment_deferral", ("行政处罚法 第六十六条",),
+                 when="decision=defer|instalments", quotes="penalty_decision", uses=("penalty_decision",),
+                 dated_by=("payment_deferral.decided_at",)),
+    DocumentKind("substitute_decision", "代履行决定书", "代履", "substitute_performance", ("行政强制法 第五十一条",),
+                 quotes="penalty_decision", typed_instead="decision_document", uses=("penalty_decision",),
+                 dated_by=("substitute_performance.decided_at",)),
+    DocumentKind("case_referral", "案件移送函", "移", "case_transfer", ("行政处罚法 第二十二条", "行政处罚法 第二十三条"),
+                 when="ground=jurisdiction", uses=("case_filing", "filing_approval"),
+                 dated_by=("case_transfer.transferred_at",)),
+    DocumentKind("crime_referral", "涉嫌犯罪案件移送书", "刑移", "case_transfer", ("行政处罚法 第二十七条",),
+                 when="ground=crime", uses=("case_filing", "filing_approval", "investigation_report"),
+                 dated_by=("case_transfer.transferred_at",)),
+    DocumentKind("preservation_release", "解除先行登记保存通知书", "解保", "preservation_decision", ("行政处罚法 第五十六条",),
+                 when="measure=release", quotes="evidence_preservation", uses=("evidence_preservation",),
+                 dated_by=("preservation_decision.decided_at",), titles=(("market", "解除先行登记保存证据通知书"),)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}
