@@ -72,6 +72,8 @@ FACTS: dict[str, FactSource] = {
                                                  "onspot_decision": Proof("fine", amount=True)}),
     # 行政处罚法 第五十六条: the seven days to decide on preserved evidence run from the head's approval of it
     "先行登记保存": FactSource("经负责人批准先行登记保存", {"evidence_preservation": Proof("approved_at")}),
+    # 行政处罚法 第六十六条: a fine whose payment was deferred with approval is due on the approved day
+    "延期缴纳期限": FactSource("经批准延期缴纳罚款的期限", {"payment_deferral": Proof("deferred_until")}),
 }
 #: the fact an act establishes, where a period rule's ``start`` names the act (the proof matches the act to the
 #: diagram's ``deadline_from``; the deadline service counts from the fact the act's record proves)

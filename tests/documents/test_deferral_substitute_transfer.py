@@ -130,3 +130,26 @@ def test_the_market_set_titles_the_release_as_its_fan_ben_does(tmp_path):
     culture = text_of(documents.render(kind.template, context_for(kind)), tmp_path)
     assert "解除先行登记保存证据通知书" in market and "解除先行登记保存证据通知书" not in culture
     assert "解除先行登记保存通知书" in culture
+
+
+@pytest.mark.article("行政处罚法", 66)
+def test_xingzheng_chufa_fa_66_no_reminder_before_the_deferred_period_ends(walker, clock):
+    """行政处罚法 第六十六条: a fine deferred with approval is not overdue before the approved day, so the 催告 of
+    行政强制法 第三十五条 (otherwise allowed fifteen days after service, 第六十七条) waits for it."""
+    clock.set(dt.datetime.fromisoformat(T))
+    cid, _ = decided(walker)
+    serve(walker, cid)
+    walker.do(cid, "t_performance", {"performance_record": payload("performance_record", status="applied")})
+    deferral = {k: v for k, v in payload("payment_deferral", decision="defer",
+                                         deferred_until="2026-05-10T17:00:00+08:00").items() if k != "instalments"}
+    walker.do(cid, "t_deferral", {"payment_deferral": deferral})
+    walker.do(cid, "t_performance", {"performance_record": payload("performance_record", status="none")})
+    clock.set(dt.datetime.fromisoformat("2026-05-12T09:00:00+08:00"))
+    task = walker.task(cid, "t_reminder")
+    walker.add(cid, task, "enforcement_reminder", payload("enforcement_reminder", issued_at="2026-04-15T10:00:00+08:00"))
+    res = walker.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十六条" in body["message"], body
+    assert "2026-05-10" in body["message"] or "2026年5月10日" in body["message"], body["message"]
+    walker.add(cid, task, "enforcement_reminder", payload("enforcement_reminder", issued_at="2026-05-11T10:00:00+08:00"))
+    assert walker.complete(cid, task).status_code == 200
