@@ -84,7 +84,7 @@ def test_a_substitute_performance_decision_quotes_the_issued_decision(walker, tm
     text = pdf_text(walker.call("get", doc["url"], "officer1").data, tmp_path)
     assert f"行政处罚决定书（{decision['number']}，2026年3月2日）已依法送达" in text
     for part in ("抚顺县星光网吧", "代履行的理由和依据", "委托抚顺县城建工程队拆除", "2026年3月26日10时00分",
-                 "门前违规设置的户外广告牌一块", "人民币贰仟元整（¥2,000.00）", "代履行人抚顺县城建工程队"):
+                 "门前违规设置的户外广告牌一块", "人民币贰仟元整（¥2,000.00）", "代履行人：抚顺县城建工程队。"):
         assert part in text, part
     assert "抚文执改〔2026〕3号" not in text  # the typed decision is for a case that holds none
     assert "2026年3月24日" in text[-40:]
