@@ -32,7 +32,7 @@ run: install
 
 # one pytest worker per core (pytest-xdist): each worker has its own database (SQLite file or PostgreSQL schema)
 test: install check
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist loadgroup
 
 # style (ruff), types (mypy) and the import layers (import-linter): CI fails on any violation
 check: install

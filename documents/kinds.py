@@ -30,6 +30,7 @@ class DocumentKind:
     typed_instead: str = ""  # the source record's field naming that 文书 where the case holds none (made elsewhere)
     bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
     titles: tuple[tuple[str, str], ...] = ()  # (format set, title) where that set's 范本 names the kind otherwise
+    needs: tuple[str, ...] = ()  # ``kind.field``: a record the case must hold before the source record, dated no later
 
     @property
     def template(self) -> str:
@@ -164,6 +165,39 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("preservation_release", "解除先行登记保存通知书", "解保", "preservation_decision", ("行政处罚法 第五十六条",),
                  when="measure=release", quotes="evidence_preservation", uses=("evidence_preservation",),
                  dated_by=("preservation_decision.decided_at",), titles=(("market", "解除先行登记保存证据通知书"),)),
+    # --- issue 17 (the official set): 询问通知书, 陈述申辩复核意见, 听证报告, 通用审批表 ---
+    # a summons submitted on the 询问 step (not required there): the notice carries a 文号
+    DocumentKind("inquiry_summons", "询问通知书", "询通", "inquiry_summons", ("行政处罚法 第五十五条",),
+                 dated_by=("inquiry_summons.issued_at",)),
+    # the agency's review of what the party put forward (行政处罚法 第七条、第四十五条), held in the 陈述申辩笔录's
+    # 复核 fields; made whenever the party did state or defend (a waiver has nothing to review)
+    DocumentKind("statement_review", "陈述申辩复核意见", "复", "statement_record",
+                 ("行政处罚法 第七条", "行政处罚法 第四十五条"), when="adopted=yes|partly|no", quotes="prior_notice",
+                 uses=("prior_notice",), numbered=False,
+                 dated_by=("statement_record.reviewed_at", "statement_record.signatures@officer")),
+    # the 听证主持人's report, submitted on the 举行听证 step with the 听证笔录 it reports on (行政处罚法 第六十五条)
+    DocumentKind("hearing_report", "听证报告", "听报", "hearing_report", ("行政处罚法 第六十五条",),
+                 uses=("hearing_record", "hearing_arrangement"), numbered=False, dated_by=("hearing_report.reported_at",)),
+    # every internal approval (internal_approval.bpmn): the request, the review and the approver's decision
+    DocumentKind("general_approval", "通用审批表", "批", "approval_decision", ("行政处罚法 第四十七条",),
+                 uses=("approval_request", "approval_review"), numbered=False,
+                 dated_by=("approval_decision.signatures@approver",), titles=(("market", "行政处罚案件有关事项审批表"),)),
+    # issue 17: the other 文书 of 调查取证, made when the investigation step that holds their record completes (none is
+    # required by every case: the officers add the record at the step where the act happened)
+    DocumentKind("electronic_data", "电子数据提取笔录", "电", "electronic_data",
+                 ("行政处罚法 第四十六条", "行政处罚法 第五十五条"), record_style=True, numbered=False,
+                 dated_by=("electronic_data.started_at",), titles=(("market", "电子数据证据提取笔录"),)),
+    DocumentKind("appraisal_commission", "鉴定委托书", "鉴委", "appraisal_commission", ("fushun-culture 第十一条",),
+                 dated_by=("appraisal_commission.commissioned_at",),
+                 titles=(("market", "检测（检验、检疫、鉴定）委托书"),)),
+    DocumentKind("appraisal_notice", "鉴定结果告知书", "鉴告", "appraisal_notice", ("fushun-culture 第十一条",),
+                 quotes="appraisal_commission", uses=("expert_opinion", "appraisal_commission", "case_filing"),
+                 needs=("expert_opinion.issued_at",), dated_by=("appraisal_notice.notified_at",),
+                 titles=(("market", "检测（检验、检疫、鉴定）结果告知书"),)),
+    DocumentKind("assistance_request", "协助调查函", "协查", "assistance_request", ("行政处罚法 第二十六条",),
+                 dated_by=("assistance_request.requested_at",)),
+    DocumentKind("materials_notice", "限期提供材料通知书", "限提", "materials_notice", ("行政处罚法 第五十五条",),
+                 uses=("case_filing",), dated_by=("materials_notice.notified_at",)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

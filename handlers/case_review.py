@@ -43,7 +43,7 @@ from handlers.workcalendar import CHINA
 CHECK_TITLES = {"present": "记录齐全", "signed": "签名或拒签记录", "on_time": "按期办结", "av": "音像记录",
                 "handover": "音像记录按时移交", "law": "法定时限、时间和数额"}
 # rule kinds the gate judges on the case's facts before a step can complete: a completed step met them
-GATE_JUDGED = ("not_before", "time_window", "amount", "same")
+GATE_JUDGED = ("not_before", "time_window", "amount", "same", "subset")
 # rule kinds judged again here on the case's facts, so a step let through (an exception, an old version) is scored
 RE_JUDGED = ("after",)
 AV_OUTCOMES = {"recorded": "有音像记录", "reason": "有不适宜音像记录的书面理由", "neither": "两者皆无"}

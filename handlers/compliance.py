@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
@@ -106,8 +106,17 @@ def user_tasks(specs: Iterable[Any]) -> list[tuple[TaskRef, Mapping[str, str]]]:
     return list(seen.values())
 
 
-def _performs(rule: Rule, ref: TaskRef, props: Mapping[str, str]) -> bool:
-    return rule.governs(ref.task, rules_from_properties(props).records, act_of(ref.task, props))
+class _Task(NamedTuple):
+    """A user task with what every rule asks of it read once (a check asks it of every rule: thousands of times)."""
+
+    ref: TaskRef
+    props: Mapping[str, str]
+    records: tuple[str, ...]
+    act: str | None
+
+
+def _performs(rule: Rule, task: _Task) -> bool:
+    return rule.governs(task.ref.task, task.records, task.act)
 
 
 def _gap(rule: Rule, props: Mapping[str, str]) -> str | None:
@@ -137,12 +146,12 @@ def _gap(rule: Rule, props: Mapping[str, str]) -> str | None:
     return f"未要求记录 {'、'.join(lacking)}" if lacking else None
 
 
-def check_rule(rule: Rule, tasks: list[tuple[TaskRef, Mapping[str, str]]]) -> Finding:
+def check_rule(rule: Rule, tasks: list[_Task]) -> Finding:
     if rule.kind == "access" or (rule.acts and all(governs(RECORDING_ACT, a) for a in rule.acts)):
         # a copy, or a recording's handover or gap, is no diagram's step: the A/V register and its access control
         # enforce it for every case
         return Finding(rule, "enforced")
-    concerned = [(ref, props) for ref, props in tasks if _performs(rule, ref, props)]
+    concerned = [(t.ref, t.props) for t in tasks if _performs(rule, t)]
     if not concerned:
         return Finding(rule, "missing" if rule.required else "absent")
     offending = tuple((ref, why) for ref, props in concerned if (why := _gap(rule, props)))
@@ -153,7 +162,8 @@ def check_rule(rule: Rule, tasks: list[tuple[TaskRef, Mapping[str, str]]]) -> Fi
 def check(profile: Profile, specs: Iterable[Any], waived: Iterable[str] = ()) -> Report:
     """Check ``profile``'s rules against the process specs the agency runs (with their subprocesses)."""
     specs = list(specs)
-    tasks = user_tasks(specs)
+    tasks = [_Task(ref, props, rules_from_properties(props).records, act_of(ref.task, props))
+             for ref, props in user_tasks(specs)]
     return Report(profile.code, tuple(check_rule(r, tasks) for r in binding(profile.rules)),
                   tuple(sorted({s.name for s in specs})), frozenset(waived))
 

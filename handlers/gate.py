@@ -132,7 +132,8 @@ def missing(rules: TaskRules, records: Mapping[str, Sequence[Mapping[str, Any]]]
     if obstruction and refused and not _valid(AV_RECORDING, records, file_exists):  # pishan-culture 第十六条（五）
         out.append(Missing(AV_RECORDING, OBSTRUCTION_AV_TITLE, tuple(r.basis for r in obstruction), "missing"))
     out += (_not_before(law, timing, records) + _within(law, timing, records) + _time_window(law, timing, records)
-            + _amounts(law, timing, records) + _same(law, timing, records) + _after(law, timing, records)) if timing else []
+            + _amounts(law, timing, records) + _same(law, timing, records) + _subset(law, timing, records)
+            + _after(law, timing, records)) if timing else []
     return out + _unexplained_gaps(records, av) + _too_few_devices(rules, records, av)
 
 
@@ -212,6 +213,25 @@ def _same(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Ma
             continue
         out.append(Missing(kind_code, f"{r.title}：记录为“{typed}”，{fact.title}为“{fact.value}”", (r.basis,), "invalid",
                            {name: [f"应为 {fact.value}"]}))
+    return out
+
+
+def _subset(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """A later record lists nothing the case's first one did not (行政许可法 第三十二条: the first 补正告知书 tells the
+    applicant everything to supply, so a later notice may repeat its items, never add one)."""
+    out: list[Missing] = []
+    for r in law:
+        if r.kind != "subset" or not (r.at and r.fact):
+            continue
+        kind_code, name, typed = _field(r.at, records)
+        fact = timing.facts.get(r.fact)
+        if not isinstance(typed, list) or fact is None or not isinstance(fact.value, tuple):
+            continue  # the record is missing or malformed (refused for that), or this is the first one
+        extra = [str(i).strip() for i in typed if str(i).strip() not in fact.value]
+        if extra:
+            added = "、".join(f"“{i}”" for i in extra)
+            out.append(Missing(kind_code, f"{r.title}：本次列出了{added}，{fact.title}（{'、'.join(fact.value)}）中没有",
+                               (r.basis,), "invalid", {name: [f"不得增加首次告知以外的内容：{'、'.join(extra)}"]}))
     return out
 
 

@@ -18,10 +18,16 @@ class RecordKind:
     schema: type[Schema]
     basis: tuple[str, ...]
     exports: tuple[str, ...] = ()
+    #: fields holding the SHA-256 of stored files: a list of hashes (``files``), or ``list.field`` for the hash field of
+    #: a list of objects that also name each file (``extracted.sha256``: 电子数据提取笔录's file name and hash)
     file_fields: tuple[str, ...] = ()
     #: (field, why): a record stored before the act it proves has happened (an electronic sending still queued) does
     #: not yet satisfy its task until a later version fills ``field`` in (:meth:`unsettled`)
     awaits: tuple[str, str] | None = None
+    #: acts (the vocabulary of :mod:`handlers.law.acts`, a group covers the acts under it) whose task page offers this
+    #: kind beside the records the diagram requires: what an officer may need to record there and no step demands
+    #: (a summons before questioning, a party's refusal, an expert's opinion)
+    offered_on: tuple[str, ...] = ()
     _schema: Schema = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -37,10 +43,21 @@ class RecordKind:
             return messages
         errors: dict[str, Any] = {}
         for name in self.file_fields:
-            absent = [h for h in data.get(name, []) if not file_exists(h)]
+            absent = [h for h in self._hashes_of(name, data) if not file_exists(h)]
             if absent:
-                errors[name] = [f"记录库中没有这些文件：{', '.join(absent)}"]
+                errors[name.partition(".")[0]] = [f"记录库中没有这些文件：{', '.join(absent)}"]
         return errors
+
+    def hashes(self, payload: Mapping[str, Any]) -> list[str]:
+        """The SHA-256 of every stored file the record names (:attr:`file_fields`), in order."""
+        return [h for name in self.file_fields for h in self._hashes_of(name, payload)]
+
+    @staticmethod
+    def _hashes_of(name: str, payload: Mapping[str, Any]) -> list[str]:
+        top, _, sub = name.partition(".")
+        values = payload.get(top) or []
+        found = [v.get(sub) if sub and isinstance(v, Mapping) else v for v in values] if isinstance(values, list) else []
+        return [h for h in found if isinstance(h, str)]
 
     def unsettled(self, payload: Mapping[str, Any]) -> dict[str, list[str]]:
         """The field still awaited, with why, as field errors (empty when the record proves its act)."""

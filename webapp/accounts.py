@@ -278,9 +278,15 @@ def change_password(user: User, old: str, new: str) -> None:
     db.session.commit()
 
 
+def _hash(password: str) -> str:
+    """The stored hash, by the configured method (werkzeug's ``scrypt`` unless ``LIUHEN_PASSWORD_HASH`` names another,
+    e.g. ``pbkdf2:sha256:600000`` where only FIPS algorithms are allowed); old hashes keep verifying either way."""
+    return generate_password_hash(password, method=current_app.config.get("LIUHEN_PASSWORD_HASH", "scrypt"))
+
+
 def set_password(user: User, password: str, by: User) -> None:
     """Store a new password; set by an administrator it must be changed at the next sign-in.  Ends every session."""
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     user.password_changed_at = clock.now()
     user.must_change_password = by.id != user.id
     user.failed_logins, user.locked_until = 0, None
@@ -307,7 +313,7 @@ def create_user(agency: Agency, username: str, display_name: str, roles: list[st
                 must_change: bool = False) -> User:
     """A user; ``must_change`` (an administrator chose the password) makes the first sign-in ask for a new one."""
     user = User(agency_id=agency.id, username=username, display_name=display_name, roles=roles,
-                password_hash=generate_password_hash(password), password_changed_at=clock.now(),
+                password_hash=_hash(password), password_changed_at=clock.now(),
                 must_change_password=must_change, failed_logins=0)
     db.session.add(user)
     db.session.flush()

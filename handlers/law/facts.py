@@ -25,6 +25,7 @@ class Proof:
     amount: bool = False  # the field holds a sum of money (yuan), not a moment
     text: bool = False  # the field holds a name or a number as written
     signer: str | None = None  # ``field`` is a list of signatures: the moment this capacity signed (a 审批 has no date field)
+    items: bool = False  # the field holds a list of items as written (the contents of a 补正告知书)
 
 
 @dataclass(frozen=True)
@@ -33,13 +34,14 @@ class FactSource:
     proofs: Mapping[str, Proof]
     after: str | None = None  # the newest record of this kind must precede the fact's record
     optional: bool = False  # a case with no ``after`` record at all is not bound (an enforcement begun on its own)
+    first: bool = False  # the first such record of the case (its newest version) establishes it, not the newest record
 
 
 @dataclass(frozen=True)
 class Fact:
     name: str
     title: str
-    value: dt.datetime | Decimal | str
+    value: dt.datetime | Decimal | str | tuple[str, ...]
     record_id: int
 
     @property
@@ -74,6 +76,9 @@ FACTS: dict[str, FactSource] = {
     "先行登记保存": FactSource("经负责人批准先行登记保存", {"evidence_preservation": Proof("approved_at")}),
     # 行政处罚法 第六十六条: a fine whose payment was deferred with approval is due on the approved day
     "延期缴纳期限": FactSource("经批准延期缴纳罚款的期限", {"payment_deferral": Proof("deferred_until")}),
+    # 行政许可法 第三十二条: what the first 补正告知书 of the case listed is everything the applicant must supply
+    "首次补正告知": FactSource("首次补正告知书所列需要补正的全部内容",
+                         {"supplement_notice": Proof("items", items=True)}, first=True),
 }
 #: the fact an act establishes, where a period rule's ``start`` names the act (the proof matches the act to the
 #: diagram's ``deadline_from``; the deadline service counts from the fact the act's record proves)
@@ -87,6 +92,7 @@ class StoredRecord:
     id: int
     kind: str
     payload: Mapping[str, Any]
+    task: str | None = None  # the task instance that made it (its versions share it)
 
 
 def binds(name: str, records: Sequence[StoredRecord]) -> bool:
@@ -120,6 +126,8 @@ def establish_start(start: str, records: Sequence[StoredRecord]) -> Fact | None:
 
 
 def _established(name: str, source: FactSource, records: Sequence[StoredRecord]) -> Fact | None:
+    if source.first:
+        return _first(name, source, records)
     start = 0
     if source.after:
         marks = [i for i, r in enumerate(records) if r.kind == source.after]
@@ -134,6 +142,19 @@ def _established(name: str, source: FactSource, records: Sequence[StoredRecord])
     return None
 
 
+def _first(name: str, source: FactSource, records: Sequence[StoredRecord]) -> Fact | None:
+    """The fact as the case's first proving record holds it: the newest version made at the same task (a notice
+    corrected before its task completed is still the first notice; the next task's notice is a later one)."""
+    found = next((r for r in records if r.kind in source.proofs and _read(r.payload, source.proofs[r.kind])), None)
+    if found is None:
+        return None
+    same = [r for r in records if r.kind == found.kind and r.task is not None and r.task == found.task] or [found]
+    latest = same[-1]
+    proof = source.proofs[latest.kind]
+    value = _read(latest.payload, proof)
+    return Fact(name, source.title, _value(value, proof), latest.id) if value else None
+
+
 def _read(payload: Mapping[str, Any], proof: Proof) -> Any:
     """The proof's field, or — for a signature list — when the named capacity signed."""
     raw = payload.get(proof.field)
@@ -143,9 +164,11 @@ def _read(payload: Mapping[str, Any], proof: Proof) -> Any:
                  and s.get("signed") and s.get("signed_at")), None)
 
 
-def _value(raw: Any, proof: Proof) -> dt.datetime | Decimal | str:
+def _value(raw: Any, proof: Proof) -> dt.datetime | Decimal | str | tuple[str, ...]:
     if proof.text:
         return str(raw).strip()
+    if proof.items:
+        return tuple(str(x).strip() for x in raw) if isinstance(raw, (list, tuple)) else (str(raw).strip(),)
     if proof.amount:
         return Decimal(str(raw))
     moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))

@@ -22,6 +22,7 @@ KINDS = {
     "time_window": "不得在夜间或法定节假日实施（情况紧急的除外）",
     "amount": "数额限制与计算方法",
     "same": "须与案件中已有记录一致（不得另行填写）",
+    "subset": "所列各项不得超出案件中已有记录所列的范围（如一次告知补正的全部内容）",
     "presence": "程序中须有该环节",
     "order": "环节先后顺序",
     "retention": "保存期限",
@@ -55,7 +56,7 @@ class Rule:
     text: str = ""
     tightens: str | None = None
     fact: str | None = None
-    at: str | None = None  # ``kind.field`` of the act's own record: its moment (not_before), its sum (amount)
+    at: str | None = None  # ``kind.field`` of the act's own record: its moment (not_before), its sum (amount), its list (subset)
     value: str | None = None  # amount: the sum or rate the law fixes, where no fact of the case gives it
     start: str | None = None  # period: what starts it (an act, ``kind.field`` of a record, or ``case``)
     procedures: tuple[str, ...] = ()  # presence/order: the procedures the rule binds (empty: every one)

@@ -104,6 +104,8 @@ class RuleSchema(Schema):
             raise ValidationError("先后顺序规则须写 at（本环节记录中的时间字段）和 fact（在先的案件事实）", "at")
         if data["kind"] == "same" and not (data.get("at") and data.get("fact")):
             raise ValidationError("一致性规则须写 at（记录中的字段）和 fact（案件事实）", "at")
+        if data["kind"] == "subset":
+            _subset_fields(data)
         if data["kind"] == "amount" and not (data.get("at") and (data.get("fact") or data.get("value") is not None)):
             raise ValidationError("数额规则须写 at（记录中的数额字段）以及 fact（案件事实）或 value（法定数值）", "at")
         if data["kind"] == "order" and not (data.get("preceded_by") or data.get("followed_by") or data.get("not_after")):
@@ -254,6 +256,19 @@ def binding(own: Sequence[Rule]) -> RuleBase:
     """The rules that bind an agency: the national ones (less those its regulation tightens), then its own."""
     tightened = {r.tightens for r in own if r.tightens}
     return RuleBase((*(r for r in national() if r.id not in tightened), *own))
+
+
+def _subset_fields(data: dict[str, Any]) -> None:
+    """A subset rule compares a list field of the act's record (``at``) with a fact that holds a list of items."""
+    if not (data.get("at") and data.get("fact")):
+        raise ValidationError("子集规则须写 at（本环节记录中的列表字段，如 supplement_notice.items）和 fact（案件中首次记录所列的事项）", "at")
+    if not all(p.items for p in FACTS[data["fact"]].proofs.values()):
+        listed = "、".join(n for n, s in FACTS.items() if all(p.items for p in s.proofs.values()))
+        raise ValidationError(f"案件事实 {data['fact']} 不是所列事项的清单，子集规则不能与之比较（可用：{listed}）", "fact")
+    kind_code, dot, name = data["at"].rpartition(".")
+    rk = CATALOGUE.get(kind_code) if dot else None
+    if rk is None or name not in rk.field_names() or not isinstance(rk.schema().fields[name], fields.List):
+        raise ValidationError(f"{data['at']} 不是记录中的列表字段：须写“记录类型.列表字段”，如 supplement_notice.items", "at")
 
 
 def _known_fields(data: dict[str, Any]) -> None:

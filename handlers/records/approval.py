@@ -6,7 +6,7 @@ calls it and branches on ``approval_decision.decision``.
 from __future__ import annotations
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Signed, Strict, choice, flag, text
+from handlers.records.fields import Officer, Signed, Strict, choice, flag, many, moment, text
 
 F36 = ("fushun-culture 第三十六条", "lishui-city 第二十四条")
 
@@ -18,6 +18,9 @@ class ApprovalRequest(Strict):
     proposal = text("承办人意见")
     reasons = text("理由")
     legal_basis = text("依据")
+    # who asks and when, as the 通用审批表 prints them (optional: older records lack them)
+    officers = many(Officer, "承办人", min_len=1, required=False, help="承办人姓名及执法证件编号")
+    requested_at = moment("呈请时间", required=False)
 
 
 class ApprovalReview(Signed):

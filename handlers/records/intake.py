@@ -132,6 +132,28 @@ class SupplementNotice(Strict):
             raise ValidationError("告知补正时须将申请材料退回申请人（changli-market 第六条第四项）", "materials_returned")
 
 
+SUBMISSION_OUTCOMES = {"resubmitted": "申请人已补正，重新审查是否受理", "abandoned": "申请人未补正（放弃申请或逾期未补正）"}
+
+
+class SupplementSubmission(Strict):
+    """补正材料登记: what the applicant handed in after the 补正告知书 and when, or that nothing came
+    (行政许可法 第三十二条): a resubmission goes back to the decision on acceptance in the same case."""
+
+    outcome = choice("补正情况", SUBMISSION_OUTCOMES)
+    items = many(text("补正的材料"), "收到的补正材料", min_len=0, required=False)
+    received_at = moment("收到补正材料时间", required=False)
+    notes = text("说明", "申请人放弃申请或逾期未补正的情况", required=False)
+
+    @validates_schema
+    def _outcome(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("outcome") == "resubmitted":
+            for key, what in (("items", "收到的补正材料"), ("received_at", "收到补正材料的时间")):
+                if not data.get(key):
+                    raise ValidationError(f"申请人补正的，须登记{what}（行政许可法 第三十二条）", key)
+        elif data.get("outcome") == "abandoned" and not (data.get("notes") or "").strip():
+            raise ValidationError("申请人未补正的，须说明放弃申请或逾期未补正的情况", "notes")
+
+
 class LicenseReferral(Strict):
     """不属于本机关受理事项: refused at once, the applicant told where to apply (行政许可法 第三十二条第二项)."""
 
@@ -169,6 +191,8 @@ KINDS = [
     RecordKind("intake_decision", "受理或不予受理决定及凭证", IntakeDecision, LICENSE, exports=("outcome",)),
     RecordKind("onspot_correction", "当场更正记录", OnSpotCorrection, LICENSE),
     RecordKind("supplement_notice", "一次性补正告知书", SupplementNotice, LICENSE),
+    RecordKind("supplement_submission", "补正材料登记", SupplementSubmission, ("行政许可法 第三十二条",),
+               exports=("outcome",)),
     RecordKind("license_referral", "不予受理并告知向有关机关申请", LicenseReferral, LICENSE),
     RecordKind("onsite_verification", "现场核查记录", OnSiteVerification,
                ("changli-market 第七条", "行政许可法 第三十四条"), file_fields=("files",)),

@@ -7,6 +7,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from handlers.record_kind import RecordKind
 from handlers.records.fields import (
+    REQUIRED,
+    Officer,
     Party,
     Signature,
     Signed,
@@ -20,6 +22,9 @@ from handlers.records.fields import (
     require_signers,
     text,
 )
+
+#: the acts of 调查取证 whose pages offer the records any of them may need (a refusal, an expert's opinion)
+INVESTIGATING = ("询问", "现场检查", "抽样取证", "调取证据", "先行登记保存")
 
 MEASURES = {"inquiry": "询问", "inspection": "现场检查（勘验）", "sampling": "抽样取证",
             "collection": "调取证据", "preservation": "证据先行登记保存",
@@ -147,6 +152,7 @@ class StatementRecord(Signed):
     review = text("复核意见", "对当事人提出的事实、理由和证据的复核", required=False)
     adopted = choice("是否采纳", {"yes": "采纳", "partly": "部分采纳", "no": "不采纳"}, required=False)
     adoption_reason = text("采纳或不采纳的理由", required=False)
+    reviewed_at = moment("复核时间", "陈述申辩复核意见的落款日期；不填的，以执法人员签名之日为准", required=False)
     hearing_requested = flag("当事人要求听证")
     requested_at = moment("提出听证要求的时间", "当事人要求听证的，记录其提出要求的时间", required=False)
 
@@ -220,6 +226,104 @@ class ExpertOpinion(Strict):
             raise ValidationError("出具时间不能早于委托或组织时间", "issued_at")
 
 
+
+# --- 调查取证的其他文书: 电子数据提取笔录, 鉴定委托书及结果告知书, 协助调查函, 限期提供材料通知书 (issue 17) ---------
+
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="SHA-256 应为 64 位小写十六进制数字")
+
+
+class ExtractedFile(Strict):
+    name = text("文件名", "提取所得文件的名称（含扩展名），与上传的文件一致")
+    sha256 = fields.String(required=True, validate=SHA256, error_messages=REQUIRED,
+                           metadata={"title": "SHA-256", "help": "在下方选择文件上传后自动填入"})
+    description = text("内容说明", required=False)
+
+
+class ElectronicData(Witnessed):
+    """电子数据提取笔录 (行政处罚法 第四十六条: 电子数据 is evidence once verified; 第五十五条: two officers show their
+    certificates): the device or system the data came from, how it was extracted, what was extracted — each file
+    by name and SHA-256, the files themselves in the store — signed by the officers and the data's holder."""
+
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    holder = one(Party, "电子数据持有人", "电子数据所在设备或系统的持有人、管理人")
+    source = text("电子数据来源", "存储介质或信息系统：设备名称、品牌型号、序列号，或系统名称、网址、账号")
+    place = text("提取地点")
+    started_at = moment("提取开始时间")
+    ended_at = moment("提取结束时间")
+    method = text("提取方法", "如：复制原始文件、截屏、录屏、网页下载；使用的设备、软件及其版本；原始存储介质是否封存")
+    content = text("提取内容", "提取的电子数据及其与案件事实的关联")
+    extracted = many(ExtractedFile, "提取的电子数据文件", help="每个文件的名称和 SHA-256；文件本身须已上传存档")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("started_at") and data.get("ended_at") and data["ended_at"] < data["started_at"]:
+            raise ValidationError("提取结束时间不能早于开始时间", "ended_at")
+
+
+APPRAISAL_FORMS = {"appraisal": "鉴定", "testing": "检测", "inspection": "检验", "quarantine": "检疫"}
+
+
+class AppraisalCommission(Strict):
+    """鉴定委托: the body commissioned, the matters, the materials sent and when (fushun-culture 第十一条（7）, lishui-city
+    第十一条（七）); the 鉴定委托书 is made from it, and the 结果告知书 names it as issued."""
+
+    form = choice("委托事项类别", APPRAISAL_FORMS)
+    institution = text("受委托机构", "具有法定资质的鉴定（检测、检验、检疫）机构名称")
+    qualification = text("机构资质", "资质证书名称及编号", required=False)
+    matters = text("委托鉴定事项", "需要鉴定（检测、检验、检疫）的专门事项")
+    materials = many(Item, "送检材料（样品）清单")
+    requirements = text("鉴定要求", "如：出具书面鉴定意见的期限、检验标准或方法", required=False)
+    contact = text("联系人及联系电话", required=False)
+    commissioned_at = moment("委托时间")
+
+
+class AppraisalNotice(Strict):
+    """鉴定结果告知: the party is told the conclusion of the 鉴定意见 the case holds (read from that record, never
+    retyped) and may apply for a new appraisal within the period the applicable law sets."""
+
+    notified_at = moment("告知时间")
+    objection_days = fields.Integer(required=True, error_messages=REQUIRED,
+                                    validate=validate.Range(min=1, max=365, error="申请期限应为 1 至 365 日"),
+                                    metadata={"title": "申请重新鉴定的期限（日）",
+                                              "help": "自收到告知书之日起，依照有关法律、法规、规章规定的期限"})
+    working_days = flag("期限按工作日计算", "有关规定以工作日计算期限的，选“是”")
+    objection_basis = text("期限依据", "规定该期限的法律、法规、规章名称及条款", required=False)
+
+
+class AssistanceRequest(Strict):
+    """协助调查函 (行政处罚法 第二十六条: 行政机关因实施行政处罚的需要，可以向有关机关提出协助请求)."""
+
+    recipient = text("受函单位")
+    matters = text("请求协助调查的事项", "需要协助调查、核实或提供的具体内容")
+    reply_by = moment("回复期限")
+    contact = text("联系人及联系电话")
+    attachments = many(text("附件"), "附件", min_len=0, required=False)
+    requested_at = moment("发函时间")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("requested_at") and data.get("reply_by") and data["reply_by"] <= data["requested_at"]:
+            raise ValidationError("回复期限应晚于发函时间", "reply_by")
+
+
+class MaterialsNotice(Strict):
+    """限期提供材料通知书 (行政处罚法 第五十五条: 当事人或者有关人员应当如实回答询问，并协助调查或者检查): the materials,
+    the date by which to provide them, and what follows if they are not."""
+
+    addressee = text("受通知人", "不填的，为本案当事人", required=False)
+    materials = many(text("材料名称"), "需提供的材料")
+    provide_by = moment("提供期限")
+    place = text("提供地点", required=False)
+    consequences = text("逾期不提供的后果", "依照有关法律、法规的规定，写明逾期不提供或者拒绝提供的法律后果")
+    contact = text("联系人及联系电话", required=False)
+    notified_at = moment("通知时间")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("notified_at") and data.get("provide_by") and data["provide_by"] <= data["notified_at"]:
+            raise ValidationError("提供期限应晚于通知时间", "provide_by")
+
+
 KINDS = [
     RecordKind("investigation_plan", "调查措施", InvestigationPlan,
                ("fushun-culture 第十一条",), exports=("measures",)),
@@ -245,8 +349,63 @@ KINDS = [
     RecordKind("hearing_record", "听证笔录", HearingRecord,
                ("行政处罚法 第六十四条", "fushun-culture 第十一条")),
     RecordKind("refusal_record", "拒绝接受调查、提供证据的记录", RefusalRecord,
-               ("fushun-culture 第十一条", "pishan-culture 第九条", "changli-market 第十一条", "lishui-city 第十一条")),
+               ("fushun-culture 第十一条", "pishan-culture 第九条", "changli-market 第十一条", "lishui-city 第十一条"),
+               offered_on=INVESTIGATING),
     RecordKind("expert_opinion", "鉴定意见或专家论证意见", ExpertOpinion,
                ("fushun-culture 第十一条", "fushun-culture 第十七条", "lishui-city 第十一条", "lishui-city 第十五条"),
-               file_fields=("files",)),
+               file_fields=("files",), offered_on=INVESTIGATING),
+    # issue 17: the other 文书 of 调查取证 (offered on every investigation step's page; none is required by every case)
+    RecordKind("electronic_data", "电子数据提取笔录", ElectronicData,
+               ("行政处罚法 第四十六条", "行政处罚法 第五十五条", "fushun-culture 第十一条"), file_fields=("extracted.sha256",),
+               offered_on=INVESTIGATING),
+    RecordKind("appraisal_commission", "鉴定委托书", AppraisalCommission,
+               ("fushun-culture 第十一条", "lishui-city 第十一条"), offered_on=INVESTIGATING),
+    RecordKind("appraisal_notice", "鉴定结果告知书", AppraisalNotice, ("fushun-culture 第十一条", "lishui-city 第十一条"),
+               offered_on=INVESTIGATING),
+    RecordKind("assistance_request", "协助调查函", AssistanceRequest, ("行政处罚法 第二十六条",), offered_on=INVESTIGATING),
+    RecordKind("materials_notice", "限期提供材料通知书", MaterialsNotice, ("行政处罚法 第五十五条",),
+               offered_on=INVESTIGATING),
 ]
+
+
+# --- 询问通知书 and 听证报告 (issue 17: the official set) ---------------------------------------------------
+
+
+class InquirySummons(Strict):
+    """询问通知书: whom the agency summons to be questioned, when and where to attend, what to bring, and the officers
+    who will question (行政处罚法 第五十五条: 执法人员不得少于两人、出示执法证件; 当事人或者有关人员应当如实回答询问).
+    Submitted on the 询问 step when a person is summoned rather than questioned on the spot; not required there."""
+
+    person = one(Party, "被通知人")
+    capacity = choice("被通知人身份", {"party": "当事人", "witness": "证人", "other": "其他有关人员"})
+    issued_at = moment("通知时间")
+    attend_at = moment("接受询问时间")
+    place = text("接受询问地点")
+    materials = many(text("材料"), "需携带的材料", min_len=0, required=False, help="如：营业执照、身份证件、相关账簿")
+    officers = many(Officer, "执法人员", min_len=2, help="至少两名持证执法人员（行政处罚法 第四十二条）")
+    contact = text("联系人及联系电话", required=False)
+
+    @validates_schema
+    def _later(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("issued_at") and data.get("attend_at") and data["attend_at"] <= data["issued_at"]:
+            raise ValidationError("接受询问时间须晚于通知时间", "attend_at")
+
+
+class HearingReport(Signed):
+    """听证报告: after the hearing the 听证主持人 reports what the investigators put forward, what the party answered,
+    the points in dispute and the chair's findings and recommendation (行政处罚法 第六十五条: 听证结束后，行政机关应当
+    根据听证笔录…作出决定); the chair, the time held and the investigators are read from the 听证笔录, never retyped."""
+
+    signers_needed = {"chair": 1}
+    investigators_case = text("调查人员提出的违法事实、证据和处罚意见")
+    party_case = text("当事人陈述、申辩的事实、理由和证据")
+    disputes = text("争议焦点")
+    findings = text("主持人对事实、证据和适用法律的意见")
+    recommendation = text("处理意见和建议")
+    reported_at = moment("报告日期")
+
+
+KINDS.extend([
+    RecordKind("inquiry_summons", "询问通知书", InquirySummons, ("行政处罚法 第五十五条",), offered_on=("询问",)),
+    RecordKind("hearing_report", "听证报告", HearingReport, ("行政处罚法 第六十五条",), offered_on=("听证",)),
+])

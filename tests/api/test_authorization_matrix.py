@@ -21,6 +21,8 @@ from webapp.engine.diagrams import deployed
 from webapp.loadgen.flows import file_case
 from webapp.models import Agency, Document
 
+pytestmark = pytest.mark.xdist_group("authorization_matrix")  # its module fixture is built once, on one worker
+
 WHO = ("anonymous", "stranger", "officer1", "officer3", "reviewer1", "legal1", "approver1", "designer1", "admin1")
 OK, NO, NOPE, LOGIN = 200, 403, 404, 401
 

@@ -22,6 +22,8 @@ from tests.support.app import make_agency
 from tests.support.media import upload
 from tests.support.walker import Walker
 
+pytestmark = pytest.mark.xdist_group("contract")  # its module fixture is built once, on one worker
+
 EXAMPLES = 12
 #: operations that end the fuzzing caller's own token; their behaviour is tested in test_security.py
 NOT_FUZZED = r"^/api/(logout|tokens/\{token_id\}|password)$"

@@ -104,12 +104,12 @@ def test_a_photo_taken_with_the_device_camera_is_stored_by_hash_into_the_record(
     page = sign_in(browser, live, agency.usernames["officer1"])
     page.goto(f"{live}/cases/{cid}/tasks/{task_id}")
     page.check('input[name="av_choice"][value="recording"]')
-    camera = page.locator('.upload:not([data-media]) input[capture="environment"]').first
+    camera = page.locator('.upload[data-target]:not([data-media]) input[capture="environment"]').first
     assert camera.get_attribute("accept") == "image/*"
     photo = tmp_path / "现场照片.png"
     photo.write_bytes(PNG)
     camera.set_input_files(str(photo))
-    box = page.locator(".upload:not([data-media])").first
+    box = page.locator(".upload[data-target]:not([data-media])").first
     target = box.get_attribute("data-target")
     page.wait_for_function("t => document.getElementById(t).value.length === 64", arg=target)
     sha = hashlib.sha256(PNG).hexdigest()

@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.articles import cites, enforcement, general, licensing, refused
 
+pytestmark = pytest.mark.xdist_group("articles_changli")  # its walks are shared per process
+
 CODE = "changli-market"
 CHANGLI = "《昌黎县市场监管局行政执法全过程记录实施办法》"
 

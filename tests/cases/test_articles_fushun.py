@@ -10,6 +10,8 @@ from tests.support.articles import FILING, cites, court, enforcement, general, p
 from webapp.loadgen.flows import SHA
 from webapp.loadgen.payloads import payload
 
+pytestmark = pytest.mark.xdist_group("articles_fushun")  # its walks are shared per process
+
 CODE = "fushun-culture"
 FUSHUN = "《抚顺县文化市场综合执法全过程记录实施办法》"
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.articles import cites, enforcement, general, licensing, preservation, refused
 
+pytestmark = pytest.mark.xdist_group("articles_lishui")  # its walks are shared per process
+
 CODE = "lishui-city"
 LISHUI = "《丽水市行政执法全过程记录实施办法》"
 

@@ -12,6 +12,8 @@ from tests.support.walker import Walker
 from webapp.loadgen.flows import file_case
 from webapp.loadgen.payloads import OFFICER_SIGS, payload
 
+pytestmark = pytest.mark.xdist_group("articles_pishan_naiman")  # its walks are shared per process
+
 PISHAN = "《皮山县文化体育广播电视和旅游局行政执法全过程记录制度》"
 NAIMAN = "《奈曼旗文化市场综合执法全过程记录规范》"
 

@@ -227,7 +227,9 @@ def test_a_refused_sending_is_retried_after_a_back_off_and_a_lasting_one_is_show
     versions = _versions(app, cid)
     assert [v["status"] for v in versions] == ["pending", "failed"] and "550" in versions[-1]["failure"]
     page = web(app, agency, "officer1").text(f"/cases/{cid}")
-    assert "发送失败（接收服务器拒收邮件内容：550" in page
+    # our words in Chinese, the server's own reply as machine text (not translated, not mixed into the sentence)
+    assert "<strong>发送失败</strong>" in page and "接收服务器拒收邮件内容（共发送 1 次）：" in page
+    assert '<code translate="no">550 5.1.1 Mailbox does not exist' in page
     res = w.complete(cid, task)
     assert res.status_code == 422 and "到达" in res.get_json()["message"]
     # the officer may ask again once it failed: a new pending version and a new job

@@ -13,19 +13,18 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from SpiffWorkflow.util.task import TaskState
 
 from handlers.diagrams import parse
 from handlers.task_rules import rules_of
 from tests.support import WORKFLOWS
 from tests.support.app import make_agency
-from tests.support.flows import ARTICLE, GateCheckingWalker, start
+from tests.support.flows import ARTICLE, GateCheckingWalker, ended_at, start
 from webapp.db import db
-from webapp.engine import runner
 from webapp.loadgen.flows import AV, SERVICE_METHODS, SHA, reminder, service_steps, simple
 from webapp.loadgen.payloads import payload
 from webapp.loadgen.templates import fork
-from webapp.models import Case
+
+pytestmark = pytest.mark.xdist_group("procedure_paths")  # its module fixture is built once, on one worker
 
 BASE = WORKFLOWS / "base"
 Steps = list[tuple[str, dict[str, Any]]]
@@ -128,6 +127,8 @@ def licensing(outcome: str, extra: Steps) -> Steps:
             *extra]
 
 
+ABANDONED = {"outcome": "abandoned", "notes": "申请人书面表示放弃申请，补正材料未提交。"}
+
 # (process, path name) → (steps, the end event the top-level process must reach)
 PATHS: dict[tuple[str, str], tuple[Steps, str]] = {
     ("simple_procedure", "fine paid at the bank"): (simple(), "end"),
@@ -151,22 +152,17 @@ PATHS: dict[tuple[str, str], tuple[Steps, str]] = {
         "end_accepted"),
     ("licensing_intake", "corrected on the spot"): (
         licensing("corrected", [("t_onspot_correction", {"onspot_correction": None})]), "end_accepted"),
-    ("licensing_intake", "incomplete: one notice, materials returned"): (
-        licensing("incomplete", [("t_supplement_notice", {"supplement_notice": None})]), "end_incomplete"),
+    ("licensing_intake", "incomplete: one notice, materials returned, never supplied"): (
+        licensing("incomplete", [("t_supplement_notice", {"supplement_notice": None}),
+                                 ("t_resubmission", {"supplement_submission": ABANDONED})]), "end_incomplete"),
+    ("licensing_intake", "incomplete: supplied, then accepted"): (
+        licensing("incomplete", [("t_supplement_notice", {"supplement_notice": None}),
+                                 ("t_resubmission", {"supplement_submission": None}),
+                                 ("t_intake_decision", {"intake_decision": None})]), "end_accepted"),
     ("licensing_intake", "not our matter: referred"): (
         licensing("not_ours", [("t_referral", {"license_referral": None})]), "end_referred"),
     ("general_procedure", "not performed: enforcement, then closing"): (general_not_performed(), "end_archived"),
 }
-
-
-def ended_at(app: Any, case_id: int) -> set[str]:
-    """End events the case's top-level process completed."""
-    with app.app_context():
-        wf = runner.load(db.session.get(Case, case_id))
-        out = {t.task_spec.name for t in wf.get_tasks(state=TaskState.COMPLETED)
-               if t.workflow is wf and t.task_spec.name.startswith("end")}
-        db.session.remove()
-    return out
 
 
 def _prefixes(process: str, steps: Steps) -> list[tuple[str, ...]]:

@@ -14,6 +14,8 @@ from tests.support.media import upload
 from tests.support.storage import S3_KEYS, moto_server, new_bucket
 from webapp.store.s3 import S3Store
 
+pytestmark = pytest.mark.xdist_group("s3")  # its module fixture is built once, on one worker
+
 PREFIX = "evidence/2026"
 
 

@@ -51,6 +51,27 @@ def test_a_bad_rule_file_is_refused_naming_file_rule_and_field(tmp_path) -> None
     assert "bad.toml" in text and "rules.[cf-x].acts" in text and "未知的执法行为" in text
 
 
+SUBSET = ('code = "行政许可法"\ntitle = "中华人民共和国行政许可法"\n[[rules]]\nid = "xk-x"\ntitle = "某规则"\n'
+          'kind = "subset"\nacts = ["许可.补正告知"]\nbasis = "行政许可法 第三十二条"\n')
+
+
+@pytest.mark.parametrize(("fields", "field", "why"), [
+    ('fact = "首次补正告知"\n', "at", "子集规则须写 at"),
+    ('at = "supplement_notice.items"\n', "at", "fact"),
+    ('at = "supplement_notice.items"\nfact = "罚款数额"\n', "fact", "不是所列事项的清单"),
+    ('at = "supplement_notice.notified_at"\nfact = "首次补正告知"\n', "at", "不是记录中的列表字段"),
+    ('at = "no_such_kind.items"\nfact = "首次补正告知"\n', "at", "不是记录中的列表字段"),
+])
+def test_a_malformed_subset_rule_is_refused_naming_file_rule_and_field(tmp_path, fields: str, field: str, why: str) -> None:
+    (tmp_path / "xk.toml").write_text(SUBSET + fields, encoding="utf-8")
+    with pytest.raises(schema.RuleFileError) as err:
+        schema.load_law_file(tmp_path / "xk.toml")
+    text = str(err.value)
+    assert "xk.toml" in text and f"rules.[xk-x].{field}" in text and why in text, text
+    (tmp_path / "xk.toml").write_text(SUBSET + 'at = "supplement_notice.items"\nfact = "首次补正告知"\n', encoding="utf-8")
+    assert [r.kind for r in schema.load_law_file(tmp_path / "xk.toml")[2]] == ["subset"]
+
+
 def test_xingzheng_chufa_fa_60_a_regulation_may_tighten_but_not_loosen_a_national_period() -> None:
     longer = rule_from_json({"id": "slow", "title": "一百日内决定", "kind": "period", "acts": ["决定"],
                              "within": "P100D", "basis": "fushun-culture 第十八条", "tightens": "cf-60-decide-within-90-days"})

@@ -18,3 +18,12 @@ def test_lines_spell_out_choices_yes_no_and_local_time() -> None:
 def test_a_kind_no_longer_catalogued_shows_as_stored() -> None:
     assert catalogue.lines("retired_kind", {"a": 1}) == [("a", "1")]
     assert catalogue.display("retired_kind", {"a": "x"}) == {"a": "x"}
+
+
+def test_every_act_a_kind_is_offered_on_is_in_the_vocabulary() -> None:
+    """A misspelt act would offer the record nowhere, silently."""
+    from handlers.law.acts import known
+
+    offered = {(code, act) for code, rk in catalogue.CATALOGUE.items() for act in rk.offered_on}
+    assert {code for code, _ in offered} >= {"inquiry_summons", "refusal_record", "expert_opinion", "hearing_report"}
+    assert [pair for pair in offered if not known(pair[1])] == []

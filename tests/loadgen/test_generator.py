@@ -26,6 +26,8 @@ from webapp.loadgen.generator import generate
 from webapp.models import Case, CaseTask, Deadline, Document, Record, RenderJob, StoredFile
 from webapp.store import audit, sealed
 
+pytestmark = pytest.mark.xdist_group("generator")  # its module fixture is built once, on one worker
+
 N = 300
 
 

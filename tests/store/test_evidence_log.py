@@ -26,6 +26,8 @@ from webapp.store.keys import Key, Keyring, verify_signature
 from webapp.store.tree import leaf_of, stored_leaves
 from webapp.supervision.accountability import verify_and_record
 
+pytestmark = pytest.mark.xdist_group("evidence_log")  # its module fixture is built once, on one worker
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, clock):

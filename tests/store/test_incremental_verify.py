@@ -24,6 +24,8 @@ from webapp.models import AuditEntry, Record
 from webapp.store import audit, sealed
 from webapp.supervision.accountability import MARKS, Verification, last_marks, verify_and_record
 
+pytestmark = pytest.mark.xdist_group("incremental_verify")  # its module fixture is built once, on one worker
+
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, clock):

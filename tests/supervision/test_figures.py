@@ -42,6 +42,8 @@ from webapp.models import (
 from webapp.store import audit
 from webapp.supervision import case_review
 
+pytestmark = pytest.mark.xdist_group("figures")  # its module fixture is built once, on one worker
+
 UTC = dt.UTC
 START = dt.datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # one hour after the payloads' T (10:00 China time)
 INSPECTION = "现场检查（勘验）"

@@ -70,7 +70,9 @@ def migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory, cl
         # tests read a case's 文书 right after completing its task: render in the request, not in a worker
         "LIUHEN_RENDER_AT_START": False, "LIUHEN_RENDER_INLINE": True,
         # tests read the supervision figures right after a step: a roll-up serves only while nothing has happened since
-        "LIUHEN_SUPERVISION_STALE_MINUTES": 0, **config,
+        "LIUHEN_SUPERVISION_STALE_MINUTES": 0,
+        # scrypt costs 76 ms a user and the walks create hundreds; a real but cheap hash (the sign-in tests still check it)
+        "LIUHEN_PASSWORD_HASH": "pbkdf2:sha256:1000", **config,
     })
     with app.app_context():
         upgrade(revision="heads")

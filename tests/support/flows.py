@@ -6,10 +6,15 @@ import datetime as dt
 import re
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
+
 from tests.support.walker import Walker
+from webapp.db import db
+from webapp.engine import runner
 from webapp.loadgen.flows import file_case, investigate, report_to_statement
 from webapp.loadgen.flows import substitute as _substitute
 from webapp.loadgen.payloads import payload
+from webapp.models import Case
 
 
 def start(w: Walker, process_id: str, emergency: bool = False, user: str = "officer1") -> int:
@@ -65,3 +70,13 @@ def filing_approval(at: dt.datetime) -> dict[str, Any]:
     """A 立案审批 signed by the head at ``at``: the fact 立案 a period may start from (行政处罚法 第六十条)."""
     return payload("filing_approval", signatures=[{"signer": "刘伟", "capacity": "approver", "signed": True,
                                                    "signed_at": at.isoformat()}])
+
+
+def ended_at(app: Any, case_id: int) -> set[str]:
+    """End events the case's top-level process completed."""
+    with app.app_context():
+        wf = runner.load(db.session.get(Case, case_id))
+        out = {t.task_spec.name for t in wf.get_tasks(state=TaskState.COMPLETED)
+               if t.workflow is wf and t.task_spec.name.startswith("end")}
+        db.session.remove()
+    return out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from html.parser import HTMLParser
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -13,7 +12,7 @@ from handlers import profiles
 from handlers.audit_actions import Action
 from handlers.hashing import sha256_bytes
 from tests.support import WORKFLOWS
-from tests.support.web_client import web
+from tests.support.web_client import submitted, web
 from webapp.db import db
 from webapp.models import Agency, AuditEntry
 
@@ -21,52 +20,10 @@ SHIPPED = (WORKFLOWS / "profiles" / "changli-market" / "profile.toml").read_text
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-class _FormFields(HTMLParser):
-    """What a browser would submit from the page's profile form: each named input, select and textarea."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: MultiDict[str, str] = MultiDict()
-        self._in_form = False
-        self._select: str | None = None
-        self._textarea: str | None = None
-        self._text = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self._in_form = "profile-form" in a.get("class", "")
-        if not self._in_form or "name" not in a and tag != "option":
-            return
-        if tag == "input" and (a.get("type") not in ("checkbox",) or "checked" in a):
-            if a["name"] != "csrf_token":
-                self.data.add(a["name"], a.get("value", ""))
-        elif tag == "select":
-            self._select = a["name"]
-        elif tag == "option" and self._select and "selected" in a:
-            self.data.add(self._select, a.get("value", ""))
-        elif tag == "textarea":
-            self._textarea, self._text = a["name"], ""
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self._text += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self.data.add(self._textarea, self._text)
-            self._textarea = None
-        elif tag == "form":
-            self._in_form = False
-
-
 def form_of(page: str) -> MultiDict[str, str]:
-    parser = _FormFields()
-    parser.feed(page)
-    assert parser.data, "no profile form on the page"
-    return parser.data
+    data = submitted(page, "profile-form")
+    assert data, "no profile form on the page"
+    return data
 
 
 def field_html(page: str, name: str) -> str:

@@ -80,3 +80,24 @@ def test_the_json_api_refuses_a_session_cookie(app, agency):
     ok = user.client.post("/api/cases", json={"title": "案由", "party_name": "当事人"},
                           headers={"Authorization": f"Bearer {token}"})
     assert ok.status_code == 201
+
+
+def test_passwords_are_hashed_by_the_configured_method_scrypt_by_default(app, agency, monkeypatch):
+    from webapp.accounts import create_user
+    from webapp.config import security
+    from webapp.db import db
+    from webapp.models import Agency
+
+    assert security()["LIUHEN_PASSWORD_HASH"] == "scrypt"  # production's default; the tests configure a cheaper one
+    monkeypatch.setitem(app.config, "LIUHEN_PASSWORD_HASH", "scrypt")
+    with app.app_context():
+        user = create_user(db.session.get(Agency, agency.id), f"hash{id(monkeypatch)}", "哈希", ["officer"],
+                           "Liuhen-hash-2026")
+        db.session.commit()
+        assert user.password_hash.startswith("scrypt:")
+        name = user.username
+        db.session.remove()
+    signed = WebUser(app, name, password="Liuhen-hash-2026")
+    res = signed.client.post("/login", data={"username": name, "password": "Liuhen-hash-2026",
+                                             "csrf_token": signed.csrf()})
+    assert res.status_code == 302

@@ -15,6 +15,8 @@ from tests.support.web_client import WebUser
 from webapp.db import db
 from webapp.models import Agency, AuditEntry, User
 
+pytestmark = pytest.mark.xdist_group("sso")  # its module fixture is built once, on one worker
+
 
 @pytest.fixture(scope="module")
 def provider():

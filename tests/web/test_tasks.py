@@ -7,7 +7,7 @@ import re
 from werkzeug.datastructures import MultiDict
 
 from tests.support.app import adopt_regulation
-from tests.support.web_client import web
+from tests.support.web_client import submitted, web
 from webapp.loadgen.flows import file_case
 from webapp.loadgen.payloads import T, payload
 
@@ -257,3 +257,39 @@ def test_case_page_lists_sealed_documents_for_download(app, agency, walker):
     assert web(app, make_agency(app), "officer1").get(f"/documents/{match.group(1)}.pdf").status_code == 403
     audit = walker.case(cid)["audit"]
     assert audit[-1]["action"] == "document.downloaded"
+
+
+def test_the_questioning_page_offers_a_summons_a_refusal_and_an_expert_opinion_saved_only_when_filled(
+        app, agency, walker):
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    task = walker.task(cid, "t_inquiry")
+    url = f"/cases/{cid}/tasks/{task['id']}"
+    officer = web(app, agency, "officer1")
+    page = officer.text(url)
+    assert "可附记录" in page
+    assert all(f'id="offered-{k}"' in page for k in ("inquiry_summons", "refusal_record", "expert_opinion"))
+    assert 'id="offered-hearing_report"' not in page  # offered where its act is performed, not everywhere
+
+    # the browser sends every field of the page, the offered sections' prefilled party and officer included
+    form = submitted(page, "task-form")
+    for k, v in walker_flat(walker, "inquiry_record").items():
+        form.setlist(f"f.inquiry_record.{k}", [v] if not isinstance(v, list) else v)
+    form["action"] = "save"
+    res = officer.post(url, form, csrf_from=url)
+    assert res.status_code == 302, res.get_data(as_text=True)[:2000]
+    kinds = [r["kind"] for r in walker.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()["records"]]
+    assert kinds == ["inquiry_record"]  # an offered section nobody filled in is not a record
+
+    page = officer.text(url)
+    form = submitted(page, "task-form")
+    for k, v in {f"f.inquiry_summons.{k}": v
+                 for k, v in walker_flat(walker, "inquiry_summons").items()}.items():
+        form.setlist(k, v if isinstance(v, list) else [v])
+    form["action"] = "complete"
+    res = officer.post(url, form, csrf_from=url)
+    assert res.status_code == 302, res.get_data(as_text=True)[:2000]
+    kinds = [r["kind"] for r in walker.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()["records"]]
+    assert sorted(kinds) == ["inquiry_record", "inquiry_summons"]
+    documents = walker.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
+    assert "询问通知书" in [d["title"] for d in documents]

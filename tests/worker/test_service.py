@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 
 import documents
 from tests.support.web_client import web
+from webapp.cli import scheduled_jobs
 from webapp.db import db
 from webapp.loadgen.flows import file_case, investigate, report_to_statement
 from webapp.models import Document, RenderJob, ScheduledJob, WorkerHeartbeat
 from webapp.worker import sealing
-from webapp.worker.service import Findings, Scheduled, Worker
+from webapp.worker.service import JOB_TITLES, Findings, Scheduled, Worker
 
 pytestmark = pytest.mark.usefixtures("drain_render_queue")  # what a test leaves queued is rendered after it
 
@@ -163,3 +164,13 @@ def test_a_scheduled_job_runs_once_per_period_whoever_runs_it_and_a_failure_back
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ScheduledJob).where(ScheduledJob.name == name)) == 1
         db.session.remove()
+
+
+def test_every_scheduled_job_has_a_chinese_name_on_the_administrators_page(app, monkeypatch):
+    """The 定时任务 table used to show ``notify``, ``supervision`` and ``verify-full`` as the machine names them."""
+    for key in [k for k in app.config if k.startswith("LIUHEN_") and k.endswith("_MINUTES")]:
+        monkeypatch.setitem(app.config, key, 1)
+    with app.app_context():
+        names = {job.name for job in scheduled_jobs()}
+    assert len(names) == 6 and names == set(JOB_TITLES)
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in title) for title in JOB_TITLES.values())

@@ -284,6 +284,7 @@ class TaskView(Out):
     state = _Str()
     role = _opt(_Str)
     requires = fields.Raw()
+    offered = fields.List(_Str(), metadata={"description": "本环节可附的记录类型（非必需，按需提交）"})
 
 
 class FileOut(Out):

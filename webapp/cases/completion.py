@@ -83,7 +83,7 @@ class Completion:
         if not names:
             return {}
         kinds = {k for n in names for k in (*FACTS[n].proofs, FACTS[n].after) if k}
-        stored = [StoredRecord(r.id, r.kind, r.payload) for r in self.records if r.kind in kinds]
+        stored = [StoredRecord(r.id, r.kind, r.payload, r.task_id) for r in self.records if r.kind in kinds]
         return {n: establish(n, stored) for n in names if binds(n, stored)}
 
     def media(self, task_id: str, files: Iterable[str]) -> list[tuple[MediaItem, bool]]:

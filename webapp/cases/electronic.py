@@ -213,11 +213,12 @@ class Sending:
     address: str
     state: str  # 待发送 / 已发送 / 发送失败
     detail: str
+    verbatim: str = ""  # what the receiving server said, or the Message-ID: shown as machine text, never translated
 
 
 def sendings(case_id: int) -> list[Sending]:
     """Each electronic sending of the case as its newest version has it: 待发送 (with the last failed attempt, if
-    any), 已发送 (when it reached the party's system, the message id) or 发送失败（原因）."""
+    any), 已发送 (when it reached the party's system, the message id) or 发送失败 (with the reason)."""
     rows = list(db.session.scalars(select(Record).where(Record.case_id == case_id, Record.kind == KIND)
                                    .order_by(Record.id)))
     jobs = {j.record_id: j for j in db.session.scalars(select(OutboxJob).where(OutboxJob.case_id == case_id))}
@@ -229,19 +230,29 @@ def sendings(case_id: int) -> list[Sending]:
     return [_sending(r, jobs.get(first[t].id) if t in first else None) for t, r in newest.items()]
 
 
+def _said(reason: object) -> tuple[str, str]:
+    """A failure as (our Chinese words, the server's own): reasons are written ``接收服务器拒收…：550 …``; a reason
+    without our words (a connection error) is all the server's or the system's."""
+    said, sep, raw = str(reason or "").partition("：")
+    return (said, raw) if sep else ("", said)
+
+
 def _sending(r: Record, job: OutboxJob | None) -> Sending:
     p = r.payload
     doc = db.session.get(Document, p.get("document_id"))
     title = f"{doc.title}（{doc.number}）" if doc else f"文书 {p.get('document_id')}"
     status = str(p.get("status") or "sent")
-    if status == "sent":
-        detail = f"{clock.local_text(p.get('delivered_at'))} 到达受送达人系统；Message-ID {p.get('message_id')}"
-    elif status == "failed":
-        detail = f"原因：{p.get('failure')}（共发送 {p.get('attempts', 1)} 次）"
-    else:
-        detail = (f"第 {job.attempts} 次发送未成功：{job.last_error}；将自动重试" if job and job.last_error
-                  else "已排队，由后台服务发送")
     state = SENDING.get(status, status)
-    return Sending(title, str(p.get("address") or ""), f"{state}（{p.get('failure')}）" if status == "failed" else state,
-                   detail)
+    if status == "sent":
+        return Sending(title, str(p.get("address") or ""), state,
+                       f"{clock.local_text(p.get('delivered_at'))} 到达受送达人系统；Message-ID", str(p.get("message_id")))
+    if status == "failed":
+        said, raw = _said(p.get("failure"))
+        return Sending(title, str(p.get("address") or ""), state,
+                       f"{said or '原因'}（共发送 {p.get('attempts', 1)} 次）：", raw)
+    if job and job.last_error:
+        said, raw = _said(job.last_error)
+        return Sending(title, str(p.get("address") or ""), state,
+                       f"第 {job.attempts} 次发送未成功，将自动重试；{said or '原因'}：", raw)
+    return Sending(title, str(p.get("address") or ""), state, "已排队，由后台服务发送")
 

@@ -17,7 +17,7 @@ def case_facts(case_id: int, names: Iterable[str]) -> dict[str, Fact | None]:
     if not names:
         return {}
     kinds = {k for n in names for k in (*FACTS[n].proofs, FACTS[n].after) if k}
-    rows = db.session.execute(select(Record.id, Record.kind, Record.payload).where(
+    rows = db.session.execute(select(Record.id, Record.kind, Record.payload, Record.task_id).where(
         Record.case_id == case_id, Record.kind.in_(kinds)).order_by(Record.id))
-    records = [StoredRecord(i, k, p) for i, k, p in rows]
+    records = [StoredRecord(i, k, p, t) for i, k, p, t in rows]
     return {n: establish(n, records) for n in names if binds(n, records)}

@@ -112,9 +112,12 @@ def problems(case_id: int, kind: str, payload: Mapping[str, Any], cite: Callable
     return out
 
 
-def unquoted(kind: str, payload: Mapping[str, Any], held: set[str]) -> dict[str, list[str]]:
+def unquoted(kind: str, payload: Mapping[str, Any], held: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
     """A 文书 that quotes another (the 催告书 its 决定书) takes it from the case; where the case holds no such record
-    (an enforcement begun on its own, the decision made in another case) the record must name it instead."""
+    (an enforcement begun on its own, the decision made in another case) the record must name it instead.  A 文书 that
+    reports on another record (``needs``: the 鉴定结果告知书 on the 鉴定意见) is refused while the case holds none, or
+    when its act is dated before that record's (``kind.field``: a result told before the opinion was issued).
+    ``held``: the newest payload of each kind of record the case holds."""
     out: dict[str, list[str]] = {}
     for dk in documents.DOCUMENT_KINDS:
         quoted = documents.kind(dk.quotes) if dk.quotes and dk.typed_instead else None
@@ -122,4 +125,27 @@ def unquoted(kind: str, payload: Mapping[str, Any], held: set[str]) -> dict[str,
                 and not str(payload.get(dk.typed_instead) or "").strip():
             title = quoted.title
             out[dk.typed_instead] = [f"本案没有{title}：请写明被执行的{title}名称和文号"]
+        if dk.source == kind:
+            out.update(_before_what_it_reports(dk, payload, held))
     return out
+
+
+def _before_what_it_reports(dk: documents.DocumentKind, payload: Mapping[str, Any],
+                            held: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
+    """A 结果告知书 tells the result of a 鉴定意见 the case holds: it cannot come first, nor be dated before it."""
+    needed = [ref.partition(".") for ref in dk.needs]
+    if not needed:
+        return {}
+    lacking = [k for k, _, _ in needed if k not in held]
+    if lacking:
+        names = "、".join(CATALOGUE[k].title if k in CATALOGUE else k for k in lacking)
+        return {"_schema": [f"本案尚无“{names}”记录：须先保存，才能制作{dk.title}"]}
+    own = _aware(documents.act_moment(dk, {dk.source: payload}))
+    field = dk.dated_by[0].partition(".")[2] if dk.dated_by else "_schema"
+    for k, _, name in needed:
+        earlier = _aware(held[k].get(name)) if name else None
+        if own is not None and earlier is not None and own < earlier:
+            title = CATALOGUE[k].title if k in CATALOGUE else k
+            return {field: [f"{dk.title}的日期 {local_text(own)} 早于{title}的{CATALOGUE[k].field_title(name)} "
+                            f"{local_text(earlier)}"]}
+    return {}

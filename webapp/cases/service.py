@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from handlers import certificates, clock, gate
 from handlers.audit_actions import Action
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
+from handlers.law.acts import governs
 from handlers.law.base import RuleBase
 from handlers.roles import CASE_MATERIAL_BASIS, CASE_READER_ROLES, MANAGER_ROLES, ROLES, role_of_lane
 from handlers.settings import Settings
@@ -170,7 +171,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     errors = rk.validate(payload, store.current().exists)
     if not errors:
         errors = references.problems(case.id, kind, payload, done.settings.citer().text)
-        errors.update(references.unquoted(kind, payload, {r.kind for r in done.records}))
+        errors.update(references.unquoted(kind, payload, {r.kind: r.payload for r in done.records}))
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
     if unknown := _missing_signature_images(payload):
@@ -326,14 +327,22 @@ def task_view(user: User, case_id: int, task_id: str) -> dict[str, Any]:
         raise NotFound(f"案件 {case.id} 中没有任务 {task_id}")
     rules = rules_of(task.task_spec)
     requires = _requires(case, task.task_spec.name, rules)
-    kinds = list(rules.records) + ([AV_RECORDING, AV_NOT_SUITABLE] if requires["av"] != "none" else [])
+    offered = offered_kinds(rules)
+    kinds = list(rules.records) + ([AV_RECORDING, AV_NOT_SUITABLE] if requires["av"] != "none" else []) + offered
     return {
         "id": task_id, "case_id": case.id, "name": task.task_spec.name, "title": task.task_spec.bpmn_name,
         "state": TaskState.get_name(task.state), "role": role_of_lane(task.task_spec.lane), "requires": requires,
+        "offered": offered,
         "schemas": {k: CATALOGUE[k].describe() for k in kinds},
         "records": [record_json(r) for r in task_records(case.id, task_id)],
         "missing": [m.to_json() for m in missing_for(case, task)] if task.state == TaskState.READY else [],
     }
+
+
+def offered_kinds(rules: TaskRules) -> list[str]:
+    """The record kinds the task's page offers beside those it requires (:attr:`RecordKind.offered_on`)."""
+    return [code for code, rk in CATALOGUE.items()
+            if code not in rules.records and any(governs(act, rules.act) for act in rk.offered_on)]
 
 
 def _requires(case: Case, task_name: str, rules: TaskRules) -> dict[str, Any]:

@@ -6,6 +6,7 @@ walks its template cases with them; kept here, not under tests/, because the app
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 T = "2026-03-02T10:00:00+08:00"
@@ -56,7 +57,7 @@ PAYLOADS: dict[str, dict[str, Any]] = {
                      "rights": ["statement", "defence", "hearing"], "manner": "document", "notified_at": T},
     "statement_record": {"waived": False, "statement": "当事人称已安装身份核验设备但当晚故障。",
                          "review": "经核查设备故障不能免除核验义务。", "adopted": "no",
-                         "adoption_reason": "理由不能成立。", "hearing_requested": False,
+                         "adoption_reason": "理由不能成立。", "hearing_requested": False, "reviewed_at": T,
                          "signatures": [OFFICER_SIGS[0], PARTY_SIG]},
     "hearing_record": {"notice_served_at": "2026-03-05T10:00:00+08:00", "held_at": "2026-03-16T09:00:00+08:00",
                        "chair": "赵静", "investigators": ["张明", "李强"], "content": "调查人员陈述事实，当事人申辩。",
@@ -144,7 +145,8 @@ PAYLOADS.update({
                       "notice_files": [], "published_at": T, "deemed_served_at": LATER,
                       "reason_and_course": "直接送达、邮寄送达均未成功，依法公告送达。"},
     "approval_request": {"subject": "作出强制执行决定", "proposal": "对当事人加处罚款", "reasons": "经催告仍未缴纳罚款，无正当理由",
-                         "legal_basis": "《中华人民共和国行政处罚法》第七十二条"},
+                         "legal_basis": "《中华人民共和国行政处罚法》第七十二条", "officers": OFFICERS[:1],
+                         "requested_at": T},
     "approval_review": {"opinion": "同意。", "agreed": True,
                         "signatures": [{"signer": "王芳", "capacity": "reviewer", "signed": True, "signed_at": T}]},
     "approval_decision": {"opinion": "批准。", "decision": "approve",
@@ -215,6 +217,8 @@ PAYLOADS.update({
     "supplement_notice": {"items": ["演出场所消防验收证明", "演员名单及身份证明"], "once": True, "manner": "on_spot",
                           "notified_at": T, "materials_returned": True,
                           "receipt": [{"signer": "吴十", "capacity": "party", "signed": True, "signed_at": T}]},
+    "supplement_submission": {"outcome": "resubmitted", "items": ["演出场所消防验收证明", "演员名单及身份证明"],
+                              "received_at": "2026-03-04T10:00:00+08:00"},
     "license_referral": {"refer_to": "抚顺县市场监督管理局", "notified_at": T, "reasons": "申请事项不属于本机关职权范围。"},
     "onsite_verification": {"officers": OFFICERS, "place": "抚顺县新星剧场", "verified_at": T, "findings": "场所与申请材料一致。",
                             "recording": "av", "files": [],
@@ -257,6 +261,48 @@ PAYLOADS.update({
     "hearing_arrangement": {"party": PARTY, "held_at": "2026-03-16T09:00:00+08:00", "place": "执法队听证室", "public": True,
                             "chair": "赵静", "recorder": "孙丽", "investigators": ["张明", "李强"],
                             "notice_served_at": "2026-03-05T10:00:00+08:00"},
+})
+
+# --- issue 17: 询问通知书 and 听证报告 ---------------------------------------------------------------------------
+PAYLOADS.update({
+    "inquiry_summons": {"person": PARTY, "capacity": "party", "issued_at": T,
+                        "attend_at": "2026-03-03T09:00:00+08:00", "place": "抚顺县文化市场综合行政执法队询问室",
+                        "materials": ["营业执照副本", "法定代表人身份证件", "2026年3月1日上网登记记录"],
+                        "officers": OFFICERS, "contact": "张明 024-5550001"},
+    "hearing_report": {"investigators_case": "调查人员认为当事人接纳三名未成年人上网，证据为询问笔录、现场检查笔录和录像，拟警告并罚款一万元。",
+                       "party_case": "当事人称当晚身份核验设备故障，并非故意接纳未成年人。",
+                       "disputes": "设备故障能否免除当事人核验上网消费者身份的义务。",
+                       "findings": "违法事实清楚，证据确凿；设备故障不能免除核验义务。",
+                       "recommendation": "建议维持拟作出的处罚：警告，罚款人民币一万元。",
+                       "reported_at": "2026-03-17T10:00:00+08:00",
+                       "signatures": [{"signer": "赵静", "capacity": "chair", "signed": True,
+                                       "signed_at": "2026-03-17T10:00:00+08:00"}]},
+})
+
+# --- issue 17: the other 文书 of 调查取证 (电子数据提取笔录, 鉴定委托书及结果告知书, 协助调查函, 限期提供材料通知书) -----
+#: the SHA-256 of the sample extracted file (a walk uploads ``EXTRACTED_BYTES`` first, so the store holds it)
+EXTRACTED_BYTES = "上机时间,机号,证件号码\n2026-03-01 21:03,13,2104211**********\n".encode()
+EXTRACTED_SHA = hashlib.sha256(EXTRACTED_BYTES).hexdigest()
+PAYLOADS.update({
+    "electronic_data": {**_WITNESSED, "holder": PARTY, "source": "上网管理系统服务器（联想 TS80X，序列号 S4K2026001）",
+                        "place": "星光网吧收银台", "started_at": T,
+                        "ended_at": "2026-03-02T10:30:00+08:00",
+                        "method": "持有人操作导出为 CSV 文件，复制至执法专用 U 盘，当场计算 SHA-256，全程录像",
+                        "content": "3月1日20时至23时的上机登记记录（三名未成年人的上机时间、机号）",
+                        "extracted": [{"name": "上机登记_20260301.csv", "sha256": EXTRACTED_SHA,
+                                       "description": "3月1日20时至23时上机登记记录"}]},
+    "appraisal_commission": {"form": "appraisal", "institution": "辽宁省文化市场技术鉴定中心",
+                             "qualification": "司法鉴定许可证 210000001", "matters": "涉案电脑主机中的上网记录是否被删除或篡改",
+                             "materials": ITEMS, "requirements": "请于十五个工作日内出具书面鉴定意见",
+                             "contact": "张明 024-5550001", "commissioned_at": T},
+    "appraisal_notice": {"notified_at": "2026-03-05T10:00:00+08:00", "objection_days": 15, "working_days": False},
+    "assistance_request": {"recipient": "抚顺县公安局石文派出所", "matters": "请协助核实三名未成年上网人员的身份信息及年龄",
+                           "reply_by": "2026-03-12T17:00:00+08:00", "contact": "张明 024-5550001",
+                           "attachments": ["上机登记记录摘录"], "requested_at": T},
+    "materials_notice": {"materials": ["营业执照副本复印件", "网络文化经营许可证复印件", "2026年3月上机登记记录"],
+                         "provide_by": "2026-03-09T17:00:00+08:00", "place": "抚顺县文化市场综合行政执法队",
+                         "consequences": "逾期不提供的，本机关将依据已经查明的事实和取得的证据依法处理；拒绝、阻挠调查的，依法承担相应的法律责任。",
+                         "contact": "张明 024-5550001", "notified_at": T},
 })
 
 # --- issue 17: 延期（分期）缴纳罚款, 代履行决定书, 案件移送 ----------------------------------------------------------

@@ -34,7 +34,7 @@ from webapp.store import audit
 from webapp.views import profile_form
 from webapp.views.common import cite, role_required
 from webapp.views.forms import CsrfOnly, ProfileForm, UserForm
-from webapp.worker.service import queue_state
+from webapp.worker.service import JOB_TITLES, queue_state
 
 bp = Blueprint("web_admin", __name__, url_prefix="/admin")
 
@@ -46,7 +46,7 @@ def worker() -> Any:
     state = queue_state(current_user.agency_id)
     now = clock.now()
     stale = current_app.config["LIUHEN_WORKER_STALE_SECONDS"]
-    return render_template("admin_worker.html", state=state, now=now,
+    return render_template("admin_worker.html", state=state, now=now, job_titles=JOB_TITLES,
                            titles={code: dk.title for code, dk in documents.BY_CODE.items()},
                            alive=[w for w in state.workers if (now - w.beat_at).total_seconds() <= stale])
 

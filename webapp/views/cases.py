@@ -157,9 +157,8 @@ def _files(records: list[Record]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in records:
         rk = CATALOGUE.get(r.kind)
-        for field in (rk.file_fields if rk else ()):
-            for sha in r.payload.get(field, []):
-                out.append({"sha256": sha, "record": r})
+        for sha in (rk.hashes(r.payload) if rk else ()):
+            out.append({"sha256": sha, "record": r})
     stored = {f.sha256: f for f in db.session.scalars(
         select(StoredFile).where(StoredFile.sha256.in_([o["sha256"] for o in out])))} if out else {}
     return [{**o, "file": stored.get(o["sha256"])} for o in out]

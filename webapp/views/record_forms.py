@@ -43,6 +43,9 @@ class Widget:
     template: list[Widget] = field(default_factory=list)
     files: bool = False
     media: bool = False  # the files are recordings handed over through the resumable A/V upload
+    #: for rows whose items name a stored file (``file_fields`` ``list.field``): the item field the upload fills with
+    #: the file's SHA-256 (a row is added per file, its ``name`` set to the file's name)
+    file_into: str | None = None
 
 
 def prefix(kind: str) -> str:
@@ -59,6 +62,9 @@ def widgets(kind: str, values: Mapping[str, Any], errors: Mapping[str, list[str]
            if not d.get("system")]  # what the system records when it performs the act (电子送达) is not typed
     for w in out:
         w.media = w.files and kind == AV_RECORDING and w.name == f"{prefix(kind)}.files"
+        short = w.name[len(prefix(kind)) + 1:]
+        if w.kind == "rows":
+            w.file_into = next((f.split(".", 1)[1] for f in rk.file_fields if f.startswith(short + ".")), None)
         if w.kind == "document":
             w.kind, w.choices = "select", dict(documents or {})
             w.help = w.help if w.choices else "本案尚无已制作的文书"

@@ -30,7 +30,7 @@ from webapp.paging import id_value
 from webapp.store import audit
 from webapp.store.downloads import send_stored
 from webapp.views import record_forms
-from webapp.views.common import role_required
+from webapp.views.common import cite, role_required
 
 bp = Blueprint("web_tasks", __name__)
 AV_CHOICES = {"recording": AV_RECORDING, "not_suitable": AV_NOT_SUITABLE}
@@ -66,11 +66,13 @@ def _may_work(view: Mapping[str, Any]) -> bool:
 
 
 def _kinds(view: Mapping[str, Any], av_choice: str | None) -> list[str]:
+    """The sections a save reads: the required records, the chosen A/V one, and the records the page offers
+    (each saved only when something was typed in it)."""
     kinds = list(view["requires"]["records"])
     extra = AV_CHOICES.get(av_choice or "")
     if view["requires"]["av"] != "none" and extra and extra not in kinds:
         kinds.append(extra)
-    return kinds
+    return kinds + [k for k in view["offered"] if k not in kinds]
 
 
 def _latest(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -137,10 +139,12 @@ def _section(view: Mapping[str, Any], kind: str, values: Any, errors: dict[str, 
              missing: Mapping[str, Any] | None, documents: Mapping[str, str]) -> dict[str, Any]:
     rk = CATALOGUE[kind]
     is_av = kind in (AV_RECORDING, AV_NOT_SUITABLE) and kind not in view["requires"]["records"]
-    basis = view["requires"]["av_cited"] if is_av else view["requires"]["cited"]
+    basis = (view["requires"]["av_cited"] if is_av else [cite(rk.basis)] if kind in view["offered"]
+             else view["requires"]["cited"])
     if missing and missing.get("problem") == "invalid" and missing.get("record") == kind:
         errors = {**record_forms.error_paths(kind, missing.get("errors", {})), **errors}
-    return {"kind": kind, "title": rk.title, "basis": basis, "av": is_av,
+    return {"kind": kind, "title": rk.title, "basis": [b for b in basis if b and b != "—"], "av": is_av,
+            "open": bool(errors) or any(r["kind"] == kind for r in view["records"]),
             "prefilled": values.get(f"{record_forms.prefix(kind)}.__prefilled", ""),
             "widgets": record_forms.widgets(kind, values, errors, documents),
             "top_errors": record_forms.unplaced(kind, errors),
@@ -159,8 +163,10 @@ def _page(view: Mapping[str, Any], values: Any, errors: dict[str, dict[str, list
         av_sections = [_section(view, k, values, errors.get(k, {}),
                                 missing.get(k) if k != AV_RECORDING else None, documents) for k in choices]
     av_choice = values.get("av_choice") or _default_av_choice(view)
+    offered = [_section(view, k, values, errors.get(k, {}), None, documents) for k in view["offered"]]
     return render_template(
         "task.html", view=view, case=case, sections=sections, av_sections=av_sections, av_choice=av_choice,
+        offered=offered,
         av_missing=missing.get(AV_RECORDING) if AV_RECORDING not in view["requires"]["records"] else None,
         may_work=_may_work(view), role_title=ROLES.get(view["role"] or "", view["role"]), alert=alert,
         roster=roster(case.agency_id),
@@ -183,7 +189,7 @@ def case_file(case_id: int) -> dict[str, Any]:
     for r in records:
         current[(r.task_id, r.kind)] = r
     shas = list(dict.fromkeys(h for r in current.values() if r.kind in CATALOGUE
-                              for f in CATALOGUE[r.kind].file_fields for h in r.payload.get(f, [])))
+                              for h in CATALOGUE[r.kind].hashes(r.payload)))
     files = {f.sha256: f for f in db.session.scalars(select(StoredFile).where(StoredFile.sha256.in_(shas)))} \
         if shas else {}
     recordings = list(db.session.scalars(select(MediaItem).where(MediaItem.case_id == case_id)

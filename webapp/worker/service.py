@@ -38,6 +38,12 @@ class Findings(Exception):
     next run on the normal schedule — retrying sooner would only find the same problems again."""
 
 
+#: the 后台任务 page's Chinese name of each scheduled job (``webapp.cli.scheduled_jobs`` names them; a test keeps
+#: the two in step, so no job is shown by its machine name)
+JOB_TITLES = {"tick": "流程定时器与期限", "purge-uploads": "清除放弃的上传", "notify": "通知提醒",
+              "verify": "完整性校验", "verify-full": "全量完整性校验", "supervision": "执法监督汇总"}
+
+
 @dataclass(frozen=True)
 class Scheduled:
     """A periodic job: its name (the row in ``scheduled_jobs``), how often, and what it runs (returns a summary)."""

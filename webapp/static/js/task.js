@@ -107,12 +107,29 @@
   }
   document.querySelectorAll('input[name="av_choice"]').forEach(function (r) { r.addEventListener('change', syncAv); });
 
+  // A list whose items each name a stored file (电子数据提取笔录): each uploaded file becomes a row with its name and hash.
+  function addRow(box, name, sha256) {
+    const set = box.closest('fieldset.rows');
+    const rows = function () { return set.querySelectorAll('.row-list .row-item'); };
+    let row = Array.from(rows()).find(function (r) {
+      const hash = r.querySelector('input[name$=".' + box.dataset.hash + '"]');
+      return hash && !hash.value;
+    });
+    if (!row) {
+      set.querySelector('.add-row').click();
+      row = rows()[rows().length - 1];
+    }
+    row.querySelector('input[name$=".' + box.dataset.hash + '"]').value = sha256;
+    const title = row.querySelector('input[name$=".name"]');
+    if (title && !title.value) title.value = name;
+  }
+
   document.querySelectorAll('.upload[data-media]').forEach(resumable);
   // Files and photos (the camera input opens the device's camera on a phone or tablet) go to /files by hash.
   document.querySelectorAll('.upload:not([data-media])').forEach(function (box) {
     const bar = box.querySelector('progress');
     const status = box.querySelector('.upload-status');
-    const target = document.getElementById(box.dataset.target);
+    const target = box.dataset.target ? document.getElementById(box.dataset.target) : null;
     box.querySelectorAll('.upload-input').forEach(function (input) {
       input.addEventListener('change', function () {
         Array.from(input.files).reduce(function (p, file) {
@@ -142,9 +159,13 @@
           if (xhr.status === 201) {
             bar.value = 100;
             status.textContent = '已上传 ' + file.name + '（SHA-256 ' + body.sha256.slice(0, 12) + '…）';
-            const lines = target.value.split('\n').filter(function (l) { return l.trim(); });
-            if (lines.indexOf(body.sha256) < 0) lines.push(body.sha256);
-            target.value = lines.join('\n');
+            if (target) {
+              const lines = target.value.split('\n').filter(function (l) { return l.trim(); });
+              if (lines.indexOf(body.sha256) < 0) lines.push(body.sha256);
+              target.value = lines.join('\n');
+            } else {
+              addRow(box, file.name, body.sha256);
+            }
           } else {
             status.textContent = '上传失败：' + (body.message || xhr.status);
             status.classList.add('error');
