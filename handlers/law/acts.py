@@ -43,6 +43,7 @@ ACTS: dict[str, str] = {
     "音像记录.移交": "移交、存储音像记录", "音像记录.移交.返回后": "异地或连续执法的，返回单位后移交音像记录",
     "音像记录.中断说明": "说明音像记录中断或不完整的原因", "音像记录.查阅": "查阅涉密或涉及隐私的音像记录",
     "复制.当事人.遮蔽": "为当事人复制时隐去举报人、投诉人、第三人的身份信息",
+    "延期缴纳罚款": "批准延期（分期）缴纳罚款", "案件移送": "移送司法机关或有管辖权的行政机关",
 }
 
 # The acts of the shipped diagrams' tasks: what ``act`` says in workflows/base, and what diagram
@@ -75,7 +76,7 @@ BASE_ACTS: dict[str, str] = {
     "t_mail_returned": "送达.邮寄.退回", "t_public": "送达.公告", "t_electronic": "送达.电子", "t_simple_conditions": "简易程序.条件",
     "t_simple_statement": "简易程序.陈述申辩", "t_onspot_decision": "当场处罚决定",
     "t_simple_av": "简易程序.音像记录", "t_fine_collection": "当场收缴罚款", "t_simple_filing": "简易程序.备案",
-    "t_simple_performance": "履行", "t_simple_archive": "归档",
+    "t_simple_performance": "履行", "t_simple_archive": "归档", "t_deferral": "延期缴纳罚款", "t_case_transfer": "案件移送",
 }
 
 

@@ -1,8 +1,13 @@
 """审查决定 and after: legal review, collective discussion, approval, the decision, performance, closing."""
 from __future__ import annotations
 
+from typing import Any
+
+from marshmallow import ValidationError, validates_schema
+
 from handlers.record_kind import RecordKind
 from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, many, moment, one, text
+from handlers.records.investigation import Item
 
 
 class LegalReview(Signed):
@@ -31,7 +36,7 @@ class DecisionApproval(Signed):
     signers_needed = {"approver": 1}
     opinion = text("负责人意见")
     decision = choice("审批结论", {"approve": "同意作出处罚决定", "send_back": "退回补充调查",
-                                  "no_penalty": "不予行政处罚"})
+                                  "no_penalty": "不予行政处罚", "transfer": "移送（涉嫌犯罪或不属本机关管辖）"})
 
 
 class PenaltyDecision(Strict):
@@ -51,7 +56,8 @@ class PenaltyDecision(Strict):
 class PerformanceRecord(Strict):
     """履行情况记录 (fushun-culture 第二十七条, lishui-city 第十九条)."""
 
-    status = choice("履行情况", {"full": "已全部履行", "partial": "部分履行", "none": "未履行"})
+    status = choice("履行情况", {"full": "已全部履行", "partial": "部分履行", "none": "未履行",
+                                "applied": "当事人申请延期（分期）缴纳罚款"})
     details = text("履行情况说明")
     correction_ordered = flag("依法责令改正", "需要按期复查改正情况的，选“是”")
     correction_due = moment("改正期限", required=False)
@@ -71,7 +77,8 @@ class ClosingReport(Strict):
 
     summary = text("案件办理情况")
     result = choice("处理结果", {"penalised": "已作出处罚并执行完毕", "no_penalty": "不予处罚",
-                                "not_filed": "不予立案", "enforced": "经强制执行完毕", "other": "其他"})
+                                "not_filed": "不予立案", "enforced": "经强制执行完毕", "transferred": "已移送",
+                                "other": "其他"})
     ended_at = moment("执法行为终结日期", "归档期限自此日起算（fushun-culture 第三十一条）")
 
 
@@ -90,6 +97,75 @@ class ArchiveRecord(Strict):
     archived_at = moment("归档日期")
     archivist = text("归档人")
 
+
+
+# ------------------------------------------------------------------ 延期（分期）缴纳罚款; 案件移送
+
+
+class Instalment(Strict):
+    due_at = moment("本期缴纳期限")
+    sum_due = amount("本期缴纳金额（元）")
+
+
+class PaymentDeferral(Signed):
+    """延期（分期）缴纳罚款 (行政处罚法 第六十六条第二款): the party's application for economic hardship and the agency's
+    approval; the fine and the 决定书 are the case's (the 文书 quotes them), only the new period(s) are recorded."""
+
+    signers_needed = {"approver": 1}
+    applied_at = moment("当事人申请日期")
+    reasons = text("申请理由", "当事人确有经济困难的情况及其提交的证明材料")
+    decision = choice("审批结论", {"defer": "准予延期缴纳", "instalments": "准予分期缴纳", "refuse": "不予批准"})
+    deferred_until = moment("延期缴纳的期限", "准予延期缴纳的，写明缴清罚款的期限", required=False)
+    instalments = many(Instalment, "分期缴纳的期限和金额", min_len=2, required=False,
+                       help="准予分期缴纳的，逐期写明期限和金额（至少两期）")
+    opinion = text("负责人意见")
+    decided_at = moment("批准日期")
+
+    @validates_schema
+    def _terms(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("decision") == "defer" and not data.get("deferred_until"):
+            raise ValidationError("准予延期缴纳的，须写明延期缴纳的期限（行政处罚法 第六十六条）", "deferred_until")
+        if data.get("decision") == "instalments" and not data.get("instalments"):
+            raise ValidationError("准予分期缴纳的，须写明每期的期限和金额（行政处罚法 第六十六条）", "instalments")
+        applied, decided = data.get("applied_at"), data.get("decided_at")
+        if applied and decided and decided < applied:
+            raise ValidationError("批准日期不能早于当事人申请日期（行政处罚法 第六十六条：经当事人申请和行政机关批准）",
+                                  "decided_at")
+        dues = [data.get("deferred_until")] if data.get("decision") == "defer" else \
+            [i["due_at"] for i in data.get("instalments") or ()] if data.get("decision") == "instalments" else []
+        if decided and any(due <= decided for due in dues if due):
+            raise ValidationError("缴纳期限须晚于批准日期", "deferred_until" if data.get("decision") == "defer"
+                                  else "instalments")
+
+
+class CaseTransfer(Strict):
+    """案件移送: 违法行为涉嫌犯罪的移送司法机关 (行政处罚法 第二十七条、第五十七条第一款第四项; 行政执法机关移送涉嫌犯罪案件的规定
+    第三、八条), 不属本机关管辖的移送有管辖权的行政机关 (行政处罚法 第二十二、二十三条); the 负责人 approved it in 负责人审批."""
+
+    ground = choice("移送类型", {"crime": "涉嫌犯罪，移送司法机关", "jurisdiction": "不属于本机关管辖，移送有管辖权的行政机关"})
+    receiver = text("接受移送的机关")
+    facts = text("涉嫌违法（犯罪）的事实")
+    reasons = text("移送的理由和依据")
+    items = many(Item, "涉案物品清单", min_len=0, required=False)
+    materials = many(text("移送材料"), "移送材料", help="涉嫌犯罪的：涉嫌犯罪案件情况的调查报告、涉案物品清单、有关检验报告或者鉴定意见、"
+                     "其他有关涉嫌犯罪的材料（行政执法机关移送涉嫌犯罪案件的规定 第八条）")
+    copied_to = text("抄送", "移送涉嫌犯罪案件的，抄送同级人民检察院（行政执法机关移送涉嫌犯罪案件的规定 第八条）", required=False)
+    transferred_at = moment("移送日期")
+
+    @validates_schema
+    def _copied(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("ground") == "crime" and not data.get("copied_to"):
+            raise ValidationError("移送涉嫌犯罪案件的，应当抄送同级人民检察院（行政执法机关移送涉嫌犯罪案件的规定 第八条）",
+                                  "copied_to")
+
+
+DEFERRAL_AND_TRANSFER = [
+    RecordKind("payment_deferral", "延期（分期）缴纳罚款申请及审批", PaymentDeferral, ("行政处罚法 第六十六条",),
+               exports=("decision",)),
+    RecordKind("case_transfer", "案件移送记录", CaseTransfer,
+               ("行政处罚法 第二十七条", "行政处罚法 第二十二条", "行政处罚法 第二十三条", "行政处罚法 第五十七条"),
+               exports=("ground",)),
+]
 
 KINDS = [
     RecordKind("legal_review", "法制审核意见书", LegalReview,
@@ -110,4 +186,4 @@ KINDS = [
                ("fushun-culture 第十九条", "fushun-culture 第三十六条")),
     RecordKind("archive_record", "归档记录", ArchiveRecord,
                ("fushun-culture 第三十一条", "档案法 第三十七条")),
-]
+] + DEFERRAL_AND_TRANSFER

@@ -145,6 +145,16 @@ class SubstitutePerformance(Signed):
     """代履行 (行政强制法 第五十一条): decision with performer and cost estimate, reminder 3 days before, supervision, signatures."""
 
     signers_needed = {"officer": 1, "present": 1, "party|witness": 1}  # 监督人员、代履行人（在场人员）、当事人或见证人
+    # 代履行决定书 (行政强制法 第五十一条第一款第一项): 当事人、代履行的理由和依据、方式和时间、标的、费用预算、代履行人
+    decision_document = text("当事人未履行的行政决定及文号",
+                             "本案已作出的决定书，代履行决定书按其签发的名称、文号和日期载明，不必填写；另案作出的在此写明",
+                             required=False)
+    party = one(Party, "当事人", required=False, help="不填写的，按本案行政处罚决定书载明的当事人打印")
+    reasons_and_basis = text("代履行的理由和依据")
+    manner = text("代履行的方式")
+    scheduled_at = moment("决定代履行的时间")
+    target = text("代履行的标的")
+    decided_at = moment("代履行决定日期")
     performer = text("代履行人")
     cost_estimate = amount("费用预算（元）")
     decision_served = flag("代履行决定书已送达")

@@ -305,11 +305,12 @@ def test_the_reminder_quotes_the_issued_decision_and_asks_for_it_only_where_the_
 
 @pytest.mark.parametrize("key", [("coercive_measure", "扣押, approved beforehand, released"),
                                  ("evidence_preservation", "approved, decided within seven working days")],
-                         ids=["解除行政强制措施决定书", "先行登记保存处理决定书"])
+                         ids=["解除行政强制措施决定书", "解除先行登记保存通知书"])
 def test_a_release_names_the_measure_it_lifts_as_issued_and_is_dated_the_day_of_the_act(app, client, agency, tmp_path,
                                                                                          key):
     """The 解除 decision of a 扣押 prints the 查封（扣押）决定书's issued 文号 (not the 文号 typed in the records), its
-    清单 and the day of the release; the 处理决定书 of a 先行登记保存 the issued 通知书's 文号 and the day decided."""
+    清单 and the day of the release; the 解除先行登记保存通知书 (the culture set's own kind for a release) the issued
+    通知书's 文号 and the day decided, and no 处理决定书 beside it."""
     measure, steps, _end = SUB_PATHS[key]
     w = _walker(client, agency, key[1])
     w.checking = False
@@ -319,8 +320,8 @@ def test_a_release_names_the_measure_it_lifts_as_issued_and_is_dated_the_day_of_
         w.do(cid, name, records)
     docs = {d["kind"]: d for d in documents_of(w, cid)}
     quoted, made, day = (("coercive_decision", "coercive_release", "2026年3月20日") if measure == "coercive"
-                         else ("evidence_preservation", "preservation_decision", "2026年3月9日"))
-    assert {quoted, made} <= set(docs), sorted(docs)
+                         else ("evidence_preservation", "preservation_release", "2026年3月9日"))
+    assert {quoted, made} <= set(docs) and "preservation_decision" not in docs, sorted(docs)
     release = docs[made]
     assert NUMBER.match(release["number"]) and NUMBER.match(docs[quoted]["number"])
     text = pdf_text(w.call("get", release["url"], "officer1").data, tmp_path)

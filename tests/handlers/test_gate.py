@@ -11,7 +11,15 @@ from handlers.law.model import Rule
 from handlers.task_rules import TaskRules, rules_of
 from tests.support import WORKFLOWS
 from tests.support.walker import Walker
-from webapp.loadgen.flows import approval_steps, decide_and_close, file_case, hold_hearing, report_to_statement
+from webapp.loadgen.flows import (
+    approval_steps,
+    decide_and_close,
+    file_case,
+    hold_hearing,
+    investigate,
+    report_to_statement,
+    serve,
+)
 from webapp.loadgen.payloads import payload
 
 BASE = WORKFLOWS / "base"
@@ -78,6 +86,20 @@ def test_every_user_task_refuses_without_its_records(client, app):
     w.do(cid, "t_legal", {"legal_review": None})
     w.do(cid, "t_collective", {"collective_discussion": None})
     decide_and_close(w, cid, correction=True)
+    # the ways out of 履行 and 负责人审批 the walk above does not take: 延期（分期）缴纳罚款, 移送
+    other = file_case(w)
+    investigate(w, other)
+    report_to_statement(w, other)
+    w.do(other, "t_approval", {"decision_approval": payload("decision_approval", decision="transfer")})
+    w.do(other, "t_case_transfer", {"case_transfer": None})
+    deferred = file_case(w)
+    investigate(w, deferred)
+    report_to_statement(w, deferred)
+    w.do(deferred, "t_approval", {"decision_approval": None})
+    w.do(deferred, "t_decision", {"penalty_decision": None})
+    serve(w, deferred)
+    w.do(deferred, "t_performance", {"performance_record": payload("performance_record", status="applied")})
+    w.do(deferred, "t_deferral", {"payment_deferral": None})
     emergency = file_case(w, emergency=True)
     assert w.ready(emergency)
     assert w.refused == set(specs), set(specs) - w.refused

@@ -304,3 +304,28 @@ PAYLOADS.update({
                          "consequences": "逾期不提供的，本机关将依据已经查明的事实和取得的证据依法处理；拒绝、阻挠调查的，依法承担相应的法律责任。",
                          "contact": "张明 024-5550001", "notified_at": T},
 })
+
+# --- issue 17: 延期（分期）缴纳罚款, 代履行决定书, 案件移送 ----------------------------------------------------------
+PAYLOADS.update({
+    "payment_deferral": {"applied_at": "2026-03-10T10:00:00+08:00",
+                         "reasons": "受疫情影响停业三个月，账户余额不足，已提交近三个月的银行流水",
+                         "decision": "instalments", "instalments": [
+                             {"due_at": "2026-04-10T17:00:00+08:00", "sum_due": "5000.00"},
+                             {"due_at": "2026-05-10T17:00:00+08:00", "sum_due": "5000.00"}],
+                         "opinion": "当事人确有经济困难，同意分两期缴纳。", "decided_at": "2026-03-12T10:00:00+08:00",
+                         "signatures": [{"signer": "刘伟", "capacity": "approver", "signed": True,
+                                         "signed_at": "2026-03-12T10:00:00+08:00"}]},
+    "substitute_performance": {**PAYLOADS["substitute_performance"],
+                               "decision_document": "责令限期拆除决定书 抚文执改〔2026〕3号",
+                               "reasons_and_basis": "当事人逾期未拆除违规设置的户外广告牌，经催告仍不履行，该广告牌危害交通安全，"
+                                                    "依据《中华人民共和国行政强制法》第五十条代履行",
+                               "manner": "委托抚顺县城建工程队拆除", "scheduled_at": "2026-03-26T10:00:00+08:00",
+                               "target": "抚顺县石文镇人民路 18 号门前违规设置的户外广告牌一块",
+                               "decided_at": "2026-03-24T15:00:00+08:00"},
+    "case_transfer": {"ground": "crime", "receiver": "抚顺县公安局",
+                      "facts": "当事人未经许可擅自从事互联网上网服务经营活动，违法经营额达十五万元。",
+                      "reasons": "当事人的行为涉嫌非法经营罪，依法应当追究刑事责任",
+                      "items": ITEMS, "materials": ["涉嫌犯罪案件情况的调查报告", "涉案物品清单", "有关检验报告或者鉴定意见",
+                                                    "询问笔录、现场检查笔录等其他有关涉嫌犯罪的材料"],
+                      "copied_to": "抚顺县人民检察院", "transferred_at": "2026-03-06T10:00:00+08:00"},
+})
