@@ -74,6 +74,8 @@ FACTS: dict[str, FactSource] = {
                                                  "onspot_decision": Proof("fine", amount=True)}),
     # 行政处罚法 第五十六条: the seven days to decide on preserved evidence run from the head's approval of it
     "先行登记保存": FactSource("经负责人批准先行登记保存", {"evidence_preservation": Proof("approved_at")}),
+    # 行政处罚法 第六十五条: the 听证报告 comes after the hearing it reports
+    "听证举行": FactSource("举行听证", {"hearing_record": Proof("held_at")}),
     # 行政处罚法 第六十六条: a fine whose payment was deferred with approval is due on the approved day
     "延期缴纳期限": FactSource("经批准延期缴纳罚款的期限", {"payment_deferral": Proof("deferred_until")}),
     # 行政许可法 第三十二条: what the first 补正告知书 of the case listed is everything the applicant must supply

@@ -12,7 +12,7 @@ from handlers.law.facts import FACTS, Fact, StoredRecord, establish
 from handlers.law.schema import binding
 from handlers.task_rules import TaskRules
 from tests.support.flows import decided
-from webapp.loadgen.flows import file_case, investigate, report_to_statement, service_steps
+from webapp.loadgen.flows import file_case, hearing_steps, investigate, report_to_statement, service_steps
 from webapp.loadgen.payloads import T, payload
 
 BEFORE_FILING = "2025-07-02T10:00:00+08:00"  # eight months before the 立案 approval (signed at T)
@@ -94,3 +94,45 @@ def test_xingzheng_chufa_fa_61_a_lodged_service_dated_before_the_decision_it_nam
     res = w.add(cid, task, "lodging_record", {**named, "document_id": decision["id"], "refused_at": BEFORE_DECISION})
     assert res.status_code == 422 and decision["number"] in res.get_json()["fields"]["refused_at"][0], res.get_json()
     assert w.add(cid, task, "lodging_record", {**named, "document_id": decision["id"]}).status_code == 201
+
+
+@pytest.mark.article("行政处罚法", 54)
+def test_xingzheng_chufa_fa_54_a_summons_is_not_dated_before_the_case_was_filed(walker):
+    """The 询问通知书 is an act of the investigation the 立案 opens: one dated before the head approved the filing is
+    refused at the 询问 step, citing 第五十四条; dated after it, the step completes."""
+    cid = file_case(walker)
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    task = walker.task(cid, "t_inquiry")
+    assert walker.add(cid, task, "inquiry_record", payload("inquiry_record")).status_code == 201
+    early = payload("inquiry_summons", issued_at=BEFORE_FILING, attend_at="2025-07-03T09:00:00+08:00")
+    assert walker.add(cid, task, "inquiry_summons", early).status_code == 201
+    res = walker.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第五十四条" in body["message"], body
+    assert "询问通知书不得早于立案" in body["message"] and "早于负责人批准立案" in body["message"], body
+    assert walker.add(cid, task, "inquiry_summons", payload("inquiry_summons")).status_code == 201
+    assert walker.complete(cid, task).status_code == 200
+
+
+@pytest.mark.article("行政处罚法", 65)
+def test_xingzheng_chufa_fa_65_a_hearing_report_is_not_dated_before_the_hearing(walker):
+    """The 听证报告 reports a hearing that was held (听证结束后): dated before the 听证笔录's time of the hearing it is
+    refused at the 听证 step, citing 第六十五条."""
+    cid = file_case(walker)
+    investigate(walker, cid)
+    report_to_statement(walker, cid, hearing=True)
+    steps = hearing_steps("direct")
+    for name, records in steps[:-1]:
+        walker.do(cid, name, records)
+    name, records = steps[-1]
+    task = walker.task(cid, name)
+    for kind, data in records.items():
+        assert walker.add(cid, task, kind, data).status_code == 201
+    early = payload("hearing_report", reported_at="2026-03-15T10:00:00+08:00")
+    assert walker.add(cid, task, "hearing_report", early).status_code == 201
+    res = walker.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十五条" in body["message"], body
+    assert "听证报告不得早于听证" in body["message"], body
+    assert walker.add(cid, task, "hearing_report", payload("hearing_report")).status_code == 201
+    assert walker.complete(cid, task).status_code == 200
