@@ -182,12 +182,12 @@ def _within(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[
 
 def _amounts(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
     """A sum the law or the case already fixes is not retyped differently: the principal of 加处罚款 is the
-    decision's fine, its rate the law's 3 % (行政处罚法 第七十二条)."""
+    decision's fine, its rate the law's 3 % (行政处罚法 第七十二条); instalments add up to the fine (第六十六条)."""
     out: list[Missing] = []
     for r in law:
         if r.kind != "amount" or not r.at:
             continue
-        kind_code, name, typed = _field(r.at, records)
+        kind_code, name, typed = _total(r.at, records) if "[]." in r.at else _field(r.at, records)
         fact = timing.facts.get(r.fact) if r.fact else None
         if typed is None or (r.fact and fact is None):
             continue  # the record is missing (refused for that), or the case holds no such sum
@@ -279,6 +279,15 @@ def _field(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tupl
     """(record kind, field, value) of the field ``ref`` names in the task's newest records (see :func:`_holder`)."""
     holder, name = _holder(ref, records), ref.rpartition(".")[2]
     return holder, name, (records.get(holder) or [{}])[-1].get(name)
+
+
+def _total(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tuple[str, str, Decimal | None]:
+    """(record kind, list, sum) for ``kind.list[].field``: the items' ``field`` added up (``None`` without items)."""
+    path, _, item_field = ref.partition("[].")
+    holder, name = _holder(path, records), path.rpartition(".")[2]
+    items = (records.get(holder) or [{}])[-1].get(name) or []
+    total = sum((Decimal(str(i.get(item_field) or 0)) for i in items if isinstance(i, Mapping)), Decimal(0))
+    return holder, name, total if items else None
 
 
 def _moment_of(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dt.datetime | None:

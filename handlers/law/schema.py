@@ -78,8 +78,9 @@ class RuleSchema(Schema):
     preceded_by = fields.List(fields.String(validate=_known_acts), load_default=list)
     followed_by = fields.List(fields.String(validate=_known_acts), load_default=list)
     not_after = fields.List(fields.String(validate=_known_act), load_default=list)
-    at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+$",
-                                                error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at"))
+    at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+(\[\]\.[a-z_]+)?$",
+                                                error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at；"
+                                                      "数额规则可写“记录类型.列表[].字段”（各项合计）"))
     when = fields.String()
     states = fields.List(fields.String(), load_default=list)
 
@@ -108,6 +109,8 @@ class RuleSchema(Schema):
             _subset_fields(data)
         if data["kind"] == "amount" and not (data.get("at") and (data.get("fact") or data.get("value") is not None)):
             raise ValidationError("数额规则须写 at（记录中的数额字段）以及 fact（案件事实）或 value（法定数值）", "at")
+        if "[]." in (data.get("at") or ""):
+            _total_field(data)
         if data["kind"] == "order" and not (data.get("preceded_by") or data.get("followed_by") or data.get("not_after")):
             raise ValidationError("顺序规则须写 preceded_by（之前须有的环节）、followed_by（之后须有的环节）"
                                   "或 not_after（不得在其后的环节）", "preceded_by")
@@ -269,6 +272,21 @@ def _subset_fields(data: dict[str, Any]) -> None:
     rk = CATALOGUE.get(kind_code) if dot else None
     if rk is None or name not in rk.field_names() or not isinstance(rk.schema().fields[name], fields.List):
         raise ValidationError(f"{data['at']} 不是记录中的列表字段：须写“记录类型.列表字段”，如 supplement_notice.items", "at")
+
+
+def _total_field(data: dict[str, Any]) -> None:
+    """``kind.list[].field`` adds up the items of a list (分期缴纳的各期金额): only an amount rule sums, and the list must
+    be one of the record's fields whose items have that field."""
+    if data["kind"] != "amount":
+        raise ValidationError("只有数额规则可写“记录类型.列表[].字段”（各项合计）", "at")
+    path, _, item = data["at"].partition("[].")
+    kind_code, _, name = path.rpartition(".")
+    rk = CATALOGUE.get(kind_code)
+    listed = rk.schema().fields.get(name) if rk else None
+    inner = getattr(getattr(listed, "inner", None), "schema", None)
+    if not isinstance(listed, fields.List) or inner is None or item not in inner.fields:
+        raise ValidationError(f"{data['at']} 不是记录中列表各项的字段：须写“记录类型.列表[].字段”，"
+                              "如 payment_deferral.instalments[].sum_due", "at")
 
 
 def _known_fields(data: dict[str, Any]) -> None:

@@ -153,3 +153,23 @@ def test_xingzheng_chufa_fa_66_no_reminder_before_the_deferred_period_ends(walke
     assert "2026-05-10" in body["message"] or "2026年5月10日" in body["message"], body["message"]
     walker.add(cid, task, "enforcement_reminder", payload("enforcement_reminder", issued_at="2026-05-11T10:00:00+08:00"))
     assert walker.complete(cid, task).status_code == 200
+
+
+@pytest.mark.article("行政处罚法", 66)
+def test_xingzheng_chufa_fa_66_instalments_add_up_to_the_decisions_fine(walker, clock):
+    """Paid in instalments, the fine is still the 决定书's: instalments that add up to less (or more) are refused,
+    citing 第六十六条, with the fine named from the issued decision, not retyped."""
+    clock.set(dt.datetime.fromisoformat(T))
+    cid, _ = decided(walker)
+    serve(walker, cid)
+    walker.do(cid, "t_performance", {"performance_record": payload("performance_record", status="applied")})
+    task = walker.task(cid, "t_deferral")
+    short = payload("payment_deferral", instalments=[{"due_at": "2026-04-10T17:00:00+08:00", "sum_due": "5000.00"},
+                                                     {"due_at": "2026-05-10T17:00:00+08:00", "sum_due": "4000.00"}])
+    assert walker.add(cid, task, "payment_deferral", short).status_code == 201
+    res = walker.complete(cid, task)
+    body = res.get_json()
+    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十六条" in body["message"], body
+    assert "记录为 9000.00" in body["message"] and "行政处罚决定的罚款数额 10000" in body["message"], body
+    assert walker.add(cid, task, "payment_deferral", payload("payment_deferral")).status_code == 201
+    assert walker.complete(cid, task).status_code == 200

@@ -121,3 +121,23 @@ def test_articles_inside_a_sentence_are_cited_by_title_and_another_countys_are_l
     assert citer.prose("须附说明（naiman-culture 第十条、pishan-culture 第十九条）") == "须附说明"
     assert citer.prose("依照行政处罚法 第四十四条告知") == "依照《中华人民共和国行政处罚法》第四十四条告知"
     assert citer.prose("按《营业性演出管理条例》第四十六条（1 至 365 日）") == "按《营业性演出管理条例》第四十六条（1 至 365 日）"
+
+
+SUM = ('code = "行政处罚法"\ntitle = "中华人民共和国行政处罚法"\n[[rules]]\nid = "cf-x"\ntitle = "合计"\n'
+       'acts = ["延期缴纳罚款"]\nfact = "罚款数额"\nbasis = "行政处罚法 第六十六条"\n')
+
+
+@pytest.mark.parametrize(("fields", "why"), [
+    ('kind = "amount"\nat = "payment_deferral.nothing[].sum_due"\n', "不是记录中列表各项的字段"),
+    ('kind = "amount"\nat = "payment_deferral.instalments[].nothing"\n', "不是记录中列表各项的字段"),
+    ('kind = "after"\nat = "payment_deferral.instalments[].due_at"\n', "只有数额规则"),
+])
+def test_a_rule_that_adds_up_a_list_is_an_amount_rule_on_a_real_list(tmp_path, fields: str, why: str) -> None:
+    (tmp_path / "cf.toml").write_text(SUM + fields, encoding="utf-8")
+    with pytest.raises(schema.RuleFileError) as err:
+        schema.load_law_file(tmp_path / "cf.toml")
+    text = str(err.value)
+    assert "cf.toml" in text and "rules.[cf-x].at" in text and why in text, text
+    (tmp_path / "cf.toml").write_text(SUM + 'kind = "amount"\nat = "payment_deferral.instalments[].sum_due"\n',
+                                      encoding="utf-8")
+    assert [r.at for r in schema.load_law_file(tmp_path / "cf.toml")[2]] == ["payment_deferral.instalments[].sum_due"]
