@@ -198,6 +198,20 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  dated_by=("assistance_request.requested_at",)),
     DocumentKind("materials_notice", "限期提供材料通知书", "限提", "materials_notice", ("行政处罚法 第五十五条",),
                  uses=("case_filing",), dated_by=("materials_notice.notified_at",)),
+    # issue 17: the market set's (2021) items 1–20 the culture set lacks; made for every profile under the same title
+    DocumentKind("evidence_extraction", "证据提取单", "提", "evidence_extraction",
+                 ("行政处罚法 第四十六条", "行政处罚法 第五十五条"), record_style=True, numbered=False,
+                 dated_by=("evidence_extraction.extracted_at",)),
+    DocumentKind("identification_request", "协助辨认/鉴别通知书", "辨鉴", "identification_request", ("行政处罚法 第五十五条",),
+                 dated_by=("identification_request.notified_at",)),
+    # offered at the 查封扣押 step: the 决定书 of the same step is sealed first (it precedes in this table) and quoted
+    DocumentKind("seizure_assistance", "协助扣押通知书", "协扣", "seizure_assistance", ("行政强制法 第二十四条",),
+                 quotes="coercive_decision", uses=("coercive_decision",), needs=("coercive_decision.decided_at",),
+                 dated_by=("seizure_assistance.notified_at",)),
+    # made on the 案件移送 record when it lists goods (its 涉案物品清单): the party is told they went with the case
+    DocumentKind("seized_goods_transfer", "查封/扣押物品移送告知书", "物移", "case_transfer",
+                 ("行政处罚法 第二十二条", "行政处罚法 第二十七条"), when="items", quotes="coercive_decision",
+                 uses=("case_filing", "coercive_decision"), dated_by=("case_transfer.transferred_at",)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

@@ -405,7 +405,55 @@ class HearingReport(Signed):
     reported_at = moment("报告日期")
 
 
+# --- 证据提取单 and 协助辨认/鉴别通知书 (issue 17: the market set, items 1–20) ------------------------------------
+
+
+class ExtractedEvidence(Strict):
+    name = text("证据名称", "如：进货单据、销售台账、合同")
+    source = text("证据来源", "证据的出处：持有人、存放地点或所在的账册、卷宗")
+    method = text("提取方式", "如：复印、复制、拍照、抄录、提取原件")
+    quantity = text("页数或件数", "如：3 页、2 件")
+
+
+class EvidenceExtraction(Witnessed):
+    """证据提取单 (市场监督管理行政处罚文书格式范本（2021年修订版）; 行政处罚法 第四十六条、第五十五条: 当事人或者有关人员
+    应当协助调查): each item of evidence extracted or copied from its provider — name, source, how, pages or pieces —
+    confirmed and signed by the provider and signed by the two officers."""
+
+    signers_needed = {"officer": 2, "party|witness|present": 1}
+    provider = one(Party, "证据提供人", "提供证据的当事人或者有关人员、单位")
+    place = text("提取地点")
+    extracted_at = moment("提取时间")
+    evidence = many(ExtractedEvidence, "提取的证据")
+    confirmation = text("提供人核对意见", "如：以上证据由我（单位）提供，复印件（复制件）与原件核对无误")
+
+
+IDENTIFICATION_FORMS = {"identify": "辨认", "authenticate": "鉴别", "both": "辨认、鉴别"}
+
+
+class IdentificationRequest(Strict):
+    """协助辨认/鉴别通知书 (市场监督管理行政处罚文书格式范本（2021年修订版）; 行政处罚法 第五十五条: 有关人员应当协助调查): the
+    rights holder or producer asked to identify or authenticate goods — the goods, the matters, the date to reply."""
+
+    recipient = text("受通知人", "商标注册人、权利人或者产品生产者等")
+    form = choice("协助事项类别", IDENTIFICATION_FORMS)
+    goods = many(Item, "需辨认（鉴别）的物品")
+    matters = text("需辨认（鉴别）的事项", "如：是否为受通知人生产、是否侵犯其注册商标专用权")
+    reply_by = moment("回复期限")
+    contact = text("联系人及联系电话", required=False)
+    notified_at = moment("通知时间")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("notified_at") and data.get("reply_by") and data["reply_by"] <= data["notified_at"]:
+            raise ValidationError("回复期限应晚于通知时间", "reply_by")
+
+
 KINDS.extend([
+    RecordKind("evidence_extraction", "证据提取单", EvidenceExtraction, ("行政处罚法 第四十六条", "行政处罚法 第五十五条"),
+               offered_on=INVESTIGATING),
+    RecordKind("identification_request", "协助辨认/鉴别通知书", IdentificationRequest, ("行政处罚法 第五十五条",),
+               offered_on=INVESTIGATING),
     RecordKind("inquiry_summons", "询问通知书", InquirySummons, ("行政处罚法 第五十五条",), offered_on=("询问",)),
     RecordKind("hearing_report", "听证报告", HearingReport, ("行政处罚法 第六十五条",), offered_on=("听证",)),
 ])

@@ -243,6 +243,18 @@ class HearingArrangement(Strict):
                                       "（行政处罚法 第六十四条、第八十五条）", "held_at")
 
 
+class SeizureAssistance(Strict):
+    """协助扣押通知书 (市场监督管理行政处罚文书格式范本（2021年修订版）): a third party holding the party's goods is asked to
+    assist the 扣押 the case decided (行政强制法 第二十四条); the 决定书 is quoted as issued and its 清单 read from the case,
+    never retyped — the record lists goods only where the third party holds part of them."""
+
+    recipient = text("受通知人", "持有、保管当事人财物的单位或者个人")
+    items = many(Item, "需协助扣押的财物", min_len=0, required=False, help="不填的，为决定书清单所列的全部财物")
+    matters = text("协助事项", "如：停止向当事人交付上述财物，配合执法人员清点、封存、运离")
+    contact = text("联系人及联系电话", required=False)
+    notified_at = moment("通知时间")
+
+
 F14 = ("fushun-culture 第十四条",)
 KINDS = [
     RecordKind("inspection_check", "行政检查记录", InspectionCheck,
@@ -252,6 +264,8 @@ KINDS = [
                exports=("measure", "emergency")),
     RecordKind("coercive_record", "实施行政强制措施现场笔录", CoerciveRecord, F14 + ("行政强制法 第十八条", "行政强制法 第二十条")),
     RecordKind("coercive_decision", "行政强制措施决定书（查封、扣押附清单）", CoerciveDecision, F14 + ("行政强制法 第二十四条", "行政强制法 第二十五条")),
+    RecordKind("seizure_assistance", "协助扣押通知书", SeizureAssistance, ("行政强制法 第二十四条",),
+               offered_on=("查封扣押",)),
     RecordKind("coercive_report", "当场实施行政强制措施报告", CoerciveReport, ("行政强制法 第十九条",)),
     RecordKind("coercive_extension", "延长查封、扣押期限告知", CoerciveExtension, ("行政强制法 第二十五条",)),
     RecordKind("coercive_outcome", "行政强制措施处理或解除记录", CoerciveOutcome,

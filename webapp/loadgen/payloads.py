@@ -329,3 +329,19 @@ PAYLOADS.update({
                                                     "询问笔录、现场检查笔录等其他有关涉嫌犯罪的材料"],
                       "copied_to": "抚顺县人民检察院", "transferred_at": "2026-03-06T10:00:00+08:00"},
 })
+
+# --- issue 17: the market set's 证据提取单, 协助辨认/鉴别通知书 and 协助扣押通知书 (查封/扣押物品移送告知书: case_transfer) ----
+PAYLOADS.update({
+    "evidence_extraction": {**_WITNESSED, "provider": PARTY, "place": "星光网吧收银台", "extracted_at": T,
+                            "evidence": [{"name": "2026年3月上机登记簿", "source": "星光网吧收银台登记簿", "method": "复印",
+                                          "quantity": "3 页"},
+                                         {"name": "网络文化经营许可证", "source": "星光网吧经营场所悬挂的原件", "method": "拍照",
+                                          "quantity": "1 件"}],
+                            "confirmation": "以上证据由本单位提供，复印件、照片与原件核对无误"},
+    "identification_request": {"recipient": "联想（北京）有限公司", "form": "authenticate", "goods": ITEMS,
+                               "matters": "涉案电脑主机是否为贵公司生产，所附“联想”注册商标标识是否真实",
+                               "reply_by": "2026-03-16T17:00:00+08:00", "contact": "张明 024-5550001", "notified_at": T},
+    "seizure_assistance": {"recipient": "抚顺县顺达物流有限公司",
+                           "matters": "停止向当事人交付上述财物，配合执法人员清点、封存并运离",
+                           "contact": "张明 024-5550001", "notified_at": T},
+})
