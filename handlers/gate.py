@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -200,33 +200,36 @@ def _amounts(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence
     return out
 
 
-def _same(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
-    """A name the case already holds is not written differently later (fushun-culture 第八条: the notice goes to
-    the complainant named when the complaint was registered)."""
-    out: list[Missing] = []
+def _typed_facts(law: Sequence[Rule], kind: str, timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]
+                 ) -> Iterator[tuple[Rule, str, str, Any, Fact]]:
+    """The rules of ``kind`` that hold a field of the act's record (``at``) against a fact the case holds, with the
+    record kind, the field, what was typed and the fact; a rule whose record or fact is not there yet is passed
+    over (a missing record is refused for that; a fact not yet held binds nothing)."""
     for r in law:
-        if r.kind != "same" or not (r.at and r.fact):
+        if r.kind != kind or not (r.at and r.fact):
             continue
         kind_code, name, typed = _field(r.at, records)
         fact = timing.facts.get(r.fact)
-        if typed is None or fact is None or str(typed).strip() == fact.value:
-            continue
-        out.append(Missing(kind_code, f"{r.title}：记录为“{typed}”，{fact.title}为“{fact.value}”", (r.basis,), "invalid",
-                           {name: [f"应为 {fact.value}"]}))
-    return out
+        if typed is not None and fact is not None:
+            yield r, kind_code, name, typed, fact
+
+
+def _same(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
+    """A name the case already holds is not written differently later (fushun-culture 第八条: the notice goes to
+    the complainant named when the complaint was registered)."""
+    return [Missing(kind_code, f"{r.title}：记录为“{typed}”，{fact.title}为“{fact.value}”", (r.basis,), "invalid",
+                    {name: [f"应为 {fact.value}"]})
+            for r, kind_code, name, typed, fact in _typed_facts(law, "same", timing, records)
+            if str(typed).strip() != fact.value]
 
 
 def _subset(law: Sequence[Rule], timing: Timing, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Missing]:
     """A later record lists nothing the case's first one did not (行政许可法 第三十二条: the first 补正告知书 tells the
     applicant everything to supply, so a later notice may repeat its items, never add one)."""
     out: list[Missing] = []
-    for r in law:
-        if r.kind != "subset" or not (r.at and r.fact):
-            continue
-        kind_code, name, typed = _field(r.at, records)
-        fact = timing.facts.get(r.fact)
-        if not isinstance(typed, list) or fact is None or not isinstance(fact.value, tuple):
-            continue  # the record is missing or malformed (refused for that), or this is the first one
+    for r, kind_code, name, typed, fact in _typed_facts(law, "subset", timing, records):
+        if not isinstance(typed, list) or not isinstance(fact.value, tuple):
+            continue  # the record is malformed (refused for that), or this is the first one
         extra = [str(i).strip() for i in typed if str(i).strip() not in fact.value]
         if extra:
             added = "、".join(f"“{i}”" for i in extra)
