@@ -30,7 +30,9 @@ class DocumentKind:
     typed_instead: str = ""  # the source record's field naming that 文书 where the case holds none (made elsewhere)
     bound: bool = False  # the 电子案卷: binds the case's sealed 文书 (documents.case_file), not one record's template
     titles: tuple[tuple[str, str], ...] = ()  # (format set, title) where that set's 范本 names the kind otherwise
-    needs: tuple[str, ...] = ()  # ``kind.field``: a record the case must hold before the source record, dated no later
+    #: ``kind.field``: a record the case must hold before the source record, dated no later; ``kind.field=a|b``: and
+    #: of that sort (a 协助扣押通知书 needs a 查封 or 扣押, not a 冻结, which issues no 决定书 to quote)
+    needs: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:
@@ -206,7 +208,8 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  dated_by=("identification_request.notified_at",)),
     # offered at the 查封扣押 step: the 决定书 of the same step is sealed first (it precedes in this table) and quoted
     DocumentKind("seizure_assistance", "协助扣押通知书", "协扣", "seizure_assistance", ("行政强制法 第二十四条",),
-                 quotes="coercive_decision", uses=("coercive_decision",), needs=("coercive_decision.decided_at",),
+                 quotes="coercive_decision", uses=("coercive_decision",),
+                 needs=("coercive_decision.decided_at", "coercive_decision.measure=seal|seize"),
                  dated_by=("seizure_assistance.notified_at",)),
     # made on the 案件移送 record when it lists goods (its 涉案物品清单): the party is told they went with the case
     DocumentKind("seized_goods_transfer", "查封/扣押物品移送告知书", "物移", "case_transfer",

@@ -75,6 +75,12 @@ def test_a_seizure_assistance_notice_quotes_the_issued_decision_of_its_step(app,
     first = walker.add(cid, task, "seizure_assistance", payload("seizure_assistance"))
     body = first.get_json()
     assert first.status_code == 422 and "本案尚无“行政强制措施决定书（查封、扣押附清单）”记录" in str(body), body
+    # a measure that is neither 查封 nor 扣押 issues no 决定书 a third party could be asked to help carry out
+    other = walker.add(cid, task, "coercive_decision", payload("coercive_decision", measure="other"))
+    assert other.status_code == 201, other.get_json()
+    refused = walker.add(cid, task, "seizure_assistance", payload("seizure_assistance"))
+    assert refused.status_code == 422 and "为“其他行政强制措施”（行政强制措施），不能制作协助扣押通知书" in str(
+        refused.get_json()), refused.get_json()
     assert walker.add(cid, task, "coercive_decision", payload("coercive_decision")).status_code == 201
     early = walker.add(cid, task, "seizure_assistance", payload("seizure_assistance", notified_at="2026-03-01T10:00:00+08:00"))
     assert early.status_code == 422 and "notified_at" in early.get_json()["fields"], early.get_json()

@@ -133,13 +133,19 @@ def unquoted(kind: str, payload: Mapping[str, Any], held: Mapping[str, Mapping[s
 def _before_what_it_reports(dk: documents.DocumentKind, payload: Mapping[str, Any],
                             held: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
     """A 结果告知书 tells the result of a 鉴定意见 the case holds: it cannot come first, nor be dated before it."""
-    needed = [ref.partition(".") for ref in dk.needs]
-    if not needed:
+    needed = [ref.partition(".") for ref in dk.needs if "=" not in ref]
+    sorts = [(k, *rest.partition("=")[::2]) for k, _, rest in (ref.partition(".") for ref in dk.needs if "=" in ref)]
+    if not needed and not sorts:
         return {}
-    lacking = [k for k, _, _ in needed if k not in held]
+    lacking = sorted({k for k, _, _ in [*needed, *sorts] if k not in held})
     if lacking:
         names = "、".join(CATALOGUE[k].title if k in CATALOGUE else k for k in lacking)
         return {"_schema": [f"本案尚无“{names}”记录：须先保存，才能制作{dk.title}"]}
+    for k, name, allowed in sorts:
+        if str(held[k].get(name)) not in allowed.split("|"):
+            shown = CATALOGUE[k].display(held[k]).get(name, held[k].get(name))
+            return {"_schema": [f"本案的{CATALOGUE[k].title}为“{shown}”（{CATALOGUE[k].field_title(name)}），"
+                                f"不能制作{dk.title}"]}
     own = _aware(documents.act_moment(dk, {dk.source: payload}))
     field = dk.dated_by[0].partition(".")[2] if dk.dated_by else "_schema"
     for k, _, name in needed:
