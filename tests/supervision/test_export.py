@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from handlers import profiles
+from handlers.clock import local as local_time
 from tests.support.app import adopt_regulation
 from tests.support.media import MiB, upload
 from webapp.db import db
@@ -166,7 +167,7 @@ def test_xlsx_has_a_sheet_per_table_with_articles_by_title_and_the_case_ledger_o
     header; the last sheet is the case 台账 of the chosen period (lishui-city 第二十二条), shown also on its page."""
     adopt_regulation(app, agency.id)
     _busy_agency(walker)
-    year = clock.now().year
+    year = local_time(clock.now()).year  # the agency's periods are local: UTC is a day behind at times
     res = walker.call("get", f"/oversight/supervision.xlsx?year={year}", "approver1")
     assert res.status_code == 200 and res.mimetype.endswith("spreadsheetml.sheet")
     sheets, text, ledger_rows = _xlsx(res.data)
@@ -183,7 +184,7 @@ def test_xlsx_has_a_sheet_per_table_with_articles_by_title_and_the_case_ledger_o
     assert "此期间没有启动的案件" in earlier and f"{year - 1}年第4季度" in earlier
 
     # the same period filter on the figures: the cases started in it (the 台账's period, the page's and the export's)
-    month = clock.now().month
+    month = local_time(clock.now()).month
     for query, started in ((f"year={year}&month={month}", 3), (f"year={year - 1}", 0),
                            (f"from={year - 1}-01-01&to={year - 1}-12-31", 0)):
         page = walker.call("get", f"/oversight/supervision?{query}", "approver1").get_data(as_text=True)
@@ -202,7 +203,7 @@ def test_the_period_filter_reaches_the_json_figures_and_the_spot_check_totals(wa
     names it; a period that cannot be read is refused in Chinese rather than silently ignored."""
     _busy_agency(walker)
     walker.do(walker.create_case()["id"], "t_filing", {"case_filing": None})  # a step the 案卷评查 scores
-    year = clock.now().year
+    year = local_time(clock.now()).year  # the agency's periods are local: UTC is a day behind at times
 
     def figures(query: str) -> dict:
         res = walker.call("get", f"/oversight/api/supervision?{query}", "approver1")
