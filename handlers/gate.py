@@ -287,8 +287,8 @@ def _field(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tupl
 def _total(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tuple[str, str, Decimal | None]:
     """(record kind, list, sum) for ``kind.list[].field``: the items' ``field`` added up (``None`` without items)."""
     path, _, item_field = ref.partition("[].")
-    holder, name = _holder(path, records), path.rpartition(".")[2]
-    items = (records.get(holder) or [{}])[-1].get(name) or []
+    holder, name, listed = _field(path, records)
+    items = listed or []
     total = sum((Decimal(str(i.get(item_field) or 0)) for i in items if isinstance(i, Mapping)), Decimal(0))
     return holder, name, total if items else None
 
