@@ -132,7 +132,8 @@ def unquoted(kind: str, payload: Mapping[str, Any], held: Mapping[str, Mapping[s
 
 def _before_what_it_reports(dk: documents.DocumentKind, payload: Mapping[str, Any],
                             held: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
-    """A 结果告知书 tells the result of a 鉴定意见 the case holds: it cannot come first, nor be dated before it."""
+    """What a 文书 reports on must be in the case first (``needs``): a 结果告知书 the 鉴定意见 it tells, dated no
+    earlier (``kind.field``); a 协助扣押通知书 a 决定书 of the right sort (``kind.field=a|b``: 查封 or 扣押)."""
     needed = [ref.partition(".") for ref in dk.needs if "=" not in ref]
     sorts = [(k, *rest.partition("=")[::2]) for k, _, rest in (ref.partition(".") for ref in dk.needs if "=" in ref)]
     if not needed and not sorts:
