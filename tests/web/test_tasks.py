@@ -292,4 +292,4 @@ def test_the_questioning_page_offers_a_summons_a_refusal_and_an_expert_opinion_s
     kinds = [r["kind"] for r in walker.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()["records"]]
     assert sorted(kinds) == ["inquiry_record", "inquiry_summons"]
     documents = walker.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
-    assert "询问通知书" in [d["title"] for d in documents]
+    assert "调查询问通知书" in [d["title"] for d in documents]
