@@ -17,7 +17,7 @@ from handlers.clock import CHINA, local_text
 from handlers.deadlines import due_at
 from handlers.law.base import governing
 from handlers.law.facts import FACTS, Fact
-from handlers.law.model import Rule
+from handlers.law.model import Rule, holds
 from handlers.law.periods import counting_for, parse_period
 from handlers.task_rules import TaskRules
 from handlers.workcalendar import Calendar
@@ -89,9 +89,11 @@ def applying(law: Sequence[Rule], task_id: str, rules: TaskRules) -> tuple[Rule,
 def record_basis(rules: TaskRules, law: Sequence[Rule], code: str) -> tuple[str, ...]:
     """The articles a record the task declares stands on: the diagram's (national) basis, or the catalogue's where
     the diagram names none, and every ``record`` rule of the agency's law that governs the task and requires it (a
-    county's article lives in that county's rules, never in the shared diagram)."""
+    county's article lives in that county's rules, never in the shared diagram); a rule with a ``when`` asks only for
+    fields of the record where its condition holds, so it is cited there (:func:`_unfilled`), not for the record."""
     own = rules.basis or kind(code).basis
-    return tuple(dict.fromkeys((*own, *(r.basis for r in law if r.kind == "record" and code in r.requires))))
+    return tuple(dict.fromkeys((*own, *(r.basis for r in law
+                                        if r.kind == "record" and code in r.requires and not r.when))))
 
 
 def task_basis(rules: TaskRules, law: Sequence[Rule]) -> tuple[str, ...]:
@@ -415,7 +417,7 @@ def _unfilled(rule: Rule, records: Mapping[str, Sequence[Mapping[str, Any]]]) ->
     out = []
     for code in rule.requires if rule.states else ():
         latest = records.get(code)
-        if not latest or (rule.when and not latest[-1].get(rule.when)):
+        if not latest or not holds(rule.when, latest[-1]):
             continue
         rk = kind(code)
         errors = {f: [f"{rule.title}，须填写{rk.field_title(f)}（{rule.basis}）"]
