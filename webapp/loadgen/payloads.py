@@ -345,3 +345,11 @@ PAYLOADS.update({
                            "matters": "停止向当事人交付上述财物，配合执法人员清点、封存并运离",
                            "contact": "张明 024-5550001", "notified_at": T},
 })
+
+# --- law17: a refused 延期（分期）缴纳罚款 (不予延期（分期）缴纳罚款通知书, 行政处罚法 第六十六条) ---------------------
+def deferral_refused() -> dict[str, Any]:
+    """The ``payment_deferral`` sample as the head refuses it: no period, the reason in the opinion."""
+    data = payload("payment_deferral", decision="refuse",
+                   opinion="当事人提交的银行流水显示其账户余额足以缴纳罚款，不属于确有经济困难的情形。")
+    del data["instalments"]
+    return data
