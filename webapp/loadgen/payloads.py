@@ -295,7 +295,7 @@ PAYLOADS.update({
                              "qualification": "司法鉴定许可证 210000001", "matters": "涉案电脑主机中的上网记录是否被删除或篡改",
                              "materials": ITEMS, "requirements": "请于十五个工作日内出具书面鉴定意见",
                              "contact": "张明 024-5550001", "commissioned_at": T},
-    "appraisal_notice": {"notified_at": "2026-03-05T10:00:00+08:00", "objection_days": 15, "working_days": False},
+    "appraisal_notice": {"notified_at": "2026-03-05T10:00:00+08:00"},  # the period: the profile's [documents.appraisal]
     "assistance_request": {"recipient": "抚顺县公安局石文派出所", "matters": "请协助核实三名未成年上网人员的身份信息及年龄",
                            "reply_by": "2026-03-12T17:00:00+08:00", "contact": "张明 024-5550001",
                            "attachments": ["上机登记记录摘录"], "requested_at": T},
