@@ -100,8 +100,8 @@ def task_basis(rules: TaskRules, law: Sequence[Rule]) -> tuple[str, ...]:
     """The articles a task's records stand on, for the task page: its diagram's basis and the ``record`` rules of the
     agency's law that govern it and require one of them (``law`` as :func:`applying` gives it) — what the gate cites
     when one is missing (:func:`record_basis`)."""
-    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law
-                                                if r.kind == "record" and set(r.requires) & set(rules.records)))))
+    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law if r.kind == "record" and not r.when
+                                                and set(r.requires) & set(rules.records)))))
 
 
 def period_basis(basis: Sequence[str], law: Sequence[Rule]) -> tuple[str, ...]:
