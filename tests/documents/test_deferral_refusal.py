@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from tests.documents.test_sealing import NUMBER, documents_of, pdf_text
-from tests.support.flows import decided
-from webapp.loadgen.flows import serve
+from tests.support.flows import decided, start
+from webapp.loadgen.flows import serve, simple
 from webapp.loadgen.payloads import T, deferral_refused, payload
 
 
@@ -36,3 +36,21 @@ def test_xingzheng_chufa_fa_66_a_refused_deferral_is_told_in_writing_and_payment
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "refusal.pdf"),
                     str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 0
+
+
+@pytest.mark.article("行政处罚法", 66)
+def test_xingzheng_chufa_fa_66_an_on_the_spot_fine_may_be_deferred_too(walker, tmp_path, clock):
+    """第六十六条 binds every 行政处罚决定, the 当场处罚决定 of the simple procedure included: the party applies at 履行,
+    the approval makes the 延期（分期）缴纳罚款决定书 naming the pre-printed 当场处罚决定书 and its fine, and payment is
+    recorded again afterwards (before, an application went straight to 强制执行)."""
+    clock.set(dt.datetime.fromisoformat(T))
+    cid = start(walker, "simple_procedure")
+    for name, records in simple(performed="applied"):
+        walker.do(cid, name, records)
+        if name == "t_simple_deferral":
+            assert [t["name"] for t in walker.ready(cid)] == ["t_simple_performance"]
+    assert walker.case(cid)["status"] == "closed"
+    doc = next(d for d in documents_of(walker, cid) if d["kind"] == "payment_deferral")
+    text = pdf_text(walker.call("get", doc["url"], "officer1").data, tmp_path)
+    assert "本机关于2026年3月2日当场作出的行政处罚决定书（抚文执简〔2026〕0031号）对你（单位）处以罚款人民币伍拾元整（¥50.00）" in text
+    assert "延期至2026年4月10日前缴清罚款人民币伍拾元整（¥50.00）" in text and "赵六" in text

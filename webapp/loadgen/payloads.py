@@ -353,3 +353,12 @@ def deferral_refused() -> dict[str, Any]:
                    opinion="当事人提交的银行流水显示其账户余额足以缴纳罚款，不属于确有经济困难的情形。")
     del data["instalments"]
     return data
+
+
+def deferral_granted() -> dict[str, Any]:
+    """The ``payment_deferral`` sample as a deferral of the whole fine (no instalments): whatever the fine, the simple
+    procedure's 当场处罚 included (行政处罚法 第六十六条)."""
+    data = payload("payment_deferral", decision="defer", deferred_until="2026-04-10T17:00:00+08:00",
+                   opinion="当事人确有经济困难，同意延期缴纳。")
+    del data["instalments"]
+    return data
