@@ -89,19 +89,17 @@ def applying(law: Sequence[Rule], task_id: str, rules: TaskRules) -> tuple[Rule,
 def record_basis(rules: TaskRules, law: Sequence[Rule], code: str) -> tuple[str, ...]:
     """The articles a record the task declares stands on: the diagram's (national) basis, or the catalogue's where
     the diagram names none, and every ``record`` rule of the agency's law that governs the task and requires it (a
-    county's article lives in that county's rules, never in the shared diagram); a rule with a ``when`` asks only for
-    fields of the record where its condition holds, so it is cited there (:func:`_unfilled`), not for the record."""
+    county's article lives in that county's rules, never in the shared diagram)."""
     own = rules.basis or kind(code).basis
-    return tuple(dict.fromkeys((*own, *(r.basis for r in law
-                                        if r.kind == "record" and code in r.requires and not r.when))))
+    return tuple(dict.fromkeys((*own, *(r.basis for r in law if r.kind == "record" and code in r.requires))))
 
 
 def task_basis(rules: TaskRules, law: Sequence[Rule]) -> tuple[str, ...]:
     """The articles a task's records stand on, for the task page: its diagram's basis and the ``record`` rules of the
     agency's law that govern it and require one of them (``law`` as :func:`applying` gives it) — what the gate cites
     when one is missing (:func:`record_basis`)."""
-    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law if r.kind == "record" and not r.when
-                                                and set(r.requires) & set(rules.records)))))
+    return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law
+                                                if r.kind == "record" and set(r.requires) & set(rules.records)))))
 
 
 def period_basis(basis: Sequence[str], law: Sequence[Rule]) -> tuple[str, ...]:
