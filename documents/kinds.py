@@ -155,6 +155,11 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("payment_deferral", "延期（分期）缴纳罚款决定书", "延缴", "payment_deferral", ("行政处罚法 第六十六条",),
                  when="decision=defer|instalments", quotes="penalty_decision", uses=("penalty_decision",),
                  dated_by=("payment_deferral.decided_at",)),
+    # --- law17: a refused 延期（分期）缴纳罚款 is told in writing (行政处罚法 第六十六条) ---
+    DocumentKind("payment_deferral_refusal", "不予延期（分期）缴纳罚款通知书", "不延", "payment_deferral",
+                 ("行政处罚法 第六十六条",), when="decision=refuse", quotes="penalty_decision", uses=("penalty_decision",),
+                 dated_by=("payment_deferral.decided_at",)),
+    # --- end law17 ---
     DocumentKind("substitute_decision", "代履行决定书", "代履", "substitute_performance", ("行政强制法 第五十一条",),
                  quotes="penalty_decision", typed_instead="decision_document", uses=("penalty_decision",),
                  dated_by=("substitute_performance.decided_at",)),

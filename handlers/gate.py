@@ -17,7 +17,7 @@ from handlers.clock import CHINA, local_text
 from handlers.deadlines import due_at
 from handlers.law.base import governing
 from handlers.law.facts import FACTS, Fact
-from handlers.law.model import Rule
+from handlers.law.model import Rule, holds
 from handlers.law.periods import counting_for, parse_period
 from handlers.task_rules import TaskRules
 from handlers.workcalendar import Calendar
@@ -415,7 +415,7 @@ def _unfilled(rule: Rule, records: Mapping[str, Sequence[Mapping[str, Any]]]) ->
     out = []
     for code in rule.requires if rule.states else ():
         latest = records.get(code)
-        if not latest or (rule.when and not latest[-1].get(rule.when)):
+        if not latest or not holds(rule.when, latest[-1]):
             continue
         rk = kind(code)
         errors = {f: [f"{rule.title}，须填写{rk.field_title(f)}（{rule.basis}）"]

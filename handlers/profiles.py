@@ -185,6 +185,16 @@ class PaymentSchema(_Strict):
     account = fields.String(required=True, validate=validate.Length(min=4), metadata=_meta("账号", "收款账户的账号"))
 
 
+class AppraisalSchema(_Strict):
+    """How long a party has to apply for a new appraisal after the 鉴定结果告知书 (law17): the agency's applicable law
+    sets it, not the officer filling in the notice, so every 告知书 prints the same period and its article."""
+
+    objection_days = fields.Integer(required=True, validate=validate.Range(min=1, max=365, error="申请期限应为 1 至 365 日"),
+                                    metadata=_meta("申请重新鉴定的期限", "自收到鉴定结果告知书之日起", units=DAYS))
+    working_days = fields.Boolean(load_default=False, metadata=_meta("期限按工作日计算", "有关规定以工作日计算期限的，选“是”"))
+    basis = _labelled(basis_field(required=False), "期限依据", "规定该期限的法律、法规、规章条款；" + BASIS_HELP)
+
+
 class DocumentsSchema(_Strict):
     format_set = fields.String(load_default="culture", validate=_one_of(FORMAT_SETS), metadata=_meta(
         "文书格式", "决定书等执法文书采用的格式范本", choices=FORMAT_SETS))
@@ -193,6 +203,7 @@ class DocumentsSchema(_Strict):
     remedies = fields.Nested(RemediesSchema, metadata=_meta("救济途径告知", "决定书告知当事人申请复议、提起诉讼的机关和期限；"
                                                          "不写则本机构的决定书无法生成救济告知"))
     payment = fields.Nested(PaymentSchema, metadata=_meta("罚款缴纳", "决定书告知当事人缴纳罚款的银行和账户"))
+    appraisal = fields.Nested(AppraisalSchema, metadata=_meta("鉴定结果告知", "鉴定结果告知书告知当事人申请重新鉴定的期限及其依据"))
 
 
 class ProfileSchema(_Strict):

@@ -58,6 +58,7 @@ class Settings:
     format_set: str = "culture"  # the official 文书 format set (handlers.profiles.FORMAT_SETS)
     remedies: Mapping[str, Any] = field(default_factory=dict)  # review_organ, court, review_days, litigation_months
     payment: Mapping[str, str] = field(default_factory=dict)  # bank, account_name, account
+    appraisal: Mapping[str, Any] = field(default_factory=dict)  # objection_days, working_days, basis (鉴定结果告知书)
     local_calendar: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     timezone: str | None = None
     local_passwords: bool = True
@@ -89,6 +90,7 @@ class Settings:
             format_set=str((s.get("documents") or {}).get("format_set") or "culture"),
             remedies=dict(((s.get("documents") or {}).get("remedies")) or {}),
             payment=dict(((s.get("documents") or {}).get("payment")) or {}),
+            appraisal=dict(((s.get("documents") or {}).get("appraisal")) or {}),
             local_calendar={k: tuple(cal.get(k, ())) + tuple(s.get(old, ()))
                             for k, old in (("holidays", "holidays"), ("workdays", "makeup_workdays"))},
             timezone=s.get("timezone") or None, local_passwords=bool(s.get("local_passwords", True)),

@@ -77,6 +77,7 @@ BASE_ACTS: dict[str, str] = {
     "t_simple_statement": "简易程序.陈述申辩", "t_onspot_decision": "当场处罚决定",
     "t_simple_av": "简易程序.音像记录", "t_fine_collection": "当场收缴罚款", "t_simple_filing": "简易程序.备案",
     "t_simple_performance": "履行", "t_simple_archive": "归档", "t_deferral": "延期缴纳罚款", "t_case_transfer": "案件移送",
+    "t_simple_deferral": "延期缴纳罚款",
 }
 
 

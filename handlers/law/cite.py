@@ -14,9 +14,9 @@ from functools import cache
 
 from handlers.law.schema import national_titles
 
-# codes: a profile's, a law's short name, or a State Council document's number; articles: 第N条…, or a document's
+# codes: a profile's, a law's or a State Council regulation's (…的规定) short name, or a State Council document's number; articles: 第N条…, or a document's
 # part and item (三（八）)
-_CODE = r"(?:[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+法|国办发〔\d{4}〕\d+号)"
+_CODE = r"(?:[a-z0-9][a-z0-9-]*|[\u4e00-\u9fff]+(?:法|规定)|国办发〔\d{4}〕\d+号)"
 _REF = re.compile(rf"^(?P<code>{_CODE})\s*(?P<article>第.+|[一二三四五六七八九十]+（[一二三四五六七八九十]+）.*)$")
 #: what a left-out citation leaves behind: empty brackets, doubled or dangling separators
 _TIDY = ((re.compile(r"[，、；]\s*(?=[，、；）])"), ""), (re.compile(r"（\s*[，、；：]\s*"), "（"),

@@ -78,6 +78,12 @@ FACTS: dict[str, FactSource] = {
     "听证举行": FactSource("举行听证", {"hearing_record": Proof("held_at")}),
     # 行政处罚法 第六十六条: a fine whose payment was deferred with approval is due on the approved day
     "延期缴纳期限": FactSource("经批准延期缴纳罚款的期限", {"payment_deferral": Proof("deferred_until")}),
+    # 行政执法机关移送涉嫌犯罪案件的规定 第五条: the head decides within three days of receiving the 专案组's written
+    # report, and a case approved for transfer goes to the police within 24 hours of that decision
+    "移送涉嫌犯罪案件报告": FactSource("负责人接到专案组移送涉嫌犯罪案件的书面报告",
+                               {"decision_approval": Proof("crime_report_at")}),
+    "移送涉嫌犯罪案件决定": FactSource("负责人作出移送涉嫌犯罪案件的决定",
+                               {"decision_approval": Proof("transfer_decided_at")}),
     # 行政许可法 第三十二条: what the first 补正告知书 of the case listed is everything the applicant must supply
     "首次补正告知": FactSource("首次补正告知书所列需要补正的全部内容",
                          {"supplement_notice": Proof("items", items=True)}, first=True),

@@ -23,7 +23,7 @@ from handlers.law.model import Rule
 from handlers.law.props import split_list
 
 _DIGITS = "零一二三四五六七八九"
-_REF = re.compile(r"(?P<code>[a-z][a-z0-9]*(?:-[a-z0-9]+)+|[\u4e00-\u9fff]+法)\s*(?P<art>第[一二三四五六七八九十百零]+条)")
+_REF = re.compile(r"(?P<code>[a-z][a-z0-9]*(?:-[a-z0-9]+)+|[\u4e00-\u9fff]+(?:法|规定))\s*(?P<art>第[一二三四五六七八九十百零]+条)")
 _TITLED = re.compile(r"《(?P<title>[^》]+)》(?P<art>第[一二三四五六七八九十百零]+条)")
 _BASIS_PROPS = ("basis", "av_basis", "deadline_basis")
 

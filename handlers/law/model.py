@@ -64,7 +64,7 @@ class Rule:
     followed_by: tuple[str, ...] = ()  # order: acts that must follow the rule's acts on every path to an end
     not_after: tuple[str, ...] = ()  # order: acts that must not come before the rule's acts on any path
     states: tuple[str, ...] = ()  # record: fields the required record must fill (where ``when`` holds)
-    when: str | None = None  # record: a yes/no field of the required record that makes ``states`` required
+    when: str | None = None  # record: what makes ``states`` required (:func:`conditions`), on the required record
 
     def governs(self, task: str, records: Sequence[str], act: str | None = None) -> bool:
         """Whether the rule applies to a step: its act, its task id, or a record kind the step makes.
@@ -88,6 +88,26 @@ class Rule:
                 "procedures": list(self.procedures), "preceded_by": list(self.preceded_by),
                 "followed_by": list(self.followed_by), "not_after": list(self.not_after),
                 "states": list(self.states), "when": self.when}
+
+
+def conditions(when: str) -> tuple[tuple[str, str, str], ...]:
+    """A record rule's ``when``: ``&``-joined conditions on fields of the required record, each ``field`` (a yes/no
+    field that is yes), ``field=value`` or ``field!=value`` (a choice): 行政执法机关移送涉嫌犯罪案件的规定 第五条 asks
+    the reason only where a transfer report was made *and* the head did not approve it."""
+    out = []
+    for part in (p.strip() for p in when.split("&")):
+        name, op, value = part.partition("!=") if "!=" in part else part.partition("=")
+        out.append((name.strip(), op, value.strip()))
+    return tuple(out)
+
+
+def holds(when: str | None, payload: Mapping[str, Any]) -> bool:
+    """Whether every condition of ``when`` holds on the record ``payload`` (no ``when``: always)."""
+    for name, op, value in conditions(when) if when else ():
+        have = payload.get(name)
+        if (op == "" and not have) or (op == "=" and str(have) != value) or (op == "!=" and str(have) == value):
+            return False
+    return True
 
 
 def rule_from_json(r: Mapping[str, Any]) -> Rule:

@@ -18,7 +18,7 @@ from handlers.law.acts import known
 from handlers.law.base import RuleBase
 from handlers.law.facts import ESTABLISHED_BY, FACTS, start_source
 from handlers.law.matrix import article_no, number, refs, span
-from handlers.law.model import KINDS, MEDIA, MODES, STRICTNESS, Rule, rule_from_json
+from handlers.law.model import KINDS, MEDIA, MODES, STRICTNESS, Rule, conditions, rule_from_json
 from handlers.law.periods import PeriodError, parse_period
 
 LAW_DIR = Path(__file__).resolve().parents[2] / "workflows" / "law"
@@ -165,7 +165,8 @@ class LawFileSchema(Schema):
         unknown = "raise"
 
     code = fields.String(required=True, validate=validate.Length(min=2))
-    title = fields.String(required=True, validate=validate.Regexp(r"^(中华人民共和国|国务院)", error="须写法律或国务院文件的全称"))
+    title = fields.String(required=True, validate=validate.Regexp(
+        r"^(中华人民共和国|国务院|[\u4e00-\u9fff]+(规定|条例)$)", error="须写法律、行政法规或国务院文件的全称"))
     articles = articles_field()
     organisational = organisational_field()
     rules = fields.List(fields.Nested(RuleSchema), required=True)
@@ -291,7 +292,8 @@ def _total_field(data: dict[str, Any]) -> None:
 
 def _known_fields(data: dict[str, Any]) -> None:
     """A record rule's ``states`` and ``when`` must be fields of each record it requires."""
-    named = [*data.get("states", []), *([data["when"]] if data.get("when") else [])]
+    named = [*data.get("states", []), *(name for name, _, _ in conditions(data["when"]))] if data.get("when") else \
+        list(data.get("states", []))
     if named and data["kind"] != "record":
         raise ValidationError("只有记录规则可写 states 与 when", "states")
     for code in data.get("requires", []):

@@ -6,7 +6,20 @@ from typing import Any
 from marshmallow import ValidationError, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, many, moment, one, text
+from handlers.records.fields import (
+    Officer,
+    Party,
+    Signed,
+    Strict,
+    Witnessed,
+    amount,
+    choice,
+    flag,
+    many,
+    moment,
+    one,
+    text,
+)
 from handlers.records.investigation import Item
 
 
@@ -37,6 +50,16 @@ class DecisionApproval(Signed):
     opinion = text("负责人意见")
     decision = choice("审批结论", {"approve": "同意作出处罚决定", "send_back": "退回补充调查",
                                   "no_penalty": "不予行政处罚", "transfer": "移送（涉嫌犯罪或不属本机关管辖）"})
+    # 行政执法机关移送涉嫌犯罪案件的规定 第五条: the 专案组's written report on a case to be referred to the police, when the
+    # head received it, and when the head decided on it (optional: approvals of cases without such a report leave them empty)
+    crime_report = flag("专案组提出移送涉嫌犯罪案件的书面报告", "对应当向公安机关移送的涉嫌犯罪案件，由专案组核实情况后提出书面报告，报本机关"
+                        "正职负责人或者主持工作的负责人审批的，选“是”（行政执法机关移送涉嫌犯罪案件的规定 第五条）", required=False)
+    task_force = many(Officer, "专案组成员", min_len=2, required=False,
+                      help="2名或者2名以上行政执法人员（行政执法机关移送涉嫌犯罪案件的规定 第五条）")
+    crime_report_at = moment("负责人接到书面报告的时间", required=False)
+    transfer_decided_at = moment("作出批准或者不批准移送决定的时间", required=False)
+    transfer_refusal_reason = text("不予批准移送的理由", "决定不批准移送的，应当将不予批准的理由记录在案（行政执法机关移送涉嫌犯罪案件的规定 第五条）",
+                                   required=False)
 
 
 class PenaltyDecision(Strict):

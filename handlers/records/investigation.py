@@ -282,12 +282,14 @@ class AppraisalNotice(Strict):
     retyped) and may apply for a new appraisal within the period the applicable law sets."""
 
     notified_at = moment("告知时间")
-    objection_days = fields.Integer(required=True, error_messages=REQUIRED,
+    # the period to apply for a new appraisal is the agency's profile setting ([documents.appraisal]), printed from
+    # there; records made before it carry the period typed in, and their 告知书 still print it
+    objection_days = fields.Integer(required=False, allow_none=True,
                                     validate=validate.Range(min=1, max=365, error="申请期限应为 1 至 365 日"),
-                                    metadata={"title": "申请重新鉴定的期限（日）",
-                                              "help": "自收到告知书之日起，依照有关法律、法规、规章规定的期限"})
-    working_days = flag("期限按工作日计算", "有关规定以工作日计算期限的，选“是”")
-    objection_basis = text("期限依据", "规定该期限的法律、法规、规章名称及条款", required=False)
+                                    metadata={"title": "申请重新鉴定的期限（日）（旧记录）",
+                                              "help": "由机构配置（执法文书 › 鉴定结果告知）规定并打印，无需填写"})
+    working_days = flag("期限按工作日计算（旧记录）", "由机构配置规定，无需填写", required=False)
+    objection_basis = text("期限依据（旧记录）", "由机构配置规定，无需填写", required=False)
 
 
 class AssistanceRequest(Strict):

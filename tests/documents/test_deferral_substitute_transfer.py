@@ -31,7 +31,7 @@ def _errors(kind: str, **changes) -> str:
 @pytest.mark.article("行政处罚法", 66)
 def test_xingzheng_chufa_fa_66_deferral_or_instalments_are_approved_with_their_periods():
     """行政处罚法 第六十六条第二款: 经当事人申请和行政机关批准 — the approval states the new period (延期) or every
-    instalment (分期), comes after the application, and only an approval makes the 决定书."""
+    instalment (分期), comes after the application, and only an approval makes the 决定书 (a refusal its 通知书)."""
     assert _errors("payment_deferral") == "{}"
     assert "第六十六条" in _errors("payment_deferral", decision="defer")  # no period
     assert _errors("payment_deferral", decision="defer", deferred_until="2026-05-10T17:00:00+08:00") == "{}"
@@ -40,7 +40,7 @@ def test_xingzheng_chufa_fa_66_deferral_or_instalments_are_approved_with_their_p
     assert "申请日期" in _errors("payment_deferral", decided_at="2026-03-09T10:00:00+08:00")
     made = {d: [k.code for k in documents.made_on({"payment_deferral"}, {"payment_deferral": {"decision": d}})]
             for d in ("defer", "instalments", "refuse")}
-    assert made == {"defer": ["payment_deferral"], "instalments": ["payment_deferral"], "refuse": []}
+    assert made == {"defer": ["payment_deferral"], "instalments": ["payment_deferral"], "refuse": ["payment_deferral_refusal"]}
 
 
 def test_a_deferral_quotes_the_issued_decision_and_its_fine_and_returns_to_performance(walker, tmp_path, clock):

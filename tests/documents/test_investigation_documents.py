@@ -66,7 +66,7 @@ def test_the_investigations_other_documents_are_sealed_when_their_step_completes
     commission = docs["appraisal_commission"]
     notice = text("appraisal_notice")
     assert f"于2026年3月2日以鉴定委托书（{commission['number']}）委托辽宁省文化市场技术鉴定中心" in notice, notice
-    assert "主机记录显示三名未成年人身份证号于当晚登录" in notice and "15日内" in notice
+    assert "主机记录显示三名未成年人身份证号于当晚登录" in notice and "书面申请重新鉴定" in notice  # period: test_appraisal_period
     assert notice.endswith("2026年3月5日") or "2026年3月5日" in notice[-40:], notice[-60:]
     assert "协助调查函" in text("assistance_request") and "抚顺县公安局石文派出所" in text("assistance_request")
     materials = text("materials_notice")

@@ -135,6 +135,7 @@ PATHS: dict[tuple[str, str], tuple[Steps, str]] = {
     ("simple_procedure", "warning"): (simple(warning=True), "end"),
     ("simple_procedure", "disputed, fine collected on the spot"): (simple(disputed=True, on_spot=True), "end"),
     ("simple_procedure", "not paid, enforcement after 催告"): (simple(performed="none"), "end"),
+    ("simple_procedure", "deferral applied for and approved, then paid"): (simple(performed="applied"), "end"),
     ("compulsory_enforcement", "performed after 催告"): (reminder(performed="full"), "end_no_enforcement"),
     ("compulsory_enforcement", "justified after 催告"): (reminder(justified=True), "end_no_enforcement"),
     **{("compulsory_enforcement", f"self: {m}"): (enforce(m), "end_enforced") for m in METHOD_TASKS},

@@ -126,7 +126,8 @@ def test_the_summary_has_one_line_per_law_by_its_real_title_printed_once() -> No
                         f"未覆盖 {27 - m.coverage()['enforced']} 条")
     titles = [line.partition("》")[0] + "》" for line in lines]
     assert titles == ["《抚顺县文化市场综合执法全过程记录实施办法》", "《中华人民共和国民事诉讼法》", f"《{CHUFA}》", f"《{QIANGZHI}》",
-                      f"《{XUKE}》"]
+                      f"《{XUKE}》", "《行政执法机关移送涉嫌犯罪案件的规定》"]
+    assert lines[-1].startswith("《行政执法机关移送涉嫌犯罪案件的规定》：列出所涉 1 条")  # 第五条, its rules and tests
     assert lines[2].startswith(f"《{CHUFA}》：共 86 条，组织性规定 49 条；可检查 37 条")
     assert "列出所涉" in lines[1] and "fushun-culture" not in m.summary()
     for text in (m.markdown(), m.html()):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Protocol
 
-from webapp.loadgen.payloads import av_recording, payload
+from webapp.loadgen.payloads import av_recording, deferral_granted, payload
 
 SHA = "<SHA>"  # in step tables: replaced by the SHA-256 of a file uploaded for the walk
 Steps = list[tuple[str, dict[str, Any]]]
@@ -178,7 +178,10 @@ def simple(disputed: bool = False, on_spot: bool = False, warning: bool = False,
         steps.append(("t_fine_collection", {"fine_collection": None}))
     steps += [("t_simple_filing", {"simple_filing": None}),
               ("t_simple_performance", {"performance_record": payload("performance_record", status=performed)})]
-    if performed != "full":
+    if performed == "applied":  # 行政处罚法 第六十六条: deferred with approval, then paid
+        steps += [("t_simple_deferral", {"payment_deferral": deferral_granted()}),
+                  ("t_simple_performance", {"performance_record": payload("performance_record", status="full")})]
+    elif performed != "full":
         steps += reminder(performed="full")
     return steps + [("t_simple_archive", {"archive_record": None})]
 

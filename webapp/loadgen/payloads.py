@@ -295,7 +295,7 @@ PAYLOADS.update({
                              "qualification": "司法鉴定许可证 210000001", "matters": "涉案电脑主机中的上网记录是否被删除或篡改",
                              "materials": ITEMS, "requirements": "请于十五个工作日内出具书面鉴定意见",
                              "contact": "张明 024-5550001", "commissioned_at": T},
-    "appraisal_notice": {"notified_at": "2026-03-05T10:00:00+08:00", "objection_days": 15, "working_days": False},
+    "appraisal_notice": {"notified_at": "2026-03-05T10:00:00+08:00"},  # the period: the profile's [documents.appraisal]
     "assistance_request": {"recipient": "抚顺县公安局石文派出所", "matters": "请协助核实三名未成年上网人员的身份信息及年龄",
                            "reply_by": "2026-03-12T17:00:00+08:00", "contact": "张明 024-5550001",
                            "attachments": ["上机登记记录摘录"], "requested_at": T},
@@ -345,3 +345,20 @@ PAYLOADS.update({
                            "matters": "停止向当事人交付上述财物，配合执法人员清点、封存并运离",
                            "contact": "张明 024-5550001", "notified_at": T},
 })
+
+# --- law17: a refused 延期（分期）缴纳罚款 (不予延期（分期）缴纳罚款通知书, 行政处罚法 第六十六条) ---------------------
+def deferral_refused() -> dict[str, Any]:
+    """The ``payment_deferral`` sample as the head refuses it: no period, the reason in the opinion."""
+    data = payload("payment_deferral", decision="refuse",
+                   opinion="当事人提交的银行流水显示其账户余额足以缴纳罚款，不属于确有经济困难的情形。")
+    del data["instalments"]
+    return data
+
+
+def deferral_granted() -> dict[str, Any]:
+    """The ``payment_deferral`` sample as a deferral of the whole fine (no instalments): whatever the fine, the simple
+    procedure's 当场处罚 included (行政处罚法 第六十六条)."""
+    data = payload("payment_deferral", decision="defer", deferred_until="2026-04-10T17:00:00+08:00",
+                   opinion="当事人确有经济困难，同意延期缴纳。")
+    del data["instalments"]
+    return data

@@ -111,6 +111,7 @@ def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, 
     day = cndate(moment) if moment else cndate(clock.local(made, clock.zone(settings.timezone)) if made else now)
     return {"agency": {"name": agency.name, "archive_days": settings.archive_days, "archive_basis": settings.archive_basis,
                        "remedies": dict(settings.remedies), "payment": dict(settings.payment),
+                       "appraisal": dict(settings.appraisal),
                        "format_set": settings.format_set},
             "cite": settings.citer().text, "basis": settings.citer().text(footer_basis(dk, records[dk.source], settings, step)),
             "title": dk.title_in(settings.format_set), "number": number, "numbered": dk.numbered,
