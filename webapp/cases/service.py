@@ -18,10 +18,12 @@ from typing import Any, cast
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import exists, or_, select, text
+from sqlalchemy import bindparam, exists, inspect, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers import certificates, clock, gate
@@ -275,6 +277,7 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
         audit.append(case.agency_id, Action.TASK_COMPLETED, actor_id=user.id, case_id=case.id,
                      detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
                              "records": sorted([r.id, r.content_hash] for r in latest.values())})
+        _write_case(case)
     signals.task_committed.send(case, task_id=task_id, user=user)
     return case
 
@@ -295,6 +298,30 @@ def _persist(done: completion.Completion, wf: Any, task_id: str, before: dict[st
                                  "completed" if tid == task_id else "cancelled", role_of_lane(spec.lane) or "")
                  for tid, spec in before.items() if tid not in ready]
     done.added = runner.new_index_rows(case, wf, set(before), now, ready_tasks)
+
+
+def _write_case(case: Case) -> None:
+    """The case's new state in one UPDATE on the table, guarded by the revision read under the lock as the ORM's
+    version check is (a lost race raises :class:`StaleDataError`, which :func:`conflict_guard` turns into
+    :class:`Conflict`); the object takes the written values as its committed ones, so the commit flushes nothing.
+    The unit of work cost more than the UPDATE; the status is set only when it changes (its counts' trigger)."""
+    revision = case.revision
+    changed = "status" in inspect(case).committed_state
+    values = {"state": case.state, "updated_at": case.updated_at, "revision": revision + 1,
+              **({"status": case.status} if changed else {})}
+    written = db.session.execute(_case_update(changed), {"b_id": case.id, "b_revision": revision, **values})
+    if cast(CursorResult[Any], written).rowcount != 1:
+        raise StaleDataError(f"案件 {case.id} 的版本 {revision} 已被他人更新")
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+
+
+@functools.cache
+def _case_update(status: bool) -> Any:
+    """:func:`_write_case`'s UPDATE, built once with the status and once without."""
+    t = table(Case)
+    values = {c: bindparam(c, type_=t.c[c].type) for c in ("state", "updated_at", "revision", *(("status",) if status else ()))}
+    return update(t).where(t.c.id == bindparam("b_id"), t.c.revision == bindparam("b_revision")).values(**values)
 
 
 #: the columns of a task index row the completion writes (:func:`_write_index`)
