@@ -22,12 +22,13 @@ from webapp.loadgen.walker import ROLE_USER, ServiceWalker
 from webapp.models import AuditEntry, CaseScore, CaseTask, Deadline, RenderJob, StepReview, User
 from webapp.store import audit
 
-#: the plain step (询问): one read under the lock, the task index, the 案卷评查 and the case's score, one 文书 queued,
-#: the case's new state, the audit head and entry
-PLAIN = 8
-#: the most any step of the general procedure costs (t_approval: a period opened that runs from an earlier step's
-#: end, read, and inserted, and new index rows)
-MOST = 11
+#: the plain step (询问): one read under the lock, the task index (one upsert: the done row and the new ones), one 文书
+#: queued, the 案卷评查 (the case's score follows from it by the row's trigger), the case's new state, the audit head
+#: and entry
+PLAIN = 7
+#: the most any step of the general procedure costs, the issue's bound (t_approval: a period opened, from an earlier
+#: step's end the read under the lock brought; t_decision: a period closed)
+MOST = 8
 
 
 @contextmanager

@@ -52,6 +52,7 @@ class Left:
     spec_name: str
     title: str
     state: str
+    role: str = ""
 
 
 @dataclass
@@ -68,10 +69,17 @@ class Completion:
     added: list[CaseTask] = field(default_factory=list)
     closed: dict[str, Any] = field(default_factory=dict)  # task id → the deadline row this completion closed
     opened: dict[str, dt.datetime] = field(default_factory=dict)  # task id → due moment of a period opened
+    ended: dict[str, dt.datetime] = field(default_factory=dict)  # spec name → latest end of its index rows, before
     _media: list[tuple[MediaItem, bool]] | None = None
 
     def task_records(self, task_id: str) -> list[Record]:
         return [r for r in self.records if r.task_id == task_id]
+
+    def ended_at(self, spec_name: str) -> dt.datetime | None:
+        """When the case's task ``spec_name`` last left the ready state (completed or cancelled), this completion's
+        step included: what ``max(case_tasks.completed_at)`` reads after the step, without reading it."""
+        times = [self.now] if any(row.spec_name == spec_name for row in self.left) else []
+        return max([*times, *([self.ended[spec_name]] if spec_name in self.ended else [])], default=None)
 
     def law(self) -> RuleBase:
         """The rules that bind the agency now (as :func:`webapp.cases.service.binding_law`)."""
@@ -107,11 +115,22 @@ def _waived(packed: str | None) -> frozenset[str]:
     return frozenset(rule for rule, action in latest.items() if action == "grant")
 
 
+def _ended(packed: str | None) -> dict[str, dt.datetime]:
+    """Spec name → the latest moment one of its index rows left the ready state (a period may run from it)."""
+    out: dict[str, dt.datetime] = {}
+    for name, at in (item.split(FIELD) for item in (packed or "").split(SEPARATOR) if item):
+        moment = dt.datetime.fromisoformat(at)
+        moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+        out[name] = max(moment, out.get(name, moment))
+    return out
+
+
 def _extras(case_id: Any, agency_id: Any) -> list[Any]:
     """What a completion reads beside the case row, as scalar subqueries on ``case_id`` and ``agency_id``: the
     agency's profile, its exceptions, whether the case has recordings, the audit head and whether a row sits beyond
-    it (a stray: the head is then left to :func:`webapp.store.audit.append`'s usual path)."""
-    ex, head = ComplianceException, AuditHead
+    it (a stray: the head is then left to :func:`webapp.store.audit.append`'s usual path), and when each of the case's
+    tasks that left the ready state did (a period may run from an earlier step's end)."""
+    ex, head, task = ComplianceException, AuditHead, CaseTask
     return [
         select(Agency.profile).where(Agency.id == agency_id).scalar_subquery(),
         select(func.aggregate_strings(ex.action + FIELD + ex.rule_id + FIELD + cast(ex.id, String), SEPARATOR))
@@ -119,7 +138,9 @@ def _extras(case_id: Any, agency_id: Any) -> list[Any]:
         exists().where(MediaItem.case_id == case_id),
         *(select(c).where(head.agency_id == agency_id).scalar_subquery() for c in (head.seq, head.hash, head.frontier)),
         exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > select(head.seq).where(
-            head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery())]
+            head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery()),
+        select(func.aggregate_strings(task.spec_name + FIELD + cast(task.completed_at, String), SEPARATOR))
+        .where(task.case_id == case_id, task.completed_at.is_not(None)).scalar_subquery()]
 
 
 _RECORD_FIELDS = ("id", "agency_id", "case_id", "task_id", "task_name", "kind", "version", "supersedes_id", "author_id",
@@ -190,7 +211,7 @@ def load(case_id: int, user: User) -> Completion:
     found = _read(case_id)
     if found is None:
         raise NotFound(f"案件 {case_id} 不存在")
-    case, (profile, waived, media, seq, head, frontier, strays), records = found
+    case, (profile, waived, media, seq, head, frontier, strays, ended), records = found
     if case.agency_id != user.agency_id:
         raise Forbidden(f"案件 {case_id} 不属于您所在的机构，无权访问")
     if not user.has_any(*CASE_READER_ROLES):
@@ -198,7 +219,7 @@ def load(case_id: int, user: User) -> Completion:
     if seq is not None and not strays:
         audit.saw_head(case.agency_id, seq, head, frontier, held=db.session.get_bind().dialect.name == "sqlite")
     return Completion(case=case, settings=Settings.of(profile), waived=_waived(waived), has_media=bool(media),
-                      records=records)
+                      records=records, ended=_ended(ended))
 
 
 def upsert(model: Any, values: Mapping[str, Any], keys: list[str], update: Mapping[str, Any]) -> None:

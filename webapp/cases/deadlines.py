@@ -282,7 +282,7 @@ def _close_left(done: Completion, wf: Any, law: RuleBase) -> None:
 
 
 def _start_after_step(td: TaskDeadline, done: Completion, row: CaseTask) -> dt.datetime | None:
-    """:func:`_start` from the records the completion read; a period from another task's completion reads it."""
+    """:func:`_start` from what the completion read: the records, and when the case's tasks ended."""
     if td.starts == "case":
         return done.case.created_at
     if td.starts and "." in td.starts:
@@ -290,8 +290,7 @@ def _start_after_step(td: TaskDeadline, done: Completion, row: CaseTask) -> dt.d
         payload = next((r.payload for r in reversed(done.records) if r.kind == kind), None)
         return _moment_in(payload, field)
     if td.starts:
-        ended = db.session.scalar(select(func.max(CaseTask.completed_at)).where(
-            CaseTask.case_id == done.case.id, CaseTask.spec_name == td.starts, CaseTask.completed_at.is_not(None)))
+        ended = done.ended_at(td.starts)
         if ended is not None:
             return ended
     return row.ready_at

@@ -18,9 +18,12 @@ from typing import Any, cast
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, exists, insert, or_, select, text, update
-from sqlalchemy import case as when
+from sqlalchemy import bindparam, exists, inspect, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from handlers import certificates, clock, gate
@@ -258,7 +261,7 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
     latest = {r.kind: r for r in records}
     runner.forget(case.id)  # the step changes the workflow: nobody else in the request may read it as the stored one
     task.set_data(**{k: CATALOGUE[k].exported(r.payload) for k, r in latest.items() if CATALOGUE[k].exports})
-    before = {str(t.id) for t in runner.ready_user_tasks(wf)}
+    before = {str(t.id): t.task_spec for t in runner.ready_user_tasks(wf)}
     done.timer_due, done.user_id = timers.next_due(wf), user.id
     try:
         task.run()
@@ -270,53 +273,85 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
     with conflict_guard(f"任务“{task.task_spec.bpmn_name}”已被他人同时办理，请刷新后查看"), db.session.no_autoflush:
         _persist(done, wf, task_id, before)
         signals.task_completed.send(case, workflow=wf, task=task, user=user, records=latest, completion=done)
-        _add_rows(done)
+        _write_index(done)
         audit.append(case.agency_id, Action.TASK_COMPLETED, actor_id=user.id, case_id=case.id,
                      detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
                              "records": sorted([r.id, r.content_hash] for r in latest.values())})
+        _write_case(case)
     signals.task_committed.send(case, task_id=task_id, user=user)
     return case
 
 
-def _persist(done: completion.Completion, wf: Any, task_id: str, before: set[str]) -> None:
-    """The new state, and the task index: one UPDATE takes the done task and those no longer ready out of the
-    ready state (returning them, for the deadlines), the rows of newly ready tasks wait for their due moments."""
+def _persist(done: completion.Completion, wf: Any, task_id: str, before: dict[str, Any]) -> None:
+    """The new state, and what the step did to the task index, worked out from the workflow before and after it (the
+    index's ready rows are the stored workflow's ready tasks): the done task and those no longer ready leave the ready
+    state (``done.left``, for the deadlines and the review), the newly ready tasks get rows (``done.added``, their due
+    moments set by the deadlines); :func:`_write_index` writes both in one statement."""
     case, now = done.case, done.now
     case.state = runner.dump(wf)
     case.updated_at = now
     if wf.is_completed():
         case.status = "closed"
     ready_tasks = runner.ready_user_tasks(wf)
-    left = db.session.execute(_leave_ready(), {"b_case": case.id, "ready": [str(t.id) for t in ready_tasks],
-                                               "b_task": task_id, "now": now, "user_id": done.user_id})
-    done.left = [completion.Left(*row) for row in left]
-    done.added = runner.new_index_rows(case, wf, before, now, ready_tasks)
+    ready = {str(t.id) for t in ready_tasks}
+    done.left = [completion.Left(tid, spec.name, spec.bpmn_name or spec.name,
+                                 "completed" if tid == task_id else "cancelled", role_of_lane(spec.lane) or "")
+                 for tid, spec in before.items() if tid not in ready]
+    done.added = runner.new_index_rows(case, wf, set(before), now, ready_tasks)
+
+
+def _write_case(case: Case) -> None:
+    """The case's new state in one UPDATE on the table, guarded by the revision read under the lock as the ORM's
+    version check is (a lost race raises :class:`StaleDataError`, which :func:`conflict_guard` turns into
+    :class:`Conflict`); the object takes the written values as its committed ones, so the commit flushes nothing.
+    The unit of work cost more than the UPDATE; the status is set only when it changes (its counts' trigger)."""
+    revision = case.revision
+    changed = "status" in inspect(case).committed_state
+    values = {"state": case.state, "updated_at": case.updated_at, "revision": revision + 1,
+              **({"status": case.status} if changed else {})}
+    written = db.session.execute(_case_update(changed), {"b_id": case.id, "b_revision": revision, **values})
+    if cast(CursorResult[Any], written).rowcount != 1:
+        raise StaleDataError(f"案件 {case.id} 的版本 {revision} 已被他人更新")
+    for key, value in values.items():
+        set_committed_value(case, key, value)
 
 
 @functools.cache
-def _leave_ready() -> Any:
-    """:func:`_persist`'s UPDATE of the task index, on the table (no ORM session to synchronise), built once: building
-    it cost more than running it."""
+def _case_update(status: bool) -> Any:
+    """:func:`_write_case`'s UPDATE, built once with the status and once without."""
+    t = table(Case)
+    values = {c: bindparam(c, type_=t.c[c].type) for c in ("state", "updated_at", "revision", *(("status",) if status else ()))}
+    return update(t).where(t.c.id == bindparam("b_id"), t.c.revision == bindparam("b_revision")).values(**values)
+
+
+#: the columns of a task index row the completion writes (:func:`_write_index`)
+_ROW_COLUMNS = ("id", "case_id", "agency_id", "spec_name", "title", "role", "state", "ready_at", "due_at",
+                "completed_at", "completed_by")
+
+
+def _write_index(done: completion.Completion) -> None:
+    """The task index after the step, in one INSERT … ON CONFLICT on the table: the rows of newly ready tasks (their
+    due moments set by the deadlines) are inserted, the rows that left the ready state are updated — only while still
+    ready, so a row already done is never rewritten."""
+    case, now = done.case, done.now
+    rows = [{c: getattr(r, c) for c in _ROW_COLUMNS} for r in done.added]
+    rows += [{"id": left.id, "case_id": case.id, "agency_id": case.agency_id, "spec_name": left.spec_name,
+              "title": left.title, "role": left.role, "state": left.state, "ready_at": now,
+              "due_at": None, "completed_at": now,
+              "completed_by": done.user_id if left.state == "completed" else None} for left in done.left]
+    if rows:
+        db.session.execute(_index_upsert(db.session.get_bind().dialect.name), rows)
+
+
+@functools.cache
+def _index_upsert(dialect: str) -> Any:
+    """:func:`_write_index`'s statement, built once per dialect (building it cost more than running it)."""
     t = table(CaseTask)
-    mine = t.c.id == bindparam("b_task")
-    return (update(t).where(t.c.case_id == bindparam("b_case"), t.c.state == "ready",
-                            t.c.id.not_in(bindparam("ready", expanding=True)))
-            .values(state=when((mine, "completed"), else_="cancelled"),
-                    completed_at=bindparam("now", type_=t.c.completed_at.type),
-                    completed_by=when((mine, bindparam("user_id", type_=t.c.completed_by.type)), else_=None))
-            .returning(t.c.id, t.c.spec_name, t.c.title, t.c.state))
-
-
-#: the columns of a newly ready task's index row (:func:`_add_rows`)
-_ROW_COLUMNS = ("id", "case_id", "agency_id", "spec_name", "title", "role", "state", "ready_at", "due_at")
-
-
-def _add_rows(done: completion.Completion) -> None:
-    """The newly ready tasks' index rows, their due moments set by the deadlines: one INSERT for all, on the table
-    (nothing is returned to an ORM object)."""
-    if done.added:
-        db.session.execute(insert(table(CaseTask)),
-                           [{c: getattr(r, c) for c in _ROW_COLUMNS} for r in done.added])
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(t)
+    return stmt.on_conflict_do_update(
+        index_elements=["id"], where=t.c.state == "ready",
+        set_={"state": stmt.excluded.state, "completed_at": stmt.excluded.completed_at,
+              "completed_by": stmt.excluded.completed_by})
 
 
 def task_view(user: User, case_id: int, task_id: str) -> dict[str, Any]:

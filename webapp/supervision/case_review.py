@@ -3,7 +3,8 @@
 On ``signals.task_completed`` (inside the completing transaction) the step is reviewed by
 :func:`handlers.case_review.review_step` against its diagram rules, the agency profile's rules, its
 records, the recordings handed over for it and its deadline; the checks go into an append-only
-``step_reviews`` row and the case's running totals (``case_scores``).  A case's score is passed checks ÷
+``step_reviews`` row, and the database adds them to the case's running totals (``case_scores``, kept by the
+row's trigger in the same statement: migration 0d3f6a9b2c71).  A case's score is passed checks ÷
 all checks × 100 over its completed steps; open steps are not scored until they complete.  Recordings
 registered after their step completed and cited by no record are not part of any step: they count in the
 late-handover figure and the accountability list, not in a case's score.  Steps completed before this
@@ -12,14 +13,11 @@ module was installed are reviewed by :func:`backfill` (``flask liuhen review-bac
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from sqlalchemy import case as when
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from handlers import av_rules, case_review, clock
 from handlers.catalogue import AV_RECORDING
@@ -30,7 +28,7 @@ from handlers.task_rules import rules_of
 from webapp.cases.completion import Completion
 from webapp.cases.facts import case_facts
 from webapp.cases.service import get_case, task_records
-from webapp.db import db, insert_now, table
+from webapp.db import db, insert_now
 from webapp.engine import runner
 from webapp.models import Agency, Case, CaseScore, CaseTask, Deadline, MediaItem, StepReview, User
 from webapp.supervision import scopes as supervision_scope
@@ -97,28 +95,8 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
                       av_basis=result.av_basis, checks=len(result.checks), passed=result.passed,
                       missing_records=result.missing_records, items=[c.to_json() for c in result.checks],
                       created_at=clock.now())
-    insert_now(step)  # an append-only row nobody reads back in the transaction
-    _add_to_score(case, step)
+    insert_now(step)  # an append-only row nobody reads back in the transaction; its trigger adds it to case_scores
     return step
-
-
-def _add_to_score(case: Case, step: StepReview) -> None:
-    """The case's running totals, in one upsert (the case's row lock serialises it)."""
-    db.session.execute(_score_upsert(db.session.get_bind().dialect.name), {
-        "agency_id": case.agency_id, "case_id": case.id, "steps": 1, "checks": step.checks, "passed": step.passed,
-        "score": 100.0 * step.passed / step.checks if step.checks else 100.0, "updated_at": clock.now()})
-
-
-@functools.cache
-def _score_upsert(dialect: str) -> Any:
-    """INSERT the first step's totals, or add them to the case's (built once: its parameters are the step's)."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    t = table(CaseScore)  # the table, not the mapped class: no ORM bookkeeping for a row nobody holds
-    stmt = insert(t)
-    checks, passed = t.c.checks + stmt.excluded.checks, t.c.passed + stmt.excluded.passed
-    return stmt.on_conflict_do_update(index_elements=["case_id"], set_={
-        "steps": t.c.steps + 1, "checks": checks, "passed": passed,
-        "score": when((checks > 0, 100.0 * passed / checks), else_=100.0), "updated_at": stmt.excluded.updated_at})
 
 
 def on_task_completed(case: Case, task: Any, records: Mapping[str, Any], completion: Completion | None = None,
