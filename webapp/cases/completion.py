@@ -125,7 +125,15 @@ def _ended(packed: str | None) -> dict[str, dt.datetime]:
     return out
 
 
-def _extras(case_id: Any, agency_id: Any) -> list[Any]:
+def _moment_text(column: Any, dialect: str) -> Any:
+    """A timestamp as ISO text in UTC, whatever the session's DateStyle or TimeZone (PostgreSQL's plain cast to text
+    follows both); SQLite stores the text already."""
+    if dialect == "sqlite":
+        return cast(column, String)
+    return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US')
+
+
+def _extras(case_id: Any, agency_id: Any, dialect: str) -> list[Any]:
     """What a completion reads beside the case row, as scalar subqueries on ``case_id`` and ``agency_id``: the
     agency's profile, its exceptions, whether the case has recordings, the audit head and whether a row sits beyond
     it (a stray: the head is then left to :func:`webapp.store.audit.append`'s usual path), and when each of the case's
@@ -139,7 +147,7 @@ def _extras(case_id: Any, agency_id: Any) -> list[Any]:
         *(select(c).where(head.agency_id == agency_id).scalar_subquery() for c in (head.seq, head.hash, head.frontier)),
         exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > select(head.seq).where(
             head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery()),
-        select(func.aggregate_strings(task.spec_name + FIELD + cast(task.completed_at, String), SEPARATOR))
+        select(func.aggregate_strings(task.spec_name + FIELD + _moment_text(task.completed_at, dialect), SEPARATOR))
         .where(task.case_id == case_id, task.completed_at.is_not(None)).scalar_subquery()]
 
 
@@ -171,8 +179,8 @@ def _statements(dialect: str) -> tuple[Any, ...]:
         me: Any = literal_column("cases.id")
         agency: Any = literal_column("cases.agency_id")
         return (update(Case).where(Case.id == case_id).values(id=Case.id)
-                .returning(Case, *_extras(me, agency), _records_json(me)),)
-    query = (select(Case, *_extras(Case.id, Case.agency_id), Record).outerjoin(Record, Record.case_id == Case.id)
+                .returning(Case, *_extras(me, agency, dialect), _records_json(me)),)
+    query = (select(Case, *_extras(Case.id, Case.agency_id, dialect), Record).outerjoin(Record, Record.case_id == Case.id)
              .where(Case.id == case_id).order_by(Record.id))
     return (query.with_for_update(of=Case, skip_locked=True), query.with_for_update(of=Case),
             select(Case.id).where(Case.id == case_id).with_for_update())
