@@ -215,6 +215,13 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("seized_goods_transfer", "查封/扣押物品移送告知书", "物移", "case_transfer",
                  ("行政处罚法 第二十二条", "行政处罚法 第二十七条"), when="items", quotes="coercive_decision",
                  uses=("case_filing", "coercive_decision"), dated_by=("case_transfer.transferred_at",)),
+    # --- issue 17 (market set items 2–3): 指定管辖通知书, 案件交办通知书 — issued by the higher agency under its own 文号,
+    # recorded by the receiving agency on its 立案 step and filed with the case (the agency's counter gives no 文号)
+    DocumentKind("designation_notice", "指定管辖通知书", "指管", "jurisdiction_notice", ("行政处罚法 第二十五条",),
+                 when="form=designate", uses=("case_filing",), numbered=False,
+                 dated_by=("jurisdiction_notice.issued_at",)),
+    DocumentKind("assignment_notice", "案件交办通知书", "交办", "jurisdiction_notice", ("行政处罚法 第二十三条",),
+                 when="form=assign", uses=("case_filing",), numbered=False, dated_by=("jurisdiction_notice.issued_at",)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

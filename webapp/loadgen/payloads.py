@@ -345,3 +345,15 @@ PAYLOADS.update({
                            "matters": "停止向当事人交付上述财物，配合执法人员清点、封存并运离",
                            "contact": "张明 024-5550001", "notified_at": T},
 })
+
+# --- issue 17: the market set's 指定管辖通知书 and 案件交办通知书 (the notice received, recorded on the 立案 step) ------
+PAYLOADS.update({
+    "jurisdiction_notice": {"form": "assign", "issuer": "抚顺市文化市场综合行政执法支队", "number": "抚市文执交〔2026〕2号",
+                            "issued_at": "2026-02-27T09:00:00+08:00", "received_at": "2026-02-28T10:00:00+08:00",
+                            "matter": "星光网吧涉嫌接纳未成年人上网一案",
+                            "reasons": "该案违法行为发生地在你单位辖区，由你单位办理更为便利",
+                            "others": "抚顺县文化旅游和广播电视局",
+                            "report_by": "2026-04-30T17:00:00+08:00",
+                            "materials": ["举报登记表", "现场照片 6 张"], "received_by": "王芳"},
+})
+
