@@ -207,6 +207,15 @@ MANDATORY: dict[str, list[str]] = {
                           "现将星光网吧涉嫌接纳未成年人上网一案（当事人：抚顺县星光网吧）交由你单位办理",
                           "由你单位办理更为便利", "并于2026年4月30日17时00分前将查处结果报送本机关", "2026年2月27日",
                           "收文登记：本机关于2026年2月28日10时00分收到本通知书", f"本案案号：{CASE_NO}"],
+    # issue 17: the market set's items 31 and 51
+    "appraisal_period": ["鉴定期间告知书", "抚顺县星光网吧：", "于2026年3月2日以鉴定委托书（抚县文执鉴委〔2026〕1号）",
+                         "委托辽宁省文化市场技术鉴定中心", "鉴定期间自2026年3月2日10时00分起，预计至2026年3月23日17时00分止",
+                         "《中华人民共和国行政处罚法》第六十条", "《市场监督管理行政处罚程序规定》第六十四条",
+                         "鉴定期间不计入行政处罚案件办理期限", "2026年3月3日"],
+    "service_announcement": ["送达公告", "王五：", "作出的行政处罚决定书（抚县文执罚〔2026〕1号，2026年3月2日）",
+                             "因采用其他方式均无法送达（三次上门无人，邮寄被退回，经社区核实当事人已搬离且去向不明）",
+                             "《中华人民共和国民事诉讼法》第九十五条", "自本公告发出之日起经过三十日，即视为送达",
+                             "公告方式：登报并张贴公告（抚顺日报及本队公告栏）", "视为送达日期：2026年4月6日", "2026年3月2日"],
 }
 
 SOURCE_CHANGES: dict[str, dict[str, Any]] = {
@@ -249,9 +258,12 @@ def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any]
     served = {"id": 1, "title": "行政处罚决定书", "number": "抚县文执罚〔2026〕1号", "date": "2026年3月2日"}
     return sealing.context(kind, agency, Case(id=7, title=CASE["title"], party_name=CASE["party_name"]), records,
                            number, dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC), "现场检查（勘验）",
-                           case_no=CASE_NO, served=served if kind.code == "service_receipt" else None,
+                           case_no=CASE_NO, served=served if kind.code in SERVING else None,
                            issued=ISSUED.get(kind.quotes, served) if kind.quotes else None)
 
+
+#: the kinds that print the 文书 they serve, as issued (the 回证; the 公告 through its service plan)
+SERVING = ("service_receipt", "service_announcement")
 
 #: the sealed 文书 a kind quotes, as the case's documents table holds it (``references.of_kind``)
 ISSUED = {"prior_notice": {"id": 4, "title": "行政处罚事先告知书", "number": "抚县文执告〔2026〕2号", "date": "2026年3月2日"},

@@ -357,3 +357,10 @@ PAYLOADS.update({
                             "materials": ["举报登记表", "现场照片 6 张"], "received_by": "王芳"},
 })
 
+# --- issue 17: the market set's 检测/检验/检疫/鉴定期间告知书 (送达公告: public_notice) -------------------------------
+PAYLOADS.update({
+    "appraisal_period": {"notified_at": "2026-03-03T10:00:00+08:00", "period_from": T,
+                         "expected_until": "2026-03-23T17:00:00+08:00",
+                         "basis": "《市场监督管理行政处罚程序规定》第六十四条"},
+})
+
