@@ -259,6 +259,11 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  quotes="appraisal_commission", uses=("appraisal_commission", "case_filing"),
                  needs=("appraisal_commission.commissioned_at",), dated_by=("appraisal_period.notified_at",),
                  titles=(("market", "检测/检验/检疫/鉴定期间告知书"),), picks=appraisal_picks("期间告知书")),
+    # the 承办机构's review before the 事先告知 (market item 36, 案件审核/法制审核表: its 案件审核 half)
+    DocumentKind("case_examination", "案件审核表", "案审", "case_review", ("行政处罚法 第五十八条", "fushun-culture 第十五条"),
+                 uses=("case_filing", "investigation_report"), numbered=False,
+                 dated_by=("case_review.signatures@reviewer",), titles=(("market", "案件审核/法制审核表"),),
+                 picks=(("", "案件审核表"),)),
     DocumentKind("service_announcement", "送达公告", "公告", "public_notice", ("民事诉讼法 第九十五条",),
                  uses=("service_plan",), dated_by=("public_notice.published_at",),
                  titles=(("market", "行政处罚文书送达公告"),)),

@@ -1,6 +1,6 @@
 """The market set's items 31 and 51 (市场监督管理行政处罚文书格式范本（2021年修订版）): the 检测/检验/检疫/鉴定期间告知书,
 offered on the investigation steps once the case holds a 委托书, and the 行政处罚文书送达公告 of the 公告送达 step, which
-names the 文书 it serves as issued — each sealed with its 文号 when its step completes (SQLite and PostgreSQL)."""
+names the 文书 it serves as issued, and the 案件审核表 of the 案件审核 step — each sealed with its 文号 when its step completes (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import re
@@ -56,6 +56,9 @@ def test_an_announcement_serves_the_decision_its_plan_names_as_issued(client, ag
     """公告送达 of the 行政处罚决定书: the 送达公告 sealed at the 公告 step prints the decision's issued 文号 and date (from
     the service plan's reference, never typed), why no other way served it, and the day it counts as served."""
     cid, decision = decided(walker)
+    examined = _docs(walker, cid)["case_examination"]  # the 案件审核 step on the way (market item 36's 案件审核表)
+    assert examined["title"] == "案件审核表" and "·案审1" in examined["number"], examined
+    assert "审核意见事实清楚，证据确凿。" in pdf_text(walker.call("get", examined["url"], "officer1").data, tmp_path)
     sha = walker.upload("抚顺日报公告版面".encode(), name="公告.jpg")
     plan = {k: v for k, v in payload("service_plan", method="public", reason="当事人下落不明").items()
             if k not in ("document", "document_no")}

@@ -13,9 +13,9 @@ MARKET = {"case_filing": "立案/不予立案审批表", "sampling_record": "抽
           "collective_discussion": "行政处罚案件集体讨论记录", "decision_approval": "行政处理决定审批表",
           "general_approval": "行政处罚案件有关事项审批表", "enforcement_reminder": "行政处罚决定履行催告书",
           "payment_deferral": "延期/分期缴纳罚款通知书", "appraisal_commission": "检测/检验/检疫/鉴定委托书",
-          "appraisal_notice": "检测/检验/检疫/鉴定结果告知书"}
+          "appraisal_notice": "检测/检验/检疫/鉴定结果告知书", "case_examination": "案件审核/法制审核表"}
 #: what the paper prints for the sample case: 立案 approved, a 法制审核, instalments, a 鉴定
-PRINTED = {"case_filing": "立案审批表", "legal_review": "法制审核表", "payment_deferral": "分期缴纳罚款通知书",
+PRINTED = {"case_filing": "立案审批表", "legal_review": "法制审核表", "case_examination": "案件审核表", "payment_deferral": "分期缴纳罚款通知书",
            "appraisal_commission": "鉴定委托书", "appraisal_notice": "鉴定结果告知书"}
 
 
