@@ -7,12 +7,15 @@ a 电子印章 client that seals a PDF implements the same one method.  For the 
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -26,6 +29,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+T = TypeVar("T")
 FIELD = "留痕签章"
 SIGNATURE_BYTES = 8192  # a CMS signature with a P-256 certificate takes about 1.5 KB; room for a chain of three
 
@@ -49,9 +53,21 @@ class PadesSigner:
         meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=self.reason, md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES)
         # a fixed reservation spares pyHanko the trial signature it makes to size the /Contents (half the time)
-        out = signers.PdfSigner(meta, signer).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)),
-                                                        bytes_reserved=SIGNATURE_BYTES)
+        out = off_the_loop(lambda: signers.PdfSigner(meta, signer).sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(pdf)), bytes_reserved=SIGNATURE_BYTES))
         return cast(bytes, out.getvalue())  # pyHanko returns the BytesIO it wrote; typed loosely
+
+
+def off_the_loop(call: Callable[[], T]) -> T:
+    """Run one of pyHanko's synchronous calls, which start an event loop of their own (``asyncio.run``) and so fail
+    in a thread already running one (an ASGI server, a test driving the browser): the 文书 would stay unsealed.
+    There the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 @functools.lru_cache(maxsize=64)
@@ -122,7 +138,7 @@ def check(pdf: bytes, trusted_certs: list[Path]) -> list[SignatureCheck]:
     for sig in embedded:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
-            status = validate_pdf_signature(sig, context)
+            status = off_the_loop(functools.partial(validate_pdf_signature, sig, context))
         except (PdfReadError, ValueError) as exc:
             out.append(SignatureCheck(f"无法读取（{exc}）", False, False, False))
             continue

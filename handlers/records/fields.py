@@ -93,8 +93,17 @@ class Party(Strict):
     name = text("当事人名称或姓名")
     kind = choice("当事人类型", {"citizen": "公民", "organisation": "法人或其他组织"})
     id_number = text("身份证件号码或统一社会信用代码", "公民填 18 位居民身份号码，法人或其他组织填 18 位统一社会信用代码")
+    licence = text("主体资格证照名称", "如营业执照、事业单位法人证书；法人或其他组织填写", required=False)
+    representative = text("法定代表人（负责人、经营者）", "法人或其他组织必填；有字号的个体工商户填经营者", required=False)
     address = text("住所或地址")
     phone = text("联系电话", required=False)
+
+    @validates_schema
+    def _representative(self, data: dict[str, Any], **_: Any) -> None:
+        """A 决定书 to an organisation names who answers for it (行政处罚法 第五十九条 asks for the party's name and
+        address; both official formats print the 法定代表人（负责人）): refused while it is blank."""
+        if data.get("kind") == "organisation" and not (data.get("representative") or "").strip():
+            raise ValidationError("法人或其他组织须填写法定代表人（负责人、经营者）", "representative")
 
     @validates_schema
     def _id_number(self, data: dict[str, Any], **_: Any) -> None:

@@ -3,6 +3,7 @@ its name and SHA-256 filled in, so nothing is copied by hand (the record names f
 from __future__ import annotations
 
 import hashlib
+import re
 
 from tests.support.app import make_agency
 from tests.support.browser import SHOTS, sign_in
@@ -19,6 +20,12 @@ def test_each_uploaded_file_becomes_a_row_with_its_name_and_hash(app, live, brow
     page = sign_in(browser, live, agency.usernames["officer1"])
     page.goto(f"{live}/cases/{cid}/tasks/{task['id']}")
     page.click("#offered-electronic_data summary")
+    # Chromium's own file control says "Choose Files / No file chosen" in the browser's language: every file input
+    # is instead a Chinese button of ours, with the native control out of sight
+    pickers = page.eval_on_selector_all("input[type=file]", """els => els.map(e => [
+        (e.closest('label.file-pick') || {textContent: ''}).textContent.trim(), e.getBoundingClientRect().width])""")
+    assert pickers and all(re.search("[\u4e00-\u9fff]", text) and width <= 1 for text, width in pickers), pickers
+    assert page.locator('[data-rows-target="f.electronic_data.extracted"] .upload-status').inner_text() == "未选择文件"
     files = [{"name": "聊天记录截图.png", "mimeType": "image/png", "buffer": b"\x89PNG chat screenshot"},
              {"name": "orders.xlsx", "mimeType": "application/octet-stream", "buffer": b"PK order export"}]
     page.set_input_files('[data-rows-target="f.electronic_data.extracted"] input[type=file]', files)

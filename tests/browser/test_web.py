@@ -21,7 +21,7 @@ def fill(page: Page, values: dict[str, str]) -> None:
 
 FILING = {"cause": "日常巡查发现接纳未成年人上网", "source": "inspection",
           "facts": "2026年3月1日21时，执法人员在星光网吧发现三名未成年人上网。", "party.name": "抚顺县星光网吧",
-          "party.kind": "organisation", "party.id_number": "91210421MA0XXXXXXK",
+          "party.kind": "organisation", "party.id_number": "91210421MA0XXXXXXK", "party.representative": "王建国",
           "party.address": "抚顺县石文镇人民路 18 号", "legal_basis": "《互联网上网服务营业场所管理条例》第二十一条",
           "handler_opinion": "建议立案调查。"}
 

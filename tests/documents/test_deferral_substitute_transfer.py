@@ -91,7 +91,7 @@ def test_a_substitute_performance_decision_quotes_the_issued_decision(walker, tm
 
 
 @pytest.mark.parametrize("ground,kind,title", [("crime", "crime_referral", "涉嫌犯罪案件移送书"),
-                                               ("jurisdiction", "case_referral", "案件移送函")])
+                                               ("jurisdiction", "case_referral", "案件移送单")])
 def test_a_case_approved_for_transfer_is_transferred_and_closed(walker, tmp_path, ground, kind, title):
     """行政处罚法 第五十七条第一款第四项、第二十七条: 违法行为涉嫌犯罪的，移送司法机关; 第二十二、二十三条: 不属本机关管辖的，移送
     有管辖权的机关 — the 负责人 decides 移送, the transfer is recorded and its 文书 sealed, then the case is closed."""

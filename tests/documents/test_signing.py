@@ -2,8 +2,13 @@
 shows whether it was altered: a changed byte, bytes added after signing, or another agency's certificate."""
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import subprocess
 
+from weasyprint import HTML
+
+from documents import signing as pdf_signing
 from tests.support.app import make_agency
 from webapp import store
 from webapp.db import db
@@ -53,3 +58,17 @@ def test_a_sealed_document_is_signed_by_its_agency_and_tampering_is_reported(app
         stored.chmod(mode)
     info = subprocess.run(["pdfsig", str(tmp_path / "good.pdf")], capture_output=True, text=True)
     assert "Signature #1" in info.stdout and "ETSI.CAdES.detached" in info.stdout, info.stdout
+
+
+def test_a_thread_running_an_event_loop_still_signs_and_checks(tmp_path):
+    """pyHanko's synchronous calls start an event loop of their own; called where one runs already (an ASGI
+    server, or a test driving the browser from the same thread) they used to fail, leaving the 文书 unsealed."""
+    key, cert = tmp_path / "agency.key", tmp_path / "agency.pem"
+    pdf_signing.self_signed("抚顺县文化市场综合行政执法队", key, cert, now=dt.datetime.now(dt.UTC))
+    pdf = HTML(string="<p>行政处罚决定书</p>").write_pdf()
+
+    async def in_a_loop() -> list[pdf_signing.SignatureCheck]:
+        return pdf_signing.check(pdf_signing.PadesSigner(key, cert).sign(pdf), [cert])
+
+    checked, = asyncio.run(in_a_loop())
+    assert checked.ok and "抚顺县文化市场综合行政执法队" in checked.signer, checked.describe()

@@ -18,3 +18,17 @@ def test_a_wrong_check_digit_is_refused_in_chinese_and_a_right_one_kept():
         assert text in schema.validate(bad)["party"]["id_number"][0], (kind, number)
     citizen = {**good, "party": {**good["party"], "kind": "citizen", "id_number": "210421199001011232"}}
     assert schema.validate(citizen) == {}
+
+
+def test_an_organisation_names_its_representative():
+    """Both official formats print the 法定代表人（负责人）of an organisation on the 决定书: an organisation's party
+    without one is refused where it is typed; a citizen needs none."""
+    schema = CATALOGUE["case_filing"].schema()
+    good = payload("case_filing")
+    for blank in ({"representative": ""}, {"representative": "  "}, {}):
+        party = {k: v for k, v in good["party"].items() if k != "representative"} | blank
+        assert schema.validate({**good, "party": party})["party"]["representative"] \
+            == ["法人或其他组织须填写法定代表人（负责人、经营者）"], blank
+    citizen = {k: v for k, v in good["party"].items() if k not in ("representative", "licence")}
+    citizen |= {"kind": "citizen", "id_number": "210421199001011232"}
+    assert schema.validate({**good, "party": citizen}) == {}

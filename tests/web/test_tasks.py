@@ -30,7 +30,7 @@ def filing_form(**changes: str) -> MultiDict:
     data = MultiDict({p + "cause": "日常巡查发现接纳未成年人上网", p + "source": "inspection",
                       p + "facts": "2026年3月1日21时，执法人员在星光网吧发现三名未成年人上网。",
                       p + "party.name": "抚顺县星光网吧", p + "party.kind": "organisation",
-                      p + "party.id_number": "91210421MA0XXXXXXK", p + "party.address": "抚顺县石文镇人民路 18 号",
+                      p + "party.id_number": "91210421MA0XXXXXXK", p + "party.representative": "王建国", p + "party.address": "抚顺县石文镇人民路 18 号",
                       p + "legal_basis": "《互联网上网服务营业场所管理条例》第二十一条",
                       p + "handler_opinion": "建议立案调查。"})
     for k, v in changes.items():
@@ -292,4 +292,4 @@ def test_the_questioning_page_offers_a_summons_a_refusal_and_an_expert_opinion_s
     kinds = [r["kind"] for r in walker.call("get", f"/api/cases/{cid}/tasks/{task['id']}", "officer1").get_json()["records"]]
     assert sorted(kinds) == ["inquiry_record", "inquiry_summons"]
     documents = walker.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
-    assert "询问通知书" in [d["title"] for d in documents]
+    assert "调查询问通知书" in [d["title"] for d in documents]

@@ -10,8 +10,8 @@ import hashlib
 from typing import Any
 
 T = "2026-03-02T10:00:00+08:00"
-PARTY = {"name": "抚顺县星光网吧", "kind": "organisation", "id_number": "91210421MA0XXXXXXK",
-         "address": "抚顺县石文镇人民路 18 号", "phone": "024-5551234"}
+PARTY = {"name": "抚顺县星光网吧", "kind": "organisation", "id_number": "91210421MA0XXXXXXK", "licence": "营业执照",
+         "representative": "王建国", "address": "抚顺县石文镇人民路 18 号", "phone": "024-5551234"}
 OFFICERS = [{"name": "张明", "certificate_no": "21040001"}, {"name": "李强", "certificate_no": "21040002"}]
 OFFICER_SIGS = [{"signer": "张明", "capacity": "officer", "signed": True, "signed_at": T},
                 {"signer": "李强", "capacity": "officer", "signed": True, "signed_at": T}]

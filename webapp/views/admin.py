@@ -47,7 +47,7 @@ def worker() -> Any:
     now = clock.now()
     stale = current_app.config["LIUHEN_WORKER_STALE_SECONDS"]
     return render_template("admin_worker.html", state=state, now=now, job_titles=JOB_TITLES,
-                           titles={code: dk.title for code, dk in documents.BY_CODE.items()},
+                           titles={code: dk.title_in(current_user.agency.settings.format_set) for code, dk in documents.BY_CODE.items()},
                            alive=[w for w in state.workers if (now - w.beat_at).total_seconds() <= stale])
 
 

@@ -139,7 +139,7 @@ def view(case_id: int) -> Any:
                "current": sorted({t.spec_name for t in tasks if t.state == "ready"})}
     return render_template("case.html", case=case, tasks=tasks, diagram=diagram, files=files,
                            documents=sealing.case_documents(current_user, case.id),
-                           pending=sealing.pending_jobs(case.id), sendings=electronic.sendings(case.id),
+                           pending=sealing.pending_jobs(case), sendings=electronic.sendings(case.id),
                            timeline=_timeline(records, entries, files, users, {t.spec_name: t.title for t in tasks}),
                            users=users, statuses=STATUSES)
 

@@ -333,11 +333,14 @@ def render_after_commit(case: Case, **_: Any) -> None:
         render_pending(case.id, worker=worker_name("web"))
 
 
-def pending_jobs(case_id: int) -> list[tuple[str, RenderJob]]:
-    """The case's 文书 still queued, with their titles (the case page shows them as 生成中 until sealed)."""
-    jobs = db.session.scalars(select(RenderJob).where(RenderJob.case_id == case_id, RenderJob.document_id.is_(None))
+def pending_jobs(case: Case) -> list[tuple[str, RenderJob]]:
+    """The case's 文书 still queued, titled as the agency's 范本 titles them once sealed (the case page shows them
+    as 生成中 until then)."""
+    jobs = db.session.scalars(select(RenderJob).where(RenderJob.case_id == case.id, RenderJob.document_id.is_(None))
                               .order_by(RenderJob.id))
-    return [(documents.BY_CODE[j.kind].title if j.kind in documents.BY_CODE else j.kind, j) for j in jobs]
+    format_set = cast(Agency, db.session.get(Agency, case.agency_id)).settings.format_set
+    return [(documents.BY_CODE[j.kind].title_in(format_set) if j.kind in documents.BY_CODE else j.kind, j)
+            for j in jobs]
 
 
 def claim_next(worker: str, case_id: int | None = None, ignore_backoff: bool = False,
