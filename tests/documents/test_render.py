@@ -453,7 +453,8 @@ def test_the_start_form_of_a_major_act_prints_the_legality_review(tmp_path):
     assert "《丽水市行政执法全过程记录实施办法》第八条" in text
 
 
-@pytest.mark.parametrize("kind", [k for k in documents.DOCUMENT_KINDS if dict(k.titles).get("culture")],
+@pytest.mark.parametrize("kind", [k for k in documents.DOCUMENT_KINDS  # both sets may name a kind alike (听证通知书)
+                                  if dict(k.titles).get("culture") and k.title_in("culture") != k.title_in("market")],
                          ids=lambda k: k.code)
 def test_each_set_titles_a_kind_as_its_fan_ben_does(kind, tmp_path):
     """文化市场综合行政执法文书格式 (culture) and 市场监督管理行政处罚文书格式范本（2021年修订版） (market) name some kinds

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import delete
 
+import documents
 from handlers import case_review
 from handlers.law.facts import StoredRecord, establish
 from handlers.law.schema import binding
@@ -20,8 +21,10 @@ from webapp.models import RenderJob
 
 SUPPORTING = ("inquiry_summons", "electronic_data", "appraisal_commission", "expert_opinion", "appraisal_notice",
               "assistance_request", "materials_notice", "evidence_extraction", "identification_request")
-SEALED = ("询问通知书", "电子数据提取笔录", "鉴定委托书", "鉴定结果告知书", "协助调查函", "限期提供材料通知书", "证据提取单",
-          "协助辨认/鉴别通知书")
+#: the 文书 the supporting records make, titled as the test agency's (culture) set titles them
+SEALED = tuple(documents.kind(code).title_in("culture") for code in (
+    "inquiry_summons", "electronic_data", "appraisal_commission", "appraisal_notice", "assistance_request",
+    "materials_notice", "evidence_extraction", "identification_request"))
 BEFORE_FILING = "2026-03-01T10:00:00+08:00"  # the day before the 立案 approval (signed at T)
 
 
@@ -61,8 +64,8 @@ def test_each_supporting_document_is_scored_sealed_with_its_number_at_archiving(
     assert all(c["passed"] and "已制作并编号：" in c["text"] and c["title"] == "文书已制作并编号" for c in sealed)
     numbers = {d["kind"]: d["number"] for d in walker.call("get", f"/api/cases/{full['case_id']}/documents",
                                                            "officer1").get_json()}
-    summons = next(c for c in sealed if c["text"].startswith("询问通知书"))
-    assert summons["text"] == f"询问通知书（询问调查）已制作并编号：{numbers['inquiry_summons']}"
+    summons = next(c for c in sealed if c["text"].startswith("调查询问通知书"))
+    assert summons["text"] == f"调查询问通知书（询问调查）已制作并编号：{numbers['inquiry_summons']}"
     assert summons["basis"] == "行政处罚法 第五十五条" and "《中华人民共和国行政处罚法》第五十五条" in summons["cited"]
     inquiry = next(s for s in full["steps"] if s["spec_name"] == "t_inquiry")
     told = [c for c in inquiry["checks"] if c["text"].startswith("鉴定结果告知书")]
