@@ -33,6 +33,9 @@ class DocumentKind:
     #: ``kind.field``: a record the case must hold before the source record, dated no later; ``kind.field=a|b``: and
     #: of that sort (a 协助扣押通知书 needs a 查封 or 扣押, not a 冻结, which issues no 决定书 to quote)
     needs: tuple[str, ...] = ()
+    #: where the set's title names alternatives (“/”: choose one, strike the others), the one the paper prints:
+    #: (``kind.field=a|b``, title) in order, the first whose record holds such a value; an empty condition always fits
+    picks: tuple[tuple[str, str], ...] = ()
 
     @property
     def template(self) -> str:
@@ -42,16 +45,36 @@ class DocumentKind:
         """The kind's title in the agency's official format set (``market``: 市场监督管理行政处罚文书格式范本（2021年修订版）)."""
         return dict(self.titles).get(format_set, self.title)
 
+    def printed_title(self, format_set: str, payloads: Mapping[str, Mapping[str, Any]]) -> str:
+        """The title the paper bears: the set's, or of its alternatives the one :attr:`picks` chooses for the case."""
+        title = self.title_in(format_set)
+        if "/" not in title:
+            return title
+        for condition, option in self.picks:
+            kind_code, _, rest = condition.partition(".")
+            if not condition or _when(rest, payloads.get(kind_code) or {}):
+                return option
+        return title
+
     @property
     def trigger(self) -> str:
         return self.made_on or self.source
+
+
+def appraisal_picks(suffix: str) -> tuple[tuple[str, str], ...]:
+    """检测/检验/检疫/鉴定…: the paper names the kind of commission the case's 委托 made (a 鉴定 where none says)."""
+    return (*((f"appraisal_commission.form={code}", f"{name}{suffix}")
+              for code, name in (("testing", "检测"), ("inspection", "检验"), ("quarantine", "检疫"))),
+            ("", f"鉴定{suffix}"))
 
 
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("case_filing", "立案（程序启动）审批表", "立", "case_filing",
                  ("fushun-culture 第七条", "lishui-city 第八条"), made_on="filing_approval",
                  uses=("unit_opinion", "emergency_start"),
-                 numbered=False, dated_by=("filing_approval.signatures@approver",)),
+                 numbered=False, dated_by=("filing_approval.signatures@approver",),
+                 titles=(("market", "立案/不予立案审批表"),),
+                 picks=(("filing_approval.decision=reject", "不予立案审批表"), ("", "立案审批表"))),
     DocumentKind("inquiry_record", "询问笔录", "询", "inquiry_record",
                  ("行政处罚法 第五十五条", "fushun-culture 第九条", "fushun-culture 第十一条"), record_style=True,
                  numbered=False, dated_by=("inquiry_record.started_at",), titles=(("culture", "调查询问笔录"),)),
@@ -59,7 +82,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  ("fushun-culture 第十一条", "lishui-city 第十一条"), record_style=True,
                  numbered=False, dated_by=("inspection_record.started_at",), titles=(("market", "现场笔录"),)),
     DocumentKind("sampling_record", "抽样取证通知书及物品清单", "抽", "sampling_record", ("fushun-culture 第十一条",),
-                 dated_by=("sampling_record.sampled_at",), titles=(("culture", "抽样取证凭证"),)),
+                 dated_by=("sampling_record.sampled_at",), titles=(("culture", "抽样取证凭证"), ("market", "抽样记录"))),
     DocumentKind("evidence_collection", "调取证据通知书及证据清单", "调", "evidence_collection", ("fushun-culture 第十一条",),
                  dated_by=("evidence_collection.signatures@officer",)),
     DocumentKind("evidence_preservation", "证据先行登记保存通知书及清单", "保", "evidence_preservation",
@@ -67,21 +90,25 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  dated_by=("evidence_preservation.approved_at",), titles=(("culture", "证据先行登记保存通知书"),)),
     DocumentKind("prior_notice", "行政处罚事先告知书", "告", "prior_notice",
                  ("行政处罚法 第四十四条", "fushun-culture 第十条", "lishui-city 第十二条"),
-                 dated_by=("prior_notice.notified_at",)),
+                 dated_by=("prior_notice.notified_at",),
+                 titles=(("market", "行政处罚告知书"),)),
     DocumentKind("statement_record", "陈述申辩笔录", "陈", "statement_record",
                  ("行政处罚法 第四十五条", "lishui-city 第十二条"), record_style=True,
                  numbered=False, dated_by=("statement_record.signatures@officer",)),
     DocumentKind("hearing_notice", "听证通知书", "听通", "hearing_record", ("行政处罚法 第六十四条",),
-                 dated_by=("hearing_record.notice_served_at",), titles=(("culture", "行政处罚听证通知书"),)),
+                 dated_by=("hearing_record.notice_served_at",),
+                 titles=(("culture", "行政处罚听证通知书"), ("market", "行政处罚听证通知书"))),
     DocumentKind("hearing_record", "听证笔录", "听", "hearing_record",
                  ("行政处罚法 第六十四条", "fushun-culture 第十一条"), record_style=True,
                  numbered=False, dated_by=("hearing_record.held_at",), titles=(("culture", "行政处罚听证笔录"),)),
     DocumentKind("legal_review", "法制审核意见书", "法审", "legal_review",
                  ("行政处罚法 第五十八条", "fushun-culture 第十六条"),
-                 numbered=False, dated_by=("legal_review.signatures@reviewer",)),
+                 numbered=False, dated_by=("legal_review.signatures@reviewer",),
+                 titles=(("market", "案件审核/法制审核表"),), picks=(("", "法制审核表"),)),
     DocumentKind("collective_discussion", "集体讨论记录", "讨", "collective_discussion",
                  ("行政处罚法 第五十七条", "fushun-culture 第十八条"),
-                 numbered=False, dated_by=("collective_discussion.held_at",), titles=(("culture", "集体讨论笔录"),)),
+                 numbered=False, dated_by=("collective_discussion.held_at",),
+                 titles=(("culture", "集体讨论笔录"), ("market", "行政处罚案件集体讨论记录"))),
     DocumentKind("penalty_decision", "行政处罚决定书", "罚", "penalty_decision",
                  ("行政处罚法 第五十九条", "fushun-culture 第二十条"),
                  dated_by=("penalty_decision.decided_at",)),
@@ -96,7 +123,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("enforcement_reminder", "催告书", "催", "enforcement_reminder",
                  ("行政强制法 第三十五条", "fushun-culture 第二十八条"),
                  dated_by=("enforcement_reminder.issued_at",), quotes="penalty_decision",
-                 typed_instead="decision_document", titles=(("culture", "行政处罚履行催告书"),)),
+                 typed_instead="decision_document", titles=(("culture", "行政处罚履行催告书"), ("market", "行政处罚决定履行催告书"))),
     DocumentKind("enforcement_decision", "行政强制执行决定书", "强执", "enforcement_decision",
                  ("行政强制法 第三十七条", "fushun-culture 第二十九条"),
                  dated_by=("enforcement_decision.decided_at",)),
@@ -137,7 +164,7 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  ("行政处罚法 第五十七条", "fushun-culture 第十九条"), when="decision=approve",
                  uses=("investigation_report", "legal_review", "collective_discussion"),
                  numbered=False, dated_by=("decision_approval.signatures@approver",),
-                 titles=(("market", "行政处罚案件有关事项审批表"),)),
+                 titles=(("market", "行政处理决定审批表"),)),
     DocumentKind("no_penalty_decision", "不予行政处罚决定书", "不罚", "decision_approval",
                  ("行政处罚法 第五十七条",), when="decision=no_penalty", uses=("case_filing", "investigation_report"),
                  dated_by=("decision_approval.signatures@approver",)),
@@ -154,12 +181,13 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     # 延期（分期）缴纳罚款, 代履行, 案件移送, 解除先行登记保存 (issue 17, the full official set)
     DocumentKind("payment_deferral", "延期（分期）缴纳罚款决定书", "延缴", "payment_deferral", ("行政处罚法 第六十六条",),
                  when="decision=defer|instalments", quotes="penalty_decision", uses=("penalty_decision",),
-                 dated_by=("payment_deferral.decided_at",)),
-    # --- law17: a refused 延期（分期）缴纳罚款 is told in writing (行政处罚法 第六十六条) ---
+                 dated_by=("payment_deferral.decided_at",),
+                 titles=(("market", "延期/分期缴纳罚款通知书"),),
+                 picks=(("payment_deferral.decision=instalments", "分期缴纳罚款通知书"), ("", "延期缴纳罚款通知书"))),
+    # a refused 延期（分期）缴纳罚款 is told in writing (行政处罚法 第六十六条)
     DocumentKind("payment_deferral_refusal", "不予延期（分期）缴纳罚款通知书", "不延", "payment_deferral",
                  ("行政处罚法 第六十六条",), when="decision=refuse", quotes="penalty_decision", uses=("penalty_decision",),
                  dated_by=("payment_deferral.decided_at",)),
-    # --- end law17 ---
     DocumentKind("substitute_decision", "代履行决定书", "代履", "substitute_performance", ("行政强制法 第五十一条",),
                  quotes="penalty_decision", typed_instead="decision_document", uses=("penalty_decision",),
                  dated_by=("substitute_performance.decided_at",)),
@@ -199,11 +227,11 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  dated_by=("electronic_data.started_at",), titles=(("market", "电子数据证据提取笔录"),)),
     DocumentKind("appraisal_commission", "鉴定委托书", "鉴委", "appraisal_commission", ("fushun-culture 第十一条",),
                  dated_by=("appraisal_commission.commissioned_at",),
-                 titles=(("market", "检测（检验、检疫、鉴定）委托书"),)),
+                 titles=(("market", "检测/检验/检疫/鉴定委托书"),), picks=appraisal_picks("委托书")),
     DocumentKind("appraisal_notice", "鉴定结果告知书", "鉴告", "appraisal_notice", ("fushun-culture 第十一条",),
                  quotes="appraisal_commission", uses=("expert_opinion", "appraisal_commission", "case_filing"),
                  needs=("expert_opinion.issued_at",), dated_by=("appraisal_notice.notified_at",),
-                 titles=(("market", "检测（检验、检疫、鉴定）结果告知书"),)),
+                 titles=(("market", "检测/检验/检疫/鉴定结果告知书"),), picks=appraisal_picks("结果告知书")),
     DocumentKind("assistance_request", "协助调查函", "协查", "assistance_request", ("行政处罚法 第二十六条",),
                  dated_by=("assistance_request.requested_at",)),
     DocumentKind("materials_notice", "限期提供材料通知书", "限提", "materials_notice", ("行政处罚法 第五十五条",),
@@ -223,6 +251,27 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("seized_goods_transfer", "查封/扣押物品移送告知书", "物移", "case_transfer",
                  ("行政处罚法 第二十二条", "行政处罚法 第二十七条"), when="items", quotes="coercive_decision",
                  uses=("case_filing", "coercive_decision"), dated_by=("case_transfer.transferred_at",)),
+    # --- issue 17 (market set items 2–3): 指定管辖通知书, 案件交办通知书 — issued by the higher agency under its own 文号,
+    # recorded by the receiving agency on its 立案 step and filed with the case (the agency's counter gives no 文号)
+    DocumentKind("designation_notice", "指定管辖通知书", "指管", "jurisdiction_notice", ("行政处罚法 第二十五条",),
+                 when="form=designate", uses=("case_filing",), numbered=False,
+                 dated_by=("jurisdiction_notice.issued_at",)),
+    DocumentKind("assignment_notice", "案件交办通知书", "交办", "jurisdiction_notice", ("行政处罚法 第二十三条",),
+                 when="form=assign", uses=("case_filing",), numbered=False, dated_by=("jurisdiction_notice.issued_at",)),
+    # --- issue 17 (market set items 31, 51): 鉴定期间告知书 (offered on the 调查取证 steps; needs the case's 委托书 and
+    # quotes it as issued) and the 送达公告 of the 公告送达 step (the document its service plan names, as issued)
+    DocumentKind("appraisal_period", "鉴定期间告知书", "鉴期", "appraisal_period", ("行政处罚法 第六十条",),
+                 quotes="appraisal_commission", uses=("appraisal_commission", "case_filing"),
+                 needs=("appraisal_commission.commissioned_at",), dated_by=("appraisal_period.notified_at",),
+                 titles=(("market", "检测/检验/检疫/鉴定期间告知书"),), picks=appraisal_picks("期间告知书")),
+    # the 承办机构's review before the 事先告知 (market item 36, 案件审核/法制审核表: its 案件审核 half)
+    DocumentKind("case_examination", "案件审核表", "案审", "case_review", ("行政处罚法 第五十八条", "fushun-culture 第十五条"),
+                 uses=("case_filing", "investigation_report"), numbered=False,
+                 dated_by=("case_review.signatures@reviewer",), titles=(("market", "案件审核/法制审核表"),),
+                 picks=(("", "案件审核表"),)),
+    DocumentKind("service_announcement", "送达公告", "公告", "public_notice", ("民事诉讼法 第九十五条",),
+                 uses=("service_plan",), dated_by=("public_notice.published_at",),
+                 titles=(("market", "行政处罚文书送达公告"),)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

@@ -14,7 +14,12 @@ A step is reviewed once, when it completes, over what the diagram and the agency
   for the records it makes) has a recording or the written reason recording was not suitable
   (fushun-culture 第十二条);
 - ``handover``: each recording handed over for the step (the A/V register's row for the task, or the one
-  its 音像记录 names) reached the system within the handover limit (fushun-culture 第三十一条).
+  its 音像记录 names) reached the system within the handover limit (fushun-culture 第三十一条);
+- the supporting 文书 no step requires (a record the step's page offers, ``RecordKind.offered_on``: 询问通知书,
+  电子数据提取笔录, 鉴定委托书 and 结果告知书, 协助调查函 …): where the step holds one, it is ``signed`` like a required
+  one and its order is judged (``law``: every ``after`` rule on its fields, whatever act it names, and what its
+  文书 ``needs`` — the 鉴定意见 before the 结果告知书); at 归档 each such record of the case has its 文书 ``sealed``
+  with its number (the worker seals them after their step, so the file is complete by then, not at the step).
 
 The set of checks depends on the rules, not on what was recorded, so a missing record lowers the score
 instead of removing its checks.  A refusal to sign that calls for a real recording (``av_on_refusal``,
@@ -30,6 +35,7 @@ from typing import Any
 
 from marshmallow import fields
 
+import documents
 from handlers import av_rules
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
 from handlers.clock import local_text
@@ -41,11 +47,13 @@ from handlers.task_rules import TaskRules
 from handlers.workcalendar import CHINA
 
 CHECK_TITLES = {"present": "记录齐全", "signed": "签名或拒签记录", "on_time": "按期办结", "av": "音像记录",
-                "handover": "音像记录按时移交", "law": "法定时限、时间和数额"}
+                "handover": "音像记录按时移交", "law": "法定时限、时间和数额", "sealed": "文书已制作并编号"}
 # rule kinds the gate judges on the case's facts before a step can complete: a completed step met them
 GATE_JUDGED = ("not_before", "time_window", "amount", "same", "subset")
 # rule kinds judged again here on the case's facts, so a step let through (an exception, an old version) is scored
 RE_JUDGED = ("after",)
+# the act at which the case's file is complete: every supporting 文书 sealed with its number
+SEALED_AT = "归档"
 AV_OUTCOMES = {"recorded": "有音像记录", "reason": "有不适宜音像记录的书面理由", "neither": "两者皆无"}
 
 
@@ -79,6 +87,16 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class Filed:
+    """A supporting record of the case and the 文书 that should have been sealed from it (``number`` empty: none was)."""
+
+    document: str  # the 文书 kind's code
+    title: str  # as the agency's format set titles it
+    step: str  # the step that holds the record
+    number: str
+
+
+@dataclass(frozen=True)
 class StepFacts:
     spec_name: str
     title: str
@@ -90,6 +108,8 @@ class StepFacts:
     completed_at: dt.datetime
     handover_basis: str = ""  # the agency's handover rules' articles (none: the check cites nothing)
     facts: Mapping[str, Fact | None] = field(default_factory=dict)  # the case's facts the ``after`` rules read
+    held: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # the case's newest payload per kind (``needs``)
+    filed: Sequence[Filed] = ()  # at 归档: each supporting record of the case with its sealed 文书's number
 
 
 @dataclass(frozen=True)
@@ -153,6 +173,13 @@ def _signed(payload: Mapping[str, Any], names: Sequence[str]) -> bool:
                                  for s in entries)
 
 
+def _unsigned_by_form(kind: str, payload: Mapping[str, Any], names: Sequence[str]) -> bool:
+    """A record whose signature fields are optional and empty: its form takes none (a 事先告知书 delivered as a
+    document; one made on the spot must be signed, which its schema enforces), so it is not an unsigned 笔录."""
+    optional = all(not CATALOGUE[kind]._schema.fields[n].required for n in names)
+    return optional and not any(payload.get(n) for n in names)
+
+
 def signature_basis(facts: StepFacts, kind: str) -> str:
     """The articles of the agency's ``signature`` rules on a record kind this step makes (fushun-culture 第十一条,
     lishui-city 第十三条 …); empty where the agency's law names none (the check still counts: a 笔录 nobody signed
@@ -166,7 +193,9 @@ def _record_checks(facts: StepFacts) -> list[Check]:
         title, payload = CATALOGUE[kind].title, facts.records.get(kind)
         out.append(Check("present", f"{title}{'已制作' if payload else '缺失'}", basis, bool(payload)))
         names = signature_fields(kind)
-        if names:
+        if names and payload and _unsigned_by_form(kind, payload, names):
+            out.append(Check("signed", f"{title}无须签名（本记录的形式不设签名栏）", signature_basis(facts, kind), True))
+        elif names:
             ok = bool(payload and _signed(payload, names))
             text = f"{title}已签名或记录拒签情况" if ok else (
                 f"{title}缺失，无签名" if not payload else f"{title}有未签名且未记录拒签情况的签名栏")
@@ -219,20 +248,80 @@ def _law_checks(facts: StepFacts) -> list[Check]:
 
 def _order_check(r: Rule, facts: StepFacts) -> list[Check]:
     kind_code, _, name = (r.at or "").rpartition(".")
-    raw = (facts.records.get(kind_code) or {}).get(name)
+    moment = _moment((facts.records.get(kind_code) or {}).get(name))
     fact = facts.facts.get(r.fact or "")
-    if not raw or fact is None:
+    if moment is None or fact is None:
         return []
-    moment = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
     ok = moment >= fact.at
     text = (f"{r.title}：已符合" if ok else
             f"{r.title}：记录的时间 {local_text(moment)} 早于{fact.title}（{local_text(fact.at)}）")
     return [Check("law", text, r.basis, ok)]
 
 
+def _moment(raw: Any) -> dt.datetime | None:
+    if not raw:
+        return None
+    return raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
+
+
+def supporting(kind: str, payload: Mapping[str, Any]) -> list[documents.DocumentKind]:
+    """The 文书 a record no step requires makes: a kind the task pages offer (``RecordKind.offered_on``)."""
+    rk = CATALOGUE.get(kind)
+    if rk is None or not rk.offered_on:
+        return []
+    return documents.made_on({kind}, {kind: dict(payload)})
+
+
+def _offered(facts: StepFacts) -> list[str]:
+    """The supporting records the step holds beyond those it must have."""
+    required = dict(required_records(facts))
+    return [k for k, p in facts.records.items() if p and k not in required and supporting(k, p)]
+
+
+def _supporting_checks(facts: StepFacts) -> list[Check]:
+    """What the 文书 of each supporting record the step holds ``needs`` (its ``after`` rules govern the acts that
+    offer it, so :func:`_law_checks` judges them: an 询问通知书 not before 立案, 行政处罚法 第五十四条)."""
+    return [c for kind in _offered(facts) for dk in supporting(kind, facts.records[kind]) for c in _needs_checks(dk, facts)]
+
+
+def _needs_checks(dk: documents.DocumentKind, facts: StepFacts) -> list[Check]:
+    """What a 文书 reports on is in the case, of the right sort, and not dated after it (``DocumentKind.needs``)."""
+    basis, out = "；".join(dk.basis), []
+    own = _moment(documents.act_moment(dk, facts.records))
+    for ref in dk.needs:
+        need, _, rest = ref.partition(".")
+        name, sort, allowed = rest.partition("=")
+        held = facts.records.get(need) or facts.held.get(need)
+        title = CATALOGUE[need].title if need in CATALOGUE else need
+        if not held:
+            out.append(Check("law", f"{dk.title}：本案没有其所依据的{title}", basis, False))
+            continue
+        field_title = CATALOGUE[need].field_title(name) if need in CATALOGUE else name
+        if sort:
+            ok = str(held.get(name)) in allowed.split("|")
+            out.append(Check("law", f"{dk.title}：{title}的{field_title}{'相符' if ok else '不相符'}", basis, ok))
+            continue
+        earlier = _moment(held.get(name))
+        if own is None or earlier is None:
+            continue
+        ok = own >= earlier
+        out.append(Check("law", f"{dk.title}：已符合（不早于{title}的{field_title}）" if ok else
+                         f"{dk.title}的日期 {local_text(own)} 早于{title}的{field_title} {local_text(earlier)}",
+                         basis, ok))
+    return out
+
+
+def _sealed_checks(facts: StepFacts) -> list[Check]:
+    """At 归档: each supporting record of the case has its 文书, sealed with its 文号 or 案号 (the file is complete)."""
+    return [Check("sealed", f"{f.title}（{f.step}）已制作并编号：{f.number}" if f.number else
+                  f"{f.title}（{f.step}）未制作：本案有其记录，但没有已签章、编号的文书",
+                  "；".join(documents.kind(f.document).basis), bool(f.number)) for f in facts.filed]
+
+
 def review_step(facts: StepFacts) -> StepReview:
     """Every check of one completed step, passed or failed, each with its article."""
     basis = av_basis(facts)
     av, outcome = _av_checks(facts, basis)
-    checks = (*_record_checks(facts), *_deadline_check(facts), *av, *_handover_checks(facts), *_law_checks(facts))
+    checks = (*_record_checks(facts), *_deadline_check(facts), *av, *_handover_checks(facts), *_law_checks(facts),
+              *_supporting_checks(facts), *_sealed_checks(facts))
     return StepReview(tuple(checks), outcome, basis)

@@ -459,3 +459,27 @@ KINDS.extend([
     RecordKind("inquiry_summons", "询问通知书", InquirySummons, ("行政处罚法 第五十五条",), offered_on=("询问",)),
     RecordKind("hearing_report", "听证报告", HearingReport, ("行政处罚法 第六十五条",), offered_on=("听证",)),
 ])
+
+
+# --- 检测/检验/检疫/鉴定期间告知书 (issue 17: the market set, item 31) ------------------------------------------
+
+
+class AppraisalPeriod(Strict):
+    """鉴定期间告知: the party is told that the case's commission (its 委托书 quoted as issued) is under way and that
+    the time it takes is not counted in the period for deciding the case (行政处罚法 第六十条: 九十日内作出行政处罚决定；
+    法律、法规、规章另有规定的，从其规定), from when to when it is expected to last."""
+
+    notified_at = moment("告知时间")
+    period_from = moment("期间起算时间", "如：送检之日")
+    expected_until = moment("预计结束时间")
+    basis = text("不计入办案期限的依据", "规定检测、检验、检疫、鉴定等期间不计入案件办理期限的规章名称及条款")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("period_from") and data.get("expected_until") and data["expected_until"] <= data["period_from"]:
+            raise ValidationError("预计结束时间应晚于期间起算时间", "expected_until")
+
+
+KINDS.append(RecordKind("appraisal_period", "检测、检验、检疫、鉴定期间告知", AppraisalPeriod, ("行政处罚法 第六十条",),
+                        offered_on=INVESTIGATING))
+

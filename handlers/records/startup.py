@@ -10,7 +10,7 @@ from handlers.records.fields import Party, Signed, Strict, choice, flag, many, m
 from handlers.records.media import Interruption
 
 SOURCES = {"inspection": "检查发现", "complaint": "投诉举报", "assigned": "上级交办",
-           "transferred": "有关部门移送", "other": "其他"}
+           "transferred": "有关部门移送", "designated": "上级指定管辖", "other": "其他"}
 
 
 class CaseFiling(Strict):
@@ -98,3 +98,39 @@ KINDS = [
     RecordKind("av_not_suitable", "不适宜音像记录的书面说明", AvNotSuitable,
                ("fushun-culture 第十二条",)),
 ]
+
+
+# --- 指定管辖通知书 and 案件交办通知书 (issue 17: the market set, items 2 and 3) -----------------------------------
+
+JURISDICTION_FORMS = {"designate": "指定管辖", "assign": "案件交办"}
+
+
+class JurisdictionNotice(Strict):
+    """The notice by which a higher agency gave this agency the case: it designated it to decide a dispute over
+    jurisdiction or a case it found this agency should handle (行政处罚法 第二十五条: 报请共同的上一级行政机关指定管辖),
+    or handed down a case of its own (交办).  The higher agency issues the notice under its 文号; the receiving agency
+    records it on the 立案 step (not required there) with the day it arrived, and files its 指定管辖通知书 or 案件交办
+    通知书 with the case."""
+
+    form = choice("通知类别", JURISDICTION_FORMS)
+    issuer = text("作出通知的机关", "指定管辖或者交办案件的上级机关名称")
+    number = text("通知书文号", "上级机关通知书上的文号，照录")
+    issued_at = moment("通知日期", "上级机关通知书落款日期")
+    received_at = moment("收到时间")
+    matter = text("案件", "如：当事人涉嫌销售不合格产品一案")
+    reasons = text("指定或交办的理由", "指定管辖的：管辖争议或报请的情况；交办的：交办的原因")
+    others = text("其他有关机关", "发生管辖争议或原受理的机关；通知书抄送的机关", required=False)
+    report_by = moment("报送查处结果的期限", "交办通知书要求报送查处结果的期限", required=False)
+    materials = many(text("材料"), "随附案件材料", min_len=0, required=False)
+    received_by = text("收文人")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("issued_at") and data.get("received_at") and data["received_at"] < data["issued_at"]:
+            raise ValidationError("收到时间不能早于通知日期", "received_at")
+        if data.get("report_by") and data.get("received_at") and data["report_by"] <= data["received_at"]:
+            raise ValidationError("报送查处结果的期限应晚于收到时间", "report_by")
+
+
+KINDS.append(RecordKind("jurisdiction_notice", "指定管辖或案件交办通知", JurisdictionNotice, ("行政处罚法 第二十五条",),
+                        offered_on=("立案", "补报立案")))

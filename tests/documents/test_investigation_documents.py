@@ -100,7 +100,8 @@ def test_a_result_notice_waits_for_the_opinion_and_an_extraction_for_its_files(w
 
 
 def test_the_market_set_titles_them_as_its_2021_formats_do(app, client, tmp_path):
-    """市场监督管理行政处罚文书格式范本（2021年修订版）: 电子数据证据提取笔录, 检测（检验、检疫、鉴定）委托书 and 结果告知书."""
+    """市场监督管理行政处罚文书格式范本（2021年修订版）: 电子数据证据提取笔录, 检测/检验/检疫/鉴定委托书 and 结果告知书; the paper
+    prints the one that fits the commission (a 鉴定: 鉴定委托书)."""
     w = Walker(client, profiled(app, "changli-market").tokens)
     cid = file_case(w)
     w.do(cid, "t_plan", {"investigation_plan": None})
@@ -109,9 +110,11 @@ def test_the_market_set_titles_them_as_its_2021_formats_do(app, client, tmp_path
     w.do(cid, "t_inquiry", {"inquiry_record": None, "av_not_suitable": None})  # changli-market 第十一条
     docs = {d["kind"]: d for d in w.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()}
     titles = {k: docs[k]["title"] for k in ("electronic_data", "appraisal_commission", "appraisal_notice")}
-    assert titles == {"electronic_data": "电子数据证据提取笔录", "appraisal_commission": "检测（检验、检疫、鉴定）委托书",
-                      "appraisal_notice": "检测（检验、检疫、鉴定）结果告知书"}
+    assert titles == {"electronic_data": "电子数据证据提取笔录", "appraisal_commission": "鉴定委托书",
+                      "appraisal_notice": "鉴定结果告知书"}
     assert "电子数据证据提取笔录" in pdf_text(w.call("get", docs["electronic_data"]["url"], "officer1").data, tmp_path)
+    commission = pdf_text(w.call("get", docs["appraisal_commission"]["url"], "officer1").data, tmp_path)
+    assert "鉴定委托书" in commission and "/" not in commission.split("鉴定委托书")[0], commission[:80]
 
 
 def test_every_investigation_page_offers_them_and_a_filled_one_makes_its_document(app, agency, walker):

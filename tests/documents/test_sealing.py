@@ -55,7 +55,7 @@ def test_a_walked_case_leaves_its_documents_sealed_and_downloadable(app, walker,
     docs = documents_of(walker, cid)
     kinds = [d["kind"] for d in docs]
     assert kinds == ["case_filing", "inquiry_record", "inspection_record", "av_explanation", "investigation_report",
-                     "prior_notice",
+                     "case_examination", "prior_notice",
                      "statement_record", "statement_review", "decision_approval", "penalty_decision", "service_receipt", "closing_approval",
                      "case_file"]
     case_nos = set()

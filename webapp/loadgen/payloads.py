@@ -346,7 +346,25 @@ PAYLOADS.update({
                            "contact": "张明 024-5550001", "notified_at": T},
 })
 
-# --- law17: a refused 延期（分期）缴纳罚款 (不予延期（分期）缴纳罚款通知书, 行政处罚法 第六十六条) ---------------------
+# --- issue 17: the market set's 指定管辖通知书 and 案件交办通知书 (the notice received, recorded on the 立案 step) ------
+PAYLOADS.update({
+    "jurisdiction_notice": {"form": "assign", "issuer": "抚顺市文化市场综合行政执法支队", "number": "抚市文执交〔2026〕2号",
+                            "issued_at": "2026-02-27T09:00:00+08:00", "received_at": "2026-02-28T10:00:00+08:00",
+                            "matter": "星光网吧涉嫌接纳未成年人上网一案",
+                            "reasons": "该案违法行为发生地在你单位辖区，由你单位办理更为便利",
+                            "others": "抚顺县文化旅游和广播电视局",
+                            "report_by": "2026-04-30T17:00:00+08:00",
+                            "materials": ["举报登记表", "现场照片 6 张"], "received_by": "王芳"},
+})
+
+# --- issue 17: the market set's 检测/检验/检疫/鉴定期间告知书 (送达公告: public_notice) -------------------------------
+PAYLOADS.update({
+    "appraisal_period": {"notified_at": "2026-03-03T10:00:00+08:00", "period_from": T,
+                         "expected_until": "2026-03-23T17:00:00+08:00",
+                         "basis": "《市场监督管理行政处罚程序规定》第六十四条"},
+})
+
+# --- a refused or granted 延期（分期）缴纳罚款 (不予延期（分期）缴纳罚款通知书, 行政处罚法 第六十六条) ------------
 def deferral_refused() -> dict[str, Any]:
     """The ``payment_deferral`` sample as the head refuses it: no period, the reason in the opinion."""
     data = payload("payment_deferral", decision="refuse",
@@ -362,3 +380,5 @@ def deferral_granted() -> dict[str, Any]:
                    opinion="当事人确有经济困难，同意延期缴纳。")
     del data["instalments"]
     return data
+
+

@@ -24,13 +24,14 @@ from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import deadline_of
 from handlers.law.cite import Citer
 from handlers.law.periods import PeriodError, parse_period
-from handlers.task_rules import rules_of
+from handlers.settings import Settings
+from handlers.task_rules import TaskRules, rules_of
 from webapp.cases.completion import Completion
 from webapp.cases.facts import case_facts
 from webapp.cases.service import get_case, task_records
 from webapp.db import db, insert_now
 from webapp.engine import runner
-from webapp.models import Agency, Case, CaseScore, CaseTask, Deadline, MediaItem, StepReview, User
+from webapp.models import Agency, Case, CaseScore, CaseTask, Deadline, Document, MediaItem, Record, StepReview, User
 from webapp.supervision import scopes as supervision_scope
 
 WORST_LIMIT = 50
@@ -66,6 +67,36 @@ def _deadline(task_id: str, spec: Any, done: Completion | None = None) -> case_r
     return case_review.Deadline(d.due_at, _period(d.period), d.basis) if d is not None else None
 
 
+def _case_records(case_id: int, done: Completion | None) -> Iterable[Record]:
+    """Every record of the case, oldest first: those the completion loaded, else read."""
+    if done is not None:
+        return done.records
+    return db.session.scalars(select(Record).where(Record.case_id == case_id).order_by(Record.id))
+
+
+def _held(case_id: int, payloads: Mapping[str, Mapping[str, Any]], done: Completion | None
+          ) -> dict[str, Mapping[str, Any]]:
+    """The case's newest payload of each kind, read only for a step holding a supporting record (its ``needs``)."""
+    if not any(p and case_review.supporting(k, p) for k, p in payloads.items()):
+        return {}
+    return {r.kind: r.payload for r in _case_records(case_id, done)}
+
+
+def _filed(case: Case, rules: TaskRules, settings: Settings, done: Completion | None) -> list[case_review.Filed]:
+    """At 归档: each supporting record of the case (the newest at each step) with the number of the 文书 sealed from
+    it at that step (empty: none was)."""
+    if rules.act != case_review.SEALED_AT:
+        return []
+    newest = {(r.task_id, r.kind): r for r in _case_records(case.id, done)}
+    made = {(d.kind, d.task_id): d.number for d in db.session.scalars(
+        select(Document).where(Document.case_id == case.id).order_by(Document.id))}
+    steps: dict[str, str] = {i: t for i, t in db.session.execute(
+        select(CaseTask.id, CaseTask.title).where(CaseTask.case_id == case.id))}
+    return [case_review.Filed(dk.code, dk.title_in(settings.format_set), steps.get(task) or "",
+                              made.get((dk.code, task), ""))
+            for (task, kind), r in newest.items() for dk in case_review.supporting(kind, r.payload)]
+
+
 def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[str, Any]],
            done: Completion | None = None) -> StepReview:
     """Review one completed step and add its row and its case's totals to the session (a completion passes what
@@ -83,9 +114,11 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
         settings = cast(Agency, db.session.get(Agency, case.agency_id)).settings
         law = settings.law()
         ordered = case_facts(case.id, {r.fact for r in law if r.kind in case_review.RE_JUDGED and r.fact})
+    rules = rules_of(spec)
     facts = case_review.StepFacts(
-        spec_name=spec.name, title=title or (spec.bpmn_name or spec.name), rules=rules_of(spec),
-        profile_rules=law, records=payloads, facts=ordered,
+        spec_name=spec.name, title=title or (spec.bpmn_name or spec.name), rules=rules,
+        profile_rules=law, records=payloads, facts=ordered, held=_held(case.id, payloads, done),
+        filed=_filed(case, rules, settings, done),
         recordings=_recordings(case.id, task_id, payloads, done), deadline=_deadline(task_id, spec, done),
         completed_at=completed_at or clock.now(),
         handover_basis="；".join(av_rules.handover_basis(settings)) or settings.av_handover_basis or "")

@@ -106,7 +106,8 @@ def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, 
     notice, the approval — or, where no field states it, the day its source record was made; never the render day.
     ``basis``: the 依据 line, by real title and for this agency only (:func:`footer_basis`)."""
     settings = agency.settings
-    moment = documents.act_moment(dk, {k: r.payload for k, r in records.items()})
+    payloads = {k: r.payload for k, r in records.items()}
+    moment = documents.act_moment(dk, payloads)
     made = records[dk.source].created_at
     day = cndate(moment) if moment else cndate(clock.local(made, clock.zone(settings.timezone)) if made else now)
     return {"agency": {"name": agency.name, "archive_days": settings.archive_days, "archive_basis": settings.archive_basis,
@@ -114,7 +115,7 @@ def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, 
                        "appraisal": dict(settings.appraisal),
                        "format_set": settings.format_set},
             "cite": settings.citer().text, "basis": settings.citer().text(footer_basis(dk, records[dk.source], settings, step)),
-            "title": dk.title_in(settings.format_set), "number": number, "numbered": dk.numbered,
+            "title": dk.printed_title(settings.format_set, payloads), "number": number, "numbered": dk.numbered,
             "case_no": case_no, "served": dict(served) if served else None, "issued": dict(issued) if issued else None,
             "date": day, "task_title": task_title,
             "case": {"id": case.id, "title": case.title, "party_name": case.party_name},
@@ -142,7 +143,11 @@ def served_document(case: Case, records: Mapping[str, Record], dk: DocumentKind)
     """The 文书 a 回证 serves, as issued: chosen by id in the record, else the case's newest of the title typed."""
     payload = records[dk.source].payload
     if "document_id" not in payload and "document" not in payload:
-        return None
+        # a record that names no document itself (a 公告): the one the service's plan names, among those it uses
+        payload = next((records[k].payload for k in dk.uses if k in records
+                        and ("document_id" in records[k].payload or "document" in records[k].payload)), {})
+        if not payload:
+            return None
     found = (references.issued(case.id, int(payload["document_id"])) if payload.get("document_id")
              else references.by_title(case.id, str(payload.get("document") or "")))
     return found.quoted() if found else None
@@ -188,7 +193,7 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     else:
         body = documents.render(dk.template, ctx)
     pdf = signer_for(agency).sign(body)
-    title = dk.title_in(agency.settings.format_set)  # the 范本 of the agency's set names it
+    title = ctx["title"]  # as the 范本 of the agency's set names it, one of its alternatives where it names several
     sha, size = _store(pdf, f"{number}{title}.pdf", agency.id, user.id)
     used = [records[k] for k in dict.fromkeys((dk.source, dk.trigger, *dk.uses)) if k in records]
     doc = Document(agency_id=agency.id, case_id=case.id, task_id=source.task_id, kind=dk.code, title=title,
