@@ -29,6 +29,8 @@ PLAIN = 7
 #: the most any step of the general procedure costs, the issue's bound (t_approval: a period opened, from an earlier
 #: step's end the read under the lock brought; t_decision: a period closed)
 MOST = 8
+# (归档 in a case that holds a supporting 文书 — 询问通知书, 电子数据提取笔录 … — reads the steps' titles and sealed
+# numbers for 案卷评查 in one statement more; the walk below holds none)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from typing import Any, cast
 from sqlalchemy import case as when
 from sqlalchemy import func, or_, select
 
+import documents
 from handlers import av_rules, case_review, clock
 from handlers.catalogue import AV_RECORDING
 from handlers.deadlines import deadline_of
@@ -88,13 +89,23 @@ def _filed(case: Case, rules: TaskRules, settings: Settings, done: Completion | 
     if rules.act != case_review.SEALED_AT:
         return []
     newest = {(r.task_id, r.kind): r for r in _case_records(case.id, done)}
-    made = {(d.kind, d.task_id): d.number for d in db.session.scalars(
-        select(Document).where(Document.case_id == case.id).order_by(Document.id))}
-    steps: dict[str, str] = {i: t for i, t in db.session.execute(
-        select(CaseTask.id, CaseTask.title).where(CaseTask.case_id == case.id))}
-    return [case_review.Filed(dk.code, dk.title_in(settings.format_set), steps.get(task) or "",
-                              made.get((dk.code, task), ""))
-            for (task, kind), r in newest.items() for dk in case_review.supporting(kind, r.payload)]
+    made_from = list(dict.fromkeys((task, dk.code) for (task, kind), r in newest.items()
+                                   for dk in case_review.supporting(kind, r.payload)))  # in the records' order
+    if not made_from:  # nothing to look up: the completion's statements stay as they are
+        return []
+    # the steps' titles and the 文书 sealed at them, in one statement (the completion counts its statements)
+    steps: dict[str, str] = {}
+    made: dict[tuple[str, str], str] = {}
+    for task, title, kind, number in db.session.execute(
+            select(CaseTask.id, CaseTask.title, Document.kind, Document.number)
+            .outerjoin(Document, (Document.task_id == CaseTask.id) & (Document.case_id == CaseTask.case_id))
+            .where(CaseTask.case_id == case.id, CaseTask.id.in_({t for t, _ in made_from}))
+            .order_by(Document.id)):
+        steps[task] = title
+        if kind is not None:
+            made[(kind, task)] = number
+    return [case_review.Filed(code, documents.kind(code).title_in(settings.format_set), steps.get(task) or "",
+                              made.get((code, task), "")) for task, code in made_from]
 
 
 def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[str, Any]],
