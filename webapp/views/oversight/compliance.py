@@ -16,7 +16,7 @@ from handlers.roles import COMPLIANCE_ROLES
 from webapp.cases import deadline_pages, deadlines
 from webapp.db import db
 from webapp.engine import compliance as compliance_service
-from webapp.engine import law_matrix, profiles
+from webapp.engine import law_matrix
 from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
@@ -57,7 +57,7 @@ def law_page() -> Any:
     _require(*COMPLIANCE_ROLES)
     agency = _agency()
     try:
-        result = law_matrix.build(profiles.load_profile(agency.settings.code), agency)
+        result = law_matrix.of_agency(agency)
     except ServiceError as exc:
         return render_template("oversight/law.html", agency=agency, matrix=None, error=exc.message), 200
     return render_template("oversight/law.html", agency=agency, matrix=result, error=None)
