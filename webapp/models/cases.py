@@ -81,7 +81,10 @@ class CaseTask(Model):
                       # the lists' order (webapp.cases.queue: soonest due, no due time last, longest waiting): a page
                       # of the inbox is read off it instead of sorting every open task of the role with its case
                       Index("ix_case_tasks_ready_order", "agency_id", "role", _NEVER_DUE, "ready_at", "pk",
-                            postgresql_where=_READY, sqlite_where=_READY))
+                            postgresql_where=_READY, sqlite_where=_READY),
+                      # the case list's stage filter: the open tasks' titles, one index probe each
+                      Index("ix_case_tasks_ready_title", "agency_id", "title", postgresql_where=_READY,
+                            sqlite_where=_READY))
 
 
 class Record(Model):
