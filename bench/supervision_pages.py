@@ -109,7 +109,8 @@ def pages(app: Flask) -> list[str]:
     found = [p for p in found if ARGS.with_pdf or not p.endswith(SKIP_SUFFIXES)]
     with app.app_context():
         agency = db.session.scalar(sa.select(Agency).where(Agency.code == DEMO_AGENCY[0]))
-        case_id = db.session.scalar(sa.select(sa.func.max(Case.id)).where(Case.agency_id == agency.id))
+        # the agency's first case: a template the generator walked (the same case at every size), not a random copy
+        case_id = db.session.scalar(sa.select(sa.func.min(Case.id)).where(Case.agency_id == agency.id))
     with_case = sorted({r.rule.replace("<int:case_id>", str(case_id)) for r in app.url_map.iter_rules()
                         if r.rule.startswith("/oversight/") and r.arguments == {"case_id"}
                         and "GET" in (r.methods or ())})
