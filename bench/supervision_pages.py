@@ -45,8 +45,9 @@ from webapp.supervision import rollups  # noqa: E402
 #: who asks for the pages: the first of these the page lets in (HTTP 200) is timed
 USERS = ("approver1", "admin1", "legal1", "judicial1", "officer1")
 INBOX = ("/inbox", "/inbox?overdue=1", "/approvals", "/cases")
-#: lists whose 50th page is reached by following "下一页" (keyset pages), and who reads them
-DEEP = {"/inbox": "officer1", "/cases": "officer1"}
+#: lists whose 50th page is reached by following "下一页" (keyset pages; the JSON's ``links``), and who reads them
+DEEP = {"/inbox": "officer1", "/cases": "officer1", "/oversight/ledger": "approver1",
+        "/oversight/deadlines?list=queue": "approver1", "/oversight/api/deadlines?list=queue": "approver1"}
 DEEP_PAGE = 50
 NEXT = re.compile(r'href="([^"]+)" rel="next"')
 PAGE_USERS = {"/inbox": ("officer1",), "/api/tasks": ("officer1",), "/approvals": ("approver1",),
@@ -108,7 +109,8 @@ def pages(app: Flask) -> list[str]:
     found = [p for p in found if ARGS.with_pdf or not p.endswith(SKIP_SUFFIXES)]
     with app.app_context():
         agency = db.session.scalar(sa.select(Agency).where(Agency.code == DEMO_AGENCY[0]))
-        case_id = db.session.scalar(sa.select(sa.func.max(Case.id)).where(Case.agency_id == agency.id))
+        # the agency's first case: a template the generator walked (the same case at every size), not a random copy
+        case_id = db.session.scalar(sa.select(sa.func.min(Case.id)).where(Case.agency_id == agency.id))
     with_case = sorted({r.rule.replace("<int:case_id>", str(case_id)) for r in app.url_map.iter_rules()
                         if r.rule.startswith("/oversight/") and r.arguments == {"case_id"}
                         and "GET" in (r.methods or ())})
@@ -144,16 +146,25 @@ class Session:
         return self.web[user].get(path)
 
 
+def next_link(res: Any) -> str | None:
+    """The "下一页" of an HTML page, or the first ``links.<list>.next`` of a JSON answer."""
+    if res.is_json:
+        links = (res.get_json() or {}).get("links") or {}
+        return next((v["next"] for v in links.values() if "next" in v), None)
+    link = NEXT.search(res.get_data(as_text=True))
+    return html.unescape(link.group(1)) if link else None
+
+
 def deep_pages(session: Session) -> list[str]:
     """The URL of the 50th page of each keyset list, found by following its "下一页" links (the last page if shorter)."""
     found = []
     for path, user in DEEP.items():
         url = path
         for _ in range(DEEP_PAGE - 1):
-            link = NEXT.search(session.get(user, url).get_data(as_text=True))
-            if link is None:
+            nxt = next_link(session.get(user, url))
+            if nxt is None:
                 break
-            url = html.unescape(link.group(1))
+            url = nxt
         found.append(url)
     return found
 
@@ -162,7 +173,9 @@ def label(path: str) -> str:
     """A page's name in the table: a keyset page as the 50th (or last) page of its list, case ids as ``N``, so runs on
     databases of different sizes compare page by page."""
     if "after=" in path:
-        return f"{path.split('?')[0]} 第{DEEP_PAGE}页(或末页,keyset)"
+        base, _, query = path.partition("?")
+        kept = "&".join(a for a in query.split("&") if a.split("=")[0] == "list")
+        return f"{base}{'?' + kept if kept else ''} 第{DEEP_PAGE}页(或末页,keyset)"
     return re.sub(r"/cases/\d+/", "/cases/N/", path)
 
 
@@ -201,13 +214,13 @@ def run(engine: str) -> list[dict[str, Any]]:
     base = {r["page"]: r["median"] for r in json.loads(Path(ARGS.baseline).read_text()).get(engine, [])} \
         if ARGS.baseline else {}
     print(f"\n{engine}: {ARGS.n} requests per page (ms){'; ratio to ' + ARGS.baseline if base else ''}")
-    print(f"{'page':<44}{'user':<11}{'median':>9}{'p95':>9}{'rows':>7}{'ratio':>8}")
+    print(f"{'page':<58}{'user':<11}{'median':>9}{'p95':>9}{'rows':>7}{'ratio':>8}")
     for r in out:
         ratio = r["median"] / base[r["page"]] if base.get(r["page"]) else None
         r["ratio"] = ratio
         flag = "  ← over 80 ms" if r["median"] > 80 else ""
         flag += "  ← ratio over 1.15" if ratio is not None and ratio > 1.15 and r["page"].startswith("/oversight/") else ""
-        print(f"{r['page']:<44}{r['user']:<11}{r['median']:>9.1f}{r['p95']:>9.1f}{r['rows']:>7}"
+        print(f"{r['page']:<58}{r['user']:<11}{r['median']:>9.1f}{r['p95']:>9.1f}{r['rows']:>7}"
               f"{f'{ratio:.2f}' if ratio is not None else '—':>8}{flag}")
     return out
 

@@ -6,7 +6,12 @@ import html
 import re
 from typing import Any
 
+from sqlalchemy import select
+
 from tests.support.web_client import web
+from webapp.cases import queue
+from webapp.db import db
+from webapp.models import CaseTask
 from webapp.paging import Key
 from webapp.supervision import ledger
 
@@ -82,3 +87,20 @@ def test_the_case_ledger_pages_by_key_and_counts_late_steps_of_the_page_only(app
         assert [r[0] for r in back] == [r[0] for r in first] and newer not in [r[0] for r in back]
         assert ledger.count(agency.id, None) >= 9 and [r[:3] for r in ledger.rows(agency.id, None)[:6]] == \
             [r[:3] for r in ledger.page(agency.id, None, Key(), per_page=6)[0]]
+
+
+
+def test_the_case_list_offers_each_open_stage_once(app, walker, agency):
+    """The 当前环节 filter lists the titles of the agency's ready tasks, each once, read off the index title by title."""
+    filed = walker.create_case()["id"]
+    _urgent(walker)
+    walker.create_case()
+    walker.do(filed, "t_filing", {"case_filing": None})
+    with app.app_context():
+        titles = set(db.session.scalars(select(CaseTask.title).where(CaseTask.agency_id == agency.id,
+                                                                        CaseTask.state == "ready")))
+        assert len(titles) >= 3, titles
+        assert queue.stage_titles(agency.id) == sorted(titles)
+        db.session.remove()
+    page = web(app, agency, "officer1").text("/cases")
+    assert [t for t in sorted(titles) if len(re.findall(rf"<option[^>]*>{re.escape(t)}</option>", page)) != 1] == []

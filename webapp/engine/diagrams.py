@@ -9,11 +9,12 @@ import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app
 from lxml import etree
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from handlers import diagrams
 from handlers.law import proof
@@ -108,8 +109,10 @@ def deployed_versions(agency_id: int) -> dict[str, DiagramVersion]:
     ids: dict[str, int] = {}
     for row in db.session.scalars(select(Deployment).where(Deployment.agency_id == agency_id).order_by(Deployment.id)):
         ids[row.process_id] = row.diagram_version_id
-    # the non-null foreign key guarantees each version exists
-    return {pid: cast(DiagramVersion, db.session.get(DiagramVersion, vid)) for pid, vid in ids.items()}
+    found = {v.id: v for v in db.session.scalars(  # the diagrams and spec are read when used: most callers need neither
+        select(DiagramVersion).where(DiagramVersion.id.in_(set(ids.values())))
+        .options(defer(DiagramVersion.sources), defer(DiagramVersion.spec)))}
+    return {pid: found[vid] for pid, vid in ids.items()}  # the non-null foreign key guarantees each version exists
 
 
 def defines(xml: str, process_id: str) -> bool:

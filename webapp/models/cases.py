@@ -52,6 +52,7 @@ def in_window(column: Any, window: Window | None) -> list[Any]:
 
 
 _READY = text("state = 'ready'")
+_NEVER_DUE = text("coalesce(due_at, '9999-01-01 00:00:00+00')")  # webapp.cases.queue.NEVER
 
 
 class CaseTask(Model):
@@ -76,6 +77,13 @@ class CaseTask(Model):
                       Index("ix_case_tasks_ready_role", "agency_id", "role", "due_at", postgresql_where=_READY,
                             sqlite_where=_READY),
                       Index("ix_case_tasks_ready_case", "agency_id", "case_id", "spec_name", postgresql_where=_READY,
+                            sqlite_where=_READY),
+                      # the lists' order (webapp.cases.queue: soonest due, no due time last, longest waiting): a page
+                      # of the inbox is read off it instead of sorting every open task of the role with its case
+                      Index("ix_case_tasks_ready_order", "agency_id", "role", _NEVER_DUE, "ready_at", "pk",
+                            postgresql_where=_READY, sqlite_where=_READY),
+                      # the case list's stage filter: the open tasks' titles, one index probe each
+                      Index("ix_case_tasks_ready_title", "agency_id", "title", postgresql_where=_READY,
                             sqlite_where=_READY))
 
 

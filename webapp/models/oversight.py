@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Model
@@ -38,7 +38,10 @@ class Deadline(Model):
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)
 
-    __table_args__ = (Index("ix_deadlines_open", "agency_id", "status", "due_at"),)
+    __table_args__ = (Index("ix_deadlines_open", "agency_id", "status", "due_at"),
+                      # a role's own open periods in due order (the overdue lists' 我的 page), not the agency's all
+                      Index("ix_deadlines_open_role", "agency_id", "role", "due_at", "id",
+                            postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")))
 
 
 class ComplianceException(Model):

@@ -17,7 +17,7 @@ from handlers.task_rules import rules_of
 from webapp.cases import deadlines
 from webapp.db import db
 from webapp.engine import runner
-from webapp.models import Agency, Case, CaseTask, DiagramVersion, MediaItem, StatusCount, Window
+from webapp.models import Agency, Case, CaseTask, Deadline, DiagramVersion, MediaItem, StatusCount, Window
 from webapp.supervision import accountability, case_review, spot_checks
 from webapp.supervision import av_coverage as supervision_av
 
@@ -145,10 +145,14 @@ def history(agency_id: int, window: Window | None = None) -> dict[str, Any]:
             **review_figures(agency_id, window)}
 
 
-def current(agency_id: int, window: Window | None = None) -> dict[str, Any]:
+OVERDUE_LISTED = 200  # the most overdue items the figures list (the chart groups them by title)
+
+
+def current(agency_id: int, window: Window | None = None,
+            overdue: list[tuple[Deadline, str]] | None = None) -> dict[str, Any]:
     """The figures that move with the clock (periods about to end, overdue items): from the running deadline counts
-    and the open deadlines' index, read at every request."""
-    overdue = deadlines.overdue(agency_id, limit=200, window=window)
+    and the open deadlines' index, read at every request (``overdue``: those items, when the caller read them)."""
+    overdue = deadlines.overdue(agency_id, limit=OVERDUE_LISTED, window=window) if overdue is None else overdue
     return {"deadlines": deadlines.counts(agency_id, window),
             "overdue": [deadlines.deadline_json(d, title) for d, title in overdue]}
 

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from handlers import clock
 from webapp.db import db
-from webapp.models import Agency, AuditEntry, SupervisionRollup, Window
+from webapp.models import Agency, AuditEntry, Deadline, SupervisionRollup, Window
 from webapp.supervision import figures as live
 
 ALL = ""
@@ -75,11 +75,13 @@ def history(agency_id: int, window: Window | None = None) -> SupervisionRollup:
     return fresh
 
 
-def figures(agency_id: int, window: Window | None = None) -> dict[str, Any]:
+def figures(agency_id: int, window: Window | None = None,
+            overdue: list[tuple[Deadline, str]] | None = None) -> dict[str, Any]:
     """What the supervision pages and exports show: the history figures from the roll-up with its time
-    (``as_of``), and the clock's figures live — the same keys as :func:`webapp.supervision.figures.figures`."""
+    (``as_of``), and the clock's figures live — the same keys as :func:`webapp.supervision.figures.figures`
+    (``overdue``: the most overdue items, :data:`~webapp.supervision.figures.OVERDUE_LISTED`, if already read)."""
     row = history(agency_id, window)
-    return {"at": clock.now().isoformat(), **row.figures, **live.current(agency_id, window),
+    return {"at": clock.now().isoformat(), **row.figures, **live.current(agency_id, window, overdue),
             "as_of": row.as_of.astimezone(dt.UTC).isoformat(), "refresh_minutes": current_app.config.get("LIUHEN_SUPERVISION_MINUTES")}
 
 

@@ -12,7 +12,7 @@ from handlers import clock
 from handlers.audit_actions import Action, title_of
 from handlers.catalogue import CATALOGUE
 from handlers.roles import CASE_READER_ROLES
-from webapp.cases import electronic
+from webapp.cases import electronic, queue
 from webapp.cases import service as cases
 from webapp.db import db
 from webapp.engine.diagrams import PROCEDURES, deployed, procedure_title
@@ -57,8 +57,7 @@ def index() -> Any:
     for t in open_rows:
         current.setdefault(t.case_id, []).append(t)
     users = _agency_users()
-    stages = sorted(set(db.session.scalars(select(CaseTask.title).where(
-        CaseTask.agency_id == current_user.agency_id, CaseTask.state == "ready"))))
+    stages = queue.stage_titles(current_user.agency_id)
     return render_template(
         "cases.html", page=page,
         current=current, users=users, statuses=STATUSES, stages=stages,

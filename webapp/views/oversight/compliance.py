@@ -16,13 +16,14 @@ from handlers.roles import COMPLIANCE_ROLES
 from webapp.cases import deadline_pages, deadlines
 from webapp.db import db
 from webapp.engine import compliance as compliance_service
-from webapp.engine import law_matrix, profiles
+from webapp.engine import law_matrix
 from webapp.engine.diagrams import deployed_versions
 from webapp.errors import ServiceError
 from webapp.models import Agency
 from webapp.paging import PER_PAGE, Key, key_from
 from webapp.supervision import ledger
 from webapp.supervision import rollups as supervision
+from webapp.supervision.figures import OVERDUE_LISTED
 from webapp.supervision.scopes import agency_for
 from webapp.views.oversight import supervision as supervision_views
 
@@ -57,7 +58,7 @@ def law_page() -> Any:
     _require(*COMPLIANCE_ROLES)
     agency = _agency()
     try:
-        result = law_matrix.build(profiles.load_profile(agency.settings.code), agency)
+        result = law_matrix.of_agency(agency)
     except ServiceError as exc:
         return render_template("oversight/law.html", agency=agency, matrix=None, error=exc.message), 200
     return render_template("oversight/law.html", agency=agency, matrix=result, error=None)
@@ -99,7 +100,8 @@ def supervision_page() -> Any:
     """One agency's figures (``?agency=``): the user's own, or one assigned to a 司法局 supervisor."""
     agency = agency_for(current_user, request.args.get("agency"))
     window = ledger.window_of(request.args)
-    figures = supervision.figures(agency.id, window)
+    overdue = deadlines.overdue(agency.id, limit=OVERDUE_LISTED, window=window)  # the figures' list; its head shown
+    figures = supervision.figures(agency.id, window, overdue)
     return render_template("oversight/supervision.html", agency=agency, figures=figures,
-                           overdue_rows=deadlines.overdue(agency.id, limit=OVERDUE_SHOWN, window=window),
+                           overdue_rows=overdue[:OVERDUE_SHOWN],
                            **supervision_views.page_extras(figures))
