@@ -2,13 +2,13 @@
 case's running totals in the same statement (issue 15 point 4: ≤ 8 SQL statements per completion)
 
 Revision ID: 0d3f6a9b2c71
-Revises: b6d2e8f41c07
+Revises: f4c6a8e0b2d5
 Create Date: 2026-11-30 17:05:00
 """
 from alembic import op
 
 revision = "0d3f6a9b2c71"
-down_revision = "b6d2e8f41c07"
+down_revision = "f4c6a8e0b2d5"
 branch_labels = None
 depends_on = None
 
