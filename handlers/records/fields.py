@@ -82,6 +82,14 @@ def one(nested: type[Schema], title: str, help: str | None = None, required: boo
     return fields.Nested(nested, required=required, metadata=_meta(title, help), error_messages=REQUIRED)
 
 
+def in_order(data: dict[str, Any], earlier: str, later: str, message: str, *, strictly: bool = False) -> None:
+    """Refuse the moment ``later`` before ``earlier`` (or at it, ``strictly``) when both are typed: a reply due before
+    the letter was sent, a notice received before it was issued — refused where typed, with ``message`` on ``later``."""
+    first, then = data.get(earlier), data.get(later)
+    if first and then and (then <= first if strictly else then < first):
+        raise ValidationError(message, later)
+
+
 class Strict(Schema):
     """Unknown fields are an error, not silently dropped: nothing typed is lost without a word."""
 

@@ -16,6 +16,7 @@ from handlers.records.fields import (
     Witnessed,
     choice,
     flag,
+    in_order,
     many,
     moment,
     one,
@@ -222,8 +223,7 @@ class ExpertOpinion(Strict):
 
     @validates_schema
     def _in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("commissioned_at") and data.get("issued_at") and data["issued_at"] < data["commissioned_at"]:
-            raise ValidationError("出具时间不能早于委托或组织时间", "issued_at")
+        in_order(data, "commissioned_at", "issued_at", "出具时间不能早于委托或组织时间")
 
 
 
@@ -256,8 +256,7 @@ class ElectronicData(Witnessed):
 
     @validates_schema
     def _in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("started_at") and data.get("ended_at") and data["ended_at"] < data["started_at"]:
-            raise ValidationError("提取结束时间不能早于开始时间", "ended_at")
+        in_order(data, "started_at", "ended_at", "提取结束时间不能早于开始时间")
 
 
 APPRAISAL_FORMS = {"appraisal": "鉴定", "testing": "检测", "inspection": "检验", "quarantine": "检疫"}
@@ -304,8 +303,7 @@ class AssistanceRequest(Strict):
 
     @validates_schema
     def _in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("requested_at") and data.get("reply_by") and data["reply_by"] <= data["requested_at"]:
-            raise ValidationError("回复期限应晚于发函时间", "reply_by")
+        in_order(data, "requested_at", "reply_by", "回复期限应晚于发函时间", strictly=True)
 
 
 class MaterialsNotice(Strict):
@@ -322,8 +320,7 @@ class MaterialsNotice(Strict):
 
     @validates_schema
     def _in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("notified_at") and data.get("provide_by") and data["provide_by"] <= data["notified_at"]:
-            raise ValidationError("提供期限应晚于通知时间", "provide_by")
+        in_order(data, "notified_at", "provide_by", "提供期限应晚于通知时间", strictly=True)
 
 
 KINDS = [
@@ -389,8 +386,7 @@ class InquirySummons(Strict):
 
     @validates_schema
     def _later(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("issued_at") and data.get("attend_at") and data["attend_at"] <= data["issued_at"]:
-            raise ValidationError("接受询问时间须晚于通知时间", "attend_at")
+        in_order(data, "issued_at", "attend_at", "接受询问时间须晚于通知时间", strictly=True)
 
 
 class HearingReport(Signed):
@@ -447,8 +443,7 @@ class IdentificationRequest(Strict):
 
     @validates_schema
     def _in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("notified_at") and data.get("reply_by") and data["reply_by"] <= data["notified_at"]:
-            raise ValidationError("回复期限应晚于通知时间", "reply_by")
+        in_order(data, "notified_at", "reply_by", "回复期限应晚于通知时间", strictly=True)
 
 
 KINDS.extend([
@@ -476,8 +471,7 @@ class AppraisalPeriod(Strict):
 
     @validates_schema
     def _in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("period_from") and data.get("expected_until") and data["expected_until"] <= data["period_from"]:
-            raise ValidationError("预计结束时间应晚于期间起算时间", "expected_until")
+        in_order(data, "period_from", "expected_until", "预计结束时间应晚于期间起算时间", strictly=True)
 
 
 KINDS.append(RecordKind("appraisal_period", "检测、检验、检疫、鉴定期间告知", AppraisalPeriod, ("行政处罚法 第六十条",),

@@ -11,7 +11,19 @@ from typing import Any
 from marshmallow import ValidationError, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Party, Signed, Strict, Witnessed, amount, choice, flag, moment, one, text
+from handlers.records.fields import (
+    Party,
+    Signed,
+    Strict,
+    Witnessed,
+    amount,
+    choice,
+    flag,
+    in_order,
+    moment,
+    one,
+    text,
+)
 from handlers.records.investigation import StatementRecord
 
 SIMPLE_FINE_LIMITS = {"citizen": Decimal("200"), "organisation": Decimal("3000")}
@@ -115,8 +127,7 @@ class FineCollection(Signed):
 
     @validates_schema
     def _order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("collected_at") and data.get("handed_in_at") and data["handed_in_at"] < data["collected_at"]:
-            raise ValidationError("交至行政机关的时间不能早于收缴时间", "handed_in_at")
+        in_order(data, "collected_at", "handed_in_at", "交至行政机关的时间不能早于收缴时间")
 
 
 class SimpleFiling(Strict):

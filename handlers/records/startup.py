@@ -6,7 +6,7 @@ from typing import Any
 from marshmallow import ValidationError, validates_schema
 
 from handlers.record_kind import RecordKind
-from handlers.records.fields import Party, Signed, Strict, choice, flag, many, moment, one, text
+from handlers.records.fields import Party, Signed, Strict, choice, flag, in_order, many, moment, one, text
 from handlers.records.media import Interruption
 
 SOURCES = {"inspection": "检查发现", "complaint": "投诉举报", "assigned": "上级交办",
@@ -126,10 +126,8 @@ class JurisdictionNotice(Strict):
 
     @validates_schema
     def _in_order(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("issued_at") and data.get("received_at") and data["received_at"] < data["issued_at"]:
-            raise ValidationError("收到时间不能早于通知日期", "received_at")
-        if data.get("report_by") and data.get("received_at") and data["report_by"] <= data["received_at"]:
-            raise ValidationError("报送查处结果的期限应晚于收到时间", "report_by")
+        in_order(data, "issued_at", "received_at", "收到时间不能早于通知日期")
+        in_order(data, "received_at", "report_by", "报送查处结果的期限应晚于收到时间", strictly=True)
 
 
 KINDS.append(RecordKind("jurisdiction_notice", "指定管辖或案件交办通知", JurisdictionNotice, ("行政处罚法 第二十五条",),
