@@ -167,9 +167,5 @@ def test_xingzheng_chufa_fa_66_instalments_add_up_to_the_decisions_fine(walker, 
     short = payload("payment_deferral", instalments=[{"due_at": "2026-04-10T17:00:00+08:00", "sum_due": "5000.00"},
                                                      {"due_at": "2026-05-10T17:00:00+08:00", "sum_due": "4000.00"}])
     assert walker.add(cid, task, "payment_deferral", short).status_code == 201
-    res = walker.complete(cid, task)
-    body = res.get_json()
-    assert res.status_code == 422 and "《中华人民共和国行政处罚法》第六十六条" in body["message"], body
-    assert "记录为 9000.00" in body["message"] and "行政处罚决定的罚款数额 10000" in body["message"], body
-    assert walker.add(cid, task, "payment_deferral", payload("payment_deferral")).status_code == 201
-    assert walker.complete(cid, task).status_code == 200
+    walker.refused_until_corrected(cid, task, "payment_deferral", "《中华人民共和国行政处罚法》第六十六条", "记录为 9000.00",
+                                   "行政处罚决定的罚款数额 10000")

@@ -45,6 +45,15 @@ class Walker:
         user = user or ROLE_USER[task["role"]]
         return self.call("post", f"/api/cases/{case_id}/tasks/{task['id']}/complete", user)
 
+    def refused_until_corrected(self, case_id: int, task: dict[str, Any], kind: str, *says: str) -> None:
+        """The task holds a wrong ``kind`` record: completing it is refused (422) with every text of ``says`` in the
+        message; a new version of the sample record corrects it, and the task then completes."""
+        res = self.complete(case_id, task)
+        body = res.get_json()
+        assert res.status_code == 422 and all(text in body["message"] for text in says), body
+        assert self.add(case_id, task, kind, payload(kind)).status_code == 201
+        assert self.complete(case_id, task).status_code == 200
+
     def do(self, case_id: int, name: str, records: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
         """Record everything the task needs and complete it; fail loudly if anything is refused."""
         task = self.task(case_id, name)
