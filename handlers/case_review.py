@@ -36,9 +36,9 @@ from typing import Any
 from marshmallow import fields
 
 import documents
-from handlers import av_rules
+from handlers import av_rules, needs
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, CATALOGUE
-from handlers.clock import local_text
+from handlers.clock import local_text, moment
 from handlers.law.base import governing
 from handlers.law.facts import Fact
 from handlers.law.model import Rule
@@ -248,20 +248,14 @@ def _law_checks(facts: StepFacts) -> list[Check]:
 
 def _order_check(r: Rule, facts: StepFacts) -> list[Check]:
     kind_code, _, name = (r.at or "").rpartition(".")
-    moment = _moment((facts.records.get(kind_code) or {}).get(name))
+    at = moment((facts.records.get(kind_code) or {}).get(name))
     fact = facts.facts.get(r.fact or "")
-    if moment is None or fact is None:
+    if at is None or fact is None:
         return []
-    ok = moment >= fact.at
+    ok = at >= fact.at
     text = (f"{r.title}：已符合" if ok else
-            f"{r.title}：记录的时间 {local_text(moment)} 早于{fact.title}（{local_text(fact.at)}）")
+            f"{r.title}：记录的时间 {local_text(at)} 早于{fact.title}（{local_text(fact.at)}）")
     return [Check("law", text, r.basis, ok)]
-
-
-def _moment(raw: Any) -> dt.datetime | None:
-    if not raw:
-        return None
-    return raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(str(raw))
 
 
 def supporting(kind: str, payload: Mapping[str, Any]) -> list[documents.DocumentKind]:
@@ -285,30 +279,10 @@ def _supporting_checks(facts: StepFacts) -> list[Check]:
 
 
 def _needs_checks(dk: documents.DocumentKind, facts: StepFacts) -> list[Check]:
-    """What a 文书 reports on is in the case, of the right sort, and not dated after it (``DocumentKind.needs``)."""
-    basis, out = "；".join(dk.basis), []
-    own = _moment(documents.act_moment(dk, facts.records))
-    for ref in dk.needs:
-        need, _, rest = ref.partition(".")
-        name, sort, allowed = rest.partition("=")
-        held = facts.records.get(need) or facts.held.get(need)
-        title = CATALOGUE[need].title if need in CATALOGUE else need
-        if not held:
-            out.append(Check("law", f"{dk.title}：本案没有其所依据的{title}", basis, False))
-            continue
-        field_title = CATALOGUE[need].field_title(name) if need in CATALOGUE else name
-        if sort:
-            ok = str(held.get(name)) in allowed.split("|")
-            out.append(Check("law", f"{dk.title}：{title}的{field_title}{'相符' if ok else '不相符'}", basis, ok))
-            continue
-        earlier = _moment(held.get(name))
-        if own is None or earlier is None:
-            continue
-        ok = own >= earlier
-        out.append(Check("law", f"{dk.title}：已符合（不早于{title}的{field_title}）" if ok else
-                         f"{dk.title}的日期 {local_text(own)} 早于{title}的{field_title} {local_text(earlier)}",
-                         basis, ok))
-    return out
+    """What a 文书 reports on is in the case, of the right sort, and not dated after it (:mod:`handlers.needs`)."""
+    held = {**facts.held, **{k: v for k, v in facts.records.items() if v}}
+    basis = "；".join(dk.basis)
+    return [Check("law", n.text, basis, n.ok) for n in needs.judged(dk, facts.records, held)]
 
 
 def _sealed_checks(facts: StepFacts) -> list[Check]:

@@ -39,6 +39,13 @@ def local_text(value: _dt.datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", tz
     return local(value, tz).strftime(fmt)
 
 
+def moment(value: _dt.datetime | str | None) -> _dt.datetime | None:
+    """A stored moment as a datetime: payloads hold ISO 8601 text, rows hold datetimes; empty is ``None``."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, _dt.datetime) else _dt.datetime.fromisoformat(str(value))
+
+
 class Clock(Protocol):
     def now(self) -> _dt.datetime: ...
 

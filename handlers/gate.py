@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, REFUSABLE, REFUSAL, kind
-from handlers.clock import CHINA, local_text
+from handlers.clock import CHINA, local_text, moment
 from handlers.deadlines import due_at
 from handlers.law.base import governing
 from handlers.law.facts import FACTS, Fact
@@ -295,8 +295,7 @@ def _total(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tupl
 
 def _moment_of(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dt.datetime | None:
     """The moment in the field ``ref`` names of the task's newest records."""
-    value = _field(ref, records)[2] if ref else None
-    return value if isinstance(value, dt.datetime) or not value else dt.datetime.fromisoformat(str(value))
+    return moment(_field(ref, records)[2]) if ref else None
 
 
 def _valid(code: str, records: Mapping[str, Sequence[Mapping[str, Any]]], file_exists: Callable[[str], bool]) -> bool:

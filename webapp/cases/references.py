@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 import documents
 from documents.render import cndate
+from handlers import needs
 from handlers.catalogue import CATALOGUE
-from handlers.clock import local_text
+from handlers.clock import local_text, moment
 from webapp.db import db
 from webapp.models import Document, Record
 
@@ -83,14 +84,8 @@ def _issued(doc: Document) -> Issued:
     ids = [int(s[0]) for s in doc.sources or []]
     rows: list[Record] = list(db.session.scalars(select(Record).where(Record.id.in_(ids)))) if ids else []
     payloads = {r.kind: r.payload for r in rows}
-    moment = documents.act_moment(documents.kind(doc.kind), payloads) if doc.kind in documents.BY_CODE else None
-    return Issued(doc.id, doc.kind, doc.title, doc.number, _aware(moment), doc.sha256)
-
-
-def _aware(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    act = documents.act_moment(documents.kind(doc.kind), payloads) if doc.kind in documents.BY_CODE else None
+    return Issued(doc.id, doc.kind, doc.title, doc.number, moment(act), doc.sha256)
 
 
 def problems(case_id: int, kind: str, payload: Mapping[str, Any], cite: Callable[[list[str]], str]
@@ -105,9 +100,9 @@ def problems(case_id: int, kind: str, payload: Mapping[str, Any], cite: Callable
         if doc is None:
             out[name] = [f"本案没有编号为 {value} 的文书"]
             continue
-        moment = _aware(payload.get(ACT_FIELDS.get(kind, "")))
-        if moment is not None and doc.moment is not None and moment < doc.moment:
-            out[ACT_FIELDS[kind]] = [f"送达时间 {local_text(moment)} 早于{doc.title}（{doc.number}）的日期 "
+        served = moment(payload.get(ACT_FIELDS.get(kind, "")))
+        if served is not None and doc.moment is not None and served < doc.moment:
+            out[ACT_FIELDS[kind]] = [f"送达时间 {local_text(served)} 早于{doc.title}（{doc.number}）的日期 "
                                      f"{local_text(doc.moment)}（依据：{cite(SERVICE_BASIS)}）"]
     return out
 
@@ -132,27 +127,11 @@ def unquoted(kind: str, payload: Mapping[str, Any], held: Mapping[str, Mapping[s
 
 def _before_what_it_reports(dk: documents.DocumentKind, payload: Mapping[str, Any],
                             held: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
-    """What a 文书 reports on must be in the case first (``needs``): a 结果告知书 the 鉴定意见 it tells, dated no
-    earlier (``kind.field``); a 协助扣押通知书 a 决定书 of the right sort (``kind.field=a|b``: 查封 or 扣押)."""
-    needed = [ref.partition(".") for ref in dk.needs if "=" not in ref]
-    sorts = [(k, *rest.partition("=")[::2]) for k, _, rest in (ref.partition(".") for ref in dk.needs if "=" in ref)]
-    if not needed and not sorts:
-        return {}
-    lacking = sorted({k for k, _, _ in [*needed, *sorts] if k not in held})
-    if lacking:
-        names = "、".join(CATALOGUE[k].title if k in CATALOGUE else k for k in lacking)
-        return {"_schema": [f"本案尚无“{names}”记录：须先保存，才能制作{dk.title}"]}
-    for k, name, allowed in sorts:
-        if str(held[k].get(name)) not in allowed.split("|"):
-            shown = CATALOGUE[k].display(held[k]).get(name, held[k].get(name))
-            return {"_schema": [f"本案的{CATALOGUE[k].title}为“{shown}”（{CATALOGUE[k].field_title(name)}），"
-                                f"不能制作{dk.title}"]}
-    own = _aware(documents.act_moment(dk, {dk.source: payload}))
-    field = dk.dated_by[0].partition(".")[2] if dk.dated_by else "_schema"
-    for k, _, name in needed:
-        earlier = _aware(held[k].get(name)) if name else None
-        if own is not None and earlier is not None and own < earlier:
-            title = CATALOGUE[k].title if k in CATALOGUE else k
-            return {field: [f"{dk.title}的日期 {local_text(own)} 早于{title}的{CATALOGUE[k].field_title(name)} "
-                            f"{local_text(earlier)}"]}
-    return {}
+    """What a 文书 reports on must be in the case first, of the right sort and dated no later (:mod:`handlers.needs`);
+    a date out of order is refused on the record's own date field."""
+    dated = dk.dated_by[0].partition(".")[2] if dk.dated_by else "_schema"
+    out: dict[str, list[str]] = {}
+    for need in needs.judged(dk, {dk.source: payload}, held):
+        if not need.ok:
+            out.setdefault(dated if need.dated else "_schema", []).append(need.text)
+    return out
