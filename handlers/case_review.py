@@ -110,6 +110,7 @@ class StepFacts:
     facts: Mapping[str, Fact | None] = field(default_factory=dict)  # the case's facts the ``after`` rules read
     held: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # the case's newest payload per kind (``needs``)
     filed: Sequence[Filed] = ()  # at 归档: each supporting record of the case with its sealed 文书's number
+    format_set: str = "culture"  # the agency's official 文书 format set: a check names a 文书 as the agency does
 
 
 @dataclass(frozen=True)
@@ -282,7 +283,7 @@ def _needs_checks(dk: documents.DocumentKind, facts: StepFacts) -> list[Check]:
     """What a 文书 reports on is in the case, of the right sort, and not dated after it (:mod:`handlers.needs`)."""
     held = {**facts.held, **{k: v for k, v in facts.records.items() if v}}
     basis = "；".join(dk.basis)
-    return [Check("law", n.text, basis, n.ok) for n in needs.judged(dk, facts.records, held)]
+    return [Check("law", n.text, basis, n.ok) for n in needs.judged(dk, facts.records, held, facts.format_set)]
 
 
 def _sealed_checks(facts: StepFacts) -> list[Check]:

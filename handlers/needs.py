@@ -26,34 +26,35 @@ class Need:
 
 
 def judged(dk: documents.DocumentKind, payloads: Mapping[str, Mapping[str, Any]],
-           held: Mapping[str, Mapping[str, Any]]) -> list[Need]:
-    """Each of ``dk.needs`` against ``held`` (the case's newest payload per kind); ``payloads`` date the 文书's act.
-    A date order neither side states is not judged (the record's own schema asks for its date)."""
+           held: Mapping[str, Mapping[str, Any]], format_set: str = "culture") -> list[Need]:
+    """Each of ``dk.needs`` against ``held`` (the case's newest payload per kind); ``payloads`` date the 文书's act,
+    named as its paper is in the agency's format set.  A date order neither side states is not judged (the record's own
+    schema asks for its date)."""
     out: list[Need] = []
-    own = moment(documents.act_moment(dk, payloads))
+    own, named = moment(documents.act_moment(dk, payloads)), dk.printed_title(format_set, {**held, **payloads})
     for ref in dk.needs:
         code, _, rest = ref.partition(".")
         name, sort, allowed = rest.partition("=")
         record, title = held.get(code), _title(code)
         if not record:
-            out.append(Need(False, f"本案尚无“{title}”记录，不能制作{dk.title}"))
+            out.append(Need(False, f"本案尚无“{title}”记录，不能制作{named}"))
         elif sort:
-            out.append(_of_sort(dk, code, name, allowed.split("|"), record))
+            out.append(_of_sort(named, code, name, allowed.split("|"), record))
         elif own is not None and (earlier := moment(record.get(name))) is not None:
             what = f"{title}的{_field_title(code, name)}"
-            out.append(Need(True, f"{dk.title}：已符合（不早于{what}）", True) if own >= earlier else
-                       Need(False, f"{dk.title}的日期 {local_text(own)} 早于{what} {local_text(earlier)}", True))
+            out.append(Need(True, f"{named}：已符合（不早于{what}）", True) if own >= earlier else
+                       Need(False, f"{named}的日期 {local_text(own)} 早于{what} {local_text(earlier)}", True))
     return out
 
 
-def _of_sort(dk: documents.DocumentKind, code: str, name: str, allowed: list[str],
+def _of_sort(named: str, code: str, name: str, allowed: list[str],
              record: Mapping[str, Any]) -> Need:
     rk = CATALOGUE.get(code)
     shown = rk.display(record).get(name, record.get(name)) if rk else record.get(name)
     what = f"{_title(code)}为“{shown}”（{_field_title(code, name)}）"
     if str(record.get(name)) in allowed:
-        return Need(True, f"{dk.title}：本案的{what}，相符")
-    return Need(False, f"本案的{what}，不能制作{dk.title}")
+        return Need(True, f"{named}：本案的{what}，相符")
+    return Need(False, f"本案的{what}，不能制作{named}")
 
 
 def _title(code: str) -> str:

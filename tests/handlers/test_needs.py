@@ -31,3 +31,10 @@ def test_the_record_it_reports_on_must_be_of_its_sort() -> None:
     [seize] = judged(ASSIST, {}, {"coercive_decision": {**decided, "measure": "seize"}})
     assert not other.ok and other.text.endswith("（行政强制措施），不能制作协助扣押通知书"), other.text
     assert seize.ok and seize.text.startswith("协助扣押通知书：本案的"), seize.text
+
+
+def test_a_market_agency_reads_the_title_its_fan_ben_gives() -> None:
+    """The 市场监督管理行政处罚文书格式范本 names the paper by what was commissioned: a 检测 here."""
+    held = {"appraisal_commission": {"form": "testing"}}
+    [need] = judged(TOLD, {"appraisal_notice": {"notified_at": "2026-03-05T10:00:00+08:00"}}, held, "market")
+    assert need.text == "本案尚无“鉴定意见或专家论证意见”记录，不能制作检测结果告知书", need

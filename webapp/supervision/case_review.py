@@ -129,7 +129,7 @@ def review(case: Case, spec: Any, task_id: str, payloads: Mapping[str, Mapping[s
     facts = case_review.StepFacts(
         spec_name=spec.name, title=title or (spec.bpmn_name or spec.name), rules=rules,
         profile_rules=law, records=payloads, facts=ordered, held=_held(case.id, payloads, done),
-        filed=_filed(case, rules, settings, done),
+        filed=_filed(case, rules, settings, done), format_set=settings.format_set,
         recordings=_recordings(case.id, task_id, payloads, done), deadline=_deadline(task_id, spec, done),
         completed_at=completed_at or clock.now(),
         handover_basis="；".join(av_rules.handover_basis(settings)) or settings.av_handover_basis or "")
