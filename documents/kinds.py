@@ -272,6 +272,35 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("service_announcement", "送达公告", "公告", "public_notice", ("民事诉讼法 第九十五条",),
                  uses=("service_plan",), dated_by=("public_notice.published_at",),
                  titles=(("market", "行政处罚文书送达公告"),)),
+    # --- issue 17 (17e): the 查封/扣押's other papers (市场范本 items 25–28, 52; the culture set's 查封（扣押）处理告知书).
+    # 封条: one strip for each sealed place, facility or item of the 决定书's 清单, made with it (it precedes here)
+    DocumentKind("seal_strip", "封条", "封", "coercive_decision", ("行政强制法 第二十四条",), when="measure=seal",
+                 numbered=False, quotes="coercive_decision", dated_by=("coercive_decision.decided_at",)),
+    # offered while the measure runs; each needs and quotes the case's 决定书 (委托第三人保管: only a 查封, 第二十六条)
+    DocumentKind("custody_entrustment", "委托保管书", "委保", "custody_entrustment", ("行政强制法 第二十六条",),
+                 quotes="coercive_decision", uses=("coercive_decision",),
+                 needs=("coercive_decision.decided_at", "coercive_decision.measure=seal"),
+                 dated_by=("custody_entrustment.entrusted_at",),
+                 titles=(("market", "实施行政强制措施场所/设施/财物委托保管书"),),
+                 picks=(("custody_entrustment.target=place", "实施行政强制措施场所委托保管书"),
+                        ("custody_entrustment.target=facility", "实施行政强制措施设施委托保管书"),
+                        ("", "实施行政强制措施财物委托保管书"))),
+    DocumentKind("disposal_confirmation", "先行处置物品确认书", "处确", "advance_disposal", ("行政强制法 第二十八条",),
+                 when="form=confirm", quotes="coercive_decision", uses=("coercive_decision",), numbered=False,
+                 needs=("coercive_decision.decided_at", "coercive_decision.measure=seal|seize"),
+                 dated_by=("advance_disposal.decided_at",)),
+    DocumentKind("disposal_announcement", "先行处置物品公告", "处告", "advance_disposal", ("行政强制法 第二十八条",),
+                 when="form=announce", quotes="coercive_decision", uses=("coercive_decision",),
+                 needs=("coercive_decision.decided_at", "coercive_decision.measure=seal|seize"),
+                 dated_by=("advance_disposal.announced_at", "advance_disposal.decided_at")),
+    DocumentKind("goods_handling", "涉案物品处理记录", "物处", "goods_handling",
+                 ("行政强制法 第二十八条", "行政处罚法 第七十四条"), numbered=False, quotes="coercive_decision",
+                 uses=("coercive_decision", "case_filing"), needs=("coercive_decision.decided_at",),
+                 dated_by=("goods_handling.handled_at",)),
+    # a 处理 other than 解除 (没收、销毁 …, 行政强制法 第二十七条) told to the party; the 解除 has its 决定书 above
+    DocumentKind("coercive_disposal", "查封（扣押）处理告知书", "封处", "coercive_outcome", ("行政强制法 第二十七条",),
+                 when="outcome=dispose", quotes="coercive_decision", uses=("coercive_decision",),
+                 dated_by=("coercive_outcome.decided_at",)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

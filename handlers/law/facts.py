@@ -74,6 +74,8 @@ FACTS: dict[str, FactSource] = {
                                                  "onspot_decision": Proof("fine", amount=True)}),
     # 行政处罚法 第五十六条: the seven days to decide on preserved evidence run from the head's approval of it
     "先行登记保存": FactSource("经负责人批准先行登记保存", {"evidence_preservation": Proof("approved_at")}),
+    # 行政强制法 第二十七条: the 处理 of what was sealed or seized comes after the 决定, within its period (issue 17)
+    "查封扣押决定": FactSource("作出行政强制措施决定", {"coercive_decision": Proof("decided_at")}),
     # 行政处罚法 第六十五条: the 听证报告 comes after the hearing it reports
     "听证举行": FactSource("举行听证", {"hearing_record": Proof("held_at")}),
     # 行政处罚法 第六十六条: a fine whose payment was deferred with approval is due on the approved day

@@ -24,8 +24,10 @@ from handlers.records.fields import (
     Signed,
     Strict,
     Witnessed,
+    amount,
     choice,
     flag,
+    in_order,
     many,
     moment,
     one,
@@ -255,7 +257,126 @@ class SeizureAssistance(Strict):
     notified_at = moment("通知时间")
 
 
+# ------------------------------------------------------------------ issue 17: the seized goods (市场范本 items 26–28, 52)
+
+CUSTODY_TARGETS = {"place": "场所", "facility": "设施", "goods": "财物"}
+TWICE_THIRTY = dt.timedelta(days=60)  # 行政强制法 第二十五条: thirty days, extended once by at most thirty
+
+
+class CustodyEntrustment(Strict):
+    """实施行政强制措施场所/设施/财物委托保管书 (市场范本 item 26): what the agency sealed is entrusted to a third party, who
+    may not damage, move or dispose of it (行政强制法 第二十六条; only a 查封, which the 文书 ``needs`` of the case's
+    决定书). The costs are the agency's: the rule qz-26-custody-costs holds what the party is charged to 0."""
+
+    custodian = text("受委托保管人", "单位名称或者姓名")
+    custodian_id = text("受委托保管人证件号码", "统一社会信用代码或者身份证件号码")
+    custodian_address = text("受委托保管人住所（地址）")
+    custodian_contact = text("联系人及联系电话", required=False)
+    target = choice("委托保管的对象", CUSTODY_TARGETS, "委托保管书按对象印“场所”“设施”或“财物”")
+    items = many(Item, "委托保管的场所、设施或者财物", min_len=0, required=False, help="不填的，为决定书清单所列的全部")
+    place = text("保管地点")
+    conditions = text("保管要求", "如：妥善保管，不得使用、损毁，未经本机关书面同意不得转移、处置")
+    kept_from = moment("保管起始时间")
+    kept_until = moment("保管期限至", "不超过查封的期限；查封期限延长的，另行书面通知")
+    party_costs = amount("由当事人负担的保管费用（元）", "因查封、扣押发生的保管费用由行政机关承担（行政强制法 第二十六条）")
+    entrusted_at = moment("委托时间")
+
+    @validates_schema
+    def _period(self, data: dict[str, Any], **_: Any) -> None:
+        in_order(data, "kept_from", "kept_until", "保管期限须晚于保管起始时间", strictly=True)
+        start, end = data.get("kept_from"), data.get("kept_until")
+        if start and end and end - start > TWICE_THIRTY:
+            raise ValidationError("查封的期限不得超过三十日，延长的不得超过三十日，保管期限不能更长（行政强制法 第二十五条）",
+                                  "kept_until")
+
+
+DISPOSAL_FORMS = {"confirm": "当事人确认", "announce": "当事人不明或者无法联系，予以公告"}
+DISPOSAL_REASONS = {"perishable": "鲜活物品或者容易腐烂、变质的物品", "hard_to_keep": "其他不易保管的财物"}
+DISPOSAL_METHODS = {"auction": "拍卖", "sale": "变卖", "other": "其他方式"}
+
+
+class AdvanceDisposal(Signed):
+    """先行处置 of seized goods that will not keep (市场范本 items 27 先行处置物品确认书 and 28 先行处置物品公告): 行政强制法
+    第二十八条 presumes 鲜活物品或者其他不易保管的财物 may be sold before the decision and has the proceeds returned on
+    release, so a sale or auction records its proceeds; the party confirms by signing, or, unknown or unreachable, is
+    told by announcement."""
+
+    signers_needed = {"officer": 1}
+    form = choice("确认或者公告", DISPOSAL_FORMS)
+    reason = choice("先行处置的理由", DISPOSAL_REASONS, "行政强制法 第二十八条：鲜活物品或者其他不易保管的财物")
+    situation = text("物品现状", "如：冷藏条件不足，已开始变质")
+    items = many(Item, "先行处置的物品")
+    method = choice("处置方式", DISPOSAL_METHODS)
+    method_details = text("处置方式说明", "其他方式的，写明方式；拍卖的，写明拍卖机构", required=False)
+    approved_by = text("批准先行处置的行政机关负责人")
+    proceeds = amount("拍卖、变卖所得款项（元）", "解除查封、扣押的，退还所得款项（行政强制法 第二十八条）", required=False)
+    proceeds_kept = text("所得款项的保存", "如：存入本机关指定账户，待案件处理后依法退还或者上缴", required=False)
+    decided_at = moment("决定先行处置时间")
+    announced_at = moment("公告发布时间", "予以公告的填写", required=False)
+    announced_how = text("公告方式", "予以公告的填写，如：在本机关公告栏和门户网站公告", required=False)
+    disposed_at = moment("处置时间", required=False)
+
+    @validates_schema
+    def _lawful(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("method") in ("auction", "sale") and data.get("proceeds") is None:
+            raise ValidationError("拍卖、变卖的，须记录所得款项，解除查封、扣押时予以退还（行政强制法 第二十八条）", "proceeds")
+        if data.get("method") == "other" and not data.get("method_details"):
+            raise ValidationError("以其他方式处置的，须写明处置方式", "method_details")
+        if data.get("form") == "confirm" and not any(
+                s.get("capacity") == "party" and s.get("signed") is True for s in data.get("signatures", [])):
+            raise ValidationError("以当事人确认方式先行处置的，须由当事人签名确认；当事人不同意的，不得以确认书代替",
+                                  "signatures")
+        if data.get("form") == "announce" and not (data.get("announced_at") and data.get("announced_how")):
+            raise ValidationError("当事人不明或者无法联系的，须记录公告的时间和方式", "announced_at")
+        in_order(data, "decided_at", "disposed_at", "处置时间不得早于决定先行处置的时间")
+        in_order(data, "announced_at", "disposed_at", "处置时间不得早于公告发布时间")
+
+
+HANDLING = {"return": "退还当事人", "confiscate": "没收", "destroy": "销毁", "auction": "拍卖", "transfer": "移送有关机关",
+            "other": "其他处理"}
+
+
+class HandledItem(Item):
+    """One item of the seized goods and what became of it."""
+
+    disposition = choice("处理方式", HANDLING)
+    receiver = text("接收人或者接收单位", "退还、移送的填写", required=False)
+    proceeds = amount("拍卖所得款项（元）", required=False)
+    note = text("说明", "销毁的，写明依法应当销毁的依据", required=False)
+
+    @validates_schema
+    def _complete(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("disposition") in ("return", "transfer") and not data.get("receiver"):
+            raise ValidationError("退还、移送的，须写明接收人或者接收单位", "receiver")
+        if data.get("disposition") == "auction" and data.get("proceeds") is None:
+            raise ValidationError("拍卖的，须记录所得款项（行政处罚法 第七十四条）", "proceeds")
+        if data.get("disposition") == "destroy" and not data.get("note"):
+            raise ValidationError("销毁的，须写明依法应当销毁的依据（行政处罚法 第七十四条）", "note")
+
+
+class GoodsHandling(Witnessed):
+    """涉案物品处理记录 (市场范本 item 52): what was done with each seized item — returned (行政强制法 第二十八条: at once on
+    release), confiscated, destroyed where the law says so, auctioned with the proceeds paid to the treasury (行政处罚法
+    第七十四条), transferred — by two officers, the receiver signing where goods were handed over."""
+
+    signers_needed = {"officer": 2}
+    items = many(HandledItem, "涉案物品及其处理")
+    grounds = text("处理依据", "作出处理的决定及其理由，如：解除扣押决定；行政处罚决定没收")
+    place = text("处理地点")
+    handled_at = moment("处理时间")
+    to_treasury = flag("拍卖、依法处理所得款项已上缴国库", "行政处罚法 第七十四条", required=False)
+
+    @validates_schema
+    def _handed_over(self, data: dict[str, Any], **_: Any) -> None:
+        ways = {i.get("disposition") for i in data.get("items", [])}
+        if "auction" in ways and data.get("to_treasury") is not True:
+            raise ValidationError("没收非法财物拍卖的款项必须全部上缴国库（行政处罚法 第七十四条）", "to_treasury")
+        if ways & {"return", "transfer"}:
+            require_signers(data, {"party|present": 1})  # the receiver signs for what was handed over
+
+
 F14 = ("fushun-culture 第十四条",)
+SEIZED = ("查封扣押", "强制措施.处理")  # the steps while a 查封 or 扣押 runs
 KINDS = [
     RecordKind("inspection_check", "行政检查记录", InspectionCheck,
                ("changli-market 第十八条", "naiman-culture 第三条", "行政处罚法 第五十五条"), exports=("outcome",)),
@@ -266,6 +387,13 @@ KINDS = [
     RecordKind("coercive_decision", "行政强制措施决定书（查封、扣押附清单）", CoerciveDecision, F14 + ("行政强制法 第二十四条", "行政强制法 第二十五条")),
     RecordKind("seizure_assistance", "协助扣押通知书", SeizureAssistance, ("行政强制法 第二十四条",),
                offered_on=("查封扣押",)),
+    # issue 17: the seized goods — 委托保管, 先行处置 (确认书 or 公告), 涉案物品处理记录; offered while the measure runs
+    RecordKind("custody_entrustment", "委托保管书（查封的场所、设施、财物）", CustodyEntrustment, ("行政强制法 第二十六条",),
+               offered_on=SEIZED),
+    RecordKind("advance_disposal", "先行处置物品记录（确认或者公告）", AdvanceDisposal, ("行政强制法 第二十八条",),
+               offered_on=SEIZED),
+    RecordKind("goods_handling", "涉案物品处理记录", GoodsHandling, ("行政强制法 第二十八条", "行政处罚法 第七十四条"),
+               offered_on=("强制措施.处理", "强制措施.解除")),
     RecordKind("coercive_report", "当场实施行政强制措施报告", CoerciveReport, ("行政强制法 第十九条",)),
     RecordKind("coercive_extension", "延长查封、扣押期限告知", CoerciveExtension, ("行政强制法 第二十五条",)),
     RecordKind("coercive_outcome", "行政强制措施处理或解除记录", CoerciveOutcome,

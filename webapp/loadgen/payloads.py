@@ -382,3 +382,23 @@ def deferral_granted() -> dict[str, Any]:
     return data
 
 
+
+# --- issue 17 (17e): the seized goods — 委托保管书, 先行处置 (确认书 / 公告), 涉案物品处理记录 ------------------------------
+PERISHABLE = [{"name": "鲜活草鱼", "specification": "每尾约 1.5 公斤", "quantity": "120 公斤"}]
+PAYLOADS.update({
+    "custody_entrustment": {"custodian": "抚顺县顺达仓储有限公司", "custodian_id": "91210421MA0YYYYYYL",
+                            "custodian_address": "抚顺县石文镇工业园区 6 号", "custodian_contact": "赵刚 024-5550002",
+                            "target": "goods", "place": "抚顺县顺达仓储有限公司 3 号库房",
+                            "conditions": "妥善保管，不得使用、损毁，未经本机关书面同意不得转移、处置",
+                            "kept_from": T, "kept_until": "2026-04-01T10:00:00+08:00", "party_costs": "0.00",
+                            "entrusted_at": T},
+    "advance_disposal": {"signatures": OFFICER_SIG + [PARTY_SIG], "form": "confirm", "reason": "perishable",
+                         "situation": "现场无冷藏、增氧条件，鲜活草鱼已开始死亡", "items": PERISHABLE, "method": "sale",
+                         "approved_by": "刘伟", "proceeds": "1560.00",
+                         "proceeds_kept": "存入本机关指定账户，待案件处理后依法退还或者上缴", "decided_at": T,
+                         "disposed_at": "2026-03-02T15:00:00+08:00"},
+    "goods_handling": {**_WITNESSED, "signatures": OFFICER_SIGS + [PARTY_SIG],
+                       "items": [{**ITEMS[0], "disposition": "return", "receiver": "王五（星光网吧负责人）"}],
+                       "grounds": "经查明与违法行为无关，本机关决定解除扣押，退还财物", "place": "抚顺县文化市场综合行政执法队",
+                       "handled_at": "2026-03-20T14:00:00+08:00"},
+})
