@@ -79,8 +79,8 @@ def test_a_seizure_assistance_notice_quotes_the_issued_decision_of_its_step(app,
     other = walker.add(cid, task, "coercive_decision", payload("coercive_decision", measure="other"))
     assert other.status_code == 201, other.get_json()
     refused = walker.add(cid, task, "seizure_assistance", payload("seizure_assistance"))
-    assert refused.status_code == 422 and "为“其他行政强制措施”（行政强制措施），不能制作协助扣押通知书" in str(
-        refused.get_json()), refused.get_json()
+    assert refused.status_code == 422 and "为“其他行政强制措施”（行政强制措施），不能制作协助扣押通知书（依据：《中华人民共和国行政强制法》" \
+        "第二十四条）" in str(refused.get_json()), refused.get_json()
     assert walker.add(cid, task, "coercive_decision", payload("coercive_decision")).status_code == 201
     early = walker.add(cid, task, "seizure_assistance", payload("seizure_assistance", notified_at="2026-03-01T10:00:00+08:00"))
     assert early.status_code == 422 and "notified_at" in early.get_json()["fields"], early.get_json()

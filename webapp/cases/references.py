@@ -108,12 +108,13 @@ def problems(case_id: int, kind: str, payload: Mapping[str, Any], cite: Callable
 
 
 def unquoted(kind: str, payload: Mapping[str, Any], held: Mapping[str, Mapping[str, Any]],
-             format_set: str = "culture") -> dict[str, list[str]]:
+             format_set: str, cite: Callable[[list[str]], str]) -> dict[str, list[str]]:
     """A 文书 that quotes another (the 催告书 its 决定书) takes it from the case; where the case holds no such record
     (an enforcement begun on its own, the decision made in another case) the record must name it instead.  A 文书 that
     reports on another record (``needs``: the 鉴定结果告知书 on the 鉴定意见) is refused while the case holds none, or
     when its act is dated before that record's (``kind.field``: a result told before the opinion was issued).
-    ``held``: the newest payload of each kind of record the case holds; 文书 are named as ``format_set`` names them."""
+    ``held``: the newest payload of each kind of record the case holds; 文书 are named as ``format_set`` names them,
+    and a refusal cites the 文书's articles as ``cite`` prints them."""
     out: dict[str, list[str]] = {}
     for dk in documents.DOCUMENT_KINDS:
         quoted = documents.kind(dk.quotes) if dk.quotes and dk.typed_instead else None
@@ -122,17 +123,18 @@ def unquoted(kind: str, payload: Mapping[str, Any], held: Mapping[str, Mapping[s
             title = quoted.title_in(format_set)
             out[dk.typed_instead] = [f"本案没有{title}：请写明被执行的{title}名称和文号"]
         if dk.source == kind:
-            out.update(_before_what_it_reports(dk, payload, held, format_set))
+            out.update(_before_what_it_reports(dk, payload, held, format_set, cite))
     return out
 
 
 def _before_what_it_reports(dk: documents.DocumentKind, payload: Mapping[str, Any],
-                            held: Mapping[str, Mapping[str, Any]], format_set: str) -> dict[str, list[str]]:
+                            held: Mapping[str, Mapping[str, Any]], format_set: str,
+                            cite: Callable[[list[str]], str]) -> dict[str, list[str]]:
     """What a 文书 reports on must be in the case first, of the right sort and dated no later (:mod:`handlers.needs`);
     a date out of order is refused on the record's own date field."""
     dated = dk.dated_by[0].partition(".")[2] if dk.dated_by else "_schema"
     out: dict[str, list[str]] = {}
     for need in needs.judged(dk, {dk.source: payload}, held, format_set):
         if not need.ok:
-            out.setdefault(dated if need.dated else "_schema", []).append(need.text)
+            out.setdefault(dated if need.dated else "_schema", []).append(f"{need.text}（依据：{cite(list(dk.basis))}）")
     return out

@@ -173,9 +173,10 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         payload = system.prepare(case, payload)
     errors = rk.validate(payload, store.current().exists)
     if not errors:
-        errors = references.problems(case.id, kind, payload, done.settings.citer().text)
+        cite = done.settings.citer().text
+        errors = references.problems(case.id, kind, payload, cite)
         errors.update(references.unquoted(kind, payload, {r.kind: r.payload for r in done.records},
-                                           done.settings.format_set))
+                                           done.settings.format_set, cite))
     if errors:
         raise Invalid(f"{rk.title}填写有误，未保存", kind=kind, fields=errors)
     if unknown := _missing_signature_images(payload):
