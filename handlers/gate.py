@@ -294,8 +294,13 @@ def _total(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tupl
 
 
 def _moment_of(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dt.datetime | None:
-    """The moment in the field ``ref`` names of the task's newest records."""
+    """The moment in the field ``ref`` names of the task's newest records; ``kind.signatures@capacity``: when that
+    capacity signed (an approval states its moment only by the signature: 负责人批准立案)."""
+    ref, _, capacity = (ref or "").partition("@")
     value = _field(ref, records)[2] if ref else None
+    if capacity:
+        value = next((s.get("signed_at") for s in value or () if isinstance(s, Mapping)
+                      and s.get("capacity") == capacity and s.get("signed_at")), None)
     return value if isinstance(value, dt.datetime) or not value else dt.datetime.fromisoformat(str(value))
 
 
