@@ -31,8 +31,11 @@ class Filed:
     label: str = ""  # what the 卷内目录 shows as its 文号: blank for a 文书 that carries only the case's 案号
 
 
-def assemble(front: Mapping[str, Any], filed: Sequence[Filed], media: Sequence[Mapping[str, Any]]) -> tuple[bytes, dict[str, Any]]:
-    """The 电子案卷 PDF/A-3 and its manifest.  ``front``: agency, case, archive_no, retention, archived_at, archivist…"""
+def assemble(front: Mapping[str, Any], filed: Sequence[Filed], media: Sequence[Mapping[str, Any]],
+             appended: Sequence[Appended] = ()) -> tuple[bytes, dict[str, Any]]:
+    """The 电子案卷 PDF/A-3 and its manifest.  ``front``: agency, case, archive_no, retention, archived_at, archivist,
+    records (the case's, by kind: the 鉴定意见 is listed from them); ``appended``: files attached as they are (the
+    鉴定意见's uploaded originals, where the caller reads them from the store)."""
     r = renderer()
     bodies = [r.pages(f.template, f.context) for f in filed]
     lengths = [len(b.pages) for b in bodies]
@@ -46,13 +49,37 @@ def assemble(front: Mapping[str, Any], filed: Sequence[Filed], media: Sequence[M
             entries.append({"title": f.title, "number": f.number, "label": f.label, "date": f.date, "first": start,
                             "pages": n, "sha256": f.sha256})
             start += n
-        head = r.pages(TEMPLATE, {**front, "entries": entries, "media": list(media), "total": start - 1})
+        head = r.pages(TEMPLATE, {**front, "entries": entries, "media": list(media), "total": start - 1,
+                                  "appraisals": appraisals(front.get("records") or {})})
         if len(head.pages) == front_pages:
             break
         front_pages = len(head.pages)
     manifest = {"case": front["case"], "archive_no": front.get("archive_no"), "documents": entries,
                 "media": [{k: m[k] for k in ("file_name", "started_at", "recorded_by", "seconds", "sha256")} for m in media],
+                "appraisals": appraisals(front.get("records") or {}),
                 "pages": front_pages + sum(lengths)}
     attachments = [("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode(), "案卷清单（各文书及音像记录的 SHA-256）")]
     attachments += [(f"{i:02d}-{f.number}{f.title}.pdf", f.original, f"{f.title}（已签章原件）") for i, f in enumerate(filed, 1)]
+    attachments += [(a.name, a.content, a.description) for a in appended]
     return r.bind([head, *bodies], attachments), manifest
+
+
+@dataclass(frozen=True)
+class Appended:
+    """A file the case holds that no 文书 of the agency's renders (the expert's 鉴定书 as uploaded), attached as is."""
+
+    name: str
+    content: bytes
+    description: str
+
+
+def appraisals(records: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The 鉴定意见 the case holds, as the 案卷 lists them in place of the culture set's 格式16 鉴定书: that paper is
+    the 鉴定机构's and its 鉴定人's (signed and sealed by them), not the agency's, so the agency files the opinion it
+    received — who issued it, when, on what, its conclusion and the SHA-256 of each uploaded file."""
+    opinion = records.get("expert_opinion")
+    if not opinion:
+        return []
+    return [{"form": opinion.get("form"), "issuer": opinion.get("issuer"), "issued_at": opinion.get("issued_at"),
+             "subject": opinion.get("subject"), "conclusion": opinion.get("conclusion"),
+             "files": list(opinion.get("files") or [])}]

@@ -253,10 +253,12 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  uses=("case_filing", "coercive_decision"), dated_by=("case_transfer.transferred_at",)),
     # --- issue 17 (market set items 2–3): 指定管辖通知书, 案件交办通知书 — issued by the higher agency under its own 文号,
     # recorded by the receiving agency on its 立案 step and filed with the case (the agency's counter gives no 文号)
-    DocumentKind("designation_notice", "指定管辖通知书", "指管", "jurisdiction_notice", ("行政处罚法 第二十五条",),
+    DocumentKind("designation_notice", "指定管辖通知书", "指管", "jurisdiction_notice",
+                 ("行政处罚法 第二十五条", "市场监督管理行政处罚程序规定 第十三条"),
                  when="form=designate", uses=("case_filing",), numbered=False,
                  dated_by=("jurisdiction_notice.issued_at",)),
-    DocumentKind("assignment_notice", "案件交办通知书", "交办", "jurisdiction_notice", ("行政处罚法 第二十三条",),
+    DocumentKind("assignment_notice", "案件交办通知书", "交办", "jurisdiction_notice",
+                 ("市场监督管理行政处罚程序规定 第十五条",),
                  when="form=assign", uses=("case_filing",), numbered=False, dated_by=("jurisdiction_notice.issued_at",)),
     # --- issue 17 (market set items 31, 51): 鉴定期间告知书 (offered on the 调查取证 steps; needs the case's 委托书 and
     # quotes it as issued) and the 送达公告 of the 公告送达 step (the document its service plan names, as issued)
@@ -265,7 +267,9 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  needs=("appraisal_commission.commissioned_at",), dated_by=("appraisal_period.notified_at",),
                  titles=(("market", "检测/检验/检疫/鉴定期间告知书"),), picks=appraisal_picks("期间告知书")),
     # the 承办机构's review before the 事先告知 (market item 36, 案件审核/法制审核表: its 案件审核 half)
-    DocumentKind("case_examination", "案件审核表", "案审", "case_review", ("行政处罚法 第五十八条", "fushun-culture 第十五条"),
+    DocumentKind("case_examination", "案件审核表", "案审", "case_review",
+                 ("行政处罚法 第五十八条", "fushun-culture 第十五条", "市场监督管理行政处罚程序规定 第四十九条",
+                  "市场监督管理行政处罚程序规定 第五十二条"),
                  uses=("case_filing", "investigation_report"), numbered=False,
                  dated_by=("case_review.signatures@reviewer",), titles=(("market", "案件审核/法制审核表"),),
                  picks=(("", "案件审核表"),)),
@@ -301,6 +305,10 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("coercive_disposal", "查封（扣押）处理告知书", "封处", "coercive_outcome", ("行政强制法 第二十七条",),
                  when="outcome=dispose", quotes="coercive_decision", uses=("coercive_decision",),
                  dated_by=("coercive_outcome.decided_at",)),
+    # --- issue 17 (market set item 34): 责令退款通知书 (市场监督管理行政处罚程序规定 第五十九条), offered on the 陈述申辩 and
+    # 决定审批 steps: after the party was heard, before the decision; the sum in figures and 大写
+    DocumentKind("refund_order", "责令退款通知书", "退款", "refund_order", ("市场监督管理行政处罚程序规定 第五十九条",),
+                 uses=("case_filing", "prior_notice"), dated_by=("refund_order.ordered_at",)),
 )
 
 BY_CODE: dict[str, DocumentKind] = {k.code: k for k in DOCUMENT_KINDS}

@@ -164,7 +164,7 @@ def check(profile: Profile, specs: Iterable[Any], waived: Iterable[str] = ()) ->
     specs = list(specs)
     tasks = [_Task(ref, props, rules_from_properties(props).records, act_of(ref.task, props))
              for ref, props in user_tasks(specs)]
-    return Report(profile.code, tuple(check_rule(r, tasks) for r in binding(profile.rules)),
+    return Report(profile.code, tuple(check_rule(r, tasks) for r in binding(profile.rules, profile.departments)),
                   tuple(sorted({s.name for s in specs})), frozenset(waived))
 
 

@@ -294,8 +294,14 @@ def _total(ref: str, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> tupl
 
 
 def _moment_of(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dt.datetime | None:
-    """The moment in the field ``ref`` names of the task's newest records."""
-    return moment(_field(ref, records)[2]) if ref else None
+    """The moment in the field ``ref`` names of the task's newest records; ``kind.signatures@capacity``: when that
+    capacity signed (an approval states its moment only by the signature: 负责人批准立案)."""
+    ref, _, capacity = (ref or "").partition("@")
+    value = _field(ref, records)[2] if ref else None
+    if capacity:
+        value = next((s.get("signed_at") for s in value or () if isinstance(s, Mapping)
+                      and s.get("capacity") == capacity and s.get("signed_at")), None)
+    return moment(value)
 
 
 def _valid(code: str, records: Mapping[str, Sequence[Mapping[str, Any]]], file_exists: Callable[[str], bool]) -> bool:

@@ -226,6 +226,9 @@ class ProfileSchema(_Strict):
     devices = fields.Nested(DevicesSchema, load_default=dict, metadata=_meta("执法记录仪"))
     calendar = fields.Nested(CalendarSchema, load_default=dict, metadata=_meta(
         "本地工作日历", "在国家法定节假日之外，本地的放假和调休（计算工作日期限时使用）"))
+    department_rules = fields.List(fields.String(validate=lambda c: _departmental(c)), load_default=list, metadata=_meta(
+        "适用的部门规章", "本机构所属系统的部门规章（规则库中的，如 市场监督管理行政处罚程序规定），每行一项；其规则约束本机构，"
+        "文书和页面按其全称引用；未列出的部门规章不约束本机构，也不引用"))
     rules = fields.List(fields.Nested(RuleSchema), load_default=list, metadata=_meta(
         "执法规则", "实施办法的每条可检查规定及其条款", carried=True))
     patches = fields.List(fields.Nested(PatchSchema), load_default=list, metadata=_meta(
@@ -242,6 +245,14 @@ class ProfileSchema(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValidationError(f"规则编号重复：{'、'.join(dupes)}", "rules")
+
+
+def _departmental(code: str) -> bool:
+    """A ``department_rules`` entry must name a department's 规章 of the rule base (``workflows/law/``)."""
+    if code not in schema.departmental_titles():
+        known = "、".join(schema.departmental_titles()) or "无"
+        raise ValidationError(f"规则库中没有部门规章“{code}”（可选：{known}）")
+    return True
 
 
 def walk(schema: Schema, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], fields.Field[Any]]]:
@@ -265,6 +276,11 @@ class Profile:
     @property
     def procedures(self) -> tuple[str, ...]:
         return tuple(self.data["procedures"])
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """The departments' 规章 the agency applies (``department_rules``)."""
+        return tuple(self.data.get("department_rules") or ())
 
     @property
     def archive_days(self) -> int:
@@ -311,6 +327,7 @@ class Profile:
             "local_passwords": bool(self.data.get("sign_in", {}).get("local_passwords", True)),
             "deadline_warning_hours": int(self.data.get("warnings", {}).get("deadline_hours", DEFAULT_WARNING_HOURS)),
             "rules": [r.to_json() for r in self.rules],
+            "department_rules": list(self.departments),
             "documents": dict(self.data.get("documents") or {}),
         }
         if "handover_working_days" in av:
@@ -332,7 +349,8 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
         lines = format_errors(named_rules(exc.messages, raw.get("rules") or []))
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in lines)) from exc
     rules = tuple(rule_from_json(r) for r in data["rules"])
-    if loose := (check_tightening(rules, schema.national()) + _handover_within_rules(data.get("av") or {}, rules)
+    national = (*schema.national(), *schema.departmental(data["department_rules"]))
+    if loose := (check_tightening(rules, national) + _handover_within_rules(data.get("av") or {}, rules)
                  + organisational_problems(data, rules)):
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in loose))
     overrides = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))} if folder else {}
@@ -412,7 +430,8 @@ def load_all(root: Path = PROFILES_DIR) -> dict[str, Profile]:
 
 def from_agency(settings: Settings) -> Profile:
     """A profile rebuilt from an agency's stored settings, enough for the compliance check."""
-    return Profile(settings.code, settings.name, {"procedures": list(settings.procedures)}, settings.rules)
+    return Profile(settings.code, settings.name, {"procedures": list(settings.procedures),
+                                                  "department_rules": list(settings.department_rules)}, settings.rules)
 
 
 _TOML_AT = re.compile(r"at line (\d+), column (\d+)|at end of document")

@@ -64,6 +64,7 @@ class Settings:
     local_passwords: bool = True
     deadline_warning_hours: int = DEFAULT_WARNING_HOURS
     rules: tuple[Rule, ...] = ()
+    department_rules: tuple[str, ...] = ()  # the departments' 规章 the agency applies (law files with ``department``)
     source_toml: str | None = None
 
     @classmethod
@@ -95,7 +96,7 @@ class Settings:
                             for k, old in (("holidays", "holidays"), ("workdays", "makeup_workdays"))},
             timezone=s.get("timezone") or None, local_passwords=bool(s.get("local_passwords", True)),
             deadline_warning_hours=int(s.get("deadline_warning_hours", DEFAULT_WARNING_HOURS)),
-            rules=_RECENT.rules(s.get("rules", [])),
+            rules=_RECENT.rules(s.get("rules", [])), department_rules=tuple(s.get("department_rules") or ()),
             source_toml=s.get("source_toml"))
 
     def law(self) -> RuleBase:
@@ -104,11 +105,11 @@ class Settings:
 
     @cached_property
     def _law(self) -> RuleBase:
-        return _RECENT.law(self.rules)
+        return _RECENT.law(self.rules, self.department_rules)
 
     def citer(self) -> Citer:
-        """Citations by real title, from this agency's regulation and national law only."""
-        return for_agency(self.code, self.regulation)
+        """Citations by real title, from this agency's regulation, national law and the departments' 规章 it applies."""
+        return for_agency(self.code, self.regulation, self.department_rules)
 
     def calendar(self, national: Calendar) -> Calendar:
         """The national working-day calendar with this agency's regional holidays and make-up working days."""
@@ -126,20 +127,25 @@ class _Recent:
     KEPT = 8
 
     def __init__(self) -> None:
-        self.entries: tuple[tuple[Any, tuple[Rule, ...], RuleBase], ...] = ()
+        self.entries: tuple[tuple[Any, tuple[Rule, ...], dict[tuple[str, ...], RuleBase]], ...] = ()
 
     def rules(self, items: Any) -> tuple[Rule, ...]:
         for stored, own, _ in self.entries:
             if stored == items:
                 return own
         own = rules_from_json(items)
-        self.entries = ((copy.deepcopy(items), own, binding(own)), *self.entries[:self.KEPT - 1])
+        self.entries = ((copy.deepcopy(items), own, {}), *self.entries[:self.KEPT - 1])
         return own
 
-    def law(self, own: tuple[Rule, ...]) -> RuleBase:
-        """The law bound with ``own``: the one kept with it if ``own`` came from :meth:`rules`."""
-        found = [law for _, kept, law in self.entries if kept is own]
-        return found[0] if found else binding(own)
+    def law(self, own: tuple[Rule, ...], departments: tuple[str, ...] = ()) -> RuleBase:
+        """The law bound with ``own`` and the departments' 规章 named: the one kept with it if ``own`` came from
+        :meth:`rules` (bound once per set of 规章)."""
+        found = [bound for _, kept, bound in self.entries if kept is own]
+        if not found:
+            return binding(own, departments)
+        if departments not in found[0]:
+            found[0][departments] = binding(own, departments)
+        return found[0][departments]
 
 
 _RECENT = _Recent()

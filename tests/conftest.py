@@ -24,6 +24,13 @@ def clock() -> FixedClock:
     return FixedClock()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def clock_at_start(clock: FixedClock) -> None:
+    """Each test module begins on the same day: periods are judged against the shared clock, and a module that
+    walked cases months ahead must not leave a later module judging its walk late (it did, three times)."""
+    clock.set(FixedClock().now())
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory, clock: FixedClock):
     with migrated_app(database_url, tmp_path_factory, clock) as app:

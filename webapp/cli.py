@@ -310,7 +310,8 @@ def law_prove_cmd(code: str, files: tuple[Path, ...]) -> None:
     try:
         profile = profiles.load_profile(code)
         sources = {**profile_rules.compose_sources(profile, base_sources()), **{f.name: f.read_bytes() for f in files}}
-        rules, citer = binding(profile.rules), for_agency(profile.code, profile.data["regulation"])
+        rules = binding(profile.rules, profile.departments)
+        citer = for_agency(profile.code, profile.data["regulation"], profile.departments)
         problems: list[str] = []
         for pid in profile.procedures:
             try:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
-from handlers.law.schema import national_titles
+from handlers.law.schema import departmental_titles, national_titles
 
 # codes: a profile's, a law's or a State Council regulation's (…的规定) short name, or a State Council document's number; articles: 第N条…, or a document's
 # part and item (三（八）)
@@ -64,9 +64,13 @@ class Citer:
         return out
 
 
-def for_agency(code: str, regulation: str) -> Citer:
-    """The citer of the agency whose profile is ``code`` with the regulation titled ``regulation``."""
-    return Citer(code, regulation, national_titles())
+def for_agency(code: str, regulation: str, departments: Iterable[str] = ()) -> Citer:
+    """The citer of the agency whose profile is ``code`` with the regulation titled ``regulation``, applying the
+    departments' 规章 named ``departments`` (its profile's ``department_rules``): another department's 规章 is left
+    out as another county's regulation is (a culture agency never cites the market supervision procedure)."""
+    own = set(departments)
+    return Citer(code, regulation, {**national_titles(),
+                                    **{k: v for k, v in departmental_titles().items() if k in own}})
 
 
 @cache

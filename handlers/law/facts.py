@@ -86,6 +86,13 @@ FACTS: dict[str, FactSource] = {
                                {"decision_approval": Proof("crime_report_at")}),
     "移送涉嫌犯罪案件决定": FactSource("负责人作出移送涉嫌犯罪案件的决定",
                                {"decision_approval": Proof("transfer_decided_at")}),
+    # 市场监督管理行政处罚程序规定 第十八条: the period to decide on 立案 runs from receiving the materials of a case a
+    # higher agency assigned or designated (the notice, offered on the 立案 step, not required: a case without one is
+    # not bound, hence optional)
+    "收到交办或指定管辖案件材料": FactSource("收到上级交办或者指定管辖的案件材料",
+                                {"jurisdiction_notice": Proof("received_at")}, optional=True),
+    # 市场监督管理行政处罚程序规定 第五十九条: the 责令退款通知书 comes before the decision
+    "责令退款": FactSource("发出责令退款通知书", {"refund_order": Proof("ordered_at")}),
     # 行政许可法 第三十二条: what the first 补正告知书 of the case listed is everything the applicant must supply
     "首次补正告知": FactSource("首次补正告知书所列需要补正的全部内容",
                          {"supplement_notice": Proof("items", items=True)}, first=True),

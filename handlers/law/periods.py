@@ -73,6 +73,8 @@ COUNTING_RULES: tuple[CountingRule, ...] = (
     CountingRule("行政许可法", "行政许可法 第八十二条"),
     CountingRule("行政处罚法", "行政处罚法 第八十五条", days=(2, 3, 5, 7)),
     CountingRule("行政强制法", "行政强制法 第六十九条", max_days=10),
+    # its own words: 十五个工作日，延长十五个工作日 (at most thirty working days)
+    CountingRule("市场监督管理行政处罚程序规定 第十八条", "市场监督管理行政处罚程序规定 第十八条"),
 )
 CALENDAR_DAYS_BASIS = "民事诉讼法 第八十五条"
 

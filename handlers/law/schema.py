@@ -78,9 +78,10 @@ class RuleSchema(Schema):
     preceded_by = fields.List(fields.String(validate=_known_acts), load_default=list)
     followed_by = fields.List(fields.String(validate=_known_acts), load_default=list)
     not_after = fields.List(fields.String(validate=_known_act), load_default=list)
-    at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+(\[\]\.[a-z_]+)?$",
+    at = fields.String(validate=validate.Regexp(r"^([a-z_]+\.)?[a-z_]+(\[\]\.[a-z_]+|@[a-z_]+)?$",
                                                 error="须为“记录类型.字段”或“字段”，如 hearing_record.held_at、executed_at；"
-                                                      "数额规则可写“记录类型.列表[].字段”（各项合计）"))
+                                                      "数额规则可写“记录类型.列表[].字段”（各项合计）；审批的时间可写"
+                                                      "“记录类型.signatures@签名身份”，如 filing_approval.signatures@approver"))
     when = fields.String()
     states = fields.List(fields.String(), load_default=list)
 
@@ -169,6 +170,9 @@ class LawFileSchema(Schema):
         r"^(中华人民共和国|国务院|[\u4e00-\u9fff]+(规定|条例)$)", error="须写法律、行政法规或国务院文件的全称"))
     articles = articles_field()
     organisational = organisational_field()
+    # a department's 规章 (部门规章: 国家市场监督管理总局令 …) binds only the agencies of that department's system, each
+    # naming it in its profile (``department_rules``); a file without it binds every agency
+    department = fields.String(validate=validate.Length(min=2))
     rules = fields.List(fields.Nested(RuleSchema), required=True)
 
 
@@ -225,15 +229,38 @@ def _law_file(path: Path) -> tuple[dict[str, Any], tuple[Rule, ...]]:
 
 
 @cache
+def _files(root: Path = LAW_DIR) -> tuple[tuple[dict[str, Any], tuple[Rule, ...]], ...]:
+    return tuple(_law_file(p) for p in sorted(root.glob("*.toml")))
+
+
+def is_departmental(data: Mapping[str, Any]) -> bool:
+    """Whether a law file is a department's 规章, binding only the agencies whose profile names it."""
+    return bool(data.get("department"))
+
+
+@cache
 def national(root: Path = LAW_DIR) -> tuple[Rule, ...]:
-    """Every national rule; they bind every agency."""
-    return tuple(r for p in sorted(root.glob("*.toml")) for r in load_law_file(p)[2])
+    """Every rule that binds every agency (laws and State Council regulations; a department's 规章 is
+    :func:`departmental`)."""
+    return tuple(r for data, rules in _files(root) if not is_departmental(data) for r in rules)
 
 
 @cache
 def national_titles(root: Path = LAW_DIR) -> dict[str, str]:
-    """Short name (as cited: ``行政处罚法``) → full title (``中华人民共和国行政处罚法``)."""
-    return {code: title for code, title, _ in (load_law_file(p) for p in sorted(root.glob("*.toml")))}
+    """Short name (as cited: ``行政处罚法``) → full title (``中华人民共和国行政处罚法``), of the laws that bind every
+    agency; a department's 规章 is cited only for the agencies that apply it (:func:`departmental_titles`)."""
+    return {data["code"]: data["title"] for data, _ in _files(root) if not is_departmental(data)}
+
+
+@cache
+def departmental_titles(root: Path = LAW_DIR) -> dict[str, str]:
+    """Short name → full title of every department's 规章 in the rule base (what a profile may name)."""
+    return {data["code"]: data["title"] for data, _ in _files(root) if is_departmental(data)}
+
+
+def departmental(codes: Sequence[str], root: Path = LAW_DIR) -> tuple[Rule, ...]:
+    """The rules of the departments' 规章 named ``codes`` (a profile's ``department_rules``)."""
+    return tuple(r for data, rules in _files(root) if is_departmental(data) and data["code"] in codes for r in rules)
 
 
 def check_tightening(rules: Sequence[Rule], base: Sequence[Rule] = ()) -> list[str]:
@@ -256,10 +283,11 @@ def check_tightening(rules: Sequence[Rule], base: Sequence[Rule] = ()) -> list[s
     return out
 
 
-def binding(own: Sequence[Rule]) -> RuleBase:
-    """The rules that bind an agency: the national ones (less those its regulation tightens), then its own."""
+def binding(own: Sequence[Rule], departments: Sequence[str] = ()) -> RuleBase:
+    """The rules that bind an agency: the national ones and those of the departments' 规章 it applies
+    (``departments``, its profile's ``department_rules``), less those its regulation tightens, then its own."""
     tightened = {r.tightens for r in own if r.tightens}
-    return RuleBase((*(r for r in national() if r.id not in tightened), *own))
+    return RuleBase((*(r for r in (*national(), *departmental(departments)) if r.id not in tightened), *own))
 
 
 def _subset_fields(data: dict[str, Any]) -> None:

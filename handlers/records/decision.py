@@ -15,6 +15,7 @@ from handlers.records.fields import (
     amount,
     choice,
     flag,
+    in_order,
     many,
     moment,
     one,
@@ -210,3 +211,29 @@ KINDS = [
     RecordKind("archive_record", "归档记录", ArchiveRecord,
                ("fushun-culture 第三十一条", "档案法 第三十七条")),
 ] + DEFERRAL_AND_TRANSFER
+
+
+# --- issue 17 (market set item 34): 责令退款通知书 — 市场监督管理行政处罚程序规定 第五十九条 -------------------------------
+
+class RefundOrder(Strict):
+    """责令退款通知书: where a law or regulation requires the party to return what it overcharged (价格、收费 cases), the
+    agency orders the refund in writing after hearing the party and before deciding the penalty
+    (市场监督管理行政处罚程序规定 第五十九条); the notice is offered on the 陈述申辩 and 决定审批 steps, not required."""
+
+    legal_basis = text("责令退还的法律、法规依据", "要求责令退还多收价款的法律、法规条款，写全称，如《价格违法行为行政处罚规定》第十六条")
+    facts = text("多收价款的事实", "当事人多收价款的行为、期间、对象和计算方法")
+    overcharged = amount("多收价款数额（元）")
+    refund_to = text("退还对象", "多付价款的消费者或者其他经营者")
+    refund_by = moment("退还期限", "当事人须于此时间前退还完毕")
+    announce = flag("责令公告查找", "难以查找多付价款的消费者或者其他经营者的，责令公告查找（市场监督管理行政处罚程序规定 第五十九条）",
+                    required=False)
+    report = text("退还情况的报告", "如：退还完毕后三日内将退还凭证报送本机关", required=False)
+    ordered_at = moment("发出时间")
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_: Any) -> None:
+        in_order(data, "ordered_at", "refund_by", "退还期限应晚于发出时间", strictly=True)
+
+
+KINDS.append(RecordKind("refund_order", "责令退款通知书", RefundOrder, ("市场监督管理行政处罚程序规定 第五十九条",),
+                        offered_on=("陈述申辩", "决定审批")))

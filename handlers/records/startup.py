@@ -107,8 +107,9 @@ JURISDICTION_FORMS = {"designate": "指定管辖", "assign": "案件交办"}
 
 class JurisdictionNotice(Strict):
     """The notice by which a higher agency gave this agency the case: it designated it to decide a dispute over
-    jurisdiction or a case it found this agency should handle (行政处罚法 第二十五条: 报请共同的上一级行政机关指定管辖),
-    or handed down a case of its own (交办).  The higher agency issues the notice under its 文号; the receiving agency
+    jurisdiction or a case it found this agency should handle (行政处罚法 第二十五条: 报请共同的上一级行政机关指定管辖;
+    市场监督管理行政处罚程序规定 第十三条), or handed down a case of its own (交办: 市场监督管理行政处罚程序规定
+    第十五条).  The higher agency issues the notice under its 文号; the receiving agency
     records it on the 立案 step (not required there) with the day it arrived, and files its 指定管辖通知书 or 案件交办
     通知书 with the case."""
 
@@ -130,5 +131,6 @@ class JurisdictionNotice(Strict):
         in_order(data, "received_at", "report_by", "报送查处结果的期限应晚于收到时间", strictly=True)
 
 
-KINDS.append(RecordKind("jurisdiction_notice", "指定管辖或案件交办通知", JurisdictionNotice, ("行政处罚法 第二十五条",),
+KINDS.append(RecordKind("jurisdiction_notice", "指定管辖或案件交办通知", JurisdictionNotice,
+                        ("行政处罚法 第二十五条", "市场监督管理行政处罚程序规定 第十三条", "市场监督管理行政处罚程序规定 第十五条"),
                         offered_on=("立案", "补报立案")))

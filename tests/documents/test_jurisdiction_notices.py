@@ -59,5 +59,6 @@ def test_a_designation_notice_in_the_market_set_cites_article_25(app, client, tm
     notice = docs["designation_notice"]
     assert notice["title"] == "指定管辖通知书"
     text = pdf_text(w.call("get", notice["url"], "officer1").data, tmp_path)
-    assert "根据《中华人民共和国行政处罚法》第二十五条之规定，现指定你单位管辖。请依法办理。" in text, text
+    assert ("根据《中华人民共和国行政处罚法》第二十五条；《市场监督管理行政处罚程序规定》第十三条之规定，现指定你单位管辖。"
+            "请依法办理。") in text, text
     assert "抄送：抚顺县文化旅游和广播电视局" in text

@@ -48,7 +48,7 @@ def report(agency: Agency, versions: dict[str, DiagramVersion] | None = None) ->
     versions = deployed_versions(agency.id) if versions is None else versions
     profile, waived = profiles.from_agency(agency.settings), frozenset(waived_rules(agency.id))
     content = frozenset((pid, v.process_id, v.sources_sha256) for pid, v in versions.items())
-    key = (profile.code, tuple(profile.rules), content, waived)
+    key = (profile.code, tuple(profile.rules), profile.departments, content, waived)
     if any(sha is None for _, _, sha in content):
         return compliance.check(profile, _specs(versions.values()), waived)
     if key not in _REPORTS:

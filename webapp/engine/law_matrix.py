@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from handlers import profiles
 from handlers.law import matrix, proof
-from handlers.law.schema import LAW_DIR, binding, law_file_data
+from handlers.law.schema import LAW_DIR, binding, is_departmental, law_file_data
 from webapp.db import db
 from webapp.engine import profiles as engine_profiles
 from webapp.engine.diagrams import base_dir, base_sources, deployed_versions
@@ -92,6 +92,8 @@ def _test_files() -> tuple[list[Path], Path]:
 
 def _build(profile: profiles.Profile, versions: Mapping[str, DiagramVersion], law_files: Sequence[Path],
            test_sources: Mapping[str, str]) -> matrix.Matrix:
+    # a department's 规章 is listed only for the agencies that apply it (profile ``department_rules``)
+    law_files = [p for p in law_files if not is_departmental(d := law_file_data(p)) or d["code"] in profile.departments]
     national = [law_file_data(p) for p in law_files]
     laws = [matrix.Law(profile.code, profile.data["regulation"], profile.data.get("articles"),
                        profile.data.get("organisational") or {})]
@@ -104,4 +106,4 @@ def _build(profile: profiles.Profile, versions: Mapping[str, DiagramVersion], la
     titles = {law.title: law.code for law in laws}
     slugs = {profile.code.replace("-", "_"): profile.code, **{p.stem: d["code"] for p, d in zip(law_files, national, strict=True)}}
     tests = matrix.tests_by_article(test_sources, titles, slugs)
-    return matrix.build(profile.code, laws, binding(profile.rules), _tasks(by_process), _settings(profile.data), tests)
+    return matrix.build(profile.code, laws, binding(profile.rules, profile.departments), _tasks(by_process), _settings(profile.data), tests)

@@ -402,3 +402,13 @@ PAYLOADS.update({
                        "grounds": "经查明与违法行为无关，本机关决定解除扣押，退还财物", "place": "抚顺县文化市场综合行政执法队",
                        "handled_at": "2026-03-20T14:00:00+08:00"},
 })
+
+# --- issue 17 (market set item 34): 责令退款通知书 (市场监督管理行政处罚程序规定 第五十九条), offered on 陈述申辩 and 决定审批 --
+PAYLOADS.update({
+    "refund_order": {"legal_basis": "《价格违法行为行政处罚规定》第十六条",
+                     "facts": "你（单位）于2026年1月1日至2月28日在上网服务收费中，在标价之外按每小时加收“空调费”1元，"
+                              "共向上网消费者多收价款3280.50元",
+                     "overcharged": "3280.50", "refund_to": "多付价款的上网消费者",
+                     "refund_by": "2026-03-20T17:00:00+08:00", "announce": True,
+                     "report": "退还完毕后三个工作日内将退还凭证报送本机关", "ordered_at": T},
+})
