@@ -10,8 +10,16 @@ other modules add are picked up; the PDF export only with ``--with-pdf``), the p
 officer inbox, the approvals queue, the case list and ``GET /api/tasks``, and the 50th page of the inbox and of
 the case list reached by following their "下一页" links (keyset pages).  Before timing, the worker's supervision
 roll-up job runs once (as ``flask liuhen worker`` does every ``LIUHEN_SUPERVISION_MINUTES``) and its time is printed.
-Prints page, median and p95 in ms, and the rows shown (HTML table rows, or JSON list items); with ``--baseline``
-(the ``--json`` of a run on a smaller database) also each page's ratio to it.
+Prints per page the wall-clock median and p95 in ms, the median processor time of this process per request
+(``time.process_time`` around the test client's request: the app's Python, templates and driver, far less
+disturbed by other jobs on the machine than the wall clock), and the rows shown (HTML table rows, or JSON list
+items).  On PostgreSQL, ``--explain-n`` further requests per page (3 by default, after the timed ones) run each
+statement first under ``EXPLAIN (ANALYZE, BUFFERS)`` in a savepoint rolled back (hooked on SQLAlchemy's
+``before_cursor_execute``), and print the median per request of the statements sent, the shared buffers they
+touched (hit + read: pages of 8 KB, the same whether cached or not) and the rows their plans processed (rows out of
+every plan node, plus rows removed by filters, × loops): the page's database work in units the machine's load does
+not change, which grows with the history exactly when the page reads more of it.  With ``--baseline`` (the
+``--json`` of a run on a smaller database) also each page's ratio to it for each of wall, CPU, buffers and rows.
 Targets (issue 15 point 5): every /oversight/ page at 30,000 cases ≤ 1.15 × its time at 10,000, and ≤ 80 ms median
 on PostgreSQL at 100,000 cases.
 """
@@ -26,10 +34,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import psycopg  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
@@ -42,6 +51,9 @@ from webapp.loadgen.generator import generate  # noqa: E402
 from webapp.models import Agency, Case  # noqa: E402
 from webapp.supervision import rollups  # noqa: E402
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
 #: who asks for the pages: the first of these the page lets in (HTTP 200) is timed
 USERS = ("approver1", "admin1", "legal1", "judicial1", "officer1")
 INBOX = ("/inbox", "/inbox?overdue=1", "/approvals", "/cases")
@@ -53,6 +65,69 @@ NEXT = re.compile(r'href="([^"]+)" rel="next"')
 PAGE_USERS = {"/inbox": ("officer1",), "/api/tasks": ("officer1",), "/approvals": ("approver1",),
               "/cases": ("officer1",)}
 SKIP_SUFFIXES = (".pdf",)  # rendered documents, timed by bench/documents.py; add --with-pdf to include them
+
+
+#: statements PostgreSQL can EXPLAIN (the others — SAVEPOINT, SET, LOCK … — are counted, not measured)
+EXPLAINABLE = ("select", "with", "insert", "update", "delete", "values")
+#: a plan node's rows it read and dropped, beside those it passed up
+REMOVED = ("Rows Removed by Filter", "Rows Removed by Index Recheck", "Rows Removed by Join Filter")
+
+
+def plan_rows(node: dict[str, Any]) -> int:
+    """Rows a plan processed: each node's rows out and rows removed by its filters, times its loops, summed over the
+    tree — an index range read for a page counts its entries once, a scan of the history counts all of it."""
+    own = (node.get("Actual Rows", 0) + sum(node.get(k, 0) for k in REMOVED)) * node.get("Actual Loops", 1)
+    return int(own) + sum(plan_rows(child) for child in node.get("Plans", ()))
+
+
+def plan_buffers(node: dict[str, Any]) -> int:
+    """Shared buffers (8 KB pages) the statement touched, hit or read: the top node's counts include its children's
+    (InitPlans and SubPlans too); local and temporary blocks added for sorts or hashes that spill."""
+    keys = ("Shared Hit Blocks", "Shared Read Blocks", "Local Hit Blocks", "Local Read Blocks",
+            "Temp Read Blocks", "Temp Written Blocks")
+    return int(sum(node.get(k, 0) for k in keys))
+
+
+class Explainer:
+    """While ``on``, runs every statement the app sends first under ``EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)`` in a
+    savepoint that is rolled back, and adds up the buffers and rows of its plan.  Why: a page's wall-clock time on a
+    shared machine moves by 20–50 % with other jobs, so a ratio between two sizes shows noise; buffers touched and
+    rows processed are the same whatever the load and grow exactly when the page reads more history.  Executing the
+    statement once more inside a rolled-back savepoint leaves the request's own statement and results unchanged."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.on = False
+        self.statements = self.buffers = self.rows = self.unmeasured = 0
+        self.detail: list[tuple[str, int, int]] = []
+        sa.event.listen(engine, "before_cursor_execute", self.before)
+
+    def reset(self) -> None:
+        self.statements = self.buffers = self.rows = self.unmeasured = 0
+        self.detail = []
+
+    def before(self, conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        if not self.on:
+            return
+        self.statements += 1
+        verb = statement.lstrip().split(None, 1)[0].lower() if statement.strip() else ""
+        raw = cursor.connection
+        if executemany or verb not in EXPLAINABLE or (raw.autocommit and verb not in ("select", "values")):
+            self.unmeasured += 1
+            return
+        with raw.cursor() as cur:
+            if not raw.autocommit:
+                cur.execute("SAVEPOINT bench_explain")
+            try:
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters)
+                plan = cur.fetchone()[0][0]["Plan"]
+                self.buffers += plan_buffers(plan)
+                self.rows += plan_rows(plan)
+                self.detail.append((" ".join(statement.split())[:160], plan_buffers(plan), plan_rows(plan)))
+            except psycopg.Error:
+                self.unmeasured += 1
+            if not raw.autocommit:
+                cur.execute("ROLLBACK TO SAVEPOINT bench_explain")
+                cur.execute("RELEASE SAVEPOINT bench_explain")
 
 
 def urls() -> dict[str, str]:
@@ -134,6 +209,7 @@ class Session:
         self.app = app
         self.web: dict[str, WebUser] = {}
         self.tokens: dict[str, str] = {}
+        self.explainer: Explainer | None = None
 
     def get(self, user: str, path: str) -> Any:
         if path.startswith("/api/"):
@@ -179,8 +255,36 @@ def label(path: str) -> str:
     return re.sub(r"/cases/\d+/", "/cases/N/", path)
 
 
+def median_of(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def explained(session: Session, user: str, path: str) -> dict[str, Any]:
+    """Median statements, buffers and rows per request over ``--explain-n`` requests with every statement explained."""
+    explainer = session.explainer
+    if explainer is None or ARGS.explain_n <= 0:
+        return {}
+    per: dict[str, list[float]] = {"statements": [], "buffers": [], "rows_read": [], "unmeasured": []}
+    detail: list[tuple[str, int, int]] = []
+    for _ in range(ARGS.explain_n):
+        explainer.reset()
+        explainer.on = True
+        try:
+            res = session.get(user, path)
+        finally:
+            explainer.on = False
+        assert res.status_code == 200, (path, res.status_code)
+        for key, value in (("statements", explainer.statements), ("buffers", explainer.buffers),
+                           ("rows_read", explainer.rows), ("unmeasured", explainer.unmeasured)):
+            per[key].append(value)
+        detail = explainer.detail
+    # the last request's statements (start of the text, buffers, rows) go into --json, to find what grows
+    return {**{key: median_of(values) for key, values in per.items()}, "detail": detail}
+
+
 def time_page(session: Session, path: str) -> dict[str, Any] | None:
-    """Median and p95 of N requests by the first user the page lets in; None when nobody may see it."""
+    """Wall and processor-time medians of N requests by the first user the page lets in, then the database work of
+    ``--explain-n`` more (PostgreSQL); None when nobody may see it."""
     for user in next((u for p, u in PAGE_USERS.items() if path.startswith(p)), USERS):
         try:
             res = session.get(user, path)
@@ -188,16 +292,53 @@ def time_page(session: Session, path: str) -> dict[str, Any] | None:
             continue
         if res.status_code != 200:
             continue
-        times = []
+        times, cpu = [], []
         for _ in range(ARGS.n):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             res = session.get(user, path)
+            cpu.append((time.process_time() - started_cpu) * 1000)
             times.append((time.perf_counter() - started) * 1000)
             assert res.status_code == 200, (path, res.status_code)
         times.sort()
         return {"page": label(path), "user": user, "median": statistics.median(times),
-                "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], "rows": rows_in(res)}
+                "p95": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], "cpu": median_of(cpu),
+                "rows": rows_in(res), **explained(session, user, path)}
     return None
+
+
+#: the figures compared with the baseline run: (key in the JSON, column heading)
+COMPARED = (("median", "wall"), ("cpu", "cpu"), ("buffers", "buf"), ("rows_read", "rows"))
+
+
+def ratios(r: dict[str, Any], base: dict[str, Any] | None) -> dict[str, float | None]:
+    """This run's figure ÷ the baseline's, per compared figure (None where either is missing or zero)."""
+    return {key: r[key] / base[key] if base and r.get(key) is not None and base.get(key) else None
+            for key, _ in COMPARED}
+
+
+def report(engine: str, out: list[dict[str, Any]]) -> None:
+    """The table: wall median and p95, CPU median, statements, buffers and rows per request, and the ratios."""
+    base = {r["page"]: r for r in json.loads(Path(ARGS.baseline).read_text()).get(engine, [])} \
+        if ARGS.baseline else {}
+    print(f"\n{engine}: {ARGS.n} requests per page (ms; cpu = this process's processor time), then "
+          f"{ARGS.explain_n if engine == 'postgresql' else 0} under EXPLAIN (stmts, shared buffers hit+read, "
+          f"rows processed: medians per request){'; ratio to ' + ARGS.baseline if base else ''}")
+    heads = "".join(f"{h + '×':>7}" for _, h in COMPARED) if base else ""
+    print(f"{'page':<58}{'user':<11}{'wall':>8}{'p95':>8}{'cpu':>8}{'stmts':>6}{'buffers':>9}{'rows':>9}"
+          f"{'shown':>6}{heads}")
+    for r in out:
+        r["ratios"] = ratios(r, base.get(r["page"]))
+        r["ratio"] = r["ratios"]["median"]
+        work = (f"{r['statements']:>6.0f}{r['buffers']:>9.0f}{r['rows_read']:>9.0f}" if "buffers" in r
+                else f"{'—':>6}{'—':>9}{'—':>9}")
+        shown = "".join(f"{f'{v:.2f}' if v is not None else '—':>7}" for v in r["ratios"].values()) if base else ""
+        flags = "  ← over 80 ms" if r["median"] > 80 else ""
+        flags += f"  ({r['unmeasured']:.0f} statements not explained)" if r.get("unmeasured") else ""
+        if r["page"].startswith("/oversight/"):
+            over = [h for key, h in COMPARED if key != "median" and (r["ratios"][key] or 0) > 1.15]
+            flags += f"  ← {'/'.join(over)} ratio over 1.15" if over else ""
+        print(f"{r['page']:<58}{r['user']:<11}{r['median']:>8.1f}{r['p95']:>8.1f}{r['cpu']:>8.1f}{work}"
+              f"{r['rows']:>6}{shown}{flags}")
 
 
 def run(engine: str) -> list[dict[str, Any]]:
@@ -209,19 +350,12 @@ def run(engine: str) -> list[dict[str, Any]]:
         return []
     print(f"[{engine}] 执法监督数据汇总（后台服务的 supervision 任务）用时 {roll_up(app):.2f} 秒")
     session = Session(app)
+    if engine == "postgresql":
+        with app.app_context():
+            session.explainer = Explainer(db.engine)
     paths = [p for p in pages(app) + deep_pages(session) if ARGS.only is None or ARGS.only in p]
     out = [r for p in paths if (r := time_page(session, p))]
-    base = {r["page"]: r["median"] for r in json.loads(Path(ARGS.baseline).read_text()).get(engine, [])} \
-        if ARGS.baseline else {}
-    print(f"\n{engine}: {ARGS.n} requests per page (ms){'; ratio to ' + ARGS.baseline if base else ''}")
-    print(f"{'page':<58}{'user':<11}{'median':>9}{'p95':>9}{'rows':>7}{'ratio':>8}")
-    for r in out:
-        ratio = r["median"] / base[r["page"]] if base.get(r["page"]) else None
-        r["ratio"] = ratio
-        flag = "  ← over 80 ms" if r["median"] > 80 else ""
-        flag += "  ← ratio over 1.15" if ratio is not None and ratio > 1.15 and r["page"].startswith("/oversight/") else ""
-        print(f"{r['page']:<58}{r['user']:<11}{r['median']:>9.1f}{r['p95']:>9.1f}{r['rows']:>7}"
-              f"{f'{ratio:.2f}' if ratio is not None else '—':>8}{flag}")
+    report(engine, out)
     return out
 
 
@@ -239,6 +373,8 @@ def main() -> None:
     parser.add_argument("--only", help="time only pages whose path contains this")
     parser.add_argument("--with-pdf", action="store_true", help="also time the PDF exports")
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
+    parser.add_argument("--explain-n", type=int, default=3,
+                        help="PostgreSQL: requests per page with every statement explained (0: none)")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--baseline", help="the --json of a run on a smaller database: print each page's ratio to it")
     ARGS = parser.parse_args()

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from handlers import clock
 from tests.support.web_client import web
+from webapp.cases import deadlines
 from webapp.db import db
-from webapp.models import Deadline
+from webapp.models import Case, Deadline
 
 TITLE = re.compile(r"<td>逾期测试-(\d+)</td>")
 NEXT = re.compile(r'href="([^"]+)" rel="next"')
@@ -109,3 +110,57 @@ def test_a_page_of_overdue_items_reads_the_same_however_many_are_late(app, walke
     assert len(fewer) == len(more), (fewer, more)
     assert _numbers(page) == _numbers(again) == list(range(20))
     assert not any("count(" in s.lower() and "deadlines" in s for s in more), more  # nothing counts the late items
+
+
+def _cases_read(app: Any, call: Any) -> int:
+    """Rows of ``cases`` the statements of ``call()`` read, from their plans: PostgreSQL's ``EXPLAIN ANALYZE`` rows
+    out and removed by filters on every node reading the table; SQLite's plan names a full scan of it (counted as
+    every case) or a lookup by key (none)."""
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            call()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", keep)
+        conn = db.session.connection()
+        read = 0
+        for statement, parameters in seen:
+            if "cases" not in statement or not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            if db.engine.dialect.name == "postgresql":
+                plan = conn.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters).scalar()
+                read += _rows_of(plan[0]["Plan"], "cases")
+            else:
+                plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+                if any(re.match(r"SCAN cases\b", row[-1]) for row in plan):
+                    read += db.session.scalar(select(func.count()).select_from(Case)) or 0
+        db.session.remove()
+    return read
+
+
+def _rows_of(node: dict[str, Any], table: str) -> int:
+    own = node.get("Actual Rows", 0) + node.get("Rows Removed by Filter", 0) if node.get("Relation Name") == table \
+        else 0
+    return int(own * node.get("Actual Loops", 1)) + sum(_rows_of(n, table) for n in node.get("Plans", ()))
+
+
+def test_the_overdue_lists_read_the_cases_they_list_not_every_case(app, walker, agency):
+    """Issue 15 point 5: the supervision figures' overdue list and the overdue queue's page look up the title of each
+    period they list; joined instead, PostgreSQL hashed every case of the agency (its whole history) to list 200."""
+    cases = [walker.create_case()["id"] for _ in range(6)]
+    for n, case in enumerate(cases):
+        _late(app, agency, case, n, hours=100 - n)
+    with app.app_context():
+        listed = [(d.id, title) for d, title in deadlines.overdue(agency.id, limit=2)]
+        assert [title for _, title in listed] == [db.session.get(Case, c).title for c in cases[:2]]
+        db.session.remove()
+    assert _cases_read(app, lambda: deadlines.overdue(agency.id, limit=2)) <= 2
+    queue = "/oversight/api/deadlines?list=queue&per_page=2"
+    res = walker.call("get", queue, "approver1").get_json()
+    assert [d["case_title"] for d in res["queue"]] == [title for _, title in listed]
+    assert _cases_read(app, lambda: walker.call("get", queue, "approver1")) <= 3  # a page of 2, and one to tell more

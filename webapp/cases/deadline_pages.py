@@ -15,8 +15,9 @@ from sqlalchemy import Select, select
 
 from handlers import clock
 from handlers.roles import OVERDUE_QUEUE_ROLES
+from webapp.cases import deadlines
 from webapp.db import db
-from webapp.models import Agency, Case, Deadline, StatusCount, User
+from webapp.models import Agency, Deadline, StatusCount, User
 from webapp.paging import Key, keyset, keyset_rows
 
 #: the lists, in the order a page shows them: the user's roles' own, then (managers) the agency's queue
@@ -41,8 +42,8 @@ def visible(user: User) -> tuple[str, ...]:
 
 
 def _listed(user: User, name: str, now: dt.datetime) -> Select[Deadline, str]:
-    query = (select(Deadline, Case.title).join(Case, Case.id == Deadline.case_id)
-             .where(Deadline.agency_id == user.agency_id, Deadline.status == "open"))
+    query = select(Deadline, deadlines.case_title()).where(Deadline.agency_id == user.agency_id,
+                                                            Deadline.status == "open")
     if name.endswith("_soon"):
         agency = db.session.get(Agency, user.agency_id)
         hours = agency.settings.deadline_warning_hours if agency else 0
