@@ -44,6 +44,10 @@ def test_the_uploaded_appraisal_opinion_is_filed_in_the_case_file_in_place_of_th
     manifest = json.loads((tmp_path / "m.json").read_text())
     assert [a["files"] for a in manifest["appraisals"]] == [[sha]], manifest["appraisals"]
     assert manifest["appraisals"][0]["issuer"] == "辽宁省文化市场技术鉴定中心"
+    scan = re.search(r"(\d+): (鉴定意见-01-鉴定意见书\.pdf)", attached)
+    assert scan, attached  # the uploaded original itself, not only its hash
+    subprocess.run(["pdfdetach", "-save", scan.group(1), "-o", str(tmp_path / "scan.pdf"), str(path)], check=True)
+    assert (tmp_path / "scan.pdf").read_bytes() == SCAN
 
 
 def test_a_case_without_an_appraisal_lists_none_and_an_appended_scan_is_attached_as_it_is(tmp_path):

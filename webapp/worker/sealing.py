@@ -45,7 +45,18 @@ from webapp.cases.service import get_case, require_handler
 from webapp.db import db, table
 from webapp.engine import runner
 from webapp.errors import Conflict, Forbidden, Invalid, NotFound
-from webapp.models import Agency, Case, CaseTask, Document, DocumentCounter, MediaItem, Record, RenderJob, User
+from webapp.models import (
+    Agency,
+    Case,
+    CaseTask,
+    Document,
+    DocumentCounter,
+    MediaItem,
+    Record,
+    RenderJob,
+    StoredFile,
+    User,
+)
 from webapp.store import audit
 from webapp.worker import claims
 from webapp.worker.signing import signer_for
@@ -239,7 +250,21 @@ def case_file(case: Case, agency: Agency, records: Mapping[str, Record], ctx: Ma
     front = {**ctx, "case": {**ctx["case"]}, "archive_no": archive.get("archive_no", ""),
              "retention": archive.get("retention", ""), "archivist": archive.get("archivist", ""),
              "archived_on": ctx["date"], "ended_on": _ended(records)}
-    return documents.assemble_case_file(front, filed, media)
+    return documents.assemble_case_file(front, filed, media, _appraisal_scans(records))
+
+
+def _appraisal_scans(records: Mapping[str, Record]) -> list[documents.Appended]:
+    """The 鉴定意见's uploaded originals, attached as they are: the 鉴定书 is the 鉴定机构's paper, which the agency
+    files in place of one of its own (documents/README.md), so the 案卷 must carry the file itself, not only its hash."""
+    opinion = records.get("expert_opinion")
+    out = []
+    for i, sha in enumerate((opinion.payload.get("files") or []) if opinion else [], 1):
+        stored = db.session.get(StoredFile, sha)
+        with store.current().open(sha) as fh:
+            content = fh.read()
+        name = stored.original_name if stored is not None else sha[:12]
+        out.append(documents.Appended(f"鉴定意见-{i:02d}-{name}", content, f"鉴定意见原件（SHA-256 {sha}）"))
+    return out
 
 
 def _ended(records: Mapping[str, Record]) -> str:
