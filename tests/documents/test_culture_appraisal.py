@@ -63,3 +63,16 @@ def test_a_case_without_an_appraisal_lists_none_and_an_appended_scan_is_attached
     index = re.search(r"(\d+): 鉴定意见书\.pdf", attached).group(1)
     subprocess.run(["pdfdetach", "-save", index, "-o", str(tmp_path / "scan.pdf"), str(path)], check=True)
     assert (tmp_path / "scan.pdf").read_bytes() == SCAN
+
+
+def test_the_case_file_names_its_pages_as_the_agency_s_set_does(tmp_path):
+    """市场监督管理行政处罚文书格式范本 items 54–56: 卷宗封面, 卷内文件目录, 卷内备考表; the culture 格式: 案卷封面, 卷内目录, 备考表."""
+    texts = {}
+    for chosen in ("culture", "market"):
+        front = {"agency": {"name": "某局", "archive_basis": "", "format_set": chosen}, "case": {"title": "某案", "party_name": "某"},
+                 "archive_no": "A-1", "case_no": "", "ended_on": "", "archived_on": "", "retention": "", "archivist": "",
+                 "cite": lambda refs: "", "records": {}}
+        (tmp_path / chosen).write_bytes(documents.assemble_case_file(front, [], [])[0])
+        texts[chosen] = _text(tmp_path / chosen)
+    assert all(n in texts["market"] for n in ("卷宗封面", "卷内文件目录", "卷内备考表")), texts["market"]
+    assert all(n in texts["culture"] for n in ("案卷封面", "卷内目录", "备考表")) and "卷宗封面" not in texts["culture"]
