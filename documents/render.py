@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from documents import amounts
+from documents import amounts, font_subset
 from documents.compact_cff import compact_font
 
 HERE = Path(__file__).resolve().parent
@@ -98,6 +98,7 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         _install_font_compaction()
+        font_subset.install()
         self.env = _environment()
         self.fonts = FontConfiguration()
         self.css = CSS(filename=str(STYLESHEET), font_config=self.fonts)

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import functools
 import io
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -98,7 +99,9 @@ def self_signed(common_name: str, key_file: Path, cert_file: Path, *, now: dt.da
         key_file.chmod(0o600)
         fh.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                    serialization.NoEncryption()))
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    partial = cert_file.with_name(f".{cert_file.name}.{os.getpid()}")
+    partial.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    partial.replace(cert_file)  # whole or absent: another worker process never reads half a certificate
 
 
 @dataclass(frozen=True)

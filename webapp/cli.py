@@ -507,7 +507,9 @@ def scheduled_jobs() -> list[Scheduled]:
 
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="只运行一轮（制作排队的文书、到期的定时任务）后退出")
-def worker_cmd(once: bool) -> None:
+@click.option("--processes", type=click.IntRange(min=1), default=None,
+              help="进程数（缺省取 LIUHEN_WORKER_PROCESSES，再缺省为 CPU 核数的一半，至少 1）")
+def worker_cmd(once: bool, processes: int | None) -> None:
     """后台服务：制作排队的文书，按时触发流程定时器与期限检查、清除放弃的上传、校验审计链；可在多台机器上同时运行。"""
 
     worker = Worker(scheduled_jobs())
@@ -520,7 +522,11 @@ def worker_cmd(once: bool) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     click.echo(f"后台服务 {worker.name} 已启动")
-    worker.run_forever(stop, float(current_app.config["LIUHEN_WORKER_POLL_SECONDS"]))
+    helpers = launcher.Helpers((processes or launcher.worker_processes()) - 1, click.echo).start()
+    try:
+        worker.run_forever(stop, float(current_app.config["LIUHEN_WORKER_POLL_SECONDS"]))
+    finally:
+        helpers.stop()
     click.echo(f"后台服务 {worker.name} 已停止：完成 {worker.done} 项，失败 {worker.failed} 项")
 
 

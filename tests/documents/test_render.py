@@ -442,6 +442,47 @@ def test_a_one_page_decision_is_small_and_draws_the_same_as_uncompacted(tmp_path
     assert pngs[0] == pngs[1]
 
 
+def test_fonts_are_subset_in_one_pass_to_the_bytes_weasyprints_two_passes_make():
+    """documents.font_subset: one HarfBuzz pass from a face prepared once per process makes exactly the font that
+    WeasyPrint's two passes make — where the first pass ends at the last used glyph, and where the glyph closure kept
+    one past it (the 行政处罚决定书 here) and the second pass runs."""
+    from weasyprint.pdf import fonts
+    from weasyprint.text.ffi import harfbuzz
+
+    renderer()
+    ours = fonts.Font._harfbuzz_subset
+    assert getattr(ours, "liuhen_once", False), "documents.font_subset is not installed"
+    paths: set[str] = set()
+
+    def both(font: Any, to_unicode: dict[int, Any], hinting: bool) -> None:
+        ours(font, to_unicode, hinting)
+        one = font.file_content
+        font.file_content = b""
+        ours.weasyprint(font, to_unicode, hinting)
+        assert one == font.file_content
+        full = harfbuzz.hb_face_get_glyph_count(font.hb_face)
+        paths.add("past the last" if full and _first_pass_glyphs(font, to_unicode) > max(to_unicode) + 1 else "one pass")
+
+    fonts.Font._harfbuzz_subset = both
+    try:
+        for code in ("penalty_decision", "inquiry_record", "case_filing"):
+            kind = documents.kind(code)
+            documents.render(kind.template, context_for(kind))
+    finally:
+        fonts.Font._harfbuzz_subset = ours
+    assert paths == {"one pass", "past the last"}
+
+
+def _first_pass_glyphs(font: Any, to_unicode: dict[int, Any]) -> int:
+    """How many glyphs WeasyPrint's first pass keeps (``RETAIN_GIDS``: up to the highest id the closure kept)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    from documents.font_subset import _subset
+
+    flags = harfbuzz_subset.HB_SUBSET_FLAGS_RETAIN_GIDS | harfbuzz_subset.HB_SUBSET_FLAGS_DESUBROUTINIZE
+    return int(harfbuzz.hb_face_get_glyph_count(_subset(font.hb_face, sorted(to_unicode), flags)))
+
+
 def test_footers_cite_the_agencys_own_regulation_by_title_and_no_other_countys():
     """《抚顺县…》第七条 on Fushun's 立案审批表, never lishui-city's article; changli's 30-day archive period
     (changli-market 第十九条) on its 结案审批表, not Fushun's sixty days."""

@@ -1,6 +1,7 @@
 """``make run``'s server: ``flask liuhen serve`` starts gunicorn and the worker; a case completed over HTTP through two
-gunicorn processes, with a second worker running, gets its 文书 rendered by the workers exactly once; SIGHUP restarts
-the web workers gracefully; Ctrl-C stops every process."""
+gunicorn processes, with the worker running two processes (``LIUHEN_WORKER_PROCESSES``) and a second worker beside
+it, gets its 文书 rendered by the workers exactly once; SIGHUP restarts the web workers gracefully; Ctrl-C stops every
+process, the worker's own included."""
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from tests.support.http import HttpClient, free_port
 from tests.support.walker import Walker
 from webapp.db import db
 from webapp.loadgen.flows import file_case, investigate
-from webapp.models import Document, RenderJob
+from webapp.models import Document, RenderJob, WorkerHeartbeat
 
 FLASK = [sys.executable, "-m", "flask", "--app", "webapp:create_app", "liuhen"]
 
@@ -64,8 +65,9 @@ def _up(base: str) -> bool:
 def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_reloads_on_hup_and_ctrl_c_stops_both(app, agency, database_url,
                                                                                           tmp_path):
     env, port = _env(app, database_url, tmp_path), free_port()
-    launcher = subprocess.Popen([*FLASK, "serve", "--port", str(port), "--workers", "2", "--threads", "2"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    launcher = subprocess.Popen([*FLASK, "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+                                env={**env, "LIUHEN_WORKER_PROCESSES": "2"}, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
     second = subprocess.Popen([*FLASK, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         first = launcher.stdout.readline()
@@ -74,6 +76,9 @@ def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_reloads_on_hup_
         base = f"http://127.0.0.1:{port}"
         assert _wait(lambda: _up(base), 60), "gunicorn did not answer"
         assert "gunicorn" in open(f"/proc/{pids[0]}/cmdline").read()  # not the Flask development server
+        assert _wait(lambda: len(_children(pids[1])) == 1, 60), "the worker did not start its second process"
+        [helper] = _children(pids[1])
+        assert "--processes\x001" in open(f"/proc/{helper}/cmdline").read()
 
         walker = Walker(HttpClient(base), agency.tokens)
         cid = file_case(walker)
@@ -85,12 +90,14 @@ def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_reloads_on_hup_
                 db.session.remove()
             return bool(jobs) and all(j.document_id for j in jobs)
 
-        assert _wait(rendered, 60), "the workers did not render the case's 文书"
+        assert _wait(rendered, 120), "the workers did not render the case's 文书"
         with app.app_context():
             jobs = list(db.session.scalars(select(RenderJob).where(RenderJob.case_id == cid)))
             docs = list(db.session.scalars(select(Document).where(Document.case_id == cid)))
             assert sorted(d.id for d in docs) == sorted(j.document_id for j in jobs)
             assert max(Counter((d.kind, d.task_id) for d in docs).values()) == 1 and all(j.attempts == 1 for j in jobs)
+            beating = {w.rsplit(":", 1)[-1] for w in db.session.scalars(select(WorkerHeartbeat.worker))}
+            assert {str(pids[1]), str(helper), str(second.pid)} <= beating  # three render processes were polling
             db.session.remove()
 
         # graceful restart: SIGHUP to the launcher reaches gunicorn, which replaces its workers and keeps serving
@@ -102,7 +109,7 @@ def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_reloads_on_hup_
 
         launcher.send_signal(signal.SIGINT)
         assert launcher.wait(60) == 0
-        assert not [p for p in pids if _alive(p)]
+        assert not [p for p in (*pids, helper) if _alive(p)]
         assert "已停止" in launcher.stdout.read()
     finally:
         for p in (launcher, second):

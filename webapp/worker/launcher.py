@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from types import FrameType
@@ -29,6 +30,57 @@ def web_workers() -> int:
 
 def web_threads() -> int:
     return int(os.environ.get("LIUHEN_WEB_THREADS") or 2)
+
+
+def worker_processes() -> int:
+    """``LIUHEN_WORKER_PROCESSES``, else one per two cores (at least one): a 文书 costs a process's whole core for
+    its ~60–100 ms, so one process renders ~10 a second; the other cores stay with the web."""
+    return max(1, int(os.environ.get("LIUHEN_WORKER_PROCESSES") or (os.cpu_count() or 1) // 2))
+
+
+class Helpers:
+    """The worker's extra processes (``LIUHEN_WORKER_PROCESSES`` − 1 of them), each a whole ``flask liuhen worker
+    --processes 1`` claiming jobs like any other worker (``FOR UPDATE SKIP LOCKED``, leases): a thread started
+    beside the worker's own loop starts them, restarts one that dies, and on :meth:`stop` asks each to finish its
+    job (SIGTERM) and waits.  One that was killed or crashed is started again."""
+
+    def __init__(self, count: int, echo: Callable[[str], None] = print) -> None:
+        self.count, self.echo = count, echo
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._supervise, name="liuhen-worker-helpers", daemon=True)
+
+    def start(self) -> Helpers:
+        self.procs = [self._spawn() for _ in range(self.count)]
+        if self.procs:
+            self.echo("另有后台进程 pid " + "、".join(str(p.pid) for p in self.procs))
+            self.thread.start()
+        return self
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([*worker_command(), "--processes", "1"])
+
+    def _supervise(self) -> None:
+        while not self.stopping.wait(1.0):
+            for i, p in enumerate(self.procs):  # a clean exit (0: Ctrl-C reached it too) is not restarted
+                if p.poll() not in (None, 0) and not self.stopping.is_set():
+                    self.echo(f"后台进程 {p.pid} 已退出（{p.returncode}），重新启动")
+                    self.procs[i] = self._spawn()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread.is_alive():
+            self.thread.join()
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+        deadline = time.monotonic() + GRACE_SECONDS + 5
+        for p in self.procs:
+            try:
+                p.wait(max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
 
 
 def gunicorn_command(host: str, port: int, workers: int, threads: int) -> list[str]:

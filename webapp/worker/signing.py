@@ -7,6 +7,7 @@ stays queued.  The provincial 电子印章 would be one more :class:`documents.s
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from flask import current_app
@@ -32,8 +33,15 @@ def signer_for(agency: Agency) -> signing.Signer:
         try:
             signing.self_signed(agency.name, key, cert, now=clock.now())
         except FileExistsError:  # another process made the key first and is writing the certificate
-            pass
+            _await(cert)
     return signing.PadesSigner(key, cert, reason=f"{agency.name}行政执法文书")
+
+
+def _await(cert: Path, seconds: float = 30) -> None:
+    """Wait for the certificate another worker process is making (it appears whole: written aside, then renamed)."""
+    end = time.monotonic() + seconds
+    while not cert.exists() and time.monotonic() < end:
+        time.sleep(0.05)
 
 
 def certificates(agency_id: int) -> list[Path]:
