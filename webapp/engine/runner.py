@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -154,6 +155,51 @@ def forget(case_id: int | None = None) -> None:
 
 def ready_user_tasks(wf: BpmnWorkflow) -> list[Any]:
     return wf.get_tasks(state=TaskState.READY, manual=True)
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What a completion needs of the task tree, found in one walk of it (subprocesses included, in the engine's
+    order): SpiffWorkflow's iterator cost as much per node as the rest of the step did, and a completion asked it
+    four times (the ready tasks and the pending timers before the step, the ready tasks and every timer after)."""
+
+    ready: list[Any]  # the ready user tasks, as :func:`ready_user_tasks` finds them
+    timers: list[Any]  # the boundary timers in every state, as ``wf.get_tasks()`` would list them
+    waiting: list[Any]  # the waiting timers, as ``wf.get_tasks(state=TaskState.WAITING)`` would reach them
+
+
+READY, WAITING, FUTURE = TaskState.READY, TaskState.WAITING, TaskState.FUTURE
+
+
+def walk(wf: BpmnWorkflow) -> Walk:
+    """:class:`Walk` of ``wf``: depth first, a call activity's subprocess before the task's children, as
+    ``BpmnTaskIterator`` goes.  A walk filtered on a definite state (ready, waiting) does not go below a predicted
+    task (maybe, likely) without a subprocess; the nodes below one are marked, so the unfiltered walk and the
+    filtered ones give what the engine's iterator gives each."""
+    ready: list[Any] = []
+    timers: list[Any] = []
+    waiting: list[Any] = []
+    subprocesses = wf.subprocesses
+    stack: list[tuple[Any, bool]] = [(wf.task_tree, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        task, hidden = pop()
+        state, spec = task.state, task.task_spec
+        if state == READY and spec.manual and not hidden:
+            ready.append(task)
+        elif isinstance(spec, BoundaryEvent) and isinstance(getattr(spec, "event_definition", None),
+                                                           TimerEventDefinition):
+            timers.append(task)
+            if state == WAITING and not hidden:
+                waiting.append(task)
+        sub = subprocesses.get(task.id)
+        below = hidden or (state < FUTURE and sub is None)
+        tasks = task.workflow.tasks
+        for child in reversed(task._children):
+            push((tasks[child], below))
+        if sub is not None:
+            push((sub.task_tree, below))
+    return Walk(ready, timers, waiting)
 
 
 def is_timer(task: Any) -> bool:
