@@ -291,9 +291,9 @@ def _persist(done: completion.Completion, wf: Any, task_id: str, before: dict[st
     case, now = done.case, done.now
     case.state = runner.dump(wf)
     case.updated_at = now
-    if wf.is_completed():
-        case.status = "closed"
     done.walked = runner.walk(wf)  # the ready tasks and every timer after the step, for the index and the timers
+    if done.walked.completed(wf):
+        case.status = "closed"
     ready_tasks = done.walked.ready
     ready = {str(t.id) for t in ready_tasks}
     done.left = [completion.Left(tid, spec.name, spec.bpmn_name or spec.name,
