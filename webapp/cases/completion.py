@@ -19,6 +19,9 @@ from typing import Any
 from sqlalchemy import String, bindparam, cast, exists, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from handlers import clock
 from handlers.law.base import RuleBase
@@ -199,22 +202,44 @@ def _record(fields: dict[str, Any]) -> ReadRecord:
 _RECORD_COLUMNS = (*_RECORD_FIELDS, "created_at", "payload")
 
 
+#: the case's columns, which the read returns first (the mapped attributes bear the columns' names)
+_CASE_COLUMNS = tuple(c.name for c in table(Case).columns)
+
+
 @functools.cache
 def _statements(dialect: str) -> tuple[Any, ...]:
     """The read under the lock, built once per dialect with the case's id as a parameter: building it (a dozen
-    subqueries) cost more than running it, and a statement built once keeps its cache key."""
+    subqueries) cost more than running it, and a statement built once keeps its cache key.  It is a statement on the
+    tables, not on the mapped classes: the ORM's handling of it cost twice the statement (:func:`_case`)."""
     case_id: Any = bindparam("case_id")
+    t = table(Case)
     if dialect == "sqlite":
         # RETURNING names columns without their table: the subqueries name the case's explicitly
         me: Any = literal_column("cases.id")
         agency: Any = literal_column("cases.agency_id")
-        return (update(Case).where(Case.id == case_id).values(id=Case.id)
-                .returning(Case, *_extras(me, agency, dialect), _records_json(me)),)
+        return (update(t).where(t.c.id == case_id).values(id=t.c.id)
+                .returning(*t.columns, *_extras(me, agency, dialect), _records_json(me)),)
     rec = table(Record)
-    query = (select(Case, *_extras(Case.id, Case.agency_id, dialect), *(rec.c[c] for c in _RECORD_COLUMNS))
-             .outerjoin(rec, rec.c.case_id == Case.id).where(Case.id == case_id).order_by(rec.c.id))
-    return (query.with_for_update(of=Case, skip_locked=True), query.with_for_update(of=Case),
-            select(Case.id).where(Case.id == case_id).with_for_update())
+    query = (select(*t.columns, *_extras(t.c.id, t.c.agency_id, dialect), *(rec.c[c] for c in _RECORD_COLUMNS))
+             .select_from(t.outerjoin(rec, rec.c.case_id == t.c.id)).where(t.c.id == case_id).order_by(rec.c.id))
+    return (query.with_for_update(of=t, skip_locked=True), query.with_for_update(of=t),
+            select(t.c.id).where(t.c.id == case_id).with_for_update())
+
+
+def _case(row: Any) -> Case:
+    """The case of the read's row as the session's object, its columns as committed values (what loading it with
+    ``populate_existing`` did, without the ORM's statement handling): the object the session holds is refreshed, or a
+    new one joins the session as loaded."""
+    values = dict(zip(_CASE_COLUMNS, row, strict=False))
+    held = db.session.identity_map.get(identity_key(Case, (values["id"],)))
+    if held is None:
+        case = Case(**values)
+        make_transient_to_detached(case)
+        db.session.add(case)
+        return case
+    for key, value in values.items():
+        set_committed_value(held, key, value)
+    return held
 
 
 def _read(case_id: int) -> tuple[Case, list[Any], list[ReadRecord]] | None:
@@ -222,24 +247,26 @@ def _read(case_id: int) -> tuple[Case, list[Any], list[ReadRecord]] | None:
     returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
     dialect = db.session.get_bind().dialect.name
     params = {"case_id": case_id}
+    width = len(_CASE_COLUMNS)
+    connection = db.session.connection()
     if dialect == "sqlite":
         (locking,) = _statements(dialect)
-        row = db.session.execute(locking, params, execution_options={"populate_existing": True,
-                                                                     "synchronize_session": False}).first()
+        row = connection.execute(locking, params).first()
         if row is None:
             return None
         records = sorted((_record(f) for f in json.loads(row[-1] or "[]")), key=lambda r: r.id)
-        return row[0], list(row[1:-1]), records
+        return _case(row), list(row[width:-1]), records
     skipping, waiting, exists_locked = _statements(dialect)
     # SKIP LOCKED: a statement that waited for the lock would return the case as its holder left it but the records
     # and the head as they were before; when another request holds the case, wait for it first, then read afresh
-    rows = db.session.execute(skipping, params, execution_options={"populate_existing": True}).all()
+    rows = connection.execute(skipping, params).all()
     if not rows:
-        if db.session.execute(exists_locked, params).first() is None:
+        if connection.execute(exists_locked, params).first() is None:
             return None
-        rows = db.session.execute(waiting, params, execution_options={"populate_existing": True}).all()
-    width = len(_RECORD_COLUMNS)
-    return rows[0][0], list(rows[0][1:-width]), [ReadRecord(*row[-width:]) for row in rows if row[-width] is not None]
+        rows = connection.execute(waiting, params).all()
+    last = len(_RECORD_COLUMNS)
+    return (_case(rows[0]), list(rows[0][width:-last]),
+            [ReadRecord(*row[-last:]) for row in rows if row[-last] is not None])
 
 
 def load(case_id: int, user: User) -> Completion:
