@@ -13,12 +13,12 @@ from sqlalchemy import or_, select
 
 from handlers import av_rules, gate
 from handlers.catalogue import AV_RECORDING
-from webapp.cases.completion import Completion
+from webapp.cases.completion import AnyRecord, Completion
 from webapp.db import db
-from webapp.models import Agency, Case, MediaExplanation, MediaItem, Record
+from webapp.models import Agency, Case, MediaExplanation, MediaItem
 
 
-def av_facts(case: Case, task_id: str, records: Sequence[Record], done: Completion | None = None) -> gate.AvFacts:
+def av_facts(case: Case, task_id: str, records: Sequence[AnyRecord], done: Completion | None = None) -> gate.AvFacts:
     named = [r for r in records if r.kind == AV_RECORDING]
     files = list(named[-1].payload.get("files") or []) if named else []
     if done is not None:  # a completion has read the case's recordings (if it has any) and the agency's profile

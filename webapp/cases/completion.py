@@ -19,13 +19,17 @@ from typing import Any
 from sqlalchemy import String, bindparam, cast, exists, func, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from handlers import clock
 from handlers.law.base import RuleBase
 from handlers.law.facts import FACTS, Fact, StoredRecord, binds, establish
 from handlers.roles import CASE_READER_ROLES
 from handlers.settings import Settings
-from webapp.db import db
+from webapp.db import db, table
+from webapp.engine.runner import Walk
 from webapp.errors import Forbidden, NotFound
 from webapp.models import (
     Agency,
@@ -55,12 +59,36 @@ class Left:
     role: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class ReadRecord:
+    """A record as the read under the lock brings it: its columns, not a mapped object.  The completion only reads
+    its records, and building some twenty :class:`Record` objects (instrumented, 10× a plain object) cost a tenth of
+    a completion."""
+
+    id: int
+    agency_id: int
+    case_id: int
+    task_id: str
+    task_name: str
+    kind: str
+    version: int
+    supersedes_id: int | None
+    author_id: int
+    content_hash: str
+    created_at: dt.datetime
+    payload: dict[str, Any]
+
+
+#: a record stored (mapped) or as a completion read it
+AnyRecord = Record | ReadRecord
+
+
 @dataclass
 class Completion:
     case: Case
     settings: Settings
     waived: frozenset[str]
-    records: list[Record]  # every record of the case, oldest first
+    records: list[ReadRecord]  # every record of the case, oldest first
     has_media: bool
     now: dt.datetime = field(default_factory=clock.now)
     user_id: int | None = None  # who completes the task
@@ -70,9 +98,10 @@ class Completion:
     closed: dict[str, Any] = field(default_factory=dict)  # task id → the deadline row this completion closed
     opened: dict[str, dt.datetime] = field(default_factory=dict)  # task id → due moment of a period opened
     ended: dict[str, dt.datetime] = field(default_factory=dict)  # spec name → latest end of its index rows, before
+    walked: Walk | None = None  # the workflow's task tree after the step, walked once (:func:`runner.walk`)
     _media: list[tuple[MediaItem, bool]] | None = None
 
-    def task_records(self, task_id: str) -> list[Record]:
+    def task_records(self, task_id: str) -> list[ReadRecord]:
         return [r for r in self.records if r.task_id == task_id]
 
     def ended_at(self, spec_name: str) -> dt.datetime | None:
@@ -163,51 +192,81 @@ def _records_json(case_id: Any) -> Any:
             .where(Record.case_id == case_id).scalar_subquery())
 
 
-def _record(fields: dict[str, Any]) -> Record:
-    """A record read as JSON, detached (the completion only reads it)."""
+def _record(fields: dict[str, Any]) -> ReadRecord:
+    """A record read as JSON (SQLite)."""
     at = dt.datetime.fromisoformat(fields.pop("created_at"))
-    return Record(**fields, created_at=at if at.tzinfo else at.replace(tzinfo=dt.UTC))
+    return ReadRecord(**fields, created_at=at if at.tzinfo else at.replace(tzinfo=dt.UTC))
+
+
+#: the record's columns PostgreSQL's read returns beside the case (joined: one row per record)
+_RECORD_COLUMNS = (*_RECORD_FIELDS, "created_at", "payload")
+
+
+#: the case's columns, which the read returns first (the mapped attributes bear the columns' names)
+_CASE_COLUMNS = tuple(c.name for c in table(Case).columns)
 
 
 @functools.cache
 def _statements(dialect: str) -> tuple[Any, ...]:
     """The read under the lock, built once per dialect with the case's id as a parameter: building it (a dozen
-    subqueries) cost more than running it, and a statement built once keeps its cache key."""
+    subqueries) cost more than running it, and a statement built once keeps its cache key.  It is a statement on the
+    tables, not on the mapped classes: the ORM's handling of it cost twice the statement (:func:`_case`)."""
     case_id: Any = bindparam("case_id")
+    t = table(Case)
     if dialect == "sqlite":
         # RETURNING names columns without their table: the subqueries name the case's explicitly
         me: Any = literal_column("cases.id")
         agency: Any = literal_column("cases.agency_id")
-        return (update(Case).where(Case.id == case_id).values(id=Case.id)
-                .returning(Case, *_extras(me, agency, dialect), _records_json(me)),)
-    query = (select(Case, *_extras(Case.id, Case.agency_id, dialect), Record).outerjoin(Record, Record.case_id == Case.id)
-             .where(Case.id == case_id).order_by(Record.id))
-    return (query.with_for_update(of=Case, skip_locked=True), query.with_for_update(of=Case),
-            select(Case.id).where(Case.id == case_id).with_for_update())
+        return (update(t).where(t.c.id == case_id).values(id=t.c.id)
+                .returning(*t.columns, *_extras(me, agency, dialect), _records_json(me)),)
+    rec = table(Record)
+    query = (select(*t.columns, *_extras(t.c.id, t.c.agency_id, dialect), *(rec.c[c] for c in _RECORD_COLUMNS))
+             .select_from(t.outerjoin(rec, rec.c.case_id == t.c.id)).where(t.c.id == case_id).order_by(rec.c.id))
+    return (query.with_for_update(of=t, skip_locked=True), query.with_for_update(of=t),
+            select(t.c.id).where(t.c.id == case_id).with_for_update())
 
 
-def _read(case_id: int) -> tuple[Case, list[Any], list[Record]] | None:
+def _case(row: Any) -> Case:
+    """The case of the read's row as the session's object, its columns as committed values (what loading it with
+    ``populate_existing`` did, without the ORM's statement handling): the object the session holds is refreshed, or a
+    new one joins the session as loaded."""
+    values = dict(zip(_CASE_COLUMNS, row, strict=False))
+    held = db.session.identity_map.get(identity_key(Case, (values["id"],)))
+    if held is None:
+        case = Case(**values)
+        make_transient_to_detached(case)
+        db.session.add(case)
+        return case
+    for key, value in values.items():
+        set_committed_value(held, key, value)
+    return held
+
+
+def _read(case_id: int) -> tuple[Case, list[Any], list[ReadRecord]] | None:
     """The case, locked, with the extras and its records: SQLite's no-op UPDATE takes the database's write lock and
     returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
     dialect = db.session.get_bind().dialect.name
     params = {"case_id": case_id}
+    width = len(_CASE_COLUMNS)
+    connection = db.session.connection()
     if dialect == "sqlite":
         (locking,) = _statements(dialect)
-        row = db.session.execute(locking, params, execution_options={"populate_existing": True,
-                                                                     "synchronize_session": False}).first()
+        row = connection.execute(locking, params).first()
         if row is None:
             return None
         records = sorted((_record(f) for f in json.loads(row[-1] or "[]")), key=lambda r: r.id)
-        return row[0], list(row[1:-1]), records
+        return _case(row), list(row[width:-1]), records
     skipping, waiting, exists_locked = _statements(dialect)
     # SKIP LOCKED: a statement that waited for the lock would return the case as its holder left it but the records
     # and the head as they were before; when another request holds the case, wait for it first, then read afresh
-    rows = db.session.execute(skipping, params, execution_options={"populate_existing": True}).all()
+    rows = connection.execute(skipping, params).all()
     if not rows:
-        if db.session.execute(exists_locked, params).first() is None:
+        if connection.execute(exists_locked, params).first() is None:
             return None
-        rows = db.session.execute(waiting, params, execution_options={"populate_existing": True}).all()
-    return rows[0][0], list(rows[0][1:-1]), [row[-1] for row in rows if row[-1] is not None]
+        rows = connection.execute(waiting, params).all()
+    last = len(_RECORD_COLUMNS)
+    return (_case(rows[0]), list(rows[0][width:-last]),
+            [ReadRecord(*row[-last:]) for row in rows if row[-last] is not None])
 
 
 def load(case_id: int, user: User) -> Completion:

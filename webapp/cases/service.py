@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, cast
@@ -145,7 +145,7 @@ def task_records(case_id: int, task_id: str) -> list[Record]:
                                    .order_by(Record.id)))
 
 
-def _by_kind(records: list[Record]) -> dict[str, list[dict[str, Any]]]:
+def _by_kind(records: Sequence[completion.AnyRecord]) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in records:
         out[r.kind].append(r.payload)
@@ -228,7 +228,7 @@ def binding_law(agency_id: int, settings: Settings) -> RuleBase:
     return settings.law().without(waived_rules(agency_id))
 
 
-def missing_for(case: Case, task: Any, records: list[Record] | None = None,
+def missing_for(case: Case, task: Any, records: Sequence[completion.AnyRecord] | None = None,
                 done: completion.Completion | None = None) -> list[gate.Missing]:
     """The gate's verdict on a task: its records, and the recordings handed over for it (:mod:`.media_gate`);
     ``done``: what a completion has read already (settings, exceptions, records, recordings)."""
@@ -263,8 +263,9 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
     latest = {r.kind: r for r in records}
     runner.forget(case.id)  # the step changes the workflow: nobody else in the request may read it as the stored one
     task.set_data(**{k: CATALOGUE[k].exported(r.payload) for k, r in latest.items() if CATALOGUE[k].exports})
-    before = {str(t.id): t.task_spec for t in runner.ready_user_tasks(wf)}
-    done.timer_due, done.user_id = timers.next_due(wf), user.id
+    walked = runner.walk(wf)  # the ready tasks and the pending timers before the step, in one walk of the tree
+    before = {str(t.id): t.task_spec for t in walked.ready}
+    done.timer_due, done.user_id = timers.next_due(wf, walked.waiting), user.id
     try:
         task.run()
         wf.do_engine_steps()
@@ -292,9 +293,10 @@ def _persist(done: completion.Completion, wf: Any, task_id: str, before: dict[st
     case, now = done.case, done.now
     case.state = runner.dump(wf)
     case.updated_at = now
-    if wf.is_completed():
+    done.walked = runner.walk(wf)  # the ready tasks and every timer after the step, for the index and the timers
+    if done.walked.completed(wf):
         case.status = "closed"
-    ready_tasks = runner.ready_user_tasks(wf)
+    ready_tasks = done.walked.ready
     ready = {str(t.id) for t in ready_tasks}
     done.left = [completion.Left(tid, spec.name, spec.bpmn_name or spec.name,
                                  "completed" if tid == task_id else "cancelled", role_of_lane(spec.lane) or "")

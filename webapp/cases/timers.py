@@ -170,7 +170,8 @@ def _schedule(case: Case, wf: Any, done: Completion | None = None, timers: list[
 
 def settle(case: Case, wf: Any, done: Completion | None = None) -> list[dict[str, Any]]:
     """Arm new timers, report fired ones and keep the schedule row; re-save the state if it changed."""
-    timers = _all_timers(wf) if done is not None else None  # one walk of the tree for the completion's pass
+    # the completion walked the tree after the step already (the timers' states change here, not the tree)
+    timers = (done.walked.timers if done.walked is not None else _all_timers(wf)) if done is not None else None
     armed = _arm(case, wf, done, timers)
     fired, touched = _report(case, wf, timers)
     if armed or touched:

@@ -27,7 +27,7 @@ from handlers.law.cite import Citer
 from handlers.law.periods import PeriodError, parse_period
 from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_of
-from webapp.cases.completion import Completion
+from webapp.cases.completion import AnyRecord, Completion
 from webapp.cases.facts import case_facts
 from webapp.cases.service import get_case, task_records
 from webapp.db import db, insert_now
@@ -68,7 +68,7 @@ def _deadline(task_id: str, spec: Any, done: Completion | None = None) -> case_r
     return case_review.Deadline(d.due_at, _period(d.period), d.basis) if d is not None else None
 
 
-def _case_records(case_id: int, done: Completion | None) -> Iterable[Record]:
+def _case_records(case_id: int, done: Completion | None) -> Iterable[AnyRecord]:
     """Every record of the case, oldest first: those the completion loaded, else read."""
     if done is not None:
         return done.records
