@@ -202,8 +202,7 @@ def walk(wf: BpmnWorkflow) -> Walk:
             unfinished = True
         if state == READY and spec.manual and not hidden:
             ready.append(task)
-        elif isinstance(spec, BoundaryEvent) and isinstance(getattr(spec, "event_definition", None),
-                                                           TimerEventDefinition):
+        elif is_timer(task):
             timers.append(task)
             if state == WAITING and not hidden:
                 waiting.append(task)

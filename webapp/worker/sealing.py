@@ -41,7 +41,7 @@ from handlers.settings import Settings
 from handlers.task_rules import TaskRules, rules_from_properties, rules_of, split_list
 from webapp import store
 from webapp.cases import references
-from webapp.cases.completion import ReadRecord
+from webapp.cases.completion import AnyRecord
 from webapp.cases.service import get_case, require_handler
 from webapp.db import db, table
 from webapp.engine import runner
@@ -88,7 +88,7 @@ def latest_records(case_id: int) -> dict[str, Record]:
     return {r.kind: r for r in rows}
 
 
-def footer_basis(dk: DocumentKind, source: Record | ReadRecord, settings: Settings, step: TaskRules | None = None
+def footer_basis(dk: DocumentKind, source: AnyRecord, settings: Settings, step: TaskRules | None = None
                  ) -> tuple[str, ...]:
     """The articles a 文书's 依据 line stands on: the rules of the agency's law that govern the step that made its source
     record (as the gate finds them; ``step``: the diagram's properties of that step, else those of the shipped task of
@@ -103,14 +103,14 @@ def footer_basis(dk: DocumentKind, source: Record | ReadRecord, settings: Settin
     return tuple(dict.fromkeys((*rules.basis, *(r.basis for r in law if r.kind == "record" and dk.source in r.requires))))
 
 
-def step_rules(case: Case, source: Record | ReadRecord) -> TaskRules | None:
+def step_rules(case: Case, source: AnyRecord) -> TaskRules | None:
     """The properties of the diagram task that made ``source``, in the case's diagram version."""
     spec, subs = runner.spec_for(case)
     found = next((s.task_specs[source.task_name] for s in (spec, *subs.values()) if source.task_name in s.task_specs), None)
     return rules_of(found) if found is not None else None
 
 
-def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, Record | ReadRecord], number: str,
+def context(dk: DocumentKind, agency: Agency, case: Case, records: Mapping[str, AnyRecord], number: str,
             now: dt.datetime, task_title: str = "", *, case_no: str = "",
             served: Mapping[str, Any] | None = None, issued: Mapping[str, Any] | None = None,
             step: TaskRules | None = None) -> dict[str, Any]:
@@ -151,7 +151,7 @@ def case_number(case: Case, agency: Agency, year: int) -> str:
     return documents.format_number(documents.prefix_of(settings.doc_prefix, agency.name), series, year, n)
 
 
-def served_document(case: Case, records: Mapping[str, Record | ReadRecord], dk: DocumentKind) -> dict[str, Any] | None:
+def served_document(case: Case, records: Mapping[str, AnyRecord], dk: DocumentKind) -> dict[str, Any] | None:
     """The 文书 a 回证 serves, as issued: chosen by id in the record, else the case's newest of the title typed."""
     payload = records[dk.source].payload
     if "document_id" not in payload and "document" not in payload:
@@ -220,7 +220,7 @@ def seal(case: Case, dk: DocumentKind, user: User, task_title: str = "") -> Docu
     return doc
 
 
-def case_file(case: Case, agency: Agency, records: Mapping[str, Record | ReadRecord], ctx: Mapping[str, Any]
+def case_file(case: Case, agency: Agency, records: Mapping[str, AnyRecord], ctx: Mapping[str, Any]
               ) -> tuple[bytes, dict[str, Any]]:
     """The 电子案卷 (:mod:`documents.case_file`): the case's sealed 文书 (newest version of each, in the order first
     made), each laid out again from the records it was sealed from and its signed original attached; the A/V list."""
@@ -254,7 +254,7 @@ def case_file(case: Case, agency: Agency, records: Mapping[str, Record | ReadRec
     return documents.assemble_case_file(front, filed, media, _appraisal_scans(records))
 
 
-def _appraisal_scans(records: Mapping[str, Record | ReadRecord]) -> list[documents.Appended]:
+def _appraisal_scans(records: Mapping[str, AnyRecord]) -> list[documents.Appended]:
     """The 鉴定意见's uploaded originals, attached as they are: the 鉴定书 is the 鉴定机构's paper, which the agency
     files in place of one of its own (documents/README.md), so the 案卷 must carry the file itself, not only its hash."""
     opinion = records.get("expert_opinion")
@@ -268,7 +268,7 @@ def _appraisal_scans(records: Mapping[str, Record | ReadRecord]) -> list[documen
     return out
 
 
-def _ended(records: Mapping[str, Record | ReadRecord]) -> str:
+def _ended(records: Mapping[str, AnyRecord]) -> str:
     report = records.get("closing_report")
     return cndate(report.payload.get("ended_at")) if report else ""
 
@@ -279,7 +279,7 @@ def _store(pdf: bytes, name: str, agency_id: int, user_id: int) -> tuple[str, in
     return sha, size
 
 
-def kinds_for_task(task_spec: Any, records: Mapping[str, Record | ReadRecord]) -> list[DocumentKind]:
+def kinds_for_task(task_spec: Any, records: Mapping[str, AnyRecord]) -> list[DocumentKind]:
     """The diagram's ``documents`` property if the task has one, else what the task's records make."""
     declared = getattr(task_spec, "extensions", {}).get("properties", {}).get("documents")
     if declared is not None:
@@ -343,7 +343,7 @@ def worker_name(role: str = "") -> str:
     return f"{socket.gethostname()}:{os.getpid()}" + (f":{role}" if role else "")
 
 
-def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, Record | ReadRecord], **_: Any) -> None:
+def queue_for_task(case: Case, *, task: Any, user: User, records: Mapping[str, AnyRecord], **_: Any) -> None:
     """Receiver of ``signals.task_completed``: queue the task's documents in the completion's transaction (one
     INSERT for all of them)."""
     jobs = [{"agency_id": case.agency_id, "case_id": case.id, "kind": dk.code, "task_title": task.task_spec.bpmn_name or "",
