@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from documents.case_file import Appended, Filed
 from documents.case_file import assemble as assemble_case_file
-from documents.kinds import BY_CODE, DOCUMENT_KINDS, DocumentKind, act_moment, kind, made_on
+from documents.kinds import BY_CODE, DOCUMENT_KINDS, DocumentKind, act_moment, kind, made_on, signed_at
 from documents.numbering import format_number, prefix_of
 from documents.render import SlowFontSubsetting, render, subsetter
 
 __all__ = ["Appended", "BY_CODE", "DOCUMENT_KINDS", "DocumentKind", "Filed", "act_moment", "assemble_case_file",
-           "SlowFontSubsetting", "format_number", "kind", "made_on", "prefix_of", "render", "subsetter"]
+           "SlowFontSubsetting", "format_number", "kind", "made_on", "prefix_of", "render", "signed_at", "subsetter"]

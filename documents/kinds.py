@@ -324,11 +324,17 @@ def act_moment(dk: DocumentKind, payloads: Mapping[str, Mapping[str, Any]]) -> A
         name, _, capacity = name.partition("@")
         value = (payloads.get(kind_code) or {}).get(name)
         if capacity:
-            value = next((s.get("signed_at") for s in value or () if isinstance(s, Mapping)
-                          and s.get("capacity") == capacity and s.get("signed_at")), None)
+            value = signed_at(value, capacity)
         if value:
             return value
     return None
+
+
+def signed_at(signatures: Any, capacity: str) -> Any:
+    """When ``capacity`` signed, of a record's signature list (``kind.signatures@capacity``, in a 文书's ``dated_by``
+    and a rule's ``at``: an approval states its moment only by the approver's signature)."""
+    return next((s.get("signed_at") for s in signatures or () if isinstance(s, Mapping)
+                 and s.get("capacity") == capacity and s.get("signed_at")), None)
 
 
 def made_on(record_kinds: set[str], flags: dict[str, dict[str, object]]) -> list[DocumentKind]:

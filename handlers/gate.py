@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
+from documents import signed_at
 from handlers.catalogue import AV_NOT_SUITABLE, AV_RECORDING, REFUSABLE, REFUSAL, kind
 from handlers.clock import CHINA, local_text, moment
 from handlers.deadlines import due_at
@@ -298,10 +299,7 @@ def _moment_of(ref: str | None, records: Mapping[str, Sequence[Mapping[str, Any]
     capacity signed (an approval states its moment only by the signature: 负责人批准立案)."""
     ref, _, capacity = (ref or "").partition("@")
     value = _field(ref, records)[2] if ref else None
-    if capacity:
-        value = next((s.get("signed_at") for s in value or () if isinstance(s, Mapping)
-                      and s.get("capacity") == capacity and s.get("signed_at")), None)
-    return moment(value)
+    return moment(signed_at(value, capacity) if capacity else value)
 
 
 def _valid(code: str, records: Mapping[str, Sequence[Mapping[str, Any]]], file_exists: Callable[[str], bool]) -> bool:

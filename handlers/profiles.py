@@ -349,8 +349,7 @@ def parse(text: str, where: str = "profile.toml", folder: Path | None = None) ->
         lines = format_errors(named_rules(exc.messages, raw.get("rules") or []))
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in lines)) from exc
     rules = tuple(rule_from_json(r) for r in data["rules"])
-    national = (*schema.national(), *schema.departmental(data["department_rules"]))
-    if loose := (check_tightening(rules, national) + _handover_within_rules(data.get("av") or {}, rules)
+    if loose := (check_tightening(rules, schema.applicable(data["department_rules"])) + _handover_within_rules(data.get("av") or {}, rules)
                  + organisational_problems(data, rules)):
         raise ProfileError(f"{where} 不合格：\n" + "\n".join(f"- {m}" for m in loose))
     overrides = {p.name: p.read_bytes() for p in sorted(folder.glob("*.bpmn"))} if folder else {}

@@ -263,6 +263,17 @@ def departmental(codes: Sequence[str], root: Path = LAW_DIR) -> tuple[Rule, ...]
     return tuple(r for data, rules in _files(root) if is_departmental(data) and data["code"] in codes for r in rules)
 
 
+def applies(data: Mapping[str, Any], departments: Sequence[str]) -> bool:
+    """Whether a law file binds an agency applying the departments' 规章 ``departments``: a law or regulation binds
+    every agency, a 规章 only those that name it."""
+    return not is_departmental(data) or data["code"] in departments
+
+
+def applicable(departments: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """The rules of national law and of the departments' 规章 named: what binds an agency before its own regulation."""
+    return (*national(), *departmental(departments))
+
+
 def check_tightening(rules: Sequence[Rule], base: Sequence[Rule] = ()) -> list[str]:
     """Why the profile's rules loosen a national rule they claim to tighten (empty when they do not)."""
     by_id = {r.id: r for r in base}
@@ -287,7 +298,7 @@ def binding(own: Sequence[Rule], departments: Sequence[str] = ()) -> RuleBase:
     """The rules that bind an agency: the national ones and those of the departments' 规章 it applies
     (``departments``, its profile's ``department_rules``), less those its regulation tightens, then its own."""
     tightened = {r.tightens for r in own if r.tightens}
-    return RuleBase((*(r for r in (*national(), *departmental(departments)) if r.id not in tightened), *own))
+    return RuleBase((*(r for r in applicable(departments) if r.id not in tightened), *own))
 
 
 def _subset_fields(data: dict[str, Any]) -> None:

@@ -260,7 +260,7 @@ class SeizureAssistance(Strict):
 # ------------------------------------------------------------------ issue 17: the seized goods (市场范本 items 26–28, 52)
 
 CUSTODY_TARGETS = {"place": "场所", "facility": "设施", "goods": "财物"}
-TWICE_THIRTY = dt.timedelta(days=60)  # 行政强制法 第二十五条: thirty days, extended once by at most thirty
+TWICE_THIRTY = 2 * MAX_PERIOD  # 行政强制法 第二十五条: thirty days, extended once by at most thirty
 
 
 class CustodyEntrustment(Strict):

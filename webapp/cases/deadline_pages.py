@@ -42,8 +42,7 @@ def visible(user: User) -> tuple[str, ...]:
 
 
 def _listed(user: User, name: str, now: dt.datetime) -> Select[Deadline, str]:
-    query = select(Deadline, deadlines.case_title()).where(Deadline.agency_id == user.agency_id,
-                                                            Deadline.status == "open")
+    query = deadlines.with_title().where(Deadline.agency_id == user.agency_id, Deadline.status == "open")
     if name.endswith("_soon"):
         agency = db.session.get(Agency, user.agency_id)
         hours = agency.settings.deadline_warning_hours if agency else 0

@@ -320,7 +320,7 @@ def deadline_json(d: Deadline, case_title: str | None = None, now: dt.datetime |
             "closed_at": d.closed_at.isoformat() if d.closed_at else None}
 
 
-def case_title() -> ScalarSelect[str]:
+def _case_title() -> ScalarSelect[str]:
     """The period's case title, looked up by key for each period listed.  Why not a join: PostgreSQL joined the
     agency's overdue periods to the cases by hashing every case of the agency (a scan of its whole history, 10,000
     rows at 10,000 cases) and only then sorted and cut the list; looked up per row, a list of N reads N cases off
@@ -328,10 +328,10 @@ def case_title() -> ScalarSelect[str]:
     return select(Case.title).where(Case.id == Deadline.case_id).scalar_subquery()
 
 
-def _with_title(window: tuple[dt.datetime, dt.datetime] | None = None) -> Select[Deadline, str]:
+def with_title(window: tuple[dt.datetime, dt.datetime] | None = None) -> Select[Deadline, str]:
     """Periods with their case's title; with ``window``, only those of the cases started in it (a join, then)."""
     if window is None:
-        return select(Deadline, case_title())
+        return select(Deadline, _case_title())
     return select(Deadline, Case.title).join(Case, Case.id == Deadline.case_id).where(*Case.started_in(window))
 
 
@@ -339,7 +339,7 @@ def overdue(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 5
             window: tuple[dt.datetime, dt.datetime] | None = None) -> list[tuple[Deadline, str]]:
     """Open deadlines already past due, oldest first; ``roles`` narrows to the roles that must act, ``window`` to the
     cases started in it."""
-    query = (_with_title(window)
+    query = (with_title(window)
              .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at < clock.now())
              .order_by(Deadline.due_at).limit(limit))
     if roles is not None:
@@ -352,7 +352,7 @@ def due_soon(agency_id: int, roles: tuple[str, ...] | None = None, limit: int = 
     now = clock.now()
     agency = db.session.get(Agency, agency_id)
     hours = agency.settings.deadline_warning_hours if agency else 0
-    query = (_with_title()
+    query = (with_title()
              .where(Deadline.agency_id == agency_id, Deadline.status == "open", Deadline.due_at >= now,
                     Deadline.due_at <= now + dt.timedelta(hours=hours))
              .order_by(Deadline.due_at).limit(limit))

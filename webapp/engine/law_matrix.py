@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from handlers import profiles
 from handlers.law import matrix, proof
-from handlers.law.schema import LAW_DIR, binding, is_departmental, law_file_data
+from handlers.law.schema import LAW_DIR, applies, binding, law_file_data
 from webapp.db import db
 from webapp.engine import profiles as engine_profiles
 from webapp.engine.diagrams import base_dir, base_sources, deployed_versions
@@ -93,8 +93,8 @@ def _test_files() -> tuple[list[Path], Path]:
 def _build(profile: profiles.Profile, versions: Mapping[str, DiagramVersion], law_files: Sequence[Path],
            test_sources: Mapping[str, str]) -> matrix.Matrix:
     # a department's 规章 is listed only for the agencies that apply it (profile ``department_rules``)
-    law_files = [p for p in law_files if not is_departmental(d := law_file_data(p)) or d["code"] in profile.departments]
-    national = [law_file_data(p) for p in law_files]
+    read = [(p, d) for p in law_files if applies(d := law_file_data(p), profile.departments)]
+    law_files, national = [p for p, _ in read], [d for _, d in read]
     laws = [matrix.Law(profile.code, profile.data["regulation"], profile.data.get("articles"),
                        profile.data.get("organisational") or {})]
     laws += [matrix.Law(d["code"], d["title"], d.get("articles"), d.get("organisational") or {}) for d in national]
