@@ -13,7 +13,6 @@ issue 2 — median < 15 ms on SQLite, < 20 ms on PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -107,9 +106,7 @@ def bare_steps(steps: list[tuple[str, dict]], n: int) -> dict[str, list[float]]:
         return FULL.deserialize_json(FULL.serialize_json(wf))
 
     def state(wf: BpmnWorkflow) -> BpmnWorkflow:
-        dct = json.loads(json.dumps(runner.SERIALIZER.to_dict(wf)))
-        dct["spec"], dct["subprocess_specs"] = spec, subs
-        return runner.SERIALIZER.from_dict(dct)
+        return runner.restore(runner.dump(wf), spec, subs)
 
     out: dict[str, list[float]] = {"full": [], "state": [], "state_cpu": []}
     for label, round_trip in (("full", full), ("state", state)):

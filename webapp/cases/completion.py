@@ -184,22 +184,23 @@ _RECORD_FIELDS = ("id", "agency_id", "case_id", "task_id", "task_name", "kind", 
                   "content_hash")
 
 
-def _records_json(case_id: Any) -> Any:
-    """Every record of the case as one JSON array (SQLite, whose UPDATE … RETURNING cannot join)."""
+def _records_json(case_id: Any, dialect: str) -> Any:
+    """Every record of the case as one JSON array beside the case's row: SQLite's UPDATE … RETURNING cannot join,
+    and on PostgreSQL a join repeated the case's row (its 15 KB workflow state) once per record."""
     pairs = [p for name in _RECORD_FIELDS for p in (name, getattr(Record, name))]
-    return (select(func.json_group_array(func.json_object(*pairs, "created_at", Record.created_at,
-                                                          "payload", func.json(Record.payload))))
+    if dialect == "sqlite":
+        return (select(func.json_group_array(func.json_object(*pairs, "created_at", Record.created_at,
+                                                              "payload", func.json(Record.payload))))
+                .where(Record.case_id == case_id).scalar_subquery())
+    return (select(func.json_agg(func.json_build_object(*pairs, "created_at", _moment_text(Record.created_at, dialect),
+                                                        "payload", Record.payload)))
             .where(Record.case_id == case_id).scalar_subquery())
 
 
 def _record(fields: dict[str, Any]) -> ReadRecord:
-    """A record read as JSON (SQLite)."""
+    """A record read as JSON."""
     at = dt.datetime.fromisoformat(fields.pop("created_at"))
     return ReadRecord(**fields, created_at=at if at.tzinfo else at.replace(tzinfo=dt.UTC))
-
-
-#: the record's columns PostgreSQL's read returns beside the case (joined: one row per record)
-_RECORD_COLUMNS = (*_RECORD_FIELDS, "created_at", "payload")
 
 
 #: the case's columns, which the read returns first (the mapped attributes bear the columns' names)
@@ -218,10 +219,9 @@ def _statements(dialect: str) -> tuple[Any, ...]:
         me: Any = literal_column("cases.id")
         agency: Any = literal_column("cases.agency_id")
         return (update(t).where(t.c.id == case_id).values(id=t.c.id)
-                .returning(*t.columns, *_extras(me, agency, dialect), _records_json(me)),)
-    rec = table(Record)
-    query = (select(*t.columns, *_extras(t.c.id, t.c.agency_id, dialect), *(rec.c[c] for c in _RECORD_COLUMNS))
-             .select_from(t.outerjoin(rec, rec.c.case_id == t.c.id)).where(t.c.id == case_id).order_by(rec.c.id))
+                .returning(*t.columns, *_extras(me, agency, dialect), _records_json(me, dialect)),)
+    query = select(*t.columns, *_extras(t.c.id, t.c.agency_id, dialect), _records_json(t.c.id, dialect)).where(
+        t.c.id == case_id)
     return (query.with_for_update(of=t, skip_locked=True), query.with_for_update(of=t),
             select(t.c.id).where(t.c.id == case_id).with_for_update())
 
@@ -247,26 +247,23 @@ def _read(case_id: int) -> tuple[Case, list[Any], list[ReadRecord]] | None:
     returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
     dialect = db.session.get_bind().dialect.name
     params = {"case_id": case_id}
-    width = len(_CASE_COLUMNS)
     connection = db.session.connection()
     if dialect == "sqlite":
         (locking,) = _statements(dialect)
         row = connection.execute(locking, params).first()
-        if row is None:
-            return None
-        records = sorted((_record(f) for f in json.loads(row[-1] or "[]")), key=lambda r: r.id)
-        return _case(row), list(row[width:-1]), records
-    skipping, waiting, exists_locked = _statements(dialect)
-    # SKIP LOCKED: a statement that waited for the lock would return the case as its holder left it but the records
-    # and the head as they were before; when another request holds the case, wait for it first, then read afresh
-    rows = connection.execute(skipping, params).all()
-    if not rows:
-        if connection.execute(exists_locked, params).first() is None:
-            return None
-        rows = connection.execute(waiting, params).all()
-    last = len(_RECORD_COLUMNS)
-    return (_case(rows[0]), list(rows[0][width:-last]),
-            [ReadRecord(*row[-last:]) for row in rows if row[-last] is not None])
+    else:
+        skipping, waiting, exists_locked = _statements(dialect)
+        # SKIP LOCKED: a statement that waited for the lock would return the case as its holder left it but the
+        # records and the head as they were before; when another request holds the case, wait for it first, then
+        # read afresh
+        row = connection.execute(skipping, params).first()
+        if row is None and connection.execute(exists_locked, params).first() is not None:
+            row = connection.execute(waiting, params).first()
+    if row is None:
+        return None
+    listed = json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]  # SQLite returns the text
+    records = sorted((_record(f) for f in listed or ()), key=lambda r: r.id)
+    return _case(row), list(row[len(_CASE_COLUMNS):-1]), records
 
 
 def load(case_id: int, user: User) -> Completion:

@@ -118,9 +118,14 @@ def dump(wf: BpmnWorkflow) -> str:
 
 def load(case: Case) -> BpmnWorkflow:
     """The case's workflow, restored from its stored state: the caller's own, to change (see :func:`shared`)."""
-    dct = orjson.loads(case.state)
+    return restore(case.state, *spec_for(case))
+
+
+def restore(state: str, spec: Any, subprocess_specs: Any) -> BpmnWorkflow:
+    """A workflow from the text :func:`dump` wrote and its specs (the bare step of ``bench/general_procedure.py`` too)."""
+    dct = orjson.loads(state)
     SERIALIZER.migrate(dct)
-    dct["spec"], dct["subprocess_specs"] = spec_for(case)
+    dct["spec"], dct["subprocess_specs"] = spec, subprocess_specs
     wf = SERIALIZER.from_dict(dct)
     wf.script_engine = ENGINE
     return wf
