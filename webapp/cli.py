@@ -512,6 +512,7 @@ def scheduled_jobs() -> list[Scheduled]:
 def worker_cmd(once: bool, processes: int | None) -> None:
     """后台服务：制作排队的文书，按时触发流程定时器与期限检查、清除放弃的上传、校验审计链；可在多台机器上同时运行。"""
 
+    launcher.lower_priority()
     worker = Worker(scheduled_jobs())
     if once:
         work = worker.run_once()

@@ -99,6 +99,10 @@ def test_serve_runs_gunicorn_and_the_worker_renders_exactly_once_reloads_on_hup_
             beating = {w.rsplit(":", 1)[-1] for w in db.session.scalars(select(WorkerHeartbeat.worker))}
             assert {str(pids[1]), str(helper), str(second.pid)} <= beating  # three render processes were polling
             db.session.remove()
+        # the render processes yield the cores to the web (LIUHEN_WORKER_NICE, 10 by default; absolute, not added
+        # again by the helper), gunicorn keeps its own priority
+        assert [os.getpriority(os.PRIO_PROCESS, p) for p in (pids[1], helper, second.pid)] == [10, 10, 10]
+        assert os.getpriority(os.PRIO_PROCESS, pids[0]) == os.getpriority(os.PRIO_PROCESS, 0)
 
         # graceful restart: SIGHUP to the launcher reaches gunicorn, which replaces its workers and keeps serving
         before = _children(pids[0])

@@ -38,6 +38,21 @@ def worker_processes() -> int:
     return max(1, int(os.environ.get("LIUHEN_WORKER_PROCESSES") or (os.cpu_count() or 1) // 2))
 
 
+def worker_nice() -> int:
+    """``LIUHEN_WORKER_NICE`` (0–19), else 10: the worker's processes yield the cores to the web when both want them,
+    so an officer's request is not kept waiting behind PDFs; an idle core still renders at full speed."""
+    return min(19, max(0, int(os.environ.get("LIUHEN_WORKER_NICE") or 10)))
+
+
+def lower_priority() -> None:
+    """Set this process's niceness to :func:`worker_nice` (absolute, so a helper started by a worker does not add its
+    own on top); where the system refuses, the worker runs as it is."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, max(worker_nice(), os.getpriority(os.PRIO_PROCESS, 0)))
+    except (AttributeError, OSError):
+        pass
+
+
 class Helpers:
     """The worker's extra processes (``LIUHEN_WORKER_PROCESSES`` − 1 of them), each a whole ``flask liuhen worker
     --processes 1`` claiming jobs like any other worker (``FOR UPDATE SKIP LOCKED``, leases): a thread started
