@@ -9,7 +9,9 @@ this process will use, and :func:`render` refuses the slow path unless told othe
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -23,7 +25,9 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "document.css"
 FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
-HARFBUZZ_SUBSET_MIN = (4, 1, 0)  # WeasyPrint needs hb_set_add_sorted_array (weasyprint/pdf/fonts.py)
+HARFBUZZ_SUBSET_MIN = (4, 1, 0)
+#: laid-out 文书 a rendering process keeps for the 电子案卷 (:meth:`Renderer._layout`)
+LAID_OUT = 64  # WeasyPrint needs hb_set_add_sorted_array (weasyprint/pdf/fonts.py)
 
 
 class SlowFontSubsetting(RuntimeError):
@@ -103,30 +107,46 @@ class Renderer:
         self.fonts = FontConfiguration()
         self.css = CSS(filename=str(STYLESHEET), font_config=self.fonts)
         self._lock = threading.Lock()
+        self._laid_out: OrderedDict[bytes, Any] = OrderedDict()
 
     def html(self, template: str, context: Mapping[str, Any]) -> str:
         return self.env.get_template(for_set(template, context)).render(**context)
 
     def pdf(self, template: str, context: Mapping[str, Any], *, allow_slow: bool = False) -> bytes:
-        from weasyprint import HTML
 
         if not allow_slow and subsetter() != "harfbuzz":
             raise SlowFontSubsetting("未找到 HarfBuzz 字体子集库（Debian 包 libharfbuzz-subset0），"
                                      "生成中文文书每份需数秒；请运行 make system-deps 安装")
         source = self.html(template, context)
         with self._lock:
-            # WeasyPrint is untyped; write_pdf() without a target returns the PDF as bytes
-            return cast(bytes, HTML(string=source, base_url=str(TEMPLATES)).write_pdf(
-                stylesheets=[self.css], font_config=self.fonts, uncompressed_pdf=False))
-
+            document = self._layout(source)
+            pdf = cast(bytes, document.write_pdf(uncompressed_pdf=False))  # WeasyPrint is untyped
+            document.fonts = {}  # the embedded fonts were for this PDF; a binding paints the pages afresh
+            return pdf
 
     def pages(self, template: str, context: Mapping[str, Any]) -> Any:
         """The laid-out pages of one 文书 (a ``weasyprint.Document``), to be bound with others into one file."""
-        from weasyprint import HTML
-
         source = self.html(template, context)
         with self._lock:
-            return HTML(string=source, base_url=str(TEMPLATES)).render(stylesheets=[self.css], font_config=self.fonts)
+            return self._layout(source)
+
+    def _layout(self, source: str) -> Any:
+        """``source`` laid out, or the layout this process made of the same HTML lately: the 电子案卷 binds the pages
+        of the 文书 the worker has just sealed, and laying each out again was some 40 % of a case's rendering.  The
+        same HTML with the same stylesheet and fonts lays out the same; :data:`LAID_OUT` of them are kept (≈ 0.4 MB
+        each).  The caller holds the lock."""
+        from weasyprint import HTML
+
+        key = hashlib.sha256(source.encode()).digest()
+        if key in self._laid_out:
+            self._laid_out.move_to_end(key)
+            return self._laid_out[key]
+        document = HTML(string=source, base_url=str(TEMPLATES)).render(
+            stylesheets=[self.css], font_config=self.fonts, uncompressed_pdf=False)
+        self._laid_out[key] = document
+        while len(self._laid_out) > LAID_OUT:
+            self._laid_out.popitem(last=False)
+        return document
 
     def bind(self, parts: list[Any], attachments: list[tuple[str, bytes, str]], *, variant: str = "pdf/a-3b") -> bytes:
         """One PDF of the pages of ``parts`` in order, with files attached (name, bytes, description): PDF/A-3
@@ -137,6 +157,8 @@ class Renderer:
                  for name, data, about in attachments]
         with self._lock:
             bound = parts[0].copy([page for part in parts for page in part.pages])
+            # a PDF/A variant adds its sRGB profile to the document's profiles: to the copy's own, not the kept layout's
+            bound.color_profiles = dict(bound.color_profiles)
             return cast(bytes, bound.write_pdf(pdf_variant=variant, attachments=files, uncompressed_pdf=False))
 
 

@@ -543,3 +543,19 @@ def test_each_set_titles_a_kind_as_its_fan_ben_does(kind, tmp_path):
     text = pdf_text(documents.render(kind.template, context_for(kind, profile="changli-market", name="昌黎县市场监督管理局")),
                     tmp_path)
     assert market in text and culture not in text.replace(market, ""), (market, culture)
+
+
+def test_the_case_file_binds_the_layouts_sealing_made_and_binding_leaves_them_as_they_were():
+    """The worker keeps what it laid out when sealing (documents.render.Renderer._layout): the 电子案卷 binds those
+    pages, byte for byte what fresh layouts bind; a PDF/A binding does not change a kept layout (its sRGB profile
+    went into the kept document's profiles and into the next PDF made of it)."""
+    from documents.render import Renderer
+
+    kept, fresh = Renderer(), Renderer()
+    kinds = SINGLE[:4]
+    sealed = [kept.pdf(k.template, context_for(k)) for k in kinds]
+    laid = [kept.pages(k.template, context_for(k)) for k in kinds]
+    assert [kept.pages(k.template, context_for(k)) for k in kinds] == laid  # the same objects: not laid out again
+    attached = [("manifest.json", b"{}", "清单")]
+    assert kept.bind(laid, attached) == fresh.bind([fresh.pages(k.template, context_for(k)) for k in kinds], attached)
+    assert [kept.pdf(k.template, context_for(k)) for k in kinds] == sealed
