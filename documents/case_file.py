@@ -34,9 +34,11 @@ class Filed:
 def assemble(front: Mapping[str, Any], filed: Sequence[Filed], media: Sequence[Mapping[str, Any]],
              appended: Sequence[Appended] = ()) -> tuple[bytes, dict[str, Any]]:
     """The 电子案卷 PDF/A-3 and its manifest.  ``front``: agency, case, archive_no, retention, archived_at, archivist,
-    records (the case's, by kind: the 鉴定意见 is listed from them); ``appended``: files attached as they are (the
+    records (the case's, by kind), opinions (every 鉴定意见 the case received, listed; else its newest record's);
+    ``appended``: files attached as they are (the
     鉴定意见's uploaded originals, where the caller reads them from the store)."""
     r = renderer()
+    listed = appraisals(held_opinions(front))
     bodies = [r.pages(f.template, f.context) for f in filed]
     lengths = [len(b.pages) for b in bodies]
     entries: list[dict[str, Any]] = []
@@ -50,13 +52,13 @@ def assemble(front: Mapping[str, Any], filed: Sequence[Filed], media: Sequence[M
                             "pages": n, "sha256": f.sha256})
             start += n
         head = r.pages(TEMPLATE, {**front, "entries": entries, "media": list(media), "total": start - 1,
-                                  "appraisals": appraisals(front.get("records") or {})})
+                                  "appraisals": listed})
         if len(head.pages) == front_pages:
             break
         front_pages = len(head.pages)
     manifest = {"case": front["case"], "archive_no": front.get("archive_no"), "documents": entries,
                 "media": [{k: m[k] for k in ("file_name", "started_at", "recorded_by", "seconds", "sha256")} for m in media],
-                "appraisals": appraisals(front.get("records") or {}),
+                "appraisals": listed,
                 "pages": front_pages + sum(lengths)}
     attachments = [("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode(), "案卷清单（各文书及音像记录的 SHA-256）")]
     attachments += [(f"{i:02d}-{f.number}{f.title}.pdf", f.original, f"{f.title}（已签章原件）") for i, f in enumerate(filed, 1)]
@@ -73,13 +75,19 @@ class Appended:
     description: str
 
 
-def appraisals(records: Mapping[str, Any]) -> list[dict[str, Any]]:
+def held_opinions(front: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """Every 鉴定意见 the case received (``opinions``: a case may receive several, or a corrected one), else the newest
+    record of the kind among ``records``."""
+    if front.get("opinions") is not None:
+        return list(front["opinions"])
+    newest = (front.get("records") or {}).get("expert_opinion")
+    return [newest] if newest else []
+
+
+def appraisals(opinions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The 鉴定意见 the case holds, as the 案卷 lists them in place of the culture set's 格式16 鉴定书: that paper is
-    the 鉴定机构's and its 鉴定人's (signed and sealed by them), not the agency's, so the agency files the opinion it
-    received — who issued it, when, on what, its conclusion and the SHA-256 of each uploaded file."""
-    opinion = records.get("expert_opinion")
-    if not opinion:
-        return []
-    return [{"form": opinion.get("form"), "issuer": opinion.get("issuer"), "issued_at": opinion.get("issued_at"),
-             "subject": opinion.get("subject"), "conclusion": opinion.get("conclusion"),
-             "files": list(opinion.get("files") or [])}]
+    the 鉴定机构's and its 鉴定人's (signed and sealed by them), not the agency's, so the agency files the opinions it
+    received — who issued each, when, on what, its conclusion and the SHA-256 of each uploaded file."""
+    return [{"form": o.get("form"), "issuer": o.get("issuer"), "issued_at": o.get("issued_at"),
+             "subject": o.get("subject"), "conclusion": o.get("conclusion"), "files": list(o.get("files") or [])}
+            for o in opinions]

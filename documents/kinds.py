@@ -68,6 +68,9 @@ def appraisal_picks(suffix: str) -> tuple[tuple[str, str], ...]:
             ("", f"鉴定{suffix}"))
 
 
+#: 先行处置 (行政强制法 第二十八条); a market agency also cites the 规定 it applies (its 第四十一条第三款)
+DISPOSAL_BASIS = ("行政强制法 第二十八条", "市场监督管理行政处罚程序规定 第四十一条第三款")
+
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("case_filing", "立案（程序启动）审批表", "立", "case_filing",
                  ("fushun-culture 第七条", "lishui-city 第八条"), made_on="filing_approval",
@@ -262,7 +265,8 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  when="form=assign", uses=("case_filing",), numbered=False, dated_by=("jurisdiction_notice.issued_at",)),
     # --- issue 17 (market set items 31, 51): 鉴定期间告知书 (offered on the 调查取证 steps; needs the case's 委托书 and
     # quotes it as issued) and the 送达公告 of the 公告送达 step (the document its service plan names, as issued)
-    DocumentKind("appraisal_period", "鉴定期间告知书", "鉴期", "appraisal_period", ("行政处罚法 第六十条",),
+    DocumentKind("appraisal_period", "鉴定期间告知书", "鉴期", "appraisal_period",
+                 ("行政处罚法 第六十条", "市场监督管理行政处罚程序规定 第六十四条第二款"),
                  quotes="appraisal_commission", uses=("appraisal_commission", "case_filing"),
                  needs=("appraisal_commission.commissioned_at",), dated_by=("appraisal_period.notified_at",),
                  titles=(("market", "检测/检验/检疫/鉴定期间告知书"),), picks=appraisal_picks("期间告知书")),
@@ -289,11 +293,11 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
                  picks=(("custody_entrustment.target=place", "实施行政强制措施场所委托保管书"),
                         ("custody_entrustment.target=facility", "实施行政强制措施设施委托保管书"),
                         ("", "实施行政强制措施财物委托保管书"))),
-    DocumentKind("disposal_confirmation", "先行处置物品确认书", "处确", "advance_disposal", ("行政强制法 第二十八条",),
+    DocumentKind("disposal_confirmation", "先行处置物品确认书", "处确", "advance_disposal", DISPOSAL_BASIS,
                  when="form=confirm", quotes="coercive_decision", uses=("coercive_decision",), numbered=False,
                  needs=("coercive_decision.decided_at", "coercive_decision.measure=seal|seize"),
                  dated_by=("advance_disposal.decided_at",)),
-    DocumentKind("disposal_announcement", "先行处置物品公告", "处告", "advance_disposal", ("行政强制法 第二十八条",),
+    DocumentKind("disposal_announcement", "先行处置物品公告", "处告", "advance_disposal", DISPOSAL_BASIS,
                  when="form=announce", quotes="coercive_decision", uses=("coercive_decision",),
                  needs=("coercive_decision.decided_at", "coercive_decision.measure=seal|seize"),
                  dated_by=("advance_disposal.announced_at", "advance_disposal.decided_at")),

@@ -183,15 +183,10 @@ class CoerciveOutcome(Strict):
     outcome = choice("处理", {"release": "解除行政强制措施", "dispose": "依法作出处理决定（没收、销毁等）",
                              "extend": "情况复杂，呈请延长期限"})
     details = text("处理情况")
-    document_no = text("处理决定书文号", "解除的，解除决定书由系统制作并编文号，不再填写；作出其他处理决定的，填写其文号",
-                       required=False)
+    document_no = text("处理决定书文号", "不再填写：解除的，解除行政强制措施决定书由系统制作并编文号；作出其他处理决定的，"
+                       "查封（扣押）处理告知书由系统制作并编文号，引用已签发的查封（扣押）决定书", required=False)
     items_returned = flag("财物已退还", required=False)
     decided_at = moment("日期")
-
-    @validates_schema
-    def _documented(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("outcome") == "dispose" and not data.get("document_no"):  # 解除: the system makes the 决定书
-            raise ValidationError("作出处理决定的，须制作法定文书并记录文号（fushun-culture 第十四条）", "document_no")
 
 
 # ------------------------------------------------------------------ 证据先行登记保存

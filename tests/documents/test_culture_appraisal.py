@@ -14,6 +14,7 @@ from webapp.loadgen.flows import decide_and_close, file_case, report_to_statemen
 from webapp.loadgen.payloads import payload
 
 SCAN = b"%PDF-1.4\n% scan of the appraisal report signed by two appraisers\n"
+SECOND = b"%PDF-1.4\n% scan of a second appraisal report\n"
 
 
 def _text(path) -> str:
@@ -48,6 +49,45 @@ def test_the_uploaded_appraisal_opinion_is_filed_in_the_case_file_in_place_of_th
     assert scan, attached  # the uploaded original itself, not only its hash
     subprocess.run(["pdfdetach", "-save", scan.group(1), "-o", str(tmp_path / "scan.pdf"), str(path)], check=True)
     assert (tmp_path / "scan.pdf").read_bytes() == SCAN
+
+
+def _attached(path) -> dict[str, str]:
+    """The PDF's attached files: name → index for pdfdetach."""
+    listing = subprocess.run(["pdfdetach", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    return {m.group(2): m.group(1) for m in re.finditer(r"(\d+): (.+)", listing)}
+
+
+def test_every_appraisal_opinion_the_case_received_is_filed_each_scan_once(walker: Walker, tmp_path):
+    """Two 鉴定意见 (one on the 询问 step, stored twice, and a second one on the 现场检查 step): the 电子案卷 lists both
+    opinions and attaches each uploaded scan once, by its SHA-256 — not only the newest record's."""
+    cid = file_case(walker)
+    first, second = walker.upload(SCAN, "鉴定意见书.pdf"), walker.upload(SECOND, "补充鉴定意见书.pdf")
+    opinion = payload("expert_opinion", files=[first])
+    again = payload("expert_opinion", files=[second], subject="涉案电脑主机硬盘", conclusion="硬盘记录与上网记录一致。",
+                    issued_at="2026-03-05T15:00:00+08:00")
+    walker.do(cid, "t_plan", {"investigation_plan": None})
+    task = walker.task(cid, "t_inquiry")
+    assert walker.add(cid, task, "expert_opinion", opinion).status_code == 201  # stored twice, filed once
+    walker.do(cid, "t_inquiry", {"inquiry_record": None, "expert_opinion": opinion})
+    walker.do(cid, "t_inspection", {"inspection_record": None, "av_not_suitable": None, "expert_opinion": again})
+    report_to_statement(walker, cid)
+    decide_and_close(walker, cid)
+    bound = next(d for d in walker.call("get", f"/api/cases/{cid}/documents", "officer1").get_json()
+                 if d["kind"] == "case_file")
+    path = tmp_path / "case_file.pdf"
+    path.write_bytes(walker.call("get", bound["url"], "officer1").data)
+    text = _text(path)
+    assert "主机记录显示三名未成年人身份证号于当晚登录" in text and "硬盘记录与上网记录一致" in text, text[:800]
+    attached = _attached(path)
+    scans = sorted(name for name in attached if name.startswith("鉴定意见-"))
+    assert scans == ["鉴定意见-01-鉴定意见书.pdf", "鉴定意见-02-补充鉴定意见书.pdf"], attached
+    for name, content in zip(scans, (SCAN, SECOND), strict=True):
+        subprocess.run(["pdfdetach", "-save", attached[name], "-o", str(tmp_path / "scan.pdf"), str(path)], check=True)
+        assert (tmp_path / "scan.pdf").read_bytes() == content
+    subprocess.run(["pdfdetach", "-save", attached["manifest.json"], "-o", str(tmp_path / "m.json"), str(path)],
+                   check=True)
+    manifest = json.loads((tmp_path / "m.json").read_text())
+    assert [a["files"] for a in manifest["appraisals"]] == [[first], [second]], manifest["appraisals"]
 
 
 def test_a_case_without_an_appraisal_lists_none_and_an_appended_scan_is_attached_as_it_is(tmp_path):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 import documents
-from tests.documents.test_render import context_for, pdf_text
+from handlers import catalogue
+from tests.documents.test_render import context_for, pdf_text, squeeze
+from webapp.loadgen.payloads import payload
 
 MARKET = {"case_filing": "立案/不予立案审批表", "sampling_record": "抽样记录", "prior_notice": "行政处罚告知书",
           "hearing_notice": "行政处罚听证通知书", "legal_review": "案件审核/法制审核表",
@@ -50,3 +52,21 @@ def test_the_alternative_printed_is_read_from_the_case():
     assert printed("appraisal_notice", {}) == "鉴定结果告知书"
     assert documents.kind("appraisal_notice").printed_title("culture", {}) == "鉴定结果告知书"
     assert printed("service_announcement", {}) == "行政处罚文书送达公告"
+
+
+def _list_heading(profile: str, measure: str, tmp_path) -> str:
+    """The heading of the 清单 page of the 查封（扣押）决定书 for a ``measure`` (seal or seize) on ``profile``."""
+    kind = documents.kind("coercive_decision")
+    context = context_for(kind, profile=profile)
+    context["doc"] = catalogue.display("coercive_decision", payload("coercive_decision", measure=measure))
+    text = squeeze(pdf_text(documents.render(kind.template, context), tmp_path))
+    return text[text.index("（印章）"):text.index("本清单为")].split("日", 1)[1]
+
+
+def test_the_list_of_a_coercive_decision_is_titled_as_the_set_names_it(tmp_path):
+    """市场范本 item 24 场所/设施/财物清单: a 扣押 takes only 财物 (行政强制法 第九条（三）), so its 清单 is the 财物清单; a 查封
+    (第九条（二）: 场所、设施或者财物) keeps the three. The culture set names the 清单 by the measure."""
+    assert _list_heading("changli-market", "seize", tmp_path) == "财物清单"
+    assert _list_heading("changli-market", "seal", tmp_path) == "场所/设施/财物清单"
+    assert _list_heading("fushun-culture", "seize", tmp_path) == "扣押财物清单"
+    assert _list_heading("fushun-culture", "seal", tmp_path) == "查封场所、设施或财物清单"

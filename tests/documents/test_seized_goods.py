@@ -13,6 +13,7 @@ import pytest
 import documents
 from handlers.catalogue import CATALOGUE
 from tests.documents.test_market_documents import CASE_NUMBERED, NUMBER, _documents, _text
+from tests.documents.test_render import context_for, pdf_text, squeeze
 from tests.support.web_client import web
 from webapp.loadgen.flows import approval_steps, file_case
 from webapp.loadgen.payloads import T, av_recording, payload
@@ -140,8 +141,9 @@ def test_xingzheng_qiangzhi_fa_27_a_disposal_within_the_period_is_told_to_the_pa
     walker.do(cid, "t_coercive_onsite", {"coercive_decision": None, "coercive_record": None,
                                          "av_recording": av_recording(walker.upload(b"seize clip 27"))})
     task = walker.task(cid, "t_coercive_outcome")
-    disposed = payload("coercive_outcome", outcome="dispose", document_no="抚县文执罚〔2026〕3号",
-                       details="经查，上述财物系违法经营的工具，已由行政处罚决定依法没收。", items_returned=False)
+    disposed = payload("coercive_outcome", outcome="dispose", details="经查，上述财物系违法经营的工具，依法予以没收。",
+                       items_returned=False)
+    disposed.pop("document_no")  # the 告知书 is the 处理's 文书, numbered by the agency: no 文号 is typed
     early = {**disposed, "decided_at": "2026-03-01T10:00:00+08:00"}
     assert walker.add(cid, task, "coercive_outcome", early).status_code == 201
     refused = walker.complete(cid, task).get_json()
@@ -162,10 +164,21 @@ def test_xingzheng_qiangzhi_fa_27_a_disposal_within_the_period_is_told_to_the_pa
     assert CASE_NUMBERED.match(record["number"]), record
     text = _text(walker, notice, tmp_path)
     assert f"于2026年3月2日以{decision['title']}（{decision['number']}）" in text
-    assert "已由行政处罚决定依法没收" in text and "本机关已于2026年3月20日依法作出处理" in text
+    assert "依法予以没收" in text and "本机关已于2026年3月20日依法作出处理" in text
     assert re.search(r"2026年3月20日$", text), text[-40:]
     log = _text(walker, record, tmp_path)
     assert "电脑主机" in log and "没收" in log and f"{decision['title']}（{decision['number']}" in log
+
+
+def test_a_disposal_notice_prints_the_decision_as_issued_never_a_typed_number(tmp_path):
+    """A record made while the 处理 still asked for a typed 文号 keeps it (stored records are not rewritten), but the
+    告知书 prints only the 决定书 as issued (its sealed 文号, title and date) and its own number; the typed one never."""
+    kind = documents.kind("coercive_disposal")
+    context = context_for(kind)
+    context["doc"] = {**context["doc"], "outcome": "dispose", "document_no": "抚县文执罚〔2099〕9号"}
+    text = squeeze(pdf_text(documents.render(kind.template, context), tmp_path))
+    assert "于2026年3月2日以查封（扣押）决定书（抚县文执封扣〔2026〕1号）" in text and "〔2099〕9号" not in text, text
+    assert _errors("coercive_outcome", "document_no", outcome="dispose") == "{}"
 
 
 def test_a_market_agency_titles_the_custody_paper_by_what_was_entrusted():

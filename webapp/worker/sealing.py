@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import socket
 import threading
@@ -248,18 +249,31 @@ def case_file(case: Case, agency: Agency, records: Mapping[str, AnyRecord], ctx:
               "seconds": int((m.ended_at - m.started_at).total_seconds()), "sha256": m.sha256}
              for m in db.session.scalars(select(MediaItem).where(MediaItem.case_id == case.id).order_by(MediaItem.id))]
     archive = ctx["doc"]
+    opinions = _opinions(case.id)
     front = {**ctx, "case": {**ctx["case"]}, "archive_no": archive.get("archive_no", ""),
              "retention": archive.get("retention", ""), "archivist": archive.get("archivist", ""),
-             "archived_on": ctx["date"], "ended_on": _ended(records)}
-    return documents.assemble_case_file(front, filed, media, _appraisal_scans(records))
+             "archived_on": ctx["date"], "ended_on": _ended(records),
+             "opinions": [catalogue.display(r.kind, r.payload) for r in opinions]}
+    return documents.assemble_case_file(front, filed, media, _appraisal_scans(opinions))
 
 
-def _appraisal_scans(records: Mapping[str, AnyRecord]) -> list[documents.Appended]:
+def _opinions(case_id: int) -> list[Record]:
+    """Every 鉴定意见 record of the case, every version, oldest first, each content once: a case may receive several
+    opinions, and a corrected record is a new version — the 案卷 files all it received, not only the newest."""
+    held: dict[str, Record] = {}
+    for r in db.session.scalars(select(Record).where(Record.case_id == case_id, Record.kind == "expert_opinion")
+                                .order_by(Record.id)):
+        held.setdefault(json.dumps(r.payload, sort_keys=True, default=str), r)
+    return list(held.values())
+
+
+def _appraisal_scans(opinions: Collection[AnyRecord]) -> list[documents.Appended]:
     """The 鉴定意见's uploaded originals, attached as they are: the 鉴定书 is the 鉴定机构's paper, which the agency
-    files in place of one of its own (documents/README.md), so the 案卷 must carry the file itself, not only its hash."""
-    opinion = records.get("expert_opinion")
+    files in place of one of its own (documents/README.md), so the 案卷 must carry the file itself, not only its hash;
+    each file once, by its SHA-256, however many records name it."""
     out = []
-    for i, sha in enumerate((opinion.payload.get("files") or []) if opinion else [], 1):
+    shas = dict.fromkeys(sha for opinion in opinions for sha in opinion.payload.get("files") or [])
+    for i, sha in enumerate(shas, 1):
         stored = db.session.get(StoredFile, sha)
         with store.current().open(sha) as fh:
             content = fh.read()
