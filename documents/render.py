@@ -130,6 +130,11 @@ class Renderer:
         with self._lock:
             return self._layout(source)
 
+    def forget_layouts(self) -> None:
+        """Drop the kept layouts (a benchmark times a 文书 as the worker first makes it)."""
+        with self._lock:
+            self._laid_out.clear()
+
     def _layout(self, source: str) -> Any:
         """``source`` laid out, or the layout this process made of the same HTML lately: the 电子案卷 binds the pages
         of the 文书 the worker has just sealed, and laying each out again was some 40 % of a case's rendering.  The
