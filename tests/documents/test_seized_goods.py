@@ -13,10 +13,11 @@ import pytest
 import documents
 from handlers.catalogue import CATALOGUE
 from tests.documents.test_market_documents import CASE_NUMBERED, NUMBER, _documents, _text
-from tests.documents.test_render import context_for, pdf_text, squeeze
+from tests.documents.test_render import context_for, pdf_text, snapshot, squeeze
 from tests.support.web_client import web
 from webapp.loadgen.flows import approval_steps, file_case
 from webapp.loadgen.payloads import T, av_recording, disposal_announced, payload
+from webapp.models import Agency
 
 
 def _errors(kind: str, *dropped: str, **changes: Any) -> str:
@@ -119,6 +120,8 @@ def test_shichang_chengxu_41_goods_of_an_unknown_owner_are_disposed_of_only_afte
         errors = sold.get_json()["fields"]["disposed_at"]
         assert sold.status_code == 422 and "公告期满前不得先行处置" in errors[0] and "至 2026-03-09 届满" in errors[0]
         assert "市场监督管理行政处罚程序规定" in errors[0] and "第四十一条第三款" in errors[0], errors
+    market = Agency(name="昌黎县市场监督管理局", profile=snapshot("changli-market")).settings.citer().prose(errors[0])
+    assert "（《市场监督管理行政处罚程序规定》第四十一条第三款、第八十条）" in market, market
     unpaid = walker.add(cid, task, "advance_disposal", {**announced, "disposed_at": "2026-03-10T09:00:00+08:00"})
     assert unpaid.status_code == 422 and "须记录所得款项" in str(unpaid.get_json()["fields"]["proceeds"])
     after = {**announced, "disposed_at": "2026-03-10T09:00:00+08:00", "proceeds": "1560.00"}
