@@ -63,6 +63,14 @@ def amount(title: str, help: str | None = None, required: bool = True) -> fields
     )
 
 
+def days(title: str, help: str | None = None, required: bool = True, most: int = 365) -> fields.Integer:
+    """A period in whole days, at least one: what a 文书 announces or grants (公告期限, 期限), counted by the rules of
+    the law that sets it where it is checked."""
+    return fields.Integer(required=required, allow_none=not required, metadata=_meta(title, help),
+                          error_messages={**REQUIRED, "invalid": f"{title}应为整数"},
+                          validate=validate.Range(min=1, max=most, error=f"{title}应为 1 至 {most} 日"))
+
+
 def document_ref(title: str, help: str | None = None, required: bool = False) -> fields.Integer:
     """A 文书 of the case, chosen by its id: the 文书 quoting it prints the issued 文号, title and date from it."""
     return fields.Integer(required=required, allow_none=not required, validate=ROW_ID, error_messages=REQUIRED,

@@ -26,6 +26,7 @@ from handlers.records.fields import (
     Witnessed,
     amount,
     choice,
+    days,
     flag,
     in_order,
     many,
@@ -35,7 +36,7 @@ from handlers.records.fields import (
     text,
 )
 from handlers.records.investigation import InspectionRecord, Item
-from handlers.workcalendar import local_date, national
+from handlers.workcalendar import end_of_day, local_date, national
 
 # ------------------------------------------------------------------ 行政检查
 
@@ -294,7 +295,9 @@ class AdvanceDisposal(Signed):
     """先行处置 of seized goods that will not keep (市场范本 items 27 先行处置物品确认书 and 28 先行处置物品公告): 行政强制法
     第二十八条 presumes 鲜活物品或者其他不易保管的财物 may be sold before the decision and has the proceeds returned on
     release, so a sale or auction records its proceeds; the party confirms by signing, or, unknown or unreachable, is
-    told by announcement."""
+    told by announcement. An announcement comes first and the disposal only after its period: 权利人不明确的，可以依法
+    公告，公告期满后仍没有权利人同意或者申请的，可以依法先行处置 (市场监督管理行政处罚程序规定 第四十一条第三款), so the
+    record made when the 公告 is published holds its period and no disposal yet; the disposal is a later version of it."""
 
     signers_needed = {"officer": 1}
     form = choice("确认或者公告", DISPOSAL_FORMS)
@@ -309,11 +312,14 @@ class AdvanceDisposal(Signed):
     decided_at = moment("决定先行处置时间")
     announced_at = moment("公告发布时间", "予以公告的填写", required=False)
     announced_how = text("公告方式", "予以公告的填写，如：在本机关公告栏和门户网站公告", required=False)
-    disposed_at = moment("处置时间", required=False)
+    announce_days = days("公告期限（日）", "予以公告的填写：自公告发布之日起，权利人可以同意或者申请先行处置的日数；公告期满后"
+                         "方可先行处置（市场监督管理行政处罚程序规定 第四十一条第三款）", required=False)
+    disposed_at = moment("处置时间", "予以公告的，公告期满后处置，另行提交本记录的新版本填写", required=False)
 
     @validates_schema
     def _lawful(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("method") in ("auction", "sale") and data.get("proceeds") is None:
+        disposed = data.get("form") != "announce" or data.get("disposed_at")  # an announcement precedes the sale
+        if data.get("method") in ("auction", "sale") and data.get("proceeds") is None and disposed:
             raise ValidationError("拍卖、变卖的，须记录所得款项，解除查封、扣押时予以退还（行政强制法 第二十八条）", "proceeds")
         if data.get("method") == "other" and not data.get("method_details"):
             raise ValidationError("以其他方式处置的，须写明处置方式", "method_details")
@@ -321,10 +327,32 @@ class AdvanceDisposal(Signed):
                 s.get("capacity") == "party" and s.get("signed") is True for s in data.get("signatures", [])):
             raise ValidationError("以当事人确认方式先行处置的，须由当事人签名确认；当事人不同意的，不得以确认书代替",
                                   "signatures")
-        if data.get("form") == "announce" and not (data.get("announced_at") and data.get("announced_how")):
-            raise ValidationError("当事人不明或者无法联系的，须记录公告的时间和方式", "announced_at")
+        if data.get("form") == "announce":
+            if not (data.get("announced_at") and data.get("announced_how")):
+                raise ValidationError("当事人不明或者无法联系的，须记录公告的时间和方式", "announced_at")
+            if not data.get("announce_days"):
+                raise ValidationError("予以公告的，须记录公告期限（市场监督管理行政处罚程序规定 第四十一条第三款）",
+                                      "announce_days")
+            self._after_announcement(data)
         in_order(data, "decided_at", "disposed_at", "处置时间不得早于决定先行处置的时间")
         in_order(data, "announced_at", "disposed_at", "处置时间不得早于公告发布时间")
+
+    @staticmethod
+    def _after_announcement(data: dict[str, Any]) -> None:
+        """Disposing while the 权利人 may still come forward defeats the announcement: refused until the period is
+        over, counted as the 规定 counts its day periods (第八十条: the day of the announcement not counted, a last
+        day off moved to the next working day; the national calendar, as a record does not know its agency)."""
+        if not data.get("disposed_at"):
+            return
+        last = announcement_ends(data["announced_at"], data["announce_days"])
+        if data["disposed_at"] < end_of_day(last):
+            raise ValidationError(f"公告期满前不得先行处置：公告期限{data['announce_days']}日，至 {last.isoformat()} 届满，"
+                                  "处置时间须在其后（市场监督管理行政处罚程序规定 第四十一条第三款、第八十条）", "disposed_at")
+
+
+def announcement_ends(announced_at: dt.datetime, count: int) -> dt.date:
+    """The last day of a 公告期限 of ``count`` days published at ``announced_at``."""
+    return national().next_working_day(local_date(announced_at) + dt.timedelta(days=count))
 
 
 HANDLING = {"return": "退还当事人", "confiscate": "没收", "destroy": "销毁", "auction": "拍卖", "transfer": "移送有关机关",

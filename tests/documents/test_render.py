@@ -8,6 +8,7 @@ import logging
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,7 +23,7 @@ from handlers.catalogue import CATALOGUE
 from handlers.task_rules import split_list
 from handlers.workcalendar import national
 from tests.support import WORKFLOWS
-from webapp.loadgen.payloads import EXTRACTED_SHA, PAYLOADS, payload
+from webapp.loadgen.payloads import EXTRACTED_SHA, PAYLOADS, disposal_announced, payload
 from webapp.models import Agency, Case, Record
 from webapp.worker import sealing
 
@@ -241,9 +242,11 @@ MANDATORY: dict[str, list[str]] = {
                               "解除查封、扣押的，本机关退还变卖所得款项", "本人（单位）同意对上述物品先行处置",
                               "当事人签名：王五（星光网吧负责人）"],
     "disposal_announcement": ["先行处置物品公告", "于2026年3月2日以查封（扣押）决定书（抚县文执封扣〔2026〕1号）",
-                              "因当事人不明或者无法联系，经本机关负责人刘伟批准，以变卖方式先行处置", "鲜活草鱼",
-                              "《中华人民共和国行政强制法》第二十八条", "解除查封、扣押的，本机关退还变卖所得款项", "特此公告",
-                              "（印章）", "2026年3月2日"],
+                              "因其权利人不明确，经本机关负责人刘伟批准，拟对上述物品以变卖方式先行处置，现予公告", "鲜活草鱼",
+                              "自本公告发布之日起5日内", "公告期满后仍没有权利人同意或者申请的，本机关将依法以变卖方式先行处置",
+                              "《中华人民共和国行政强制法》第二十八条", "解除查封、扣押的，本机关退还变卖所得款项",
+                              "公告发布时间：2026年3月2日10时00分", "公告期限：5日", "公告方式：在本机关公告栏和门户网站公告",
+                              "特此公告", "（印章）", "2026年3月2日"],
     "goods_handling": ["涉案物品处理记录", "当事人：抚顺县星光网吧", "查封、扣押决定：查封（扣押）决定书（抚县文执封扣〔2026〕1号，2026年3月2日）",
                        "处理依据：经查明与违法行为无关，本机关决定解除扣押，退还财物", "处理时间：2026年3月20日14时00分",
                        "张明（执法证号21040001）", "电脑主机", "退还当事人", "接收人：王五（星光网吧负责人）",
@@ -262,6 +265,12 @@ MANDATORY: dict[str, list[str]] = {
 SOURCE_CHANGES: dict[str, dict[str, Any]] = {
     "performance_record": {"correction_ordered": True, "correction_due": "2026-03-20T17:00:00+08:00",
                            "details": "当事人未落实未成年人身份核验制度。"},
+}
+
+
+#: the kinds made from another form of their source record than its sample (the 公告 from the record as announced)
+KIND_SOURCES: dict[str, dict[str, Callable[[], dict[str, Any]]]] = {
+    "disposal_announcement": {"advance_disposal": disposal_announced},
 }
 
 
@@ -293,6 +302,8 @@ def context_for(kind: documents.DocumentKind, n: int = 12, party: dict[str, Any]
     made = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
     records = {k: Record(kind=k, payload=payload(k, **changes.get(k, {})), created_at=made, task_name=makers().get(k))
                for k in PAYLOADS}
+    for code, made_from in KIND_SOURCES.get(kind.code, {}).items():
+        records[code] = Record(kind=code, payload=made_from(), created_at=made, task_name=makers().get(code))
     agency = Agency(name=name, profile=snapshot(profile, drop))
     number = (format_number("抚文执", kind.series, 2026, n) if kind.numbered
               else f"{CASE_NO}{sealing.CASE_NO_SEPARATOR}{kind.series}1")

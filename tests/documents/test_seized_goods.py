@@ -13,10 +13,11 @@ import pytest
 import documents
 from handlers.catalogue import CATALOGUE
 from tests.documents.test_market_documents import CASE_NUMBERED, NUMBER, _documents, _text
-from tests.documents.test_render import context_for, pdf_text, squeeze
+from tests.documents.test_render import context_for, pdf_text, snapshot, squeeze
 from tests.support.web_client import web
 from webapp.loadgen.flows import approval_steps, file_case
-from webapp.loadgen.payloads import T, av_recording, payload
+from webapp.loadgen.payloads import T, av_recording, disposal_announced, payload
+from webapp.models import Agency
 
 
 def _errors(kind: str, *dropped: str, **changes: Any) -> str:
@@ -98,10 +99,43 @@ def test_a_seizure_makes_no_strips_and_a_confirmed_disposal_is_sealed_with_the_c
     text = _text(walker, confirmation, tmp_path)
     assert f"以{docs['coercive_decision']['title']}（{docs['coercive_decision']['number']}）" in text
     assert "变卖所得款项人民币壹仟伍佰陆拾元整（¥1,560.00）" in text and "本人（单位）同意对上述物品先行处置" in text
-    announced = payload("advance_disposal", form="announce", signatures=payload("advance_disposal")["signatures"][:1],
-                        announced_at=T, announced_how="在本机关公告栏和门户网站公告")
-    made = [k.code for k in documents.made_on({"advance_disposal"}, {"advance_disposal": announced})]
+    made = [k.code for k in documents.made_on({"advance_disposal"}, {"advance_disposal": disposal_announced()})]
     assert made == ["disposal_announcement"] and documents.kind("disposal_announcement").numbered
+
+
+@pytest.mark.article("市场监督管理行政处罚程序规定", 41)
+def test_shichang_chengxu_41_goods_of_an_unknown_owner_are_disposed_of_only_after_the_announcement(walker, tmp_path,
+                                                                                                  clock):
+    """第四十一条第三款: 权利人不明确的，可以依法公告，公告期满后仍没有权利人同意或者申请的，可以依法先行处置. The record
+    made when the 公告 is published holds its period and no sale; the sale, a later version, is refused inside the
+    period — five days from Monday 2 March end on Saturday 7 March, a day off, so on Monday 9 March (第八十条) — and
+    accepted after it. The 公告 announces the intended 先行处置 and the period, never the sale that followed."""
+    clock.set(dt.datetime.fromisoformat(T))
+    cid, task = _seized(walker, "seize")
+    assert walker.add(cid, task, "coercive_decision", payload("coercive_decision")).status_code == 201
+    announced = disposal_announced()
+    assert walker.add(cid, task, "advance_disposal", announced).status_code == 201
+    for inside in ("2026-03-07T10:00:00+08:00", "2026-03-09T16:00:00+08:00"):
+        sold = walker.add(cid, task, "advance_disposal", {**announced, "disposed_at": inside, "proceeds": "1560.00"})
+        errors = sold.get_json()["fields"]["disposed_at"]
+        assert sold.status_code == 422 and "公告期满前不得先行处置" in errors[0] and "至 2026-03-09 届满" in errors[0]
+        assert "市场监督管理行政处罚程序规定" in errors[0] and "第四十一条第三款" in errors[0], errors
+    market = Agency(name="昌黎县市场监督管理局", profile=snapshot("changli-market")).settings.citer().prose(errors[0])
+    assert "（《市场监督管理行政处罚程序规定》第四十一条第三款、第八十条）" in market, market
+    unpaid = walker.add(cid, task, "advance_disposal", {**announced, "disposed_at": "2026-03-10T09:00:00+08:00"})
+    assert unpaid.status_code == 422 and "须记录所得款项" in str(unpaid.get_json()["fields"]["proceeds"])
+    after = {**announced, "disposed_at": "2026-03-10T09:00:00+08:00", "proceeds": "1560.00"}
+    assert walker.add(cid, task, "advance_disposal", after).status_code == 201
+    _onsite(walker, cid, "seize")
+    docs = _documents(walker, cid)
+    assert "disposal_confirmation" not in docs
+    text = squeeze(_text(walker, docs["disposal_announcement"], tmp_path))
+    for part in ("因其权利人不明确", "拟对上述物品以变卖方式先行处置，现予公告", "自本公告发布之日起5日内",
+                 "公告期满后仍没有权利人同意或者申请的，本机关将依法以变卖方式先行处置", "公告发布时间：2026年3月2日10时00分",
+                 "公告期限：5日", "公告方式：在本机关公告栏和门户网站公告"):
+        assert part in text, part
+    assert "1,560" not in text and "3月10日" not in text and "处置时间" not in text, text
+    assert re.search(r"2026年3月2日$", text), text[-40:]
 
 
 @pytest.mark.article("行政强制法", 28)

@@ -403,6 +403,18 @@ PAYLOADS.update({
                        "handled_at": "2026-03-20T14:00:00+08:00"},
 })
 
+
+def disposal_announced() -> dict[str, Any]:
+    """The ``advance_disposal`` sample as published in a 先行处置物品公告: the owner unknown, an officer signs, the
+    period announced and nothing sold yet — the sale is a later version of the record, after the period
+    (市场监督管理行政处罚程序规定 第四十一条第三款)."""
+    data = payload("advance_disposal", form="announce", signatures=OFFICER_SIG, announced_at=T, announce_days=5,
+                   announced_how="在本机关公告栏和门户网站公告")
+    for after in ("proceeds", "disposed_at"):
+        del data[after]
+    return data
+
+
 # --- issue 17 (market set item 34): 责令退款通知书 (市场监督管理行政处罚程序规定 第五十九条), offered on 陈述申辩 and 决定审批 --
 PAYLOADS.update({
     "refund_order": {"legal_basis": "《价格违法行为行政处罚规定》第十六条",
