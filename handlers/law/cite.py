@@ -57,8 +57,9 @@ class Citer:
     def prose(self, sentence: str) -> str:
         """A sentence (a field's help, a validation message) with each code-form article in it cited by real title,
         another county's left out with what separated it (``（fushun-culture 第二十三条，lishui-city 第十八条（四））``
-        becomes ``（《抚顺县…》第二十三条）`` for Fushun)."""
-        out = _in_text(tuple(self.national)).sub(lambda m: self.one(m[0]) or "", sentence)
+        becomes ``（《抚顺县…》第二十三条）`` for Fushun); a department's 规章 the agency does not apply is left out too."""
+        known = (*self.national, *(k for k in departmental_titles() if k not in self.national))
+        out = _in_text(known).sub(lambda m: self.one(m[0]) or "", sentence)
         for pattern, repl in _TIDY:
             out = pattern.sub(repl, out)
         return out

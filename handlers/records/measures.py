@@ -347,7 +347,7 @@ class AdvanceDisposal(Signed):
         last = announcement_ends(data["announced_at"], data["announce_days"])
         if data["disposed_at"] < end_of_day(last):
             raise ValidationError(f"公告期满前不得先行处置：公告期限{data['announce_days']}日，至 {last.isoformat()} 届满，"
-                                  "处置时间须在其后（市场监督管理行政处罚程序规定 第四十一条第三款、第八十条）", "disposed_at")
+                                  "处置时间须在其后（市场监督管理行政处罚程序规定 第四十一条第三款、市场监督管理行政处罚程序规定 第八十条）", "disposed_at")
 
 
 def announcement_ends(announced_at: dt.datetime, count: int) -> dt.date:

@@ -121,6 +121,12 @@ def test_articles_inside_a_sentence_are_cited_by_title_and_another_countys_are_l
     assert citer.prose("须附说明（naiman-culture 第十条、pishan-culture 第十九条）") == "须附说明"
     assert citer.prose("依照行政处罚法 第四十四条告知") == "依照《中华人民共和国行政处罚法》第四十四条告知"
     assert citer.prose("按《营业性演出管理条例》第四十六条（1 至 365 日）") == "按《营业性演出管理条例》第四十六条（1 至 365 日）"
+    # a department's 规章 the agency does not apply is left out like another county's regulation; one it applies is cited
+    assert citer.prose("须记录公告期限（行政强制法 第二十八条、市场监督管理行政处罚程序规定 第四十一条第三款）") == \
+        "须记录公告期限（《中华人民共和国行政强制法》第二十八条）"
+    market = for_agency("changli-market", "昌黎县市场监管局行政执法全过程记录实施办法", ["市场监督管理行政处罚程序规定"])
+    assert market.prose("须记录公告期限（市场监督管理行政处罚程序规定 第四十一条第三款）") == \
+        "须记录公告期限（《市场监督管理行政处罚程序规定》第四十一条第三款）"
 
 
 SUM = ('code = "行政处罚法"\ntitle = "中华人民共和国行政处罚法"\n[[rules]]\nid = "cf-x"\ntitle = "合计"\n'
