@@ -307,7 +307,8 @@ class AdvanceDisposal(Signed):
     method = choice("处置方式", DISPOSAL_METHODS)
     method_details = text("处置方式说明", "其他方式的，写明方式；拍卖的，写明拍卖机构", required=False)
     approved_by = text("批准先行处置的行政机关负责人")
-    proceeds = amount("拍卖、变卖所得款项（元）", "解除查封、扣押的，退还所得款项（行政强制法 第二十八条）", required=False)
+    proceeds = amount("拍卖、变卖所得款项（元）", "处置后与处置时间一并填写；解除查封、扣押的，退还所得款项（行政强制法 第二十八条）",
+                      required=False)
     proceeds_kept = text("所得款项的保存", "如：存入本机关指定账户，待案件处理后依法退还或者上缴", required=False)
     decided_at = moment("决定先行处置时间")
     announced_at = moment("公告发布时间", "予以公告的填写", required=False)
@@ -318,8 +319,9 @@ class AdvanceDisposal(Signed):
 
     @validates_schema
     def _lawful(self, data: dict[str, Any], **_: Any) -> None:
-        disposed = data.get("form") != "announce" or data.get("disposed_at")  # an announcement precedes the sale
-        if data.get("method") in ("auction", "sale") and data.get("proceeds") is None and disposed:
+        # the party confirms, or the 公告 announces, a sale to come: its proceeds are recorded with the sale (a later
+        # version of the record, holding the disposal time)
+        if data.get("method") in ("auction", "sale") and data.get("proceeds") is None and data.get("disposed_at"):
             raise ValidationError("拍卖、变卖的，须记录所得款项，解除查封、扣押时予以退还（行政强制法 第二十八条）", "proceeds")
         if data.get("method") == "other" and not data.get("method_details"):
             raise ValidationError("以其他方式处置的，须写明处置方式", "method_details")

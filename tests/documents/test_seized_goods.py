@@ -147,6 +147,8 @@ def test_xingzheng_qiangzhi_fa_28_a_disposal_before_the_decision_records_its_pro
     """行政强制法 第二十八条: goods sold before the decision are paid back as their proceeds on release, so a sale or
     auction without its proceeds is refused; a 确认书 needs the party's own signature, a 公告 its time and way."""
     assert "行政强制法 第二十八条" in _errors("advance_disposal", "proceeds")
+    # the party confirms a sale to come: the proceeds are recorded with the sale, a later version holding its time
+    assert _errors("advance_disposal", "proceeds", "disposed_at") == "{}"
     assert _errors("advance_disposal", "proceeds", method="other", method_details="无害化处理") == "{}"
     unsigned = payload("advance_disposal")["signatures"][:1]
     assert "须由当事人签名确认" in _errors("advance_disposal", signatures=unsigned)
