@@ -88,9 +88,14 @@ class Indexed:
     """A task as the task index holds it (``case_tasks``), written with the workflow state in one transaction."""
 
     spec_name: str
-    title: str
     role: str
     state: str
+    title: str
+
+
+def _indexed(packed: str | None) -> Indexed | None:
+    """The packed index row; the title, a diagram's free text, comes last and is never split."""
+    return Indexed(*packed.split(FIELD, 3)) if packed else None
 
 
 @dataclass
@@ -190,7 +195,7 @@ def _extras(case_id: Any, agency_id: Any, dialect: str) -> list[Any]:
             head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery()),
         select(func.aggregate_strings(task.spec_name + FIELD + _moment_text(task.completed_at, dialect), SEPARATOR))
         .where(task.case_id == case_id, task.completed_at.is_not(None)).scalar_subquery(),
-        select(task.spec_name + FIELD + task.title + FIELD + task.role + FIELD + task.state)
+        select(task.spec_name + FIELD + task.role + FIELD + task.state + FIELD + task.title)  # free text last
         .where(task.case_id == case_id, task.id == bindparam("task_id")).scalar_subquery()]
 
 
@@ -299,7 +304,7 @@ def load(case_id: int, user: User, task_id: str = "") -> Completion:
         audit.saw_head(case.agency_id, seq, head, frontier, held=db.session.get_bind().dialect.name == "sqlite")
     return Completion(case=case, settings=Settings.of(profile), waived=_waived(waived), has_media=bool(media),
                       records=records, ended=_ended(ended),
-                      indexed=Indexed(*indexed.split(FIELD)) if indexed else None)
+                      indexed=_indexed(indexed))
 
 
 def upsert(model: Any, values: Mapping[str, Any], keys: list[str], update: Mapping[str, Any]) -> None:
