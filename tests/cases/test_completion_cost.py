@@ -146,12 +146,3 @@ def test_a_record_is_submitted_without_restoring_the_workflow(app, agency, monke
     monkeypatch.setattr(cases, "submit_record", submit)
     _walk(app, agency, monkeypatch, clock)
     assert seen == {"submitted": seen["submitted"], "restored": 0} and seen["submitted"] > 10
-
-
-def test_the_task_index_row_read_under_the_lock_keeps_a_title_whole():
-    """The row is packed into one column; a title is a diagram's free text, so it is read last and never split."""
-    from webapp.cases.completion import FIELD, Indexed, _indexed
-
-    packed = FIELD.join(["t_inquiry", "officer", "ready", f"询问{FIELD}（复核）"])
-    assert _indexed(packed) == Indexed("t_inquiry", "officer", "ready", f"询问{FIELD}（复核）")
-    assert _indexed(None) is None

@@ -88,14 +88,9 @@ class Indexed:
     """A task as the task index holds it (``case_tasks``), written with the workflow state in one transaction."""
 
     spec_name: str
+    title: str
     role: str
     state: str
-    title: str
-
-
-def _indexed(packed: str | None) -> Indexed | None:
-    """The packed index row; the title, a diagram's free text, comes last and is never split."""
-    return Indexed(*packed.split(FIELD, 3)) if packed else None
 
 
 @dataclass
@@ -195,7 +190,7 @@ def _extras(case_id: Any, agency_id: Any, dialect: str) -> list[Any]:
             head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery()),
         select(func.aggregate_strings(task.spec_name + FIELD + _moment_text(task.completed_at, dialect), SEPARATOR))
         .where(task.case_id == case_id, task.completed_at.is_not(None)).scalar_subquery(),
-        select(task.spec_name + FIELD + task.role + FIELD + task.state + FIELD + task.title)  # free text last
+        select(task.spec_name + FIELD + task.title + FIELD + task.role + FIELD + task.state)
         .where(task.case_id == case_id, task.id == bindparam("task_id")).scalar_subquery()]
 
 
@@ -304,7 +299,7 @@ def load(case_id: int, user: User, task_id: str = "") -> Completion:
         audit.saw_head(case.agency_id, seq, head, frontier, held=db.session.get_bind().dialect.name == "sqlite")
     return Completion(case=case, settings=Settings.of(profile), waived=_waived(waived), has_media=bool(media),
                       records=records, ended=_ended(ended),
-                      indexed=_indexed(indexed))
+                      indexed=Indexed(*indexed.split(FIELD)) if indexed else None)
 
 
 def upsert(model: Any, values: Mapping[str, Any], keys: list[str], update: Mapping[str, Any]) -> None:
