@@ -17,6 +17,21 @@ def test_wrong_role_is_refused_with_the_role_named(walker):
     assert walker.case(cid)["records"] == []
 
 
+def test_a_record_for_a_done_or_unknown_task_is_refused_and_nothing_is_stored(walker):
+    """A record is accepted only while its task is open (the task index says so under the case lock; where it does not,
+    the workflow gives the refusal)."""
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    assert walker.add(cid, task, "case_filing").status_code == 201
+    assert walker.complete(cid, task).status_code == 200
+    stored = walker.case(cid)["records"]
+    late = walker.add(cid, task, "case_filing")
+    assert late.status_code == 409 and "已办结或尚未就绪" in late.get_json()["message"]
+    unknown = walker.add(cid, {**task, "id": "00000000-0000-0000-0000-000000000000"}, "case_filing")
+    assert unknown.status_code == 404 and "没有任务" in unknown.get_json()["message"]
+    assert walker.case(cid)["records"] == stored
+
+
 def test_only_officers_start_cases(walker):
     res = walker.call("post", "/api/cases", "reviewer1", json={"title": "案由", "party_name": "当事人"})
     assert res.status_code == 403 and "承办人" in res.get_json()["message"]

@@ -556,10 +556,11 @@ def test_each_set_titles_a_kind_as_its_fan_ben_does(kind, tmp_path):
     assert market in text and culture not in text.replace(market, ""), (market, culture)
 
 
-def test_the_case_file_binds_the_layouts_sealing_made_and_binding_leaves_them_as_they_were():
+def test_the_case_file_binds_the_layouts_sealing_made_and_binding_leaves_them_as_they_were(tmp_path):
     """The worker keeps what it laid out when sealing (documents.render.Renderer._layout): the 电子案卷 binds those
-    pages, byte for byte what fresh layouts bind; a PDF/A binding does not change a kept layout (its sRGB profile
-    went into the kept document's profiles and into the next PDF made of it)."""
+    pages, drawn exactly as fresh layouts are (a PDF/A file carries its moment of making, so pages are compared, not
+    bytes); a PDF/A binding does not change a kept layout (its sRGB profile went into the kept document's profiles
+    and into the next PDF made of it)."""
     from documents.render import Renderer
 
     kept, fresh = Renderer(), Renderer()
@@ -568,5 +569,12 @@ def test_the_case_file_binds_the_layouts_sealing_made_and_binding_leaves_them_as
     laid = [kept.pages(k.template, context_for(k)) for k in kinds]
     assert [kept.pages(k.template, context_for(k)) for k in kinds] == laid  # the same objects: not laid out again
     attached = [("manifest.json", b"{}", "清单")]
-    assert kept.bind(laid, attached) == fresh.bind([fresh.pages(k.template, context_for(k)) for k in kinds], attached)
+    drawn = []
+    for name, pdf in (("kept", kept.bind(laid, attached)),
+                      ("fresh", fresh.bind([fresh.pages(k.template, context_for(k)) for k in kinds], attached))):
+        (tmp_path / f"{name}.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-png", "-r", "30", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)],
+                       check=True, capture_output=True)
+        drawn.append([p.read_bytes() for p in sorted(tmp_path.glob(f"{name}*.png"))])
+    assert len(drawn[0]) >= len(kinds) and drawn[0] == drawn[1]
     assert [kept.pdf(k.template, context_for(k)) for k in kinds] == sealed

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
@@ -232,9 +233,10 @@ def timed(task: Any) -> bool:
 
 
 def find_task(wf: BpmnWorkflow, task_id: str) -> Any | None:
+    """The workflow's task ``task_id``, or ``None`` for an id that is malformed or names no task of it."""
     try:
         return wf.get_task_from_id(UUID(task_id))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, TaskNotFoundException):
         return None
 
 
