@@ -25,9 +25,9 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 STYLESHEET = HERE / "static" / "document.css"
 FONT_FAMILIES = ("Noto Serif CJK SC", "Noto Sans CJK SC")
-HARFBUZZ_SUBSET_MIN = (4, 1, 0)
+HARFBUZZ_SUBSET_MIN = (4, 1, 0)  # WeasyPrint needs hb_set_add_sorted_array (weasyprint/pdf/fonts.py)
 #: laid-out 文书 a rendering process keeps for the 电子案卷 (:meth:`Renderer._layout`)
-LAID_OUT = 64  # WeasyPrint needs hb_set_add_sorted_array (weasyprint/pdf/fonts.py)
+LAID_OUT = 64
 
 
 class SlowFontSubsetting(RuntimeError):
@@ -113,7 +113,6 @@ class Renderer:
         return self.env.get_template(for_set(template, context)).render(**context)
 
     def pdf(self, template: str, context: Mapping[str, Any], *, allow_slow: bool = False) -> bytes:
-
         if not allow_slow and subsetter() != "harfbuzz":
             raise SlowFontSubsetting("未找到 HarfBuzz 字体子集库（Debian 包 libharfbuzz-subset0），"
                                      "生成中文文书每份需数秒；请运行 make system-deps 安装")
