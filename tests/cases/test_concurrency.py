@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import threading
+import time
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from webapp.db import db
+from webapp.cases import completion, service
+from webapp.db import db, table
 from webapp.loadgen.payloads import payload
-from webapp.models import AuditEntry, CaseTask, Record
+from webapp.models import AuditEntry, Case, CaseTask, Record, User
 
 
 def test_concurrent_completion_yields_one_success_and_one_conflict(app, walker, agency):
@@ -130,3 +133,63 @@ def test_a_version_is_unique_per_task_and_kind_in_the_database(app, walker):
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_a_record_committed_while_the_completion_reads_is_in_what_its_gate_sees(app, walker, agency, monkeypatch):
+    """The read under the case lock sees one moment.  On PostgreSQL a request holding the case that commits after the
+    read's snapshot was taken but before the read reaches the case's row makes PostgreSQL lock and return the row as
+    committed while the records beside it come from the older snapshot (EvalPlanQual); the read is slowed here between
+    its snapshot and the row, as a busy server may be, and the submission commits in that gap every time.  SQLite's
+    read waits for the writer and then reads what it wrote."""
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    assert walker.add(cid, task, "case_filing").status_code == 201
+    statements, guard = completion._statements, service.conflict_guard
+    flushed, reading = threading.Event(), threading.Event()
+
+    def slowed(dialect: str):
+        made = statements(dialect)
+        if dialect != "postgresql":
+            return made
+        skipping, *rest = made
+        # a sleep on each row the scan meets, before the row is locked (a sleep on no column runs after the lock)
+        return (skipping.where(func.pg_sleep(1 + 0 * table(Case).c.id).is_not(None)), *rest)
+
+    @contextmanager
+    def held(message: str):
+        with guard(message):
+            yield
+            flushed.set()  # the record is written and the case touched, the commit not yet made
+            reading.wait(10)
+            time.sleep(0.4)  # the read has taken its snapshot and sleeps before reaching the row
+
+    monkeypatch.setattr(service, "conflict_guard", held)
+    stored: list[int] = []
+    seen: list[list[int]] = []
+
+    def submit() -> None:
+        with app.app_context():
+            user = db.session.get(User, agency.user_ids["officer2"])
+            stored.append(service.submit_record(user, cid, task["id"], "case_filing",
+                                                payload("case_filing", facts="更正")).id)
+            db.session.remove()
+
+    def read() -> None:
+        flushed.wait(10)
+        with app.app_context():
+            user = db.session.get(User, agency.user_ids["officer1"])
+            monkeypatch.setattr(completion, "_statements", slowed)
+            reading.set()
+            done = completion.load(cid, user)
+            seen.append([r.id for r in done.task_records(task["id"])])
+            db.session.rollback()
+            db.session.remove()
+
+    threads = [threading.Thread(target=submit), threading.Thread(target=read)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(stored) == 1 and len(seen) == 1
+    assert stored[0] in seen[0], "the completion's read missed a record committed before it held the case"
+    assert len(seen[0]) == 2

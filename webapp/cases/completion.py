@@ -180,6 +180,9 @@ def _extras(case_id: Any, agency_id: Any, dialect: str) -> list[Any]:
         .where(task.case_id == case_id, task.completed_at.is_not(None)).scalar_subquery()]
 
 
+#: how many columns :func:`_extras` adds after the case's
+_EXTRAS = 8
+
 _RECORD_FIELDS = ("id", "agency_id", "case_id", "task_id", "task_name", "kind", "version", "supersedes_id", "author_id",
                   "content_hash")
 
@@ -218,10 +221,15 @@ def _statements(dialect: str) -> tuple[Any, ...]:
         # RETURNING names columns without their table: the subqueries name the case's explicitly
         me: Any = literal_column("cases.id")
         agency: Any = literal_column("cases.agency_id")
+        extras = _extras(me, agency, dialect)
+        assert len(extras) == _EXTRAS
         return (update(t).where(t.c.id == case_id).values(id=t.c.id)
-                .returning(*t.columns, *_extras(me, agency, dialect), _records_json(me, dialect)),)
-    query = select(*t.columns, *_extras(t.c.id, t.c.agency_id, dialect), _records_json(t.c.id, dialect)).where(
-        t.c.id == case_id)
+                .returning(*t.columns, *extras, _records_json(me, dialect)),)
+    extras = _extras(t.c.id, t.c.agency_id, dialect)
+    assert len(extras) == _EXTRAS
+    seen = table(Case).alias("seen")  # the revision as the statement's snapshot saw it (:func:`_settled`)
+    query = select(*t.columns, *extras, _records_json(t.c.id, dialect),
+                   select(seen.c.revision).where(seen.c.id == case_id).scalar_subquery()).where(t.c.id == case_id)
     return (query.with_for_update(of=t, skip_locked=True), query.with_for_update(of=t),
             select(t.c.id).where(t.c.id == case_id).with_for_update())
 
@@ -259,11 +267,25 @@ def _read(case_id: int) -> tuple[Case, list[Any], list[ReadRecord]] | None:
         row = connection.execute(skipping, params).first()
         if row is None and connection.execute(exists_locked, params).first() is not None:
             row = connection.execute(waiting, params).first()
+        row = _settled(connection, row, waiting, params)
     if row is None:
         return None
-    listed = json.loads(row[-1]) if isinstance(row[-1], str) else row[-1]  # SQLite returns the text
+    end = len(_CASE_COLUMNS) + _EXTRAS  # then the records, then PostgreSQL's seen revision
+    listed = json.loads(row[end]) if isinstance(row[end], str) else row[end]  # SQLite returns the text
     records = sorted((_record(f) for f in listed or ()), key=lambda r: r.id)
-    return _case(row), list(row[len(_CASE_COLUMNS):-1]), records
+    return _case(row), list(row[len(_CASE_COLUMNS):end]), records
+
+
+def _settled(connection: Any, row: Any, again: Any, params: Mapping[str, Any]) -> Any:
+    """The row of PostgreSQL's read under the lock, read again when it is not one moment's: a request holding the case
+    that committed after the statement's snapshot was taken but before the statement reached the row makes PostgreSQL
+    lock and return the row as committed (EvalPlanQual) while the subqueries beside it — the records, the audit
+    head — still read the snapshot, so a record stored meanwhile would be missing from the gate's view.  Every request
+    that writes under the case lock bumps its revision, so the row's revision differing from the snapshot's (the last
+    column) shows it; the lock is then held, and a new statement takes a snapshot that includes that commit."""
+    if row is None or row[-1] == row.revision:
+        return row
+    return connection.execute(again, params).first()
 
 
 def load(case_id: int, user: User) -> Completion:

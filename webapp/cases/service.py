@@ -190,7 +190,7 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
                     payload=payload, author_id=user.id, created_at=clock.now())
     record.content_hash = audit.record_hash(record)
     with conflict_guard(f"任务“{task.task_spec.bpmn_name}”正由他人同时办理或已办结，记录未保存，请刷新后重试"):
-        case.updated_at = record.created_at  # bumps the revision: a completion committed meanwhile makes this stale
+        case.touch(record.created_at)  # bumps the revision: a completion committed meanwhile makes this stale
         db.session.add(record)
         db.session.flush()
         audit.append(case.agency_id, Action.RECORD_ADDED, actor_id=user.id, case_id=case.id,

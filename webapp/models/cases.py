@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from webapp.db import Model
 from webapp.models.base import UTCDateTime, append_only, utc_now
@@ -37,6 +38,13 @@ class Case(Model):
     __mapper_args__ = {"version_id_col": revision}
     # covers the counts by status and procedure, and the open cases' versions and ids (supervision figures)
     __table_args__ = (Index("ix_cases_agency_status", "agency_id", "status", "process_id", "diagram_version_id", "id"),)
+
+    def touch(self, at: dt.datetime) -> None:
+        """Mark the case written at ``at``, bumping its revision even where ``at`` equals the last write (a fixed
+        clock): every request that writes under the case lock must move the revision, which a completion's read
+        compares to see whether it met a commit made after its snapshot (:func:`webapp.cases.completion._settled`)."""
+        self.updated_at = at
+        flag_modified(self, "updated_at")
 
     @staticmethod
     def started_in(window: Window | None) -> list[Any]:

@@ -96,7 +96,7 @@ def _finish(job_id: int, worker: str, payload: Mapping[str, Any]) -> bool:
                     task_name=pending.task_name, kind=pending.kind, version=newest.version + 1, supersedes_id=newest.id,
                     payload=dict(payload), author_id=job.requested_by, created_at=now)
     record.content_hash = audit.record_hash(record)
-    case.updated_at = now  # bumps the revision: a completion reading the pending version meanwhile becomes stale
+    case.touch(now)  # bumps the revision: a completion reading the pending version meanwhile becomes stale
     db.session.add(record)
     db.session.flush()
     audit.append(record.agency_id, Action.RECORD_ADDED, case_id=record.case_id,
