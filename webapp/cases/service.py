@@ -18,7 +18,7 @@ from typing import Any, cast
 from flask import current_app
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, exists, inspect, or_, select, text, update
+from sqlalchemy import bindparam, exists, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -280,7 +280,7 @@ def complete_task(user: User, case_id: int, task_id: str) -> Case:
         audit.append(case.agency_id, Action.TASK_COMPLETED, actor_id=user.id, case_id=case.id,
                      detail={"task_id": task_id, "task": task.task_spec.name, "title": task.task_spec.bpmn_name,
                              "records": sorted([r.id, r.content_hash] for r in latest.values())})
-        _write_case(case)
+        _write_case(done, wf)
     signals.task_committed.send(case, task_id=task_id, user=user)
     return case
 
@@ -289,13 +289,10 @@ def _persist(done: completion.Completion, wf: Any, task_id: str, before: dict[st
     """The new state, and what the step did to the task index, worked out from the workflow before and after it (the
     index's ready rows are the stored workflow's ready tasks): the done task and those no longer ready leave the ready
     state (``done.left``, for the deadlines and the review), the newly ready tasks get rows (``done.added``, their due
-    moments set by the deadlines); :func:`_write_index` writes both in one statement."""
+    moments set by the deadlines); :func:`_write_index` writes both in one statement.  The case's own row is written
+    last (:func:`_write_case`), after the timers have armed theirs in the workflow."""
     case, now = done.case, done.now
-    case.state = runner.dump(wf)
-    case.updated_at = now
     done.walked = runner.walk(wf)  # the ready tasks and every timer after the step, for the index and the timers
-    if done.walked.completed(wf):
-        case.status = "closed"
     ready_tasks = done.walked.ready
     ready = {str(t.id) for t in ready_tasks}
     done.left = [completion.Left(tid, spec.name, spec.bpmn_name or spec.name,
@@ -304,15 +301,18 @@ def _persist(done: completion.Completion, wf: Any, task_id: str, before: dict[st
     done.added = runner.new_index_rows(case, wf, set(before), now, ready_tasks)
 
 
-def _write_case(case: Case) -> None:
+def _write_case(done: completion.Completion, wf: Any) -> None:
     """The case's new state in one UPDATE on the table, guarded by the revision read under the lock as the ORM's
     version check is (a lost race raises :class:`StaleDataError`, which :func:`conflict_guard` turns into
-    :class:`Conflict`); the object takes the written values as its committed ones, so the commit flushes nothing.
-    The unit of work cost more than the UPDATE; the status is set only when it changes (its counts' trigger)."""
+    :class:`Conflict`).  The state is written once, after the followers (the timers arm theirs in the workflow), and
+    the object only takes the written values as its committed ones: never marked changed, it leaves the commit
+    nothing to flush (the unit of work cost more than the UPDATE).  The status is set only when it changes (its
+    counts' trigger)."""
+    case = done.case
     revision = case.revision
-    changed = "status" in inspect(case).committed_state
-    values = {"state": case.state, "updated_at": case.updated_at, "revision": revision + 1,
-              **({"status": case.status} if changed else {})}
+    changed = case.status != "closed" and done.walked is not None and done.walked.completed(wf)
+    values = {"state": runner.dump(wf), "updated_at": done.now, "revision": revision + 1,
+              **({"status": "closed"} if changed else {})}
     written = db.session.execute(_case_update(changed), {"b_id": case.id, "b_revision": revision, **values})
     if cast(CursorResult[Any], written).rowcount != 1:
         raise StaleDataError(f"案件 {case.id} 的版本 {revision} 已被他人更新")

@@ -174,7 +174,7 @@ def settle(case: Case, wf: Any, done: Completion | None = None) -> list[dict[str
     timers = (done.walked.timers if done.walked is not None else _all_timers(wf)) if done is not None else None
     armed = _arm(case, wf, done, timers)
     fired, touched = _report(case, wf, timers)
-    if armed or touched:
+    if (armed or touched) and done is None:  # a completion writes the state after its followers
         case.state = runner.dump(wf)
     _schedule(case, wf, done, timers)
     return fired
