@@ -119,3 +119,30 @@ def test_the_cheaper_completion_writes_what_the_listeners_wrote(app, agency, mon
         assert sorted(d["task_id"] for d in sealed) == sorted(t.id for t in tasks)
         assert audit.verify_chains() == []
         db.session.remove()
+
+
+def test_a_record_is_submitted_without_restoring_the_workflow(app, agency, monkeypatch, clock, drain_render_queue):
+    """A submission knows its task by the task index's row, which the read under the lock brings (the row is written
+    with the workflow state in one transaction): the workflow — a third of a submission's time — is not restored."""
+    from webapp.engine import runner
+
+    seen = {"submitted": 0, "restored": 0}
+    inside = [False]
+    real_restore, real_submit = runner.restore, cases.submit_record
+
+    def restore(*args: Any) -> Any:
+        seen["restored"] += inside[0]
+        return real_restore(*args)
+
+    def submit(*args: Any, **kwargs: Any) -> Any:
+        inside[0] = True
+        seen["submitted"] += 1
+        try:
+            return real_submit(*args, **kwargs)
+        finally:
+            inside[0] = False
+
+    monkeypatch.setattr(runner, "restore", restore)
+    monkeypatch.setattr(cases, "submit_record", submit)
+    _walk(app, agency, monkeypatch, clock)
+    assert seen == {"submitted": seen["submitted"], "restored": 0} and seen["submitted"] > 10

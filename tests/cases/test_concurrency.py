@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.cases import completion, service
 from webapp.db import db, table
+from webapp.errors import Conflict
 from webapp.loadgen.payloads import payload
 from webapp.models import AuditEntry, Case, CaseTask, Record, User
 
@@ -135,15 +138,11 @@ def test_a_version_is_unique_per_task_and_kind_in_the_database(app, walker):
         db.session.rollback()
 
 
-def test_a_record_committed_while_the_completion_reads_is_in_what_its_gate_sees(app, walker, agency, monkeypatch):
-    """The read under the case lock sees one moment.  On PostgreSQL a request holding the case that commits after the
-    read's snapshot was taken but before the read reaches the case's row makes PostgreSQL lock and return the row as
-    committed while the records beside it come from the older snapshot (EvalPlanQual); the read is slowed here between
-    its snapshot and the row, as a busy server may be, and the submission commits in that gap every time.  SQLite's
-    read waits for the writer and then reads what it wrote."""
-    cid = walker.create_case()["id"]
-    task = walker.task(cid, "t_filing")
-    assert walker.add(cid, task, "case_filing").status_code == 201
+def _in_the_gap(app, monkeypatch, hold: Callable[[], Any], read: Callable[[], Any]) -> Any:
+    """Run ``hold`` (a request writing under the case lock) and ``read`` (another request's read under the lock) so
+    that ``hold`` commits after ``read``'s statement took its snapshot but before it reached the case's row: on
+    PostgreSQL the read is slowed there, as a busy server may be, and the commit lands in that gap every time (SQLite's
+    read waits for the writer's lock).  Returns what ``read`` returned, or the error it raised."""
     statements, guard = completion._statements, service.conflict_guard
     flushed, reading = threading.Event(), threading.Event()
 
@@ -159,37 +158,77 @@ def test_a_record_committed_while_the_completion_reads_is_in_what_its_gate_sees(
     def held(message: str):
         with guard(message):
             yield
-            flushed.set()  # the record is written and the case touched, the commit not yet made
-            reading.wait(10)
-            time.sleep(0.4)  # the read has taken its snapshot and sleeps before reaching the row
+            if threading.current_thread().name == "hold":
+                flushed.set()  # written under the lock, not yet committed
+                reading.wait(10)
+                time.sleep(0.4)  # the read has taken its snapshot and sleeps before reaching the row
 
     monkeypatch.setattr(service, "conflict_guard", held)
-    stored: list[int] = []
-    seen: list[list[int]] = []
+    out: list[Any] = []
 
-    def submit() -> None:
+    def holding() -> None:
         with app.app_context():
-            user = db.session.get(User, agency.user_ids["officer2"])
-            stored.append(service.submit_record(user, cid, task["id"], "case_filing",
-                                                payload("case_filing", facts="更正")).id)
+            hold()
             db.session.remove()
 
-    def read() -> None:
+    def reader() -> None:
         flushed.wait(10)
         with app.app_context():
-            user = db.session.get(User, agency.user_ids["officer1"])
             monkeypatch.setattr(completion, "_statements", slowed)
             reading.set()
-            done = completion.load(cid, user)
-            seen.append([r.id for r in done.task_records(task["id"])])
+            try:
+                out.append(read())
+            except Exception as exc:  # noqa: BLE001 - the test judges what the read raised
+                out.append(exc)
             db.session.rollback()
             db.session.remove()
 
-    threads = [threading.Thread(target=submit), threading.Thread(target=read)]
+    threads = [threading.Thread(target=holding, name="hold"), threading.Thread(target=reader, name="read")]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert len(stored) == 1 and len(seen) == 1
-    assert stored[0] in seen[0], "the completion's read missed a record committed before it held the case"
-    assert len(seen[0]) == 2
+    return out[0]
+
+
+def _user(agency, name: str) -> User:
+    return db.session.get(User, agency.user_ids[name])
+
+
+def test_a_record_committed_while_the_completion_reads_is_in_what_its_gate_sees(app, walker, agency, monkeypatch):
+    """The read under the case lock sees one moment.  On PostgreSQL a request holding the case that commits after the
+    read's snapshot was taken but before the read reaches the case's row makes PostgreSQL lock and return the row as
+    committed while the records beside it come from the older snapshot (EvalPlanQual): the gate would not see the
+    record.  The read compares the revisions and reads again (:func:`webapp.cases.completion._settled`)."""
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    assert walker.add(cid, task, "case_filing").status_code == 201
+    stored: list[int] = []
+
+    def submit() -> None:
+        stored.append(service.submit_record(_user(agency, "officer2"), cid, task["id"], "case_filing",
+                                            payload("case_filing", facts="更正")).id)
+
+    done = _in_the_gap(app, monkeypatch, submit,
+                       lambda: [r.id for r in completion.load(cid, _user(agency, "officer1")).task_records(task["id"])])
+    assert len(stored) == 1
+    assert stored[0] in done, "the completion's read missed a record committed before it held the case"
+    assert len(done) == 2
+
+
+def test_a_record_for_a_task_completed_while_its_submission_reads_is_refused(app, walker, agency, monkeypatch):
+    """A submission knows its task by the task index's row read under the lock; a completion committing in the read's
+    gap leaves that row, read from the older snapshot, showing the task ready: the record would be stored after the
+    gate had judged the task.  The read is one moment, so the task is seen done and the record refused (409)."""
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    assert walker.add(cid, task, "case_filing").status_code == 201
+
+    refused = _in_the_gap(app, monkeypatch,
+                          lambda: service.complete_task(_user(agency, "officer1"), cid, task["id"]),
+                          lambda: service.submit_record(_user(agency, "officer2"), cid, task["id"], "case_filing",
+                                                        payload("case_filing", facts="迟到的更正")))
+    assert isinstance(refused, Conflict), refused
+    with app.app_context():
+        versions = list(db.session.scalars(select(Record.version).where(Record.task_id == task["id"])))
+    assert versions == [1], "a record was stored after its task was completed"

@@ -83,6 +83,16 @@ class ReadRecord:
 AnyRecord = Record | ReadRecord
 
 
+@dataclass(frozen=True)
+class Indexed:
+    """A task as the task index holds it (``case_tasks``), written with the workflow state in one transaction."""
+
+    spec_name: str
+    title: str
+    role: str
+    state: str
+
+
 @dataclass
 class Completion:
     case: Case
@@ -99,6 +109,7 @@ class Completion:
     opened: dict[str, dt.datetime] = field(default_factory=dict)  # task id → due moment of a period opened
     ended: dict[str, dt.datetime] = field(default_factory=dict)  # spec name → latest end of its index rows, before
     walked: Walk | None = None  # the workflow's task tree after the step, walked once (:func:`runner.walk`)
+    indexed: Indexed | None = None  # the task index's row of the task the request names
     _media: list[tuple[MediaItem, bool]] | None = None
 
     def task_records(self, task_id: str) -> list[ReadRecord]:
@@ -166,7 +177,8 @@ def _extras(case_id: Any, agency_id: Any, dialect: str) -> list[Any]:
     """What a completion reads beside the case row, as scalar subqueries on ``case_id`` and ``agency_id``: the
     agency's profile, its exceptions, whether the case has recordings, the audit head and whether a row sits beyond
     it (a stray: the head is then left to :func:`webapp.store.audit.append`'s usual path), and when each of the case's
-    tasks that left the ready state did (a period may run from an earlier step's end)."""
+    tasks that left the ready state did (a period may run from an earlier step's end), and the index row of the task
+    the request names (``task_id``), by which a record's submission knows its task without restoring the workflow."""
     ex, head, task = ComplianceException, AuditHead, CaseTask
     return [
         select(Agency.profile).where(Agency.id == agency_id).scalar_subquery(),
@@ -177,11 +189,13 @@ def _extras(case_id: Any, agency_id: Any, dialect: str) -> list[Any]:
         exists().where(AuditEntry.agency_id == agency_id, AuditEntry.seq > select(head.seq).where(
             head.agency_id == agency_id).correlate_except(AuditHead).scalar_subquery()),
         select(func.aggregate_strings(task.spec_name + FIELD + _moment_text(task.completed_at, dialect), SEPARATOR))
-        .where(task.case_id == case_id, task.completed_at.is_not(None)).scalar_subquery()]
+        .where(task.case_id == case_id, task.completed_at.is_not(None)).scalar_subquery(),
+        select(task.spec_name + FIELD + task.title + FIELD + task.role + FIELD + task.state)
+        .where(task.case_id == case_id, task.id == bindparam("task_id")).scalar_subquery()]
 
 
 #: how many columns :func:`_extras` adds after the case's
-_EXTRAS = 8
+_EXTRAS = 9
 
 _RECORD_FIELDS = ("id", "agency_id", "case_id", "task_id", "task_name", "kind", "version", "supersedes_id", "author_id",
                   "content_hash")
@@ -250,11 +264,11 @@ def _case(row: Any) -> Case:
     return held
 
 
-def _read(case_id: int) -> tuple[Case, list[Any], list[ReadRecord]] | None:
+def _read(case_id: int, task_id: str) -> tuple[Case, list[Any], list[ReadRecord]] | None:
     """The case, locked, with the extras and its records: SQLite's no-op UPDATE takes the database's write lock and
     returns it all (a racing request waits, then reads what the first wrote); PostgreSQL locks the case's row."""
     dialect = db.session.get_bind().dialect.name
-    params = {"case_id": case_id}
+    params = {"case_id": case_id, "task_id": task_id}
     connection = db.session.connection()
     if dialect == "sqlite":
         (locking,) = _statements(dialect)
@@ -288,16 +302,17 @@ def _settled(connection: Any, row: Any, again: Any, params: Mapping[str, Any]) -
     return connection.execute(again, params).first()
 
 
-def load(case_id: int, user: User) -> Completion:
-    """The case locked for the transaction and everything a completion reads, in one statement.
+def load(case_id: int, user: User, task_id: str = "") -> Completion:
+    """The case locked for the transaction and everything a completion (or a record's submission) for ``task_id``
+    reads, in one statement.
 
     The audit head is noted as read (:func:`webapp.store.audit.saw_head`): under SQLite's write lock it is the head,
     on PostgreSQL it is taken at the end only if nobody moved it meanwhile.
     """
-    found = _read(case_id)
+    found = _read(case_id, task_id)
     if found is None:
         raise NotFound(f"案件 {case_id} 不存在")
-    case, (profile, waived, media, seq, head, frontier, strays, ended), records = found
+    case, (profile, waived, media, seq, head, frontier, strays, ended, indexed), records = found
     if case.agency_id != user.agency_id:
         raise Forbidden(f"案件 {case_id} 不属于您所在的机构，无权访问")
     if not user.has_any(*CASE_READER_ROLES):
@@ -305,7 +320,8 @@ def load(case_id: int, user: User) -> Completion:
     if seq is not None and not strays:
         audit.saw_head(case.agency_id, seq, head, frontier, held=db.session.get_bind().dialect.name == "sqlite")
     return Completion(case=case, settings=Settings.of(profile), waived=_waived(waived), has_media=bool(media),
-                      records=records, ended=_ended(ended))
+                      records=records, ended=_ended(ended),
+                      indexed=Indexed(*indexed.split(FIELD)) if indexed else None)
 
 
 def upsert(model: Any, values: Mapping[str, Any], keys: list[str], update: Mapping[str, Any]) -> None:

@@ -140,6 +140,17 @@ def _ready_task(case: Case, task_id: str, user: User) -> tuple[Any, Any]:
     return wf, task
 
 
+def _open_task(done: completion.Completion, task_id: str, user: User) -> tuple[str, str]:
+    """The spec name and title of the task a record is submitted to: off its index row, read under the lock, when
+    that shows it ready for one of the user's roles (restoring the workflow was a third of a submission); otherwise
+    the workflow decides, with its refusal."""
+    row = done.indexed
+    if row is not None and row.state == "ready" and row.role and user.has_role(row.role):
+        return row.spec_name, row.title
+    _, task = _ready_task(done.case, task_id, user)
+    return task.task_spec.name, task.task_spec.bpmn_name or task.task_spec.name
+
+
 def task_records(case_id: int, task_id: str) -> list[Record]:
     return list(db.session.scalars(select(Record).where(Record.case_id == case_id, Record.task_id == task_id)
                                    .order_by(Record.id)))
@@ -160,9 +171,9 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
     taken twice is refused by the unique (task, kind, version) index.  The lock's read brings the task's records,
     the agency's profile and the audit head (:mod:`.completion`), so nothing is read twice.
     """
-    done = completion.load(case_id, user)  # the case locked with its records, profile and audit head, read once
+    done = completion.load(case_id, user, task_id)  # the case locked with its records, profile, audit head and task
     case = done.case
-    _, task = _ready_task(case, task_id, user)
+    spec_name, title = _open_task(done, task_id, user)
     rk = CATALOGUE.get(kind)
     if rk is None:
         raise Invalid(f"未知的记录类型：{kind!r}", fields={"kind": ["未知的记录类型"]})
@@ -185,11 +196,11 @@ def submit_record(user: User, case_id: int, task_id: str, kind: str, payload: An
         raise Invalid(f"{rk.title}未保存：执法证已过期的人员不能作为执法人员（{cite_one(case, certificates.BASIS)}）",
                       kind=kind, fields=lapsed)
     previous = [r for r in done.task_records(task_id) if r.kind == kind]
-    record = Record(agency_id=case.agency_id, case_id=case.id, task_id=task_id, task_name=task.task_spec.name,
+    record = Record(agency_id=case.agency_id, case_id=case.id, task_id=task_id, task_name=spec_name,
                     kind=kind, version=len(previous) + 1, supersedes_id=previous[-1].id if previous else None,
                     payload=payload, author_id=user.id, created_at=clock.now())
     record.content_hash = audit.record_hash(record)
-    with conflict_guard(f"任务“{task.task_spec.bpmn_name}”正由他人同时办理或已办结，记录未保存，请刷新后重试"):
+    with conflict_guard(f"任务“{title}”正由他人同时办理或已办结，记录未保存，请刷新后重试"):
         case.touch(record.created_at)  # bumps the revision: a completion committed meanwhile makes this stale
         db.session.add(record)
         db.session.flush()
