@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from marshmallow import fields
+
 from handlers.record_kind import RecordKind
 from handlers.records import (
     approval,
@@ -44,6 +46,14 @@ def kind(code: str) -> RecordKind:
         return CATALOGUE[code]
     except KeyError:
         raise KeyError(f"未知的记录类型：{code}") from None
+
+
+def moment_field(ref: str) -> bool:
+    """Whether ``kind.field`` names a moment (a date and time) of a catalogued record kind: where a diagram or a rule
+    reads a period's start or end off a record, a typo would otherwise silently open no period or never move it."""
+    code, _, name = ref.partition(".")
+    rk = CATALOGUE.get(code)
+    return rk is not None and isinstance(rk.schema().fields.get(name), fields.DateTime)
 
 
 def display(code: str, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,9 @@ property ``deadline_count`` (working | calendar) and name the law with ``deadlin
 ``deadline_from`` names the task whose completion starts the period (``case`` = the case's start),
 e.g. 行政处罚法 第六十条 counts 90 days from 立案, not from when the decision task opens; or a record
 field ``kind.field`` holding the moment, e.g. ``emergency_start.started_at`` (补报 counts from when the
-emergency measure began, fushun-culture 第七条, not from when the officer typed the record).
+emergency measure began, fushun-culture 第七条, not from when the officer typed the record).  ``deadline_until``
+(a rule's ``until``) names the moment an approved extension's record states as the new end (行政强制法 第二十五条:
+a 查封、扣押 extended once by at most thirty days), :func:`extended`.
 
 The law's own ``period`` rules run beside the diagram's: every one that governs the task (by its act) and is not
 judged by the gate on a moment its record states (``at``) opens a period from the fact it names — the 立案 approval
@@ -24,6 +26,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from handlers.catalogue import CATALOGUE
+from handlers.clock import moment
+from handlers.law.facts import StoredRecord
 from handlers.law.model import Rule
 from handlers.law.periods import Counting, Declared, Period, PeriodError, counting_for, parse_period
 from handlers.workcalendar import Calendar, end_of_day, local_date
@@ -84,7 +89,7 @@ def rule_deadline(rule: Rule) -> TaskDeadline:
     """A period rule read as a declared period: its length, counted as its own article's law says, from the fact it
     names (``fact``, else ``start``; none: from when the task is ready)."""
     period = parse_period(rule.within or "")
-    return TaskDeadline(period, counting_for(period, (rule.basis,)), (rule.basis,), rule.fact or rule.start)
+    return TaskDeadline(period, counting_for(period, (rule.basis,)), (rule.basis,), rule.fact or rule.start, rule.until)
 
 
 @dataclass(frozen=True)
@@ -96,9 +101,31 @@ class Running:
     due: dt.datetime
     rule: Rule | None = None
     since: str = ""  # what started it, for people: the fact's title (``负责人批准立案``)
+    extended: str = ""  # what moved its end, for people: the extension's record title (``延长查封、扣押期限告知``)
 
     def describe(self) -> str:
-        return self.deadline.describe() + (f"，自{self.since}起算" if self.since else "")
+        return (self.deadline.describe() + (f"，自{self.since}起算" if self.since else "")
+                + (f"，经批准延长（{self.extended}）" if self.extended else ""))
+
+
+def extended(td: TaskDeadline, start: dt.datetime, due: dt.datetime, records: Sequence[StoredRecord]
+             ) -> tuple[dt.datetime, str] | None:
+    """The end an approved extension of the period states, with the title of its record, or ``None``.
+
+    行政强制法 第二十五条: a 查封、扣押 of thirty days may, being complex and approved by the head, be extended once by at
+    most thirty; the extension's record states the new end (``td.until``, ``kind.field``; its schema holds it to the
+    article).  The newest such record counts where its end falls after the period's own and within one more period
+    of it: a later measure's period, starting after an earlier extension ended, is not moved by it."""
+    if not td.until:
+        return None
+    code, _, name = td.until.partition(".")
+    for record in reversed(records):
+        if record.kind == code:
+            end = moment(record.payload.get(name))
+            if end is not None and due < end <= due + (due - start):
+                return end.astimezone(dt.UTC), CATALOGUE[code].title if code in CATALOGUE else code
+            return None
+    return None
 
 
 def governing(periods: Sequence[Running], law: Sequence[Rule]) -> tuple[Running, tuple[str, ...]]:

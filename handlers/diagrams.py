@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import fields
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
@@ -23,7 +22,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from documents.kinds import BY_CODE as DOCUMENT_KINDS
-from handlers.catalogue import CATALOGUE
+from handlers.catalogue import CATALOGUE, moment_field
 from handlers.conditions import UnsafeExpression, check
 from handlers.law.acts import ACTS
 from handlers.roles import role_of_lane
@@ -76,15 +75,17 @@ def check_spec(spec: Any) -> list[Problem]:
 
 
 def _check_deadline_from(ts: Any, spec: Any) -> Iterable[Problem]:
-    """``deadline_from`` must name something that exists, or the period would silently start when the task opens."""
-    ref = ((ts.extensions.get("properties") or {}).get("deadline_from") or "").strip()
+    """``deadline_from`` must name something that exists, or the period would silently start when the task opens;
+    ``deadline_until`` (the end an approved extension states) a moment of a record, or it would never move the end."""
+    props = ts.extensions.get("properties") or {}
+    ref, until = (props.get("deadline_from") or "").strip(), (props.get("deadline_until") or "").strip()
     name = f"{ts.bpmn_name or ts.name}（{ts.name}）"
+    if until and not moment_field(until):
+        yield Problem(name, f"延长后的期限（属性 deadline_until）{until!r} 须为“记录类型.时间字段”，如 coercive_extension.extended_ends_at")
     if not ref or ref == "case":
         return
-    kind, _, field = ref.partition(".")
-    if field:
-        schema_field = CATALOGUE[kind].schema().fields.get(field) if kind in CATALOGUE else None
-        if not isinstance(schema_field, fields.DateTime):
+    if "." in ref:
+        if not moment_field(ref):
             yield Problem(name, f"期限起算（属性 deadline_from）{ref!r} 须为“记录类型.时间字段”，如 emergency_start.started_at")
     elif ref not in spec.task_specs:
         yield Problem(name, f"期限起算（属性 deadline_from）{ref!r} 不是本流程中的任务，也不是 case 或“记录类型.时间字段”")

@@ -59,6 +59,7 @@ class Rule:
     at: str | None = None  # ``kind.field`` of the act's own record: its moment (not_before), its sum (amount), its list (subset)
     value: str | None = None  # amount: the sum or rate the law fixes, where no fact of the case gives it
     start: str | None = None  # period: what starts it (an act, ``kind.field`` of a record, or ``case``)
+    until: str | None = None  # period: ``kind.field`` of the record of an approved extension, which states the new end
     procedures: tuple[str, ...] = ()  # presence/order: the procedures the rule binds (empty: every one)
     preceded_by: tuple[str, ...] = ()  # order: acts that must come before the rule's acts on every path
     followed_by: tuple[str, ...] = ()  # order: acts that must follow the rule's acts on every path to an end
@@ -84,7 +85,7 @@ class Rule:
                 "records": list(self.records), "tasks": list(self.tasks), "acts": list(self.acts),
                 "media": self.media, "mode": self.mode, "within": self.within, "requires": list(self.requires),
                 "required": self.required, "text": self.text, "tightens": self.tightens,
-                "fact": self.fact, "at": self.at, "value": self.value, "start": self.start,
+                "fact": self.fact, "at": self.at, "value": self.value, "start": self.start, "until": self.until,
                 "procedures": list(self.procedures), "preceded_by": list(self.preceded_by),
                 "followed_by": list(self.followed_by), "not_after": list(self.not_after),
                 "states": list(self.states), "when": self.when}
@@ -124,7 +125,7 @@ def rule_from_json(r: Mapping[str, Any]) -> Rule:
                 media=r.get("media") or "video", mode=mode, within=r.get("within"),
                 requires=tuple(r.get("requires", ())), required=bool(r.get("required", False)),
                 text=r.get("text") or "", tightens=r.get("tightens"), fact=r.get("fact"), at=r.get("at"), value=r.get("value"),
-                start=r.get("start"), procedures=tuple(r.get("procedures", ())),
+                start=r.get("start"), until=r.get("until"), procedures=tuple(r.get("procedures", ())),
                 preceded_by=tuple(r.get("preceded_by", ())), followed_by=tuple(r.get("followed_by", ())),
                 not_after=tuple(r.get("not_after", ())), states=tuple(r.get("states", ())), when=r.get("when"))
 

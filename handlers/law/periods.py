@@ -113,6 +113,7 @@ class Declared:
     counting: Counting
     basis: tuple[str, ...]
     starts: str | None  # None = task ready; "case" = case start; "kind.field" = a record's moment; else a task
+    until: str | None = None  # "kind.field": the end an approved extension states (:func:`handlers.deadlines.extended`)
 
     @classmethod
     def read(cls, props: Mapping[str, Any]) -> Self | None:
@@ -123,4 +124,5 @@ class Declared:
         period = parse_period(text)
         basis = split_basis(props.get("deadline_basis")) or split_basis(props.get("basis"))
         counting = counting_for(period, basis, (props.get("deadline_count") or "").strip() or None)
-        return cls(period, counting, basis, (props.get("deadline_from") or "").strip() or None)
+        return cls(period, counting, basis, (props.get("deadline_from") or "").strip() or None,
+                   (props.get("deadline_until") or "").strip() or None)

@@ -13,7 +13,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from handlers.catalogue import CATALOGUE
+from handlers.catalogue import CATALOGUE, moment_field
 from handlers.law.acts import known
 from handlers.law.base import RuleBase
 from handlers.law.facts import ESTABLISHED_BY, FACTS, start_source
@@ -74,6 +74,7 @@ class RuleSchema(Schema):
     value = fields.Decimal(as_string=True)
     start = fields.String(validate=validate.Regexp(r"^(case|[a-z_]+\.[a-z_]+|[\u4e00-\u9fff.]+)$",
                                                    error="起算须为 case、“记录类型.时间字段”或执法行为"))
+    until = fields.String(validate=validate.Regexp(r"^[a-z_]+\.[a-z_]+$", error="延长后的期限须为“记录类型.时间字段”"))
     procedures = fields.List(fields.String(), load_default=list)
     preceded_by = fields.List(fields.String(validate=_known_acts), load_default=list)
     followed_by = fields.List(fields.String(validate=_known_acts), load_default=list)
@@ -97,6 +98,8 @@ class RuleSchema(Schema):
         if data["kind"] == "period" and data.get("start") not in (None, "case") and start_source(data["start"]) is None:
             raise ValidationError(f"起算点 {data['start']} 不对应任何案件事实：须为 case、“记录类型.时间字段”、"
                                   f"案件事实（{'、'.join(FACTS)}）或确立事实的执法行为（{'、'.join(ESTABLISHED_BY)}）", "start")
+        if data.get("until") and (data["kind"] != "period" or not moment_field(data["until"])):
+            raise ValidationError(f"延长后的期限 {data['until']} 须为期限规则所引记录的时间字段（“记录类型.时间字段”）", "until")
         if data["kind"] == "record" and not data.get("requires"):
             raise ValidationError("记录规则须写 requires", "requires")
         _known_fields(data)

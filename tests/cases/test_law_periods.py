@@ -5,8 +5,10 @@ import datetime as dt
 
 import pytest
 
-from handlers.deadlines import due_at
+from handlers.deadlines import due_at, extended, rule_deadline
+from handlers.law.facts import StoredRecord
 from handlers.law.periods import CALENDAR_DAYS_BASIS, Counting, parse_period
+from handlers.law.schema import national as national_law
 from handlers.workcalendar import end_of_day, local_date, national
 from tests.support.flows import decided, start
 from tests.support.walker import Walker
@@ -272,3 +274,21 @@ def test_xingzheng_qiangzhi_fa_53_the_court_is_asked_after_the_remedy_periods_an
     assert late.status_code == 422 and QZ_53 in late.get_json()["message"] and "实际" in late.get_json()["message"]
     in_time = apply(served + dt.timedelta(days=200))  # applied seven months after service: recorded as made then
     assert in_time.status_code == 200, in_time.get_json()
+
+
+def test_xingzheng_qiangzhi_fa_25_an_extension_moves_only_the_period_it_extends() -> None:
+    """行政强制法 第二十五条: the newest extension's stated end counts where it falls after the period's own end and
+    within one more period of it; an earlier measure's extension does not move a later measure's term."""
+    term = rule_deadline(next(r for r in national_law() if r.id == "qz-25-seizure-term"))
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    due = start + dt.timedelta(days=30)
+
+    def extension(end: dt.datetime) -> StoredRecord:
+        return StoredRecord(1, "coercive_extension", {"extended_ends_at": end.isoformat()})
+
+    assert extended(term, start, due, [extension(due + dt.timedelta(days=20))]) == (
+        due + dt.timedelta(days=20), "延长查封、扣押期限告知")
+    assert extended(term, start, due, []) is None
+    assert extended(term, start, due, [extension(due + dt.timedelta(days=31))]) is None  # longer than the law allows
+    later = due + dt.timedelta(days=40)  # a second measure, begun after the first's extended end
+    assert extended(term, later, later + dt.timedelta(days=30), [extension(due + dt.timedelta(days=20))]) is None

@@ -7,10 +7,12 @@ checks that the refusal names each missing record with the articles the diagram 
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
 from handlers.diagrams import parse
 from tests.support import WORKFLOWS
@@ -30,7 +32,7 @@ from webapp.loadgen.flows import (
     service_steps,
 )
 from webapp.loadgen.payloads import PARTY, payload
-from webapp.models import Case
+from webapp.models import Case, Deadline
 
 BASE = WORKFLOWS / "base"
 AV = {"av_recording": _av(SHA)}
@@ -151,6 +153,49 @@ def test_investigation_subprocess_path(app, client, agency, key):
         w.do(cid, name, records)
     assert [t["name"] for t in w.ready(cid)] == ["t_report"]  # back in the general procedure
     assert ended(app, cid, key[0]) == {end}
+
+
+def _outcome_due(app: Any, case_id: int) -> tuple[dt.datetime, str]:
+    """The open period of the case's ready 期限内处理 step: its end and how it is counted."""
+    with app.app_context():
+        row = db.session.scalar(select(Deadline).where(Deadline.case_id == case_id, Deadline.status == "open",
+                                                       Deadline.spec_name == "t_coercive_outcome"))
+        db.session.remove()
+    assert row is not None
+    return row.due_at, row.counting
+
+
+def _local(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.timezone(dt.timedelta(hours=8))).isoformat()
+
+
+def test_xingzheng_qiangzhi_25_an_approved_extension_moves_the_seizure_term_to_the_end_it_states(app, client, agency,
+                                                                                                clock):
+    """行政强制法 第二十五条: 查封、扣押的期限不得超过三十日；情况复杂的，经行政机关负责人批准，可以延长，但是延长期限不得超过
+    三十日.  After an approved extension the 期限内处理 step is due at the end the extension states (the diagram's
+    ``deadline_until``, the rule's ``until``), not on day thirty, and a 处理 between the two is on time."""
+    w = _walker(client, agency, "extension")
+    w.checking = False
+    cid = file_case(w)
+    w.do(cid, "t_plan", {"investigation_plan": payload("investigation_plan", measures=["coercive"])})
+    for name, records in coercive("seize"):
+        w.do(cid, name, records)
+    thirty, _ = _outcome_due(app, cid)
+    for name, records in outcome("extend") + approval_steps():
+        w.do(cid, name, records)
+    end = thirty + dt.timedelta(days=20)
+    w.do(cid, "t_coercive_extension", {"coercive_extension": payload(
+        "coercive_extension", started_at=_local(thirty - dt.timedelta(days=30)), original_ends_at=_local(thirty),
+        extended_ends_at=_local(end))})
+    due, counting = _outcome_due(app, cid)
+    assert due == end and "经批准延长（延长查封、扣押期限告知）" in counting
+    clock.advance(days=40)  # past day thirty, before the extended end
+    w.do(cid, "t_coercive_outcome", outcome("dispose")[0][1])
+    with app.app_context():
+        closed = [d.status for d in db.session.scalars(select(Deadline).where(
+            Deadline.case_id == cid, Deadline.spec_name == "t_coercive_outcome").order_by(Deadline.id))]
+        db.session.remove()
+    assert closed == ["met", "met"]
 
 
 @pytest.mark.parametrize("method", SERVICE_METHODS)

@@ -50,6 +50,15 @@ def test_deadline_start_must_name_a_task_or_a_recorded_moment(ref):
     assert "t_decision" in out and ref in out and "deadline_from" in out
 
 
+@pytest.mark.parametrize("ref", ["coercive_extension.reasons", "no_such_kind.extended_ends_at", "t_decision"])
+def test_an_extended_end_must_name_a_recorded_moment(ref):
+    """``deadline_until`` that names no moment of a record would never move the period's end: refused at deploy."""
+    out = problems(sources(a=('name="deadline_from" value="t_filing_approval"',
+                              f'name="deadline_from" value="t_filing_approval" />'
+                              f'<spiffworkflow:property name="deadline_until" value="{ref}"')))
+    assert "t_decision" in out and ref in out and "deadline_until" in out
+
+
 def test_lane_without_a_role():
     out = problems(sources(a=('name="法制审核"', 'name="外聘专家"')))
     assert "外聘专家" in out and "t_legal" in out

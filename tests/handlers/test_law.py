@@ -51,6 +51,25 @@ def test_a_bad_rule_file_is_refused_naming_file_rule_and_field(tmp_path) -> None
     assert "bad.toml" in text and "rules.[cf-x].acts" in text and "未知的执法行为" in text
 
 
+PERIOD = ('code = "行政强制法"\ntitle = "中华人民共和国行政强制法"\n[[rules]]\nid = "qz-x"\ntitle = "某规则"\n'
+          'acts = ["强制措施.处理"]\nbasis = "行政强制法 第二十五条"\n')
+
+
+@pytest.mark.parametrize("fields", ['kind = "period"\nwithin = "P30D"\nuntil = "coercive_extension.reasons"\n',
+                                    'kind = "period"\nwithin = "P30D"\nuntil = "no_such_kind.extended_ends_at"\n',
+                                    'kind = "order"\nfollowed_by = ["强制措施.解除"]\n'
+                                    'until = "coercive_extension.extended_ends_at"\n'])
+def test_an_extended_end_must_be_a_recorded_moment_of_a_period_rule(tmp_path, fields: str) -> None:
+    """A period rule's ``until`` (the end an approved extension states) names a moment of a record, or is refused."""
+    (tmp_path / "qz.toml").write_text(PERIOD + fields, encoding="utf-8")
+    with pytest.raises(schema.RuleFileError) as err:
+        schema.load_law_file(tmp_path / "qz.toml")
+    assert "qz.toml" in str(err.value) and "rules.[qz-x].until" in str(err.value), str(err.value)
+    (tmp_path / "qz.toml").write_text(PERIOD + 'kind = "period"\nwithin = "P30D"\n'
+                                      'until = "coercive_extension.extended_ends_at"\n', encoding="utf-8")
+    assert [r.until for r in schema.load_law_file(tmp_path / "qz.toml")[2]] == ["coercive_extension.extended_ends_at"]
+
+
 SUBSET = ('code = "行政许可法"\ntitle = "中华人民共和国行政许可法"\n[[rules]]\nid = "xk-x"\ntitle = "某规则"\n'
           'kind = "subset"\nacts = ["许可.补正告知"]\nbasis = "行政许可法 第三十二条"\n')
 

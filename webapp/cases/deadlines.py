@@ -24,7 +24,7 @@ from sqlalchemy import case as when
 
 from handlers import clock, gate
 from handlers.audit_actions import Action
-from handlers.deadlines import Running, TaskDeadline, deadline_of, governing, opens, rule_deadline
+from handlers.deadlines import Running, TaskDeadline, deadline_of, extended, governing, opens, rule_deadline
 from handlers.law.base import RuleBase
 from handlers.law.cite import Citer
 from handlers.law.facts import StoredRecord, establish_start
@@ -145,13 +145,22 @@ def _periods(case: Case, row: CaseTask, task: Any, governed: Sequence[Rule],
     td = deadline_of(task.task_spec)
     start = diagram_start(td, row) if td is not None else None
     if td is not None and start is not None:
-        out.append(Running(td, start, td.due(start, calendar())))
+        out.append(_running(td, start, calendar(), records))
     for rule in (r for r in governed if opens(r)):
         rd = rule_deadline(rule)
         since = _rule_start(rd.starts, case, row, records)
         if since is not None:
-            out.append(Running(rd, since[0], rd.due(since[0], calendar()), rule, since[1]))
+            out.append(_running(rd, since[0], calendar(), records, rule, since[1]))
     return out
+
+
+def _running(td: TaskDeadline, start: dt.datetime, calendar: Calendar, records: Callable[[], Sequence[StoredRecord]],
+             rule: Rule | None = None, since: str = "") -> Running:
+    """A period from ``start``, ending where its count ends or where an approved extension of it says
+    (:func:`handlers.deadlines.extended`; the case's records are read only for a period that can be extended)."""
+    due = td.due(start, calendar)
+    moved = extended(td, start, due, records()) if td.until else None
+    return Running(td, start, moved[0] if moved else due, rule, since, moved[1] if moved else "")
 
 
 def _rule_start(start: str | None, case: Case, row: CaseTask, records: Callable[[], Sequence[StoredRecord]]
