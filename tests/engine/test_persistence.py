@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import event
 
 from tests.support.walker import Walker
 from webapp import create_app
@@ -44,6 +45,25 @@ def test_running_cases_keep_their_diagram_version(app, walker, agency):
     assert walker.case(new_case)["diagram_version"] == new_version
     assert walker.case(old_case)["diagram_version_id"] != walker.case(new_case)["diagram_version_id"]
     walker.do(old_case, "t_filing", {"case_filing": None})
+
+
+def test_reading_a_case_names_its_diagram_version_without_loading_the_diagram(app, walker):
+    """A case's JSON gives its diagram version's number; the version's BPMN sources and 130 KB spec stay unread."""
+    cid = walker.create_case()["id"]
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *_):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        case = walker.case(cid)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert isinstance(case["diagram_version"], int) and any("diagram_versions" in s for s in seen)
+    assert not [s for s in seen if "diagram_versions.spec" in s or "diagram_versions.sources" in s]
 
 
 def test_models_and_migrations_agree(app):
