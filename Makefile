@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app webapp:create_app
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # CJK font and HarfBuzz subsetting for WeasyPrint; poppler-utils and Chromium for the tests.
-DEB_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium
+DEB_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium chromium-l10n
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
