@@ -289,6 +289,8 @@ class CustodyEntrustment(Strict):
 DISPOSAL_FORMS = {"confirm": "当事人确认", "announce": "当事人不明或者无法联系，予以公告"}
 DISPOSAL_REASONS = {"perishable": "鲜活物品或者容易腐烂、变质的物品", "hard_to_keep": "其他不易保管的财物"}
 DISPOSAL_METHODS = {"auction": "拍卖", "sale": "变卖", "other": "其他方式"}
+#: what came of the announcement, stated with the disposal (市场监督管理行政处罚程序规定 第四十一条第三款)
+CLAIMANTS = {"none": "公告期满，没有权利人同意或者申请", "appeared": "公告期间有权利人主张权利"}
 
 
 class AdvanceDisposal(Signed):
@@ -316,6 +318,7 @@ class AdvanceDisposal(Signed):
     announce_days = days("公告期限（日）", "予以公告的填写：自公告发布之日起，权利人可以同意或者申请先行处置的日数；公告期满后"
                          "方可先行处置（市场监督管理行政处罚程序规定 第四十一条第三款）", required=False)
     disposed_at = moment("处置时间", "予以公告的，公告期满后处置，另行提交本记录的新版本填写", required=False)
+    claimant = choice("公告期间权利人情况", CLAIMANTS, "予以公告的，处置时与处置时间一并填写", required=False)
 
     @validates_schema
     def _lawful(self, data: dict[str, Any], **_: Any) -> None:
@@ -343,13 +346,18 @@ class AdvanceDisposal(Signed):
     def _after_announcement(data: dict[str, Any]) -> None:
         """Disposing while the 权利人 may still come forward defeats the announcement: refused until the period is
         over, counted as the 规定 counts its day periods (第八十条: the day of the announcement not counted, a last
-        day off moved to the next working day; the national calendar, as a record does not know its agency)."""
+        day off moved to the next working day; the national calendar, as a record does not know its agency); and the
+        disposal states that no 权利人 came forward — one who did consents by signing a 确认书 instead."""
         if not data.get("disposed_at"):
             return
         last = announcement_ends(data["announced_at"], data["announce_days"])
         if data["disposed_at"] < end_of_day(last):
             raise ValidationError(f"公告期满前不得先行处置：公告期限{data['announce_days']}日，至 {last.isoformat()} 届满，"
                                   "处置时间须在其后（市场监督管理行政处罚程序规定 第四十一条第三款、市场监督管理行政处罚程序规定 第八十条）", "disposed_at")
+        if data.get("claimant") != "none":
+            raise ValidationError("依公告先行处置的，须记明公告期满没有权利人同意或者申请；有权利人主张权利的，不得依公告处置，"
+                                  "应由权利人签名确认（确认方式）或者依法另行处理（市场监督管理行政处罚程序规定 第四十一条第三款）",
+                                  "claimant")
 
 
 def announcement_ends(announced_at: dt.datetime, count: int) -> dt.date:

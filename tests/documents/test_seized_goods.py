@@ -129,6 +129,10 @@ def test_shichang_chengxu_41_goods_of_an_unknown_owner_are_disposed_of_only_afte
     unpaid = walker.add(cid, task, "advance_disposal", {**announced, "disposed_at": "2026-03-10T09:00:00+08:00"})
     assert unpaid.status_code == 422 and "须记录所得款项" in str(unpaid.get_json()["fields"]["proceeds"])
     after = {**announced, "disposed_at": "2026-03-10T09:00:00+08:00", "proceeds": "1560.00"}
+    for claimant in (None, "appeared"):  # the disposal states that no 权利人 came forward during the period
+        claimed = walker.add(cid, task, "advance_disposal", {**after, **({"claimant": claimant} if claimant else {})})
+        assert claimed.status_code == 422 and "没有权利人同意或者申请" in str(claimed.get_json()["fields"]["claimant"])
+    after["claimant"] = "none"
     assert walker.add(cid, task, "advance_disposal", after).status_code == 201
     _onsite(walker, cid, "seize")
     docs = _documents(walker, cid)
