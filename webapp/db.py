@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import TYPE_CHECKING, Any, cast
 
+import orjson
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, Table, event, insert
@@ -19,7 +21,18 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-db = SQLAlchemy(model_class=Base)
+def json_loads(text: str | bytes) -> Any:
+    """JSON read off the database, by orjson: every completion reads the agency's profile snapshot (20–55 KB) and the
+    case's records as JSON, which the standard library parsed at a fraction of orjson's speed; what orjson refuses
+    (``NaN``, an integer beyond 64 bits) the standard library reads as before."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
+# SQLite's JSON columns through SQLAlchemy, PostgreSQL's through psycopg's loader (SQLAlchemy sets it on each connection)
+db = SQLAlchemy(model_class=Base, engine_options={"json_deserializer": json_loads})
 migrate = Migrate()
 
 if TYPE_CHECKING:

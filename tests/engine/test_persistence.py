@@ -1,13 +1,16 @@
 """State survives a restart; cases keep the diagram version they started on; schema = migrations."""
 from __future__ import annotations
 
+import json
+import math
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import event
 
 from tests.support.walker import Walker
 from webapp import create_app
-from webapp.db import db
+from webapp.db import db, json_loads
 from webapp.engine.deployment import deploy
 from webapp.engine.diagrams import base_sources, save_version
 from webapp.loadgen.flows import file_case
@@ -81,3 +84,17 @@ def test_case_state_does_not_embed_the_diagram(app, walker):
         case = db.session.get(Case, cid)
         spec = db.session.get(DiagramVersion, case.diagram_version_id).spec
         assert '"spec"' not in case.state and len(case.state) < len(spec) / 4
+
+
+def test_json_read_off_the_database_is_the_json_written(app, walker):
+    """JSON columns are read by orjson (the profile snapshot and the records on every completion); what orjson refuses
+    — an integer beyond 64 bits, NaN — the standard library still reads, so nothing stored becomes unreadable."""
+    with app.app_context():
+        assert db.engine.dialect._json_deserializer is json_loads
+    big = {"n": 2**70, "x": 1.5, "s": "当事人“星光网吧”", "l": [None, True]}
+    assert json_loads(json.dumps(big)) == big
+    assert math.isnan(json_loads('{"v": NaN}')["v"])
+    cid = walker.create_case()["id"]
+    task = walker.task(cid, "t_filing")
+    assert walker.add(cid, task, "case_filing").status_code == 201
+    assert walker.complete(cid, task).status_code == 200  # the completion read the profile and the records through it

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +27,7 @@ from handlers.law.base import RuleBase
 from handlers.law.facts import FACTS, Fact, StoredRecord, binds, establish
 from handlers.roles import CASE_READER_ROLES
 from handlers.settings import Settings
-from webapp.db import db, table
+from webapp.db import db, json_loads, table
 from webapp.engine.runner import Walk
 from webapp.errors import Forbidden, NotFound
 from webapp.models import (
@@ -285,7 +284,7 @@ def _read(case_id: int, task_id: str) -> tuple[Case, list[Any], list[ReadRecord]
     if row is None:
         return None
     end = len(_CASE_COLUMNS) + _EXTRAS  # then the records, then PostgreSQL's seen revision
-    listed = json.loads(row[end]) if isinstance(row[end], str) else row[end]  # SQLite returns the text
+    listed = json_loads(row[end]) if isinstance(row[end], str) else row[end]  # SQLite returns the text
     records = sorted((_record(f) for f in listed or ()), key=lambda r: r.id)
     return _case(row), list(row[len(_CASE_COLUMNS):end]), records
 
