@@ -8,8 +8,9 @@ from playwright.sync_api import Browser, Page
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--lang=zh-CN"]
 #: Chromium's own language (date and time inputs show 年/月/日 as in an officer's browser, not mm/dd/yyyy): it follows
-#: the environment, with the Debian package chromium-l10n installed (Makefile)
-CHROMIUM_ENV = {**os.environ, "LANG": "zh_CN.UTF-8", "LANGUAGE": "zh_CN"}
+#: LANGUAGE, with the Debian package chromium-l10n installed (Makefile); LANG stays a UTF-8 locale the machine has (a
+#: zh_CN.UTF-8 it lacks left Chromium unable to open a file named in Chinese)
+CHROMIUM_ENV = {**os.environ, "LANG": "C.UTF-8", "LANGUAGE": "zh_CN"}
 SHOTS = os.environ.get("LIUHEN_SHOTS", "/tmp/liuhen-{}.png")  # a folder of one's own: LIUHEN_SHOTS=/tmp/me/{}.png
 
 
