@@ -30,7 +30,7 @@ from handlers import clock
 from handlers.conditions import ConditionEngine
 from handlers.roles import role_of_lane
 from handlers.task_rules import rules_of
-from webapp.db import db
+from webapp.db import db, json_loads
 from webapp.models import Case, CaseTask, DiagramVersion
 
 
@@ -124,7 +124,7 @@ def load(case: Case) -> BpmnWorkflow:
 
 def restore(state: str, spec: Any, subprocess_specs: Any) -> BpmnWorkflow:
     """A workflow from the text :func:`dump` wrote and its specs (the bare step of ``bench/general_procedure.py`` too)."""
-    dct = orjson.loads(state)
+    dct = json_loads(state)  # orjson, but not for an integer beyond 64 bits (:func:`dump` wrote those with json)
     SERIALIZER.migrate(dct)
     dct["spec"], dct["subprocess_specs"] = spec, subprocess_specs
     wf = SERIALIZER.from_dict(dct)
